@@ -1,0 +1,160 @@
+#pragma once
+// What a scenario tells the physiology: who the patients are, what happens to them and
+// which devices they wear. Plain values; the scenario loader builds them (with units
+// already converted: times in SimTime/Duration, everything else in canonical units).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iomtsim/physiology/episode.hpp"
+#include "iomtsim/physiology/random.hpp"
+#include "iomtsim/physiology/time.hpp"
+#include "iomtsim/physiology/vital.hpp"
+
+namespace iomtsim::physiology {
+
+enum class Archetype : std::uint8_t {
+  HealthyAdult,
+  PostOperativeAdult,
+  Icu,
+  StepDown,
+  ElderlyWard,
+  HomeHeartFailure,
+  Copd,
+  Type1Diabetes,
+  EmergencyDepartment,
+};
+inline constexpr std::size_t kArchetypeCount = 9;
+
+constexpr std::string_view name(Archetype a) {
+  constexpr std::string_view names[] = {"healthy_adult", "post_operative_adult", "icu",
+                                        "step_down",     "elderly_ward",         "home_heart_failure",
+                                        "copd",          "type1_diabetes",       "emergency_department"};
+  return names[static_cast<std::size_t>(a)];
+}
+constexpr std::optional<Archetype> archetype_from_name(std::string_view s) {
+  for (std::size_t i = 0; i < kArchetypeCount; ++i) {
+    auto a = static_cast<Archetype>(i);
+    if (name(a) == s) return a;
+  }
+  return std::nullopt;
+}
+
+struct Demographics {
+  Distribution age_years = Distribution::normal(60.0, 15.0);
+  double female_fraction = 0.5;      // 0..1
+  double comorbidity_rate = 0.3;     // probability of a significant comorbidity, 0..1
+  bool operator==(const Demographics&) const = default;
+};
+
+enum class InterventionKind : std::uint8_t { Fluids, Oxygen, Naloxone, Antibiotics, Insulin, Glucose, Diuretic, RateControl };
+inline constexpr std::size_t kInterventionCount = 8;
+constexpr std::string_view name(InterventionKind k) {
+  constexpr std::string_view names[] = {"fluids",  "oxygen",  "naloxone", "antibiotics",
+                                        "insulin", "glucose", "diuretic", "rate_control"};
+  return names[static_cast<std::size_t>(k)];
+}
+constexpr std::optional<InterventionKind> intervention_from_name(std::string_view s) {
+  for (std::size_t i = 0; i < kInterventionCount; ++i) {
+    auto k = static_cast<InterventionKind>(i);
+    if (name(k) == s) return k;
+  }
+  return std::nullopt;
+}
+
+// An intervention, timed either from the start of the scenario or after the onset of the
+// condition it belongs to (the usual clinical case: "fluids 1 h after sepsis onset").
+struct InterventionSpec {
+  InterventionKind kind = InterventionKind::Fluids;
+  enum class Anchor : std::uint8_t { ScenarioStart, ConditionOnset } anchor = Anchor::ConditionOnset;
+  Distribution delay_s = Distribution::constant(3600.0);  // seconds after the anchor
+  double probability = 1.0;  // fraction of patients (with the condition) who receive it
+  double dose = 1.0;  // kind-specific: litres of fluid, L/min O2, mg naloxone, units insulin, g glucose
+  bool operator==(const InterventionSpec&) const = default;
+};
+
+// The shape of a condition's time course.
+enum class Course : std::uint8_t {
+  Progressive,  // worsens until treated or the end of the run (sepsis, HF)
+  SelfLimiting, // rises, plateaus, resolves after `duration` (COPD exacerbation, AF paroxysm)
+  Sudden,       // abrupt onset over minutes (hemorrhage, opioid depression)
+};
+
+struct ConditionSpec {
+  ConditionKind kind = ConditionKind::Sepsis;
+  double probability = 1.0;                          // per patient, 0..1
+  Distribution onset_s = Distribution::uniform(0.0, 86400.0);  // seconds from scenario start
+  Distribution severity = Distribution::uniform(0.3, 0.8);     // 0..1
+  Course course = Course::Progressive;
+  std::optional<Distribution> duration_s;           // for SelfLimiting; default per condition
+  std::vector<InterventionSpec> interventions;
+  bool operator==(const ConditionSpec&) const = default;
+};
+
+enum class DeviceType : std::uint8_t {
+  BedsideMonitor,
+  WearableEcgPatch,
+  PulseOximeter,
+  NibpCuff,
+  Cgm,
+  SmartScale,
+  Thermometer,
+  InfusionPump,
+};
+inline constexpr std::size_t kDeviceTypeCount = 8;
+constexpr std::string_view name(DeviceType t) {
+  constexpr std::string_view names[] = {"bedside_monitor", "wearable_ecg_patch", "pulse_oximeter",
+                                        "nibp_cuff",       "cgm",                "smart_scale",
+                                        "thermometer",     "infusion_pump"};
+  return names[static_cast<std::size_t>(t)];
+}
+constexpr std::optional<DeviceType> device_type_from_name(std::string_view s) {
+  for (std::size_t i = 0; i < kDeviceTypeCount; ++i) {
+    auto t = static_cast<DeviceType>(i);
+    if (name(t) == s) return t;
+  }
+  return std::nullopt;
+}
+
+// One measured quantity on a device and its schedule.
+struct MeasureSpec {
+  Vital vital = Vital::HeartRate;
+  Duration interval = std::chrono::seconds(60);
+  bool operator==(const MeasureSpec&) const = default;
+};
+
+struct WaveformSpec {
+  WaveformKind kind = WaveformKind::EcgLeadII;
+  double sample_rate_hz = 250.0;
+  Duration block = std::chrono::seconds(1);  // samples are sent in blocks of this length
+  bool operator==(const WaveformSpec&) const = default;
+};
+
+// A device model: what it measures and how. Noise, artifacts, drift and battery use the
+// device type's defaults unless overridden here.
+struct DeviceModelSpec {
+  std::string name;  // unique within the cohort
+  DeviceType type = DeviceType::BedsideMonitor;
+  std::vector<MeasureSpec> measures;
+  std::optional<WaveformSpec> waveform;
+  std::optional<double> clock_drift_ppm;       // default: drawn from 20..100 ppm
+  std::optional<Duration> battery_life;        // default per type; nullopt: mains powered
+  std::optional<double> missing_fraction;      // default per type (clinical.md completeness)
+  bool artifacts = true;
+  bool operator==(const DeviceModelSpec&) const = default;
+};
+
+struct CohortSpec {
+  std::string name;
+  std::uint32_t count = 1;
+  Archetype archetype = Archetype::HealthyAdult;
+  Demographics demographics;
+  std::vector<ConditionSpec> conditions;
+  std::vector<InterventionSpec> interventions;  // anchored to scenario start, for everyone
+  std::vector<DeviceModelSpec> devices;
+  bool operator==(const CohortSpec&) const = default;
+};
+
+}  // namespace iomtsim::physiology

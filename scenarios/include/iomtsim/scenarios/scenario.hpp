@@ -1,0 +1,115 @@
+#pragma once
+// A validated scenario: everything one run needs, as plain values with units converted
+// (times as Duration/SimTime, vitals in canonical units). Built by scenarios::load
+// (loader.hpp); every other module reads it and none parses YAML.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "iomtsim/physiology/cohort_spec.hpp"
+#include "iomtsim/scenarios/network_profile.hpp"
+
+namespace iomtsim::scenarios {
+
+// Where in a file a value came from, for messages about it (thresholds that fail, …).
+struct SourceLocation {
+  std::string file;
+  int line = 0;    // 1-based; 0 when not from a file (defaults, --set)
+  int column = 0;  // 1-based
+  bool operator==(const SourceLocation&) const = default;
+};
+
+enum class PayloadFormat : std::uint8_t { FhirR4, Hl7v2, MqttJson, Protobuf };
+
+// A scenario device: the physiology device model plus how it talks to the target.
+struct DeviceSpec {
+  physiology::DeviceModelSpec model;
+  PayloadFormat format = PayloadFormat::FhirR4;
+  std::string network_profile = "hospital_wifi";
+  std::string gateway;  // non-empty: shares one uplink with the cohort devices naming it
+  std::uint32_t batch = 1;  // readings per message (FHIR transaction Bundle, proto batch)
+  bool operator==(const DeviceSpec&) const = default;
+};
+
+struct Cohort {
+  physiology::CohortSpec physiology;  // its `devices` mirror `devices` below, same order
+  std::vector<DeviceSpec> devices;
+  std::string ward;  // devices of one ward share an access point in network models
+  bool operator==(const Cohort&) const = default;
+};
+
+enum class TimeMode : std::uint8_t { RealTime, Accelerated, Simulated };
+
+struct TimeSpec {
+  TimeMode mode = TimeMode::Accelerated;
+  double speed = 1.0;  // scenario seconds per wall second (1 for real time)
+  Duration ramp_up{};  // connect devices evenly over this long
+  bool operator==(const TimeSpec&) const = default;
+};
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  bool tls = false;
+  bool operator==(const Endpoint&) const = default;
+};
+
+struct TargetSpec {
+  bool embedded = true;  // start the reference target in-process on loopback ports
+  std::optional<Endpoint> http;       // FHIR base at http(s)://host:port + fhir_base_path
+  std::string fhir_base_path = "/fhir";
+  std::optional<Endpoint> mqtt;       // broker
+  std::string mqtt_topic = "iomtsim/{patient}/{device}";
+  int mqtt_qos = 1;
+  std::optional<Endpoint> mllp;
+  std::optional<Endpoint> protobuf;
+  // Alerts coming back: a webhook we listen on and/or an MQTT topic we subscribe to.
+  std::optional<std::uint16_t> alert_webhook_port;
+  std::string alert_mqtt_topic;
+  Duration request_timeout = std::chrono::seconds(10);
+  std::string config_file;  // embedded target: its YAML config, if any
+  bool operator==(const TargetSpec&) const = default;
+};
+
+enum class CompareOp : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal };
+
+// A pass/fail threshold, e.g. `ingest_latency.p99 < 2s`. `value` is in the metric's
+// canonical unit (seconds for latencies, a fraction for rates).
+struct Expectation {
+  std::string text;    // as written, for messages
+  std::string metric;  // e.g. "ingest_latency.p99", "alerts.sensitivity"
+  CompareOp op = CompareOp::Less;
+  double value = 0.0;
+  SourceLocation where;
+  bool operator==(const Expectation&) const = default;
+};
+
+struct Metadata {
+  std::string name;
+  std::string description;
+  std::vector<std::string> authors;
+  std::uint64_t seed = 1;
+  Duration duration = std::chrono::hours(1);
+  bool operator==(const Metadata&) const = default;
+};
+
+struct Scenario {
+  Metadata metadata;
+  std::vector<Cohort> cohorts;
+  std::map<std::string, NetworkProfile> network_profiles;  // built-ins plus the file's
+  TimeSpec time;
+  TargetSpec target;
+  std::vector<Expectation> expectations;
+  std::string source_file;
+  bool operator==(const Scenario&) const = default;
+
+  std::uint64_t patient_count() const {
+    std::uint64_t n = 0;
+    for (const auto& c : cohorts) n += c.physiology.count;
+    return n;
+  }
+};
+
+}  // namespace iomtsim::scenarios
