@@ -1,0 +1,81 @@
+#pragma once
+// FHIR R4 JSON for readings: one vital-sign Observation per reading, and transaction
+// Bundles for batches (POST [base] with Bundle.type "transaction").
+//
+// Encoding is a hand-written appender into a std::string (the load generator emits tens of
+// thousands of Observations per second per core); decoding uses nlohmann_json privately.
+//
+// The Observation we write (keys in this order, no whitespace):
+//   {"resourceType":"Observation","identifier":[{"system":"urn:iomtsim:reading",
+//    "value":"<reading id, decimal>"}],"status":"final","category":[{"coding":[{"system":
+//    "http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+//    "code":{"coding":[{"system":"http://loinc.org","code":"8867-4","display":"Heart rate"}]},
+//    "subject":{"reference":"Patient/p12"},"device":{"reference":"Device/p12-d0"},
+//    "effectiveDateTime":"2024-05-01T08:00:01.250Z",
+//    "valueQuantity":{"value":72.0,"unit":"beats/minute","system":"http://unitsofmeasure.org",
+//    "code":"/min"},
+//    "extension":[{"url":"urn:iomtsim:flags","valueInteger":8}]}      <- only if wire flags set
+// Consciousness uses valueCodeableConcept with system "urn:iomtsim:acvpu" and code A/C/V/P/U.
+// Systolic, diastolic and mean pressure go as separate Observations (8480-6, 8462-4, 8478-0).
+//
+// Time: effectiveDateTime = epoch_unix_ms + device_time, printed in UTC with millisecond
+// precision, so a decoded device_time is the encoded one truncated to whole milliseconds
+// (toward negative infinity).
+//
+// Decoding accepts what other senders plausibly write: any key order and whitespace,
+// alternate LOINC codes (59408-5, 15074-8), unit conversions where they are simple
+// ([degF] -> Cel, mmol/L -> mg/dL for glucose, g -> kg, [lb_av] -> kg), timezone offsets,
+// and a missing identifier (id 0). It rejects, with a reason: invalid JSON, a wrong
+// resourceType, a missing or unknown code, a missing/unparseable subject, a missing
+// effective time, a missing value, and a unit that is neither the canonical one nor
+// convertible.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "iomtsim/payloads/decode_result.hpp"
+#include "iomtsim/physiology/reading.hpp"
+
+namespace iomtsim::payloads {
+
+struct FhirOptions {
+  // Wall-clock time (Unix epoch, milliseconds) of scenario time zero: device times are
+  // offsets from it. Decoders subtract it again.
+  std::int64_t epoch_unix_ms = 0;
+};
+
+// Appends one Observation to `out` (no allocation beyond `out` growing).
+void append_observation(std::string& out, const physiology::Reading& r,
+                        const FhirOptions& options = {});
+std::string encode_observation(const physiology::Reading& r, const FhirOptions& options = {});
+
+// A Bundle of type "transaction": each entry has fullUrl "urn:uuid:<uuid from the reading
+// id>" (deterministic, version-4 layout), the Observation as resource, and request
+// {"method":"POST","url":"Observation"}. An empty span gives a Bundle with no entries.
+std::string encode_transaction_bundle(std::span<const physiology::Reading> readings,
+                                      const FhirOptions& options = {});
+
+// The urn:uuid text for a reading id, e.g. "urn:uuid:00000c00-0000-4000-8000-0000002a0001".
+std::string reading_uuid(std::uint64_t reading_id);
+
+// One Observation -> one reading, or an error.
+DecodeResult decode_observation(std::string_view json, const FhirOptions& options = {});
+// A Bundle (transaction or batch or collection) of Observations -> readings. All or
+// nothing: one bad entry fails the whole Bundle, with its entry index in the reason.
+DecodeResult decode_bundle(std::string_view json, const FhirOptions& options = {});
+// Either of the above, by resourceType.
+DecodeResult decode_fhir(std::string_view json, const FhirOptions& options = {});
+
+// An OperationOutcome with one issue (severity error, code "invalid") carrying
+// `diagnostics`, properly JSON-escaped.
+std::string operation_outcome(std::string_view diagnostics);
+
+// Times: device time <-> ISO 8601 UTC text ("2024-05-01T08:00:01.250Z").
+std::string format_fhir_instant(physiology::SimTime device_time, std::int64_t epoch_unix_ms);
+// Parses YYYY-MM-DDThh:mm:ss[.fff…](Z|±hh:mm); nullopt on anything else.
+std::optional<physiology::SimTime> parse_fhir_instant(std::string_view text,
+                                                      std::int64_t epoch_unix_ms);
+
+}  // namespace iomtsim::payloads
