@@ -57,7 +57,8 @@ std::string encode_observation(const physiology::Reading& r, const FhirOptions& 
 std::string encode_transaction_bundle(std::span<const physiology::Reading> readings,
                                       const FhirOptions& options = {});
 
-// The urn:uuid text for a reading id, e.g. "urn:uuid:00000c00-0000-4000-8000-0000002a0001".
+// The urn:uuid text for a reading id: version-4 layout ("urn:uuid:xxxxxxxx-xxxx-4xxx-80xx-
+// xxxxxxxxxxxx"), a pure function of the id and injective in it.
 std::string reading_uuid(std::uint64_t reading_id);
 
 // One Observation -> one reading, or an error.

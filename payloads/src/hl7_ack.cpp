@@ -1,0 +1,129 @@
+#include <array>
+
+#include "hl7_fields.hpp"
+#include "iomtsim/payloads/hl7.hpp"
+
+namespace iomtsim::payloads {
+
+std::string_view ack_code_text(AckCode c) {
+  static constexpr std::array<std::string_view, 3> kText = {"AA", "AE", "AR"};
+  return kText[static_cast<std::size_t>(c)];
+}
+
+std::string hl7_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '|': out.append("\\F\\"); break;
+      case '^': out.append("\\S\\"); break;
+      case '~': out.append("\\R\\"); break;
+      case '\\': out.append("\\E\\"); break;
+      case '&': out.append("\\T\\"); break;
+      case '\r': out.append("\\X0D\\"); break;
+      case '\n': out.append("\\X0A\\"); break;
+      default: out.push_back(ch);
+    }
+  }
+  return out;
+}
+
+std::string hl7_unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out.push_back(text[i]);
+      continue;
+    }
+    const auto end = text.find('\\', i + 1);
+    if (end == std::string_view::npos) {  // a lone escape char: keep it as text
+      out.append(text.substr(i));
+      break;
+    }
+    const std::string_view seq = text.substr(i + 1, end - i - 1);
+    if (seq == "F") out.push_back('|');
+    else if (seq == "S") out.push_back('^');
+    else if (seq == "R") out.push_back('~');
+    else if (seq == "E") out.push_back('\\');
+    else if (seq == "T") out.push_back('&');
+    else if (seq == "X0D") out.push_back('\r');
+    else if (seq == "X0A") out.push_back('\n');
+    else out.append(text.substr(i, end - i + 1));  // unknown escapes pass through
+    i = end;
+  }
+  return out;
+}
+
+std::string encode_ack(const Hl7Ack& ack, const Hl7Options& options) {
+  // The ACK's own control id is derived from the acknowledged one, so replies are
+  // deterministic; MSH-7 is the scenario epoch (the receiver's clock is not ours to read).
+  std::string out = "MSH|^~\\&|";
+  out.append(options.receiving_application);
+  out.push_back('|');
+  out.append(options.receiving_application);
+  out.append("|IOMTSIM|");
+  out.append(options.sending_facility);
+  out.push_back('|');
+  detail::append_hl7_time(out, options.epoch_unix_ms * 1'000'000);
+  out.append("||ACK^R01^ACK|A");
+  out.append(hl7_escape(ack.control_id));
+  out.append("|P|2.6\rMSA|");
+  out.append(ack_code_text(ack.code));
+  out.push_back('|');
+  out.append(hl7_escape(ack.control_id));
+  if (ack.code != AckCode::Accept || !ack.reason.empty()) {
+    out.append("\rERR|||207^Application internal error^HL70357|E||||");
+    out.append(hl7_escape(ack.reason));
+  }
+  out.push_back('\r');
+  return out;
+}
+
+Decoded<Hl7Ack> decode_ack(std::string_view message) {
+  Decoded<Hl7Ack> res;
+  if (!message.starts_with("MSH") || message.size() < 8) {
+    res.error = "message does not start with an MSH segment";
+    return res;
+  }
+  const char fs = message[3];
+  const char cs = message[4];
+  std::vector<std::string_view> f;
+  bool saw_msa = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= message.size(); ++i) {
+    if (i != message.size() && message[i] != '\r' && message[i] != '\n') continue;
+    const std::string_view seg = message.substr(start, i - start);
+    start = i + 1;
+    if (seg.empty()) continue;
+    detail::split(seg, fs, f);
+    if (f[0] == "MSH") {
+      if (detail::component(detail::field(f, 9, true), 1, cs) != "ACK") {
+        res.error = "MSH-9 is '" + std::string(detail::field(f, 9, true)) + "', expected ACK";
+        return res;
+      }
+    } else if (f[0] == "MSA") {
+      saw_msa = true;
+      const std::string_view code = detail::field(f, 1);
+      // Enhanced-mode codes CA/CE/CR are accepted as their original-mode equivalents.
+      if (code == "AA" || code == "CA") res.value.code = AckCode::Accept;
+      else if (code == "AE" || code == "CE") res.value.code = AckCode::Error;
+      else if (code == "AR" || code == "CR") res.value.code = AckCode::Reject;
+      else {
+        res.error = "MSA-1 '" + std::string(code) + "' is not AA, AE or AR";
+        return res;
+      }
+      res.value.control_id = hl7_unescape(detail::field(f, 2));
+    } else if (f[0] == "ERR") {
+      std::string_view text = detail::field(f, 8);
+      if (text.empty()) text = detail::field(f, 7);
+      if (text.empty()) text = detail::component(detail::field(f, 3), 2, cs);
+      if (!res.value.reason.empty()) res.value.reason.append("; ");
+      res.value.reason.append(hl7_unescape(text));
+    }
+  }
+  if (!saw_msa) res.error = "missing MSA segment";
+  return res;
+}
+
+}  // namespace iomtsim::payloads
