@@ -206,8 +206,14 @@ TEST(NetworkPath, ConservesEveryMessageUnderRandomConditions) {
         ASSERT_GE(e.at, e.sent);
         ++finals[e.message.id];
         break;
-      case Outcome::Lost: ++lost; ++finals[e.message.id]; break;
-      case Outcome::Dropped: ++dropped; ++finals[e.message.id]; break;
+      case Outcome::Lost:
+        ++lost;
+        ++finals[e.message.id];
+        break;
+      case Outcome::Dropped:
+        ++dropped;
+        ++finals[e.message.id];
+        break;
       case Outcome::Buffered:
         ++buffered_events;
         ever_buffered.insert(e.message.id);

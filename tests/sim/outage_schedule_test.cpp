@@ -19,9 +19,9 @@ SimTime at(Duration d) { return SimTime{d}; }
 TEST(OutageSchedule, ScheduledWindowsAreHalfOpenAndMerged) {
   // Unsorted, one overlapping pair (100..160 and 150..200 → 100..200), one touching pair
   // (300..310 and 310..320 → 300..320), and an empty window that is no outage.
-  OutageSchedule s({{at(150s), 50s}, {at(300s), 10s}, {at(100s), 60s}, {at(310s), 10s},
-                    {at(500s), 0s}},
-                   std::nullopt, std::nullopt, 1);
+  OutageSchedule s(
+      {{at(150s), 50s}, {at(300s), 10s}, {at(100s), 60s}, {at(310s), 10s}, {at(500s), 0s}},
+      std::nullopt, std::nullopt, 1);
   EXPECT_FALSE(s.down_at(at(99s)));
   EXPECT_TRUE(s.down_at(at(100s)));
   EXPECT_TRUE(s.down_at(at(170s)));
@@ -66,8 +66,7 @@ TEST(OutageSchedule, RandomFailuresHaveConfiguredMtbfAndMttr) {
   EXPECT_NEAR(up_sum / n, 3600.0, 5 * 3600.0 / std::sqrt(n));
   EXPECT_NEAR(down_sum / n, 300.0, 5 * 300.0 / std::sqrt(n));
   // Availability = MTBF / (MTBF + MTTR).
-  EXPECT_NEAR(to_seconds(s.down_time_until(horizon)) / to_seconds(horizon), 300.0 / 3900.0,
-              0.004);
+  EXPECT_NEAR(to_seconds(s.down_time_until(horizon)) / to_seconds(horizon), 300.0 / 3900.0, 0.004);
 }
 
 TEST(OutageSchedule, ResultDoesNotDependOnQueryOrder) {
@@ -87,8 +86,8 @@ TEST(OutageSchedule, ResultDoesNotDependOnQueryOrder) {
 
 TEST(OutageSchedule, QueriesAgreeWithTheIntervalList) {
   OutageSchedule s({{at(1h), 2h}, {at(10h), 1min}}, 30min, 10min, 3);
-  const auto ivs = OutageSchedule({{at(1h), 2h}, {at(10h), 1min}}, 30min, 10min, 3)
-                       .intervals_until(at(30h));
+  const auto ivs =
+      OutageSchedule({{at(1h), 2h}, {at(10h), 1min}}, 30min, 10min, 3).intervals_until(at(30h));
   auto inside = [&](SimTime t) {
     for (const auto& iv : ivs)
       if (iv.start <= t && t < iv.end) return true;
@@ -130,6 +129,5 @@ TEST(OutageSchedule, ForgetBeforeKeepsLaterAnswers) {
 TEST(OutageSchedule, RejectsIncompleteOrNegativeConfiguration) {
   EXPECT_THROW(OutageSchedule({}, 1h, std::nullopt, 1), NetworkConfigError);
   EXPECT_THROW(OutageSchedule({}, 0s, 1s, 1), NetworkConfigError);
-  EXPECT_THROW(OutageSchedule({{at(1s), -5s}}, std::nullopt, std::nullopt, 1),
-               NetworkConfigError);
+  EXPECT_THROW(OutageSchedule({{at(1s), -5s}}, std::nullopt, std::nullopt, 1), NetworkConfigError);
 }

@@ -5,8 +5,8 @@
 namespace iomtsim::sim::network {
 namespace {
 
-using physiology::StreamKind;
 using physiology::stream_seed;
+using physiology::StreamKind;
 
 enum Substream : std::uint64_t { kTraffic = 0, kOutages = 1, kBackoff = 2 };
 

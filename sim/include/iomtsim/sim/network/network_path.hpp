@@ -60,9 +60,9 @@ constexpr std::uint64_t device_path_id(physiology::PatientIndex p, physiology::D
 }
 
 struct Message {
-  std::uint64_t id = 0;          // the reading (or batch) id; opaque to the path
-  SimTime intended{};            // when the device's schedule says to send
-  std::size_t payload_bytes = 0; // on the wire, for the bandwidth model
+  std::uint64_t id = 0;           // the reading (or batch) id; opaque to the path
+  SimTime intended{};             // when the device's schedule says to send
+  std::size_t payload_bytes = 0;  // on the wire, for the bandwidth model
   bool operator==(const Message&) const = default;
 };
 
