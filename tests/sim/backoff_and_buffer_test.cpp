@@ -67,3 +67,30 @@ TEST(StoreForwardBuffer, ZeroCapacityHandsEveryItemBack) {
   EXPECT_TRUE(buf.empty());
   EXPECT_EQ(buf.dropped(), 1u);
 }
+
+TEST(StoreForwardBuffer, RingKeepsFifoOrderAcrossWrapAndGrowth) {
+  // Interleave pushes and overflow so the ring wraps while still growing, against a
+  // plain reference model.
+  StoreForwardBuffer<int> buf(7);
+  std::vector<int> model, dropped_model, dropped;
+  iomtsim::physiology::Rng rng(5);
+  int next = 0;
+  for (int round = 0; round < 50; ++round) {
+    const int pushes = static_cast<int>(rng.below(12));
+    for (int i = 0; i < pushes; ++i) {
+      if (auto d = buf.push(next)) dropped.push_back(*d);
+      model.push_back(next++);
+      if (model.size() > 7) {
+        dropped_model.push_back(model.front());
+        model.erase(model.begin());
+      }
+      ASSERT_EQ(buf.snapshot(), model);
+    }
+    if (rng.bernoulli(0.3)) {
+      ASSERT_EQ(buf.drain(), model);
+      model.clear();
+    }
+  }
+  EXPECT_EQ(dropped, dropped_model);
+  EXPECT_EQ(buf.dropped(), dropped_model.size());
+}

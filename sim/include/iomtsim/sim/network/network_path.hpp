@@ -36,7 +36,6 @@
 //   path.send({reading.id, intended, 420}, ev);   // ev gets drains, then this message
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "iomtsim/physiology/random.hpp"
@@ -110,7 +109,8 @@ class NetworkPath {
   // Whether the device is connected at the latest time processed.
   bool connected() const { return connected_; }
   std::size_t buffered_now() const { return buffer_.size(); }
-  const std::deque<Message>& buffered_messages() const { return buffer_.items(); }
+  // What is still buffered, oldest first (in flight at the end of a run).
+  std::vector<Message> buffered_messages() const { return buffer_.snapshot(); }
   const PathStats& stats() const { return stats_; }
   OutageSchedule& outages() { return outages_; }
 

@@ -6,14 +6,15 @@
 // straight back as dropped. drain() empties it in FIFO order for the burst sent on
 // reconnect.
 //
-// Memory is bounded by the capacity, not by the length of the outage.
+// Memory is bounded by the capacity, not by the length of the outage, and an empty
+// buffer holds none.
 //
 //   StoreForwardBuffer<Message> buf(1000);
 //   if (auto dropped = buf.push(msg)) account_drop(*dropped);
 //   for (auto& m : buf.drain()) send(m);
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -32,34 +33,55 @@ class StoreForwardBuffer {
       ++dropped_;
       return std::optional<T>(std::move(item));
     }
-    std::optional<T> dropped;
-    if (items_.size() >= capacity_) {
-      dropped.emplace(std::move(items_.front()));
-      items_.pop_front();
+    if (size_ == capacity_) {
+      // Full: the oldest slot takes the new item and the ring turns by one.
+      std::optional<T> dropped(std::move(ring_[head_]));
+      ring_[head_] = std::move(item);
+      head_ = (head_ + 1) % capacity_;
       ++dropped_;
+      return dropped;
     }
-    items_.push_back(std::move(item));
-    return dropped;
+    if (size_ == ring_.size()) {
+      // Storage full but below capacity: straighten the ring so it can grow at the end.
+      std::rotate(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(head_), ring_.end());
+      head_ = 0;
+      ring_.push_back(std::move(item));
+    } else {
+      ring_[(head_ + size_) % ring_.size()] = std::move(item);
+    }
+    ++size_;
+    return std::nullopt;
   }
 
-  // Everything stored, oldest first; the buffer is empty afterwards.
+  // Everything stored, oldest first; the buffer is empty (and holds no memory) afterwards.
   std::vector<T> drain() {
-    std::vector<T> out(std::make_move_iterator(items_.begin()),
-                       std::make_move_iterator(items_.end()));
-    items_.clear();
+    std::vector<T> out = snapshot();
+    std::vector<T>().swap(ring_);
+    head_ = size_ = 0;
     return out;
   }
 
-  std::size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
+  // A copy of what is stored, oldest first (for end-of-run accounting).
+  std::vector<T> snapshot() const {
+    std::vector<T> out;
+    out.reserve(size_);
+    for (std::size_t i = 0; i < size_; ++i) out.push_back(ring_[(head_ + i) % ring_.size()]);
+    return out;
+  }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
   std::size_t capacity() const { return capacity_; }
   // Items dropped since construction.
   std::uint64_t dropped() const { return dropped_; }
-  const std::deque<T>& items() const { return items_; }
 
  private:
+  // A ring that grows on demand up to capacity_: an idle device holds no buffer memory,
+  // and a long outage never makes it hold more than capacity_ items.
   std::size_t capacity_;
-  std::deque<T> items_;
+  std::vector<T> ring_;
+  std::size_t head_ = 0;  // index of the oldest item
+  std::size_t size_ = 0;
   std::uint64_t dropped_ = 0;
 };
 
