@@ -146,6 +146,14 @@ struct DeviceModelSpec {
   bool operator==(const DeviceModelSpec&) const = default;
 };
 
+// A cohort-wide override of one vital's resting value, in the vital's canonical unit
+// (vital.hpp), drawn once per patient; vitals not listed keep the archetype's baseline.
+struct BaselineSpec {
+  Vital vital = Vital::HeartRate;
+  Distribution value = Distribution::constant(0.0);
+  bool operator==(const BaselineSpec&) const = default;
+};
+
 struct CohortSpec {
   std::string name;
   std::uint32_t count = 1;
@@ -154,6 +162,7 @@ struct CohortSpec {
   std::vector<ConditionSpec> conditions;
   std::vector<InterventionSpec> interventions;  // anchored to scenario start, for everyone
   std::vector<DeviceModelSpec> devices;
+  std::vector<BaselineSpec> baselines;  // empty: the archetype's own resting values
   bool operator==(const CohortSpec&) const = default;
 };
 

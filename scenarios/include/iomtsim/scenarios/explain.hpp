@@ -1,0 +1,25 @@
+#pragma once
+// A plain-words summary of what a scenario will do, for the clinician who wrote it:
+// patients by archetype, the expected number of episodes per condition (count ×
+// probability) with their onset ranges, devices and readings per hour by payload
+// format, the network profiles the devices use, time mode and expectations.
+// Deterministic: the same scenario gives the same text.
+#include <string>
+
+#include "iomtsim/scenarios/scenario.hpp"
+
+namespace iomtsim::scenarios {
+
+std::string explain(const Scenario& s);
+
+// Readings per hour one device produces (numerics; waveform blocks counted separately).
+double readings_per_hour(const physiology::DeviceModelSpec& d);
+
+// "between 30 min and 3 h", "about 6 h (± 2 h)", "at 2 h": a distribution of seconds in
+// words, for onsets and delays.
+std::string describe_time_distribution(const physiology::Distribution& d);
+
+// "90 s", "15 min", "2 h", "3 d": a duration rounded to its natural unit.
+std::string describe_duration(double seconds);
+
+}  // namespace iomtsim::scenarios

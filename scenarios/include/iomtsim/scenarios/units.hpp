@@ -1,0 +1,80 @@
+#pragma once
+// Quantities with units, as scenario files write them: "90s", "15 min", "2h", "120 mmHg",
+// "38.5 C", "2 %", "5.5 mmol/L", "20 Mbps". A number and a unit, optionally separated
+// by spaces. Each kind has one canonical unit that the rest of iomtsim uses:
+//
+//   kind         canonical   accepted units
+//   TimeSpan     seconds     ms, s, sec, min, h, hr, d, day(s), w, week(s) (and long forms)
+//   Pressure     mmHg        mmHg, kPa
+//   Temperature  Celsius     C, degC, °C, F, degF, °F
+//   Fraction     0..1        %  (or a bare number, which is the fraction itself)
+//   Glucose      mg/dL       mg/dL, mmol/L
+//   Mass         kg          kg, g, lb
+//   PerMinute    /min        /min, bpm, brpm, per min
+//   Frequency    Hz          Hz, kHz
+//   Bandwidth    bit/s       bps, kbps, Mbps, Gbps (decimal multiples)
+//   Bytes        bytes       B, KB, MB, GB, KiB, MiB, GiB
+//   Age          years       y, yr, years, months
+//   Volume       litres      L, mL
+//   FlowRate     L/min       L/min
+//   DrugMass     mg          mcg, ug, mg, g
+//   InsulinUnits units       U, units
+//   Ppm          ppm         ppm
+//   Number       (none)      a bare number; a unit is an error
+//
+// A missing unit is an error for every kind except Fraction and Number: "90" could be
+// seconds or minutes, and the file must say.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "iomtsim/physiology/time.hpp"
+
+namespace iomtsim::scenarios {
+
+enum class QuantityKind : unsigned char {
+  TimeSpan,   // a duration
+  Pressure,
+  Temperature,
+  Fraction,
+  Glucose,
+  Mass,
+  PerMinute,
+  Frequency,
+  Bandwidth,
+  Bytes,
+  Age,
+  Volume,
+  FlowRate,
+  DrugMass,
+  InsulinUnits,
+  Ppm,
+  Number,
+};
+
+// "a duration", "a pressure", … for messages.
+std::string_view describe(QuantityKind kind);
+// The canonical unit as written in messages ("s", "mmHg", "" for fractions and numbers).
+std::string_view canonical_unit(QuantityKind kind);
+// Examples for "expected …" messages, e.g. "'90s', '15 min' or '2h'".
+std::string_view examples(QuantityKind kind);
+
+// The outcome of parsing one quantity. On failure `error` says what was expected, and
+// `error_offset` is the character in the text where the problem starts (for a caret).
+struct QuantityResult {
+  std::optional<double> value;  // in the canonical unit of the kind
+  std::string error;
+  std::size_t error_offset = 0;
+};
+
+// Parses `text` as a quantity of `kind`. Never throws. Rejects NaN, infinities and
+// magnitudes above 1e15 (in the unit written) so later conversions cannot overflow.
+QuantityResult parse_quantity(std::string_view text, QuantityKind kind);
+
+// Durations to integer nanoseconds, rounding to the nearest; nullopt on overflow.
+std::optional<physiology::Duration> seconds_to_duration(double seconds);
+
+// Formats a canonical value for a message: "400 /min", "1.2", "-5 s", "2 %".
+std::string format_quantity(double canonical_value, QuantityKind kind);
+
+}  // namespace iomtsim::scenarios

@@ -1,0 +1,242 @@
+#include "iomtsim/scenarios/explain.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "iomtsim/scenarios/defaults.hpp"
+#include "iomtsim/scenarios/expectation.hpp"
+
+namespace iomtsim::scenarios {
+namespace {
+
+using namespace physiology;
+
+std::string num(double v, int decimals = 1) {
+  char buf[64];
+  if (std::fabs(v - std::round(v)) < 1e-9) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  }
+  return buf;
+}
+
+std::string format_name(PayloadFormat f) {
+  switch (f) {
+    case PayloadFormat::FhirR4: return "FHIR R4";
+    case PayloadFormat::Hl7v2: return "HL7 v2 ORU^R01";
+    case PayloadFormat::MqttJson: return "MQTT JSON";
+    case PayloadFormat::Protobuf: return "protobuf";
+  }
+  return "?";
+}
+
+std::string time_mode(const TimeSpec& t) {
+  switch (t.mode) {
+    case TimeMode::RealTime: return "real time (one scenario second per wall second)";
+    case TimeMode::Accelerated: return "accelerated x" + num(t.speed) + " on the wall clock";
+    case TimeMode::Simulated: return "simulated time (SimGrid), as fast as the machine allows";
+  }
+  return "?";
+}
+
+std::string profile_words(const NetworkProfile& p) {
+  std::ostringstream o;
+  o << (p.description.empty() ? p.name : p.description) << ": latency "
+    << describe_time_distribution(p.latency_s);
+  if (p.jitter_s > 0) o << " plus up to " << describe_duration(p.jitter_s) << " jitter";
+  o << "; " << num(p.loss * 100, 2) << " % of messages lost at random";
+  if (p.bursty_loss) {
+    const auto& g = *p.bursty_loss;
+    const double burst_len = g.p_bad_to_good > 0 ? 1.0 / g.p_bad_to_good : HUGE_VAL;
+    o << ", plus loss bursts (about " << num(burst_len) << " messages long, losing "
+      << num(g.loss_in_bad * 100) << " % while they last)";
+  }
+  if (p.bandwidth_bps) {
+    o << "; link capacity " << num(*p.bandwidth_bps / 1e6, 3) << " Mbit/s";
+    if (!p.shared_link.empty()) o << " shared per " << p.shared_link;
+  }
+  for (const auto& w : p.outages) {
+    o << "; outage at " << describe_duration(to_seconds(w.start)) << " for "
+      << describe_duration(to_seconds(w.length));
+  }
+  if (p.mtbf && p.mttr) {
+    o << "; random outages about every " << describe_duration(to_seconds(*p.mtbf))
+      << ", lasting about " << describe_duration(to_seconds(*p.mttr));
+  }
+  o << "; reconnects back off from " << describe_duration(to_seconds(p.reconnect_initial))
+    << " to " << describe_duration(to_seconds(p.reconnect_max));
+  if (p.buffer_readings > 0) {
+    o << "; devices keep up to " << p.buffer_readings << " readings while offline";
+  } else {
+    o << "; devices keep nothing while offline";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+std::string describe_duration(double s) {
+  if (!std::isfinite(s)) return "never";
+  const double a = std::fabs(s);
+  if (a == 0) return "0 s";
+  if (a < 1) return num(s * 1000, 0) + " ms";
+  if (a < 120) return num(s, 1) + " s";
+  if (a < 2 * 3600) return num(s / 60, 1) + " min";
+  if (a < 2 * 86400) return num(s / 3600, 1) + " h";
+  return num(s / 86400, 1) + " d";
+}
+
+std::string describe_time_distribution(const Distribution& d) {
+  using K = Distribution::Kind;
+  auto clamp = [&](double v) { return v < d.min ? d.min : (v > d.max ? d.max : v); };
+  switch (d.kind) {
+    case K::Constant: return "at " + describe_duration(d.a);
+    case K::Uniform:
+      return "between " + describe_duration(clamp(d.a)) + " and " + describe_duration(clamp(d.b));
+    case K::Normal:
+      return "about " + describe_duration(d.a) + " (95 % between " +
+             describe_duration(clamp(d.a - 2 * d.b)) + " and " +
+             describe_duration(clamp(d.a + 2 * d.b)) + ")";
+    case K::LogNormal:
+      return "median " + describe_duration(d.a) + " (95 % below " +
+             describe_duration(clamp(d.a * std::exp(1.645 * d.b))) + ")";
+    case K::Exponential:
+      return "mean " + describe_duration(d.a) + " (exponential)";
+    case K::Pareto:
+      return "at least " + describe_duration(d.a) + " (heavy-tailed, shape " + num(d.b, 2) + ")";
+    case K::Empirical: {
+      if (d.values.empty()) return "never";
+      double lo = d.values.front(), hi = lo;
+      for (double v : d.values) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      return "one of " + std::to_string(d.values.size()) + " observed values between " +
+             describe_duration(lo) + " and " + describe_duration(hi);
+    }
+  }
+  return "?";
+}
+
+double readings_per_hour(const DeviceModelSpec& d) {
+  double n = 0;
+  for (const auto& m : d.measures) {
+    const double s = to_seconds(m.interval);
+    if (s > 0) n += 3600.0 / s;
+  }
+  return n * (1.0 - d.missing_fraction.value_or(0.0));
+}
+
+std::string explain(const Scenario& s) {
+  std::ostringstream o;
+  const double hours = to_seconds(s.metadata.duration) / 3600.0;
+  o << "Scenario '" << s.metadata.name << "'";
+  if (!s.source_file.empty()) o << " (" << s.source_file << ")";
+  o << "\n";
+  if (!s.metadata.description.empty()) o << "  " << s.metadata.description << "\n";
+  o << "  Covers " << describe_duration(to_seconds(s.metadata.duration)) << " of patient time, "
+    << time_mode(s.time) << "; seed " << s.metadata.seed << ".\n\n";
+
+  o << "Patients: " << s.patient_count() << "\n";
+  std::map<std::string, std::uint64_t> by_arch;
+  for (const auto& c : s.cohorts) by_arch[std::string(name(c.physiology.archetype))] += c.physiology.count;
+  for (const auto& [a, n] : by_arch) o << "  " << n << " " << a << "\n";
+  for (const auto& c : s.cohorts) {
+    const auto& p = c.physiology;
+    o << "  cohort '" << p.name << "': " << p.count << " "
+      << archetype_defaults(p.archetype).description << ", age "
+      << num(p.demographics.age_years.mean(), 0) << " years on average, "
+      << num(p.demographics.female_fraction * 100, 0) << " % women, "
+      << num(p.demographics.comorbidity_rate * 100, 0) << " % with a significant comorbidity";
+    if (!c.ward.empty()) o << ", ward " << c.ward;
+    o << "\n";
+  }
+
+  o << "\nExpected episodes (patients x probability):\n";
+  bool any = false;
+  for (const auto& c : s.cohorts) {
+    for (const auto& cond : c.physiology.conditions) {
+      any = true;
+      const double expected = c.physiology.count * cond.probability;
+      o << "  " << name(cond.kind) << " in cohort '" << c.physiology.name << "': about "
+        << num(expected, 1) << " of " << c.physiology.count << " patients ("
+        << num(cond.probability * 100, 1) << " %), onset "
+        << describe_time_distribution(cond.onset_s) << ", severity "
+        << num(cond.severity.mean(), 2) << " on average";
+      if (cond.onset_s.min > to_seconds(s.metadata.duration))
+        o << " (after the end of the run: none will be seen)";
+      o << "\n";
+      for (const auto& i : cond.interventions) {
+        o << "    then " << name(i.kind) << " " << describe_time_distribution(i.delay_s)
+          << " after onset for " << num(i.probability * 100, 0) << " % of them\n";
+      }
+    }
+  }
+  if (!any) o << "  none: a stable cohort (alerts are all false alarms)\n";
+
+  o << "\nDevices and readings per hour, by payload format:\n";
+  std::map<std::string, std::pair<std::uint64_t, double>> by_format;
+  std::set<std::string> used_profiles;
+  for (const auto& c : s.cohorts) {
+    for (const auto& d : c.devices) {
+      auto& slot = by_format[format_name(d.format)];
+      slot.first += c.physiology.count;
+      slot.second += c.physiology.count * readings_per_hour(d.model);
+      used_profiles.insert(d.network_profile);
+      o << "  " << c.physiology.count << " x " << device_type_info(d.model.type).description
+        << " '" << d.model.name << "'";
+      if (d.model.measures.empty()) {
+        o << " (no vitals)";
+      } else {
+        o << " measuring";
+        for (const auto& m : d.model.measures)
+          o << " " << name(m.vital) << " every " << describe_duration(to_seconds(m.interval)) << ",";
+      }
+      if (d.model.waveform) {
+        o << " with a " << (d.model.waveform->kind == WaveformKind::EcgLeadII ? "ECG" : "PPG")
+          << " waveform at " << num(d.model.waveform->sample_rate_hz, 0) << " Hz,";
+      }
+      o << " as " << format_name(d.format) << " over " << d.network_profile << "\n";
+    }
+  }
+  double total = 0;
+  for (const auto& [f, v] : by_format) {
+    o << "  " << f << ": " << v.first << " devices, about " << num(v.second, 0)
+      << " readings per hour\n";
+    total += v.second;
+  }
+  o << "  total: about " << num(total, 0) << " readings per hour, " << num(total * hours, 0)
+    << " over the run\n";
+
+  o << "\nNetwork:\n";
+  for (const auto& n : used_profiles) {
+    auto it = s.network_profiles.find(n);
+    if (it != s.network_profiles.end()) o << "  " << n << " - " << profile_words(it->second) << "\n";
+  }
+
+  o << "\nTarget: ";
+  if (s.target.embedded) {
+    o << "the embedded reference target on loopback\n";
+  } else {
+    auto ep = [&](const char* what, const std::optional<Endpoint>& e) {
+      if (e) o << "\n  " << what << " " << (e->tls ? "(TLS) " : "") << e->host << ":" << e->port;
+    };
+    o << "an external system";
+    ep("FHIR", s.target.http);
+    ep("MQTT", s.target.mqtt);
+    ep("MLLP", s.target.mllp);
+    ep("protobuf", s.target.protobuf);
+    o << "\n";
+  }
+
+  o << "\nPass when:\n";
+  if (s.expectations.empty()) o << "  (no expectations: the run always passes)\n";
+  for (const auto& e : s.expectations) o << "  " << e.text << "\n";
+  return o.str();
+}
+
+}  // namespace iomtsim::scenarios

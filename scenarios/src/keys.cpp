@@ -1,0 +1,212 @@
+#include "keys.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "iomtsim/physiology/cohort_spec.hpp"
+
+namespace iomtsim::scenarios::detail {
+namespace {
+
+using T = ValueType;
+
+constexpr KeyDef kRoot[] = {
+    {"include", T::StringList, false, "", "files to load first, relative to this file"},
+    {"metadata", T::Object, true, "metadata", "name, description, authors, seed, duration"},
+    {"cohorts", T::ObjectList, true, "cohort", "groups of patients"},
+    {"network_profiles", T::ObjectMap, false, "network_profile",
+     "named network profiles; built-ins: hospital_wifi, home_broadband, lte, ble_gateway, lpwan"},
+    {"time", T::Object, false, "time", "real time, accelerated or simulated"},
+    {"target", T::Object, false, "target", "the system under test (default: embedded reference target)"},
+    {"expectations", T::ExpectationList, false, "", "pass/fail thresholds, e.g. 'ingest_latency.p99 < 2s'"},
+};
+constexpr KeyDef kMetadata[] = {
+    {"name", T::String, true, "", "short identifier of the scenario"},
+    {"description", T::String, false, "", "what the scenario is for"},
+    {"authors", T::StringList, false, "", "who wrote it"},
+    {"seed", T::Integer, false, "", "random seed (0 .. 2^63-1); same seed, same readings"},
+    {"duration", T::Quantity, true, "duration", "scenario time covered, e.g. '6h'"},
+};
+constexpr KeyDef kCohort[] = {
+    {"name", T::String, true, "", "cohort name, unique in the scenario"},
+    {"count", T::Integer, true, "", "number of patients (1 .. 10,000,000)"},
+    {"archetype", T::Enum, true, "archetype", "kind of patient"},
+    {"ward", T::String, false, "", "devices of one ward share an access point"},
+    {"demographics", T::Object, false, "demographics", "age, sex and comorbidity mix"},
+    {"baseline", T::Baselines, false, "",
+     "resting values overriding the archetype's, per vital, e.g. heart_rate: 80 bpm"},
+    {"conditions", T::ObjectList, false, "condition", "what may happen to these patients"},
+    {"interventions", T::ObjectList, false, "intervention",
+     "interventions for every patient, timed from the scenario start (use 'at')"},
+    {"devices", T::ObjectList, false, "device", "devices per patient (default per archetype)"},
+};
+constexpr KeyDef kDemographics[] = {
+    {"age", T::Distribution, false, "age", "age in years, e.g. {normal: {mean: 65 y, sd: 12 y}}"},
+    {"female", T::Fraction, false, "", "fraction of women, e.g. '50 %'"},
+    {"comorbidity", T::Fraction, false, "", "probability of a significant comorbidity"},
+};
+constexpr KeyDef kCondition[] = {
+    {"kind", T::Enum, true, "condition", "the condition"},
+    {"probability", T::Fraction, true, "", "fraction of patients who develop it"},
+    {"onset", T::Distribution, true, "duration", "time from scenario start, fixed or a distribution"},
+    {"severity", T::Distribution, false, "number", "0 (mild) .. 1 (most severe)"},
+    {"course", T::Enum, false, "course", "progressive, self_limiting or sudden"},
+    {"duration", T::Distribution, false, "duration", "how long a self-limiting episode lasts"},
+    {"interventions", T::ObjectList, false, "intervention", "treatment, timed 'after' onset"},
+};
+constexpr KeyDef kIntervention[] = {
+    {"kind", T::Enum, true, "intervention", "what is given"},
+    {"after", T::Distribution, false, "duration", "delay after the condition's onset"},
+    {"at", T::Distribution, false, "duration", "time from the scenario start"},
+    {"probability", T::Fraction, false, "", "fraction of patients who receive it (default 1)"},
+    {"dose", T::Quantity, false, "dose",
+     "fluids L/mL, oxygen L/min, naloxone mg, insulin U, glucose g, antibiotics g, diuretic mg, rate_control mg"},
+};
+constexpr KeyDef kDevice[] = {
+    {"type", T::Enum, true, "device_type", "kind of device"},
+    {"name", T::String, false, "", "unique within the cohort (default: the type)"},
+    {"measures", T::Measures, false, "",
+     "vitals: a list (each every 'every') or vital -> interval (default per type)"},
+    {"every", T::Quantity, false, "duration", "measurement interval for a list of measures"},
+    {"waveform", T::Object, false, "waveform", "a waveform stream (ECG or PPG)"},
+    {"format", T::Enum, false, "format", "payload format: fhir_r4, hl7v2, mqtt_json, protobuf"},
+    {"network", T::String, false, "", "network profile name"},
+    {"gateway", T::String, false, "", "devices naming the same gateway share one uplink"},
+    {"batch", T::Integer, false, "", "readings per message (1 .. 10000)"},
+    {"clock_drift", T::Quantity, false, "ppm", "clock error, e.g. '50 ppm'"},
+    {"battery_life", T::Quantity, false, "duration", "battery life; omit for the type's default"},
+    {"missing", T::Fraction, false, "", "fraction of readings never produced"},
+    {"artifacts", T::Boolean, false, "", "motion and probe-off artifacts (default true)"},
+};
+constexpr KeyDef kWaveform[] = {
+    {"kind", T::Enum, true, "waveform_kind", "ecg_lead_ii or ppg"},
+    {"sample_rate", T::Quantity, false, "frequency", "samples per second, e.g. '250 Hz'"},
+    {"block", T::Quantity, false, "duration", "samples are sent in blocks this long"},
+};
+constexpr KeyDef kProfile[] = {
+    {"extends", T::String, false, "", "profile whose values are the defaults"},
+    {"description", T::String, false, "", "plain words"},
+    {"latency", T::Distribution, false, "duration", "one-way latency"},
+    {"jitter", T::Quantity, false, "duration", "extra uniform(0, jitter) per message"},
+    {"loss", T::Fraction, false, "", "independent loss probability per message"},
+    {"bursty_loss", T::Object, false, "bursty_loss", "Gilbert-Elliott two-state loss"},
+    {"bandwidth", T::Quantity, false, "bandwidth", "capacity of the shared link"},
+    {"shared_link", T::String, false, "", "devices with the same link share bandwidth"},
+    {"outages", T::ObjectList, false, "outage", "scheduled outage windows"},
+    {"random_failures", T::Object, false, "random_failures", "random outages: mtbf and mttr"},
+    {"reconnect", T::Object, false, "reconnect", "reconnect back-off"},
+    {"buffer_readings", T::Integer, false, "", "device store-and-forward capacity, readings"},
+};
+constexpr KeyDef kBurstyLoss[] = {
+    {"p_good_to_bad", T::Fraction, true, "", "per-message probability of entering the bad state"},
+    {"p_bad_to_good", T::Fraction, true, "", "per-message probability of leaving it"},
+    {"loss_in_good", T::Fraction, false, "", "loss probability in the good state"},
+    {"loss_in_bad", T::Fraction, false, "", "loss probability in the bad state"},
+};
+constexpr KeyDef kOutage[] = {
+    {"at", T::Quantity, true, "duration", "start, from the scenario start"},
+    {"for", T::Quantity, true, "duration", "length of the outage"},
+};
+constexpr KeyDef kFailures[] = {
+    {"mtbf", T::Quantity, true, "duration", "mean time between failures"},
+    {"mttr", T::Quantity, true, "duration", "mean time to repair"},
+};
+constexpr KeyDef kReconnect[] = {
+    {"initial", T::Quantity, false, "duration", "first back-off delay"},
+    {"max", T::Quantity, false, "duration", "back-off ceiling"},
+    {"jitter", T::Fraction, false, "", "± fraction applied to each delay"},
+};
+constexpr KeyDef kTime[] = {
+    {"mode", T::Enum, true, "time_mode", "real_time, accelerated or simulated"},
+    {"speed", T::Number, false, "", "scenario seconds per wall second (accelerated)"},
+    {"ramp_up", T::Quantity, false, "duration", "connect devices evenly over this long"},
+};
+constexpr KeyDef kTarget[] = {
+    {"embedded", T::Boolean, false, "", "start the reference target in-process (default true)"},
+    {"http", T::Endpoint, false, "", "FHIR server"},
+    {"fhir_base_path", T::String, false, "", "FHIR base path, default /fhir"},
+    {"mqtt", T::Endpoint, false, "", "MQTT broker"},
+    {"mqtt_topic", T::String, false, "", "topic template, {patient} and {device} expand"},
+    {"mqtt_qos", T::Integer, false, "", "0, 1 or 2"},
+    {"mllp", T::Endpoint, false, "", "HL7 v2 MLLP listener"},
+    {"protobuf", T::Endpoint, false, "", "protobuf ingest"},
+    {"alerts", T::Object, false, "alerts", "where alerts come back"},
+    {"request_timeout", T::Quantity, false, "duration", "per request"},
+    {"config_file", T::String, false, "", "embedded target's YAML config"},
+};
+constexpr KeyDef kEndpoint[] = {
+    {"host", T::String, true, "", "host name or address"},
+    {"port", T::Integer, true, "", "1 .. 65535"},
+    {"tls", T::Boolean, false, "", "use TLS"},
+};
+constexpr KeyDef kAlerts[] = {
+    {"webhook_port", T::Integer, false, "", "port we listen on for alert webhooks"},
+    {"mqtt_topic", T::String, false, "", "MQTT topic we subscribe to for alerts"},
+};
+
+constexpr ObjectDef kObjects[] = {
+    {"scenario", "an iomtsim scenario", kRoot},
+    {"metadata", "about the scenario", kMetadata},
+    {"cohort", "a group of similar patients", kCohort},
+    {"demographics", "who the patients are", kDemographics},
+    {"condition", "something that may happen to a patient", kCondition},
+    {"intervention", "a treatment at a time", kIntervention},
+    {"device", "a device on each patient of the cohort", kDevice},
+    {"waveform", "a waveform stream", kWaveform},
+    {"network_profile", "how a device's network behaves", kProfile},
+    {"bursty_loss", "Gilbert-Elliott loss", kBurstyLoss},
+    {"outage", "a scheduled outage", kOutage},
+    {"random_failures", "random outages", kFailures},
+    {"reconnect", "reconnect back-off", kReconnect},
+    {"time", "how scenario time relates to wall time", kTime},
+    {"target", "the system under test", kTarget},
+    {"endpoint", "host and port", kEndpoint},
+    {"alerts", "where alerts come back", kAlerts},
+};
+
+template <class E, std::size_t N>
+std::vector<std::string_view> names_of() {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < N; ++i) out.push_back(physiology::name(static_cast<E>(i)));
+  return out;
+}
+
+}  // namespace
+
+std::span<const ObjectDef> object_defs() { return kObjects; }
+
+const ObjectDef& object_def(std::string_view name) {
+  for (const auto& d : kObjects) {
+    if (d.name == name) return d;
+  }
+  throw std::logic_error("no object definition '" + std::string(name) + "'");
+}
+
+std::vector<std::string_view> key_names(const ObjectDef& def) {
+  std::vector<std::string_view> out;
+  for (const auto& k : def.keys) out.push_back(k.name);
+  return out;
+}
+
+std::vector<std::string_view> enum_values(std::string_view set) {
+  using namespace physiology;
+  if (set == "archetype") return names_of<Archetype, kArchetypeCount>();
+  if (set == "condition") return names_of<ConditionKind, kConditionCount>();
+  if (set == "device_type") return names_of<DeviceType, kDeviceTypeCount>();
+  if (set == "intervention") return names_of<InterventionKind, kInterventionCount>();
+  if (set == "vital") {
+    std::vector<std::string_view> out;
+    for (Vital v : kAllVitals) out.push_back(name(v));
+    return out;
+  }
+  if (set == "format") return {"fhir_r4", "hl7v2", "mqtt_json", "protobuf"};
+  if (set == "course") return {"progressive", "self_limiting", "sudden"};
+  if (set == "time_mode") return {"real_time", "accelerated", "simulated"};
+  if (set == "waveform_kind") return {"ecg_lead_ii", "ppg"};
+  if (set == "distribution")
+    return {"constant", "uniform", "normal", "lognormal", "exponential", "pareto", "empirical"};
+  throw std::logic_error("no enum '" + std::string(set) + "'");
+}
+
+}  // namespace iomtsim::scenarios::detail

@@ -1,0 +1,24 @@
+#pragma once
+// From the merged tree to a Scenario value, one reader per part of the format. Each
+// reports every problem it finds through the Reader and fills what it can. Private.
+#include "iomtsim/scenarios/scenario.hpp"
+#include "reader.hpp"
+
+namespace iomtsim::scenarios::detail {
+
+// Builds the scenario from the root mapping (after includes and overrides).
+Scenario read_scenario(const Node& root, Reader& r);
+
+// Built-ins plus the file's `network_profiles:` (which may `extends:` each other).
+std::map<std::string, NetworkProfile> read_profiles(const Node* profiles, Reader& r);
+
+// One entry of `cohorts:`. `profiles` lets device `network:` names be checked.
+std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
+                                  const std::map<std::string, NetworkProfile>& profiles,
+                                  Reader& r);
+
+// Range limits shared by the readers, in canonical units.
+inline constexpr double kMaxScenarioSeconds = 366.0 * 86400.0;  // a year
+inline constexpr double kMaxLatencySeconds = 600.0;
+
+}  // namespace iomtsim::scenarios::detail

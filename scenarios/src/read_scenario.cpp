@@ -1,0 +1,223 @@
+#include <charconv>
+#include <set>
+
+#include "iomtsim/scenarios/expectation.hpp"
+#include "read.hpp"
+
+namespace iomtsim::scenarios::detail {
+namespace {
+
+using Q = QuantityKind;
+
+Metadata read_metadata(const Node& n, Reader& r) {
+  Metadata m;
+  if (!r.object(n, "metadata", "metadata")) return m;
+  if (const Node* v = n.get("name")) {
+    if (auto x = r.str(*v, "name")) {
+      if (x->empty()) r.error(v->pos, "metadata.name must not be empty");
+      m.name = *x;
+    }
+  }
+  if (const Node* v = n.get("description")) {
+    if (auto x = r.str(*v, "description")) m.description = *x;
+  }
+  if (const Node* v = n.get("authors")) {
+    if (v->is_scalar()) {
+      m.authors.push_back(v->text);
+    } else if (r.sequence(*v, "authors", "names")) {
+      for (const auto& a : v->items) {
+        if (auto x = r.str(a, "authors")) m.authors.push_back(*x);
+      }
+    }
+  }
+  if (const Node* v = n.get("seed")) {
+    if (auto x = r.integer(*v, 0, INT64_MAX, "seed")) m.seed = static_cast<std::uint64_t>(*x);
+  }
+  if (const Node* v = n.get("duration")) {
+    if (auto x = r.duration(*v, 1, kMaxScenarioSeconds, "duration")) m.duration = *x;
+  }
+  return m;
+}
+
+TimeSpec read_time(const Node& n, Reader& r) {
+  TimeSpec t;
+  if (n.is_scalar()) {  // `time: simulated`
+    if (auto i = r.choice(n, "time_mode", "time mode")) t.mode = static_cast<TimeMode>(*i);
+    return t;
+  }
+  if (!r.object(n, "time", "time")) return t;
+  if (const Node* v = n.get("mode")) {
+    if (auto i = r.choice(*v, "time_mode", "time mode")) t.mode = static_cast<TimeMode>(*i);
+  }
+  if (const Node* v = n.get("speed")) {
+    if (t.mode != TimeMode::Accelerated) {
+      r.error(v->pos, "'speed' applies only to mode accelerated");
+    } else if (auto x = r.quantity(*v, Q::Number, 0.001, 1e6, "speed")) {
+      t.speed = *x;
+    }
+  }
+  if (const Node* v = n.get("ramp_up")) {
+    if (auto x = r.duration(*v, 0, 86400, "ramp_up")) t.ramp_up = *x;
+  }
+  return t;
+}
+
+std::optional<Endpoint> read_endpoint(const Node& n, std::string_view what, Reader& r) {
+  Endpoint e;
+  if (n.is_scalar()) {
+    const std::string& s = n.text;
+    const auto colon = s.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      r.error(n.pos, "expected 'host:port' for '" + std::string(what) + "', found '" + s + "'");
+      return std::nullopt;
+    }
+    e.host = s.substr(0, colon);
+    if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']')
+      e.host = e.host.substr(1, e.host.size() - 2);
+    int port = 0;
+    const char* first = s.data() + colon + 1;
+    const char* last = s.data() + s.size();
+    auto [ptr, ec] = std::from_chars(first, last, port);
+    if (ec != std::errc() || ptr != last || port < 1 || port > 65535) {
+      r.error(n.pos, std::string(what) + ": port '" + s.substr(colon + 1) +
+                         "' is not a port number (1 to 65535)");
+      return std::nullopt;
+    }
+    e.port = static_cast<std::uint16_t>(port);
+    return e;
+  }
+  if (!r.object(n, "endpoint", what)) return std::nullopt;
+  bool ok = n.get("host") && n.get("port");
+  if (const Node* v = n.get("host")) {
+    if (auto x = r.str(*v, "host")) e.host = *x;
+    else ok = false;
+  }
+  if (const Node* v = n.get("port")) {
+    if (auto x = r.integer(*v, 1, 65535, "port")) e.port = static_cast<std::uint16_t>(*x);
+    else ok = false;
+  }
+  if (const Node* v = n.get("tls")) {
+    if (auto x = r.boolean(*v, "tls")) e.tls = *x;
+  }
+  if (!ok) return std::nullopt;
+  return e;
+}
+
+TargetSpec read_target(const Node& n, Reader& r) {
+  TargetSpec t;
+  if (n.is_scalar() && n.text == "embedded") return t;
+  if (!r.object(n, "target", "target")) return t;
+  if (const Node* v = n.get("embedded")) {
+    if (auto x = r.boolean(*v, "embedded")) t.embedded = *x;
+  }
+  const char* names[] = {"http", "mqtt", "mllp", "protobuf"};
+  std::optional<Endpoint>* slots[] = {&t.http, &t.mqtt, &t.mllp, &t.protobuf};
+  bool any = false;
+  for (int i = 0; i < 4; ++i) {
+    if (const Node* v = n.get(names[i])) {
+      *slots[i] = read_endpoint(*v, names[i], r);
+      any = true;
+    }
+  }
+  if (!t.embedded && !any && n.get("embedded") != nullptr) {
+    r.error(n.get("embedded")->pos,
+            "an external target needs at least one endpoint (http, mqtt, mllp or protobuf)");
+  }
+  if (const Node* v = n.get("fhir_base_path")) {
+    if (auto x = r.str(*v, "fhir_base_path")) t.fhir_base_path = *x;
+  }
+  if (const Node* v = n.get("mqtt_topic")) {
+    if (auto x = r.str(*v, "mqtt_topic")) t.mqtt_topic = *x;
+  }
+  if (const Node* v = n.get("mqtt_qos")) {
+    if (auto x = r.integer(*v, 0, 2, "mqtt_qos")) t.mqtt_qos = static_cast<int>(*x);
+  }
+  if (const Node* v = n.get("alerts")) {
+    if (r.object(*v, "alerts", "alerts")) {
+      if (const Node* p = v->get("webhook_port")) {
+        if (auto x = r.integer(*p, 1, 65535, "webhook_port"))
+          t.alert_webhook_port = static_cast<std::uint16_t>(*x);
+      }
+      if (const Node* p = v->get("mqtt_topic")) {
+        if (auto x = r.str(*p, "mqtt_topic")) t.alert_mqtt_topic = *x;
+      }
+    }
+  }
+  if (const Node* v = n.get("request_timeout")) {
+    if (auto x = r.duration(*v, 0.001, 3600, "request_timeout")) t.request_timeout = *x;
+  }
+  if (const Node* v = n.get("config_file")) {
+    if (auto x = r.str(*v, "config_file")) t.config_file = *x;
+  }
+  return t;
+}
+
+std::vector<Expectation> read_expectations(const Node& n, Reader& r) {
+  std::vector<Expectation> out;
+  if (!r.sequence(n, "expectations", "thresholds such as 'ingest_latency.p99 < 2s'")) return out;
+  for (const auto& item : n.items) {
+    auto s = r.str(item, "expectations");
+    if (!s) continue;
+    SourceLocation where;
+    if (item.pos.file) where = {item.pos.file->name, item.pos.line, item.pos.column};
+    auto parsed = parse_expectation(*s, where);
+    if (auto* e = std::get_if<Expectation>(&parsed)) {
+      out.push_back(*e);
+    } else {
+      const auto& err = std::get<ExpectationError>(parsed);
+      // The caret goes to the problem inside the text when the scalar is on one line
+      // and unquoted (column arithmetic would be off inside quotes).
+      Pos p = item.pos;
+      if (p.file && p.line >= 1 && static_cast<std::size_t>(p.line) <= p.file->lines.size()) {
+        const std::string& line = p.file->lines[static_cast<std::size_t>(p.line - 1)];
+        const auto col = static_cast<std::size_t>(p.column - 1);
+        if (col < line.size() && line.compare(col, s->size(), *s) == 0)
+          p.column += static_cast<int>(err.offset);
+      }
+      r.error(p, err.message);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Scenario read_scenario(const Node& root, Reader& r) {
+  Scenario s;
+  if (root.kind == Node::Kind::Null) {
+    r.error(root.pos, "empty scenario: expected a mapping with metadata and cohorts");
+    return s;
+  }
+  if (!r.object(root, "scenario", "scenario")) return s;
+  if (const Node* v = root.get("metadata")) s.metadata = read_metadata(*v, r);
+  s.network_profiles = read_profiles(root.get("network_profiles"), r);
+  if (const Node* v = root.get("time")) s.time = read_time(*v, r);
+  if (const Node* v = root.get("target")) s.target = read_target(*v, r);
+  if (const Node* v = root.get("expectations")) s.expectations = read_expectations(*v, r);
+  if (const Node* v = root.get("cohorts")) {
+    if (r.sequence(*v, "cohorts", "cohorts")) {
+      if (v->items.empty()) r.error(v->pos, "a scenario needs at least one cohort");
+      std::set<std::string> names;
+      std::uint64_t total = 0;
+      for (std::size_t i = 0; i < v->items.size(); ++i) {
+        auto c = read_cohort(v->items[i], i, s.network_profiles, r);
+        if (!c) continue;
+        if (!names.insert(c->physiology.name).second) {
+          const Node* at = v->items[i].get("name");
+          r.error(at ? at->pos : v->items[i].pos,
+                  "two cohorts named '" + c->physiology.name + "'");
+        }
+        total += c->physiology.count;
+        if (total > kMaxPatients) {
+          r.error(v->items[i].pos, "more than " + std::to_string(kMaxPatients) +
+                                       " patients in all cohorts together");
+          total = 0;  // report once
+        }
+        s.cohorts.push_back(std::move(*c));
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace iomtsim::scenarios::detail

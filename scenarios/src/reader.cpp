@@ -1,0 +1,363 @@
+#include "reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace iomtsim::scenarios::detail {
+namespace {
+
+// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
+// transpositions ("devcies" is one edit from "devices") each cost one.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  if (a.size() > 64 || b.size() > 64) return 1000;
+  const std::size_t w = b.size() + 1;
+  std::vector<std::size_t> d((a.size() + 1) * w);
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i * w] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = d[(i - 1) * w + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      std::size_t best = std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, sub});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        best = std::min(best, d[(i - 2) * w + j - 2] + 1);
+      d[i * w + j] = best;
+    }
+  }
+  return d[a.size() * w + b.size()];
+}
+
+std::string join(std::span<const std::string_view> names) {
+  std::string out;
+  for (auto n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+// Displayable: junk keys (binary, very long) are shortened in messages.
+std::string shown(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 60)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  if (s.size() > 60) out += "...";
+  return out;
+}
+
+}  // namespace
+
+std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
+  std::string_view best;
+  std::size_t best_d = 1000;
+  for (auto c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  const std::size_t allowed = std::max<std::size_t>(1, std::min(word.size(), best.size()) / 3);
+  if (best.empty() || best_d > allowed) return "";
+  return " (did you mean '" + std::string(best) + "'?)";
+}
+
+bool Reader::object(const Node& n, std::string_view object, std::string_view what) {
+  if (!n.is_map()) {
+    error(n.pos, "expected a mapping for '" + std::string(what) + "', found " +
+                     std::string(kind_name(n)));
+    return false;
+  }
+  const ObjectDef& def = object_def(object);
+  const auto names = key_names(def);
+  for (const auto& e : n.entries) {
+    if (std::find(names.begin(), names.end(), e.key) != names.end()) continue;
+    const std::string hint = did_you_mean(e.key, names);
+    error(e.key_pos, "unknown key '" + shown(e.key) + "'" +
+                         (hint.empty() ? " in " + std::string(object) + " (expected one of: " +
+                                             join(names) + ")"
+                                       : hint));
+  }
+  for (const auto& k : def.keys) {
+    if (k.required && n.get(k.name) == nullptr) {
+      error(n.pos, "missing required key '" + std::string(k.name) + "' in " +
+                       std::string(object));
+    }
+  }
+  return true;
+}
+
+bool Reader::sequence(const Node& n, std::string_view what, std::string_view of) {
+  if (n.is_seq()) return true;
+  error(n.pos, "expected a list of " + std::string(of) + " for '" + std::string(what) +
+                   "', found " + std::string(kind_name(n)));
+  return false;
+}
+
+std::optional<std::string> Reader::str(const Node& n, std::string_view what) {
+  if (n.is_scalar()) return n.text;
+  error(n.pos, "expected a string for '" + std::string(what) + "', found " +
+                   std::string(kind_name(n)));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Reader::integer(const Node& n, std::int64_t lo, std::int64_t hi,
+                                            std::string_view what) {
+  if (!n.is_scalar()) {
+    error(n.pos, "expected an integer for '" + std::string(what) + "', found " +
+                     std::string(kind_name(n)));
+    return std::nullopt;
+  }
+  std::int64_t v = 0;
+  const char* first = n.text.data();
+  const char* last = first + n.text.size();
+  auto [ptr, ec] = std::from_chars(first, last, v);
+  if (ec == std::errc::result_out_of_range) {
+    error(n.pos, std::string(what) + " " + shown(n.text) + " is out of range: expected " +
+                     std::to_string(lo) + " to " + std::to_string(hi));
+    return std::nullopt;
+  }
+  if (ec != std::errc() || ptr != last) {
+    error(n.pos, "expected an integer for '" + std::string(what) + "', found '" +
+                     shown(n.text) + "'");
+    return std::nullopt;
+  }
+  if (v < lo || v > hi) {
+    error(n.pos, std::string(what) + " " + std::to_string(v) + " is out of range: expected " +
+                     std::to_string(lo) + " to " + std::to_string(hi));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<bool> Reader::boolean(const Node& n, std::string_view what) {
+  if (n.is_scalar()) {
+    if (n.text == "true" || n.text == "yes" || n.text == "on") return true;
+    if (n.text == "false" || n.text == "no" || n.text == "off") return false;
+  }
+  error(n.pos, "expected true or false for '" + std::string(what) + "', found " +
+                   (n.is_scalar() ? "'" + shown(n.text) + "'" : std::string(kind_name(n))));
+  return std::nullopt;
+}
+
+bool Reader::in_range(const Node& n, double v, QuantityKind kind, double lo, double hi,
+                      std::string_view what) {
+  if (v >= lo && v <= hi) return true;
+  if (v < 0 && lo == 0) {
+    error(n.pos, std::string(what) + " must not be negative, found " + format_quantity(v, kind));
+  } else {
+    error(n.pos, std::string(what) + " " + format_quantity(v, kind) +
+                     " is out of range: expected " + format_quantity(lo, kind) + " to " +
+                     format_quantity(hi, kind));
+  }
+  return false;
+}
+
+std::optional<double> Reader::quantity(const Node& n, QuantityKind kind, double lo, double hi,
+                                       std::string_view what) {
+  if (!n.is_scalar()) {
+    error(n.pos, "expected " + std::string(describe(kind)) + " for '" + std::string(what) +
+                     "', found " + std::string(kind_name(n)));
+    return std::nullopt;
+  }
+  const QuantityResult r = parse_quantity(n.text, kind);
+  if (!r.value) {
+    error(n.pos, std::string(what) + ": " + r.error);
+    return std::nullopt;
+  }
+  if (!in_range(n, *r.value, kind, lo, hi, what)) return std::nullopt;
+  return r.value;
+}
+
+std::optional<physiology::Duration> Reader::duration(const Node& n, double lo_s, double hi_s,
+                                                     std::string_view what) {
+  const auto s = quantity(n, QuantityKind::TimeSpan, lo_s, hi_s, what);
+  if (!s) return std::nullopt;
+  return seconds_to_duration(*s);
+}
+
+std::optional<std::size_t> Reader::choice(const Node& n, std::string_view set,
+                                          std::string_view what) {
+  const auto names = enum_values(set);
+  if (!n.is_scalar()) {
+    error(n.pos, "expected one of " + join(names) + " for '" + std::string(what) + "', found " +
+                     std::string(kind_name(n)));
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == n.text) return i;
+  }
+  const std::string hint = did_you_mean(n.text, names);
+  error(n.pos, "unknown " + std::string(what) + " '" + shown(n.text) + "'" +
+                   (hint.empty() ? " (expected one of: " + join(names) + ")" : hint));
+  return std::nullopt;
+}
+
+std::optional<physiology::Distribution> Reader::distribution(const Node& n, QuantityKind kind,
+                                                             double lo, double hi,
+                                                             std::string_view what) {
+  using physiology::Distribution;
+  using K = Distribution::Kind;
+  if (n.is_scalar()) {
+    const auto v = quantity(n, kind, lo, hi, what);
+    if (!v) return std::nullopt;
+    return Distribution::constant(*v);
+  }
+  if (!n.is_map()) {
+    error(n.pos, "expected " + std::string(describe(kind)) +
+                     " or a distribution such as {uniform: [a, b]} for '" + std::string(what) +
+                     "', found " + std::string(kind_name(n)));
+    return std::nullopt;
+  }
+  const auto kinds = enum_values("distribution");
+  const Node::Entry* which = nullptr;
+  bool ok = true;
+  std::optional<double> min_v, max_v;
+  for (const auto& e : n.entries) {
+    if (e.key == "min" || e.key == "max") {
+      auto v = quantity(e.value, kind, lo, hi, std::string(what) + "." + e.key);
+      if (!v) ok = false;
+      (e.key == "min" ? min_v : max_v) = v;
+      continue;
+    }
+    if (std::find(kinds.begin(), kinds.end(), e.key) == kinds.end()) {
+      std::vector<std::string_view> all = kinds;
+      all.push_back("min");
+      all.push_back("max");
+      const std::string hint = did_you_mean(e.key, all);
+      error(e.key_pos, "unknown distribution '" + shown(e.key) + "'" +
+                           (hint.empty() ? " (expected one of: " + join(kinds) + ")" : hint));
+      ok = false;
+      continue;
+    }
+    if (which != nullptr) {
+      error(e.key_pos, "a distribution has one kind, found both '" + which->key + "' and '" +
+                           e.key + "'");
+      ok = false;
+      continue;
+    }
+    which = &e;
+  }
+  if (which == nullptr) {
+    if (ok) error(n.pos, "missing distribution kind for '" + std::string(what) + "' (expected one of: " + join(kinds) + ")");
+    return std::nullopt;
+  }
+  const Node& p = which->value;
+  const std::string w = std::string(what);
+  Distribution d;
+  // Reads parameter i named `name` from a list [..], a mapping {name: ..} or a scalar
+  // (single-parameter kinds).
+  auto param = [&](std::size_t i, std::string_view pname, QuantityKind pk, double plo,
+                   double phi, std::span<const std::string_view> names) -> std::optional<double> {
+    const Node* v = nullptr;
+    if (p.is_seq()) {
+      if (p.items.size() != names.size()) {
+        if (i == 0)
+          error(p.pos, w + ": " + which->key + " takes " + std::to_string(names.size()) +
+                           " values [" + join(names) + "], found " +
+                           std::to_string(p.items.size()));
+        return std::nullopt;
+      }
+      v = &p.items[i];
+    } else if (p.is_map()) {
+      if (i == 0) {
+        for (const auto& e : p.entries) {
+          if (std::find(names.begin(), names.end(), e.key) == names.end())
+            error(e.key_pos, "unknown key '" + shown(e.key) + "' in " + which->key +
+                                 did_you_mean(e.key, names));
+        }
+      }
+      v = p.get(pname);
+      if (v == nullptr) {
+        error(p.pos, "missing '" + std::string(pname) + "' in " + which->key + " for '" + w + "'");
+        return std::nullopt;
+      }
+    } else if (p.is_scalar() && names.size() == 1) {
+      v = &p;
+    } else {
+      if (i == 0)
+        error(p.pos, w + ": " + which->key + " expects [" + join(names) + "], found " +
+                         std::string(kind_name(p)));
+      return std::nullopt;
+    }
+    return quantity(*v, pk, plo, phi, w + "." + std::string(pname));
+  };
+  const double span_hi = hi - lo;
+  if (which->key == "constant") {
+    static constexpr std::string_view n1[] = {"value"};
+    auto a = param(0, "value", kind, lo, hi, n1);
+    if (!a) return std::nullopt;
+    d = Distribution::constant(*a);
+  } else if (which->key == "uniform") {
+    static constexpr std::string_view n2[] = {"low", "high"};
+    auto a = param(0, "low", kind, lo, hi, n2);
+    auto b = param(1, "high", kind, lo, hi, n2);
+    if (!a || !b) return std::nullopt;
+    if (*a > *b) {
+      error(p.pos, w + ": uniform low " + format_quantity(*a, kind) + " is above high " +
+                       format_quantity(*b, kind));
+      return std::nullopt;
+    }
+    d = Distribution::uniform(*a, *b);
+  } else if (which->key == "normal") {
+    static constexpr std::string_view n2[] = {"mean", "sd"};
+    auto a = param(0, "mean", kind, lo, hi, n2);
+    auto b = param(1, "sd", kind == QuantityKind::Temperature ? QuantityKind::Number : kind, 0,
+                   span_hi, n2);
+    if (!a || !b) return std::nullopt;
+    d = Distribution::normal(*a, *b);
+  } else if (which->key == "lognormal") {
+    static constexpr std::string_view n2[] = {"median", "sigma"};
+    auto a = param(0, "median", kind, std::max(lo, 0.0), hi, n2);
+    auto b = param(1, "sigma", QuantityKind::Number, 0, 5, n2);
+    if (!a || !b) return std::nullopt;
+    d = Distribution::make(K::LogNormal, *a, *b);
+  } else if (which->key == "exponential") {
+    static constexpr std::string_view n1[] = {"mean"};
+    auto a = param(0, "mean", kind, std::max(lo, 0.0), hi, n1);
+    if (!a) return std::nullopt;
+    d = Distribution::make(K::Exponential, *a);
+  } else if (which->key == "pareto") {
+    static constexpr std::string_view n2[] = {"scale", "shape"};
+    auto a = param(0, "scale", kind, std::max(lo, 0.0), hi, n2);
+    auto b = param(1, "shape", QuantityKind::Number, 0.01, 100, n2);
+    if (!a || !b) return std::nullopt;
+    if (*a <= 0) {
+      error(p.pos, w + ": pareto scale must be above zero");
+      return std::nullopt;
+    }
+    d = Distribution::make(K::Pareto, *a, *b);
+  } else {  // empirical
+    if (!p.is_seq() || p.items.empty()) {
+      error(p.pos, w + ": empirical expects a non-empty list of values, found " +
+                       std::string(kind_name(p)));
+      return std::nullopt;
+    }
+    d.kind = K::Empirical;
+    for (const auto& item : p.items) {
+      auto v = quantity(item, kind, lo, hi, w);
+      if (!v) return std::nullopt;
+      d.values.push_back(*v);
+    }
+    d.a = d.values.front();
+  }
+  if (!ok) return std::nullopt;
+  // Clamp into the physical range so no sample can leave it (a normal onset with a wide
+  // sd would otherwise go negative).
+  d.min = min_v ? *min_v : lo;
+  d.max = max_v ? *max_v : hi;
+  if (d.min > d.max) {
+    error(n.pos, w + ": min " + format_quantity(d.min, kind) + " is above max " +
+                     format_quantity(d.max, kind));
+    return std::nullopt;
+  }
+  return d;
+}
+
+}  // namespace iomtsim::scenarios::detail

@@ -1,0 +1,255 @@
+#include "tree.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <sstream>
+
+namespace iomtsim::scenarios::detail {
+
+const Node* Node::get(std::string_view key) const {
+  for (const auto& e : entries) {
+    if (e.key == key) return &e.value;
+  }
+  return nullptr;
+}
+
+Node* Node::get(std::string_view key) {
+  for (auto& e : entries) {
+    if (e.key == key) return &e.value;
+  }
+  return nullptr;
+}
+
+void Diagnostics::error(const Pos& p, std::string message) {
+  if (list_.size() >= kMaxDiagnostics) return;
+  Diagnostic d;
+  d.message = std::move(message);
+  if (p.file) {
+    d.where.file = p.file->name;
+    d.where.line = p.line;
+    d.where.column = p.column;
+    if (p.line >= 1 && static_cast<std::size_t>(p.line) <= p.file->lines.size()) {
+      d.line_text = p.file->lines[static_cast<std::size_t>(p.line - 1)];
+    }
+  }
+  // The same problem reached twice (a node merged from two places) is reported once.
+  for (const auto& old : list_) {
+    if (old == d) return;
+  }
+  list_.push_back(std::move(d));
+}
+
+void Diagnostics::error_no_pos(const std::string& file, std::string message) {
+  if (list_.size() >= kMaxDiagnostics) return;
+  Diagnostic d;
+  d.where.file = file;
+  d.message = std::move(message);
+  list_.push_back(std::move(d));
+}
+
+std::shared_ptr<SourceFile> make_source(std::string name, const std::string& text) {
+  auto src = std::make_shared<SourceFile>();
+  src->name = std::move(name);
+  std::string line;
+  for (char c : text) {
+    if (c == '\n') {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      src->lines.push_back(std::move(line));
+      line.clear();
+    } else {
+      line.push_back(c);
+    }
+  }
+  src->lines.push_back(std::move(line));
+  return src;
+}
+
+std::string_view kind_name(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null: return "nothing";
+    case Node::Kind::Scalar: return "a value";
+    case Node::Kind::Sequence: return "a list";
+    case Node::Kind::Map: return "a mapping";
+  }
+  return "?";
+}
+
+namespace {
+
+struct Converter {
+  std::shared_ptr<SourceFile> source;
+  std::size_t& budget;
+  Diagnostics& diags;
+  int line_offset;
+  int column_offset;
+  bool failed = false;
+
+  Pos pos(const YAML::Mark& m) const {
+    Pos p;
+    p.file = source;
+    if (m.line < 0) return p;  // yaml-cpp's null mark
+    p.line = m.line + 1 + line_offset;
+    p.column = m.column + 1 + (m.line == 0 ? column_offset : 0);
+    return p;
+  }
+
+  // Depth guards hostile nesting and alias cycles (`&a [*a]` is a graph with a loop);
+  // the budget guards alias expansion ("billion laughs").
+  Node convert(const YAML::Node& y, int depth) {
+    Node n;
+    n.pos = pos(y.Mark());
+    if (failed) return n;
+    if (depth > kMaxNesting) {
+      diags.error(n.pos, "nesting deeper than " + std::to_string(kMaxNesting) +
+                             " levels (or an alias that refers to itself)");
+      failed = true;
+      return n;
+    }
+    if (budget == 0) {
+      diags.error(n.pos, "document too large: more than " + std::to_string(kMaxNodes) +
+                             " values after expanding aliases");
+      failed = true;
+      return n;
+    }
+    --budget;
+    switch (y.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        n.kind = Node::Kind::Null;
+        break;
+      case YAML::NodeType::Scalar:
+        n.kind = Node::Kind::Scalar;
+        n.text = y.Scalar();
+        break;
+      case YAML::NodeType::Sequence:
+        n.kind = Node::Kind::Sequence;
+        for (const auto& item : y) {
+          n.items.push_back(convert(item, depth + 1));
+          if (failed) break;
+        }
+        break;
+      case YAML::NodeType::Map:
+        n.kind = Node::Kind::Map;
+        for (const auto& kv : y) {
+          Node::Entry e;
+          e.key_pos = pos(kv.first.Mark());
+          if (!kv.first.IsScalar()) {
+            diags.error(e.key_pos, "keys must be plain names, found a " +
+                                       std::string(kv.first.IsMap() ? "mapping" : "list or null"));
+            continue;
+          }
+          e.key = kv.first.Scalar();
+          if (const Node* prev = n.get(e.key)) {
+            (void)prev;
+            int first_line = 0;
+            for (const auto& old : n.entries) {
+              if (old.key == e.key) first_line = old.key_pos.line;
+            }
+            diags.error(e.key_pos, "duplicate key '" + e.key + "' (first given on line " +
+                                       std::to_string(first_line) + ")");
+            continue;
+          }
+          e.value = convert(kv.second, depth + 1);
+          n.entries.push_back(std::move(e));
+          if (failed) break;
+        }
+        break;
+    }
+    return n;
+  }
+};
+
+// Flow collections nest without indentation, so "[[[[…" can reach yaml-cpp's recursive
+// descent long before our tree conversion sees it; stop them before parsing.
+bool prescan(const std::string& text, const std::shared_ptr<SourceFile>& source,
+             Diagnostics& diags, int line_offset, int column_offset) {
+  int depth = 0;
+  int line = 1;
+  int column = 0;
+  char quote = 0;
+  bool comment = false;
+  char prev = '\n';
+  for (char c : text) {
+    ++column;
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      comment = false;
+      prev = c;
+      continue;
+    }
+    if (c == '\0') {
+      Pos p{source, line + line_offset, column + (line == 1 ? column_offset : 0)};
+      diags.error(p, "not a text file: NUL byte");
+      return false;
+    }
+    if (comment) continue;
+    if (quote != 0) {
+      if (c == quote && !(quote == '"' && prev == '\\')) quote = 0;
+    } else if (c == '#' && (prev == ' ' || prev == '\t' || prev == '\n' || column == 1)) {
+      comment = true;
+    } else if (c == '"' || c == '\'') {
+      if (prev == ' ' || prev == '[' || prev == '{' || prev == ',' || prev == ':' ||
+          prev == '\n' || column == 1 || prev == '-')
+        quote = c;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) {
+        Pos p{source, line + line_offset, column + (line == 1 ? column_offset : 0)};
+        diags.error(p, "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
+        return false;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    prev = (c == '\\' && prev == '\\') ? ' ' : c;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<SourceFile>& source,
+                               std::size_t& node_budget, Diagnostics& diags, int line_offset,
+                               int column_offset) {
+  if (!prescan(text, source, diags, line_offset, column_offset)) return std::nullopt;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    Pos p{source, 1 + line_offset, 1 + column_offset};
+    if (!e.mark.is_null()) {
+      p.line = e.mark.line + 1 + line_offset;
+      p.column = e.mark.column + 1 + (e.mark.line == 0 ? column_offset : 0);
+    }
+    std::string msg = e.msg.empty() ? std::string("invalid YAML") : e.msg;
+    diags.error(p, "invalid YAML: " + msg);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    diags.error(Pos{source, 1 + line_offset, 1 + column_offset},
+                std::string("invalid YAML: ") + e.what());
+    return std::nullopt;
+  }
+  if (docs.empty()) {
+    Node empty;
+    empty.pos = Pos{source, 1 + line_offset, 1 + column_offset};
+    return empty;
+  }
+  if (docs.size() > 1) {
+    Pos p{source, 1 + line_offset, 1};
+    if (!docs[1].Mark().is_null()) p.line = docs[1].Mark().line + 1 + line_offset;
+    diags.error(p, "expected one YAML document, found " + std::to_string(docs.size()));
+    return std::nullopt;
+  }
+  Converter conv{source, node_budget, diags, line_offset, column_offset};
+  try {
+    Node n = conv.convert(docs[0], 0);
+    if (conv.failed) return std::nullopt;
+    return n;
+  } catch (const std::exception& e) {
+    diags.error(Pos{source, 1 + line_offset, 1 + column_offset},
+                std::string("invalid YAML: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+}  // namespace iomtsim::scenarios::detail
