@@ -1,0 +1,274 @@
+#include "iomtsim/reports/render_html.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "html_page.hpp"
+#include "svg_plot.hpp"
+
+namespace iomtsim::reports {
+
+namespace {
+
+using html::cell;
+using xml::num;
+
+double ms(std::int64_t ns) { return static_cast<double>(ns) * 1e-6; }
+double minutes(SimTime t) { return physiology::to_seconds(t) / 60.0; }
+std::string pct(double f) { return std::isnan(f) ? "n/a" : num(100.0 * f, 4) + " %"; }
+
+std::string summary(const Report& r) {
+  std::size_t failed = 0;
+  for (const auto& t : r.thresholds) failed += t.passed ? 0 : 1;
+  const bool ok = failed == 0 && r.delivery.balanced();
+  std::string b = "<p>Overall: <span class=\"" + std::string(ok ? "pass\">PASS" : "fail\">FAIL") +
+                  "</span> — " + std::to_string(r.thresholds.size() - failed) + " of " +
+                  std::to_string(r.thresholds.size()) + " thresholds met.</p>\n";
+  b += "<p class=\"note\">Scenario " + xml::escape(r.run.scenario) + ", seed " +
+       std::to_string(r.run.seed) + ", mode " + xml::escape(r.run.mode) + ", " +
+       std::to_string(r.run.patient_count) + " patients, " + num(r.run.patient_days) +
+       " patient-days, " + num(r.duration_s() / 60.0) + " min of scenario time" +
+       (r.run.shards.empty() ? std::string() : ", merged from " + std::to_string(r.run.shards.size()) + " shards") +
+       ".</p>\n";
+  b += "<table><tr><th class=\"l\">threshold</th><th>measured</th><th>expected</th><th>result</th></tr>\n";
+  b += "<tr>" + cell("delivery buckets sum to generated", true) + cell(std::to_string(r.delivery.outcome_sum())) +
+       cell("= " + std::to_string(r.delivery.generated)) + "<td class=\"" +
+       (r.delivery.balanced() ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
+  for (const auto& t : r.thresholds)
+    b += "<tr>" + cell(t.threshold.text.empty() ? t.threshold.metric : t.threshold.text, true) +
+         cell(num(t.measured, 6)) + cell(std::string(symbol(t.threshold.op)) + " " + num(t.threshold.value, 6)) +
+         "<td class=\"" + (t.passed ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
+  b += "</table>\n";
+  return html::section("summary", "Summary", b);
+}
+
+std::string latency_row(const std::string& name, const Histogram& h) {
+  return "<tr>" + cell(name, true) + cell(std::to_string(h.count())) +
+         cell(num(ms(h.value_at_percentile(50)))) + cell(num(ms(h.value_at_percentile(90)))) +
+         cell(num(ms(h.value_at_percentile(99)))) + cell(num(ms(h.value_at_percentile(99.9)))) +
+         cell(num(ms(h.max()))) + "</tr>\n";
+}
+const char* kLatencyHeader =
+    "<tr><th class=\"l\">latency</th><th>count</th><th>p50 (ms)</th><th>p90 (ms)</th>"
+    "<th>p99 (ms)</th><th>p99.9 (ms)</th><th>max (ms)</th></tr>\n";
+
+svg::Series percentile_series(const std::string& label, const std::string& color, const Histogram& h) {
+  svg::Series s{label, color, svg::Series::Style::Line, {}};
+  if (h.empty()) return s;
+  for (double x = 0.0; x <= 4.0001; x += 0.05) {
+    const double p = 100.0 * (1.0 - std::pow(10.0, -x));
+    s.points.emplace_back(x, ms(h.value_at_percentile(p)));
+  }
+  return s;
+}
+
+svg::Series cdf_series(const std::string& label, const std::string& color, const Histogram& h) {
+  svg::Series s{label, color, svg::Series::Style::Step, {}};
+  std::int64_t seen = 0;
+  for (const auto& [i, c] : h.nonzero_buckets()) {
+    seen += c;
+    s.points.emplace_back(ms(h.highest_equivalent(h.value_at_index(i))),
+                          static_cast<double>(seen) / static_cast<double>(h.count()));
+  }
+  return s;
+}
+
+std::string latency(const Report& r) {
+  std::string b = "<p class=\"note\">Ingest latency runs from the intended send time to the "
+                  "acknowledgement (so a stalled target shows up: no coordinated omission); "
+                  "raw runs from the actual send; alert latency from the triggering reading's "
+                  "intended send to the alert's arrival.</p>\n<table>" + std::string(kLatencyHeader);
+  b += latency_row("ingest (intended send → ack)", r.ingest_latency);
+  b += latency_row("ingest raw (actual send → ack)", r.ingest_latency_raw);
+  b += latency_row("alert (trigger → alert received)", r.alert_latency);
+  b += "</table>\n";
+  svg::Plot p;
+  p.title = "Latency by percentile";
+  p.x_label = "percentile";
+  p.y_label = "latency (ms)";
+  p.x_ticks = {{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}};
+  p.x_range = {{0.0, 4.0}};
+  p.series = {percentile_series("ingest", "#1f77b4", r.ingest_latency),
+              percentile_series("ingest raw", "#2ca02c", r.ingest_latency_raw),
+              percentile_series("alert", "#d62728", r.alert_latency)};
+  b += svg::render(p);
+  svg::Plot c;
+  c.title = "Latency CDF";
+  c.x_label = "latency (ms)";
+  c.y_label = "fraction at or below";
+  c.y_range = {{0.0, 1.0}};
+  c.series = {cdf_series("ingest", "#1f77b4", r.ingest_latency),
+              cdf_series("alert", "#d62728", r.alert_latency)};
+  b += svg::render(c);
+  return html::section("latency", "Latency", b);
+}
+
+std::string over_time(const Report& r) {
+  const double width_s = physiology::to_seconds(r.time_bucket_width);
+  svg::Series thr{"acknowledged/s", "#1f77b4", svg::Series::Style::Step, {}};
+  svg::Series gen{"generated/s", "#7f7f7f", svg::Series::Style::Step, {}};
+  svg::Series err{"errors/s", "#d62728", svg::Series::Style::Step, {}};
+  svg::Series p99{"p99", "#ff7f0e", svg::Series::Style::Step, {}};
+  svg::Series p50{"p50", "#1f77b4", svg::Series::Style::Step, {}};
+  for (const auto& b : r.time_buckets) {
+    const double x = static_cast<double>(b.index) * width_s / 60.0;
+    thr.points.emplace_back(x, static_cast<double>(b.delivery[Outcome::Acknowledged]) / width_s);
+    gen.points.emplace_back(x, static_cast<double>(b.delivery.generated) / width_s);
+    err.points.emplace_back(x, static_cast<double>(b.delivery.errors()) / width_s);
+    p99.points.emplace_back(x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(99)));
+    p50.points.emplace_back(x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(50)));
+  }
+  const std::string xl = "scenario time (min), buckets of " + num(width_s) + " s";
+  svg::Plot t = svg::make_plot("Throughput and errors over time", xl, "readings per second", {gen, thr, err});
+  svg::Plot l = svg::make_plot("Ingest latency over time", xl, "latency (ms)", {p50, p99});
+  for (const auto& o : r.outages) {
+    t.bands.push_back({minutes(o.start), minutes(o.end), "#d62728", "outage: " + o.profile});
+    l.bands.push_back(t.bands.back());
+  }
+  return html::section("over-time", "Over time", svg::render(t) + svg::render(l));
+}
+
+std::string delivery_table(const std::string& first_col, const std::string& name,
+                           const DeliveryCounts& d, const Histogram& h) {
+  std::string row = "<tr>" + cell(first_col, true) + cell(name, true) + cell(std::to_string(d.generated));
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) row += cell(std::to_string(d.by_outcome[i]));
+  row += cell(d.balanced() ? "ok" : "MISMATCH") + cell(num(ms(h.value_at_percentile(50)))) +
+         cell(num(ms(h.value_at_percentile(99)))) + "</tr>\n";
+  return row;
+}
+
+std::string delivery(const Report& r) {
+  const auto& d = r.delivery;
+  std::vector<std::pair<std::string, double>> bars = {{"generated", static_cast<double>(d.generated)}};
+  for (std::size_t i = 0; i < kOutcomeCount; ++i)
+    bars.emplace_back(std::string(name(static_cast<Outcome>(i))), static_cast<double>(d.by_outcome[i]));
+  std::string b = svg::bars("Delivery buckets", "readings (count)", bars);
+  b += "<p>Sum of buckets " + std::to_string(d.outcome_sum()) + " vs generated " +
+       std::to_string(d.generated) + ": <span class=\"" +
+       (d.balanced() ? "pass\">balanced" : "fail\">MISMATCH") + "</span>. Acknowledged " +
+       pct(d.generated ? d.fraction(Outcome::Acknowledged) : NAN) + ", lost to network " +
+       pct(d.generated ? d.fraction(Outcome::LostNetwork) : NAN) + ".</p>\n";
+  // Per protocol, per network profile, and per channel.
+  std::map<std::string, std::pair<DeliveryCounts, Histogram>> by_protocol, by_profile;
+  for (const auto& c : r.channels) {
+    for (auto* m : {&by_protocol, &by_profile}) {
+      const std::string& key = m == &by_protocol ? c.protocol : c.profile;
+      auto [it, inserted] = m->try_emplace(key, DeliveryCounts{}, Histogram(c.ingest_latency.config()));
+      it->second.first += c.delivery;
+      it->second.second.merge(c.ingest_latency);
+    }
+  }
+  b += "<table><tr><th class=\"l\">by</th><th class=\"l\">name</th><th>generated</th>";
+  for (std::size_t i = 0; i < kOutcomeCount; ++i)
+    b += "<th>" + std::string(name(static_cast<Outcome>(i))) + "</th>";
+  b += "<th>check</th><th>p50 (ms)</th><th>p99 (ms)</th></tr>\n";
+  for (const auto& [k, v] : by_protocol) b += delivery_table("protocol", k, v.first, v.second);
+  for (const auto& [k, v] : by_profile) b += delivery_table("network profile", k, v.first, v.second);
+  for (const auto& c : r.channels)
+    b += delivery_table("channel", c.protocol + " over " + c.profile, c.delivery, c.ingest_latency);
+  b += "</table>\n";
+  return html::section("delivery", "Delivery", b);
+}
+
+std::string accuracy_row(const std::string& scope, const std::string& name, const AccuracyStats& s) {
+  auto spread = [](const SpreadStats& x) {
+    return x.n ? num(x.median / 60.0) + " [" + num(x.q1 / 60.0) + ", " + num(x.q3 / 60.0) + "]"
+               : std::string("n/a");
+  };
+  return "<tr>" + cell(scope, true) + cell(name, true) + cell(std::to_string(s.episodes)) +
+         cell(std::to_string(s.episodes_detected)) + cell(pct(s.sensitivity)) +
+         cell(std::to_string(s.alerts)) + cell(std::to_string(s.true_alerts)) +
+         cell(std::to_string(s.false_alerts)) + cell(pct(s.ppv)) + cell(num(s.f1)) +
+         cell(num(s.false_per_patient_day)) + cell(num(s.per_100_patient_days)) +
+         cell(spread(s.lead_time_s)) + cell(spread(s.criteria_lead_time_s)) +
+         cell(std::to_string(s.early_alerts) + "/" + std::to_string(s.on_time_alerts) + "/" +
+              std::to_string(s.late_alerts)) +
+         cell(std::to_string(s.duplicate_alerts)) +
+         cell(std::to_string(s.artifact_true_alerts) + "/" + std::to_string(s.artifact_false_alerts)) +
+         "</tr>\n";
+}
+
+std::string accuracy(const Report& r) {
+  std::string b = "<p class=\"note\">Alerts match episodes of the same patient from " +
+                  num(physiology::to_seconds(r.matching.early_limit) / 60.0) +
+                  " min before onset to " + num(physiology::to_seconds(r.matching.late_limit) / 60.0) +
+                  " min after the end. Lead time is the first matching alert minus onset (or "
+                  "minus the time criteria were first met), median [IQR] in minutes; negative "
+                  "means before. Artifact alerts: trigger flagged or measured value off the "
+                  "true value by more than the tolerance.</p>\n";
+  b += "<table><tr><th class=\"l\">scope</th><th class=\"l\">name</th><th>episodes</th>"
+       "<th>detected</th><th>sensitivity</th><th>alerts</th><th>true</th><th>false</th>"
+       "<th>PPV</th><th>F1</th><th>false / patient-day</th><th>alerts / 100 patient-days</th>"
+       "<th>lead from onset (min)</th><th>lead from criteria (min)</th>"
+       "<th>early/on time/late</th><th>duplicates</th><th>artifact true/false</th></tr>\n";
+  b += accuracy_row("all", "all", r.accuracy.overall);
+  for (const auto& [k, s] : r.accuracy.by_condition) b += accuracy_row("condition", k, s);
+  for (const auto& [k, s] : r.accuracy.by_rule) b += accuracy_row("rule", k, s);
+  b += "</table>\n<p>Alert burden: " + num(r.accuracy.overall.burden_per_bed_per_day) +
+       " alerts per bed per day.</p>\n";
+  return html::section("accuracy", "Alert accuracy", b);
+}
+
+std::string timeline(const Report& r, std::optional<physiology::PatientIndex> patient) {
+  if (!patient)
+    return html::section("timeline", "Patient timeline",
+                         "<p class=\"note\">No patient selected for the timeline view.</p>\n");
+  const auto pid = *patient;
+  std::map<physiology::Vital, std::vector<const ReadingTrace*>> by_vital;
+  std::set<std::string> profiles;
+  for (const auto& t : r.traces)
+    if (t.reading.patient == pid) {
+      by_vital[t.reading.vital].push_back(&t);
+      profiles.insert(t.profile);
+    }
+  std::string b = "<p>Patient " + std::to_string(pid) + ": " + std::to_string(by_vital.size()) +
+                  " vitals traced. Shaded: episodes (orange) and network outages (red); dashed: alerts received.</p>\n";
+  std::vector<svg::Band> bands;
+  for (const auto& e : r.episodes)
+    if (e.patient == pid)
+      bands.push_back({minutes(e.onset), minutes(e.end), "#ff7f0e",
+                       std::string(physiology::name(e.condition)) + " episode"});
+  for (const auto& o : r.outages)
+    if (profiles.count(o.profile))
+      bands.push_back({minutes(o.start), minutes(o.end), "#d62728", "outage: " + o.profile});
+  std::vector<svg::Mark> marks;
+  for (const auto& a : r.alerts)
+    if (a.alert.patient == pid)
+      marks.push_back({minutes(a.alert.received_time), "#9467bd", "alert " + a.alert.rule});
+  for (const auto& [vital, traces] : by_vital) {
+    svg::Series truth{"true", "#2ca02c", svg::Series::Style::Line, {}};
+    svg::Series delivered{"sent, acknowledged", "#1f77b4", svg::Series::Style::Points, {}};
+    svg::Series undelivered{"sent, not delivered", "#d62728", svg::Series::Style::Points, {}};
+    for (const auto* t : traces) {
+      const double x = minutes(t->reading.true_time);
+      truth.points.emplace_back(x, t->reading.true_value);
+      const bool ok = t->has_outcome && t->outcome == Outcome::Acknowledged;
+      (ok ? delivered : undelivered).points.emplace_back(x, t->reading.value);
+    }
+    svg::Plot p = svg::make_plot(std::string(physiology::name(vital)), "scenario time (min)",
+                std::string(physiology::name(vital)) + " (" + std::string(physiology::ucum_unit(vital)) + ")",
+                {truth, delivered, undelivered});
+    p.bands = bands;
+    p.marks = marks;
+    b += svg::render(p);
+  }
+  return html::section("timeline", "Patient timeline", b);
+}
+
+}  // namespace
+
+std::string render_html(const Report& report, const HtmlOptions& options) {
+  std::string o = html::page_begin(options.title);
+  o += summary(report);
+  o += latency(report);
+  o += over_time(report);
+  o += delivery(report);
+  o += accuracy(report);
+  o += timeline(report, options.timeline_patient);
+  o += html::page_end();
+  return o;
+}
+
+}  // namespace iomtsim::reports

@@ -1,0 +1,58 @@
+#include "iomtsim/reports/report.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "iomtsim/reports/render_html.hpp"
+#include "iomtsim/reports/render_junit.hpp"
+
+namespace iomtsim::reports {
+
+void Report::rescore() {
+  alert_latency = Histogram(alert_latency.config());
+  for (const auto& a : alerts)
+    if (a.trigger_known) alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
+  accuracy = score_alerts(episodes, alerts, matching, run.patient_days);
+}
+
+double Report::duration_s() const {
+  if (run.end > run.start) return physiology::to_seconds(run.end - run.start);
+  if (time_buckets.empty()) return 0.0;
+  const auto n = time_buckets.back().index - time_buckets.front().index + 1;
+  return physiology::to_seconds(time_bucket_width) * static_cast<double>(n);
+}
+
+namespace {
+void write_file(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  if (!out) throw ReportError("cannot open " + p.string() + " for writing");
+  out << text;
+  out.close();
+  if (!out) throw ReportError("failed writing " + p.string());
+}
+}  // namespace
+
+void write_report_folder(const Report& report, const std::filesystem::path& folder) {
+  std::error_code ec;
+  std::filesystem::create_directories(folder, ec);
+  if (ec) throw ReportError("cannot create " + folder.string() + ": " + ec.message());
+  write_file(folder / "report.json", to_json(report));
+  HtmlOptions html;
+  if (!report.timeline_patients.empty()) html.timeline_patient = report.timeline_patients.front();
+  write_file(folder / "report.html", render_html(report, html));
+  write_file(folder / "junit.xml", render_junit(report));
+}
+
+Report read_report_file(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ReportError("cannot open " + file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return from_json(text.str());
+  } catch (const ReportError& e) {
+    throw ReportError(file.string() + ": " + e.what());
+  }
+}
+
+}  // namespace iomtsim::reports

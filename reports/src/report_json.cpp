@@ -1,0 +1,271 @@
+// report.json: the Report's serialisation. Derived figures (latency summaries, accuracy)
+// are written for readers but ignored on load and recomputed, so a hand-edited or old
+// summary can never disagree with the data.
+#include <cmath>
+#include <limits>
+
+#include "iomtsim/reports/report.hpp"
+#include "json_convert.hpp"
+#include "sorting.hpp"
+
+namespace iomtsim::reports {
+
+namespace jc = json_convert;
+using Json = jc::Json;
+using physiology::SimTime;
+
+namespace {
+
+std::int64_t ns(SimTime t) { return t.time_since_epoch().count(); }
+SimTime at_ns(const Json& j) { return SimTime{Duration{j.get<std::int64_t>()}}; }
+Json num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+double num(const Json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+constexpr std::string_view kSeverity[] = {"info", "low", "medium", "high"};
+
+physiology::AlertSeverity severity_from(const std::string& s) {
+  for (std::size_t i = 0; i < 4; ++i)
+    if (kSeverity[i] == s) return static_cast<physiology::AlertSeverity>(i);
+  throw ReportError("report.json: unknown alert severity \"" + s + "\"");
+}
+physiology::Vital vital_from(const std::string& s) {
+  auto v = physiology::vital_from_name(s);
+  if (!v) throw ReportError("report.json: unknown vital \"" + s + "\"");
+  return *v;
+}
+Outcome outcome_from(const std::string& s) {
+  auto o = outcome_from_name(s);
+  if (!o) throw ReportError("report.json: unknown outcome \"" + s + "\"");
+  return *o;
+}
+CompareOp op_from(const std::string& s) {
+  for (auto op : {CompareOp::Less, CompareOp::LessEqual, CompareOp::Greater,
+                  CompareOp::GreaterEqual, CompareOp::Equal})
+    if (symbol(op) == s) return op;
+  throw ReportError("report.json: unknown comparison \"" + s + "\"");
+}
+
+Json reading_json(const physiology::Reading& r) {
+  return Json{{"id", r.id}, {"patient", r.patient}, {"device", r.device},
+              {"vital", physiology::name(r.vital)}, {"value", r.value},
+              {"true_value", r.true_value}, {"true_time_ns", ns(r.true_time)},
+              {"device_time_ns", ns(r.device_time)}, {"flags", r.flags}};
+}
+physiology::Reading reading_from(const Json& j) {
+  physiology::Reading r;
+  r.id = j.at("id").get<std::uint64_t>();
+  r.patient = j.at("patient").get<physiology::PatientIndex>();
+  r.device = j.at("device").get<physiology::DeviceIndex>();
+  r.vital = vital_from(j.at("vital").get<std::string>());
+  r.value = j.at("value").get<double>();
+  r.true_value = j.at("true_value").get<double>();
+  r.true_time = at_ns(j.at("true_time_ns"));
+  r.device_time = at_ns(j.at("device_time_ns"));
+  r.flags = j.at("flags").get<std::uint8_t>();
+  return r;
+}
+
+Json latency(const Histogram& h) {
+  return Json{{"summary", jc::latency_summary(h)}, {"histogram", jc::histogram(h)}};
+}
+
+}  // namespace
+
+std::string to_json(const Report& r) {
+  Json j;
+  j["schema_version"] = r.schema_version;
+  j["run"] = Json{{"scenario", r.run.scenario}, {"seed", r.run.seed}, {"mode", r.run.mode},
+                  {"shards", r.run.shards}, {"start_ns", ns(r.run.start)},
+                  {"end_ns", ns(r.run.end)}, {"patient_count", r.run.patient_count},
+                  {"patient_days", r.run.patient_days}};
+  j["delivery"] = jc::delivery(r.delivery);
+  j["ingest_latency"] = latency(r.ingest_latency);
+  j["ingest_latency_raw"] = latency(r.ingest_latency_raw);
+  j["alert_latency"] = latency(r.alert_latency);
+  Json channels = Json::array();
+  for (const auto& c : r.channels)
+    channels.push_back(Json{{"protocol", c.protocol}, {"profile", c.profile},
+                            {"delivery", jc::delivery(c.delivery)},
+                            {"ingest_latency", latency(c.ingest_latency)}});
+  j["channels"] = std::move(channels);
+  j["time_bucket_width_ns"] = r.time_bucket_width.count();
+  Json buckets = Json::array();
+  for (const auto& b : r.time_buckets)
+    buckets.push_back(Json{{"index", b.index}, {"delivery", jc::delivery(b.delivery)},
+                           {"ingest_latency", jc::histogram(b.ingest_latency)}});
+  j["time_buckets"] = std::move(buckets);
+  Json episodes = Json::array();
+  for (const auto& e : r.episodes)
+    episodes.push_back(Json{{"id", e.id}, {"patient", e.patient},
+                            {"condition", physiology::name(e.condition)},
+                            {"severity", e.severity}, {"onset_ns", ns(e.onset)},
+                            {"end_ns", ns(e.end)},
+                            {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)}});
+  j["episodes"] = std::move(episodes);
+  Json alerts = Json::array();
+  for (const auto& a : r.alerts) {
+    Json trig{{"known", a.trigger_known}};
+    if (a.trigger_known)
+      trig.update(Json{{"intended_send_ns", ns(a.trigger_intended_send)},
+                       {"vital", physiology::name(a.trigger_vital)},
+                       {"value", a.trigger_value}, {"true_value", a.trigger_true_value},
+                       {"flags", a.trigger_flags}});
+    alerts.push_back(Json{{"alert_id", a.alert.alert_id}, {"patient", a.alert.patient},
+                          {"rule", a.alert.rule}, {"score", a.alert.score},
+                          {"severity", kSeverity[static_cast<std::size_t>(a.alert.severity)]},
+                          {"trigger_time_ns", ns(a.alert.trigger_time)},
+                          {"trigger_reading_id", a.alert.trigger_reading_id},
+                          {"received_time_ns", ns(a.alert.received_time)},
+                          {"trigger", std::move(trig)}});
+  }
+  j["alerts"] = std::move(alerts);
+  j["timeline_patients"] = r.timeline_patients;
+  Json traces = Json::array();
+  for (const auto& t : r.traces) {
+    Json tj{{"reading", reading_json(t.reading)}, {"protocol", t.protocol}, {"profile", t.profile},
+            {"outcome", t.has_outcome ? Json(name(t.outcome)) : Json(nullptr)}};
+    if (t.has_outcome)
+      tj.update(Json{{"intended_send_ns", ns(t.intended_send)}, {"sent_ns", ns(t.sent)},
+                     {"acked_ns", ns(t.acked)}});
+    traces.push_back(std::move(tj));
+  }
+  j["traces"] = std::move(traces);
+  Json outages = Json::array();
+  for (const auto& o : r.outages)
+    outages.push_back(Json{{"profile", o.profile}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}});
+  j["outages"] = std::move(outages);
+  Json tol = Json::object();
+  for (auto v : physiology::kAllVitals)
+    tol[std::string(physiology::name(v))] = r.matching.artifact_tolerance[static_cast<std::size_t>(v)];
+  j["matching"] = Json{{"early_limit_ns", r.matching.early_limit.count()},
+                       {"late_limit_ns", r.matching.late_limit.count()},
+                       {"artifact_tolerance", std::move(tol)}};
+  Json acc{{"overall", jc::accuracy_stats(r.accuracy.overall)}};
+  acc["by_condition"] = Json::object();
+  for (const auto& [k, s] : r.accuracy.by_condition) acc["by_condition"][k] = jc::accuracy_stats(s);
+  acc["by_rule"] = Json::object();
+  for (const auto& [k, s] : r.accuracy.by_rule) acc["by_rule"][k] = jc::accuracy_stats(s);
+  j["accuracy"] = std::move(acc);
+  Json thresholds = Json::array();
+  for (const auto& t : r.thresholds)
+    thresholds.push_back(Json{{"text", t.threshold.text}, {"metric", t.threshold.metric},
+                              {"op", symbol(t.threshold.op)}, {"value", t.threshold.value},
+                              {"measured", num(t.measured)}, {"passed", t.passed},
+                              {"message", t.message}});
+  j["thresholds"] = std::move(thresholds);
+  return j.dump(1);
+}
+
+Report from_json(std::string_view text) {
+  Report r;
+  try {
+    const Json j = Json::parse(text);
+    r.schema_version = j.at("schema_version").get<int>();
+    if (r.schema_version != kSchemaVersion)
+      throw ReportError("report.json: schema_version " + std::to_string(r.schema_version) +
+                        " is not supported (this build reads " +
+                        std::to_string(kSchemaVersion) + ")");
+    const Json& run = j.at("run");
+    r.run.scenario = run.at("scenario").get<std::string>();
+    r.run.seed = run.at("seed").get<std::uint64_t>();
+    r.run.mode = run.at("mode").get<std::string>();
+    r.run.shards = run.at("shards").get<std::vector<std::string>>();
+    r.run.start = at_ns(run.at("start_ns"));
+    r.run.end = at_ns(run.at("end_ns"));
+    r.run.patient_count = run.at("patient_count").get<std::uint64_t>();
+    r.run.patient_days = run.at("patient_days").get<double>();
+    r.delivery = jc::delivery(j.at("delivery"));
+    r.ingest_latency = jc::histogram(j.at("ingest_latency").at("histogram"));
+    r.ingest_latency_raw = jc::histogram(j.at("ingest_latency_raw").at("histogram"));
+    // alert_latency's configuration is kept; its counts are recomputed by rescore().
+    r.alert_latency = Histogram(jc::histogram(j.at("alert_latency").at("histogram")).config());
+    for (const auto& c : j.at("channels"))
+      r.channels.push_back(ChannelStats{c.at("protocol").get<std::string>(),
+                                        c.at("profile").get<std::string>(),
+                                        jc::delivery(c.at("delivery")),
+                                        jc::histogram(c.at("ingest_latency").at("histogram"))});
+    r.time_bucket_width = Duration{j.at("time_bucket_width_ns").get<std::int64_t>()};
+    if (r.time_bucket_width.count() <= 0) throw ReportError("report.json: time_bucket_width_ns must be positive");
+    for (const auto& b : j.at("time_buckets"))
+      r.time_buckets.push_back(TimeBucket{b.at("index").get<std::int64_t>(),
+                                          jc::delivery(b.at("delivery")),
+                                          jc::histogram(b.at("ingest_latency"))});
+    for (const auto& e : j.at("episodes")) {
+      physiology::Episode ep;
+      ep.id = e.at("id").get<std::uint32_t>();
+      ep.patient = e.at("patient").get<physiology::PatientIndex>();
+      auto c = physiology::condition_from_name(e.at("condition").get<std::string>());
+      if (!c) throw ReportError("report.json: unknown condition " + e.at("condition").dump());
+      ep.condition = *c;
+      ep.severity = e.at("severity").get<double>();
+      ep.onset = at_ns(e.at("onset_ns"));
+      ep.end = at_ns(e.at("end_ns"));
+      if (!e.at("criteria_met_ns").is_null()) ep.criteria_met = at_ns(e.at("criteria_met_ns"));
+      r.episodes.push_back(ep);
+    }
+    for (const auto& a : j.at("alerts")) {
+      AlertRecord rec;
+      rec.alert.alert_id = a.at("alert_id").get<std::string>();
+      rec.alert.patient = a.at("patient").get<physiology::PatientIndex>();
+      rec.alert.rule = a.at("rule").get<std::string>();
+      rec.alert.score = a.at("score").get<double>();
+      rec.alert.severity = severity_from(a.at("severity").get<std::string>());
+      rec.alert.trigger_time = at_ns(a.at("trigger_time_ns"));
+      rec.alert.trigger_reading_id = a.at("trigger_reading_id").get<std::uint64_t>();
+      rec.alert.received_time = at_ns(a.at("received_time_ns"));
+      const Json& t = a.at("trigger");
+      rec.trigger_known = t.at("known").get<bool>();
+      if (rec.trigger_known) {
+        rec.trigger_intended_send = at_ns(t.at("intended_send_ns"));
+        rec.trigger_vital = vital_from(t.at("vital").get<std::string>());
+        rec.trigger_value = t.at("value").get<double>();
+        rec.trigger_true_value = t.at("true_value").get<double>();
+        rec.trigger_flags = t.at("flags").get<std::uint8_t>();
+      }
+      r.alerts.push_back(std::move(rec));
+    }
+    r.timeline_patients = j.at("timeline_patients").get<std::vector<std::uint32_t>>();
+    for (const auto& t : j.at("traces")) {
+      ReadingTrace tr;
+      tr.reading = reading_from(t.at("reading"));
+      tr.protocol = t.at("protocol").get<std::string>();
+      tr.profile = t.at("profile").get<std::string>();
+      tr.has_outcome = !t.at("outcome").is_null();
+      if (tr.has_outcome) {
+        tr.outcome = outcome_from(t.at("outcome").get<std::string>());
+        tr.intended_send = at_ns(t.at("intended_send_ns"));
+        tr.sent = at_ns(t.at("sent_ns"));
+        tr.acked = at_ns(t.at("acked_ns"));
+      }
+      r.traces.push_back(std::move(tr));
+    }
+    for (const auto& o : j.at("outages"))
+      r.outages.push_back(Outage{o.at("profile").get<std::string>(), at_ns(o.at("start_ns")),
+                                 at_ns(o.at("end_ns"))});
+    const Json& m = j.at("matching");
+    r.matching.early_limit = Duration{m.at("early_limit_ns").get<std::int64_t>()};
+    r.matching.late_limit = Duration{m.at("late_limit_ns").get<std::int64_t>()};
+    for (const auto& [k, v] : m.at("artifact_tolerance").items())
+      r.matching.artifact_tolerance[static_cast<std::size_t>(vital_from(k))] = v.get<double>();
+    for (const auto& t : j.at("thresholds")) {
+      ThresholdResult tr;
+      tr.threshold = Threshold{t.at("text").get<std::string>(), t.at("metric").get<std::string>(),
+                               op_from(t.at("op").get<std::string>()), t.at("value").get<double>()};
+      tr.measured = num(t.at("measured"));
+      tr.passed = t.at("passed").get<bool>();
+      tr.message = t.at("message").get<std::string>();
+      r.thresholds.push_back(std::move(tr));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw ReportError(std::string("report.json: ") + e.what());
+  } catch (const HistogramError& e) {
+    throw ReportError(std::string("report.json: ") + e.what());
+  }
+  sort_report(r);
+  r.rescore();
+  return r;
+}
+
+}  // namespace iomtsim::reports

@@ -1,0 +1,62 @@
+#pragma once
+// Minimal inline-SVG plotting for the HTML renderers: line/step/point series, shaded
+// bands (episodes, outages), vertical marks (alerts, interventions) and bar charts.
+// Axes always carry labels with units; output is well-formed XML.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace iomtsim::reports::svg {
+
+struct Series {
+  enum class Style { Line, Step, Points };
+  std::string label;
+  std::string color;
+  Style style = Style::Line;
+  std::vector<std::pair<double, double>> points;  // (x, y), ascending x
+};
+
+struct Band {
+  double x0 = 0, x1 = 0;
+  std::string color;
+  std::string label;
+};
+
+struct Mark {
+  double x = 0;
+  std::string color;
+  std::string label;
+};
+
+struct Plot {
+  std::string title;
+  std::string x_label;  // with unit, e.g. "scenario time (min)"
+  std::string y_label;
+  std::vector<Series> series;
+  std::vector<Band> bands;
+  std::vector<Mark> marks;
+  std::vector<std::pair<double, std::string>> x_ticks;  // overrides automatic ticks
+  std::optional<std::pair<double, double>> y_range;
+  std::optional<std::pair<double, double>> x_range;
+  int width = 720;
+  int height = 260;
+};
+
+inline Plot make_plot(std::string title, std::string x_label, std::string y_label,
+                      std::vector<Series> series) {
+  Plot p;
+  p.title = std::move(title);
+  p.x_label = std::move(x_label);
+  p.y_label = std::move(y_label);
+  p.series = std::move(series);
+  return p;
+}
+
+std::string render(const Plot& plot);
+
+// Horizontal bars, one per (label, value), with the value written next to each.
+std::string bars(const std::string& title, const std::string& value_label,
+                 const std::vector<std::pair<std::string, double>>& values);
+
+}  // namespace iomtsim::reports::svg

@@ -1,0 +1,36 @@
+#pragma once
+// Escaping and number formatting shared by the XML/HTML/SVG renderers.
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace iomtsim::reports::xml {
+
+inline std::string escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        // Control characters are not allowed in XML 1.0; drop them rather than emit
+        // an unparseable file.
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+    }
+  }
+  return out;
+}
+
+// Compact number for display: up to `digits` significant digits; "n/a" for NaN.
+inline std::string num(double v, int digits = 4) {
+  if (v != v) return "n/a";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return buf;
+}
+
+}  // namespace iomtsim::reports::xml
