@@ -28,6 +28,7 @@
 //    finish() before using episodes() as final ground truth.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -111,7 +112,7 @@ class PatientGenerator {
   std::unique_ptr<detail::PatientModel> model_;
   std::vector<std::unique_ptr<detail::DeviceModel>> devices_;
   SimTime next_time_ = SimTime::max();
-  std::size_t next_device_ = 0;
+  std::optional<DeviceOutput> pending_;  // the next output, produced one step ahead
 };
 
 }  // namespace iomtsim::physiology

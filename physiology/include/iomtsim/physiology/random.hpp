@@ -72,7 +72,8 @@ class Rng {
   // Uniform integer in [0, n) (n > 0), by Lemire's multiply-shift, unbiased enough for
   // simulation (bias < n / 2^64).
   std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next_u64()) * n) >> 64);
+    __extension__ typedef unsigned __int128 U128;  // __extension__: no -Wpedantic noise
+    return static_cast<std::uint64_t>((static_cast<U128>(next_u64()) * n) >> 64);
   }
   bool bernoulli(double p) { return uniform() < p; }
 

@@ -1,0 +1,197 @@
+// How conditions and interventions move the latent state (PatientModel::step's
+// physics). Time constants come from clinical.md's signatures: sepsis over hours,
+// hemorrhage over minutes, heart-failure fluid over weeks, naloxone within minutes.
+#include <algorithm>
+#include <cmath>
+
+#include "patient_model.hpp"
+
+namespace iomtsim::physiology::detail {
+namespace {
+
+constexpr double kHour = 3600.0;
+constexpr double kMin = 60.0;
+
+bool driving(const ConditionInstance& c, double t_s) { return t_s >= c.onset_s && t_s < c.drive_end_s; }
+
+}  // namespace
+
+void PatientModel::apply_intervention(const InterventionEvent& e, double t_s) {
+  switch (e.kind) {
+    case InterventionKind::Fluids: x_.fluid_pending_l += std::max(0.0, e.dose); break;
+    case InterventionKind::Oxygen: x_.oxygen_lpm = std::max(0.0, e.dose); break;
+    case InterventionKind::Naloxone:
+      // 0.4 mg reverses fully; clinicians also stop the opioid, so the drive ends.
+      x_.naloxone = std::min(1.0, x_.naloxone + std::max(0.0, e.dose) / 0.4);
+      for (auto& c : conditions_)
+        if (c.kind == ConditionKind::OpioidRespiratoryDepression) c.drive_end_s = std::min(c.drive_end_s, t_s);
+      break;
+    case InterventionKind::Antibiotics:
+      if (x_.antibiotics_at_s < 0) x_.antibiotics_at_s = t_s;
+      break;
+    case InterventionKind::Insulin: x_.insulin_pending_u += std::max(0.0, e.dose); break;
+    case InterventionKind::Glucose:
+      x_.glucose_pending_g += std::max(0.0, e.dose);
+      for (auto& c : conditions_)
+        if (c.kind == ConditionKind::Hypoglycemia) c.drive_end_s = std::min(c.drive_end_s, t_s);
+      break;
+    case InterventionKind::Diuretic:
+      // dose = standard doses (1 = 40 mg IV furosemide, about 1 kg net loss over 6 h).
+      x_.diuretic_pending_kg += std::max(0.0, e.dose);
+      x_.diuretic_given = true;
+      break;
+    case InterventionKind::RateControl: x_.rate_control_given = true; break;
+  }
+}
+
+double PatientModel::copd_activity(double t_s) const {
+  double a = 0.0;
+  for (const auto& c : conditions_) {
+    if (c.kind != ConditionKind::CopdExacerbation || t_s < c.onset_s) continue;
+    // Rise over half the course (the prodrome clinical.md describes: RR and HR creep for
+    // days, overnight oximetry a week ahead), a short plateau, then recovery.
+    const double u = (t_s - c.onset_s) / c.ramp_s;
+    double s;
+    if (u < 0.5) {
+      const double r = u / 0.5;
+      s = r * r * (3.0 - 2.0 * r);
+    } else if (u < 0.65) {
+      s = 1.0;
+    } else if (u < 1.0) {
+      const double r = (1.0 - u) / 0.35;
+      s = r * r * (3.0 - 2.0 * r);
+    } else {
+      s = 0.0;
+    }
+    a = std::max(a, c.severity * s);
+  }
+  return a;
+}
+
+void PatientModel::integrate_conditions(double t_s, double dt) {
+  double sepsis_cap = 0.0, sepsis_rate = 0.0;
+  bool sepsis_drive = false;
+  double bleed_target = 0.0, bleed_rate = 0.0;
+  double opioid_target = 0.0, opioid_tau = 45.0 * kMin;
+  double hf_inflow = 0.0;
+  bool hf_present = false;
+  double hypo_target = HUGE_VAL, hypo_tau = 25.0 * kMin;
+  double af_target = 0.0;
+  bool af = false;
+
+  for (auto& c : conditions_) {
+    if (t_s < c.onset_s) continue;
+    const bool drive = driving(c, t_s);
+    const double sev = c.severity;
+    switch (c.kind) {
+      case ConditionKind::Sepsis:
+        if (c.episode < 0) x_.burden = std::max(x_.burden, 0.05 * sev);
+        sepsis_cap = std::max(sepsis_cap, sev);
+        sepsis_drive = sepsis_drive || drive;
+        sepsis_rate = std::max(sepsis_rate, c.course == Course::Sudden ? 1.0 / (0.4 * kHour) : 1.0 / (1.2 * kHour));
+        break;
+      case ConditionKind::Hemorrhage:
+        if (drive) {
+          bleed_target = std::max(bleed_target, 0.5 * sev);
+          const double bleed_time = c.course == Course::Sudden ? 20.0 * kMin : 2.0 * kHour;
+          bleed_rate = std::max(bleed_rate, 0.5 * sev / bleed_time);
+        }
+        break;
+      case ConditionKind::OpioidRespiratoryDepression:
+        if (drive) {
+          opioid_target = std::max(opioid_target, 0.85 * sev);
+          opioid_tau = c.course == Course::Sudden ? 6.0 * kMin : 25.0 * kMin;
+        }
+        break;
+      case ConditionKind::HeartFailureDecompensation: {
+        hf_present = true;
+        if (drive) {
+          // Fluid accumulates as (tau/T)^2: most of the ~2.3 kg arrives in the last
+          // week or so before the crisis (clinical.md: >= 2 kg in 3 days is uncommon).
+          const double fmax = 4.2 * sev;
+          const double tau = t_s - c.onset_s;
+          const double rate = tau < c.ramp_s ? 2.0 * fmax * tau / (c.ramp_s * c.ramp_s) : fmax / c.ramp_s;
+          if (x_.congestion_kg < 1.6 * fmax) hf_inflow += rate;
+        }
+        break;
+      }
+      case ConditionKind::CopdExacerbation: break;  // closed form, copd_activity()
+      case ConditionKind::Hypoglycemia:
+        if (drive) {
+          hypo_target = std::min(hypo_target, 68.0 - 40.0 * sev);
+          hypo_tau = c.course == Course::Sudden ? 12.0 * kMin : 30.0 * kMin;
+        }
+        break;
+      case ConditionKind::AtrialFibrillation:
+        if (drive) {
+          af = true;
+          af_target = std::max(af_target, 25.0 + 45.0 * sev);
+        }
+        break;
+    }
+  }
+
+  // Sepsis: logistic growth of the burden toward its cap; antibiotics kill it after an
+  // hour; inflammation follows with a 45 min lag and causes capillary leak.
+  if (sepsis_cap > 0.0) {
+    const double b = x_.burden;
+    double db = sepsis_drive ? sepsis_rate * b * (1.0 - b / sepsis_cap) : -b / (3.0 * kHour);
+    if (x_.antibiotics_at_s >= 0 && t_s >= x_.antibiotics_at_s + kHour) db -= b / (1.2 * kHour);
+    x_.burden = std::max(0.0, b + db * dt);
+  }
+  x_.inflammation += (x_.burden - x_.inflammation) * dt / (45.0 * kMin);
+  x_.leak += (0.25 * x_.inflammation - x_.leak) * dt / (3.0 * kHour);
+
+  // Hemorrhage and volume: bleeding until the target loss, fluids restore ~6 % of blood
+  // volume per litre of crystalloid (most of it leaves the vessels), slow refill.
+  if (bleed_rate > 0.0 && x_.blood_loss < bleed_target)
+    x_.blood_loss = std::min(bleed_target, x_.blood_loss + bleed_rate * dt);
+  const double infuse = std::min(x_.fluid_pending_l, 2.0 / kHour * dt);  // 1 L per 30 min
+  x_.fluid_pending_l -= infuse;
+  x_.fluids_given_l += infuse;
+  x_.restored += 0.06 * infuse;
+  const double deficit = x_.blood_loss + x_.leak - x_.restored;
+  if (deficit > 0.0) x_.restored += 0.03 / kHour * deficit * dt;
+
+  // Opioid depression rises over minutes, wears off over ~45 min; naloxone decays with a
+  // 60 min half-life (renarcotisation is possible while the opioid drive persists).
+  const double otau = opioid_target > x_.opioid ? opioid_tau : 45.0 * kMin;
+  x_.opioid += (opioid_target - x_.opioid) * dt / otau;
+  x_.naloxone *= std::exp(-dt * std::log(2.0) / kHour);
+
+  // Heart failure: fluid in, diuretics out (a dose removes about 1 kg over 6 h).
+  const double removed = std::min(x_.diuretic_pending_kg, x_.diuretic_pending_kg * dt / (6.0 * kHour) + 1e-4 * dt / kHour);
+  x_.diuretic_pending_kg -= removed;
+  x_.congestion_kg = std::max(0.0, x_.congestion_kg + hf_inflow * dt - removed);
+  if (!hf_present) x_.congestion_kg *= std::exp(-dt / (3.0 * 86400.0));
+
+  // Glucose: relaxes toward a target set by baseline, meals, insulin and hypoglycemic
+  // drives; absorbed glucose adds ~4 mg/dL per gram.
+  const double absorbed = x_.glucose_pending_g * (1.0 - std::exp(-dt / (15.0 * kMin)));
+  x_.glucose_pending_g -= absorbed;
+  const double activated = x_.insulin_pending_u * (1.0 - std::exp(-dt / (30.0 * kMin)));
+  x_.insulin_pending_u -= activated;
+  x_.insulin_active_u = x_.insulin_active_u * std::exp(-dt / (2.0 * kHour)) + activated;
+  const double hour = std::fmod(t_s / kHour, 24.0);
+  double meal = 0.0;
+  for (double meal_h : {8.0, 13.0, 19.0}) {
+    const double since = hour - meal_h;
+    if (since > 0.0 && since < 3.0) meal += since < 0.75 ? since / 0.75 : (3.0 - since) / 2.25;
+  }
+  const double wander = 0.5 * value_noise_glucose(t_s);
+  double target = baseline_.glucose_mg_dl * (1.0 + baseline_.glucose_swing * (meal + wander)) -
+                  40.0 * x_.insulin_active_u;
+  target = std::max(35.0, std::min(target, hypo_target));
+  const double gtau = hypo_target < HUGE_VAL ? hypo_tau : 25.0 * kMin;
+  x_.glucose_mg_dl += (target - x_.glucose_mg_dl) * dt / gtau + 4.0 * absorbed;
+  x_.glucose_mg_dl = std::clamp(x_.glucose_mg_dl, 20.0, 600.0);
+
+  // Atrial fibrillation: the ventricular rate jumps within minutes; rate control
+  // takes away ~70 % of the excess over ~20 min.
+  if (x_.rate_control_given) x_.rate_control += (1.0 - x_.rate_control) * dt / (20.0 * kMin);
+  x_.af = af;
+  const double af_goal = af ? af_target * (1.0 - 0.7 * x_.rate_control) : 0.0;
+  x_.af_excess_bpm += (af_goal - x_.af_excess_bpm) * std::min(1.0, dt / (3.0 * kMin));
+}
+
+}  // namespace iomtsim::physiology::detail

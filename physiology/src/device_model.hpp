@@ -1,0 +1,82 @@
+#pragma once
+// One device on one patient: its schedule (on its own drifting clock), measurement noise
+// and quantization, missing data, artifacts, battery and, for ECG/PPG devices, the
+// waveform generator. Everything it draws comes from its own stream
+// (StreamKind::Device, patient, device), so devices never disturb one another.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "device_defaults.hpp"
+#include "iomtsim/physiology/cohort_spec.hpp"
+#include "iomtsim/physiology/patient_generator.hpp"
+#include "iomtsim/physiology/random.hpp"
+#include "patient_model.hpp"
+#include "waveform.hpp"
+
+namespace iomtsim::physiology::detail {
+
+class DeviceModel {
+ public:
+  DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed);
+
+  SimTime next_time() const { return next_; }
+  // Consumes the earliest scheduled item; nullopt when it was lost (gap, dead battery,
+  // probe off, NIBP failure). Must be called in time order.
+  std::optional<DeviceOutput> produce(PatientModel& patient);
+
+  double drift_ppm() const { return drift_ppm_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  struct Measure {
+    Vital vital;
+    float bias;  // per-device calibration offset, canonical unit (fraction for glucose)
+    std::int64_t interval_ns;
+    std::int64_t k;  // index of the scheduled instant `next`
+    SimTime next;
+  };
+  struct Wave {
+    std::int64_t block_ns;
+    std::int64_t k;
+    SimTime next;
+    std::size_t samples;
+    WaveformGenerator gen;
+  };
+  enum class Artifact : std::uint8_t { None, Motion, ProbeOff };
+
+  SimTime scheduled_true_time(std::int64_t interval_ns, std::int64_t k, bool spot) const;
+  void schedule(Measure& m);
+  void schedule(Wave& w);
+  void refresh_next();
+  SimTime device_time(SimTime t) const;
+  // Battery and gap state at t (monotone); returns false when nothing can be sent.
+  bool reachable(double t_s, bool& low_battery);
+  Artifact artifact_at(double t_s);
+  std::optional<Reading> measure(const Measure& m, PatientModel& patient, Artifact art, std::uint8_t flags);
+
+  DeviceIndex index_;
+  PatientIndex patient_;
+  DeviceType type_;
+  Rng rng_;
+  std::uint64_t key_;
+  DeviceProfile profile_;
+  double drift_ppm_;
+  double offset_ns_;
+  double phase_ns_;
+  std::vector<Measure> measures_;
+  std::unique_ptr<Wave> wave_;
+  SimTime next_ = SimTime::max();
+  std::uint32_t seq_ = 0;
+  // Gaps (missing data): alternating renewal process, seconds.
+  double gap_start_s_ = HUGE_VAL, gap_end_s_ = 0.0;
+  // Battery: dies at death_s_, back (recharged/replaced) at revive_s_.
+  double death_s_ = HUGE_VAL, revive_s_ = HUGE_VAL, charge_start_s_ = 0.0, charge0_ = 1.0;
+  // Artifact events.
+  double art_start_s_ = HUGE_VAL, art_end_s_ = 0.0;
+  Artifact art_kind_ = Artifact::None;
+  bool artifacts_ = true;
+};
+
+}  // namespace iomtsim::physiology::detail

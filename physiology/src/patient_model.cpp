@@ -1,0 +1,384 @@
+// The slow grid, the mapping from latent state to vitals, and ground-truth episodes.
+#include "patient_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+
+#include "fast_noise.hpp"
+#include "news2.hpp"
+
+namespace iomtsim::physiology::detail {
+namespace {
+
+constexpr double kHour = 3600.0;
+constexpr double kMin = 60.0;
+constexpr double kTwoPi = 2.0 * std::numbers::pi;
+
+// Piecewise-linear response to the blood-volume deficit, after the ATLS classes
+// (clinical.md): < 15 % barely noticed, HR 100-120 at 15-30 %, SBP falls past 30 %.
+double interp(double x, const double (&xs)[5], const double (&ys)[5]) {
+  if (x <= xs[0]) return ys[0];
+  for (int i = 1; i < 5; ++i)
+    if (x <= xs[i]) return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1]);
+  return ys[4] + (ys[4] - ys[3]) * (x - xs[4]) / (xs[4] - xs[3]);
+}
+constexpr double kDeficit[5] = {0.0, 0.15, 0.30, 0.40, 0.50};
+constexpr double kHemoHr[5] = {0.0, 20.0, 42.0, 60.0, 80.0};
+constexpr double kHemoSbp[5] = {0.0, -3.0, -14.0, -38.0, -62.0};
+constexpr double kHemoRr[5] = {0.0, 3.0, 10.0, 18.0, 24.0};
+
+Acvpu worse(Acvpu a, Acvpu b) { return static_cast<std::uint8_t>(a) >= static_cast<std::uint8_t>(b) ? a : b; }
+
+double default_drive_s(ConditionKind k, Course course) {
+  switch (k) {
+    case ConditionKind::OpioidRespiratoryDepression: return 3.0 * kHour;
+    case ConditionKind::Hypoglycemia: return course == Course::Sudden ? 1.5 * kHour : 3.0 * kHour;
+    case ConditionKind::AtrialFibrillation: return 8.0 * kHour;
+    case ConditionKind::CopdExacerbation: return 14.0 * 86400.0;
+    case ConditionKind::HeartFailureDecompensation: return 21.0 * 86400.0;
+    case ConditionKind::Sepsis: return 24.0 * kHour;
+    case ConditionKind::Hemorrhage: return HUGE_VAL;
+  }
+  return HUGE_VAL;
+}
+
+}  // namespace
+
+double DipProcess::value(double t_s) const {
+  if (t_s <= start_s || t_s >= end_s) return 0.0;
+  // Trapezoid with ramps of a quarter of the event (at most 2 min): dips develop and
+  // recover, they do not switch.
+  const double ramp = std::min(2.0 * kMin, 0.25 * (end_s - start_s));
+  const double up = (t_s - start_s) / ramp, down = (end_s - t_s) / ramp;
+  return depth * std::min(1.0, std::min(up, down));
+}
+
+PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::uint64_t seed, Duration duration,
+                           PatientInfo& info)
+    : index_(index),
+      duration_s_(to_seconds(duration)),
+      rng_(stream_seed(seed, StreamKind::Patient, index)) {
+  info.index = index;
+  baseline_ = make_baseline(cohort.archetype, cohort.demographics, rng_, info);
+  noise_key_ = rng_.next_u64();
+  hf_freq_hz_ = baseline_.resp_rate_per_min / 60.0 * rng_.uniform(0.95, 1.05);
+  hf_phase_ = rng_.uniform(0.0, kTwoPi);
+  ecg_amplitude_uv_ = rng_.uniform(800.0, 1500.0);
+  x_.glucose_mg_dl = baseline_.glucose_mg_dl;
+
+  // Conditions: one stream per (patient, condition spec), so adding a condition to the
+  // cohort never shifts another's draws.
+  for (std::size_t i = 0; i < cohort.conditions.size(); ++i) {
+    const ConditionSpec& cs = cohort.conditions[i];
+    Rng crng(stream_seed(seed, StreamKind::Condition, index, i));
+    if (!crng.bernoulli(cs.probability)) continue;
+    ConditionInstance c;
+    c.kind = cs.kind;
+    c.course = cs.course;
+    c.onset_s = std::max(0.0, cs.onset_s.sample(crng));
+    c.severity = std::clamp(cs.severity.sample(crng), 0.0, 1.0);
+    const double dur = cs.duration_s ? std::max(60.0, cs.duration_s->sample(crng)) : default_drive_s(c.kind, c.course);
+    c.ramp_s = dur;
+    const bool limited = c.course != Course::Progressive || c.kind == ConditionKind::OpioidRespiratoryDepression ||
+                         c.kind == ConditionKind::Hypoglycemia || c.kind == ConditionKind::CopdExacerbation;
+    c.drive_end_s = limited || cs.duration_s ? c.onset_s + dur : HUGE_VAL;
+    if (c.kind == ConditionKind::HeartFailureDecompensation && c.course == Course::Progressive)
+      c.drive_end_s = HUGE_VAL;
+    if (c.kind == ConditionKind::Hemorrhage && !cs.duration_s) c.drive_end_s = HUGE_VAL;
+    for (const InterventionSpec& is : cs.interventions) {
+      if (!crng.bernoulli(is.probability)) {
+        (void)is.delay_s.sample(crng);  // keep the stream aligned whether given or not
+        continue;
+      }
+      const double anchor = is.anchor == InterventionSpec::Anchor::ConditionOnset ? c.onset_s : 0.0;
+      interventions_.push_back({is.kind, anchor + std::max(0.0, is.delay_s.sample(crng)), is.dose});
+    }
+    conditions_.push_back(c);
+  }
+  for (std::size_t j = 0; j < cohort.interventions.size(); ++j) {
+    const InterventionSpec& is = cohort.interventions[j];
+    Rng irng(stream_seed(seed, StreamKind::Condition, index, 0x10000 + j));
+    if (!irng.bernoulli(is.probability)) continue;
+    interventions_.push_back({is.kind, std::max(0.0, is.delay_s.sample(irng)), is.dose});
+  }
+  std::stable_sort(interventions_.begin(), interventions_.end(),
+                   [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+
+  for (std::size_t i = 0; i < dips_.size(); ++i) {
+    const double r = dip_max_rate_per_s(i);
+    dips_[i].next_candidate_s = r > 0.0 ? rng_.exponential(1.0 / r) : HUGE_VAL;
+  }
+  ensure_grid(1);
+}
+
+double PatientModel::value_noise_glucose(double t_s) const { return value_noise(noise_key_ + 7, t_s, 45.0 * kMin); }
+
+namespace {
+constexpr double kNightGain[4] = {2.0, 1.0, 1.0, 1.5};  // spo2 dips are mostly in sleep
+}  // namespace
+
+double PatientModel::dip_max_rate_per_s(std::size_t i) const {
+  const double rates[4] = {baseline_.spo2_dip_rate_per_h, baseline_.rr_surge_rate_per_h,
+                           baseline_.hr_surge_rate_per_h, baseline_.sbp_dip_rate_per_h};
+  return rates[i] * kNightGain[i] / kHour;
+}
+
+void PatientModel::advance_dips(double t_s) {
+  // Thinning: candidates at the maximum (night) rate, accepted in proportion to the
+  // rate at their time.
+  const double hour = std::fmod(t_s / kHour, 24.0);
+  const bool night = hour >= 23.0 || hour < 7.0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    DipProcess& d = dips_[i];
+    const double max_rate = dip_max_rate_per_s(i);
+    if (max_rate <= 0.0) continue;
+    while (d.next_candidate_s <= t_s) {
+      const double cand = d.next_candidate_s;
+      d.next_candidate_s += rng_.exponential(1.0 / max_rate);
+      const double gain = night ? kNightGain[i] : (i == 0 ? 0.5 : 1.0);
+      if (cand < d.end_s || !rng_.bernoulli(gain / kNightGain[i])) continue;
+      d.start_s = cand;
+      switch (i) {
+        case 0:  // desaturation (sleep-disordered breathing, positional, atelectasis)
+          d.end_s = cand + 14.0 * kMin * std::exp(rng_.normal(0.0, 0.7));
+          d.depth = baseline_.spo2_dip_depth_pct * (0.4 + rng_.exponential(0.8));
+          break;
+        case 1:  // tachypnoea (pain, anxiety, coughing)
+          d.end_s = cand + 6.0 * kMin * std::exp(rng_.normal(0.0, 0.6));
+          d.depth = rng_.uniform(4.0, 12.0);
+          break;
+        case 2:  // tachycardia (pain, mobilising, agitation)
+          d.end_s = cand + 25.0 * kMin * std::exp(rng_.normal(0.0, 0.7));
+          d.depth = rng_.uniform(12.0, 35.0);
+          break;
+        default:  // hypotension (postural, sleep, drugs)
+          d.end_s = cand + 8.0 * kMin * std::exp(rng_.normal(0.0, 0.6));
+          d.depth = rng_.uniform(10.0, 32.0);
+          break;
+      }
+    }
+  }
+}
+
+VitalSigns PatientModel::slow_vitals(double t) {
+  const Baseline& b = baseline_;
+  const double hour = std::fmod(t / kHour, 24.0);
+  // Circadian: peak about 15:30, trough about 03:30 (temperature lowest at 2-4 am).
+  const double circ = std::cos(kTwoPi * (hour - 15.5) / 24.0);
+  const bool night = hour >= 23.0 || hour < 7.0;
+  const std::uint64_t k = noise_key_;
+
+  const double inf = x_.inflammation;
+  const double fever = 2.3 * inf;
+  const double deficit = std::max(0.0, x_.blood_loss + x_.leak - x_.restored);
+  const double dep = std::clamp(x_.opioid * (1.0 - x_.naloxone), 0.0, 1.0);
+  const double cong = x_.congestion_kg / 3.0;
+  const double copd = copd_activity(t);
+  const double hypo_hr = x_.glucose_mg_dl < 60.0 ? std::min(15.0, 0.5 * (60.0 - x_.glucose_mg_dl)) : 0.0;
+  const double fluid_relief = 0.25 * std::min(2.0, x_.fluids_given_l);
+
+  VitalSigns v;
+  v.temperature_c = b.temperature_c + 0.32 * circ + 0.12 * value_noise(k + 1, t, 60 * kMin) + fever;
+  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * value_noise(k + 2, t, 20 * kMin) +
+                     2.0 * value_noise(k + 3, t, 3 * kMin) + 14.0 * inf + 8.0 * fever +
+                     interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 22.0 * copd - 6.0 * dep + hypo_hr +
+                     dips_[2].value(t) + x_.af_excess_bpm;
+  v.resp_rate_per_min = b.resp_rate_per_min * (1.0 - dep) +
+                        (0.8 * circ + 1.2 * value_noise(k + 4, t, 20 * kMin) + 0.8 * value_noise(k + 5, t, 4 * kMin) +
+                         12.0 * inf + interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 6.0 * copd +
+                         dips_[1].value(t)) * (1.0 - dep);
+  v.resp_rate_per_min = std::clamp(v.resp_rate_per_min, 2.0, 60.0);
+
+  // SpO2 on air, then the oxygen effect. Hypoventilation desaturates once minute
+  // ventilation falls below ~80 % of the patient's normal.
+  const double vent = v.resp_rate_per_min / b.resp_rate_per_min;
+  double spo2_air = b.spo2_pct + 0.3 * circ + 0.7 * value_noise(k + 6, t, 30 * kMin) - 3.0 * inf - 4.0 * cong -
+                    7.0 * copd - (night ? 3.0 * copd : 0.0) - 35.0 * std::max(0.0, 0.8 - vent) -
+                    (deficit > 0.35 ? 8.0 * (deficit - 0.35) / 0.15 : 0.0) - dips_[0].value(t);
+  spo2_air = std::min(spo2_air, 100.0);
+  v.on_oxygen = x_.oxygen_lpm > 0.0;
+  v.spo2_pct = std::clamp(100.0 - (100.0 - spo2_air) / (1.0 + 0.35 * x_.oxygen_lpm), 50.0, 100.0);
+
+  const double vaso = 40.0 * inf * (1.0 - fluid_relief);
+  const double d_sbp = 7.0 * circ + 6.0 * value_noise(k + 8, t, 20 * kMin) + 3.0 * value_noise(k + 9, t, 3 * kMin) +
+                       interp(deficit, kDeficit, kHemoSbp) - vaso - 5.0 * cong - (x_.af ? 8.0 : 0.0) -
+                       dips_[3].value(t);
+  v.systolic_mmhg = std::max(30.0, b.systolic_mmhg + d_sbp);
+  // Early blood loss narrows the pulse pressure (diastolic rises) before systolic falls.
+  v.diastolic_mmhg = std::max(15.0, b.diastolic_mmhg + 0.55 * d_sbp + 8.0 * std::min(1.0, deficit / 0.25));
+  v.diastolic_mmhg = std::min(v.diastolic_mmhg, v.systolic_mmhg - 10.0);
+  v.mean_mmhg = v.diastolic_mmhg + (v.systolic_mmhg - v.diastolic_mmhg) / 3.0;
+
+  v.glucose_mg_dl = x_.glucose_mg_dl;
+  v.weight_kg = b.weight_kg + x_.congestion_kg + 0.3 * value_noise(k + 10, t, 86400.0) +
+                0.7 * std::max(0.0, x_.fluids_given_l - 0.3 * x_.restored);
+
+  Acvpu c = Acvpu::Alert;
+  if (inf > 0.65) c = worse(c, Acvpu::Confusion);
+  if (deficit > 0.35) c = worse(c, Acvpu::Confusion);
+  if (deficit > 0.45) c = worse(c, Acvpu::Voice);
+  if (dep > 0.3) c = worse(c, Acvpu::Confusion);
+  if (dep > 0.55) c = worse(c, Acvpu::Voice);
+  if (dep > 0.8) c = worse(c, Acvpu::Pain);
+  if (x_.glucose_mg_dl < 50.0) c = worse(c, Acvpu::Confusion);
+  if (x_.glucose_mg_dl < 40.0) c = worse(c, Acvpu::Voice);
+  if (x_.glucose_mg_dl < 30.0) c = worse(c, Acvpu::Pain);
+  if (v.mean_mmhg < 55.0) c = worse(c, Acvpu::Voice);
+  v.consciousness = c;
+  return v;
+}
+
+void PatientModel::update_episodes(double t, const VitalSigns& v) {
+  const double deficit = std::max(0.0, x_.blood_loss + x_.leak - x_.restored);
+  const double dep = x_.opioid * (1.0 - x_.naloxone);
+  const int news2 = news2_score(v, baseline_.spo2_scale2);
+  for (auto& c : conditions_) {
+    if (t < c.onset_s || c.resolved) continue;
+    if (c.episode < 0) {
+      Episode e;
+      e.id = static_cast<std::uint32_t>(episodes_.size());
+      e.patient = index_;
+      e.condition = c.kind;
+      e.severity = c.severity;
+      e.onset = at_seconds(c.onset_s);
+      e.end = at_seconds(duration_s_);  // provisional until it resolves
+      c.episode = static_cast<std::int32_t>(episodes_.size());
+      episodes_.push_back(e);
+    }
+    Episode& e = episodes_[static_cast<std::size_t>(c.episode)];
+
+    // Activity (for "resolved once it has peaked and faded") and the criterion.
+    double activity = 0.0;
+    bool met = false;
+    bool resolved = false;
+    switch (c.kind) {
+      case ConditionKind::Sepsis:
+        activity = x_.inflammation;
+        met = news2 >= 5 || qsofa_score(v) >= 2;
+        resolved = c.peak > 0.05 && x_.burden < 0.02 && x_.inflammation < 0.1 * std::max(0.3, c.peak);
+        break;
+      case ConditionKind::Hemorrhage:
+        activity = deficit;
+        met = news2 >= 5;
+        resolved = c.peak > 0.05 && x_.blood_loss >= 0.5 * c.severity - 1e-9 && deficit < 0.08;
+        break;
+      case ConditionKind::OpioidRespiratoryDepression:
+        activity = dep;
+        met = news2 >= 5 || v.resp_rate_per_min < 8.5;
+        resolved = c.peak > 0.1 && dep < 0.08 && t >= c.drive_end_s;
+        break;
+      case ConditionKind::HeartFailureDecompensation:
+        activity = x_.congestion_kg;
+        met = news2 >= 5 || x_.congestion_kg >= 2.0;
+        resolved = c.peak > 0.5 && x_.congestion_kg < 0.5 && (x_.diuretic_given || t >= c.drive_end_s);
+        break;
+      case ConditionKind::CopdExacerbation:
+        activity = copd_activity(t);
+        met = news2 >= 5;
+        resolved = t >= c.onset_s + c.ramp_s;
+        break;
+      case ConditionKind::Hypoglycemia:
+        activity = std::max(0.0, 70.0 - x_.glucose_mg_dl);
+        // An event is >= 15 min below 54 mg/dL: met when the 15 min are complete.
+        c.criteria_run_s = x_.glucose_mg_dl < 54.0 ? c.criteria_run_s + kStepS : 0.0;
+        met = c.criteria_run_s >= 15.0 * kMin;
+        resolved = t >= c.drive_end_s && x_.glucose_mg_dl >= 70.0;
+        break;
+      case ConditionKind::AtrialFibrillation:
+        activity = x_.af ? 1.0 : 0.0;
+        met = x_.af && v.heart_rate_bpm > 110.0;  // rapid ventricular response
+        resolved = t >= c.drive_end_s;
+        break;
+    }
+    c.peak = std::max(c.peak, activity);
+    if (met && !e.criteria_met) e.criteria_met = at_seconds(t);
+    if (resolved && t > c.onset_s) {
+      c.resolved = true;
+      e.end = at_seconds(t);
+    }
+  }
+}
+
+void PatientModel::step() {
+  const std::int64_t k = newest_ + 1;
+  const double t = static_cast<double>(k) * kStepS;
+  if (k > 0) {
+    const double t0 = t - kStepS;
+    while (next_intervention_ < interventions_.size() && interventions_[next_intervention_].at_s <= t0) {
+      apply_intervention(interventions_[next_intervention_], t0);
+      ++next_intervention_;
+    }
+    integrate_conditions(t0, kStepS);
+  }
+  advance_dips(t);
+  const VitalSigns v = slow_vitals(t);
+  const auto slot = static_cast<std::size_t>(k % static_cast<std::int64_t>(kRing));
+  ring_[slot] = v;
+  ring_af_[slot] = x_.af;
+  newest_ = k;
+  if (t <= duration_s_) update_episodes(t, v);
+}
+
+void PatientModel::ensure_grid(std::int64_t k) {
+  while (newest_ < k) step();
+}
+
+bool PatientModel::in_af(SimTime t) {
+  const double ts = std::max(0.0, to_seconds(t));
+  const auto k = static_cast<std::int64_t>(ts / kStepS);
+  ensure_grid(k + 1);
+  const std::int64_t kk = std::max(k, newest_ - static_cast<std::int64_t>(kRing) + 1);
+  return ring_af_[static_cast<std::size_t>(kk % static_cast<std::int64_t>(kRing))];
+}
+
+const VitalSigns& PatientModel::vitals_at(SimTime t) {
+  if (t == cached_t_) return cached_;
+  const double ts = std::max(0.0, to_seconds(t));
+  auto k = static_cast<std::int64_t>(ts / kStepS);
+  ensure_grid(k + 1);
+  double u = ts / kStepS - static_cast<double>(k);
+  const std::int64_t oldest = newest_ - static_cast<std::int64_t>(kRing) + 1;
+  if (k < oldest) {  // further back than the ring holds: the oldest value we have
+    k = oldest;
+    u = 0.0;
+  }
+  const VitalSigns& a = ring_[static_cast<std::size_t>(k % static_cast<std::int64_t>(kRing))];
+  const VitalSigns& b = ring_[static_cast<std::size_t>((k + 1) % static_cast<std::int64_t>(kRing))];
+  auto lerp = [u](double p, double q) { return p + (q - p) * u; };
+  const std::uint64_t key = noise_key_;
+  const double hrv = baseline_.hrv_scale;
+
+  VitalSigns v = a;
+  // Fast variability. HF: respiratory sinus arrhythmia at the breathing frequency;
+  // LF: value noise on a 4 s lattice (power below ~0.12 Hz); together LF/HF ~1.5-2.
+  v.heart_rate_bpm = lerp(a.heart_rate_bpm, b.heart_rate_bpm) +
+                     hrv * (1.6 * std::sin(kTwoPi * hf_freq_hz_ * ts + hf_phase_) + 4.2 * value_noise(key + 11, ts, 4.0));
+  v.heart_rate_bpm = std::max(20.0, v.heart_rate_bpm);
+  v.resp_rate_per_min = std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) + 0.8 * value_noise(key + 12, ts, 15.0));
+  v.spo2_pct = std::clamp(lerp(a.spo2_pct, b.spo2_pct) + 0.4 * value_noise(key + 13, ts, 20.0), 50.0, 100.0);
+  const double bp = value_noise(key + 14, ts, 8.0);
+  v.systolic_mmhg = lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * bp;
+  v.diastolic_mmhg = lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * bp;
+  v.mean_mmhg = v.diastolic_mmhg + (v.systolic_mmhg - v.diastolic_mmhg) / 3.0;
+  v.temperature_c = lerp(a.temperature_c, b.temperature_c);
+  v.glucose_mg_dl = lerp(a.glucose_mg_dl, b.glucose_mg_dl);
+  v.weight_kg = lerp(a.weight_kg, b.weight_kg);
+  cached_t_ = t;
+  cached_ = v;
+  return cached_;
+}
+
+void PatientModel::finish() {
+  if (finished_) return;
+  ensure_grid(static_cast<std::int64_t>(std::ceil(duration_s_ / kStepS)));
+  finished_ = true;
+}
+
+std::size_t PatientModel::memory_bytes() const {
+  return sizeof(*this) + conditions_.capacity() * sizeof(ConditionInstance) +
+         interventions_.capacity() * sizeof(InterventionEvent) + episodes_.capacity() * sizeof(Episode);
+}
+
+}  // namespace iomtsim::physiology::detail
