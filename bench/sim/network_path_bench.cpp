@@ -42,7 +42,9 @@ void run_path(benchmark::State& state, const NetworkProfile& p, SharedLink* link
   benchmark::DoNotOptimize(ev.data());
 }
 
-void BM_NetworkPathBusyProfile(benchmark::State& state) { run_path(state, busy_profile(), nullptr); }
+void BM_NetworkPathBusyProfile(benchmark::State& state) {
+  run_path(state, busy_profile(), nullptr);
+}
 BENCHMARK(BM_NetworkPathBusyProfile);
 
 void BM_NetworkPathCleanProfile(benchmark::State& state) {

@@ -105,8 +105,10 @@ const physiology::PatientInfo& Fleet::patient_info(std::size_t local) const {
   return patients_.at(local).info();
 }
 
-const FleetDevice& Fleet::device(PatientIndex p, DeviceIndex d) const {
-  if (!holds(p)) throw std::out_of_range("patient " + std::to_string(p) + " is not in this shard");
+std::size_t Fleet::device_slot(PatientIndex p, DeviceIndex d) const {
+  if (!holds(p)) {
+    throw std::out_of_range("patient " + std::to_string(p) + " is not in this shard");
+  }
   const auto local = static_cast<std::size_t>(shard_.local_of(p));
   const std::size_t begin = first_device_[local];
   const std::size_t end =
@@ -114,7 +116,11 @@ const FleetDevice& Fleet::device(PatientIndex p, DeviceIndex d) const {
   if (begin + d >= end) {
     throw std::out_of_range("patient " + std::to_string(p) + " has no device " + std::to_string(d));
   }
-  return devices_[begin + d];
+  return begin + d;
+}
+
+const FleetDevice& Fleet::device(PatientIndex p, DeviceIndex d) const {
+  return devices_[device_slot(p, d)];
 }
 
 const FleetDevice& Fleet::device_of(const DeviceOutput& out) const {

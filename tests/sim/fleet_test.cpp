@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <tuple>
 #include <variant>
 #include <vector>
 
 #include "iomtsim/sim/fleet.hpp"
+#include "iomtsim/sim/fleet_network.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::sim;
@@ -194,4 +196,77 @@ TEST(Fleet, RejectsScenariosItCannotBuild) {
   s = small_scenario();
   s.cohorts[2].devices.pop_back();
   EXPECT_THROW(Fleet{s}, FleetError);
+}
+
+namespace {
+
+// Runs a fleet's stream through its FleetNetwork; returns every path event by message id.
+std::map<std::uint64_t, std::vector<network::PathEvent>> carry(Fleet& f, FleetNetwork& net,
+                                                               std::uint64_t& outputs) {
+  std::map<std::uint64_t, std::vector<network::PathEvent>> by_id;
+  std::vector<network::PathEvent> ev;
+  while (!f.done()) {
+    const auto out = f.next();
+    const auto [t, p, d, seq] = key_of(out);
+    const auto id = std::visit([](const auto& o) { return o.id; }, out);
+    net.path(f.device_slot(p, d)).send({id, t, 250}, ev);
+    ++outputs;
+  }
+  for (const auto& e : ev) by_id[e.message.id].push_back(e);
+  return by_id;
+}
+
+scenarios::Scenario rough_network_scenario() {
+  auto s = small_scenario();
+  for (auto* name : {"hospital_wifi", "home_lte"}) {
+    auto& p = s.network_profiles.at(name);
+    p.loss = 0.03;
+    p.mtbf = 20min;
+    p.mttr = 3min;
+    p.buffer_readings = 20;
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST(FleetNetwork, EveryReadingEndsInExactlyOneBucket) {
+  const auto s = rough_network_scenario();
+  Fleet f(s);
+  FleetNetwork net(f.devices(), s.metadata.seed);
+  ASSERT_EQ(net.size(), f.device_count());
+  std::uint64_t outputs = 0;
+  const auto by_id = carry(f, net, outputs);
+  const auto tot = net.totals();
+  EXPECT_EQ(tot.submitted, outputs);
+  EXPECT_EQ(tot.delivered + tot.lost + tot.dropped + net.buffered_now(), outputs);
+  EXPECT_GT(tot.lost, 0u);
+  EXPECT_GT(tot.dropped, 0u);
+  EXPECT_GT(tot.disconnections, 0u);
+  std::uint64_t finals = 0;
+  for (const auto& [id, events] : by_id) {
+    int n_final = 0;
+    for (const auto& e : events) n_final += e.outcome != network::Outcome::Buffered;
+    ASSERT_LE(n_final, 1) << id;
+    finals += static_cast<std::uint64_t>(n_final);
+  }
+  EXPECT_EQ(finals + net.buffered_now(), outputs);
+}
+
+TEST(FleetNetwork, A_DevicesNetworkIsTheSameInEveryShard) {
+  const auto s = rough_network_scenario();
+  Fleet whole(s);
+  FleetNetwork whole_net(whole.devices(), s.metadata.seed);
+  std::uint64_t n_whole = 0;
+  const auto single = carry(whole, whole_net, n_whole);
+  std::uint64_t n_parts = 0;
+  for (std::uint32_t k = 0; k < 3; ++k) {
+    Fleet shard(s, ShardSpec{k, 3});
+    FleetNetwork net(shard.devices(), s.metadata.seed);
+    for (const auto& [id, events] : carry(shard, net, n_parts)) {
+      ASSERT_TRUE(single.contains(id));
+      ASSERT_EQ(events, single.at(id)) << "message " << id;
+    }
+  }
+  EXPECT_EQ(n_parts, n_whole);
 }

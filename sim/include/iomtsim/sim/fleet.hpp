@@ -95,6 +95,8 @@ class Fleet {
   // Per-device metadata. Throws std::out_of_range for a device this shard does not hold.
   std::size_t device_count() const { return devices_.size(); }
   const FleetDevice& device(PatientIndex p, DeviceIndex d) const;
+  // The position of (p, d) in devices(), e.g. for FleetNetwork::path(). Same throws.
+  std::size_t device_slot(PatientIndex p, DeviceIndex d) const;
   const FleetDevice& device_of(const DeviceOutput& out) const;
   const std::vector<FleetDevice>& devices() const { return devices_; }  // patient-major
 
