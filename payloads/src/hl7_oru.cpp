@@ -156,8 +156,13 @@ DecodeResult decode_oru_r01(std::string_view message, const Hl7Options& options)
   del.repetition = message[5];
   del.escape = message[6];
   del.subcomponent = message[7];
+  const char delims[] = {del.field, del.component, del.repetition, del.escape, del.subcomponent};
+  bool distinct = true;
+  for (std::size_t i = 0; i < 5; ++i) {
+    for (std::size_t j = i + 1; j < 5; ++j) distinct = distinct && delims[i] != delims[j];
+  }
   if (!is_delim_char(del.component) || !is_delim_char(del.repetition) ||
-      !is_delim_char(del.escape) || del.component == del.field) {
+      !is_delim_char(del.escape) || !is_delim_char(del.subcomponent) || !distinct) {
     return fail("bad encoding characters in MSH-2");
   }
 
