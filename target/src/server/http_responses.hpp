@@ -1,0 +1,74 @@
+#pragma once
+// The HTTP answers of the FHIR endpoint, built as Beast responses. Included only by
+// http_server.cpp (the one Beast server TU).
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <string>
+
+#include "ingest.hpp"
+#include "iomtsim/payloads/fhir.hpp"
+
+namespace iomtsim::target::server {
+
+using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
+
+inline HttpResponse make_response(unsigned status, unsigned version) {
+  HttpResponse res{static_cast<boost::beast::http::status>(status), version};
+  res.set(boost::beast::http::field::server, "iomtsim-target");
+  return res;
+}
+
+inline HttpResponse json_response(unsigned status, std::string body, unsigned version,
+                                  const char* content_type = "application/fhir+json") {
+  auto res = make_response(status, version);
+  res.set(boost::beast::http::field::content_type, content_type);
+  res.body() = std::move(body);
+  return res;
+}
+
+// An OperationOutcome carrying `why`; `retry` adds Retry-After for 429/503.
+inline HttpResponse error_response(unsigned status, const std::string& why, unsigned version, bool retry = false) {
+  auto res = json_response(status, payloads::operation_outcome(why), version);
+  if (retry) res.set(boost::beast::http::field::retry_after, "1");
+  return res;
+}
+
+inline HttpResponse text_response(std::string body, unsigned version) {
+  auto res = make_response(200, version);
+  res.set(boost::beast::http::field::content_type, "text/plain; version=0.0.4");
+  res.body() = std::move(body);
+  return res;
+}
+
+// Readings without an identifier get a server-assigned logical id.
+inline std::string logical_id(std::uint64_t reading_id) {
+  static std::atomic<std::uint64_t> next{1};
+  if (reading_id != 0) return std::to_string(reading_id);
+  return "s" + std::to_string(next.fetch_add(1, std::memory_order_relaxed));
+}
+
+// 201 Created with Location [base]/Observation/<id>/_history/1 (return=minimal).
+inline HttpResponse created_response(const std::string& base, const IngestResult& r, unsigned version) {
+  auto res = make_response(201, version);
+  const std::string id = logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front());
+  res.set(boost::beast::http::field::location, base + "/Observation/" + id + "/_history/1");
+  return res;
+}
+
+// A transaction-response Bundle: one entry per request entry, in order.
+inline HttpResponse bundle_response(const IngestResult& r, unsigned version) {
+  std::string body;
+  body.reserve(96 + r.reading_ids.size() * 96);
+  body += R"({"resourceType":"Bundle","type":"transaction-response","entry":[)";
+  for (std::size_t i = 0; i < r.reading_ids.size(); ++i) {
+    if (i) body += ',';
+    body += R"({"response":{"status":"201 Created","location":"Observation/)";
+    body += logical_id(r.reading_ids[i]);
+    body += R"(/_history/1"}})";
+  }
+  body += "]}";
+  return json_response(200, std::move(body), version);
+}
+
+}  // namespace iomtsim::target::server

@@ -1,0 +1,82 @@
+#include "ingest.hpp"
+
+#include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/payloads/hl7.hpp"
+#include "iomtsim/payloads/mqtt_json.hpp"
+#include "iomtsim/payloads/proto_codec.hpp"
+
+namespace iomtsim::target::server {
+
+namespace {
+
+bool looks_like_fhir(std::string_view bytes) {
+  // Cheap sniff: a FHIR resource names its type near the start; MQTT JSON never does.
+  return bytes.substr(0, 256).find("\"resourceType\"") != std::string_view::npos;
+}
+
+}  // namespace
+
+IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_view bytes,
+                            std::function<void()> on_processed) {
+  IngestResult result;
+  payloads::DecodeResult decoded;
+  if (kind == PayloadKind::MqttAuto) kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
+  switch (kind) {
+    case PayloadKind::FhirObservation:
+      decoded = payloads::decode_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+      break;
+    case PayloadKind::FhirBundle:
+      decoded = payloads::decode_bundle(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+      break;
+    case PayloadKind::Fhir:
+      decoded = payloads::decode_fhir(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+      break;
+    case PayloadKind::Hl7OruR01: {
+      payloads::Hl7Options o;
+      o.epoch_unix_ms = epoch_unix_ms_;
+      decoded = payloads::decode_oru_r01(bytes, o);
+      break;
+    }
+    case PayloadKind::MqttJson:
+    case PayloadKind::MqttAuto:
+      decoded = payloads::decode_mqtt_json(bytes);
+      break;
+    case PayloadKind::ProtoBatch: {
+      auto batch = payloads::decode_batch(bytes);
+      if (!batch.ok()) {
+        decoded.error = batch.error;
+      } else {
+        result.batch_id = batch.value.batch_id;
+        decoded.readings = std::move(batch.value.readings);
+        // The binary format carries ground truth for recordings; a target must not see it.
+        for (auto& r : decoded.readings) payloads::clear_ground_truth(r);
+      }
+      break;
+    }
+  }
+  result.message_id = decoded.message_id;
+  if (!decoded.ok()) {
+    result.outcome = Outcome::Invalid;
+    result.error = std::move(decoded.error);
+    metrics_.message(protocol, Outcome::Invalid);
+    return result;
+  }
+  result.reading_count = decoded.readings.size();
+  result.reading_ids.reserve(decoded.readings.size());
+  for (const auto& r : decoded.readings) result.reading_ids.push_back(r.id);
+
+  const bool defer = ack_after_processing_ && on_processed;
+  const auto admit = pipeline_.submit(std::move(decoded.readings), defer ? std::move(on_processed) : nullptr);
+  if (admit != Pipeline::Admit::Queued) {
+    result.outcome = Outcome::QueueFull;
+    result.error = admit == Pipeline::Admit::Full ? "processing queue full" : "server stopping";
+    metrics_.message(protocol, Outcome::QueueFull);
+    return result;
+  }
+  result.deferred = defer;
+  metrics_.message(protocol, Outcome::Accepted);
+  metrics_.readings_accepted(protocol, result.reading_count);
+  return result;
+}
+
+}  // namespace iomtsim::target::server

@@ -1,0 +1,55 @@
+#pragma once
+// Protocol-neutral ingest: bytes of one message in, decoded and queued readings (or a
+// reason) out. Every transport calls handle() and turns the result into its own answer
+// (201/400/429, ACK AA/AE/AR, BatchAck). Counts the message outcome and readings.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "iomtsim/target/server/metrics.hpp"
+#include "pipeline.hpp"
+
+namespace iomtsim::target::server {
+
+enum class PayloadKind : std::uint8_t {
+  FhirObservation,  // POST [base]/Observation
+  FhirBundle,       // POST [base]: a transaction/batch Bundle
+  Hl7OruR01,        // MLLP
+  ProtoBatch,       // protobuf ReadingBatch
+  MqttJson,
+  Fhir,             // MQTT with FHIR payloads: Observation or Bundle
+  MqttAuto,         // MQTT: FHIR if it names a resourceType, else MQTT JSON
+};
+
+struct IngestResult {
+  Outcome outcome = Outcome::Accepted;  // Accepted, Invalid or QueueFull
+  std::string error;                    // why, when not accepted
+  std::string message_id;               // HL7 control id / Bundle id, when the message has one
+  std::uint64_t batch_id = 0;           // protobuf batch id
+  std::size_t reading_count = 0;
+  std::vector<std::uint64_t> reading_ids;  // in message order (0 where the wire had none)
+  bool deferred = false;  // on_processed will run later (ack_after_processing)
+};
+
+class Ingest {
+ public:
+  Ingest(Pipeline& pipeline, Metrics& metrics, std::int64_t epoch_unix_ms, bool ack_after_processing)
+      : pipeline_(pipeline), metrics_(metrics), epoch_unix_ms_(epoch_unix_ms), ack_after_processing_(ack_after_processing) {}
+
+  // Decodes and queues. With ack_after_processing and an accepted message, `on_processed`
+  // runs later on a worker thread (result.deferred is set); otherwise it is not called.
+  IngestResult handle(Protocol protocol, PayloadKind kind, std::string_view bytes,
+                      std::function<void()> on_processed = {});
+
+  bool ack_after_processing() const { return ack_after_processing_; }
+
+ private:
+  Pipeline& pipeline_;
+  Metrics& metrics_;
+  std::int64_t epoch_unix_ms_;
+  bool ack_after_processing_;
+};
+
+}  // namespace iomtsim::target::server
