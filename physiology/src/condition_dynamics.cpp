@@ -85,7 +85,8 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
     const double sev = c.severity;
     switch (c.kind) {
       case ConditionKind::Sepsis:
-        if (c.episode < 0) x_.burden = std::max(x_.burden, 0.05 * sev);
+        if (!c.seeded) x_.burden = std::max(x_.burden, 0.05 * sev);
+        c.seeded = true;
         sepsis_cap = std::max(sepsis_cap, sev);
         sepsis_drive = sepsis_drive || drive;
         sepsis_rate = std::max(sepsis_rate, c.course == Course::Sudden ? 1.0 / (0.4 * kHour) : 1.0 / (1.2 * kHour));
@@ -125,7 +126,7 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
       case ConditionKind::AtrialFibrillation:
         if (drive) {
           af = true;
-          af_target = std::max(af_target, 25.0 + 45.0 * sev);
+          af_target = std::max(af_target, 95.0 + 60.0 * sev);  // untreated AF: often > 110
         }
         break;
     }
@@ -136,7 +137,7 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
   if (sepsis_cap > 0.0) {
     const double b = x_.burden;
     double db = sepsis_drive ? sepsis_rate * b * (1.0 - b / sepsis_cap) : -b / (3.0 * kHour);
-    if (x_.antibiotics_at_s >= 0 && t_s >= x_.antibiotics_at_s + kHour) db -= b / (1.2 * kHour);
+    if (x_.antibiotics_at_s >= 0 && t_s >= x_.antibiotics_at_s + kHour) db -= b / (0.5 * kHour);
     x_.burden = std::max(0.0, b + db * dt);
   }
   x_.inflammation += (x_.burden - x_.inflammation) * dt / (45.0 * kMin);
@@ -187,11 +188,11 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
   x_.glucose_mg_dl = std::clamp(x_.glucose_mg_dl, 20.0, 600.0);
 
   // Atrial fibrillation: the ventricular rate jumps within minutes; rate control
-  // takes away ~70 % of the excess over ~20 min.
+  // takes away ~70 % of the excess over ~20 min (applied in slow_vitals).
   if (x_.rate_control_given) x_.rate_control += (1.0 - x_.rate_control) * dt / (20.0 * kMin);
   x_.af = af;
-  const double af_goal = af ? af_target * (1.0 - 0.7 * x_.rate_control) : 0.0;
-  x_.af_excess_bpm += (af_goal - x_.af_excess_bpm) * std::min(1.0, dt / (3.0 * kMin));
+  if (af) x_.af_rate_bpm = af_target;
+  x_.af_level += ((af ? 1.0 : 0.0) - x_.af_level) * std::min(1.0, dt / (2.0 * kMin));
 }
 
 }  // namespace iomtsim::physiology::detail

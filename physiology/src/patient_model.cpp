@@ -37,7 +37,7 @@ double default_drive_s(ConditionKind k, Course course) {
     case ConditionKind::Hypoglycemia: return course == Course::Sudden ? 1.5 * kHour : 3.0 * kHour;
     case ConditionKind::AtrialFibrillation: return 8.0 * kHour;
     case ConditionKind::CopdExacerbation: return 14.0 * 86400.0;
-    case ConditionKind::HeartFailureDecompensation: return 21.0 * 86400.0;
+    case ConditionKind::HeartFailureDecompensation: return 30.0 * 86400.0;
     case ConditionKind::Sepsis: return 24.0 * kHour;
     case ConditionKind::Hemorrhage: return HUGE_VAL;
   }
@@ -184,7 +184,11 @@ VitalSigns PatientModel::slow_vitals(double t) {
   v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * value_noise(k + 2, t, 20 * kMin) +
                      2.0 * value_noise(k + 3, t, 3 * kMin) + 14.0 * inf + 8.0 * fever +
                      interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 22.0 * copd - 6.0 * dep + hypo_hr +
-                     dips_[2].value(t) + x_.af_excess_bpm;
+                     dips_[2].value(t);
+  if (x_.af_level > 0.0) {
+    const double excess = std::max(0.0, x_.af_rate_bpm - v.heart_rate_bpm) * (1.0 - 0.7 * x_.rate_control);
+    v.heart_rate_bpm += excess * x_.af_level;
+  }
   v.resp_rate_per_min = b.resp_rate_per_min * (1.0 - dep) +
                         (0.8 * circ + 1.2 * value_noise(k + 4, t, 20 * kMin) + 0.8 * value_noise(k + 5, t, 4 * kMin) +
                          12.0 * inf + interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 6.0 * copd +
@@ -192,10 +196,10 @@ VitalSigns PatientModel::slow_vitals(double t) {
   v.resp_rate_per_min = std::clamp(v.resp_rate_per_min, 2.0, 60.0);
 
   // SpO2 on air, then the oxygen effect. Hypoventilation desaturates once minute
-  // ventilation falls below ~80 % of the patient's normal.
+  // ventilation falls below ~75 % of the patient's normal.
   const double vent = v.resp_rate_per_min / b.resp_rate_per_min;
   double spo2_air = b.spo2_pct + 0.3 * circ + 0.7 * value_noise(k + 6, t, 30 * kMin) - 3.0 * inf - 4.0 * cong -
-                    7.0 * copd - (night ? 3.0 * copd : 0.0) - 35.0 * std::max(0.0, 0.8 - vent) -
+                    7.0 * copd - (night ? 3.0 * copd : 0.0) - 35.0 * std::max(0.0, 0.75 - vent) -
                     (deficit > 0.35 ? 8.0 * (deficit - 0.35) / 0.15 : 0.0) - dips_[0].value(t);
   spo2_air = std::min(spo2_air, 100.0);
   v.on_oxygen = x_.oxygen_lpm > 0.0;
@@ -257,7 +261,7 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
       case ConditionKind::Sepsis:
         activity = x_.inflammation;
         met = news2 >= 5 || qsofa_score(v) >= 2;
-        resolved = c.peak > 0.05 && x_.burden < 0.02 && x_.inflammation < 0.1 * std::max(0.3, c.peak);
+        resolved = (x_.antibiotics_at_s >= 0 || t >= c.drive_end_s) && x_.burden < 0.01 && x_.inflammation < 0.05;
         break;
       case ConditionKind::Hemorrhage:
         activity = deficit;

@@ -37,6 +37,7 @@ struct ConditionInstance {
   double ramp_s = 0.0;       // kind-specific time scale (HF ramp, COPD course length)
   std::int32_t episode = -1; // index into episodes_, -1 before onset
   bool resolved = false;
+  bool seeded = false;        // initial state applied at onset (sepsis inoculum)
   double peak = 0.0;          // largest activity so far, for "resolved after it peaked"
   double criteria_run_s = 0.0;  // time the criterion has held continuously (hypoglycemia)
 };
@@ -67,7 +68,8 @@ struct Latent {
   double glucose_pending_g = 0.0;
   double insulin_pending_u = 0.0;
   double insulin_active_u = 0.0;
-  double af_excess_bpm = 0.0;
+  double af_level = 0.0;      // 0 sinus .. 1 fully in AF (onset over a few minutes)
+  double af_rate_bpm = 0.0;   // untreated ventricular rate in AF
   double rate_control = 0.0;  // 0..1
   double oxygen_lpm = 0.0;
   double antibiotics_at_s = -1.0;  // -1: none given
