@@ -74,6 +74,16 @@ void BM_FleetMerge10k(benchmark::State& state) {
   state.counters["fleet_bytes"] = static_cast<double>(fleet.memory_bytes());
 }
 BENCHMARK(BM_FleetMerge10k)->Unit(benchmark::kMicrosecond);
+
+// Building the fleet: 10 000 PatientGenerators and their device tables.
+void BM_FleetBuild10k(benchmark::State& state) {
+  const auto s = ten_thousand();
+  for (auto _ : state) {
+    Fleet fleet(s);
+    benchmark::DoNotOptimize(fleet.patient_count());
+  }
+}
+BENCHMARK(BM_FleetBuild10k)->Unit(benchmark::kMillisecond);
 #endif
 
 }  // namespace

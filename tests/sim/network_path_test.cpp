@@ -264,3 +264,29 @@ TEST(NetworkPath, SameSeedSameEventsAndOutagesIndependentOfTraffic) {
   EXPECT_EQ(dense.stats().disconnections, sparse.stats().disconnections);
   EXPECT_EQ(dense.stats().reconnect_attempts, sparse.stats().reconnect_attempts);
 }
+
+TEST(NetworkPath, LateCallsAreTakenAtTheLatestTimeSeen) {
+  NetworkPath path(quiet_profile(), 8, device_path_id(0, 0));
+  std::vector<PathEvent> ev;
+  path.advance_to(at(50s), ev);
+  path.send({1, at(10s), 100}, ev);  // intended earlier than the path's clock
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].sent, at(50s));
+  EXPECT_EQ(ev[0].at, at(50s) + 10ms);
+  EXPECT_EQ(ev[0].message.intended, at(10s));  // kept, so latency is measured from it
+}
+
+TEST(NetworkPath, LinkThatNeverComesBackKeepsTheNewestInTheBuffer) {
+  NetworkProfile p = quiet_profile();
+  p.outages = {{at(10s), Duration::max()}};
+  p.buffer_readings = 3;
+  NetworkPath path(p, 9, device_path_id(0, 0));
+  const auto c = count(run(path, 1s, at(100s)));
+  EXPECT_EQ(c.at(Outcome::Delivered), 10);
+  EXPECT_EQ(c.at(Outcome::Dropped), 87);
+  EXPECT_EQ(path.buffered_now(), 3u);
+  EXPECT_EQ(path.next_drain_time(), SimTime::max());
+  const auto left = path.buffered_messages();
+  ASSERT_EQ(left.size(), 3u);
+  EXPECT_EQ(left.front().id, 97u);
+}

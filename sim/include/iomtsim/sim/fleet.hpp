@@ -63,6 +63,8 @@ struct FleetDevice {
   const scenarios::NetworkProfile* network = nullptr;  // resolved spec->network_profile
   const std::string& ward() const { return cohort_spec->ward; }
   scenarios::PayloadFormat format() const { return spec->format; }
+  // Non-empty: the device shares one uplink with the cohort devices naming this gateway.
+  const std::string& gateway() const { return spec->gateway; }
 };
 
 class Fleet {

@@ -12,6 +12,9 @@
 // the exact bit count since it last went idle, so no rounding error accumulates in a
 // long saturated run (throughput equals the configured rate to the nanosecond).
 //
+// Not thread-safe: a real-time engine driving one link from several threads must serialise
+// calls to transmit_done (one strand or mutex per link).
+//
 // LinkRegistry hands out one SharedLink per `shared_link` name, so every device whose
 // profile names the same link shares one queue; a profile with bandwidth but no link
 // name gets a private link per device.
