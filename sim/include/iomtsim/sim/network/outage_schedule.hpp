@@ -11,7 +11,7 @@
 //
 // Memory: every generated interval is kept, so the report can list them; that is one
 // interval per MTBF of run time (24 for a day at MTBF 1 h). `forget_before` drops those
-// wholly in the past for very long runs.
+// wholly in the past for very long runs (they then no longer appear in intervals_until).
 //
 // Pitfall: queries are O(log n) but extend the generated prefix as needed; asking
 // `next_down` on a schedule with no random failures and no windows left returns
@@ -62,6 +62,7 @@ class OutageSchedule {
   Duration down_time_until(SimTime until);
   // Drops intervals that ended at or before t (they cannot affect queries at >= t).
   void forget_before(SimTime t);
+  std::size_t forgotten() const { return forgotten_; }
 
  private:
   // Makes everything before `t` final: afterwards known_until_ > t.
@@ -81,7 +82,7 @@ class OutageSchedule {
   std::optional<OutageInterval> next_random_;  // generated but not yet merged
   SimTime random_cursor_{};                    // end of the last random interval
   std::vector<OutageInterval> merged_;
-  std::size_t forgotten_ = 0;  // merged_ entries dropped by forget_before, for stats
+  std::size_t forgotten_ = 0;  // merged_ entries dropped by forget_before
 };
 
 }  // namespace iomtsim::sim::network
