@@ -68,7 +68,7 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     out.run.start = std::min(out.run.start, s.run.start);
     out.run.end = std::max(out.run.end, s.run.end);
     out.run.patient_count += s.run.patient_count;
-    out.run.patient_days += s.run.patient_days;
+    out.run.patient_seconds += s.run.patient_seconds;
     if (s.run.shards.empty()) out.run.shards.push_back("part " + std::to_string(i + 1));
     out.run.shards.insert(out.run.shards.end(), s.run.shards.begin(), s.run.shards.end());
     out.episodes.insert(out.episodes.end(), s.episodes.begin(), s.episodes.end());

@@ -190,8 +190,10 @@ Report Recorder::merge() const {
   std::lock_guard lock(mutex_);
   Report r;
   r.run = run_;
-  r.run.patient_days = static_cast<double>(run_.patient_count) *
-                       physiology::to_seconds(run_.end - run_.start) / 86400.0;
+  if (r.run.patient_seconds == 0 && run_.end > run_.start)
+    r.run.patient_seconds =
+        run_.patient_count *
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(run_.end - run_.start).count());
   r.ingest_latency = Histogram(options_.latency_config);
   r.ingest_latency_raw = Histogram(options_.latency_config);
   r.alert_latency = Histogram(options_.latency_config);

@@ -28,7 +28,7 @@ std::string summary(const Report& r) {
                   std::to_string(r.thresholds.size()) + " thresholds met.</p>\n";
   b += "<p class=\"note\">Scenario " + xml::escape(r.run.scenario) + ", seed " +
        std::to_string(r.run.seed) + ", mode " + xml::escape(r.run.mode) + ", " +
-       std::to_string(r.run.patient_count) + " patients, " + num(r.run.patient_days) +
+       std::to_string(r.run.patient_count) + " patients, " + num(r.run.patient_days()) +
        " patient-days, " + num(r.duration_s() / 60.0) + " min of scenario time" +
        (r.run.shards.empty() ? std::string() : ", merged from " + std::to_string(r.run.shards.size()) + " shards") +
        ".</p>\n";

@@ -12,7 +12,7 @@ void Report::rescore() {
   alert_latency = Histogram(alert_latency.config());
   for (const auto& a : alerts)
     if (a.trigger_known) alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
-  accuracy = score_alerts(episodes, alerts, matching, run.patient_days);
+  accuracy = score_alerts(episodes, alerts, matching, run.patient_days());
 }
 
 double Report::duration_s() const {

@@ -79,7 +79,8 @@ std::string to_json(const Report& r) {
   j["run"] = Json{{"scenario", r.run.scenario}, {"seed", r.run.seed}, {"mode", r.run.mode},
                   {"shards", r.run.shards}, {"start_ns", ns(r.run.start)},
                   {"end_ns", ns(r.run.end)}, {"patient_count", r.run.patient_count},
-                  {"patient_days", r.run.patient_days}};
+                  {"patient_seconds", r.run.patient_seconds},
+                  {"patient_days", r.run.patient_days()}};
   j["delivery"] = jc::delivery(r.delivery);
   j["ingest_latency"] = latency(r.ingest_latency);
   j["ingest_latency_raw"] = latency(r.ingest_latency_raw);
@@ -175,7 +176,7 @@ Report from_json(std::string_view text) {
     r.run.start = at_ns(run.at("start_ns"));
     r.run.end = at_ns(run.at("end_ns"));
     r.run.patient_count = run.at("patient_count").get<std::uint64_t>();
-    r.run.patient_days = run.at("patient_days").get<double>();
+    r.run.patient_seconds = run.at("patient_seconds").get<std::uint64_t>();
     r.delivery = jc::delivery(j.at("delivery"));
     r.ingest_latency = jc::histogram(j.at("ingest_latency").at("histogram"));
     r.ingest_latency_raw = jc::histogram(j.at("ingest_latency_raw").at("histogram"));

@@ -66,7 +66,7 @@ std::optional<double> alert_stat(const AccuracyStats& a, const std::string& stat
 // Stats of a condition or rule with no data: score an empty selection, so that e.g. a
 // rule that never fired has sensitivity 0 rather than "unknown".
 AccuracyStats empty_rule_stats(const Report& r) {
-  return score_alerts(r.episodes, {}, r.matching, r.run.patient_days).overall;
+  return score_alerts(r.episodes, {}, r.matching, r.run.patient_days()).overall;
 }
 
 std::optional<double> lookup(const Report& r, const std::string& metric) {

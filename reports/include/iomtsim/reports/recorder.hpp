@@ -125,7 +125,7 @@ class Recorder {
   ChannelId channel(std::string_view protocol, std::string_view profile);
 
   // Cold-path inputs, thread-safe.
-  void set_run_info(RunInfo info);  // patient_days is computed from patient_count x span
+  void set_run_info(RunInfo info);  // patient_seconds = patient_count x (end - start), if left 0
   void set_episodes(std::vector<physiology::Episode> episodes);
   void add_episode(const physiology::Episode& e);
   void on_network_outage(std::string profile, SimTime start, SimTime end);

@@ -41,7 +41,9 @@ struct RunInfo {
   SimTime start{};                      // observed scenario span
   SimTime end{};
   std::uint64_t patient_count = 0;      // patients in this report (beds)
-  double patient_days = 0.0;            // exposure for per-day figures; adds on merge
+  // Exposure for per-day figures, in whole patient-seconds so that shards add exactly.
+  std::uint64_t patient_seconds = 0;
+  double patient_days() const { return static_cast<double>(patient_seconds) / 86400.0; }
   bool operator==(const RunInfo&) const = default;
 };
 

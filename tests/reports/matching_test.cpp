@@ -1,0 +1,196 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "iomtsim/reports/scores.hpp"
+
+using namespace iomtsim::reports;
+namespace ph = iomtsim::physiology;
+using namespace std::chrono_literals;
+
+namespace {
+
+ph::SimTime at_h(double h) { return ph::at_seconds(h * 3600.0); }
+
+ph::Episode episode(std::uint32_t patient, ph::ConditionKind c, double onset_h, double end_h,
+                    std::optional<double> criteria_h = std::nullopt) {
+  ph::Episode e;
+  e.patient = patient;
+  e.condition = c;
+  e.onset = at_h(onset_h);
+  e.end = at_h(end_h);
+  if (criteria_h) e.criteria_met = at_h(*criteria_h);
+  return e;
+}
+
+AlertRecord alert(std::uint32_t patient, double at, const std::string& rule = "news2") {
+  AlertRecord a;
+  a.alert.patient = patient;
+  a.alert.rule = rule;
+  a.alert.received_time = at_h(at);
+  a.alert.alert_id = std::to_string(patient) + "@" + std::to_string(at);
+  return a;
+}
+
+// The hand-built case of the file comment in matching.hpp, with known answers.
+struct Case {
+  std::vector<ph::Episode> episodes = {
+      episode(1, ph::ConditionKind::Sepsis, 10, 20, 11),       // 0
+      episode(2, ph::ConditionKind::Hemorrhage, 2, 3),         // 1: missed
+      episode(4, ph::ConditionKind::Sepsis, 0, 10),            // 2: overlaps 3
+      episode(4, ph::ConditionKind::Hypoglycemia, 5, 6),       // 3
+  };
+  std::vector<AlertRecord> alerts;
+  Case() {
+    alerts.push_back(alert(1, 5));      // 0: early by 5 h (limit 6 h)
+    alerts.push_back(alert(1, 12));     // 1: on time, duplicate
+    alerts.push_back(alert(1, 20.5));   // 2: late (limit 1 h), duplicate
+    alerts.push_back(alert(1, 22));     // 3: too late: false
+    alerts.push_back(alert(1, 3));      // 4: too early: false
+    alerts.push_back(alert(3, 1));      // 5: patient without episodes: false, artifact
+    alerts[5].trigger_known = true;
+    alerts[5].trigger_flags = ph::kFlagMotionArtifact;
+    alerts.push_back(alert(4, 5.5, "qsofa"));  // 6: both episodes, primary hypoglycemia
+    alerts.push_back(alert(4, 7.5, "qsofa"));  // 7: sepsis only, duplicate
+    alerts.push_back(alert(5, 2));             // 8: false, artifact by value
+    alerts[8].trigger_known = true;
+    alerts[8].trigger_vital = ph::Vital::SpO2;
+    alerts[8].trigger_value = 80;
+    alerts[8].trigger_true_value = 95;
+  }
+};
+
+}  // namespace
+
+TEST(Matching, ClassifiesEarlyOnTimeLateDuplicateAndUnmatched) {
+  Case c;
+  const auto m = match_alerts(c.episodes, c.alerts, MatchOptions{});
+  EXPECT_EQ(m.alerts[0].timing, AlertTiming::Early);
+  EXPECT_FALSE(m.alerts[0].duplicate);
+  EXPECT_EQ(m.alerts[1].timing, AlertTiming::OnTime);
+  EXPECT_TRUE(m.alerts[1].duplicate);
+  EXPECT_EQ(m.alerts[2].timing, AlertTiming::Late);
+  EXPECT_TRUE(m.alerts[2].duplicate);
+  EXPECT_EQ(m.alerts[3].timing, AlertTiming::Unmatched);
+  EXPECT_EQ(m.alerts[4].timing, AlertTiming::Unmatched);
+  EXPECT_EQ(m.alerts[5].timing, AlertTiming::Unmatched);
+  EXPECT_TRUE(m.alerts[5].artifact);
+  EXPECT_EQ(m.alerts[6].episodes, (std::vector<std::size_t>{2, 3}));
+  EXPECT_EQ(m.alerts[6].primary, 3u);
+  EXPECT_FALSE(m.alerts[6].duplicate);
+  EXPECT_EQ(m.alerts[7].episodes, (std::vector<std::size_t>{2}));
+  EXPECT_TRUE(m.alerts[7].duplicate);
+  EXPECT_TRUE(m.alerts[8].artifact);
+  EXPECT_FALSE(m.alerts[1].artifact);
+  EXPECT_EQ(m.first_alert[0], 0u);
+  EXPECT_FALSE(m.first_alert[1].has_value());
+  EXPECT_EQ(m.first_alert[2], 6u);
+  EXPECT_EQ(m.first_alert[3], 6u);
+}
+
+TEST(Matching, WindowLimitsAreConfigurable) {
+  Case c;
+  MatchOptions tight;
+  tight.early_limit = 1h;
+  tight.late_limit = 0h;
+  const auto m = match_alerts(c.episodes, c.alerts, tight);
+  EXPECT_EQ(m.alerts[0].timing, AlertTiming::Unmatched);  // 5 h early
+  EXPECT_EQ(m.alerts[2].timing, AlertTiming::Unmatched);  // 0.5 h late
+  EXPECT_EQ(m.alerts[1].timing, AlertTiming::OnTime);
+  EXPECT_FALSE(m.alerts[1].duplicate);  // now the first
+}
+
+TEST(Scores, OverallFiguresByHand) {
+  Case c;
+  const double patient_days = 5.0;
+  const auto acc = score_alerts(c.episodes, c.alerts, MatchOptions{}, patient_days);
+  const auto& s = acc.overall;
+  EXPECT_EQ(s.episodes, 4u);
+  EXPECT_EQ(s.episodes_detected, 3u);
+  EXPECT_DOUBLE_EQ(s.sensitivity, 0.75);
+  EXPECT_EQ(s.true_alerts, 5u);
+  EXPECT_EQ(s.false_alerts, 4u);
+  EXPECT_EQ(s.alerts, 9u);
+  EXPECT_DOUBLE_EQ(s.ppv, 5.0 / 9.0);
+  EXPECT_NEAR(s.f1, 2 * 0.75 * (5.0 / 9.0) / (0.75 + 5.0 / 9.0), 1e-12);
+  EXPECT_EQ(s.duplicate_alerts, 3u);
+  EXPECT_EQ(s.early_alerts, 1u);
+  EXPECT_EQ(s.on_time_alerts, 3u);
+  EXPECT_EQ(s.late_alerts, 1u);
+  EXPECT_EQ(s.artifact_false_alerts, 2u);
+  EXPECT_EQ(s.artifact_true_alerts, 0u);
+  EXPECT_DOUBLE_EQ(s.false_per_patient_day, 0.8);
+  EXPECT_DOUBLE_EQ(s.per_100_patient_days, 180.0);
+  EXPECT_DOUBLE_EQ(s.burden_per_bed_per_day, 1.8);
+  // Lead times from onset: -5 h, +0.5 h (hypoglycemia), +5.5 h (sepsis of patient 4).
+  EXPECT_EQ(s.lead_time_s.n, 3u);
+  EXPECT_DOUBLE_EQ(s.lead_time_s.median, 1800.0);
+  EXPECT_DOUBLE_EQ(s.lead_time_s.q1, (-18000.0 + 1800.0) / 2);
+  EXPECT_DOUBLE_EQ(s.lead_time_s.q3, (1800.0 + 19800.0) / 2);
+  EXPECT_EQ(s.criteria_lead_time_s.n, 1u);
+  EXPECT_DOUBLE_EQ(s.criteria_lead_time_s.median, -6 * 3600.0);
+}
+
+TEST(Scores, PerConditionAndPerRule) {
+  Case c;
+  const auto acc = score_alerts(c.episodes, c.alerts, MatchOptions{}, 5.0);
+  ASSERT_EQ(acc.by_condition.size(), 3u);  // conditions without episodes are absent
+  const auto& sepsis = acc.by_condition.at("sepsis");
+  EXPECT_EQ(sepsis.episodes, 2u);
+  EXPECT_DOUBLE_EQ(sepsis.sensitivity, 1.0);
+  EXPECT_EQ(sepsis.true_alerts, 5u);
+  EXPECT_EQ(sepsis.false_alerts, 4u);
+  const auto& hem = acc.by_condition.at("hemorrhage");
+  EXPECT_DOUBLE_EQ(hem.sensitivity, 0.0);
+  EXPECT_EQ(hem.true_alerts, 0u);
+  EXPECT_EQ(hem.excluded_alerts, 5u);
+  EXPECT_DOUBLE_EQ(hem.ppv, 0.0);
+  EXPECT_TRUE(std::isnan(hem.lead_time_s.median));
+  const auto& hypo = acc.by_condition.at("hypoglycemia");
+  EXPECT_EQ(hypo.true_alerts, 1u);
+  EXPECT_EQ(hypo.excluded_alerts, 4u);
+  EXPECT_DOUBLE_EQ(hypo.lead_time_s.median, 1800.0);
+
+  const auto& qsofa = acc.by_rule.at("qsofa");
+  EXPECT_EQ(qsofa.episodes_detected, 2u);
+  EXPECT_DOUBLE_EQ(qsofa.sensitivity, 0.5);
+  EXPECT_DOUBLE_EQ(qsofa.ppv, 1.0);
+  EXPECT_EQ(qsofa.duplicate_alerts, 1u);
+  const auto& news2 = acc.by_rule.at("news2");
+  EXPECT_EQ(news2.true_alerts, 3u);
+  EXPECT_EQ(news2.false_alerts, 4u);
+}
+
+TEST(Scores, AlertOrderDoesNotMatter) {
+  Case c;
+  auto reversed = c.alerts;
+  std::reverse(reversed.begin(), reversed.end());
+  const auto a = score_alerts(c.episodes, c.alerts, MatchOptions{}, 5.0).overall;
+  const auto b = score_alerts(c.episodes, reversed, MatchOptions{}, 5.0).overall;
+  EXPECT_EQ(a.duplicate_alerts, b.duplicate_alerts);
+  EXPECT_EQ(a.early_alerts, b.early_alerts);
+  EXPECT_EQ(a.lead_time_s, b.lead_time_s);
+}
+
+TEST(Scores, NoEpisodesNoAlertsGiveNaNNotZero) {
+  const auto acc = score_alerts({}, {}, MatchOptions{}, 0.0);
+  EXPECT_TRUE(std::isnan(acc.overall.sensitivity));
+  EXPECT_TRUE(std::isnan(acc.overall.ppv));
+  EXPECT_TRUE(std::isnan(acc.overall.f1));
+  EXPECT_TRUE(std::isnan(acc.overall.false_per_patient_day));
+  // Patients with no episodes: every alert is false, sensitivity undefined.
+  std::vector<AlertRecord> alerts = {alert(0, 1), alert(0, 2)};
+  const auto s = score_alerts({}, alerts, MatchOptions{}, 2.0).overall;
+  EXPECT_EQ(s.false_alerts, 2u);
+  EXPECT_DOUBLE_EQ(s.ppv, 0.0);
+  EXPECT_DOUBLE_EQ(s.false_per_patient_day, 1.0);
+  EXPECT_TRUE(std::isnan(s.sensitivity));
+}
+
+TEST(Scores, SpreadUsesLinearInterpolation) {
+  const auto s = spread({4, 1, 3, 2});
+  EXPECT_DOUBLE_EQ(s.median, 2.5);
+  EXPECT_DOUBLE_EQ(s.q1, 1.75);
+  EXPECT_DOUBLE_EQ(s.q3, 3.25);
+}

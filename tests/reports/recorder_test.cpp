@@ -1,0 +1,190 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "iomtsim/reports/merge.hpp"
+#include "iomtsim/reports/recorder.hpp"
+#include "run_fixture.hpp"
+
+using namespace iomtsim::reports;
+using namespace iomtsim::test;
+namespace ph = iomtsim::physiology;
+using namespace std::chrono_literals;
+
+namespace {
+ph::Reading reading(std::uint32_t patient, ph::DeviceIndex device, std::uint32_t seq, double value,
+                    double true_value, ph::SimTime t, std::uint8_t flags = 0) {
+  ph::Reading r;
+  r.id = ph::make_reading_id(patient, device, seq);
+  r.patient = patient;
+  r.device = device;
+  r.vital = ph::Vital::SpO2;
+  r.value = value;
+  r.true_value = true_value;
+  r.true_time = t;
+  r.flags = flags;
+  return r;
+}
+
+// JSON with the shard list blanked, for comparing a merge with a single run.
+std::string canonical(Report r) {
+  r.run.shards.clear();
+  return to_json(r);
+}
+}  // namespace
+
+TEST(Recorder, CountsLatenciesAndBuckets) {
+  Recorder rec;
+  auto& s = rec.make_shard();
+  const auto ch = rec.channel("hl7v2", "wired");
+  EXPECT_EQ(rec.channel("hl7v2", "wired"), ch);
+  EXPECT_NE(rec.channel("hl7v2", "wifi"), ch);
+  const ph::SimTime t0{10s};
+  for (std::uint32_t i = 1; i <= 4; ++i) s.on_generated(reading(1, 0, i, 95, 95, t0), ch);
+  s.on_outcome(ph::make_reading_id(1, 0, 1), Outcome::Acknowledged, t0, t0 + 5ms, t0 + 25ms);
+  s.on_outcome(ph::make_reading_id(1, 0, 2), Outcome::LostNetwork, t0, t0, t0);
+  s.on_outcome(ph::make_reading_id(1, 0, 3), Outcome::Rejected, t0, t0, t0 + 1ms);
+  const Report r = rec.merge();
+  EXPECT_EQ(r.delivery.generated, 4u);
+  EXPECT_EQ(r.delivery[Outcome::Acknowledged], 1u);
+  EXPECT_EQ(r.delivery[Outcome::LostNetwork], 1u);
+  EXPECT_FALSE(r.delivery.balanced());  // one reading never got an outcome: shown, not hidden
+  EXPECT_EQ(r.ingest_latency.count(), 1);
+  EXPECT_EQ(r.ingest_latency.max(), 25'000'000);
+  EXPECT_EQ(r.ingest_latency_raw.max(), 20'000'000);
+  ASSERT_EQ(r.channels.size(), 1u);  // channels without readings are left out
+  EXPECT_EQ(r.channels[0].protocol, "hl7v2");
+  ASSERT_EQ(r.time_buckets.size(), 1u);
+  EXPECT_EQ(r.time_buckets[0].index, 0);
+  EXPECT_EQ(r.time_buckets[0].delivery.generated, 4u);
+}
+
+TEST(Recorder, AlertsFindTheirTriggerForLatencyAndArtifacts) {
+  RecorderOptions o;
+  o.trigger_lookback = 4;
+  Recorder rec(o);
+  auto& engine = rec.make_shard();
+  auto& intake = rec.make_shard();  // alerts may arrive on another thread
+  const auto ch = rec.channel("fhir_r4", "wifi");
+  const ph::SimTime t{60s};
+  engine.on_generated(reading(2, 1, 1, 82, 96, t, ph::kFlagMotionArtifact), ch);
+  engine.on_outcome(ph::make_reading_id(2, 1, 1), Outcome::Acknowledged, t, t, t + 10ms);
+  ph::Alert a;
+  a.patient = 2;
+  a.rule = "spo2_low";
+  a.trigger_reading_id = ph::make_reading_id(2, 1, 1);
+  a.received_time = t + 2s;
+  intake.on_alert(a);
+  // A trigger that has left the ring (another device): 10 later readings of its device.
+  engine.on_generated(reading(2, 0, 1, 95, 95, t), ch);
+  engine.on_outcome(ph::make_reading_id(2, 0, 1), Outcome::Acknowledged, t, t, t + 10ms);
+  for (std::uint32_t i = 2; i < 12; ++i) engine.on_generated(reading(2, 0, i, 95, 95, t), ch);
+  ph::Alert late = a;
+  late.trigger_reading_id = ph::make_reading_id(2, 0, 1);
+  late.received_time = t + 3s;
+  engine.on_alert(late);
+  const Report r = rec.merge();
+  ASSERT_EQ(r.alerts.size(), 2u);
+  EXPECT_TRUE(r.alerts[0].trigger_known);
+  EXPECT_EQ(r.alerts[0].trigger_intended_send, t);
+  EXPECT_TRUE(is_artifact(r.alerts[0], r.matching));
+  EXPECT_FALSE(r.alerts[1].trigger_known);
+  EXPECT_EQ(r.alert_latency.count(), 1);
+  EXPECT_EQ(r.alert_latency.max(), 2'000'000'000);
+  EXPECT_EQ(r.accuracy.overall.artifact_false_alerts, 1u);
+}
+
+TEST(Recorder, TracesOnlyTimelinePatientsAndTheSample) {
+  const Report r = fixture_report();
+  std::size_t patient0 = 0, others = 0;
+  for (const auto& t : r.traces) (t.reading.patient == 0 ? patient0 : others)++;
+  EXPECT_EQ(patient0, 2u * 120u);  // every reading of the timeline patient
+  EXPECT_GT(others, 0u);           // plus roughly 1 in 50 of the rest
+  EXPECT_LT(others, 2u * 120u * 11u / 20u);
+  for (const auto& t : r.traces) EXPECT_TRUE(t.has_outcome);
+}
+
+TEST(Recorder, FixtureRunIsBalancedAndScored) {
+  const Report r = fixture_report();
+  EXPECT_EQ(r.delivery.generated, 12u * 2u * 120u);
+  EXPECT_TRUE(r.delivery.balanced());
+  EXPECT_EQ(r.channels.size(), 2u);
+  EXPECT_EQ(r.time_buckets.size(), 12u);
+  EXPECT_EQ(r.run.patient_seconds, 12u * 7200u);
+  EXPECT_EQ(r.accuracy.overall.episodes, 4u);
+  EXPECT_GT(r.accuracy.overall.episodes_detected, 0u);
+  EXPECT_GT(r.accuracy.overall.false_alerts, 0u);
+  EXPECT_GT(r.alert_latency.count(), 0);
+}
+
+TEST(Recorder, ThreadedShardsEqualOneShard) {
+  const FixtureSpec spec;
+  Recorder rec(fixture_options());
+  fixture_run_info(rec, spec.patients, spec);
+  rec.set_episodes(fixture_episodes(spec));
+  std::vector<RecorderShard*> shards;
+  for (int i = 0; i < 4; ++i) shards.push_back(&rec.make_shard());
+  std::vector<std::thread> threads;
+  for (std::uint32_t i = 0; i < 4; ++i)
+    threads.emplace_back([&, i] { feed_patients(rec, *shards[i], 3 * i, 3 * i + 3, spec); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(to_json(rec.merge()), to_json(fixture_report(spec)));
+}
+
+TEST(Merge, ShardReportsMergeToTheSingleRunReport) {
+  const FixtureSpec spec;
+  const Report single = fixture_report(spec);
+  std::vector<Report> parts;
+  const std::uint32_t cuts[] = {0, 5, 6, 12};  // uneven shards, one with 1 patient
+  for (int k = 0; k < 3; ++k) {
+    Recorder rec(fixture_options());
+    fixture_run_info(rec, cuts[k + 1] - cuts[k], spec);
+    rec.set_episodes(fixture_episodes(spec));  // each shard may know all the ground truth
+    feed_patients(rec, rec.make_shard(), cuts[k], cuts[k + 1], spec);
+    Report part = rec.merge();
+    part.run.shards = {std::to_string(k + 1) + "/3"};
+    // Through JSON, as shards hand their reports over.
+    parts.push_back(from_json(to_json(part)));
+  }
+  const Report merged = merge_reports(parts);
+  EXPECT_EQ(merged.run.shards, (std::vector<std::string>{"1/3", "2/3", "3/3"}));
+  EXPECT_EQ(canonical(merged), canonical(single));
+  EXPECT_EQ(merged.ingest_latency, single.ingest_latency);
+  EXPECT_DOUBLE_EQ(merged.accuracy.overall.ppv, single.accuracy.overall.ppv);
+  // Merging in another order gives the same report.
+  std::vector<Report> reversed(parts.rbegin(), parts.rend());
+  EXPECT_EQ(canonical(merge_reports(reversed)), canonical(single));
+}
+
+TEST(Merge, RejectsIncompatibleReports) {
+  Report a = fixture_report({4, 30});
+  Report b = a;
+  b.run.seed = 8;
+  EXPECT_THROW(merge_reports(std::vector<Report>{a, b}), MergeError);
+  EXPECT_NO_THROW(merge_reports(std::vector<Report>{a, b}, true));
+  Report c = a;
+  c.time_bucket_width = 1min;
+  EXPECT_THROW(merge_reports(std::vector<Report>{a, c}), MergeError);
+  EXPECT_THROW(merge_reports(std::vector<Report>{}), MergeError);
+}
+
+TEST(ReportJson, RoundTripIsExact) {
+  const Report r = fixture_report({6, 60});
+  const std::string text = to_json(r);
+  const Report back = from_json(text);
+  EXPECT_EQ(to_json(back), text);
+  EXPECT_EQ(back.alerts, r.alerts);
+  EXPECT_EQ(back.traces, r.traces);
+  EXPECT_EQ(back.episodes, r.episodes);
+  EXPECT_NE(text.find("\"schema_version\": 1"), std::string::npos);
+}
+
+TEST(ReportJson, RejectsOtherSchemaVersionsAndMalformedInput) {
+  std::string text = to_json(fixture_report({3, 10}));
+  const auto pos = text.find("\"schema_version\": 1");
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(pos, 19, "\"schema_version\": 99");
+  EXPECT_THROW(from_json(text), ReportError);
+  EXPECT_THROW(from_json("{}"), ReportError);
+  EXPECT_THROW(from_json("[1,2"), ReportError);
+}

@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "iomtsim/reports/diff.hpp"
+#include "iomtsim/reports/thresholds.hpp"
+#include "run_fixture.hpp"
+
+using namespace iomtsim::reports;
+using namespace iomtsim::test;
+
+TEST(Thresholds, MetricsReadTheReportInCanonicalUnits) {
+  const Report r = fixture_report();
+  EXPECT_DOUBLE_EQ(metric_value(r, "ingest_latency.p99"),
+                   static_cast<double>(r.ingest_latency.value_at_percentile(99)) * 1e-9);
+  EXPECT_DOUBLE_EQ(metric_value(r, "delivery.acknowledged_fraction"),
+                   static_cast<double>(r.delivery[Outcome::Acknowledged]) /
+                       static_cast<double>(r.delivery.generated));
+  EXPECT_DOUBLE_EQ(metric_value(r, "delivery.lost_fraction"),
+                   metric_value(r, "delivery.lost_network_fraction"));
+  EXPECT_DOUBLE_EQ(metric_value(r, "throughput.readings_per_s"),
+                   static_cast<double>(r.delivery[Outcome::Acknowledged]) / 7200.0);
+  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.sensitivity"), r.accuracy.overall.sensitivity);
+  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.sepsis.sensitivity"),
+                   r.accuracy.by_condition.at("sepsis").sensitivity);
+  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.rule.news2.ppv"), r.accuracy.by_rule.at("news2").ppv);
+  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.median_lead_time"), r.accuracy.overall.lead_time_s.median);
+  // A rule that never fired detected nothing; a condition without episodes has no data.
+  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.rule.never_fired.sensitivity"), 0.0);
+  EXPECT_TRUE(std::isnan(metric_value(r, "alerts.hypoglycemia.sensitivity")));
+  for (const auto& name : r.metric_names()) EXPECT_NO_THROW(metric_value(r, name)) << name;
+}
+
+TEST(Thresholds, UnknownMetricErrorListsKnownNames) {
+  const Report r = fixture_report({3, 10});
+  try {
+    metric_value(r, "ingest_latency.p98");
+    FAIL() << "no error";
+  } catch (const UnknownMetricError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("\"ingest_latency.p98\""), std::string::npos);
+    EXPECT_NE(what.find("ingest_latency.p99"), std::string::npos);
+    EXPECT_NE(what.find("alerts.sensitivity"), std::string::npos);
+  }
+  EXPECT_THROW(metric_value(r, "alerts.flu.sensitivity"), UnknownMetricError);
+  EXPECT_THROW(metric_value(r, "alerts.sepsis.bogus"), UnknownMetricError);
+  EXPECT_EQ(unknown_metrics({{"", "ingest_latency.p99", CompareOp::Less, 1},
+                             {"", "latency.p99", CompareOp::Less, 1},
+                             {"", "alerts.copd_exacerbation.ppv", CompareOp::Less, 1}}),
+            std::vector<std::string>{"latency.p99"});
+}
+
+TEST(Thresholds, EvaluationPassesFailsAndTreatsNoDataAsFailure) {
+  const Report r = fixture_report();
+  const double p99 = metric_value(r, "ingest_latency.p99");
+  const auto res = evaluate_thresholds(
+      r, {{"a", "ingest_latency.p99", CompareOp::Less, p99 * 1.01},
+          {"b", "ingest_latency.p99", CompareOp::Less, p99},
+          {"c", "ingest_latency.p99", CompareOp::LessEqual, p99},
+          {"d", "alerts.hypoglycemia.sensitivity", CompareOp::GreaterEqual, 0.0},
+          {"e", "delivery.generated", CompareOp::Equal, 2880}});
+  ASSERT_EQ(res.size(), 5u);
+  EXPECT_TRUE(res[0].passed);
+  EXPECT_FALSE(res[1].passed);
+  EXPECT_TRUE(res[2].passed);
+  EXPECT_FALSE(res[3].passed);
+  EXPECT_NE(res[3].message.find("no data"), std::string::npos);
+  EXPECT_TRUE(res[4].passed);
+  EXPECT_NE(res[1].message.find("expected < "), std::string::npos);
+}
+
+TEST(Diff, IdenticalReportsHaveNoRegressions) {
+  const Report r = fixture_report();
+  const auto d = diff_reports(r, r);
+  EXPECT_FALSE(d.empty());
+  EXPECT_TRUE(regressions(d).empty());
+}
+
+TEST(Diff, SlowerAndLessSensitiveCandidateRegresses) {
+  const Report base = fixture_report();
+  Report cand = base;
+  // Every latency doubled: p99 and friends regress by about 100 %.
+  Histogram slower(cand.ingest_latency.config());
+  for (const auto& [i, c] : base.ingest_latency.nonzero_buckets())
+    slower.record(2 * base.ingest_latency.value_at_index(i), c);
+  cand.ingest_latency = slower;
+  // Drop every alert: sensitivity falls to 0, false alerts per day improve.
+  cand.alerts.clear();
+  cand.rescore();
+  const auto d = diff_reports(base, cand);
+  const auto regs = regressions(d);
+  auto has = [&](const std::string& m) {
+    return std::any_of(regs.begin(), regs.end(), [&](const MetricDiff& x) { return x.metric == m; });
+  };
+  EXPECT_TRUE(has("ingest_latency.p99"));
+  EXPECT_TRUE(has("alerts.sensitivity"));
+  EXPECT_TRUE(has("alert_latency.p99"));  // had data, has none now
+  EXPECT_FALSE(has("delivery.acknowledged_fraction"));
+  for (const auto& x : d) {
+    if (x.metric == "ingest_latency.p99") {
+      EXPECT_NEAR(x.relative_change, 1.0, 0.01);
+    }
+    if (x.metric == "alerts.false_per_patient_day") {
+      EXPECT_TRUE(x.improvement);
+    }
+  }
+  const std::string text = format_diff(d);
+  EXPECT_NE(text.find("REGRESSION ingest_latency.p99"), std::string::npos);
+}
