@@ -54,9 +54,9 @@ class MllpCodec {
     switch (v.outcome) {
       case Outcome::Accepted: ack.code = payloads::AckCode::Accept; break;
       case Outcome::Invalid:
-        // AR when the message is not one we take at all (not HL7, not ORU^R01); AE when it
-        // is one but its content is wrong.
-        ack.code = (!frame.starts_with("MSH") || v.reason.find("message type") != std::string::npos)
+        // AR when the message is not one we take at all (no or bad MSH header, not
+        // ORU^R01); AE when it is one but its content is wrong.
+        ack.code = (!frame.starts_with("MSH") || v.reason.find("MSH") != std::string::npos)
                        ? payloads::AckCode::Reject
                        : payloads::AckCode::Error;
         ack.reason = v.reason;

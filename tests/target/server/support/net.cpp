@@ -75,7 +75,7 @@ std::optional<std::string> TcpClient::recv_some(std::chrono::milliseconds timeou
   return std::string(buf, static_cast<std::size_t>(n));
 }
 
-bool TcpClient::recv_until(std::string& buffer, const std::function<bool(const std::string&)>& done,
+bool TcpClient::recv_until(std::string& buffer, const std::function<bool(std::string&)>& done,
                            std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done(buffer)) {

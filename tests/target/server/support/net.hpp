@@ -28,7 +28,7 @@ class TcpClient {
   // turns true), nullopt when nothing arrived in time.
   std::optional<std::string> recv_some(std::chrono::milliseconds timeout);
   // Reads into `buffer` until `done(buffer)` or close/timeout; returns whether done.
-  bool recv_until(std::string& buffer, const std::function<bool(const std::string&)>& done,
+  bool recv_until(std::string& buffer, const std::function<bool(std::string&)>& done,
                   std::chrono::milliseconds timeout);
   // True once the peer closed (a read returned 0 or an error).
   bool closed() const { return closed_; }
