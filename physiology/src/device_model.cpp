@@ -147,7 +147,8 @@ bool DeviceModel::reachable(double t, bool& low_battery) {
     if (t >= gap_start_s_) return false;
   }
   // Low-battery devices throttle their radio: some extra loss.
-  if (low_battery && rng_.bernoulli(0.1)) return false;
+  // Decided per instant so all measures of one instant share their fate.
+  if (low_battery && hash_uniform(key_ + 2, static_cast<std::int64_t>(t * 1e6)) < 0.1) return false;
   return true;
 }
 
