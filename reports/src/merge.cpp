@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "sorting.hpp"
+#include "time_buckets.hpp"
 
 namespace iomtsim::reports {
 
@@ -14,8 +15,6 @@ void check_compatible(const Report& a, const Report& b, bool allow_mixed_runs) {
   if (a.schema_version != b.schema_version)
     throw MergeError("merge: schema versions differ (" + std::to_string(a.schema_version) +
                      " vs " + std::to_string(b.schema_version) + ")");
-  if (a.time_bucket_width != b.time_bucket_width)
-    throw MergeError("merge: time bucket widths differ");
   if (!(a.matching == b.matching)) throw MergeError("merge: alert matching options differ");
   if (!allow_mixed_runs && (a.run.scenario != b.run.scenario || a.run.seed != b.run.seed))
     throw MergeError("merge: reports come from different runs (scenario \"" + a.run.scenario +
@@ -37,6 +36,14 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
   out.thresholds.clear();  // thresholds hold for one report; evaluate again on the merge
   std::map<std::pair<std::string, std::string>, ChannelStats> channels;
   std::map<std::int64_t, TimeBucket> buckets;
+  // Time series go to the coarsest width; finer ones must divide it (they do when they
+  // come from recorders with the same options, see RecorderOptions::max_time_buckets).
+  Duration width{0};
+  for (const auto& s : shards) width = std::max(width, s.time_bucket_width);
+  for (const auto& s : shards)
+    if (s.time_bucket_width.count() <= 0 || width.count() % s.time_bucket_width.count() != 0)
+      throw MergeError("merge: time bucket widths are not multiples of each other");
+  out.time_bucket_width = width;
   for (std::size_t i = 0; i < shards.size(); ++i) {
     const Report& s = shards[i];
     for (const auto& c : s.channels) {
@@ -46,13 +53,8 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
         it->second.ingest_latency.merge(c.ingest_latency);
       }
     }
-    for (const auto& b : s.time_buckets) {
-      auto [it, inserted] = buckets.try_emplace(b.index, b);
-      if (!inserted) {
-        it->second.delivery += b.delivery;
-        it->second.ingest_latency.merge(b.ingest_latency);
-      }
-    }
+    for (const auto& b : coarsen(s.time_buckets, width / s.time_bucket_width))
+      add_bucket(buckets, b.index, b);
     if (i == 0) {
       if (out.run.shards.empty()) out.run.shards.push_back("part 1");
       continue;

@@ -4,6 +4,7 @@
 
 #include "iomtsim/physiology/random.hpp"
 #include "sorting.hpp"
+#include "time_buckets.hpp"
 
 namespace iomtsim::reports {
 
@@ -13,16 +14,13 @@ namespace {
 std::uint32_t device_key(std::uint64_t reading_id) {
   return (physiology::reading_patient(reading_id) << 8) | physiology::reading_device(reading_id);
 }
-std::int64_t floor_div(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
 }  // namespace
 
 RecorderShard::RecorderShard(Recorder& owner)
     : owner_(owner),
       latency_(owner.options_.latency_config),
-      latency_raw_(owner.options_.latency_config) {}
+      latency_raw_(owner.options_.latency_config),
+      bucket_width_(owner.options_.time_bucket_width) {}
 
 RecorderShard::DeviceState& RecorderShard::device(std::uint64_t reading_id) {
   // Devices send in bursts, so the last device looked up is the likely next one.
@@ -36,11 +34,33 @@ RecorderShard::DeviceState& RecorderShard::device(std::uint64_t reading_id) {
 }
 
 TimeBucket& RecorderShard::bucket(SimTime t) {
-  const std::int64_t i =
-      floor_div(t.time_since_epoch().count(), owner_.options_.time_bucket_width.count());
+  const std::int64_t i = floor_div(t.time_since_epoch().count(), bucket_width_.count());
+  if (i == last_bucket_index_) return *last_bucket_;
   auto [it, inserted] = buckets_.try_emplace(i);
-  if (inserted) it->second.index = i;
+  if (inserted) {
+    it->second.index = i;
+    const std::size_t limit = owner_.options_.max_time_buckets;
+    if (limit > 0 && buckets_.size() > limit) {
+      coarsen_buckets();
+      return bucket(t);
+    }
+  }
+  last_bucket_index_ = i;
+  last_bucket_ = &it->second;
   return it->second;
+}
+
+void RecorderShard::coarsen_buckets() {
+  std::vector<TimeBucket> sorted;
+  sorted.reserve(buckets_.size());
+  for (auto& [i, b] : buckets_) sorted.push_back(std::move(b));
+  std::sort(sorted.begin(), sorted.end(),
+            [](const TimeBucket& a, const TimeBucket& b) { return a.index < b.index; });
+  buckets_.clear();
+  for (auto& b : coarsen(sorted, 2)) buckets_.emplace(b.index, std::move(b));
+  bucket_width_ *= 2;
+  last_bucket_index_ = INT64_MIN;
+  last_bucket_ = nullptr;
 }
 
 RecorderShard::ChannelAcc& RecorderShard::channel_acc(ChannelId ch) {
@@ -197,7 +217,9 @@ Report Recorder::merge() const {
   r.ingest_latency = Histogram(options_.latency_config);
   r.ingest_latency_raw = Histogram(options_.latency_config);
   r.alert_latency = Histogram(options_.latency_config);
-  r.time_bucket_width = options_.time_bucket_width;
+  Duration width = options_.time_bucket_width;
+  for (const auto& s : shards_) width = std::max(width, s->bucket_width_);
+  r.time_bucket_width = width;
   r.matching = options_.matching;
   r.episodes = episodes_;
   r.outages = outages_;
@@ -218,13 +240,9 @@ Report Recorder::merge() const {
       channels.at(i).delivery += s->channels_[i].delivery;
       channels.at(i).ingest_latency.merge(s->channels_[i].latency);
     }
-    for (const auto& [i, b] : s->buckets_) {
-      auto [it, inserted] = buckets.try_emplace(i, b);
-      if (!inserted) {
-        it->second.delivery += b.delivery;
-        it->second.ingest_latency.merge(b.ingest_latency);
-      }
-    }
+    // Widths are options.time_bucket_width x 2^k, so each shard coarsens exactly.
+    const std::int64_t factor = width / s->bucket_width_;
+    for (const auto& [i, b] : s->buckets_) add_bucket(buckets, floor_div(i, factor), b);
     for (const auto& [id, t] : s->traces_) {
       ReadingTrace trace = t.first;
       trace.protocol = channel_names_.at(t.second).first;

@@ -163,8 +163,11 @@ TEST(Merge, RejectsIncompatibleReports) {
   EXPECT_THROW(merge_reports(std::vector<Report>{a, b}), MergeError);
   EXPECT_NO_THROW(merge_reports(std::vector<Report>{a, b}, true));
   Report c = a;
-  c.time_bucket_width = 1min;
+  c.time_bucket_width = 7min;  // fixture: 10 min; neither divides the other
   EXPECT_THROW(merge_reports(std::vector<Report>{a, c}), MergeError);
+  Report m = a;
+  m.matching.late_limit = 2h;
+  EXPECT_THROW(merge_reports(std::vector<Report>{a, m}), MergeError);
   EXPECT_THROW(merge_reports(std::vector<Report>{}), MergeError);
 }
 
@@ -187,4 +190,46 @@ TEST(ReportJson, RejectsOtherSchemaVersionsAndMalformedInput) {
   EXPECT_THROW(from_json(text), ReportError);
   EXPECT_THROW(from_json("{}"), ReportError);
   EXPECT_THROW(from_json("[1,2"), ReportError);
+}
+
+TEST(Recorder, TimeSeriesStaysBoundedByCoarsening) {
+  RecorderOptions o;
+  o.time_bucket_width = 1min;
+  o.max_time_buckets = 16;
+  Recorder rec(o);
+  auto& s = rec.make_shard();
+  const auto ch = rec.channel("fhir_r4", "wifi");
+  // 100 minutes of one reading per minute: 100 one-minute buckets before coarsening.
+  for (std::uint32_t m = 0; m < 100; ++m) {
+    const ph::SimTime t{std::chrono::minutes(m)};
+    s.on_generated(reading(0, 0, m + 1, 95, 95, t), ch);
+    s.on_outcome(ph::make_reading_id(0, 0, m + 1), Outcome::Acknowledged, t, t, t + 1ms);
+  }
+  const Report r = rec.merge();
+  EXPECT_EQ(r.time_bucket_width, 8min);  // 100 / 8 -> 13 buckets <= 16
+  EXPECT_LE(r.time_buckets.size(), 16u);
+  std::uint64_t generated = 0;
+  std::int64_t latencies = 0;
+  for (const auto& b : r.time_buckets) {
+    generated += b.delivery.generated;
+    latencies += b.ingest_latency.count();
+  }
+  EXPECT_EQ(generated, 100u);  // nothing lost by coarsening
+  EXPECT_EQ(latencies, 100);
+  EXPECT_EQ(r.time_buckets.front().delivery.generated, 8u);
+
+  // A report with finer buckets merges into the coarser width exactly.
+  RecorderOptions fine = o;
+  fine.max_time_buckets = 0;
+  Recorder rec2(fine);
+  auto& s2 = rec2.make_shard();
+  const auto ch2 = rec2.channel("fhir_r4", "wifi");
+  for (std::uint32_t m = 0; m < 10; ++m) {
+    const ph::SimTime t{std::chrono::minutes(m)};
+    s2.on_generated(reading(1, 0, m + 1, 95, 95, t), ch2);
+  }
+  const Report merged = merge_reports(std::vector<Report>{r, rec2.merge()});
+  EXPECT_EQ(merged.time_bucket_width, 8min);
+  EXPECT_EQ(merged.time_buckets.front().delivery.generated, 16u);
+  EXPECT_EQ(merged.time_buckets[1].delivery.generated, 10u);
 }

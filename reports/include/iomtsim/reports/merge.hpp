@@ -4,8 +4,8 @@
 // equals the report of one run over the union of the shards' data (apart from
 // run.shards, which lists the parts).
 //
-// Requirements, checked (MergeError): same schema version, same time-bucket width,
-// same matching options, same histogram configurations. run.scenario and run.seed
+// Requirements, checked (MergeError): same schema version, time-bucket widths that
+// divide the largest (the merged series uses the largest), same matching options, same histogram configurations. run.scenario and run.seed
 // must agree unless `allow_mixed_runs`.
 #include <span>
 #include <stdexcept>

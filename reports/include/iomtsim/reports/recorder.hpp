@@ -15,8 +15,8 @@
 //    readings (capped at max_sampled_traces per shard).
 // An alert whose trigger has left the ring (or was never seen) keeps trigger_known =
 // false: its latency falls back to nothing (it is not counted in alert_latency) and it is
-// never called an artifact. Time buckets hold a 2-digit histogram each: with 60 s
-// buckets a day costs about 1,440 x ~15 kB.
+// never called an artifact. Time buckets hold a 2-digit histogram each (~1-15 kB
+// depending on the largest latency); past max_time_buckets the width doubles.
 //
 //   Recorder rec(options);
 //   auto ch = rec.channel("fhir_r4", "hospital_wifi");
@@ -47,6 +47,10 @@ struct RecorderOptions {
   std::uint32_t trace_sample_every = 0;  // also trace 1 reading in N (by id hash); 0 = none
   std::size_t max_sampled_traces = 10'000;  // per shard; timeline patients are not capped
   Duration time_bucket_width = std::chrono::seconds(60);
+  // Bound on time buckets per shard: past it the shard doubles its bucket width (merging
+  // pairs exactly), so a run of days keeps a bounded series; merge brings all shards to
+  // the coarsest width. 0 = unbounded.
+  std::size_t max_time_buckets = 4096;
   std::size_t trigger_lookback = 64;  // readings remembered per device for alert triggers
   HistogramConfig latency_config{};   // 1 ns .. 24 h, 3 digits
   MatchOptions matching{};
@@ -104,7 +108,11 @@ class RecorderShard {
   Histogram latency_;
   Histogram latency_raw_;
   std::vector<ChannelAcc> channels_;
+  void coarsen_buckets();
+  Duration bucket_width_;
   std::unordered_map<std::int64_t, TimeBucket> buckets_;
+  std::int64_t last_bucket_index_ = INT64_MIN;
+  TimeBucket* last_bucket_ = nullptr;
   std::unordered_map<std::uint32_t, DeviceState> devices_;
   std::uint32_t last_device_key_ = UINT32_MAX;
   DeviceState* last_device_ = nullptr;
