@@ -120,6 +120,11 @@ std::string over_time(const Report& r) {
     p99.points.emplace_back(x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(99)));
     p50.points.emplace_back(x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(50)));
   }
+  // A step series draws each bucket from its start; close the last bucket at its end.
+  if (!r.time_buckets.empty()) {
+    const double end = static_cast<double>(r.time_buckets.back().index + 1) * width_s / 60.0;
+    for (auto* s : {&thr, &gen, &err, &p99, &p50}) s->points.emplace_back(end, s->points.back().second);
+  }
   const std::string xl = "scenario time (min), buckets of " + num(width_s) + " s";
   svg::Plot t = svg::make_plot("Throughput and errors over time", xl, "readings per second", {gen, thr, err});
   svg::Plot l = svg::make_plot("Ingest latency over time", xl, "latency (ms)", {p50, p99});
