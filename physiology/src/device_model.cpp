@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::int64_t kHourNs = 3'600'000'000'000;
 
-double quantize(double x, double q) { return std::round(x / q) * q; }
+double quantize(double x, double q) { return round_nearest(x / q) * q; }
 
 double spot_jitter_ns(std::int64_t interval_ns) {
   return std::min(0.1 * static_cast<double>(interval_ns), 1800e9);  // ±10 %, at most ±30 min
@@ -41,6 +41,7 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
   } else {
     drift_ppm_ = rng_.uniform(20.0, 100.0) * (rng_.bernoulli(0.5) ? 1.0 : -1.0);
   }
+  inv_rate_ = 1.0 / (1.0 + drift_ppm_ * 1e-6);
   offset_ns_ = rng_.uniform(-2e9, 2e9);  // NTP-set clocks start within a couple of seconds
 
   std::int64_t min_interval = INT64_MAX;
@@ -98,8 +99,8 @@ SimTime DeviceModel::scheduled_true_time(std::int64_t interval_ns, std::int64_t 
     // set of observations at once.
     d += (2.0 * hash_uniform(key_ ^ static_cast<std::uint64_t>(interval_ns), k) - 1.0) * spot_jitter_ns(interval_ns);
   }
-  const double t = (d - offset_ns_) / (1.0 + drift_ppm_ * 1e-6);
-  return SimTime{Duration{std::llround(t)}};
+  const double t = (d - offset_ns_) * inv_rate_;
+  return SimTime{Duration{static_cast<std::int64_t>(round_nearest(t))}};
 }
 
 void DeviceModel::schedule(Measure& m) {
@@ -121,7 +122,7 @@ void DeviceModel::refresh_next() {
 
 SimTime DeviceModel::device_time(SimTime t) const {
   const double d = static_cast<double>(t.time_since_epoch().count()) * (1.0 + drift_ppm_ * 1e-6) + offset_ns_;
-  return SimTime{Duration{std::llround(d)}};
+  return SimTime{Duration{static_cast<std::int64_t>(round_nearest(d))}};
 }
 
 bool DeviceModel::reachable(double t, bool& low_battery) {
@@ -171,26 +172,27 @@ std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& pati
   const double truth = v.value(m.vital);
   const double s = profile_.numeric_noise_scale;
   const bool motion = art == Artifact::Motion, off = art == Artifact::ProbeOff;
+  auto noise = [this](double sd) { return sd * fast_normal(rng_.next_u64()); };
   double x = truth;
   switch (m.vital) {
     case Vital::HeartRate:
       if (off) return std::nullopt;  // ECG lead off: no rate
-      x = quantize(truth + rng_.normal(0.0, 1.0 * s) + (motion ? rng_.uniform(-15.0, 25.0) : 0.0), 1.0);
+      x = quantize(truth + noise(1.0 * s) + (motion ? rng_.uniform(-15.0, 25.0) : 0.0), 1.0);
       break;
     case Vital::PulseRate:
       if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return std::nullopt;
-      x = off ? rng_.uniform(30.0, 150.0) : truth + rng_.normal(0.0, 1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0);
+      x = off ? rng_.uniform(30.0, 150.0) : truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0);
       x = quantize(x, 1.0);
       break;
     case Vital::RespRate:
       if (off) return std::nullopt;
-      x = quantize(truth + rng_.normal(0.0, 1.0 * s) + (motion ? rng_.uniform(3.0, 10.0) : 0.0), 1.0);
+      x = quantize(truth + noise(1.0 * s) + (motion ? rng_.uniform(3.0, 10.0) : 0.0), 1.0);
       break;
     case Vital::SpO2:
       // 1 % resolution, ±2 % accuracy (bias + noise); motion desaturations are the
       // classic false alarm.
       if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return std::nullopt;
-      x = off ? rng_.uniform(40.0, 85.0) : truth + m.bias + rng_.normal(0.0, 0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
+      x = off ? rng_.uniform(40.0, 85.0) : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
       x = std::clamp(quantize(x, 1.0), 0.0, 100.0);
       break;
     case Vital::SystolicBP:
@@ -200,17 +202,17 @@ std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& pati
       const double u = hash_uniform(key_ + 1, m.next.time_since_epoch().count());
       if (u < profile_.nibp_failure || motion || off || v.heart_rate_bpm < 40.0) return std::nullopt;
       const double sd = m.vital == Vital::SystolicBP ? 5.0 : (m.vital == Vital::DiastolicBP ? 4.0 : 3.0);
-      x = quantize(truth + rng_.normal(0.0, sd), 1.0);
+      x = quantize(truth + noise(sd), 1.0);
       break;
     }
     case Vital::Temperature:
       if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return std::nullopt;
-      x = quantize(off ? truth - rng_.uniform(1.5, 3.5) : truth + rng_.normal(0.0, 0.1), 0.1);
+      x = quantize(off ? truth - rng_.uniform(1.5, 3.5) : truth + noise(0.1), 0.1);
       break;
     case Vital::Glucose:
-      x = std::clamp(quantize(truth * (1.0 + m.bias + rng_.normal(0.0, 0.07)), 1.0), 40.0, 400.0);
+      x = std::clamp(quantize(truth * (1.0 + m.bias + noise(0.07)), 1.0), 40.0, 400.0);
       break;
-    case Vital::Weight: x = quantize(truth + rng_.normal(0.0, 0.15), 0.1); break;
+    case Vital::Weight: x = quantize(truth + noise(0.15), 0.1); break;
     case Vital::Consciousness: x = truth; break;
   }
   if (motion) flags |= kFlagMotionArtifact;
@@ -237,9 +239,15 @@ std::optional<DeviceOutput> DeviceModel::produce(PatientModel& patient) {
   const double ts = to_seconds(t);
 
   std::optional<DeviceOutput> out;
-  bool low = false;
-  if (reachable(ts, low)) {
-    const Artifact art = artifact_at(ts);
+  // Measures of one instant share the instant's fate (gap, battery, artifact).
+  if (t != instant_t_) {
+    instant_t_ = t;
+    instant_ok_ = reachable(ts, instant_low_);
+    instant_art_ = instant_ok_ ? artifact_at(ts) : Artifact::None;
+  }
+  const bool low = instant_low_;
+  if (instant_ok_) {
+    const Artifact art = instant_art_;
     const std::uint8_t flags = low ? kFlagLowBattery : kFlagNone;
     if (wave) {
       WaveformBlock b;

@@ -63,6 +63,7 @@ class DeviceModel {
   std::uint64_t key_;
   DeviceProfile profile_;
   double drift_ppm_;
+  double inv_rate_;  // true seconds per device second
   double offset_ns_;
   double phase_ns_;
   std::vector<Measure> measures_;
@@ -76,6 +77,11 @@ class DeviceModel {
   // Artifact events.
   double art_start_s_ = HUGE_VAL, art_end_s_ = 0.0;
   Artifact art_kind_ = Artifact::None;
+  // Decisions for the instant being emitted (several measures share one instant).
+  SimTime instant_t_ = SimTime::min();
+  bool instant_ok_ = false;
+  bool instant_low_ = false;
+  Artifact instant_art_ = Artifact::None;
   bool artifacts_ = true;
 };
 

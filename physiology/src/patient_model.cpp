@@ -128,7 +128,7 @@ double PatientModel::dip_max_rate_per_s(std::size_t i) const {
 void PatientModel::advance_dips(double t_s) {
   // Thinning: candidates at the maximum (night) rate, accepted in proportion to the
   // rate at their time.
-  const double hour = std::fmod(t_s / kHour, 24.0);
+  const double hour = hour_of_day(t_s);
   const bool night = hour >= 23.0 || hour < 7.0;
   for (std::size_t i = 0; i < 4; ++i) {
     DipProcess& d = dips_[i];
@@ -164,9 +164,9 @@ void PatientModel::advance_dips(double t_s) {
 
 VitalSigns PatientModel::slow_vitals(double t) {
   const Baseline& b = baseline_;
-  const double hour = std::fmod(t / kHour, 24.0);
+  const double hour = hour_of_day(t);
   // Circadian: peak about 15:30, trough about 03:30 (temperature lowest at 2-4 am).
-  const double circ = std::cos(kTwoPi * (hour - 15.5) / 24.0);
+  const double circ = fast_sin(kTwoPi * (hour - 15.5) / 24.0 + 0.5 * std::numbers::pi);  // cos
   const bool night = hour >= 23.0 || hour < 7.0;
   const std::uint64_t k = noise_key_;
 
@@ -358,7 +358,7 @@ const VitalSigns& PatientModel::vitals_at(SimTime t) {
   // Fast variability. HF: respiratory sinus arrhythmia at the breathing frequency;
   // LF: value noise on a 4 s lattice (power below ~0.12 Hz); together LF/HF ~1.5-2.
   v.heart_rate_bpm = lerp(a.heart_rate_bpm, b.heart_rate_bpm) +
-                     hrv * (1.6 * std::sin(kTwoPi * hf_freq_hz_ * ts + hf_phase_) + 4.2 * value_noise(key + 11, ts, 4.0));
+                     hrv * (1.6 * fast_sin(kTwoPi * hf_freq_hz_ * ts + hf_phase_) + 4.2 * value_noise(key + 11, ts, 4.0));
   v.heart_rate_bpm = std::max(20.0, v.heart_rate_bpm);
   v.resp_rate_per_min = std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) + 0.8 * value_noise(key + 12, ts, 15.0));
   v.spo2_pct = std::clamp(lerp(a.spo2_pct, b.spo2_pct) + 0.4 * value_noise(key + 13, ts, 20.0), 50.0, 100.0);
