@@ -225,10 +225,15 @@ Report Recorder::merge() const {
   r.outages = outages_;
   r.timeline_patients = options_.timeline_patients;
 
-  std::vector<ChannelStats> channels(channel_names_.size());
+  // An outcome for a reading this shard never saw generated lands on channel 0, which
+  // may not have been interned: such readings show up as channel "unknown".
+  auto names = channel_names_;
+  for (const auto& s : shards_)
+    while (names.size() < s->channels_.size()) names.emplace_back("unknown", "unknown");
+  std::vector<ChannelStats> channels(names.size());
   for (std::size_t i = 0; i < channels.size(); ++i) {
-    channels[i].protocol = channel_names_[i].first;
-    channels[i].profile = channel_names_[i].second;
+    channels[i].protocol = names[i].first;
+    channels[i].profile = names[i].second;
     channels[i].ingest_latency = Histogram(options_.latency_config);
   }
   std::map<std::int64_t, TimeBucket> buckets;
@@ -245,8 +250,8 @@ Report Recorder::merge() const {
     for (const auto& [i, b] : s->buckets_) add_bucket(buckets, floor_div(i, factor), b);
     for (const auto& [id, t] : s->traces_) {
       ReadingTrace trace = t.first;
-      trace.protocol = channel_names_.at(t.second).first;
-      trace.profile = channel_names_.at(t.second).second;
+      trace.protocol = names.at(t.second).first;
+      trace.profile = names.at(t.second).second;
       r.traces.push_back(std::move(trace));
     }
     for (AlertRecord a : s->alerts_) {

@@ -233,3 +233,15 @@ TEST(Recorder, TimeSeriesStaysBoundedByCoarsening) {
   EXPECT_EQ(merged.time_buckets.front().delivery.generated, 16u);
   EXPECT_EQ(merged.time_buckets[1].delivery.generated, 10u);
 }
+
+TEST(Recorder, OutcomeWithoutGenerationIsCountedNotACrash) {
+  Recorder rec;
+  auto& s = rec.make_shard();
+  const ph::SimTime t{1s};
+  s.on_outcome(ph::make_reading_id(9, 0, 1), Outcome::TimedOut, t, t, t);
+  const Report r = rec.merge();
+  EXPECT_EQ(r.delivery[Outcome::TimedOut], 1u);
+  EXPECT_FALSE(r.delivery.balanced());  // more outcomes than generated: the check shows it
+  ASSERT_EQ(r.channels.size(), 1u);
+  EXPECT_EQ(r.channels[0].protocol, "unknown");
+}
