@@ -168,8 +168,17 @@ DeviceModel::Artifact DeviceModel::artifact_at(double t) {
 
 std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
                                             std::uint8_t flags) {
-  const VitalSigns& v = patient.vitals_at(m.next);
-  const double truth = v.value(m.vital);
+  // Devices with several measures per instant evaluate all vitals once (cached by
+  // time); single-measure devices only the one they need. Same values either way.
+  const VitalSigns* grid = nullptr;
+  double truth;
+  if (measures_.size() >= 3) {
+    grid = &patient.vitals_at(m.next);
+    truth = grid->value(m.vital);
+  } else {
+    truth = patient.value_at(m.vital, m.next, &grid);
+  }
+  const VitalSigns& v = *grid;  // oxygen, and the NIBP heart-rate limit
   const double s = profile_.numeric_noise_scale;
   const bool motion = art == Artifact::Motion, off = art == Artifact::ProbeOff;
   auto noise = [this](double sd) { return sd * fast_normal(rng_.next_u64()); };

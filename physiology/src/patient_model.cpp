@@ -337,41 +337,86 @@ bool PatientModel::in_af(SimTime t) {
   return ring_af_[static_cast<std::size_t>(kk % static_cast<std::int64_t>(kRing))];
 }
 
-const VitalSigns& PatientModel::vitals_at(SimTime t) {
-  if (t == cached_t_) return cached_;
-  const double ts = std::max(0.0, to_seconds(t));
+void PatientModel::locate(SimTime t, std::size_t& ia, std::size_t& ib, double& u, double& ts) {
+  ts = std::max(0.0, to_seconds(t));
   auto k = static_cast<std::int64_t>(ts / kStepS);
   ensure_grid(k + 1);
-  double u = ts / kStepS - static_cast<double>(k);
+  u = ts / kStepS - static_cast<double>(k);
   const std::int64_t oldest = newest_ - static_cast<std::int64_t>(kRing) + 1;
   if (k < oldest) {  // further back than the ring holds: the oldest value we have
     k = oldest;
     u = 0.0;
   }
-  const VitalSigns& a = ring_[static_cast<std::size_t>(k % static_cast<std::int64_t>(kRing))];
-  const VitalSigns& b = ring_[static_cast<std::size_t>((k + 1) % static_cast<std::int64_t>(kRing))];
+  ia = static_cast<std::size_t>(k % static_cast<std::int64_t>(kRing));
+  ib = static_cast<std::size_t>((k + 1) % static_cast<std::int64_t>(kRing));
+}
+
+// One vital: the slow grid interpolated plus its fast variability. vitals_at() and
+// value_at() both go through here, so a reading's true_value always equals
+// true_vitals(t).value(vital), bit for bit.
+double PatientModel::component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts) const {
   auto lerp = [u](double p, double q) { return p + (q - p) * u; };
   const std::uint64_t key = noise_key_;
-  const double hrv = baseline_.hrv_scale;
+  switch (vital) {
+    case Vital::HeartRate:
+    case Vital::PulseRate:
+      // HF: respiratory sinus arrhythmia at the breathing frequency; LF: value noise on
+      // a 4 s lattice (power below ~0.12 Hz); together LF/HF ~1.5-2.
+      return std::max(20.0, lerp(a.heart_rate_bpm, b.heart_rate_bpm) +
+                                baseline_.hrv_scale * (1.6 * fast_sin(kTwoPi * hf_freq_hz_ * ts + hf_phase_) +
+                                                       4.2 * value_noise(key + 11, ts, 4.0)));
+    case Vital::RespRate:
+      return std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) + 0.8 * value_noise(key + 12, ts, 15.0));
+    case Vital::SpO2:
+      return std::clamp(lerp(a.spo2_pct, b.spo2_pct) + 0.4 * value_noise(key + 13, ts, 20.0), 50.0, 100.0);
+    case Vital::SystolicBP: return lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * value_noise(key + 14, ts, 8.0);
+    case Vital::DiastolicBP: return lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * value_noise(key + 14, ts, 8.0);
+    case Vital::MeanBP: {
+      const double bp = value_noise(key + 14, ts, 8.0);
+      const double sys = lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * bp;
+      const double dia = lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * bp;
+      return dia + (sys - dia) / 3.0;
+    }
+    case Vital::Temperature: return lerp(a.temperature_c, b.temperature_c);
+    case Vital::Glucose: return lerp(a.glucose_mg_dl, b.glucose_mg_dl);
+    case Vital::Weight: return lerp(a.weight_kg, b.weight_kg);
+    case Vital::Consciousness: return static_cast<double>(a.consciousness);
+  }
+  return 0.0;
+}
 
-  VitalSigns v = a;
-  // Fast variability. HF: respiratory sinus arrhythmia at the breathing frequency;
-  // LF: value noise on a 4 s lattice (power below ~0.12 Hz); together LF/HF ~1.5-2.
-  v.heart_rate_bpm = lerp(a.heart_rate_bpm, b.heart_rate_bpm) +
-                     hrv * (1.6 * fast_sin(kTwoPi * hf_freq_hz_ * ts + hf_phase_) + 4.2 * value_noise(key + 11, ts, 4.0));
-  v.heart_rate_bpm = std::max(20.0, v.heart_rate_bpm);
-  v.resp_rate_per_min = std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) + 0.8 * value_noise(key + 12, ts, 15.0));
-  v.spo2_pct = std::clamp(lerp(a.spo2_pct, b.spo2_pct) + 0.4 * value_noise(key + 13, ts, 20.0), 50.0, 100.0);
-  const double bp = value_noise(key + 14, ts, 8.0);
-  v.systolic_mmhg = lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * bp;
-  v.diastolic_mmhg = lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * bp;
-  v.mean_mmhg = v.diastolic_mmhg + (v.systolic_mmhg - v.diastolic_mmhg) / 3.0;
-  v.temperature_c = lerp(a.temperature_c, b.temperature_c);
-  v.glucose_mg_dl = lerp(a.glucose_mg_dl, b.glucose_mg_dl);
-  v.weight_kg = lerp(a.weight_kg, b.weight_kg);
+const VitalSigns& PatientModel::vitals_at(SimTime t) {
+  if (t == cached_t_) return cached_;
+  std::size_t ia, ib;
+  double u, ts;
+  locate(t, ia, ib, u, ts);
+  const VitalSigns& a = ring_[ia];
+  const VitalSigns& b = ring_[ib];
+  VitalSigns v = a;  // consciousness and oxygen from the grid point at or before t
+  v.heart_rate_bpm = component(Vital::HeartRate, a, b, u, ts);
+  v.resp_rate_per_min = component(Vital::RespRate, a, b, u, ts);
+  v.spo2_pct = component(Vital::SpO2, a, b, u, ts);
+  v.systolic_mmhg = component(Vital::SystolicBP, a, b, u, ts);
+  v.diastolic_mmhg = component(Vital::DiastolicBP, a, b, u, ts);
+  v.mean_mmhg = component(Vital::MeanBP, a, b, u, ts);
+  v.temperature_c = component(Vital::Temperature, a, b, u, ts);
+  v.glucose_mg_dl = component(Vital::Glucose, a, b, u, ts);
+  v.weight_kg = component(Vital::Weight, a, b, u, ts);
   cached_t_ = t;
   cached_ = v;
   return cached_;
+}
+
+double PatientModel::value_at(Vital vital, SimTime t, const VitalSigns** grid) {
+  if (t == cached_t_) {
+    if (grid) *grid = &cached_;
+    return cached_.value(vital);
+  }
+  std::size_t ia, ib;
+  double u, ts;
+  locate(t, ia, ib, u, ts);
+  if (grid) *grid = &ring_[ia];
+  return component(vital, ring_[ia], ring_[ib], u, ts);
 }
 
 void PatientModel::finish() {

@@ -87,6 +87,10 @@ class PatientModel {
 
   // True vitals at t (slow grid interpolated + fast variability). Cached for equal t.
   const VitalSigns& vitals_at(SimTime t);
+  // One vital at t, equal to vitals_at(t).value(vital) but without computing the others
+  // (the numerics hot path). If grid is given, it receives the slow vitals at the grid
+  // point at or before t (for consciousness, oxygen, or a coarse heart rate).
+  double value_at(Vital vital, SimTime t, const VitalSigns** grid = nullptr);
   bool in_af(SimTime t);
   double ecg_amplitude_uv() const { return ecg_amplitude_uv_; }
   // Advances the grid to the scenario end and closes open episodes there.
@@ -99,6 +103,8 @@ class PatientModel {
   static constexpr std::size_t kRing = 8;  // 3.5 min of grid history
 
   void ensure_grid(std::int64_t k);
+  void locate(SimTime t, std::size_t& ia, std::size_t& ib, double& u, double& ts);
+  double component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts) const;
   void step();  // integrates from grid point newest_ to newest_ + 1
   void apply_intervention(const InterventionEvent& e, double t_s);
   void integrate_conditions(double t_s, double dt);

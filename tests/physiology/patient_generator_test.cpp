@@ -144,3 +144,24 @@ TEST(PatientGenerator, StablePatientHasNoEpisodesAndTemperatureIsLowestAtNight) 
   }
   EXPECT_GT((afternoon - night) / 30.0, 0.4);  // circadian swing of ~0.5 °C or more
 }
+
+TEST(PatientGenerator, ReadingTrueValueEqualsTrueVitalsExactly) {
+  DeviceModelSpec one;
+  one.name = "one";
+  one.type = DeviceType::PulseOximeter;
+  one.measures = {{Vital::SpO2, 7s}};
+  one.battery_life = 48h;
+  CohortSpec c = cohort(Archetype::ElderlyWard, {monitor(13s), one});
+  c.devices[0].measures.push_back({Vital::MeanBP, 13s});
+  PatientGenerator g(c, 2, 4, 2h);
+  PatientGenerator probe(c, 2, 4, 2h);
+  int n = 0;
+  while (!g.done()) {
+    DeviceOutput o = g.next();
+    const Reading& r = std::get<Reading>(o);
+    while (!probe.done() && probe.next_time() <= r.true_time) (void)probe.next();
+    ASSERT_EQ(r.true_value, probe.true_vitals(r.true_time).value(r.vital)) << name(r.vital);
+    ++n;
+  }
+  EXPECT_GT(n, 1000);
+}
