@@ -166,8 +166,8 @@ DeviceModel::Artifact DeviceModel::artifact_at(double t) {
   return t >= art_start_s_ ? art_kind_ : Artifact::None;
 }
 
-std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
-                                            std::uint8_t flags) {
+bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art, std::uint8_t flags,
+                          std::optional<DeviceOutput>& out) {
   // Devices with several measures per instant evaluate all vitals once (cached by
   // time); single-measure devices only the one they need. Same values either way.
   const VitalSigns* grid = nullptr;
@@ -185,22 +185,22 @@ std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& pati
   double x = truth;
   switch (m.vital) {
     case Vital::HeartRate:
-      if (off) return std::nullopt;  // ECG lead off: no rate
+      if (off) return false;  // ECG lead off: no rate
       x = quantize(truth + noise(1.0 * s) + (motion ? rng_.uniform(-15.0, 25.0) : 0.0), 1.0);
       break;
     case Vital::PulseRate:
-      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return std::nullopt;
+      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return false;
       x = off ? rng_.uniform(30.0, 150.0) : truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0);
       x = quantize(x, 1.0);
       break;
     case Vital::RespRate:
-      if (off) return std::nullopt;
+      if (off) return false;
       x = quantize(truth + noise(1.0 * s) + (motion ? rng_.uniform(3.0, 10.0) : 0.0), 1.0);
       break;
     case Vital::SpO2:
       // 1 % resolution, ±2 % accuracy (bias + noise); motion desaturations are the
       // classic false alarm.
-      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return std::nullopt;
+      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return false;
       x = off ? rng_.uniform(40.0, 85.0) : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
       x = std::clamp(quantize(x, 1.0), 0.0, 100.0);
       break;
@@ -209,13 +209,13 @@ std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& pati
     case Vital::MeanBP: {
       // One cuff cycle gives all three: failures are decided per instant, not per value.
       const double u = hash_uniform(key_ + 1, m.next.time_since_epoch().count());
-      if (u < profile_.nibp_failure || motion || off || v.heart_rate_bpm < 40.0) return std::nullopt;
+      if (u < profile_.nibp_failure || motion || off || v.heart_rate_bpm < 40.0) return false;
       const double sd = m.vital == Vital::SystolicBP ? 5.0 : (m.vital == Vital::DiastolicBP ? 4.0 : 3.0);
       x = quantize(truth + noise(sd), 1.0);
       break;
     }
     case Vital::Temperature:
-      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return std::nullopt;
+      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return false;
       x = quantize(off ? truth - rng_.uniform(1.5, 3.5) : truth + noise(0.1), 0.1);
       break;
     case Vital::Glucose:
@@ -227,7 +227,7 @@ std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& pati
   if (motion) flags |= kFlagMotionArtifact;
   if (off) flags |= kFlagProbeOff;
   if (v.on_oxygen) flags |= kFlagOnOxygen;
-  Reading r;
+  Reading& r = out.emplace().emplace<Reading>();
   r.patient = patient_;
   r.device = index_;
   r.vital = m.vital;
@@ -236,10 +236,10 @@ std::optional<Reading> DeviceModel::measure(const Measure& m, PatientModel& pati
   r.true_time = m.next;
   r.device_time = device_time(m.next);
   r.flags = flags;
-  return r;
+  return true;
 }
 
-std::optional<DeviceOutput> DeviceModel::produce(PatientModel& patient) {
+bool DeviceModel::produce(PatientModel& patient, std::optional<DeviceOutput>& out) {
   Measure* best = nullptr;
   for (Measure& m : measures_)
     if (!best || m.next < best->next) best = &m;
@@ -247,7 +247,7 @@ std::optional<DeviceOutput> DeviceModel::produce(PatientModel& patient) {
   const SimTime t = wave ? wave_->next : best->next;
   const double ts = to_seconds(t);
 
-  std::optional<DeviceOutput> out;
+  bool produced = false;
   // Measures of one instant share the instant's fate (gap, battery, artifact).
   if (t != instant_t_) {
     instant_t_ = t;
@@ -259,7 +259,7 @@ std::optional<DeviceOutput> DeviceModel::produce(PatientModel& patient) {
     const Artifact art = instant_art_;
     const std::uint8_t flags = low ? kFlagLowBattery : kFlagNone;
     if (wave) {
-      WaveformBlock b;
+      WaveformBlock& b = out.emplace().emplace<WaveformBlock>();
       b.patient = patient_;
       b.device = index_;
       b.kind = wave_->gen.kind();
@@ -269,10 +269,10 @@ std::optional<DeviceOutput> DeviceModel::produce(PatientModel& patient) {
       wave_->gen.fill(patient, t, wave_->samples, art == Artifact::Motion, art == Artifact::ProbeOff, b.samples);
       b.flags = flags | (art == Artifact::Motion ? kFlagMotionArtifact : 0) | (art == Artifact::ProbeOff ? kFlagProbeOff : 0);
       b.id = make_reading_id(patient_, index_, seq_++);
-      out = std::move(b);
-    } else if (auto r = measure(*best, patient, art, flags)) {
-      r->id = make_reading_id(patient_, index_, seq_++);
-      out = *r;
+      produced = true;
+    } else if (measure(*best, patient, art, flags, out)) {
+      std::get<Reading>(*out).id = make_reading_id(patient_, index_, seq_++);
+      produced = true;
     }
   }
   if (wave) {
@@ -283,7 +283,7 @@ std::optional<DeviceOutput> DeviceModel::produce(PatientModel& patient) {
     schedule(*best);
   }
   refresh_next();
-  return out;
+  return produced;
 }
 
 std::size_t DeviceModel::memory_bytes() const {

@@ -22,9 +22,10 @@ class DeviceModel {
   DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed);
 
   SimTime next_time() const { return next_; }
-  // Consumes the earliest scheduled item; nullopt when it was lost (gap, dead battery,
-  // probe off, NIBP failure). Must be called in time order.
-  std::optional<DeviceOutput> produce(PatientModel& patient);
+  // Consumes the earliest scheduled item and writes its output into `out` (in place:
+  // no copies on the hot path); false when it was lost (gap, dead battery, probe off,
+  // NIBP failure). Must be called in time order.
+  bool produce(PatientModel& patient, std::optional<DeviceOutput>& out);
 
   double drift_ppm() const { return drift_ppm_; }
   std::size_t memory_bytes() const;
@@ -54,7 +55,8 @@ class DeviceModel {
   // Battery and gap state at t (monotone); returns false when nothing can be sent.
   bool reachable(double t_s, bool& low_battery);
   Artifact artifact_at(double t_s);
-  std::optional<Reading> measure(const Measure& m, PatientModel& patient, Artifact art, std::uint8_t flags);
+  bool measure(const Measure& m, PatientModel& patient, Artifact art, std::uint8_t flags,
+               std::optional<DeviceOutput>& out);
 
   DeviceIndex index_;
   PatientIndex patient_;

@@ -59,11 +59,11 @@ void PatientGenerator::refresh_next() {
       next_time_ = SimTime::max();
       return;
     }
-    if (auto out = best->produce(*model_)) {
-      pending_ = std::move(out);
+    if (best->produce(*model_, pending_)) {
       next_time_ = best_t;
       return;
     }
+    pending_.reset();
   }
 }
 
