@@ -18,15 +18,24 @@ struct Headline {
 
 std::vector<Headline> headlines(const Report& a, const Report& b) {
   std::vector<Headline> h = {
-      {"ingest_latency.p50", false},       {"ingest_latency.p90", false},
-      {"ingest_latency.p99", false},       {"ingest_latency.p999", false},
-      {"ingest_latency.max", false},       {"alert_latency.p50", false},
-      {"alert_latency.p99", false},        {"delivery.acknowledged_fraction", true},
-      {"delivery.rejected_fraction", false}, {"delivery.lost_network_fraction", false},
-      {"delivery.dropped_buffer_fraction", false}, {"delivery.timed_out_fraction", false},
-      {"delivery.failed_fraction", false}, {"throughput.readings_per_s", true},
-      {"alerts.sensitivity", true},        {"alerts.ppv", true},
-      {"alerts.f1", true},                 {"alerts.false_per_patient_day", false},
+      {"ingest_latency.p50", false},
+      {"ingest_latency.p90", false},
+      {"ingest_latency.p99", false},
+      {"ingest_latency.p999", false},
+      {"ingest_latency.max", false},
+      {"alert_latency.p50", false},
+      {"alert_latency.p99", false},
+      {"delivery.acknowledged_fraction", true},
+      {"delivery.rejected_fraction", false},
+      {"delivery.lost_network_fraction", false},
+      {"delivery.dropped_buffer_fraction", false},
+      {"delivery.timed_out_fraction", false},
+      {"delivery.failed_fraction", false},
+      {"throughput.readings_per_s", true},
+      {"alerts.sensitivity", true},
+      {"alerts.ppv", true},
+      {"alerts.f1", true},
+      {"alerts.false_per_patient_day", false},
       {"alerts.median_lead_time", false},
   };
   std::set<std::string> conditions;
@@ -56,8 +65,8 @@ std::vector<MetricDiff> diff_reports(const Report& baseline, const Report& candi
     d.baseline = metric_value(baseline, h.metric);
     d.candidate = metric_value(candidate, h.metric);
     d.change = d.candidate - d.baseline;
-    d.relative_change = (std::isfinite(d.baseline) && d.baseline != 0.0)
-                            ? d.change / std::abs(d.baseline) : kNaN;
+    d.relative_change =
+        (std::isfinite(d.baseline) && d.baseline != 0.0) ? d.change / std::abs(d.baseline) : kNaN;
     if (std::isfinite(d.baseline) && std::isnan(d.candidate)) {
       d.regression = true;  // a figure that had data has none now
     } else if (std::isfinite(d.change)) {
@@ -91,7 +100,8 @@ std::string format_diff(const std::vector<MetricDiff>& diffs) {
     s += d.metric + ": " + fmt(d.baseline) + " -> " + fmt(d.candidate) + " (" +
          (d.change >= 0 ? "+" : "") + fmt(d.change);
     if (std::isfinite(d.relative_change))
-      s += ", " + std::string(d.relative_change >= 0 ? "+" : "") + fmt(100.0 * d.relative_change) + " %";
+      s += ", " + std::string(d.relative_change >= 0 ? "+" : "") + fmt(100.0 * d.relative_change) +
+           " %";
     s += ")\n";
   }
   return s;

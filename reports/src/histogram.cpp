@@ -43,8 +43,8 @@ Histogram::Histogram(const HistogramConfig& config) : config_(config) {
 
 void Histogram::grow(std::size_t index) {
   // Doubling keeps growth amortised; the cap is the full HdrHistogram counts length.
-  std::size_t n = std::max<std::size_t>({index + 1, counts_.size() * 2,
-                                         static_cast<std::size_t>(sub_bucket_count_)});
+  std::size_t n = std::max<std::size_t>(
+      {index + 1, counts_.size() * 2, static_cast<std::size_t>(sub_bucket_count_)});
   counts_.resize(std::min(n, max_counts_len_), 0);
 }
 
@@ -70,8 +70,9 @@ void Histogram::merge(const Histogram& other) {
 
 std::int64_t Histogram::value_at_index(std::size_t index) const {
   auto bucket = static_cast<std::int64_t>(index >> sub_bucket_half_count_magnitude_) - 1;
-  auto sub = static_cast<std::int64_t>(index & static_cast<std::size_t>(sub_bucket_half_count_ - 1)) +
-             sub_bucket_half_count_;
+  auto sub =
+      static_cast<std::int64_t>(index & static_cast<std::size_t>(sub_bucket_half_count_ - 1)) +
+      sub_bucket_half_count_;
   if (bucket < 0) {
     sub -= sub_bucket_half_count_;
     bucket = 0;
@@ -86,9 +87,10 @@ std::int64_t Histogram::lowest_equivalent(std::int64_t v) const {
 std::int64_t Histogram::highest_equivalent(std::int64_t v) const {
   v = std::clamp<std::int64_t>(v, 0, config_.highest_trackable);
   const auto uv = static_cast<std::uint64_t>(v) | sub_bucket_mask_;
-  const int bucket = (64 - __builtin_clzll(uv)) - unit_magnitude_ -
-                     (sub_bucket_half_count_magnitude_ + 1);
-  const auto sub = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) >> (bucket + unit_magnitude_));
+  const int bucket =
+      (64 - __builtin_clzll(uv)) - unit_magnitude_ - (sub_bucket_half_count_magnitude_ + 1);
+  const auto sub =
+      static_cast<std::int64_t>(static_cast<std::uint64_t>(v) >> (bucket + unit_magnitude_));
   const int adjusted = sub >= sub_bucket_count_ ? bucket + 1 : bucket;
   const std::int64_t size = std::int64_t{1} << (unit_magnitude_ + adjusted);
   return lowest_equivalent(v) + size - 1;
@@ -101,7 +103,8 @@ double Histogram::mean() const {
     if (counts_[i] == 0) continue;
     const std::int64_t lo = value_at_index(i);
     const std::int64_t hi = highest_equivalent(lo);
-    sum += static_cast<double>(counts_[i]) * (static_cast<double>(lo) + static_cast<double>(hi - lo + 1) / 2.0);
+    sum += static_cast<double>(counts_[i]) *
+           (static_cast<double>(lo) + static_cast<double>(hi - lo + 1) / 2.0);
   }
   return sum / static_cast<double>(total_);
 }
@@ -114,8 +117,7 @@ std::int64_t Histogram::value_at_percentile(double p) const {
   std::int64_t seen = 0;
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     seen += counts_[i];
-    if (seen >= wanted)
-      return std::clamp(highest_equivalent(value_at_index(i)), min_, max_);
+    if (seen >= wanted) return std::clamp(highest_equivalent(value_at_index(i)), min_, max_);
   }
   return max_;
 }
@@ -160,9 +162,13 @@ Histogram Histogram::from_buckets(const HistogramConfig& config,
 std::string Histogram::to_json() const {
   nlohmann::json buckets = nlohmann::json::array();
   for (const auto& [i, c] : nonzero_buckets()) buckets.push_back({i, c});
-  nlohmann::json j = {{"lowest", config_.lowest_discernible}, {"highest", config_.highest_trackable},
-                      {"digits", config_.significant_digits}, {"count", total_},
-                      {"min", min()},  {"max", max()}, {"clamped", clamped_},
+  nlohmann::json j = {{"lowest", config_.lowest_discernible},
+                      {"highest", config_.highest_trackable},
+                      {"digits", config_.significant_digits},
+                      {"count", total_},
+                      {"min", min()},
+                      {"max", max()},
+                      {"clamped", clamped_},
                       {"buckets", std::move(buckets)}};
   return j.dump();
 }
@@ -175,8 +181,9 @@ Histogram Histogram::from_json(std::string_view text) {
     std::vector<std::pair<std::size_t, std::int64_t>> buckets;
     for (const auto& b : j.at("buckets"))
       buckets.emplace_back(b.at(0).get<std::size_t>(), b.at(1).get<std::int64_t>());
-    Histogram h = from_buckets(c, buckets, j.at("min").get<std::int64_t>(),
-                               j.at("max").get<std::int64_t>(), j.value("clamped", std::int64_t{0}));
+    Histogram h =
+        from_buckets(c, buckets, j.at("min").get<std::int64_t>(), j.at("max").get<std::int64_t>(),
+                     j.value("clamped", std::int64_t{0}));
     if (j.contains("count") && j.at("count").get<std::int64_t>() != h.total_)
       throw HistogramError("histogram: \"count\" does not equal the sum of the buckets");
     return h;
@@ -186,8 +193,8 @@ Histogram Histogram::from_json(std::string_view text) {
 }
 
 bool Histogram::operator==(const Histogram& o) const {
-  return config_ == o.config_ && total_ == o.total_ && clamped_ == o.clamped_ &&
-         min() == o.min() && max() == o.max() && nonzero_buckets() == o.nonzero_buckets();
+  return config_ == o.config_ && total_ == o.total_ && clamped_ == o.clamped_ && min() == o.min() &&
+         max() == o.max() && nonzero_buckets() == o.nonzero_buckets();
 }
 
 }  // namespace iomtsim::reports

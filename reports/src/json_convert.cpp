@@ -8,9 +8,13 @@ Json histogram(const Histogram& h) {
   Json buckets = Json::array();
   for (const auto& [i, c] : h.nonzero_buckets()) buckets.push_back(Json::array({i, c}));
   const auto& c = h.config();
-  return Json{{"lowest", c.lowest_discernible}, {"highest", c.highest_trackable},
-              {"digits", c.significant_digits}, {"count", h.count()},
-              {"min", h.min()}, {"max", h.max()}, {"clamped", h.clamped_count()},
+  return Json{{"lowest", c.lowest_discernible},
+              {"highest", c.highest_trackable},
+              {"digits", c.significant_digits},
+              {"count", h.count()},
+              {"min", h.min()},
+              {"max", h.max()},
+              {"clamped", h.clamped_count()},
               {"buckets", std::move(buckets)}};
 }
 
@@ -20,9 +24,9 @@ Histogram histogram(const Json& j) {
   std::vector<std::pair<std::size_t, std::int64_t>> buckets;
   for (const auto& b : j.at("buckets"))
     buckets.emplace_back(b.at(0).get<std::size_t>(), b.at(1).get<std::int64_t>());
-  Histogram h = Histogram::from_buckets(c, buckets, j.at("min").get<std::int64_t>(),
-                                        j.at("max").get<std::int64_t>(),
-                                        j.value("clamped", std::int64_t{0}));
+  Histogram h =
+      Histogram::from_buckets(c, buckets, j.at("min").get<std::int64_t>(),
+                              j.at("max").get<std::int64_t>(), j.value("clamped", std::int64_t{0}));
   if (h.count() != j.at("count").get<std::int64_t>())
     throw HistogramError("histogram: \"count\" does not equal the sum of the buckets");
   return h;

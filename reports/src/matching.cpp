@@ -45,7 +45,8 @@ MatchResult match_alerts(std::span<const Episode> episodes, std::span<const Aler
       if (t < ep.onset - options.early_limit || t > ep.end + options.late_limit) continue;
       m.episodes.push_back(e);
       // Primary: active episodes first (distance 0, latest onset wins), then the nearest.
-      const Duration distance = t < ep.onset ? ep.onset - t : (t > ep.end ? t - ep.end : Duration{0});
+      const Duration distance =
+          t < ep.onset ? ep.onset - t : (t > ep.end ? t - ep.end : Duration{0});
       const bool better = !m.primary || distance < best_distance ||
                           (distance == best_distance && ep.onset > episodes[*m.primary].onset);
       if (better) {
@@ -56,7 +57,8 @@ MatchResult match_alerts(std::span<const Episode> episodes, std::span<const Aler
     std::sort(m.episodes.begin(), m.episodes.end());
     if (!m.primary) continue;
     const Episode& p = episodes[*m.primary];
-    m.timing = t < p.onset ? AlertTiming::Early : (t > p.end ? AlertTiming::Late : AlertTiming::OnTime);
+    m.timing =
+        t < p.onset ? AlertTiming::Early : (t > p.end ? AlertTiming::Late : AlertTiming::OnTime);
     m.duplicate = result.first_alert[*m.primary].has_value();
     for (std::size_t e : m.episodes)
       if (!result.first_alert[e]) result.first_alert[e] = ai;

@@ -13,8 +13,8 @@ namespace {
 
 void check_compatible(const Report& a, const Report& b, bool allow_mixed_runs) {
   if (a.schema_version != b.schema_version)
-    throw MergeError("merge: schema versions differ (" + std::to_string(a.schema_version) +
-                     " vs " + std::to_string(b.schema_version) + ")");
+    throw MergeError("merge: schema versions differ (" + std::to_string(a.schema_version) + " vs " +
+                     std::to_string(b.schema_version) + ")");
   if (!(a.matching == b.matching)) throw MergeError("merge: alert matching options differ");
   if (!allow_mixed_runs && (a.run.scenario != b.run.scenario || a.run.seed != b.run.seed))
     throw MergeError("merge: reports come from different runs (scenario \"" + a.run.scenario +

@@ -213,7 +213,8 @@ Report Recorder::merge() const {
   if (r.run.patient_seconds == 0 && run_.end > run_.start)
     r.run.patient_seconds =
         run_.patient_count *
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(run_.end - run_.start).count());
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::seconds>(run_.end - run_.start).count());
   r.ingest_latency = Histogram(options_.latency_config);
   r.ingest_latency_raw = Histogram(options_.latency_config);
   r.alert_latency = Histogram(options_.latency_config);

@@ -30,15 +30,19 @@ std::string summary(const Report& r) {
        std::to_string(r.run.seed) + ", mode " + xml::escape(r.run.mode) + ", " +
        std::to_string(r.run.patient_count) + " patients, " + num(r.run.patient_days()) +
        " patient-days, " + num(r.duration_s() / 60.0) + " min of scenario time" +
-       (r.run.shards.empty() ? std::string() : ", merged from " + std::to_string(r.run.shards.size()) + " shards") +
+       (r.run.shards.empty() ? std::string()
+                             : ", merged from " + std::to_string(r.run.shards.size()) + " shards") +
        ".</p>\n";
-  b += "<table><tr><th class=\"l\">threshold</th><th>measured</th><th>expected</th><th>result</th></tr>\n";
-  b += "<tr>" + cell("delivery buckets sum to generated", true) + cell(std::to_string(r.delivery.outcome_sum())) +
+  b += "<table><tr><th "
+       "class=\"l\">threshold</th><th>measured</th><th>expected</th><th>result</th></tr>\n";
+  b += "<tr>" + cell("delivery buckets sum to generated", true) +
+       cell(std::to_string(r.delivery.outcome_sum())) +
        cell("= " + std::to_string(r.delivery.generated)) + "<td class=\"" +
        (r.delivery.balanced() ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
   for (const auto& t : r.thresholds)
     b += "<tr>" + cell(t.threshold.text.empty() ? t.threshold.metric : t.threshold.text, true) +
-         cell(num(t.measured, 6)) + cell(std::string(symbol(t.threshold.op)) + " " + num(t.threshold.value, 6)) +
+         cell(num(t.measured, 6)) +
+         cell(std::string(symbol(t.threshold.op)) + " " + num(t.threshold.value, 6)) +
          "<td class=\"" + (t.passed ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
   b += "</table>\n";
   return html::section("summary", "Summary", b);
@@ -54,7 +58,8 @@ const char* kLatencyHeader =
     "<tr><th class=\"l\">latency</th><th>count</th><th>p50 (ms)</th><th>p90 (ms)</th>"
     "<th>p99 (ms)</th><th>p99.9 (ms)</th><th>max (ms)</th></tr>\n";
 
-svg::Series percentile_series(const std::string& label, const std::string& color, const Histogram& h) {
+svg::Series percentile_series(const std::string& label, const std::string& color,
+                              const Histogram& h) {
   svg::Series s{label, color, svg::Series::Style::Line, {}};
   if (h.empty()) return s;
   for (double x = 0.0; x <= 4.0001; x += 0.05) {
@@ -76,10 +81,12 @@ svg::Series cdf_series(const std::string& label, const std::string& color, const
 }
 
 std::string latency(const Report& r) {
-  std::string b = "<p class=\"note\">Ingest latency runs from the intended send time to the "
-                  "acknowledgement (so a stalled target shows up: no coordinated omission); "
-                  "raw runs from the actual send; alert latency from the triggering reading's "
-                  "intended send to the alert's arrival.</p>\n<table>" + std::string(kLatencyHeader);
+  std::string b =
+      "<p class=\"note\">Ingest latency runs from the intended send time to the "
+      "acknowledgement (so a stalled target shows up: no coordinated omission); "
+      "raw runs from the actual send; alert latency from the triggering reading's "
+      "intended send to the alert's arrival.</p>\n<table>" +
+      std::string(kLatencyHeader);
   b += latency_row("ingest (intended send → ack)", r.ingest_latency);
   b += latency_row("ingest raw (actual send → ack)", r.ingest_latency_raw);
   b += latency_row("alert (trigger → alert received)", r.alert_latency);
@@ -117,16 +124,20 @@ std::string over_time(const Report& r) {
     thr.points.emplace_back(x, static_cast<double>(b.delivery[Outcome::Acknowledged]) / width_s);
     gen.points.emplace_back(x, static_cast<double>(b.delivery.generated) / width_s);
     err.points.emplace_back(x, static_cast<double>(b.delivery.errors()) / width_s);
-    p99.points.emplace_back(x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(99)));
-    p50.points.emplace_back(x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(50)));
+    p99.points.emplace_back(
+        x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(99)));
+    p50.points.emplace_back(
+        x, b.ingest_latency.empty() ? NAN : ms(b.ingest_latency.value_at_percentile(50)));
   }
   // A step series draws each bucket from its start; close the last bucket at its end.
   if (!r.time_buckets.empty()) {
     const double end = static_cast<double>(r.time_buckets.back().index + 1) * width_s / 60.0;
-    for (auto* s : {&thr, &gen, &err, &p99, &p50}) s->points.emplace_back(end, s->points.back().second);
+    for (auto* s : {&thr, &gen, &err, &p99, &p50})
+      s->points.emplace_back(end, s->points.back().second);
   }
   const std::string xl = "scenario time (min), buckets of " + num(width_s) + " s";
-  svg::Plot t = svg::make_plot("Throughput and errors over time", xl, "readings per second", {gen, thr, err});
+  svg::Plot t =
+      svg::make_plot("Throughput and errors over time", xl, "readings per second", {gen, thr, err});
   svg::Plot l = svg::make_plot("Ingest latency over time", xl, "latency (ms)", {p50, p99});
   for (const auto& o : r.outages) {
     t.bands.push_back({minutes(o.start), minutes(o.end), "#d62728", "outage: " + o.profile});
@@ -137,7 +148,8 @@ std::string over_time(const Report& r) {
 
 std::string delivery_table(const std::string& first_col, const std::string& name,
                            const DeliveryCounts& d, const Histogram& h) {
-  std::string row = "<tr>" + cell(first_col, true) + cell(name, true) + cell(std::to_string(d.generated));
+  std::string row =
+      "<tr>" + cell(first_col, true) + cell(name, true) + cell(std::to_string(d.generated));
   for (std::size_t i = 0; i < kOutcomeCount; ++i) row += cell(std::to_string(d.by_outcome[i]));
   row += cell(d.balanced() ? "ok" : "MISMATCH") + cell(num(ms(h.value_at_percentile(50)))) +
          cell(num(ms(h.value_at_percentile(99)))) + "</tr>\n";
@@ -146,9 +158,11 @@ std::string delivery_table(const std::string& first_col, const std::string& name
 
 std::string delivery(const Report& r) {
   const auto& d = r.delivery;
-  std::vector<std::pair<std::string, double>> bars = {{"generated", static_cast<double>(d.generated)}};
+  std::vector<std::pair<std::string, double>> bars = {
+      {"generated", static_cast<double>(d.generated)}};
   for (std::size_t i = 0; i < kOutcomeCount; ++i)
-    bars.emplace_back(std::string(name(static_cast<Outcome>(i))), static_cast<double>(d.by_outcome[i]));
+    bars.emplace_back(std::string(name(static_cast<Outcome>(i))),
+                      static_cast<double>(d.by_outcome[i]));
   std::string b = svg::bars("Delivery buckets", "readings (count)", bars);
   b += "<p>Sum of buckets " + std::to_string(d.outcome_sum()) + " vs generated " +
        std::to_string(d.generated) + ": <span class=\"" +
@@ -160,7 +174,8 @@ std::string delivery(const Report& r) {
   for (const auto& c : r.channels) {
     for (auto* m : {&by_protocol, &by_profile}) {
       const std::string& key = m == &by_protocol ? c.protocol : c.profile;
-      auto [it, inserted] = m->try_emplace(key, DeliveryCounts{}, Histogram(c.ingest_latency.config()));
+      auto [it, inserted] =
+          m->try_emplace(key, DeliveryCounts{}, Histogram(c.ingest_latency.config()));
       it->second.first += c.delivery;
       it->second.second.merge(c.ingest_latency);
     }
@@ -170,14 +185,16 @@ std::string delivery(const Report& r) {
     b += "<th>" + std::string(name(static_cast<Outcome>(i))) + "</th>";
   b += "<th>check</th><th>p50 (ms)</th><th>p99 (ms)</th></tr>\n";
   for (const auto& [k, v] : by_protocol) b += delivery_table("protocol", k, v.first, v.second);
-  for (const auto& [k, v] : by_profile) b += delivery_table("network profile", k, v.first, v.second);
+  for (const auto& [k, v] : by_profile)
+    b += delivery_table("network profile", k, v.first, v.second);
   for (const auto& c : r.channels)
     b += delivery_table("channel", c.protocol + " over " + c.profile, c.delivery, c.ingest_latency);
   b += "</table>\n";
   return html::section("delivery", "Delivery", b);
 }
 
-std::string accuracy_row(const std::string& scope, const std::string& name, const AccuracyStats& s) {
+std::string accuracy_row(const std::string& scope, const std::string& name,
+                         const AccuracyStats& s) {
   auto spread = [](const SpreadStats& x) {
     return x.n ? num(x.median / 60.0) + " [" + num(x.q1 / 60.0) + ", " + num(x.q3 / 60.0) + "]"
                : std::string("n/a");
@@ -191,14 +208,16 @@ std::string accuracy_row(const std::string& scope, const std::string& name, cons
          cell(std::to_string(s.early_alerts) + "/" + std::to_string(s.on_time_alerts) + "/" +
               std::to_string(s.late_alerts)) +
          cell(std::to_string(s.duplicate_alerts)) +
-         cell(std::to_string(s.artifact_true_alerts) + "/" + std::to_string(s.artifact_false_alerts)) +
+         cell(std::to_string(s.artifact_true_alerts) + "/" +
+              std::to_string(s.artifact_false_alerts)) +
          "</tr>\n";
 }
 
 std::string accuracy(const Report& r) {
   std::string b = "<p class=\"note\">Alerts match episodes of the same patient from " +
                   num(physiology::to_seconds(r.matching.early_limit) / 60.0) +
-                  " min before onset to " + num(physiology::to_seconds(r.matching.late_limit) / 60.0) +
+                  " min before onset to " +
+                  num(physiology::to_seconds(r.matching.late_limit) / 60.0) +
                   " min after the end. Lead time is the first matching alert minus onset (or "
                   "minus the time criteria were first met), median [IQR] in minutes; negative "
                   "means before. Artifact alerts: trigger flagged or measured value off the "
@@ -229,7 +248,8 @@ std::string timeline(const Report& r, std::optional<physiology::PatientIndex> pa
       profiles.insert(t.profile);
     }
   std::string b = "<p>Patient " + std::to_string(pid) + ": " + std::to_string(by_vital.size()) +
-                  " vitals traced. Shaded: episodes (orange) and network outages (red); dashed: alerts received.</p>\n";
+                  " vitals traced. Shaded: episodes (orange) and network outages (red); dashed: "
+                  "alerts received.</p>\n";
   std::vector<svg::Band> bands;
   for (const auto& e : r.episodes)
     if (e.patient == pid)
@@ -253,8 +273,9 @@ std::string timeline(const Report& r, std::optional<physiology::PatientIndex> pa
       (ok ? delivered : undelivered).points.emplace_back(x, t->reading.value);
     }
     svg::Plot p = svg::make_plot(std::string(physiology::name(vital)), "scenario time (min)",
-                std::string(physiology::name(vital)) + " (" + std::string(physiology::ucum_unit(vital)) + ")",
-                {truth, delivered, undelivered});
+                                 std::string(physiology::name(vital)) + " (" +
+                                     std::string(physiology::ucum_unit(vital)) + ")",
+                                 {truth, delivered, undelivered});
     p.bands = bands;
     p.marks = marks;
     b += svg::render(p);

@@ -16,16 +16,17 @@ std::string render_junit(const Report& report) {
                        std::to_string(d.generated) + " (generated)",
                    d.balanced()});
   for (const auto& t : report.thresholds)
-    cases.push_back({t.threshold.text.empty() ? t.threshold.metric : t.threshold.text, t.message,
-                     t.passed});
+    cases.push_back(
+        {t.threshold.text.empty() ? t.threshold.metric : t.threshold.text, t.message, t.passed});
   std::size_t failures = 0;
   for (const auto& c : cases) failures += c.passed ? 0 : 1;
 
   std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   o += "<testsuites name=\"iomtsim\" tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
        std::to_string(failures) + "\">\n";
-  o += "  <testsuite name=\"" + xml::escape(report.run.scenario.empty() ? "iomtsim" : report.run.scenario) +
-       "\" tests=\"" + std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
+  o += "  <testsuite name=\"" +
+       xml::escape(report.run.scenario.empty() ? "iomtsim" : report.run.scenario) + "\" tests=\"" +
+       std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
        "\" errors=\"0\" skipped=\"0\">\n";
   for (const auto& c : cases) {
     o += "    <testcase classname=\"iomtsim.thresholds\" name=\"" + xml::escape(c.name) + "\"";

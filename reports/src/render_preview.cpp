@@ -33,23 +33,26 @@ std::string patient_section(const PatientPreview& p) {
   for (const auto& e : p.episodes)
     b += xml::escape(std::string(physiology::name(e.condition))) + " from " +
          xml::num(hours(e.onset)) + " h to " + xml::num(hours(e.end)) + " h" +
-         (e.criteria_met ? " (criteria met at " + xml::num(hours(*e.criteria_met)) + " h)" : "") + ". ";
+         (e.criteria_met ? " (criteria met at " + xml::num(hours(*e.criteria_met)) + " h)" : "") +
+         ". ";
   for (const auto& i : p.interventions)
     b += xml::escape(i.label) + " at " + xml::num(hours(i.t)) + " h. ";
   b += "</p>\n";
   for (const auto& v : p.vitals) {
-    svg::Plot plot = svg::make_plot(std::string(physiology::name(v.vital)), "scenario time (h)",
-                   std::string(physiology::name(v.vital)) + " (" +
-                       std::string(physiology::ucum_unit(v.vital)) + ")",
-                   {series("true", "#2ca02c", svg::Series::Style::Line, v.true_values),
-                    series("measured", "#1f77b4", svg::Series::Style::Points, v.measured)});
+    svg::Plot plot =
+        svg::make_plot(std::string(physiology::name(v.vital)), "scenario time (h)",
+                       std::string(physiology::name(v.vital)) + " (" +
+                           std::string(physiology::ucum_unit(v.vital)) + ")",
+                       {series("true", "#2ca02c", svg::Series::Style::Line, v.true_values),
+                        series("measured", "#1f77b4", svg::Series::Style::Points, v.measured)});
     plot.bands = bands;
     plot.marks = marks;
     b += svg::render(plot);
   }
   if (!p.news2.empty()) {
-    svg::Plot plot = svg::make_plot("NEWS2 of the true vitals", "scenario time (h)", "NEWS2 (points)",
-                   {series("NEWS2", "#d62728", svg::Series::Style::Step, p.news2)});
+    svg::Plot plot =
+        svg::make_plot("NEWS2 of the true vitals", "scenario time (h)", "NEWS2 (points)",
+                       {series("NEWS2", "#d62728", svg::Series::Style::Step, p.news2)});
     plot.y_range = {{0.0, 20.0}};
     plot.bands = bands;
     plot.marks = marks;

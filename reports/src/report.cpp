@@ -11,7 +11,8 @@ namespace iomtsim::reports {
 void Report::rescore() {
   alert_latency = Histogram(alert_latency.config());
   for (const auto& a : alerts)
-    if (a.trigger_known) alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
+    if (a.trigger_known)
+      alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
   accuracy = score_alerts(episodes, alerts, matching, run.patient_days());
 }
 

@@ -48,10 +48,15 @@ CompareOp op_from(const std::string& s) {
 }
 
 Json reading_json(const physiology::Reading& r) {
-  return Json{{"id", r.id}, {"patient", r.patient}, {"device", r.device},
-              {"vital", physiology::name(r.vital)}, {"value", r.value},
-              {"true_value", r.true_value}, {"true_time_ns", ns(r.true_time)},
-              {"device_time_ns", ns(r.device_time)}, {"flags", r.flags}};
+  return Json{{"id", r.id},
+              {"patient", r.patient},
+              {"device", r.device},
+              {"vital", physiology::name(r.vital)},
+              {"value", r.value},
+              {"true_value", r.true_value},
+              {"true_time_ns", ns(r.true_time)},
+              {"device_time_ns", ns(r.device_time)},
+              {"flags", r.flags}};
 }
 physiology::Reading reading_from(const Json& j) {
   physiology::Reading r;
@@ -76,9 +81,13 @@ Json latency(const Histogram& h) {
 std::string to_json(const Report& r) {
   Json j;
   j["schema_version"] = r.schema_version;
-  j["run"] = Json{{"scenario", r.run.scenario}, {"seed", r.run.seed}, {"mode", r.run.mode},
-                  {"shards", r.run.shards}, {"start_ns", ns(r.run.start)},
-                  {"end_ns", ns(r.run.end)}, {"patient_count", r.run.patient_count},
+  j["run"] = Json{{"scenario", r.run.scenario},
+                  {"seed", r.run.seed},
+                  {"mode", r.run.mode},
+                  {"shards", r.run.shards},
+                  {"start_ns", ns(r.run.start)},
+                  {"end_ns", ns(r.run.end)},
+                  {"patient_count", r.run.patient_count},
                   {"patient_seconds", r.run.patient_seconds},
                   {"patient_days", r.run.patient_days()}};
   j["delivery"] = jc::delivery(r.delivery);
@@ -87,23 +96,28 @@ std::string to_json(const Report& r) {
   j["alert_latency"] = latency(r.alert_latency);
   Json channels = Json::array();
   for (const auto& c : r.channels)
-    channels.push_back(Json{{"protocol", c.protocol}, {"profile", c.profile},
+    channels.push_back(Json{{"protocol", c.protocol},
+                            {"profile", c.profile},
                             {"delivery", jc::delivery(c.delivery)},
                             {"ingest_latency", latency(c.ingest_latency)}});
   j["channels"] = std::move(channels);
   j["time_bucket_width_ns"] = r.time_bucket_width.count();
   Json buckets = Json::array();
   for (const auto& b : r.time_buckets)
-    buckets.push_back(Json{{"index", b.index}, {"delivery", jc::delivery(b.delivery)},
+    buckets.push_back(Json{{"index", b.index},
+                           {"delivery", jc::delivery(b.delivery)},
                            {"ingest_latency", jc::histogram(b.ingest_latency)}});
   j["time_buckets"] = std::move(buckets);
   Json episodes = Json::array();
   for (const auto& e : r.episodes)
-    episodes.push_back(Json{{"id", e.id}, {"patient", e.patient},
-                            {"condition", physiology::name(e.condition)},
-                            {"severity", e.severity}, {"onset_ns", ns(e.onset)},
-                            {"end_ns", ns(e.end)},
-                            {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)}});
+    episodes.push_back(
+        Json{{"id", e.id},
+             {"patient", e.patient},
+             {"condition", physiology::name(e.condition)},
+             {"severity", e.severity},
+             {"onset_ns", ns(e.onset)},
+             {"end_ns", ns(e.end)},
+             {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)}});
   j["episodes"] = std::move(episodes);
   Json alerts = Json::array();
   for (const auto& a : r.alerts) {
@@ -111,10 +125,13 @@ std::string to_json(const Report& r) {
     if (a.trigger_known)
       trig.update(Json{{"intended_send_ns", ns(a.trigger_intended_send)},
                        {"vital", physiology::name(a.trigger_vital)},
-                       {"value", a.trigger_value}, {"true_value", a.trigger_true_value},
+                       {"value", a.trigger_value},
+                       {"true_value", a.trigger_true_value},
                        {"flags", a.trigger_flags}});
-    alerts.push_back(Json{{"alert_id", a.alert.alert_id}, {"patient", a.alert.patient},
-                          {"rule", a.alert.rule}, {"score", a.alert.score},
+    alerts.push_back(Json{{"alert_id", a.alert.alert_id},
+                          {"patient", a.alert.patient},
+                          {"rule", a.alert.rule},
+                          {"score", a.alert.score},
                           {"severity", kSeverity[static_cast<std::size_t>(a.alert.severity)]},
                           {"trigger_time_ns", ns(a.alert.trigger_time)},
                           {"trigger_reading_id", a.alert.trigger_reading_id},
@@ -125,21 +142,26 @@ std::string to_json(const Report& r) {
   j["timeline_patients"] = r.timeline_patients;
   Json traces = Json::array();
   for (const auto& t : r.traces) {
-    Json tj{{"reading", reading_json(t.reading)}, {"protocol", t.protocol}, {"profile", t.profile},
+    Json tj{{"reading", reading_json(t.reading)},
+            {"protocol", t.protocol},
+            {"profile", t.profile},
             {"outcome", t.has_outcome ? Json(name(t.outcome)) : Json(nullptr)}};
     if (t.has_outcome)
-      tj.update(Json{{"intended_send_ns", ns(t.intended_send)}, {"sent_ns", ns(t.sent)},
+      tj.update(Json{{"intended_send_ns", ns(t.intended_send)},
+                     {"sent_ns", ns(t.sent)},
                      {"acked_ns", ns(t.acked)}});
     traces.push_back(std::move(tj));
   }
   j["traces"] = std::move(traces);
   Json outages = Json::array();
   for (const auto& o : r.outages)
-    outages.push_back(Json{{"profile", o.profile}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}});
+    outages.push_back(
+        Json{{"profile", o.profile}, {"start_ns", ns(o.start)}, {"end_ns", ns(o.end)}});
   j["outages"] = std::move(outages);
   Json tol = Json::object();
   for (auto v : physiology::kAllVitals)
-    tol[std::string(physiology::name(v))] = r.matching.artifact_tolerance[static_cast<std::size_t>(v)];
+    tol[std::string(physiology::name(v))] =
+        r.matching.artifact_tolerance[static_cast<std::size_t>(v)];
   j["matching"] = Json{{"early_limit_ns", r.matching.early_limit.count()},
                        {"late_limit_ns", r.matching.late_limit.count()},
                        {"artifact_tolerance", std::move(tol)}};
@@ -151,9 +173,12 @@ std::string to_json(const Report& r) {
   j["accuracy"] = std::move(acc);
   Json thresholds = Json::array();
   for (const auto& t : r.thresholds)
-    thresholds.push_back(Json{{"text", t.threshold.text}, {"metric", t.threshold.metric},
-                              {"op", symbol(t.threshold.op)}, {"value", t.threshold.value},
-                              {"measured", num(t.measured)}, {"passed", t.passed},
+    thresholds.push_back(Json{{"text", t.threshold.text},
+                              {"metric", t.threshold.metric},
+                              {"op", symbol(t.threshold.op)},
+                              {"value", t.threshold.value},
+                              {"measured", num(t.measured)},
+                              {"passed", t.passed},
                               {"message", t.message}});
   j["thresholds"] = std::move(thresholds);
   return j.dump(1);
@@ -166,8 +191,8 @@ Report from_json(std::string_view text) {
     r.schema_version = j.at("schema_version").get<int>();
     if (r.schema_version != kSchemaVersion)
       throw ReportError("report.json: schema_version " + std::to_string(r.schema_version) +
-                        " is not supported (this build reads " +
-                        std::to_string(kSchemaVersion) + ")");
+                        " is not supported (this build reads " + std::to_string(kSchemaVersion) +
+                        ")");
     const Json& run = j.at("run");
     r.run.scenario = run.at("scenario").get<std::string>();
     r.run.seed = run.at("seed").get<std::uint64_t>();
@@ -183,12 +208,12 @@ Report from_json(std::string_view text) {
     // alert_latency's configuration is kept; its counts are recomputed by rescore().
     r.alert_latency = Histogram(jc::histogram(j.at("alert_latency").at("histogram")).config());
     for (const auto& c : j.at("channels"))
-      r.channels.push_back(ChannelStats{c.at("protocol").get<std::string>(),
-                                        c.at("profile").get<std::string>(),
-                                        jc::delivery(c.at("delivery")),
-                                        jc::histogram(c.at("ingest_latency").at("histogram"))});
+      r.channels.push_back(ChannelStats{
+          c.at("protocol").get<std::string>(), c.at("profile").get<std::string>(),
+          jc::delivery(c.at("delivery")), jc::histogram(c.at("ingest_latency").at("histogram"))});
     r.time_bucket_width = Duration{j.at("time_bucket_width_ns").get<std::int64_t>()};
-    if (r.time_bucket_width.count() <= 0) throw ReportError("report.json: time_bucket_width_ns must be positive");
+    if (r.time_bucket_width.count() <= 0)
+      throw ReportError("report.json: time_bucket_width_ns must be positive");
     for (const auto& b : j.at("time_buckets"))
       r.time_buckets.push_back(TimeBucket{b.at("index").get<std::int64_t>(),
                                           jc::delivery(b.at("delivery")),

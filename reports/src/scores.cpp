@@ -26,8 +26,10 @@ void finish(AccuracyStats& s, std::vector<double> leads, std::vector<double> cri
   s.alerts = s.true_alerts + s.false_alerts;
   s.sensitivity = ratio(static_cast<double>(s.episodes_detected), static_cast<double>(s.episodes));
   s.ppv = ratio(static_cast<double>(s.true_alerts), static_cast<double>(s.alerts));
-  s.f1 = (std::isnan(s.sensitivity) || std::isnan(s.ppv)) ? kNaN
-         : (s.sensitivity + s.ppv > 0 ? 2 * s.sensitivity * s.ppv / (s.sensitivity + s.ppv) : 0.0);
+  s.f1 =
+      (std::isnan(s.sensitivity) || std::isnan(s.ppv))
+          ? kNaN
+          : (s.sensitivity + s.ppv > 0 ? 2 * s.sensitivity * s.ppv / (s.sensitivity + s.ppv) : 0.0);
   s.false_per_patient_day = ratio(static_cast<double>(s.false_alerts), patient_days);
   s.per_100_patient_days = ratio(100.0 * static_cast<double>(s.alerts), patient_days);
   s.burden_per_bed_per_day = ratio(static_cast<double>(s.alerts), patient_days);
@@ -117,8 +119,7 @@ Accuracy score_alerts(std::span<const Episode> episodes, std::span<const AlertRe
   return acc;
 }
 
-double challenge2015_score(std::uint64_t tp, std::uint64_t tn, std::uint64_t fp,
-                           std::uint64_t fn) {
+double challenge2015_score(std::uint64_t tp, std::uint64_t tn, std::uint64_t fp, std::uint64_t fn) {
   const double den = static_cast<double>(tp + tn + fp) + 5.0 * static_cast<double>(fn);
   return den > 0 ? 100.0 * static_cast<double>(tp + tn) / den : kNaN;
 }

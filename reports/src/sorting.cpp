@@ -18,9 +18,9 @@ void sort_report(Report& r) {
     const auto& a = x.alert;
     const auto& b = y.alert;
     return std::tie(a.received_time, a.patient, a.rule, a.trigger_reading_id, a.trigger_time,
-                    a.alert_id, a.score, a.severity) <
-           std::tie(b.received_time, b.patient, b.rule, b.trigger_reading_id, b.trigger_time,
-                    b.alert_id, b.score, b.severity);
+                    a.alert_id, a.score,
+                    a.severity) < std::tie(b.received_time, b.patient, b.rule, b.trigger_reading_id,
+                                           b.trigger_time, b.alert_id, b.score, b.severity);
   });
   std::sort(r.traces.begin(), r.traces.end(),
             [](const auto& a, const auto& b) { return a.reading.id < b.reading.id; });

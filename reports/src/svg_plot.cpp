@@ -40,8 +40,8 @@ std::pair<double, double> extent(const Plot& p, bool x) {
 
 std::string text(double x, double y, const std::string& s, const char* anchor = "middle",
                  const char* extra = "") {
-  return "<text x=\"" + xml::num(x, 6) + "\" y=\"" + xml::num(y, 6) + "\" text-anchor=\"" +
-         anchor + "\" font-size=\"11\"" + extra + ">" + xml::escape(s) + "</text>";
+  return "<text x=\"" + xml::num(x, 6) + "\" y=\"" + xml::num(y, 6) + "\" text-anchor=\"" + anchor +
+         "\" font-size=\"11\"" + extra + ">" + xml::escape(s) + "</text>";
 }
 
 }  // namespace
@@ -104,7 +104,8 @@ std::string render(const Plot& p) {
       o += "<g fill=\"" + s.color + "\">";
       for (const auto& [x, y] : s.points)
         if (std::isfinite(y) && x >= x0 && x <= x1)
-          o += "<circle cx=\"" + xml::num(sx(x), 6) + "\" cy=\"" + xml::num(sy(y), 6) + "\" r=\"2\"/>";
+          o += "<circle cx=\"" + xml::num(sx(x), 6) + "\" cy=\"" + xml::num(sy(y), 6) +
+               "\" r=\"2\"/>";
       o += "</g>";
     } else if (!s.points.empty()) {
       std::string d;
@@ -115,8 +116,7 @@ std::string render(const Plot& p) {
           pen_down = false;
           continue;
         }
-        if (pen_down && s.style == Series::Style::Step)
-        {
+        if (pen_down && s.style == Series::Style::Step) {
           d += 'L';
           d += xml::num(sx(x), 6) + " " + xml::num(sy(prev_y), 6) + " ";
         }

@@ -12,14 +12,22 @@ namespace iomtsim::reports {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const char* const kLatencyStats[] = {"p50", "p90", "p99", "p999", "max", "mean", "min", "count"};
-const char* const kAlertStats[] = {"sensitivity",          "ppv",
-                                   "f1",                   "false_per_patient_day",
-                                   "per_100_patient_days", "burden_per_bed_per_day",
-                                   "median_lead_time",     "lead_time_q1",
-                                   "lead_time_q3",         "median_criteria_lead_time",
-                                   "count",                "true_count",
-                                   "false_count",          "artifact_count",
-                                   "episodes",             "detected"};
+const char* const kAlertStats[] = {"sensitivity",
+                                   "ppv",
+                                   "f1",
+                                   "false_per_patient_day",
+                                   "per_100_patient_days",
+                                   "burden_per_bed_per_day",
+                                   "median_lead_time",
+                                   "lead_time_q1",
+                                   "lead_time_q3",
+                                   "median_criteria_lead_time",
+                                   "count",
+                                   "true_count",
+                                   "false_count",
+                                   "artifact_count",
+                                   "episodes",
+                                   "detected"};
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> parts;
@@ -79,12 +87,14 @@ std::optional<double> lookup(const Report& r, const std::string& metric) {
       const double s = r.duration_s();
       if (p[1] == "readings_per_s")
         return s > 0 ? static_cast<double>(r.delivery[Outcome::Acknowledged]) / s : kNaN;
-      if (p[1] == "generated_per_s") return s > 0 ? static_cast<double>(r.delivery.generated) / s : kNaN;
+      if (p[1] == "generated_per_s")
+        return s > 0 ? static_cast<double>(r.delivery.generated) / s : kNaN;
       return std::nullopt;
     }
     if (p[0] == "delivery") {
       if (p[1] == "generated") return static_cast<double>(r.delivery.generated);
-      if (p[1] == "lost_fraction") return r.delivery.generated ? r.delivery.fraction(Outcome::LostNetwork) : kNaN;
+      if (p[1] == "lost_fraction")
+        return r.delivery.generated ? r.delivery.fraction(Outcome::LostNetwork) : kNaN;
       std::string stem = p[1];
       const bool fraction = stem.size() > 9 && stem.ends_with("_fraction");
       if (fraction) stem.resize(stem.size() - 9);
@@ -99,11 +109,17 @@ std::optional<double> lookup(const Report& r, const std::string& metric) {
   if (p.size() == 3 && p[0] == "alerts") {
     if (!physiology::condition_from_name(p[1])) return std::nullopt;
     auto it = r.accuracy.by_condition.find(p[1]);
-    return alert_stat(it != r.accuracy.by_condition.end() ? it->second : AccuracyStats{
-                          .sensitivity = kNaN, .ppv = kNaN, .f1 = kNaN,
-                          .false_per_patient_day = kNaN, .per_100_patient_days = kNaN,
-                          .burden_per_bed_per_day = kNaN, .lead_time_s = spread({}),
-                          .criteria_lead_time_s = spread({})}, p[2]);
+    return alert_stat(it != r.accuracy.by_condition.end()
+                          ? it->second
+                          : AccuracyStats{.sensitivity = kNaN,
+                                          .ppv = kNaN,
+                                          .f1 = kNaN,
+                                          .false_per_patient_day = kNaN,
+                                          .per_100_patient_days = kNaN,
+                                          .burden_per_bed_per_day = kNaN,
+                                          .lead_time_s = spread({}),
+                                          .criteria_lead_time_s = spread({})},
+                      p[2]);
   }
   if (p.size() == 4 && p[0] == "alerts" && p[1] == "rule") {
     auto it = r.accuracy.by_rule.find(p[2]);
@@ -116,11 +132,16 @@ std::optional<double> lookup(const Report& r, const std::string& metric) {
 
 bool compare(double measured, CompareOp op, double expected) {
   switch (op) {
-    case CompareOp::Less: return measured < expected;
-    case CompareOp::LessEqual: return measured <= expected;
-    case CompareOp::Greater: return measured > expected;
-    case CompareOp::GreaterEqual: return measured >= expected;
-    case CompareOp::Equal: return std::abs(measured - expected) <= 1e-9 * std::max(1.0, std::abs(expected));
+    case CompareOp::Less:
+      return measured < expected;
+    case CompareOp::LessEqual:
+      return measured <= expected;
+    case CompareOp::Greater:
+      return measured > expected;
+    case CompareOp::GreaterEqual:
+      return measured >= expected;
+    case CompareOp::Equal:
+      return std::abs(measured - expected) <= 1e-9 * std::max(1.0, std::abs(expected));
   }
   return false;
 }
@@ -135,17 +156,23 @@ std::string format(double v) {
 
 std::string_view symbol(CompareOp op) {
   switch (op) {
-    case CompareOp::Less: return "<";
-    case CompareOp::LessEqual: return "<=";
-    case CompareOp::Greater: return ">";
-    case CompareOp::GreaterEqual: return ">=";
-    case CompareOp::Equal: return "==";
+    case CompareOp::Less:
+      return "<";
+    case CompareOp::LessEqual:
+      return "<=";
+    case CompareOp::Greater:
+      return ">";
+    case CompareOp::GreaterEqual:
+      return ">=";
+    case CompareOp::Equal:
+      return "==";
   }
   return "?";
 }
 
 bool ThresholdResult::operator==(const ThresholdResult& o) const {
-  const bool same_measured = (std::isnan(measured) && std::isnan(o.measured)) || measured == o.measured;
+  const bool same_measured =
+      (std::isnan(measured) && std::isnan(o.measured)) || measured == o.measured;
   return threshold == o.threshold && same_measured && passed == o.passed && message == o.message;
 }
 
@@ -193,7 +220,8 @@ std::vector<ThresholdResult> evaluate_thresholds(const Report& report,
     r.threshold = t;
     r.measured = metric_value(report, t.metric);
     r.passed = !std::isnan(r.measured) && compare(r.measured, t.op, t.value);
-    r.message = t.metric + " = " + (std::isnan(r.measured) ? std::string("no data") : format(r.measured)) +
+    r.message = t.metric + " = " +
+                (std::isnan(r.measured) ? std::string("no data") : format(r.measured)) +
                 ", expected " + std::string(symbol(t.op)) + " " + format(t.value);
     out.push_back(std::move(r));
   }

@@ -44,9 +44,12 @@ double prediction_utility(std::span<const int> labels, std::span<const int> pred
     const bool predicted = predictions[i] == 1;
     double u = 0.0;
     if (septic && predicted) {
-      if (t <= t_sepsis + p.dt_early) u = p.u_fp;
-      else if (t <= t_sepsis + p.dt_optimal) u = m1 * (t - t_sepsis) + b1;
-      else u = m2 * (t - t_sepsis) + b2;
+      if (t <= t_sepsis + p.dt_early)
+        u = p.u_fp;
+      else if (t <= t_sepsis + p.dt_optimal)
+        u = m1 * (t - t_sepsis) + b1;
+      else
+        u = m2 * (t - t_sepsis) + b2;
     } else if (septic) {
       u = t <= t_sepsis + p.dt_optimal ? 0.0 : m3 * (t - t_sepsis) + b3;
     } else {

@@ -14,7 +14,8 @@ namespace {
 std::vector<std::int64_t> random_latencies(std::uint64_t seed, std::size_t n) {
   Rng rng(seed);
   std::vector<std::int64_t> v(n);
-  for (auto& x : v) x = static_cast<std::int64_t>(std::exp(rng.uniform(std::log(1e3), std::log(3.6e12))));
+  for (auto& x : v)
+    x = static_cast<std::int64_t>(std::exp(rng.uniform(std::log(1e3), std::log(3.6e12))));
   return v;
 }
 }  // namespace
@@ -36,7 +37,8 @@ TEST_P(HistogramPrecision, RelativeErrorWithinSignificantDigits) {
   }
   std::sort(values.begin(), values.end());
   for (double p : {1.0, 10.0, 50.0, 90.0, 99.0, 99.9, 99.99}) {
-    const auto rank = std::max<std::size_t>(1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size()) + 0.5));
+    const auto rank = std::max<std::size_t>(
+        1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size()) + 0.5));
     const double exact = static_cast<double>(values[rank - 1]);
     const double got = static_cast<double>(h.value_at_percentile(p));
     EXPECT_LE(std::abs(got - exact) / exact, bound) << "p" << p;
@@ -61,7 +63,8 @@ TEST(Histogram, SmallValuesAreExactAtUnitResolution) {
 }
 
 TEST(Histogram, MergeIsExactAndOrderIndependent) {
-  const auto a = random_latencies(1, 5000), b = random_latencies(2, 7000), c = random_latencies(3, 100);
+  const auto a = random_latencies(1, 5000), b = random_latencies(2, 7000),
+             c = random_latencies(3, 100);
   Histogram ha, hb, hc, all;
   for (auto v : a) ha.record(v), all.record(v);
   for (auto v : b) hb.record(v), all.record(v);
@@ -74,7 +77,8 @@ TEST(Histogram, MergeIsExactAndOrderIndependent) {
   m2.merge(ha);
   EXPECT_EQ(m1, all);
   EXPECT_EQ(m2, all);
-  for (double p : {50.0, 99.0, 99.9}) EXPECT_EQ(m1.value_at_percentile(p), all.value_at_percentile(p));
+  for (double p : {50.0, 99.0, 99.9})
+    EXPECT_EQ(m1.value_at_percentile(p), all.value_at_percentile(p));
   EXPECT_DOUBLE_EQ(m1.mean(), all.mean());
 }
 

@@ -36,19 +36,19 @@ AlertRecord alert(std::uint32_t patient, double at, const std::string& rule = "n
 // The hand-built case of the file comment in matching.hpp, with known answers.
 struct Case {
   std::vector<ph::Episode> episodes = {
-      episode(1, ph::ConditionKind::Sepsis, 10, 20, 11),       // 0
-      episode(2, ph::ConditionKind::Hemorrhage, 2, 3),         // 1: missed
-      episode(4, ph::ConditionKind::Sepsis, 0, 10),            // 2: overlaps 3
-      episode(4, ph::ConditionKind::Hypoglycemia, 5, 6),       // 3
+      episode(1, ph::ConditionKind::Sepsis, 10, 20, 11),  // 0
+      episode(2, ph::ConditionKind::Hemorrhage, 2, 3),    // 1: missed
+      episode(4, ph::ConditionKind::Sepsis, 0, 10),       // 2: overlaps 3
+      episode(4, ph::ConditionKind::Hypoglycemia, 5, 6),  // 3
   };
   std::vector<AlertRecord> alerts;
   Case() {
-    alerts.push_back(alert(1, 5));      // 0: early by 5 h (limit 6 h)
-    alerts.push_back(alert(1, 12));     // 1: on time, duplicate
-    alerts.push_back(alert(1, 20.5));   // 2: late (limit 1 h), duplicate
-    alerts.push_back(alert(1, 22));     // 3: too late: false
-    alerts.push_back(alert(1, 3));      // 4: too early: false
-    alerts.push_back(alert(3, 1));      // 5: patient without episodes: false, artifact
+    alerts.push_back(alert(1, 5));     // 0: early by 5 h (limit 6 h)
+    alerts.push_back(alert(1, 12));    // 1: on time, duplicate
+    alerts.push_back(alert(1, 20.5));  // 2: late (limit 1 h), duplicate
+    alerts.push_back(alert(1, 22));    // 3: too late: false
+    alerts.push_back(alert(1, 3));     // 4: too early: false
+    alerts.push_back(alert(3, 1));     // 5: patient without episodes: false, artifact
     alerts[5].trigger_known = true;
     alerts[5].trigger_flags = ph::kFlagMotionArtifact;
     alerts.push_back(alert(4, 5.5, "qsofa"));  // 6: both episodes, primary hypoglycemia

@@ -19,10 +19,11 @@ namespace {
 Report report_with_thresholds() {
   Report r = fixture_report();
   r.thresholds = evaluate_thresholds(
-      r, {{"ingest_latency.p99 < 10s", "ingest_latency.p99", CompareOp::Less, 10.0},
-          {"delivery.acknowledged_fraction >= 0.99", "delivery.acknowledged_fraction",
-           CompareOp::GreaterEqual, 0.99},
-          {"alerts.sensitivity >= 0.5 & <tag>", "alerts.sensitivity", CompareOp::GreaterEqual, 0.5}});
+      r,
+      {{"ingest_latency.p99 < 10s", "ingest_latency.p99", CompareOp::Less, 10.0},
+       {"delivery.acknowledged_fraction >= 0.99", "delivery.acknowledged_fraction",
+        CompareOp::GreaterEqual, 0.99},
+       {"alerts.sensitivity >= 0.5 & <tag>", "alerts.sensitivity", CompareOp::GreaterEqual, 0.5}});
   return r;
 }
 
@@ -57,7 +58,7 @@ TEST(RenderHtml, WellFormedSelfContainedWithEverySection) {
   ASSERT_TRUE(x.ok) << x.error;
   expect_self_contained(x);
   EXPECT_EQ(section_ids(x), (std::set<std::string>{"summary", "latency", "over-time", "delivery",
-                                                    "accuracy", "timeline"}));
+                                                   "accuracy", "timeline"}));
   // Plots: 2 latency, 2 over time, 1 delivery, one per traced vital of patient 0 (2).
   EXPECT_EQ(x.count("svg"), 7u);
   // Every line plot has labelled axes with units.

@@ -62,7 +62,7 @@ inline void feed_patients(rp::Recorder& rec, rp::RecorderShard& shard, std::uint
         const ph::SimTime sent = intended + std::chrono::microseconds(rng.below(2000));
         const ph::SimTime acked = sent + std::chrono::microseconds(500 + rng.below(200000));
         const double u = rng.uniform();
-        const rp::Outcome o = u < 0.90 ? rp::Outcome::Acknowledged
+        const rp::Outcome o = u < 0.90   ? rp::Outcome::Acknowledged
                               : u < 0.93 ? rp::Outcome::Rejected
                               : u < 0.96 ? rp::Outcome::LostNetwork
                               : u < 0.97 ? rp::Outcome::DroppedBuffer

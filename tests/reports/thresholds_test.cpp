@@ -25,7 +25,8 @@ TEST(Thresholds, MetricsReadTheReportInCanonicalUnits) {
   EXPECT_DOUBLE_EQ(metric_value(r, "alerts.sepsis.sensitivity"),
                    r.accuracy.by_condition.at("sepsis").sensitivity);
   EXPECT_DOUBLE_EQ(metric_value(r, "alerts.rule.news2.ppv"), r.accuracy.by_rule.at("news2").ppv);
-  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.median_lead_time"), r.accuracy.overall.lead_time_s.median);
+  EXPECT_DOUBLE_EQ(metric_value(r, "alerts.median_lead_time"),
+                   r.accuracy.overall.lead_time_s.median);
   // A rule that never fired detected nothing; a condition without episodes has no data.
   EXPECT_DOUBLE_EQ(metric_value(r, "alerts.rule.never_fired.sensitivity"), 0.0);
   EXPECT_TRUE(std::isnan(metric_value(r, "alerts.hypoglycemia.sensitivity")));
@@ -91,7 +92,8 @@ TEST(Diff, SlowerAndLessSensitiveCandidateRegresses) {
   const auto d = diff_reports(base, cand);
   const auto regs = regressions(d);
   auto has = [&](const std::string& m) {
-    return std::any_of(regs.begin(), regs.end(), [&](const MetricDiff& x) { return x.metric == m; });
+    return std::any_of(regs.begin(), regs.end(),
+                       [&](const MetricDiff& x) { return x.metric == m; });
   };
   EXPECT_TRUE(has("ingest_latency.p99"));
   EXPECT_TRUE(has("alerts.sensitivity"));

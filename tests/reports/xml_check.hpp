@@ -69,15 +69,18 @@ inline XmlCheck check_xml(std::string_view doc) {
     return r;
   };
   auto is_name_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' || c == '.';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+           c == '.';
   };
   while (i < doc.size()) {
     if (doc[i] != '<') {
       const auto next = doc.find('<', i);
-      const std::string_view text = doc.substr(i, next == std::string_view::npos ? doc.size() - i : next - i);
+      const std::string_view text =
+          doc.substr(i, next == std::string_view::npos ? doc.size() - i : next - i);
       if (stack.empty()) {
         for (char c : text)
-          if (!std::isspace(static_cast<unsigned char>(c))) return fail("text outside the root element");
+          if (!std::isspace(static_cast<unsigned char>(c)))
+            return fail("text outside the root element");
       }
       std::string err;
       if (!valid_entities(text, err)) return fail(err);
@@ -112,7 +115,8 @@ inline XmlCheck check_xml(std::string_view doc) {
       if (i >= doc.size() || doc[i] != '>') return fail("malformed closing tag </" + name);
       ++i;
       if (stack.empty() || stack.back() != name)
-        return fail("closing </" + name + "> does not match <" + (stack.empty() ? "" : stack.back()) + ">");
+        return fail("closing </" + name + "> does not match <" +
+                    (stack.empty() ? "" : stack.back()) + ">");
       stack.pop_back();
       continue;
     }
@@ -133,9 +137,11 @@ inline XmlCheck check_xml(std::string_view doc) {
       }
       std::string attr;
       while (i < doc.size() && is_name_char(doc[i])) attr += doc[i++];
-      if (attr.empty() || i >= doc.size() || doc[i] != '=') return fail("attribute without value in <" + name);
+      if (attr.empty() || i >= doc.size() || doc[i] != '=')
+        return fail("attribute without value in <" + name);
       ++i;
-      if (i >= doc.size() || (doc[i] != '"' && doc[i] != '\'')) return fail("unquoted attribute " + attr);
+      if (i >= doc.size() || (doc[i] != '"' && doc[i] != '\''))
+        return fail("unquoted attribute " + attr);
       const char q = doc[i++];
       const auto end = doc.find(q, i);
       if (end == std::string_view::npos) return fail("unterminated attribute " + attr);

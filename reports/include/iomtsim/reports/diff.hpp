@@ -15,10 +15,10 @@ struct DiffOptions {
 };
 
 struct MetricDiff {
-  std::string metric;         // dotted name, as thresholds.hpp
-  double baseline = 0.0;      // NaN when absent
+  std::string metric;     // dotted name, as thresholds.hpp
+  double baseline = 0.0;  // NaN when absent
   double candidate = 0.0;
-  double change = 0.0;        // candidate - baseline
+  double change = 0.0;           // candidate - baseline
   double relative_change = 0.0;  // change / |baseline|; NaN if baseline is 0 or NaN
   bool higher_is_better = false;
   bool regression = false;

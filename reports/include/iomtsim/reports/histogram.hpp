@@ -43,9 +43,9 @@ class HistogramError : public std::exception {
 };
 
 struct HistogramConfig {
-  std::int64_t lowest_discernible = 1;                      // >= 1
-  std::int64_t highest_trackable = 86'400'000'000'000;      // 24 h in ns; >= 2 * lowest
-  int significant_digits = 3;                               // 1 ..= 5
+  std::int64_t lowest_discernible = 1;                  // >= 1
+  std::int64_t highest_trackable = 86'400'000'000'000;  // 24 h in ns; >= 2 * lowest
+  int significant_digits = 3;                           // 1 ..= 5
   bool operator==(const HistogramConfig&) const = default;
 };
 
@@ -118,9 +118,9 @@ class Histogram {
     const int bucket = pow2ceiling - unit_magnitude_ - (sub_bucket_half_count_magnitude_ + 1);
     const auto sub_bucket =
         static_cast<std::int64_t>(static_cast<std::uint64_t>(value) >> (bucket + unit_magnitude_));
-    return static_cast<std::size_t>((static_cast<std::int64_t>(bucket + 1)
-                                     << sub_bucket_half_count_magnitude_) +
-                                    (sub_bucket - sub_bucket_half_count_));
+    return static_cast<std::size_t>(
+        (static_cast<std::int64_t>(bucket + 1) << sub_bucket_half_count_magnitude_) +
+        (sub_bucket - sub_bucket_half_count_));
   }
   void grow(std::size_t index);
 

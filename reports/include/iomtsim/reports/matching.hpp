@@ -34,12 +34,12 @@ using physiology::SimTime;
 // An alert as recorded, with what the recorder knew about its triggering reading.
 struct AlertRecord {
   physiology::Alert alert;
-  bool trigger_known = false;         // the triggering reading was found
-  SimTime trigger_intended_send{};    // its intended send time (valid if trigger_known)
+  bool trigger_known = false;       // the triggering reading was found
+  SimTime trigger_intended_send{};  // its intended send time (valid if trigger_known)
   physiology::Vital trigger_vital = physiology::Vital::HeartRate;
-  double trigger_value = 0.0;         // measured, canonical unit
-  double trigger_true_value = 0.0;    // noise-free truth
-  std::uint8_t trigger_flags = 0;     // physiology::ReadingFlags
+  double trigger_value = 0.0;       // measured, canonical unit
+  double trigger_true_value = 0.0;  // noise-free truth
+  std::uint8_t trigger_flags = 0;   // physiology::ReadingFlags
   bool operator==(const AlertRecord&) const = default;
 };
 

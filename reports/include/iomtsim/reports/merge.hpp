@@ -5,8 +5,8 @@
 // run.shards, which lists the parts).
 //
 // Requirements, checked (MergeError): same schema version, time-bucket widths that
-// divide the largest (the merged series uses the largest), same matching options, same histogram configurations. run.scenario and run.seed
-// must agree unless `allow_mixed_runs`.
+// divide the largest (the merged series uses the largest), same matching options, same histogram
+// configurations. run.scenario and run.seed must agree unless `allow_mixed_runs`.
 #include <span>
 #include <stdexcept>
 

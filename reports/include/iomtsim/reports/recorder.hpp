@@ -44,7 +44,7 @@ using ChannelId = std::uint16_t;
 
 struct RecorderOptions {
   std::vector<physiology::PatientIndex> timeline_patients;  // full traces for these
-  std::uint32_t trace_sample_every = 0;  // also trace 1 reading in N (by id hash); 0 = none
+  std::uint32_t trace_sample_every = 0;     // also trace 1 reading in N (by id hash); 0 = none
   std::size_t max_sampled_traces = 10'000;  // per shard; timeline patients are not capped
   Duration time_bucket_width = std::chrono::seconds(60);
   // Bound on time buckets per shard: past it the shard doubles its bucket width (merging

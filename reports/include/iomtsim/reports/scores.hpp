@@ -37,7 +37,7 @@ SpreadStats spread(std::vector<double> values);
 struct AccuracyStats {
   std::uint64_t episodes = 0;
   std::uint64_t episodes_detected = 0;
-  std::uint64_t alerts = 0;           // true + false (excluded ones not included)
+  std::uint64_t alerts = 0;  // true + false (excluded ones not included)
   std::uint64_t true_alerts = 0;
   std::uint64_t false_alerts = 0;
   std::uint64_t excluded_alerts = 0;  // per condition only: matched other conditions
@@ -69,7 +69,6 @@ Accuracy score_alerts(std::span<const physiology::Episode> episodes,
 
 // PhysioNet/CinC Challenge 2015 false-alarm score: 100 (TP + TN) / (TP + TN + FP + 5 FN),
 // where a "positive" is an alarm kept (not suppressed). NaN when all counts are zero.
-double challenge2015_score(std::uint64_t tp, std::uint64_t tn, std::uint64_t fp,
-                           std::uint64_t fn);
+double challenge2015_score(std::uint64_t tp, std::uint64_t tn, std::uint64_t fp, std::uint64_t fn);
 
 }  // namespace iomtsim::reports

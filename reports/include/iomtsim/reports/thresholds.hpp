@@ -44,7 +44,7 @@ struct ThresholdResult {
   Threshold threshold;
   double measured = 0.0;  // NaN when the metric has no data (then passed == false)
   bool passed = false;
-  std::string message;    // "ingest_latency.p99 = 2.31 s, expected < 2"
+  std::string message;  // "ingest_latency.p99 = 2.31 s, expected < 2"
   bool operator==(const ThresholdResult&) const;
 };
 

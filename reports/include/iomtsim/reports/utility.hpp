@@ -16,7 +16,7 @@
 namespace iomtsim::reports {
 
 struct UtilityParams {
-  double dt_early = -12.0;   // hours relative to t_sepsis
+  double dt_early = -12.0;  // hours relative to t_sepsis
   double dt_optimal = -6.0;
   double dt_late = 3.0;
   double max_u_tp = 1.0;
@@ -41,7 +41,7 @@ std::vector<int> best_predictions(std::span<const int> labels, const UtilityPara
 struct UtilityResult {
   double observed = 0.0;  // sum of per-stay utilities
   double best = 0.0;
-  double inaction = 0.0;  // predicting 0 every hour
+  double inaction = 0.0;    // predicting 0 every hour
   double normalized = 0.0;  // (observed - inaction) / (best - inaction); NaN if best == inaction
 };
 
