@@ -21,8 +21,8 @@ DeviceProfile default_profile(DeviceType type) {
       p.battery_start_min = 0.5;
       p.numeric_noise_scale = 1.5;
       break;
-    case DeviceType::PulseOximeter:  // SpO2 completeness 69 %
-      p.missing_fraction = 0.31;
+    case DeviceType::PulseOximeter:  // SpO2 completeness 69 % (gaps + probe-off + battery)
+      p.missing_fraction = 0.27;
       p.mean_gap_s = 300.0;
       p.motion_per_h = 1.0;
       p.probe_off_per_h = 0.15;

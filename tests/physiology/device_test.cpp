@@ -78,8 +78,8 @@ TEST(Devices, WearableOximeterDefaultsGiveClinicalCompleteness) {
   std::size_t got = 0;
   for (PatientIndex p = 0; p < 40; ++p) got += readings(c, p, 24h).size();
   const double completeness = static_cast<double>(got) / (40.0 * 1440.0);
-  EXPECT_GT(completeness, 0.55);
-  EXPECT_LT(completeness, 0.78);
+  EXPECT_GT(completeness, 0.62);
+  EXPECT_LT(completeness, 0.76);
 }
 
 TEST(Devices, ClockDriftIsAsConfiguredOrWithinTwentyToOneHundredPpm) {
