@@ -160,14 +160,14 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
   x_.inflammation += (x_.burden - x_.inflammation) * dt / (45.0 * kMin);
   x_.leak += (0.25 * x_.inflammation - x_.leak) * dt / (3.0 * kHour);
 
-  // Hemorrhage and volume: bleeding until the target loss, fluids restore ~6 % of blood
+  // Hemorrhage and volume: bleeding until the target loss, fluids restore ~8 % of blood
   // volume per litre of crystalloid (most of it leaves the vessels), slow refill.
   if (bleed_rate > 0.0 && x_.blood_loss < bleed_target)
     x_.blood_loss = std::min(bleed_target, x_.blood_loss + bleed_rate * dt);
   const double infuse = std::min(x_.fluid_pending_l, 2.0 / kHour * dt);  // 1 L per 30 min
   x_.fluid_pending_l -= infuse;
   x_.fluids_given_l += infuse;
-  x_.restored += 0.06 * infuse;
+  x_.restored += 0.08 * infuse;
   const double deficit = x_.blood_loss + x_.leak - x_.restored;
   if (deficit > 0.0) x_.restored += 0.03 / kHour * deficit * dt;
 

@@ -52,8 +52,12 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
   }
   if (spec.waveform) {
     const WaveformSpec& w = *spec.waveform;
-    if (!(w.sample_rate_hz > 0.0) || w.sample_rate_hz > 10000.0 || w.block.count() <= 0)
-      throw std::invalid_argument("device '" + spec.name + "': waveform needs 0 < rate <= 10 kHz and a positive block");
+    // Blocks look ahead in the patient's trajectory by their length; the model keeps
+    // 3.5 min of history, so longer blocks would make other devices read stale vitals.
+    if (!(w.sample_rate_hz > 0.0) || w.sample_rate_hz > 10000.0 || w.block.count() <= 0 ||
+        w.block > std::chrono::seconds(120))
+      throw std::invalid_argument("device '" + spec.name +
+                                  "': waveform needs 0 < rate <= 10 kHz and a block of (0, 120 s]");
     min_interval = std::min<std::int64_t>(min_interval, w.block.count());
   }
   // A small per-device phase so a fleet does not fire in lockstep; spot-check devices

@@ -266,7 +266,7 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
       case ConditionKind::Hemorrhage:
         activity = deficit;
         met = news2 >= 5;
-        resolved = c.peak > 0.05 && x_.blood_loss >= 0.5 * c.severity - 1e-9 && deficit < 0.08;
+        resolved = c.peak > 0.05 && x_.blood_loss >= 0.5 * c.severity - 1e-9 && deficit < 0.12;  // back to class I
         break;
       case ConditionKind::OpioidRespiratoryDepression:
         activity = dep;

@@ -97,6 +97,20 @@ TEST(Hemorrhage, ClassIvLossOverMinutesRaisesHeartRateBeforePressureFalls) {
   }
 }
 
+TEST(Hemorrhage, FluidsRestorePressureAndEndTheEpisode) {
+  CohortSpec c = cohort(Archetype::HealthyAdult, {});
+  c.conditions.push_back(condition(ConditionKind::Hemorrhage, 3600.0, 0.7, Course::Sudden));  // 35 % loss
+  CohortSpec treated = c;
+  treated.conditions[0].interventions = {intervention(InterventionKind::Fluids, 20 * 60.0, 3.0)};
+  EXPECT_GT(mean_over(treated, 5h, 3h, 4h, sbp), mean_over(c, 5h, 3h, 4h, sbp) + 10.0);
+  EXPECT_LT(mean_over(treated, 5h, 3h, 4h, hr), mean_over(c, 5h, 3h, 4h, hr) - 15.0);
+  PatientGenerator g(treated, 0, 7, 5h), u(c, 0, 7, 5h);
+  g.finish();
+  u.finish();
+  EXPECT_LT(g.episodes().at(0).end, SimTime{5h});
+  EXPECT_EQ(u.episodes().at(0).end, SimTime{5h});
+}
+
 TEST(Hemorrhage, ClassIBarelyChangesVitals) {
   CohortSpec c = cohort(Archetype::HealthyAdult, {});
   c.conditions.push_back(condition(ConditionKind::Hemorrhage, 3600.0, 0.2, Course::Sudden));  // 10 % loss

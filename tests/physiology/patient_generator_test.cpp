@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 #include <variant>
 
 #include "physiology_fixtures.hpp"
@@ -130,6 +131,9 @@ TEST(PatientGenerator, RejectsSpecsItCannotSimulate) {
   EXPECT_THROW(PatientGenerator(many, 0, 1, 1h), std::invalid_argument);
   CohortSpec wave = cohort(Archetype::HealthyAdult, {ecg_patch(0.0)});
   EXPECT_THROW(PatientGenerator(wave, 0, 1, 1h), std::invalid_argument);
+  CohortSpec long_block = cohort(Archetype::HealthyAdult, {ecg_patch()});
+  long_block.devices[0].waveform->block = 10min;
+  EXPECT_THROW(PatientGenerator(long_block, 0, 1, 1h), std::invalid_argument);
 }
 
 TEST(PatientGenerator, StablePatientHasNoEpisodesAndTemperatureIsLowestAtNight) {
@@ -164,4 +168,25 @@ TEST(PatientGenerator, ReadingTrueValueEqualsTrueVitalsExactly) {
     ++n;
   }
   EXPECT_GT(n, 1000);
+}
+
+TEST(PatientGenerator, ThreadCountDoesNotChangeOutputs) {
+  const CohortSpec c = busy_cohort();
+  constexpr PatientIndex kN = 8;
+  std::vector<std::vector<DeviceOutput>> serial(kN), parallel(kN);
+  for (PatientIndex p = 0; p < kN; ++p) {
+    PatientGenerator g(c, p, 77, 30min);
+    serial[p] = run_all(g);
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (PatientIndex p = static_cast<PatientIndex>(t); p < kN; p += 4) {
+        PatientGenerator g(c, p, 77, 30min);
+        parallel[p] = run_all(g);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(serial, parallel);
 }
