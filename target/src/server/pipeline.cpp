@@ -44,14 +44,21 @@ void Pipeline::stop() {
   metrics_.queue_depth.store(0, std::memory_order_relaxed);
 }
 
-void Pipeline::push(Shard& shard, Item&& item) {
+namespace {
+// How long a worker that just drained its queue naps before looking again, and how many
+// queued messages make a producer wake it anyway.
+constexpr auto kLinger = std::chrono::microseconds(500);
+constexpr std::size_t kWakeBacklog = 256;
+}  // namespace
+
+void Pipeline::push(Shard& shard, Item&& item, bool urgent) {
   bool wake = false;
   {
     std::lock_guard lock(shard.mutex);
     shard.items.push_back(std::move(item));
-    wake = shard.waiting;
+    wake = shard.sleep == Shard::Sleep::Idle ||
+           (shard.sleep == Shard::Sleep::Lingering && (urgent || shard.items.size() >= kWakeBacklog));
   }
-  // Only a sleeping worker needs the futex wake; a busy one finds the item itself.
   if (wake) shard.cv.notify_one();
 }
 
@@ -73,7 +80,7 @@ Pipeline::Admit Pipeline::submit(std::vector<physiology::Reading>&& readings, st
       completion->remaining = 1;
       completion->done = std::move(on_processed);
     }
-    push(*shards_[idx], Item{std::move(readings), completion, true});
+    push(*shards_[idx], Item{std::move(readings), completion, true}, completion != nullptr);
     return Admit::Queued;
   }
   // A Bundle may span patients: split by shard, keep reading order within each.
@@ -88,7 +95,7 @@ Pipeline::Admit Pipeline::submit(std::vector<physiology::Reading>&& readings, st
   bool first = true;
   for (std::size_t i = 0; i < nshards; ++i) {
     if (parts[i].empty()) continue;
-    push(*shards_[i], Item{std::move(parts[i]), completion, first});
+    push(*shards_[i], Item{std::move(parts[i]), completion, first}, completion != nullptr);
     first = false;
   }
   return Admit::Queued;
@@ -101,15 +108,25 @@ void Pipeline::run(Shard& shard) {
   Clock::time_point busy_until = Clock::now();
   const bool has_service_time =
       cfg_.service_time_per_message > Duration::zero() || cfg_.service_time_per_reading > Duration::zero();
+  bool worked = false;
   while (true) {
     {
       std::unique_lock lock(shard.mutex);
-      shard.waiting = true;
-      shard.cv.wait(lock, [&] { return stopping_.load() || !shard.items.empty(); });
-      shard.waiting = false;
+      auto ready = [&] { return stopping_.load() || !shard.items.empty(); };
+      if (!ready() && worked) {
+        // Busy a moment ago: nap briefly and collect what arrives meanwhile in one batch.
+        shard.sleep = Shard::Sleep::Lingering;
+        shard.cv.wait_for(lock, kLinger, ready);
+      }
+      if (!ready()) {
+        shard.sleep = Shard::Sleep::Idle;
+        shard.cv.wait(lock, ready);
+      }
+      shard.sleep = Shard::Sleep::Awake;
       if (stopping_.load()) return;
       batch.swap(shard.items);  // take everything queued: one lock per burst, not per item
     }
+    worked = !batch.empty();
     for (auto& item : batch) {
       if (stopping_.load(std::memory_order_relaxed)) return;
       if (has_service_time) {

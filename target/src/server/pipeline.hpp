@@ -55,13 +55,16 @@ class Pipeline {
     std::mutex mutex;
     std::condition_variable cv;
     std::deque<Item> items;
-    bool waiting = false;
+    // Idle: asleep until notified. Lingering: just drained a batch and naps briefly
+    // before looking again, so a busy producer need not wake it (a futex wake and two
+    // context switches per message cost more than decoding the message).
+    enum class Sleep : std::uint8_t { Awake, Idle, Lingering } sleep = Sleep::Awake;
     std::unique_ptr<Evaluator> evaluator;
     std::thread thread;
   };
 
   void run(Shard& shard);
-  void push(Shard& shard, Item&& item);
+  void push(Shard& shard, Item&& item, bool urgent);
 
   ProcessingConfig cfg_;
   Metrics& metrics_;
