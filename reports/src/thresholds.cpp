@@ -1,5 +1,6 @@
 #include "iomtsim/reports/thresholds.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -127,6 +128,13 @@ std::optional<double> lookup(const Report& r, const std::string& metric) {
     if (!alert_stat(AccuracyStats{}, p[3])) return std::nullopt;
     return alert_stat(empty_rule_stats(r), p[3]);
   }
+  if (p.size() == 4 && p[0] == "ingest_latency" && (p[1] == "protocol" || p[1] == "profile")) {
+    // Names are open-ended: a protocol that carried nothing has no data (NaN).
+    Histogram h(r.ingest_latency.config());
+    for (const auto& c : r.channels)
+      if ((p[1] == "protocol" ? c.protocol : c.profile) == p[2]) h.merge(c.ingest_latency);
+    return latency_stat(h, p[3]);
+  }
   return std::nullopt;
 }
 
@@ -189,6 +197,13 @@ std::vector<std::string> Report::metric_names() const {
   std::vector<std::string> names;
   for (const char* h : {"ingest_latency", "ingest_latency_raw", "alert_latency"})
     for (const char* s : kLatencyStats) names.push_back(std::string(h) + "." + s);
+  for (const auto& c : channels)
+    for (const char* s : kLatencyStats) {
+      names.push_back("ingest_latency.protocol." + c.protocol + "." + s);
+      names.push_back("ingest_latency.profile." + c.profile + "." + s);
+    }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
   names.push_back("delivery.generated");
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {
     const std::string o(name(static_cast<Outcome>(i)));

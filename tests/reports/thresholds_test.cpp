@@ -30,6 +30,16 @@ TEST(Thresholds, MetricsReadTheReportInCanonicalUnits) {
   // A rule that never fired detected nothing; a condition without episodes has no data.
   EXPECT_DOUBLE_EQ(metric_value(r, "alerts.rule.never_fired.sensitivity"), 0.0);
   EXPECT_TRUE(std::isnan(metric_value(r, "alerts.hypoglycemia.sensitivity")));
+  // Per protocol and per network profile: the channel histograms merged.
+  Histogram cellular(r.ingest_latency.config());
+  for (const auto& c : r.channels)
+    if (c.profile == "cellular") cellular.merge(c.ingest_latency);
+  ASSERT_GT(cellular.count(), 0);
+  EXPECT_DOUBLE_EQ(metric_value(r, "ingest_latency.profile.cellular.p99"),
+                   static_cast<double>(cellular.value_at_percentile(99)) * 1e-9);
+  EXPECT_DOUBLE_EQ(metric_value(r, "ingest_latency.protocol.mqtt_json.p99"),
+                   metric_value(r, "ingest_latency.profile.cellular.p99"));
+  EXPECT_TRUE(std::isnan(metric_value(r, "ingest_latency.protocol.hl7v2.p99")));
   for (const auto& name : r.metric_names()) EXPECT_NO_THROW(metric_value(r, name)) << name;
 }
 

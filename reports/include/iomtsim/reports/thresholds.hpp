@@ -8,6 +8,8 @@
 // Known metrics (Report::metric_names() lists those present in a given report):
 //   ingest_latency.{p50,p90,p99,p999,max,mean}        seconds, intended send -> ack
 //   ingest_latency_raw.{…}                            seconds, actual send -> ack
+//   ingest_latency.protocol.<protocol>.{…}            e.g. ingest_latency.protocol.hl7v2.p99
+//   ingest_latency.profile.<network profile>.{…}      e.g. ingest_latency.profile.cellular.p99
 //   alert_latency.{…}                                 seconds, trigger intended send -> alert
 //   delivery.{generated,<outcome>}                    counts
 //   delivery.<outcome>_fraction                       e.g. delivery.acknowledged_fraction,
