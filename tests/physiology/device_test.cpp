@@ -2,6 +2,7 @@
 // clock drift, phase offsets, spot-check jitter, battery, artifacts, NIBP.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -202,4 +203,52 @@ TEST(Devices, OnOxygenIsFlagged) {
     const bool flagged = (r.flags & kFlagOnOxygen) != 0;
     EXPECT_EQ(flagged, r.true_time >= SimTime{31min}) << to_seconds(r.true_time);
   }
+}
+
+TEST(Devices, EcgLeadOffGivesFlaggedFlatBlocks) {
+  DeviceModelSpec patch = ecg_patch(250.0);
+  patch.artifacts = true;
+  int lead_off = 0, motion = 0, blocks = 0;
+  for (PatientIndex p = 0; p < 10; ++p) {
+    PatientGenerator g(cohort(Archetype::HealthyAdult, {patch}), p, 3, 12h);
+    while (!g.done()) {
+      DeviceOutput o = g.next();
+      const auto& b = std::get<WaveformBlock>(o);
+      ++blocks;
+      if (b.flags & kFlagProbeOff) {
+        ++lead_off;
+        for (std::int16_t s : b.samples) ASSERT_EQ(s, 0);
+      } else {
+        ASSERT_NE(*std::max_element(b.samples.begin(), b.samples.end()), 0);
+      }
+      motion += (b.flags & kFlagMotionArtifact) != 0;
+    }
+  }
+  EXPECT_GT(lead_off, 50);
+  EXPECT_GT(motion, 100);
+  EXPECT_LT(lead_off + motion, blocks / 10);
+}
+
+TEST(Devices, CgmReadsEveryFiveMinutesWithTypicalError) {
+  auto cgm = device(DeviceType::Cgm, {{Vital::Glucose, 5min}});
+  cgm.battery_life = std::chrono::hours(24 * 30);
+  double ard = 0;
+  int n = 0, below54 = 0;
+  for (PatientIndex p = 0; p < 20; ++p) {
+    const auto r = readings(cohort(Archetype::Type1Diabetes, {cgm}), p, 24h);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      ard += std::abs(r[i].value - r[i].true_value) / r[i].true_value;
+      below54 += r[i].true_value < 54.0;
+      ++n;
+      if (i) {  // 5 min on the device clock: within 100 ppm in true time
+        EXPECT_GE(r[i].true_time - r[i - 1].true_time, 5min - 31ms);
+      }
+      EXPECT_GE(r[i].value, 40.0);
+      EXPECT_LE(r[i].value, 400.0);
+    }
+  }
+  EXPECT_GT(n, 20 * 288 * 8 / 10);
+  EXPECT_GT(ard / n, 0.04);  // MARD of current CGMs: ~8-10 %
+  EXPECT_LT(ard / n, 0.12);
+  EXPECT_LT(static_cast<double>(below54) / n, 0.01);  // a stable T1D cohort: < 1 % below 54
 }
