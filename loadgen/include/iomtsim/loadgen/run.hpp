@@ -1,0 +1,43 @@
+#pragma once
+// The real-time run: the fleet's readings onto real sockets on an accelerated clock.
+//
+//   auto loaded = scenarios::load_file("ward.yaml");
+//   loadgen::RunOptions o;  o.speed = 60;  o.threads = 2;
+//   loadgen::RunResult r = loadgen::run(*loaded.scenario, o);
+//   return r.exit_code;
+//
+// What run() does: starts the embedded reference target when scenario.target.embedded
+// (loopback, ephemeral ports, its alert webhook pointed at our alert intake), starts one
+// engine per thread (each owns an io_context, its part of the fleet, its network paths,
+// its connections and its RecorderShard: nothing is locked per reading), schedules each
+// reading at its intended send time (open loop), waits for the answers, hands the
+// ground-truth episodes to the recorder, merges the report, evaluates the expectations
+// and writes report.json, report.html and junit.xml.
+//
+// Errors: a scenario the fleet cannot build, a target that cannot start or an out dir
+// that cannot be written throw (RunError or the underlying typed exception). A target
+// that refuses, resets, stalls or answers garbage is not an error: it is counted.
+#include <stdexcept>
+#include <vector>
+
+#include "iomtsim/loadgen/run_options.hpp"
+#include "iomtsim/reports/thresholds.hpp"
+#include "iomtsim/scenarios/scenario.hpp"
+
+namespace iomtsim::loadgen {
+
+class RunError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+RunResult run(const scenarios::Scenario& scenario, const RunOptions& options);
+
+// Asks a run in progress (any thread, e.g. a signal handler of the caller's own) to stop
+// scheduling, drain and write its report, as SIGINT does.
+void request_stop();
+
+// scenarios::Expectation -> reports::Threshold (same text, metric, op, value).
+std::vector<reports::Threshold> to_thresholds(const std::vector<scenarios::Expectation>& e);
+
+}  // namespace iomtsim::loadgen

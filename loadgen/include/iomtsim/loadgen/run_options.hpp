@@ -1,0 +1,79 @@
+#pragma once
+// What `iomtsim run` is told beyond the scenario, and what it gives back.
+//
+// Time: the scenario's own clock runs at `speed` scenario seconds per wall second
+// (scenario.time.speed unless overridden). Wall-clock durations here (drain_timeout) are
+// real seconds; `duration` is scenario time.
+//
+// Latency convention (what report.json's ingest_latency means in an accelerated run): a
+// reading's latency is the emulated network delay (scenario time, as the network profile
+// says) plus the real wall time from the instant the message was due on the wire to its
+// acknowledgement. Speeding a run up therefore never inflates (or shrinks) the latency of
+// the target itself. ingest_latency_raw is the real wall time from the actual write to the
+// acknowledgement (service time only; the difference is queueing and send lateness).
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "iomtsim/physiology/time.hpp"
+#include "iomtsim/reports/histogram.hpp"
+#include "iomtsim/reports/report.hpp"
+#include "iomtsim/scenarios/scenario.hpp"
+#include "iomtsim/sim/shard_spec.hpp"
+#include "iomtsim/target/server/config.hpp"
+
+namespace iomtsim::loadgen {
+
+using physiology::Duration;
+
+enum class ProgressMode : std::uint8_t {
+  Auto,      // a live line on a terminal, JSON lines otherwise
+  Terminal,  // the live line (carriage return, no newline)
+  Json,      // one JSON object per line, once a second
+  None,
+};
+
+struct RunOptions {
+  unsigned threads = 0;                   // engine threads; 0: hardware_concurrency
+  std::optional<double> speed;            // overrides scenario.time.speed
+  std::filesystem::path out_dir;          // empty: ./iomtsim-runs/<UTC timestamp>/
+  bool write_files = true;                // report.json, report.html, junit.xml
+  sim::ShardSpec shard{};                 // --shard K/N
+  std::optional<Duration> duration;       // overrides scenario.metadata.duration
+  ProgressMode progress = ProgressMode::Auto;
+  std::ostream* log = nullptr;            // progress and the final summary; nullptr: std::cerr
+  std::vector<scenarios::Expectation> extra_expectations;  // added to the scenario's
+  unsigned connections = 4;               // per engine thread and transport (HTTP pool size)
+  double connect_rate_per_s = 0.0;        // ramp-up of connections; 0: scenario.time.ramp_up
+                                          // spread, or all at once when that is zero
+  Duration drain_timeout = std::chrono::seconds(5);  // wall time to wait for answers at the end
+  bool handle_signals = true;             // SIGINT/SIGTERM stop the run and write the report
+  // Base config of the embedded target (tests inject faults with it); nullopt: the file
+  // named by scenario.target.config_file, or loopback defaults. Listeners are always put
+  // on 127.0.0.1 ephemeral ports and the alert webhook on our intake.
+  std::optional<target::server::TargetConfig> embedded_target;
+};
+
+// Send lateness: 1 µs .. 1 h, 3 significant digits.
+inline const reports::HistogramConfig kLatenessConfig{1000, 3'600'000'000'000, 3};
+
+struct RunResult {
+  int exit_code = 0;                      // 0: every expectation holds; 1: one failed or the
+                                          // delivery accounting did not balance
+  reports::Report report;
+  std::filesystem::path out_dir;          // where the files went (empty if not written)
+  std::vector<reports::ThresholdResult> failed;
+  bool interrupted = false;               // stopped by SIGINT/SIGTERM (or request_stop)
+  std::map<unsigned, std::uint64_t> http_status;  // answers by HTTP status (readings' messages)
+  std::uint64_t messages_sent = 0;        // messages written to a socket
+  std::uint64_t waveform_blocks_skipped = 0;  // no transport carries waveforms yet
+  std::uint64_t alerts_received = 0;
+  std::uint64_t reconnects = 0;           // connections re-opened after an error
+  reports::Histogram send_lateness{kLatenessConfig};       // ns, actual write - due instant (engine lag + queueing)
+  double wall_seconds = 0.0;
+};
+
+}  // namespace iomtsim::loadgen

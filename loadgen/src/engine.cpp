@@ -1,0 +1,306 @@
+#include "engine.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <queue>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "iomtsim/sim/fleet.hpp"
+#include "iomtsim/sim/fleet_network.hpp"
+
+namespace iomtsim::loadgen::detail {
+namespace {
+
+namespace asio = boost::asio;
+using physiology::SimTime;
+using reports::Outcome;
+using scenarios::PayloadFormat;
+
+constexpr std::size_t kFormats = 4;
+
+std::string_view protocol_name(PayloadFormat f) {
+  constexpr std::string_view names[] = {"fhir_r4", "hl7v2", "mqtt_json", "protobuf"};
+  return names[static_cast<std::size_t>(f)];
+}
+
+// On-the-wire size estimates for the bandwidth model (per reading).
+std::size_t wire_bytes(PayloadFormat f, std::size_t readings) {
+  constexpr std::size_t per[] = {620, 260, 180, 70};
+  return per[static_cast<std::size_t>(f)] * readings;
+}
+
+struct Slot {  // one device of this thread's fleet
+  reports::ChannelId channel = 0;
+  PayloadFormat format = PayloadFormat::FhirR4;
+  std::uint32_t batch_size = 1;
+  std::vector<physiology::Reading> batch;
+};
+
+struct Due {  // a timed event: (time, sequence) so equal times keep submission order
+  SimTime at;
+  std::uint64_t seq;
+  std::uint64_t key;  // message id (transmit) or slot (drain)
+  bool operator>(const Due& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+};
+using DueQueue = std::priority_queue<Due, std::vector<Due>, std::greater<>>;
+
+}  // namespace
+
+struct Engine::Impl {
+  Impl(const EngineConfig& c, EngineCounters& k, EngineTotals& t)
+      : cfg(c), counters(k), totals(t), timer(io), fleet(*c.scenario, c.part),
+        net(fleet.devices(), c.scenario->metadata.seed), shard(c.recorder->make_shard()),
+        end(SimTime{c.scenario->metadata.duration}) {
+    slots.resize(fleet.device_count());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const auto& d = fleet.devices()[i];
+      slots[i].format = d.format();
+      slots[i].batch_size = std::max<std::uint32_t>(1, d.spec->batch);
+      slots[i].channel = c.recorder->channel(protocol_name(d.format()), d.network->name);
+    }
+    auto done = [this](OutboundPtr m, const Completion& r) { completed(std::move(m), r); };
+    if (cfg.http) transports[0] = make_http_transport(io, *cfg.http, done);
+    if (cfg.mllp) transports[1] = make_stream_transport(io, *cfg.mllp, done);
+    if (cfg.proto) transports[3] = make_stream_transport(io, *cfg.proto, done);
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------
+  SimTime fleet_next() const {
+    if (stopping || fleet_exhausted) return SimTime::max();
+    return fleet.next_time();
+  }
+  SimTime next_time() const {
+    SimTime t = fleet_next();
+    if (!transmit.empty()) t = std::min(t, transmit.top().at);
+    if (!drains.empty() && drains.top().at <= end) t = std::min(t, drains.top().at);
+    return t;
+  }
+
+  void pump() {
+    if (finishing) return;
+    if (stopping) return begin_finish();
+    const SimTime now = cfg.clock->to_scenario(Steady::now());
+    for (int budget = 4096; budget > 0; --budget) {
+      if (!fleet_exhausted && (fleet.done() || fleet.next_time() > end)) {
+        fleet_exhausted = true;
+        flush_partial_batches();
+      }
+      const SimTime t = next_time();
+      if (t == SimTime::max()) return begin_finish();
+      if (t > now) {
+        timer.expires_at(cfg.clock->to_wall(t));
+        timer.async_wait([this](boost::system::error_code ec) {
+          if (!ec) pump();
+        });
+        return;
+      }
+      step(t);
+    }
+    asio::post(io, [this] { pump(); });  // a backlog: let the sockets run between slices
+  }
+
+  void step(SimTime t) {
+    if (!transmit.empty() && transmit.top().at == t) {
+      const auto id = transmit.top().key;
+      transmit.pop();
+      return put_on_wire(id);
+    }
+    if (!drains.empty() && drains.top().at == t) {
+      const auto slot = static_cast<std::size_t>(drains.top().key);
+      drains.pop();
+      events.clear();
+      net.path(slot).advance_to(t, events);
+      return path_events(slot);
+    }
+    auto out = fleet.next();
+    if (auto* r = std::get_if<physiology::Reading>(&out)) return generated(*r);
+    ++totals.waveform_blocks_skipped;
+  }
+
+  void generated(const physiology::Reading& r) {
+    const std::size_t slot = fleet.device_slot(r.patient, r.device);
+    Slot& s = slots[slot];
+    shard.on_generated(r, s.channel);
+    counters.generated.fetch_add(1, std::memory_order_relaxed);
+    s.batch.push_back(r);
+    if (s.batch.size() >= s.batch_size) submit(slot, r.true_time);
+  }
+
+  void flush_partial_batches() {
+    for (std::size_t i = 0; i < slots.size(); ++i)
+      if (!slots[i].batch.empty()) submit(i, slots[i].batch.back().true_time);
+  }
+
+  void submit(std::size_t slot, SimTime intended) {
+    Slot& s = slots[slot];
+    auto m = std::make_unique<Outbound>();
+    m->id = s.batch.front().id;
+    m->readings = std::move(s.batch);
+    s.batch.clear();
+    m->intended = intended;
+    const sim::network::Message msg{m->id, intended, wire_bytes(s.format, m->readings.size())};
+    pending.emplace(msg.id, PendingMsg{std::move(m), slot});
+    events.clear();
+    net.path(slot).send(msg, events);
+    path_events(slot);
+  }
+
+  void path_events(std::size_t slot) {
+    for (const auto& e : events) {
+      auto it = pending.find(e.message.id);
+      if (it == pending.end()) continue;  // cannot happen: every id is pending until final
+      switch (e.outcome) {
+        case sim::network::Outcome::Delivered:
+          it->second.msg->arrival = e.at;
+          transmit.push(Due{e.at, seq++, e.message.id});
+          break;
+        case sim::network::Outcome::Lost:
+        case sim::network::Outcome::Dropped: {
+          const auto o = e.outcome == sim::network::Outcome::Lost ? Outcome::LostNetwork
+                                                                  : Outcome::DroppedBuffer;
+          for (const auto& r : it->second.msg->readings)
+            shard.on_outcome(r.id, o, it->second.msg->intended, e.sent, e.at);
+          counters.errors.fetch_add(it->second.msg->readings.size(), std::memory_order_relaxed);
+          pending.erase(it);
+          break;
+        }
+        case sim::network::Outcome::Buffered:
+          break;
+      }
+    }
+    auto& path = net.path(slot);
+    if (path.buffered_now() > 0 && path.next_drain_time() != SimTime::max())
+      drains.push(Due{path.next_drain_time(), seq++, slot});
+  }
+
+  void put_on_wire(std::uint64_t id) {
+    auto it = pending.find(id);
+    if (it == pending.end()) return;
+    OutboundPtr m = std::move(it->second.msg);
+    const auto format = slots[it->second.slot].format;
+    pending.erase(it);
+    m->due = cfg.clock->to_wall(m->arrival);
+    auto& t = transports[static_cast<std::size_t>(format)];
+    counters.messages_sent.fetch_add(1, std::memory_order_relaxed);
+    if (!t) {  // no transport for this format (MQTT) or no endpoint configured
+      const auto now = Steady::now();
+      m->written = now;
+      return completed(std::move(m), Completion{Outcome::Failed, 0, now});
+    }
+    t->send(std::move(m));
+  }
+
+  // Scenario-time stamps of a wall instant, per the latency convention (run_options.hpp).
+  SimTime stamp(const Outbound& m, Steady::time_point wall) const {
+    return m.arrival + std::chrono::duration_cast<physiology::Duration>(wall - m.due);
+  }
+
+  void completed(OutboundPtr m, const Completion& r) {
+    if (r.status) ++totals.http_status[r.status];
+    const auto written = m->written == Steady::time_point{} ? r.at : m->written;
+    totals.send_lateness.record(std::max<std::int64_t>(
+        1000, std::chrono::duration_cast<std::chrono::nanoseconds>(written - m->due).count()));
+    const SimTime sent = stamp(*m, written), acked = stamp(*m, r.at);
+    for (const auto& rd : m->readings) shard.on_outcome(rd.id, r.outcome, m->intended, sent, acked);
+    const auto n = m->readings.size();
+    if (r.outcome == Outcome::Acknowledged) {
+      counters.acknowledged.fetch_add(n, std::memory_order_relaxed);
+      const auto lat = (acked - m->intended).count();
+      if (lat > counters.max_latency_ns.load(std::memory_order_relaxed))
+        counters.max_latency_ns.store(lat, std::memory_order_relaxed);
+    } else {
+      counters.errors.fetch_add(n, std::memory_order_relaxed);
+    }
+  }
+
+  // ---- the end ------------------------------------------------------------------------
+  void begin_finish() {
+    if (finishing) return;
+    finishing = true;
+    timer.cancel();
+    drain_deadline = Steady::now() + cfg.drain_timeout;
+    poll_drain();
+  }
+
+  void poll_drain() {
+    std::size_t open = 0;
+    for (auto& t : transports)
+      if (t) open += t->in_flight();
+    if (open == 0 || Steady::now() >= drain_deadline) return finalize();
+    timer.expires_after(std::chrono::milliseconds(5));
+    timer.async_wait([this](boost::system::error_code) { poll_drain(); });
+  }
+
+  void in_flight(const Outbound& m) {
+    const SimTime sent = m.written == Steady::time_point{} ? m.intended : stamp(m, m.written);
+    for (const auto& r : m.readings) shard.on_outcome(r.id, Outcome::InFlight, m.intended, sent, sent);
+  }
+
+  void finalize() {
+    for (auto& t : transports) {
+      if (!t) continue;
+      for (auto& m : t->abandon()) in_flight(*m);
+      totals.reconnects += t->reconnects();
+    }
+    for (auto& [id, p] : pending) in_flight(*p.msg);  // buffered or not yet on the wire
+    pending.clear();
+    for (auto& s : slots) {  // stopped before the batch filled
+      for (const auto& r : s.batch) shard.on_outcome(r.id, Outcome::InFlight, r.true_time, r.true_time, r.true_time);
+      s.batch.clear();
+    }
+    for (const auto& e : fleet.finish()) cfg.recorder->add_episode(e);
+    timer.cancel();
+    io.stop();
+  }
+
+  struct PendingMsg {
+    OutboundPtr msg;
+    std::size_t slot = 0;
+  };
+
+  EngineConfig cfg;
+  EngineCounters& counters;
+  EngineTotals& totals;
+  asio::io_context io{1};
+  asio::steady_timer timer;
+  sim::Fleet fleet;
+  sim::FleetNetwork net;
+  reports::RecorderShard& shard;
+  SimTime end;
+  std::vector<Slot> slots;
+  std::array<std::unique_ptr<Transport>, kFormats> transports;
+  std::unordered_map<std::uint64_t, PendingMsg> pending;  // in the emulated network
+  DueQueue transmit;
+  DueQueue drains;
+  std::vector<sim::network::PathEvent> events;
+  std::uint64_t seq = 0;
+  bool fleet_exhausted = false;
+  bool stopping = false;
+  bool finishing = false;
+  Steady::time_point drain_deadline{};
+};
+
+Engine::Engine(const EngineConfig& config) : impl_(std::make_unique<Impl>(config, counters_, totals_)) {}
+Engine::~Engine() = default;
+
+void Engine::run() {
+  for (auto& t : impl_->transports)
+    if (t) t->start();
+  asio::post(impl_->io, [this] { impl_->pump(); });
+  impl_->io.run();
+}
+
+void Engine::request_stop() {
+  asio::post(impl_->io, [this] {
+    impl_->stopping = true;
+    if (!impl_->finishing) {
+      impl_->timer.cancel();
+      impl_->begin_finish();
+    }
+  });
+}
+
+}  // namespace iomtsim::loadgen::detail

@@ -1,0 +1,234 @@
+#include "http_transport.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <deque>
+#include <optional>
+
+#include "iomtsim/payloads/fhir.hpp"
+
+namespace iomtsim::loadgen::detail {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using reports::Outcome;
+
+struct Conn {
+  explicit Conn(asio::io_context& io) : stream(io), timer(io) {}
+  enum class State : std::uint8_t { Closed, Connecting, Idle, Busy, Waiting };
+  beast::tcp_stream stream;
+  asio::steady_timer timer;  // ramp-up delay and reconnect back-off
+  beast::flat_buffer buffer;
+  http::request<http::string_body> req;
+  std::optional<http::response_parser<http::string_body>> parser;
+  OutboundPtr current;
+  State state = State::Closed;
+  bool reused = false;  // answered at least once since it connected
+  SocketBackoff backoff;
+};
+
+class HttpTransport final : public Transport {
+ public:
+  HttpTransport(asio::io_context& io, HttpTarget target, CompletionFn done)
+      : io_(io), target_(std::move(target)), done_(std::move(done)) {
+    fhir_.epoch_unix_ms = target_.epoch_unix_ms;
+    host_header_ = target_.host + ":" + std::to_string(target_.port);
+    const unsigned n = std::max(1u, target_.connections);
+    for (unsigned i = 0; i < n; ++i) conns_.push_back(std::make_unique<Conn>(io_));
+  }
+
+  void start() override {
+    // Resolved once: a name that does not resolve leaves no endpoint, and every connect
+    // then fails (counted), like a target that is not there.
+    beast::error_code ec;
+    tcp::resolver resolver(io_);
+    auto results = resolver.resolve(target_.host, std::to_string(target_.port), ec);
+    if (!ec)
+      for (const auto& r : results) endpoints_.push_back(r.endpoint());
+    for (std::size_t i = 0; i < conns_.size(); ++i) {
+      Conn& c = *conns_[i];
+      c.state = Conn::State::Waiting;
+      c.timer.expires_after(target_.ramp_interval * static_cast<long>(i));
+      c.timer.async_wait([this, &c](beast::error_code e) {
+        if (!e && !closed_) connect(c);
+      });
+    }
+  }
+
+  void send(OutboundPtr msg) override {
+    ++in_flight_;
+    queue_.push_back(std::move(msg));
+    dispatch();
+  }
+
+  std::size_t in_flight() const override { return in_flight_; }
+  std::uint64_t reconnects() const override { return reconnects_; }
+
+  std::vector<OutboundPtr> abandon() override {
+    closed_ = true;
+    std::vector<OutboundPtr> out;
+    for (auto& c : conns_) {
+      c->timer.cancel();
+      close_socket(*c);
+      if (c->current) out.push_back(std::move(c->current));
+    }
+    for (auto& m : queue_) out.push_back(std::move(m));
+    queue_.clear();
+    in_flight_ = 0;
+    return out;
+  }
+
+ private:
+  bool stale(const Outbound& m, Steady::time_point now) const { return now - m.due > target_.timeout; }
+
+  void complete(OutboundPtr m, Outcome o, unsigned status) {
+    --in_flight_;
+    done_(std::move(m), Completion{o, status, Steady::now()});
+  }
+
+  void connect(Conn& c) {
+    c.state = Conn::State::Connecting;
+    c.stream.expires_after(target_.timeout);
+    c.stream.async_connect(endpoints_, [this, &c](beast::error_code ec, const tcp::endpoint&) {
+      if (closed_) return;
+      if (ec) return connect_failed(c);
+      beast::error_code ignored;
+      c.stream.socket().set_option(tcp::no_delay(true), ignored);
+      c.stream.expires_never();
+      c.state = Conn::State::Idle;
+      c.reused = false;
+      c.backoff.reset();
+      dispatch();
+    });
+  }
+
+  void connect_failed(Conn& c) {
+    close_socket(c);
+    ++reconnects_;
+    // Nothing can be sent while the target is away: what has waited too long failed.
+    const auto now = Steady::now();
+    while (!queue_.empty() && stale(*queue_.front(), now)) {
+      auto m = std::move(queue_.front());
+      queue_.pop_front();
+      complete(std::move(m), Outcome::Failed, 0);
+    }
+    c.state = Conn::State::Waiting;
+    c.timer.expires_after(c.backoff.next());
+    c.timer.async_wait([this, &c](beast::error_code e) {
+      if (!e && !closed_) connect(c);
+    });
+  }
+
+  void close_socket(Conn& c) {
+    beast::error_code ec;
+    c.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    c.stream.close();
+    c.buffer.consume(c.buffer.size());
+    c.state = Conn::State::Closed;
+  }
+
+  void dispatch() {
+    for (auto& cp : conns_) {
+      Conn& c = *cp;
+      while (c.state == Conn::State::Idle && !queue_.empty()) {
+        auto m = std::move(queue_.front());
+        queue_.pop_front();
+        if (stale(*m, Steady::now())) {
+          complete(std::move(m), Outcome::TimedOut, 0);
+          continue;
+        }
+        write(c, std::move(m));
+      }
+      if (queue_.empty()) return;
+    }
+  }
+
+  void write(Conn& c, OutboundPtr m) {
+    c.state = Conn::State::Busy;
+    c.current = std::move(m);
+    const Outbound& o = *c.current;
+    c.req = {};
+    c.req.method(http::verb::post);
+    c.req.version(11);
+    const bool single = o.readings.size() == 1;
+    c.req.target(single ? target_.base_path + "/Observation" : target_.base_path);
+    c.req.set(http::field::host, host_header_);
+    c.req.set(http::field::content_type, "application/fhir+json");
+    c.req.set(http::field::accept, "application/fhir+json");
+    c.req.keep_alive(true);
+    c.req.body() = single ? payloads::encode_observation(o.readings.front(), fhir_)
+                          : payloads::encode_transaction_bundle(o.readings, fhir_);
+    c.req.prepare_payload();
+    c.current->written = Steady::now();
+    c.stream.expires_after(target_.timeout);  // covers the write and the answer
+    http::async_write(c.stream, c.req, [this, &c](beast::error_code ec, std::size_t) {
+      if (closed_) return;
+      if (ec) return request_failed(c, ec);
+      c.parser.emplace();
+      c.parser->body_limit(16u << 20);
+      http::async_read(c.stream, c.buffer, *c.parser, [this, &c](beast::error_code e, std::size_t) {
+        if (closed_) return;
+        if (e) return request_failed(c, e);
+        answered(c);
+      });
+    });
+  }
+
+  void answered(Conn& c) {
+    const auto& res = c.parser->get();
+    const unsigned status = res.result_int();
+    const bool keep = res.keep_alive();
+    c.stream.expires_never();
+    c.reused = true;
+    complete(std::move(c.current), status / 100 == 2 ? Outcome::Acknowledged : Outcome::Rejected,
+             status);
+    if (keep) {
+      c.state = Conn::State::Idle;
+    } else {
+      close_socket(c);
+      connect(c);
+    }
+    dispatch();
+  }
+
+  void request_failed(Conn& c, beast::error_code ec) {
+    const bool timed_out = ec == beast::error::timeout;
+    const bool stale_keepalive = !timed_out && c.reused && !c.current->retried;
+    close_socket(c);
+    ++reconnects_;
+    auto m = std::move(c.current);
+    if (stale_keepalive) {
+      m->retried = true;
+      queue_.push_front(std::move(m));
+    } else {
+      complete(std::move(m), timed_out ? Outcome::TimedOut : Outcome::Failed, 0);
+    }
+    connect(c);  // a refused connect backs off in connect_failed
+  }
+
+  asio::io_context& io_;
+  HttpTarget target_;
+  CompletionFn done_;
+  payloads::FhirOptions fhir_;
+  std::string host_header_;
+  std::vector<tcp::endpoint> endpoints_;
+  std::vector<std::unique_ptr<Conn>> conns_;
+  std::deque<OutboundPtr> queue_;
+  std::size_t in_flight_ = 0;
+  std::uint64_t reconnects_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io, const HttpTarget& target,
+                                               CompletionFn done) {
+  return std::make_unique<HttpTransport>(io, target, std::move(done));
+}
+
+}  // namespace iomtsim::loadgen::detail

@@ -1,0 +1,39 @@
+#pragma once
+// FHIR R4 over HTTP/1.1 (Boost.Beast): a keep-alive pool of connections per engine thread.
+// One request per connection at a time (no pipelining, as FHIR servers expect); requests
+// wait in a FIFO when every connection is busy, and that wait counts in the latency.
+//
+// Outcomes: 2xx -> Acknowledged; any other status -> Rejected (counted by status);
+// no answer within `timeout` -> TimedOut (the connection is closed, the answer may never
+// come); connect refused, reset, EOF or an unparseable answer -> Failed and the connection
+// reconnects with back-off. A request that fails on a reused keep-alive connection before
+// any answer is retried once on a fresh one (the server may have closed an idle socket).
+// A request that waited in the queue longer than `timeout` is TimedOut without being sent,
+// or Failed if no connection could be opened meanwhile.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "transport.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace iomtsim::loadgen::detail {
+
+struct HttpTarget {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string base_path = "/fhir";
+  std::chrono::nanoseconds timeout = std::chrono::seconds(10);  // wall
+  unsigned connections = 4;
+  std::chrono::nanoseconds ramp_interval{};  // wall, between opening connection i and i+1
+  std::int64_t epoch_unix_ms = 0;            // FHIR effectiveDateTime base
+};
+
+std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io, const HttpTarget& target,
+                                               CompletionFn done);
+
+}  // namespace iomtsim::loadgen::detail

@@ -1,0 +1,254 @@
+#include "iomtsim/loadgen/run.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <atomic>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include "engine.hpp"
+#include "iomtsim/loadgen/accelerated_clock.hpp"
+#include "iomtsim/loadgen/alert_intake.hpp"
+#include "iomtsim/reports/recorder.hpp"
+#include "iomtsim/target/server/target_server.hpp"
+#include "progress.hpp"
+
+namespace iomtsim::loadgen {
+namespace {
+
+namespace asio = boost::asio;
+using Steady = std::chrono::steady_clock;
+namespace ts = target::server;
+
+std::atomic<bool> g_stop{false};
+
+std::filesystem::path default_out_dir() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char name[32];
+  std::strftime(name, sizeof name, "%Y%m%dT%H%M%SZ", &utc);
+  return std::filesystem::path("iomtsim-runs") / name;
+}
+
+ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions& o) {
+  ts::TargetConfig cfg = o.embedded_target         ? *o.embedded_target
+                         : s.target.config_file.empty() ? ts::loopback_ephemeral_config()
+                                                        : ts::load_target_config(s.target.config_file);
+  for (auto* l : {&cfg.mllp, &cfg.proto}) {
+    l->host = "127.0.0.1";
+    l->port = 0;
+  }
+  cfg.http.host = "127.0.0.1";
+  cfg.http.port = 0;
+  cfg.http.tls.enabled = false;
+  return cfg;
+}
+
+// Where each protocol goes: the embedded target's ports or the scenario's endpoints.
+struct Endpoints {
+  std::optional<detail::HttpTarget> http;
+  std::optional<detail::StreamTarget> mllp, proto;
+};
+
+Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server, std::int64_t epoch,
+                    std::chrono::nanoseconds ramp_interval, unsigned connections) {
+  Endpoints e;
+  const auto timeout = s.target.request_timeout;
+  auto http = [&](std::string host, std::uint16_t port, std::string base) {
+    e.http = detail::HttpTarget{std::move(host), port, std::move(base), timeout, connections, ramp_interval, epoch};
+  };
+  auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port) {
+    return detail::StreamTarget{k, std::move(host), port, timeout, epoch};
+  };
+  if (server) {
+    const auto p = server->ports();
+    if (p.http) http("127.0.0.1", p.http, server->config().http.fhir_base_path);
+    if (p.mllp) e.mllp = stream(detail::StreamKind::Mllp, "127.0.0.1", p.mllp);
+    if (p.proto) e.proto = stream(detail::StreamKind::Proto, "127.0.0.1", p.proto);
+    return e;
+  }
+  if (s.target.http) http(s.target.http->host, s.target.http->port, s.target.fhir_base_path);
+  if (s.target.mllp) e.mllp = stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port);
+  if (s.target.protobuf)
+    e.proto = stream(detail::StreamKind::Proto, s.target.protobuf->host, s.target.protobuf->port);
+  return e;
+}
+
+}  // namespace
+
+void request_stop() { g_stop.store(true); }
+
+std::vector<reports::Threshold> to_thresholds(const std::vector<scenarios::Expectation>& e) {
+  std::vector<reports::Threshold> out;
+  for (const auto& x : e)
+    out.push_back({x.text, x.metric, static_cast<reports::CompareOp>(x.op), x.value});
+  return out;
+}
+
+RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
+  g_stop.store(false);
+  std::ostream& log = options.log ? *options.log : std::cerr;
+  scenarios::Scenario scenario = input;
+  if (options.duration) scenario.metadata.duration = *options.duration;
+  if (!options.shard.valid()) throw RunError("invalid shard");
+  const double speed = options.speed.value_or(
+      scenario.time.mode == scenarios::TimeMode::RealTime ? 1.0 : scenario.time.speed);
+  if (!(speed > 0.0)) throw RunError("speed must be positive");
+  auto expectations = scenario.expectations;
+  expectations.insert(expectations.end(), options.extra_expectations.begin(),
+                      options.extra_expectations.end());
+  const auto thresholds = to_thresholds(expectations);
+  if (auto bad = reports::unknown_metrics(thresholds); !bad.empty())
+    throw RunError("unknown metric in expectations: " + bad.front());
+
+  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const auto total_patients = scenario.patient_count();
+
+  reports::RecorderOptions ropts;
+  if (options.shard.patients_in(total_patients) > 0) ropts.timeline_patients = {options.shard.index};
+  reports::Recorder recorder(ropts);
+  reports::RunInfo info;
+  info.scenario = scenario.metadata.name;
+  info.seed = scenario.metadata.seed;
+  info.mode = "realtime";
+  if (options.shard.count > 1)
+    info.shards = {std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count)};
+  info.end = physiology::SimTime{scenario.metadata.duration};
+  info.patient_count = options.shard.patients_in(total_patients);
+  recorder.set_run_info(info);
+
+  const auto epoch_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch()).count();
+  // Scenario time zero a little ahead, so the first connections are open when it comes.
+  AcceleratedClock clock(Steady::now() + std::chrono::milliseconds(200), speed);
+
+  reports::RecorderShard& alert_shard = recorder.make_shard();
+  AlertIntake intake([&](const physiology::Alert& a) { alert_shard.on_alert(a); },
+                     [&] { return clock.now(); }, scenario.target.alert_webhook_port.value_or(0));
+  intake.start();
+
+  std::unique_ptr<ts::TargetServer> server;
+  if (scenario.target.embedded) {
+    auto cfg = embedded_config(scenario, options);
+    cfg.alerts.webhook_url = intake.url();
+    cfg.epoch_unix_ms = epoch_unix_ms;
+    server = std::make_unique<ts::TargetServer>(cfg);
+    server->start();
+  }
+
+  // Connection ramp-up: per thread, connection i opens i * interval after the start.
+  double rate = options.connect_rate_per_s;
+  if (rate <= 0.0 && scenario.time.ramp_up.count() > 0)
+    rate = threads * options.connections / (physiology::to_seconds(scenario.time.ramp_up) / speed);
+  const auto ramp_interval =
+      rate > 0.0 ? std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * threads / rate))
+                 : std::chrono::nanoseconds{0};
+  const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections);
+
+  std::vector<std::unique_ptr<detail::Engine>> engines;
+  for (unsigned i = 0; i < threads; ++i) {
+    detail::EngineConfig ec;
+    ec.scenario = &scenario;
+    ec.part = sim::ShardSpec{options.shard.index + i * options.shard.count, options.shard.count * threads};
+    ec.clock = &clock;
+    ec.recorder = &recorder;
+    ec.http = eps.http;
+    ec.mllp = eps.mllp;
+    ec.proto = eps.proto;
+    ec.drain_timeout = options.drain_timeout;
+    engines.push_back(std::make_unique<detail::Engine>(ec));
+  }
+
+  const auto wall_start = Steady::now();
+  std::atomic<unsigned> running{threads};
+  std::vector<std::thread> workers;
+  for (auto& e : engines)
+    workers.emplace_back([&e, &running] {
+      e->run();
+      running.fetch_sub(1);
+    });
+
+  // Control loop on this thread: signals, stop requests, progress.
+  asio::io_context control;
+  std::optional<asio::signal_set> signals;
+  if (options.handle_signals) {
+    signals.emplace(control, SIGINT, SIGTERM);
+    signals->async_wait([](const boost::system::error_code& ec, int) {
+      if (!ec) g_stop.store(true);
+    });
+  }
+  detail::Progress progress(log, detail::resolve_progress_mode(options.progress, log));
+  bool stopped = false;
+  auto next_print = wall_start + std::chrono::seconds(1);
+  auto sample = [&] {
+    detail::ProgressSample s;
+    s.elapsed_s = std::chrono::duration<double>(Steady::now() - wall_start).count();
+    s.scenario_s = std::max(0.0, physiology::to_seconds(clock.now()));
+    std::int64_t max_lat = 0;
+    for (auto& e : engines) {
+      auto& c = const_cast<detail::EngineCounters&>(e->counters());
+      s.generated += c.generated.load(std::memory_order_relaxed);
+      s.messages_sent += c.messages_sent.load(std::memory_order_relaxed);
+      s.acknowledged += c.acknowledged.load(std::memory_order_relaxed);
+      s.errors += c.errors.load(std::memory_order_relaxed);
+      max_lat = std::max(max_lat, c.max_latency_ns.exchange(0, std::memory_order_relaxed));
+    }
+    s.alerts = intake.alerts_received();
+    s.max_latency_s = static_cast<double>(max_lat) * 1e-9;
+    return s;
+  };
+  while (running.load() > 0) {
+    control.run_for(std::chrono::milliseconds(50));
+    if (control.stopped()) control.restart();
+    if (!stopped && g_stop.load()) {
+      stopped = true;
+      for (auto& e : engines) e->request_stop();
+    }
+    if (Steady::now() >= next_print) {
+      progress.print(sample());
+      next_print += std::chrono::seconds(1);
+    }
+  }
+  for (auto& w : workers) w.join();
+  progress.finish();
+  // Alerts for the last readings may still be on their way: a short grace period.
+  std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 0 : 300));
+  if (server) server->stop();
+  intake.stop();
+
+  RunResult result;
+  result.interrupted = stopped;
+  result.wall_seconds = std::chrono::duration<double>(Steady::now() - wall_start).count();
+  result.alerts_received = intake.alerts_received();
+  for (auto& e : engines) {
+    const auto& t = e->totals();
+    for (auto [status, n] : t.http_status) result.http_status[status] += n;
+    result.waveform_blocks_skipped += t.waveform_blocks_skipped;
+    result.reconnects += t.reconnects;
+    result.send_lateness.merge(t.send_lateness);
+    result.messages_sent += e->counters().messages_sent.load();
+  }
+  result.report = recorder.merge();
+  result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
+  for (const auto& t : result.report.thresholds)
+    if (!t.passed) result.failed.push_back(t);
+  const bool balanced = result.report.delivery.balanced();
+  result.exit_code = result.failed.empty() && balanced ? 0 : 1;
+
+  if (options.write_files) {
+    result.out_dir = options.out_dir.empty() ? default_out_dir() : options.out_dir;
+    reports::write_report_folder(result.report, result.out_dir);
+    log << "report: " << result.out_dir.string() << '\n';
+  }
+  const auto& d = result.report.delivery;
+  log << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged]
+      << ", alerts " << result.alerts_received << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE")
+      << '\n';
+  for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
+  return result;
+}
+
+}  // namespace iomtsim::loadgen

@@ -1,0 +1,38 @@
+#pragma once
+// Framed request/answer streams over TCP: HL7 v2 ORU^R01 over MLLP (answered by an ACK:
+// AA -> Acknowledged, AE/AR -> Rejected) and length-delimited protobuf ReadingBatches
+// (answered by a BatchAck: all accepted -> Acknowledged, otherwise Rejected).
+//
+// One connection per engine thread, pipelined: messages are written back to back and
+// answers matched by their control id / batch id, so a slow answer does not hold the
+// writes behind it (open loop). Each message must be answered within `timeout` (wall)
+// or it is TimedOut; a connection error fails everything unanswered on it (Failed) and
+// the connection comes back with back-off. Answers to messages already timed out are
+// ignored.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "transport.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace iomtsim::loadgen::detail {
+
+enum class StreamKind : std::uint8_t { Mllp, Proto };
+
+struct StreamTarget {
+  StreamKind kind = StreamKind::Mllp;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::chrono::nanoseconds timeout = std::chrono::seconds(10);  // wall
+  std::int64_t epoch_unix_ms = 0;
+};
+
+std::unique_ptr<Transport> make_stream_transport(boost::asio::io_context& io,
+                                                 const StreamTarget& target, CompletionFn done);
+
+}  // namespace iomtsim::loadgen::detail

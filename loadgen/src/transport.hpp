@@ -1,0 +1,64 @@
+#pragma once
+// What an engine hands a transport, and what comes back. Private to loadgen.
+//
+// One Outbound is one message on the wire (an Observation, a transaction Bundle, an
+// ORU^R01, a protobuf batch) carrying one or more readings of one device. The transport
+// calls the engine's completion exactly once per Outbound it accepted, on the engine's
+// thread, unless abandon() took it back first (then abandon reports it, as in flight).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "iomtsim/physiology/reading.hpp"
+#include "iomtsim/physiology/time.hpp"
+#include "iomtsim/reports/delivery.hpp"
+
+namespace iomtsim::loadgen::detail {
+
+using Steady = std::chrono::steady_clock;
+
+struct Outbound {
+  std::uint64_t id = 0;  // first reading id: unique per run
+  std::vector<physiology::Reading> readings;
+  physiology::SimTime intended{};  // scenario time the device meant to send
+  physiology::SimTime arrival{};   // scenario time the emulated network delivers it
+  Steady::time_point due{};        // wall instant of `arrival`: when it should hit the wire
+  Steady::time_point written{};    // set by the transport when the write starts
+  bool retried = false;            // re-queued once after a stale keep-alive connection
+};
+using OutboundPtr = std::unique_ptr<Outbound>;
+
+struct Completion {
+  reports::Outcome outcome = reports::Outcome::Failed;
+  unsigned status = 0;  // HTTP status, 0 when none
+  Steady::time_point at{};  // wall instant of the answer (or of the failure)
+};
+
+using CompletionFn = std::function<void(OutboundPtr, const Completion&)>;
+
+// Reconnect back-off for real sockets: doubling from `initial` to `max`.
+struct SocketBackoff {
+  std::chrono::milliseconds initial{20};
+  std::chrono::milliseconds max{1000};
+  std::chrono::milliseconds current{0};
+  std::chrono::milliseconds next() {
+    current = current.count() == 0 ? initial : std::min(max, current * 2);
+    return current;
+  }
+  void reset() { current = std::chrono::milliseconds{0}; }
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual void start() = 0;                 // opens connections (ramped)
+  virtual void send(OutboundPtr msg) = 0;   // queue or write now
+  virtual std::size_t in_flight() const = 0;  // accepted, not yet completed
+  // Closes every socket and hands back every accepted, uncompleted message.
+  virtual std::vector<OutboundPtr> abandon() = 0;
+  virtual std::uint64_t reconnects() const = 0;
+};
+
+}  // namespace iomtsim::loadgen::detail

@@ -1,0 +1,112 @@
+// End to end against the embedded reference target on loopback ports: the whole run()
+// path (engines, FHIR pool, network paths, alert intake, accounting, thresholds).
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "iomtsim/loadgen/run.hpp"
+#include "tiny_scenario.hpp"
+
+using namespace iomtsim;
+using namespace iomtsim::loadgen;
+using reports::Outcome;
+
+namespace {
+
+RunOptions quiet(unsigned threads = 2) {
+  RunOptions o;
+  o.threads = threads;
+  o.write_files = false;
+  o.progress = ProgressMode::None;
+  o.handle_signals = false;
+  o.drain_timeout = std::chrono::seconds(3);
+  static std::ostringstream sink;
+  o.log = &sink;
+  return o;
+}
+
+}  // namespace
+
+TEST(RunFhir, EveryReadingAcknowledgedAndSickPatientsAlerted) {
+  const auto s = tiny_scenarios::tiny(3, 1);
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  // About 4 patients x 3 vitals x 40 samples in 10 minutes.
+  EXPECT_NEAR(static_cast<double>(d.generated), 4u * 3u * 40u, 6);  // phase offsets: one sample more or less per vital
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_EQ(r.http_status.at(201) + (r.http_status.count(200) ? r.http_status.at(200) : 0), d.generated);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_GT(r.report.ingest_latency.count(), 0);
+  ASSERT_GT(r.alerts_received, 0u);
+  std::set<physiology::PatientIndex> alerted;
+  for (const auto& a : r.report.alerts) alerted.insert(a.alert.patient);
+  EXPECT_TRUE(alerted.count(3)) << "the sick patient (index 3) was never alerted on";
+  EXPECT_FALSE(alerted.count(0) && alerted.count(1) && alerted.count(2));
+}
+
+TEST(RunFhir, FailingExpectationGivesExitCodeOne) {
+  auto s = tiny_scenarios::tiny(2, 0);
+  s.metadata.duration = std::chrono::minutes(3);
+  auto o = quiet(1);
+  o.extra_expectations.push_back(
+      {"delivery.generated < 1", "delivery.generated", scenarios::CompareOp::Less, 1.0, {}});
+  const auto r = run(s, o);
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(r.failed.size(), 1u);
+  EXPECT_EQ(r.failed.front().threshold.metric, "delivery.generated");
+  EXPECT_DOUBLE_EQ(r.failed.front().measured, static_cast<double>(r.report.delivery.generated));
+}
+
+TEST(RunFhir, TransactionBundlesPerDeviceBatch) {
+  const auto s = tiny_scenarios::tiny(3, 0, scenarios::PayloadFormat::FhirR4, /*batch=*/6);
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u, 6);  // phase offsets: one sample more or less per vital
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_GE(r.messages_sent, d.generated / 6);
+  EXPECT_LE(r.messages_sent, d.generated / 6 + 3);  // + the partial batches at the end
+}
+
+TEST(RunFhir, TwentyPercentNetworkLossIsCountedAsLost) {
+  auto s = tiny_scenarios::tiny(6, 0, scenarios::PayloadFormat::FhirR4, 1, /*loss=*/0.2);
+  s.metadata.duration = std::chrono::minutes(20);
+  s.time.speed = 1200;
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  ASSERT_NEAR(static_cast<double>(d.generated), 6u * 3u * 80u, 10);
+  EXPECT_TRUE(d.balanced());
+  EXPECT_NEAR(d.fraction(Outcome::LostNetwork), 0.2, 0.05);
+  EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::LostNetwork], d.generated);
+}
+
+TEST(RunFhir, CrashedTargetStillBalancesTheBuckets) {
+  auto s = tiny_scenarios::tiny(4, 0);
+  s.target.request_timeout = std::chrono::milliseconds(300);
+  auto o = quiet();
+  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target->faults.crash_after = std::chrono::milliseconds(500);
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_GT(d[Outcome::Acknowledged], 0u);
+  EXPECT_GT(d[Outcome::Failed] + d[Outcome::TimedOut], 0u);
+  EXPECT_GT(r.reconnects, 0u);
+  EXPECT_EQ(r.exit_code, 0);  // no expectations: balanced accounting is enough
+}
+
+TEST(RunFhir, StalledTargetShowsInTheP99) {
+  auto s = tiny_scenarios::tiny(4, 0);
+  auto o = quiet();
+  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target->faults.stall_start = std::chrono::milliseconds(400);
+  o.embedded_target->faults.stall_duration = std::chrono::milliseconds(600);
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);  // the stall is shorter than the timeout
+  // Readings due during the stall waited for it: latency from the intended send time.
+  EXPECT_GT(r.report.ingest_latency.value_at_percentile(99.0), 250'000'000);
+  EXPECT_LT(r.report.ingest_latency.value_at_percentile(50.0), 250'000'000);
+}
