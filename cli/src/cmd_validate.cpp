@@ -35,7 +35,8 @@ int cmd_validate(const std::vector<std::string>& args) {
     if (result.ok()) {
       if (!vm.count("quiet")) {
         std::cout << file << ": ok (" << result.scenario->patient_count() << " patients, "
-                  << result.scenario->cohorts.size() << " cohorts)\n";
+                  << result.scenario->cohorts.size() << " cohort"
+                  << (result.scenario->cohorts.size() == 1 ? "" : "s") << ")\n";
       }
     } else {
       all_ok = false;

@@ -85,7 +85,7 @@ std::string describe_duration(double s) {
   if (a == 0) return "0 s";
   if (a < 1) return num(s * 1000, 0) + " ms";
   if (a < 120) return num(s, 1) + " s";
-  if (a < 2 * 3600) return num(s / 60, 1) + " min";
+  if (a < 3600) return num(s / 60, 1) + " min";
   if (a < 2 * 86400) return num(s / 3600, 1) + " h";
   return num(s / 86400, 1) + " d";
 }
@@ -171,8 +171,12 @@ std::string explain(const Scenario& s) {
         o << " (after the end of the run: none will be seen)";
       o << "\n";
       for (const auto& i : cond.interventions) {
-        o << "    then " << name(i.kind) << " " << describe_time_distribution(i.delay_s)
-          << " after onset for " << num(i.probability * 100, 0) << " % of them\n";
+        o << "    then " << name(i.kind) << " "
+          << (i.delay_s.kind == Distribution::Kind::Constant
+                  ? describe_duration(i.delay_s.a)
+                  : describe_time_distribution(i.delay_s))
+          << (i.anchor == InterventionSpec::Anchor::ConditionOnset ? " after onset" : " from the start")
+          << " for " << num(i.probability * 100, 0) << " % of them\n";
       }
     }
   }

@@ -1,5 +1,6 @@
 #include "iomtsim/scenarios/loader.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,11 @@ struct Loading {
   Diagnostics diags;
   std::size_t budget = kMaxNodes;
   std::vector<std::string> chain;  // canonical paths of the files being loaded, outermost first
+  fs::path root_dir;               // the outermost file's folder: messages show paths from there
+  std::string display(const std::string& canonical) const {
+    if (root_dir.empty()) return canonical;
+    return fs::path(canonical).lexically_relative(root_dir).string();
+  }
 };
 
 // Reads a file up to the size limit; nullopt with `why` on failure.
@@ -29,6 +35,11 @@ std::optional<std::string> read_text(const fs::path& path, std::string& why) {
   }
   if (fs::is_directory(path, ec)) {
     why = "is a directory";
+    return std::nullopt;
+  }
+  // Devices and pipes (/dev/stdin, /dev/zero) could block or never end.
+  if (!fs::is_regular_file(path, ec)) {
+    why = "not a regular file";
     return std::nullopt;
   }
   const auto size = fs::file_size(path, ec);
@@ -71,10 +82,10 @@ void merge(Node& base, Node&& over) {
   base = std::move(over);
 }
 
-std::string chain_text(const std::vector<std::string>& chain, const std::string& last) {
+std::string chain_text(const Loading& L, const std::string& last) {
   std::string out;
-  for (const auto& c : chain) out += c + " -> ";
-  return out + last;
+  for (const auto& c : L.chain) out += L.display(c) + " -> ";
+  return out + L.display(last);
 }
 
 std::optional<Node> load_tree(const std::string& text, const std::string& name,
@@ -112,7 +123,7 @@ Node resolve_includes(Node root, const fs::path& base_dir, Loading& L) {
     bool cycle = false;
     for (const auto& c : L.chain) cycle = cycle || c == key;
     if (cycle) {
-      L.diags.error(p->pos, "include cycle: " + chain_text(L.chain, key));
+      L.diags.error(p->pos, "include cycle: " + chain_text(L, key));
       continue;
     }
     if (static_cast<int>(L.chain.size()) >= kMaxIncludeDepth) {
@@ -233,6 +244,17 @@ LoadResult finish(std::optional<Node> root, const std::string& name,
     if (!L.diags.has_errors()) result.scenario = std::move(s);
   }
   result.diagnostics = L.diags.take();
+  // Readers run in dependency order (profiles before the cohorts that use them); a
+  // person reads top to bottom, so sort by position, the command line last.
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     const bool ca = a.where.file == "<command line>";
+                     const bool cb = b.where.file == "<command line>";
+                     if (ca != cb) return cb;
+                     if (a.where.file != b.where.file) return false;  // keep file order
+                     if (a.where.line != b.where.line) return a.where.line < b.where.line;
+                     return a.where.column < b.where.column;
+                   });
   return result;
 }
 
@@ -252,6 +274,7 @@ LoadResult load_file(const std::string& path, const std::vector<std::string>& ov
   fs::path canon = fs::weakly_canonical(path, ec);
   if (ec) canon = path;
   L.chain.push_back(canon.string());
+  L.root_dir = canon.parent_path();
   auto root = load_tree(*text, path, canon.parent_path(), L);
   return finish(std::move(root), path, overrides, L);
 }
@@ -267,9 +290,26 @@ LoadResult load_string(const std::string& text, const std::string& name,
   }
   const fs::path base = base_dir.empty() ? fs::current_path() : fs::path(base_dir);
   L.chain.push_back((base / name).lexically_normal().string());
+  L.root_dir = base;
   auto root = load_tree(text, name, base, L);
   return finish(std::move(root), name, overrides, L);
 }
+
+namespace {
+// Binary junk must not reach the terminal as raw bytes.
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+}  // namespace
 
 std::string short_diagnostic(const Diagnostic& d) {
   std::string out = d.where.file;
@@ -284,9 +324,10 @@ std::string format_diagnostic(const Diagnostic& d) {
   if (d.where.line > 0 && !d.line_text.empty()) {
     // Tabs kept as tabs so the caret lines up; other control bytes shown as '?'.
     std::string line;
+    const bool utf8 = valid_utf8(d.line_text);
     for (char c : d.line_text.substr(0, 200)) {
       const auto u = static_cast<unsigned char>(c);
-      line += (u < 0x20 && c != '\t') || u == 0x7F ? '?' : c;
+      line += (u < 0x20 && c != '\t') || u == 0x7F || (u >= 0x80 && !utf8) ? '?' : c;
     }
     out += "  " + line + "\n  ";
     const auto col = static_cast<std::size_t>(d.where.column > 0 ? d.where.column - 1 : 0);

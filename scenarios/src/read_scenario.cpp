@@ -165,15 +165,8 @@ std::vector<Expectation> read_expectations(const Node& n, Reader& r) {
       out.push_back(*e);
     } else {
       const auto& err = std::get<ExpectationError>(parsed);
-      // The caret goes to the problem inside the text when the scalar is on one line
-      // and unquoted (column arithmetic would be off inside quotes).
-      Pos p = item.pos;
-      if (p.file && p.line >= 1 && static_cast<std::size_t>(p.line) <= p.file->lines.size()) {
-        const std::string& line = p.file->lines[static_cast<std::size_t>(p.line - 1)];
-        const auto col = static_cast<std::size_t>(p.column - 1);
-        if (col < line.size() && line.compare(col, s->size(), *s) == 0)
-          p.column += static_cast<int>(err.offset);
-      }
+      // The caret goes to the problem inside the text.
+      Pos p = offset_pos(item, err.offset);
       r.error(p, err.message);
     }
   }

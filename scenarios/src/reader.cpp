@@ -53,6 +53,16 @@ std::string shown(std::string_view s) {
 
 }  // namespace
 
+Pos offset_pos(const Node& n, std::size_t offset) {
+  Pos p = n.pos;
+  if (!p.file || p.line < 1 || static_cast<std::size_t>(p.line) > p.file->lines.size()) return p;
+  const std::string& line = p.file->lines[static_cast<std::size_t>(p.line - 1)];
+  const auto col = static_cast<std::size_t>(p.column - 1);
+  if (col < line.size() && line.compare(col, n.text.size(), n.text) == 0)
+    p.column += static_cast<int>(offset);
+  return p;
+}
+
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
   std::string_view best;
   std::size_t best_d = 1000;
@@ -64,7 +74,16 @@ std::string did_you_mean(std::string_view word, std::span<const std::string_view
     }
   }
   const std::size_t allowed = std::max<std::size_t>(1, std::min(word.size(), best.size()) / 3);
-  if (best.empty() || best_d > allowed) return "";
+  if (best.empty() || best_d > allowed) {
+    // A prefix of a longer name ("fhir" for "fhir_r4") is also a likely slip.
+    if (word.size() >= 3) {
+      for (auto c : candidates) {
+        if (c.size() > word.size() && c.substr(0, word.size()) == word)
+          return " (did you mean '" + std::string(c) + "'?)";
+      }
+    }
+    return "";
+  }
   return " (did you mean '" + std::string(best) + "'?)";
 }
 
@@ -168,7 +187,7 @@ std::optional<double> Reader::quantity(const Node& n, QuantityKind kind, double 
   }
   const QuantityResult r = parse_quantity(n.text, kind);
   if (!r.value) {
-    error(n.pos, std::string(what) + ": " + r.error);
+    error(offset_pos(n, r.error_offset), std::string(what) + ": " + r.error);
     return std::nullopt;
   }
   if (!in_range(n, *r.value, kind, lo, hi, what)) return std::nullopt;

@@ -18,6 +18,11 @@ namespace iomtsim::scenarios::detail {
 // " (did you mean 'devices'?)" when a candidate is close to `word`, else "".
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
+// The position `offset` characters into a scalar, when the scalar is written plainly on
+// its line (inside quotes or folded text the column arithmetic would be wrong, and the
+// scalar's own position is kept).
+Pos offset_pos(const Node& n, std::size_t offset);
+
 class Reader {
  public:
   explicit Reader(Diagnostics& d) : d_(d) {}

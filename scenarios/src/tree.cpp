@@ -1,5 +1,6 @@
 #include "tree.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <sstream>
@@ -119,6 +120,14 @@ struct Converter {
         break;
       case YAML::NodeType::Scalar:
         n.kind = Node::Kind::Scalar;
+        // An alias to a long scalar repeated many times costs its length each time.
+        if (y.Scalar().size() / 64 >= budget) {
+          diags.error(n.pos, "document too large: more than " + std::to_string(kMaxNodes) +
+                                 " values after expanding aliases");
+          failed = true;
+          return n;
+        }
+        budget -= y.Scalar().size() / 64;
         n.text = y.Scalar();
         break;
       case YAML::NodeType::Sequence:
@@ -206,43 +215,86 @@ bool prescan(const std::string& text, const std::shared_ptr<SourceFile>& source,
   return true;
 }
 
+// Counts parse events without building anything, to refuse documents with too many
+// values before yaml-cpp's node graph (a few hundred bytes per value) is built.
+struct TooManyEvents {
+  YAML::Mark mark;
+};
+struct EventCounter : YAML::EventHandler {
+  std::size_t limit;
+  std::size_t count = 0;
+  std::optional<YAML::Mark> first;
+  explicit EventCounter(std::size_t l) : limit(l) {}
+  void note(const YAML::Mark& m) {
+    if (!first) first = m;
+    if (++count > limit) throw TooManyEvents{m};
+  }
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override { note(m); }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override { note(m); }
+  void OnMapEnd() override {}
+};
+
 }  // namespace
 
 std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<SourceFile>& source,
                                std::size_t& node_budget, Diagnostics& diags, int line_offset,
                                int column_offset) {
   if (!prescan(text, source, diags, line_offset, column_offset)) return std::nullopt;
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
+  auto at = [&](const YAML::Mark& m) {
     Pos p{source, 1 + line_offset, 1 + column_offset};
-    if (!e.mark.is_null()) {
-      p.line = e.mark.line + 1 + line_offset;
-      p.column = e.mark.column + 1 + (e.mark.line == 0 ? column_offset : 0);
+    if (!m.is_null()) {
+      p.line = m.line + 1 + line_offset;
+      p.column = m.column + 1 + (m.line == 0 ? column_offset : 0);
     }
+    return p;
+  };
+  YAML::Node doc;
+  try {
+    // First pass: count values, and look for a second document. yaml-cpp 0.7's LoadAll
+    // never ends on some malformed input (a stray ',' after a block yields empty
+    // documents forever, jbeder/yaml-cpp#1040), so documents are taken one at a time.
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    EventCounter first(node_budget);
+    parser.HandleNextDocument(first);
+    EventCounter second(node_budget);
+    parser.HandleNextDocument(second);
+    if (second.first) {
+      diags.error(at(*second.first),
+                  "unexpected content after the end of the document (a scenario is one YAML "
+                  "document)");
+      return std::nullopt;
+    }
+    if (!first.first) {
+      Node empty;
+      empty.pos = Pos{source, 1 + line_offset, 1 + column_offset};
+      return empty;
+    }
+    doc = YAML::Load(text);
+  } catch (const TooManyEvents& e) {
+    diags.error(at(e.mark), "document too large: more than " + std::to_string(kMaxNodes) +
+                                " values after expanding aliases");
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
     std::string msg = e.msg.empty() ? std::string("invalid YAML") : e.msg;
-    diags.error(p, "invalid YAML: " + msg);
+    diags.error(at(e.mark), "invalid YAML: " + msg);
     return std::nullopt;
   } catch (const std::exception& e) {
     diags.error(Pos{source, 1 + line_offset, 1 + column_offset},
                 std::string("invalid YAML: ") + e.what());
     return std::nullopt;
   }
-  if (docs.empty()) {
-    Node empty;
-    empty.pos = Pos{source, 1 + line_offset, 1 + column_offset};
-    return empty;
-  }
-  if (docs.size() > 1) {
-    Pos p{source, 1 + line_offset, 1};
-    if (!docs[1].Mark().is_null()) p.line = docs[1].Mark().line + 1 + line_offset;
-    diags.error(p, "expected one YAML document, found " + std::to_string(docs.size()));
-    return std::nullopt;
-  }
   Converter conv{source, node_budget, diags, line_offset, column_offset};
   try {
-    Node n = conv.convert(docs[0], 0);
+    Node n = conv.convert(doc, 0);
     if (conv.failed) return std::nullopt;
     return n;
   } catch (const std::exception& e) {

@@ -168,11 +168,7 @@ std::optional<physiology::Duration> seconds_to_duration(double seconds) {
 
 std::string format_quantity(double v, QuantityKind kind) {
   char buf[64];
-  if (kind == QuantityKind::Fraction) {
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-  }
-  std::snprintf(buf, sizeof buf, "%g", v);
+  std::snprintf(buf, sizeof buf, "%.10g", v);
   std::string out = buf;
   const auto unit = canonical_unit(kind);
   if (!unit.empty()) {

@@ -43,7 +43,9 @@ struct LoadResult {
 // Limits that keep hostile input from exhausting memory or the stack.
 inline constexpr std::size_t kMaxFileBytes = 4u << 20;     // 4 MiB per file
 inline constexpr int kMaxNesting = 64;                     // mapping/list depth
-inline constexpr std::size_t kMaxNodes = 500'000;          // after alias expansion, all files
+// Values after alias expansion, all files; a scalar counts 1 + its length / 64, so the
+// tree stays under about 100 MB whatever aliases a file uses.
+inline constexpr std::size_t kMaxNodes = 500'000;
 inline constexpr int kMaxIncludeDepth = 16;
 inline constexpr std::uint32_t kMaxPatients = 10'000'000;  // all cohorts together
 inline constexpr std::size_t kMaxDiagnostics = 200;        // further ones are dropped
