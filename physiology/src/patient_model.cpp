@@ -179,10 +179,14 @@ VitalSigns PatientModel::slow_vitals(double t) {
   const double hypo_hr = x_.glucose_mg_dl < 60.0 ? std::min(15.0, 0.5 * (60.0 - x_.glucose_mg_dl)) : 0.0;
   const double fluid_relief = 0.25 * std::min(2.0, x_.fluids_given_l);
 
+  // Slow wander: one lattice of 20 min and one of 3 min shared by HR, RR, SpO2, SBP.
+  double w20[4], w3[4];
+  value_noise4(k + 2, t, 20 * kMin, w20);
+  value_noise4(k + 3, t, 3 * kMin, w3);
+
   VitalSigns v;
   v.temperature_c = b.temperature_c + 0.32 * circ + 0.12 * value_noise(k + 1, t, 60 * kMin) + fever;
-  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * value_noise(k + 2, t, 20 * kMin) +
-                     2.0 * value_noise(k + 3, t, 3 * kMin) + 14.0 * inf + 8.0 * fever +
+  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] + 14.0 * inf + 8.0 * fever +
                      interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 22.0 * copd - 6.0 * dep + hypo_hr +
                      dips_[2].value(t);
   if (x_.af_level > 0.0) {
@@ -190,7 +194,7 @@ VitalSigns PatientModel::slow_vitals(double t) {
     v.heart_rate_bpm += excess * x_.af_level;
   }
   v.resp_rate_per_min = b.resp_rate_per_min * (1.0 - dep) +
-                        (0.8 * circ + 1.2 * value_noise(k + 4, t, 20 * kMin) + 0.8 * value_noise(k + 5, t, 4 * kMin) +
+                        (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] +
                          12.0 * inf + interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 6.0 * copd +
                          dips_[1].value(t)) * (1.0 - dep);
   v.resp_rate_per_min = std::clamp(v.resp_rate_per_min, 2.0, 60.0);
@@ -198,7 +202,7 @@ VitalSigns PatientModel::slow_vitals(double t) {
   // SpO2 on air, then the oxygen effect. Hypoventilation desaturates once minute
   // ventilation falls below ~75 % of the patient's normal.
   const double vent = v.resp_rate_per_min / b.resp_rate_per_min;
-  double spo2_air = b.spo2_pct + 0.3 * circ + 0.7 * value_noise(k + 6, t, 30 * kMin) - 3.0 * inf - 4.0 * cong -
+  double spo2_air = b.spo2_pct + 0.3 * circ + 0.7 * w20[2] - 3.0 * inf - 4.0 * cong -
                     7.0 * copd - (night ? 3.0 * copd : 0.0) - 35.0 * std::max(0.0, 0.75 - vent) -
                     (deficit > 0.35 ? 8.0 * (deficit - 0.35) / 0.15 : 0.0) - dips_[0].value(t);
   spo2_air = std::min(spo2_air, 100.0);
@@ -206,7 +210,7 @@ VitalSigns PatientModel::slow_vitals(double t) {
   v.spo2_pct = std::clamp(100.0 - (100.0 - spo2_air) / (1.0 + 0.35 * x_.oxygen_lpm), 50.0, 100.0);
 
   const double vaso = 40.0 * inf * (1.0 - fluid_relief);
-  const double d_sbp = 7.0 * circ + 6.0 * value_noise(k + 8, t, 20 * kMin) + 3.0 * value_noise(k + 9, t, 3 * kMin) +
+  const double d_sbp = 7.0 * circ + 6.0 * w20[3] + 3.0 * w3[2] +
                        interp(deficit, kDeficit, kHemoSbp) - vaso - 5.0 * cong - (x_.af ? 8.0 : 0.0) -
                        dips_[3].value(t);
   v.systolic_mmhg = std::max(30.0, b.systolic_mmhg + d_sbp);
