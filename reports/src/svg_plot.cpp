@@ -46,6 +46,47 @@ std::string text(double x, double y, const std::string& s, const char* anchor = 
 
 }  // namespace
 
+// A day of 1 Hz readings is 86,400 points: far more than the plot has pixels. Keep, per
+// pixel column, the first, lowest, highest and last point (the shape a reader sees is
+// unchanged, spikes included); points series keep one point in k.
+Series decimate(const Series& s, double x0, double x1, int columns) {
+  const std::size_t limit = static_cast<std::size_t>(4 * std::max(columns, 1));
+  if (s.points.size() <= limit) return s;
+  Series out{s.label, s.color, s.style, {}};
+  if (s.style == Series::Style::Points) {
+    const std::size_t k = (s.points.size() + limit - 1) / limit;
+    for (std::size_t i = 0; i < s.points.size(); i += k) out.points.push_back(s.points[i]);
+    return out;
+  }
+  auto column = [&](double x) {
+    return static_cast<long>(std::floor((x - x0) / (x1 - x0) * columns));
+  };
+  std::size_t i = 0;
+  while (i < s.points.size()) {
+    const long col = column(s.points[i].first);
+    std::size_t j = i, lo = i, hi = i;
+    bool gap = false;
+    for (; j < s.points.size() && column(s.points[j].first) == col; ++j) {
+      if (!std::isfinite(s.points[j].second))
+        gap = true;
+      else if (s.points[j].second < s.points[lo].second)
+        lo = j;
+      else if (s.points[j].second > s.points[hi].second)
+        hi = j;
+    }
+    if (gap) {  // keep gaps visible: copy the column as is
+      out.points.insert(out.points.end(), s.points.begin() + static_cast<long>(i),
+                        s.points.begin() + static_cast<long>(j));
+    } else {
+      std::vector<std::size_t> keep = {i, std::min(lo, hi), std::max(lo, hi), j - 1};
+      keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
+      for (std::size_t k : keep) out.points.push_back(s.points[k]);
+    }
+    i = j;
+  }
+  return out;
+}
+
 std::string render(const Plot& p) {
   const auto [x0, x1] = p.x_range ? *p.x_range : extent(p, true);
   auto [y0, y1] = p.y_range ? *p.y_range : extent(p, false);
@@ -99,7 +140,8 @@ std::string render(const Plot& p) {
        xml::num(kTop + h / 2, 6) + ")\">" + xml::escape(p.y_label) + "</text>";
   // Series.
   int legend_y = kTop + 4;
-  for (const auto& s : p.series) {
+  for (const auto& full : p.series) {
+    const Series s = decimate(full, x0, x1, static_cast<int>(w));
     if (s.style == Series::Style::Points) {
       o += "<g fill=\"" + s.color + "\">";
       for (const auto& [x, y] : s.points)

@@ -55,6 +55,11 @@ inline Plot make_plot(std::string title, std::string x_label, std::string y_labe
 
 std::string render(const Plot& plot);
 
+// At most about 4 points per pixel column for line/step series: per column the first,
+// lowest, highest and last point (spikes survive); columns with gaps (NaN) are kept as
+// they are. Points series keep one point in k. render() applies it to every series.
+Series decimate(const Series& s, double x0, double x1, int columns);
+
 // Horizontal bars, one per (label, value), with the value written next to each.
 std::string bars(const std::string& title, const std::string& value_label,
                  const std::vector<std::pair<std::string, double>>& values);

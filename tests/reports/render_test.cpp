@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -8,6 +9,7 @@
 #include "iomtsim/reports/render_html.hpp"
 #include "iomtsim/reports/render_junit.hpp"
 #include "run_fixture.hpp"
+#include "svg_plot.hpp"  // private to reports: the decimation is checked directly
 #include "xml_check.hpp"
 
 using namespace iomtsim::reports;
@@ -147,4 +149,31 @@ TEST(WriteReportFolder, WritesTheThreeFilesAndReadsBack) {
   const Report back = read_report_file(dir / "report.json");
   EXPECT_EQ(to_json(back), to_json(r));
   EXPECT_THROW(read_report_file(dir / "missing.json"), ReportError);
+}
+
+TEST(RenderPreview, LongSeriesAreDecimatedButKeepTheirSpikes) {
+  PatientPreview p;
+  p.patient = 1;
+  VitalSeries hr;
+  hr.vital = ph::Vital::HeartRate;
+  for (int s = 0; s < 86400; ++s) {  // a day at 1 Hz
+    const double v = s == 43210 ? 190.0 : 70.0 + (s % 7);
+    hr.true_values.push_back({ph::at_seconds(s), v});
+    hr.measured.push_back({ph::at_seconds(s), v});
+  }
+  p.vitals.push_back(hr);
+  const std::string page = render_preview_html("day", {p});
+  ASSERT_TRUE(check_xml(page).ok);
+  EXPECT_LT(page.size(), 400'000u);  // not 86,400 points per series
+
+  svg::Series line{"hr", "#000", svg::Series::Style::Line, {}};
+  for (int s = 0; s < 86400; ++s)
+    line.points.emplace_back(s, hr.true_values[static_cast<std::size_t>(s)].value);
+  const auto d = svg::decimate(line, 0, 86400, 500);
+  EXPECT_LE(d.points.size(), 2000u);
+  EXPECT_EQ(d.points.front(), line.points.front());
+  EXPECT_EQ(d.points.back(), line.points.back());
+  EXPECT_NE(std::find(d.points.begin(), d.points.end(), std::pair<double, double>{43210, 190}),
+            d.points.end());
+  EXPECT_TRUE(std::is_sorted(d.points.begin(), d.points.end()));
 }
