@@ -1,0 +1,105 @@
+// `iomtsim run FILE`: runs a scenario in real (or accelerated) time against its target
+// and writes report.json, report.html and junit.xml. All the work is loadgen::run().
+#include <exception>
+#include <iostream>
+
+#include "command.hpp"
+#include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/scenarios/expectation.hpp"
+#include "iomtsim/scenarios/loader.hpp"
+#include "iomtsim/scenarios/units.hpp"
+#include "iomtsim/sim/shard_spec.hpp"
+#include "options.hpp"
+
+namespace iomtsim::cli {
+
+namespace {
+
+constexpr std::string_view kUsage = "FILE [--speed N] [--threads N] [--out DIR] [--shard K/N] [options]";
+
+std::optional<loadgen::ProgressMode> progress_mode(const std::string& s) {
+  if (s == "auto") return loadgen::ProgressMode::Auto;
+  if (s == "terminal") return loadgen::ProgressMode::Terminal;
+  if (s == "json") return loadgen::ProgressMode::Json;
+  if (s == "none") return loadgen::ProgressMode::None;
+  return std::nullopt;
+}
+
+int usage_error(const std::string& what) {
+  std::cerr << "iomtsim run: " << what << "\nusage: iomtsim run " << kUsage << '\n';
+  return kExitUsage;
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description visible("options");
+  visible.add_options()
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a scenario value: key.path=value (repeatable)")
+      ("speed", po::value<double>(), "scenario seconds per wall second (overrides time.speed)")
+      ("threads", po::value<unsigned>(), "engine threads (default: hardware concurrency)")
+      ("out", po::value<std::string>(), "report folder (default ./iomtsim-runs/<timestamp>)")
+      ("shard", po::value<std::string>(), "run part K of N of the fleet: K/N")
+      ("duration", po::value<std::string>(), "scenario duration, e.g. 30m (overrides metadata.duration)")
+      ("progress", po::value<std::string>()->default_value("auto"), "auto|terminal|json|none")
+      ("expect", po::value<std::vector<std::string>>()->composing(),
+       "an extra expectation, e.g. \"ingest_latency.p99 < 2s\" (repeatable)")
+      ("connections", po::value<unsigned>(), "HTTP connections per engine thread (default 4)")
+      ("connect-rate", po::value<double>(), "connections opened per second (ramp-up)")
+      ("no-report", "do not write report files");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>(), "scenario file");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  if (auto rc = parse_options("run", kUsage, visible, pos, args, vm, &hidden)) return *rc;
+  if (!vm.count("file")) return usage_error("no scenario file given");
+
+  loadgen::RunOptions o;
+  if (vm.count("speed")) o.speed = vm["speed"].as<double>();
+  if (o.speed && !(*o.speed > 0.0)) return usage_error("--speed must be positive");
+  if (vm.count("threads")) o.threads = vm["threads"].as<unsigned>();
+  if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
+  if (vm.count("connections")) o.connections = std::max(1u, vm["connections"].as<unsigned>());
+  if (vm.count("connect-rate")) o.connect_rate_per_s = vm["connect-rate"].as<double>();
+  if (vm.count("no-report")) o.write_files = false;
+  if (vm.count("shard")) {
+    auto shard = sim::ShardSpec::parse(vm["shard"].as<std::string>());
+    if (!shard) return usage_error("--shard wants K/N with 0 <= K < N");
+    o.shard = *shard;
+  }
+  if (vm.count("duration")) {
+    const auto q = scenarios::parse_quantity(vm["duration"].as<std::string>(), scenarios::QuantityKind::TimeSpan);
+    const auto d = q.value ? scenarios::seconds_to_duration(*q.value) : std::nullopt;
+    if (!d || d->count() <= 0) return usage_error("--duration wants a positive duration such as 30m");
+    o.duration = *d;
+  }
+  const auto mode = progress_mode(vm["progress"].as<std::string>());
+  if (!mode) return usage_error("--progress wants auto, terminal, json or none");
+  o.progress = *mode;
+  if (vm.count("expect")) {
+    for (const auto& text : vm["expect"].as<std::vector<std::string>>()) {
+      auto parsed = scenarios::parse_expectation(text, {"<command line>", 0, 0});
+      if (auto* err = std::get_if<scenarios::ExpectationError>(&parsed))
+        return usage_error("--expect \"" + text + "\": " + err->message);
+      o.extra_expectations.push_back(std::get<scenarios::Expectation>(parsed));
+    }
+  }
+
+  const auto overrides =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto loaded = scenarios::load_file(vm["file"].as<std::string>(), overrides);
+  for (const auto& d : loaded.diagnostics) std::cerr << scenarios::format_diagnostic(d);
+  if (!loaded.ok()) return kExitFailed;
+
+  try {
+    const auto result = loadgen::run(*loaded.scenario, o);
+    return result.exit_code == 0 ? kExitOk : kExitFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "iomtsim run: " << e.what() << '\n';
+    return kExitFailed;
+  }
+}
+
+}  // namespace iomtsim::cli
