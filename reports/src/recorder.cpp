@@ -118,6 +118,9 @@ void RecorderShard::on_outcome(std::uint64_t reading_id, Outcome outcome, SimTim
     b.ingest_latency.record(ns);
     latency_raw_.record((acked - sent).count());
   }
+  // Alerts posted by other threads wait for a trigger in this shard: one relaxed load
+  // when there are none.
+  if (has_requests_.load(std::memory_order_relaxed)) serve_requests();
   if (!traces_.empty()) {
     auto it = traces_.find(reading_id);
     if (it != traces_.end()) {
@@ -150,8 +153,33 @@ bool RecorderShard::resolve(AlertRecord& rec) const {
 void RecorderShard::on_alert(const physiology::Alert& alert) {
   AlertRecord rec;
   rec.alert = alert;
-  resolve(rec);
-  alerts_.push_back(std::move(rec));
+  if (resolve(rec) || alert.trigger_reading_id == 0) {
+    alerts_.push_back(std::move(rec));
+    return;
+  }
+  std::lock_guard lock(owner_.mutex_);
+  owner_.requests_.push_back(Recorder::Request{std::move(rec)});
+  for (const auto& s : owner_.shards_) s->has_requests_.store(true, std::memory_order_relaxed);
+}
+
+void RecorderShard::serve_requests() {
+  std::lock_guard lock(owner_.mutex_);
+  bool waiting = false;
+  for (auto& req : owner_.requests_) {
+    if (req.record.trigger_known || req.abandoned) continue;
+    const std::uint64_t id = req.record.alert.trigger_reading_id;
+    auto it = devices_.find(device_key(id));
+    if (it == devices_.end()) continue;  // another shard's device
+    const Note& n = it->second.ring[static_cast<std::uint32_t>(id) % it->second.ring.size()];
+    if (n.id != id) {
+      // Overwritten by a later reading, or never generated here: give up (merge still
+      // tries every shard), rather than re-check on every outcome.
+      req.abandoned = true;
+      continue;
+    }
+    if (!resolve(req.record)) waiting = true;  // its outcome has not arrived yet
+  }
+  has_requests_.store(waiting, std::memory_order_relaxed);
 }
 
 void RecorderShard::on_alert(const physiology::Alert& alert, const Reading& trigger,
@@ -263,6 +291,14 @@ Report Recorder::merge() const {
       }
       r.alerts.push_back(std::move(a));
     }
+  }
+  for (const auto& req : requests_) {
+    AlertRecord a = req.record;
+    for (const auto& s : shards_) {
+      if (a.trigger_known) break;
+      s->resolve(a);
+    }
+    r.alerts.push_back(std::move(a));
   }
   for (auto& c : channels)
     if (c.delivery.generated || c.delivery.outcome_sum()) r.channels.push_back(std::move(c));

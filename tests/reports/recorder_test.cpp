@@ -245,3 +245,45 @@ TEST(Recorder, OutcomeWithoutGenerationIsCountedNotACrash) {
   ASSERT_EQ(r.channels.size(), 1u);
   EXPECT_EQ(r.channels[0].protocol, "unknown");
 }
+
+TEST(Recorder, AlertsFromAnIntakeThreadResolveWhileTheRunGoesOn) {
+  RecorderOptions o;
+  o.trigger_lookback = 8;
+  Recorder rec(o);
+  auto& engine = rec.make_shard();
+  auto& intake = rec.make_shard();
+  const auto ch = rec.channel("fhir_r4", "wifi");
+  const ph::SimTime t{10s};
+  // Reading 1 is acknowledged, then alerted on from the intake thread.
+  engine.on_generated(reading(5, 0, 1, 70, 96, t), ch);
+  engine.on_outcome(ph::make_reading_id(5, 0, 1), Outcome::Acknowledged, t, t, t + 5ms);
+  ph::Alert a;
+  a.patient = 5;
+  a.rule = "spo2_low";
+  a.trigger_reading_id = ph::make_reading_id(5, 0, 1);
+  a.received_time = t + 1s;
+  intake.on_alert(a);
+  // Reading 2's alert arrives before its acknowledgement (the target alerts first).
+  engine.on_generated(reading(5, 0, 2, 95, 95, t + 1s), ch);
+  ph::Alert b = a;
+  b.trigger_reading_id = ph::make_reading_id(5, 0, 2);
+  b.received_time = t + 1500ms;
+  intake.on_alert(b);
+  engine.on_outcome(ph::make_reading_id(5, 0, 2), Outcome::Acknowledged, t + 1s, t + 1s, t + 2s);
+  // Long after: both triggers have left the ring by the end of the run.
+  for (std::uint32_t i = 3; i < 100; ++i) {
+    engine.on_generated(reading(5, 0, i, 95, 95, t + std::chrono::seconds(i)), ch);
+    engine.on_outcome(ph::make_reading_id(5, 0, i), Outcome::Acknowledged,
+                      t + std::chrono::seconds(i), t + std::chrono::seconds(i),
+                      t + std::chrono::seconds(i) + 1ms);
+  }
+  const Report r = rec.merge();
+  ASSERT_EQ(r.alerts.size(), 2u);
+  EXPECT_TRUE(r.alerts[0].trigger_known);
+  EXPECT_TRUE(r.alerts[1].trigger_known);
+  EXPECT_EQ(r.alerts[1].trigger_intended_send, t + 1s);
+  EXPECT_TRUE(is_artifact(r.alerts[0], r.matching));  // 70 % measured vs 96 % true
+  EXPECT_FALSE(is_artifact(r.alerts[1], r.matching));
+  EXPECT_EQ(r.alert_latency.count(), 2);
+  EXPECT_EQ(r.alert_latency.min(), 500'000'000);
+}

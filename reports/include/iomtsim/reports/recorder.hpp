@@ -25,6 +25,7 @@
 //   s.on_outcome(reading.id, Outcome::Acknowledged, intended, sent, acked);
 //   s.on_alert(alert);
 //   Report report = rec.merge();                   // after all threads stopped
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -69,8 +70,10 @@ class RecorderShard {
   // actually left, `acked` when the answer came (ignored for outcomes without an answer).
   void on_outcome(std::uint64_t reading_id, Outcome outcome, SimTime intended, SimTime sent,
                   SimTime acked);
-  // An alert from the target; its trigger is looked up in this shard's recent readings
-  // (and in every shard's at merge time).
+  // An alert from the target. Its trigger is looked up in this shard's recent readings;
+  // if not there (the usual case for an alert-intake thread), the alert is posted to the
+  // recorder and the shard that owns the device resolves it at its next on_outcome, or
+  // as soon as the trigger's own outcome arrives; failing that, at merge time.
   void on_alert(const physiology::Alert& alert);
   // An alert whose triggering reading the caller knows.
   void on_alert(const physiology::Alert& alert, const physiology::Reading& trigger,
@@ -102,6 +105,7 @@ class RecorderShard {
   ChannelAcc& channel_acc(ChannelId ch);
   bool traced(const physiology::Reading& r);
   bool resolve(AlertRecord& rec) const;
+  void serve_requests();  // resolves posted alerts from this shard's rings (takes the lock)
 
   Recorder& owner_;
   DeliveryCounts delivery_;
@@ -119,6 +123,8 @@ class RecorderShard {
   std::unordered_map<std::uint64_t, std::pair<ReadingTrace, ChannelId>> traces_;
   std::size_t sampled_traces_ = 0;
   std::vector<AlertRecord> alerts_;
+  // Set by the recorder when alerts wait for a trigger; read relaxed on the hot path.
+  std::atomic<bool> has_requests_{false};
 };
 
 class Recorder {
@@ -152,6 +158,13 @@ class Recorder {
   std::vector<physiology::Episode> episodes_;
   std::vector<Outage> outages_;
   RunInfo run_;
+  // Alerts posted by shards that did not hold their trigger; resolved in place by the
+  // shard owning the device once the trigger's outcome (its intended send) is known.
+  struct Request {
+    AlertRecord record;
+    bool abandoned = false;  // the trigger has left its device's ring
+  };
+  std::vector<Request> requests_;
 };
 
 }  // namespace iomtsim::reports
