@@ -90,6 +90,15 @@ std::string latency(const Report& r) {
   b += latency_row("ingest (intended send → ack)", r.ingest_latency);
   b += latency_row("ingest raw (actual send → ack)", r.ingest_latency_raw);
   b += latency_row("alert (trigger → alert received)", r.alert_latency);
+  std::map<std::string, Histogram> by_protocol, by_profile;
+  for (const auto& c : r.channels) {
+    by_protocol.try_emplace(c.protocol, c.ingest_latency.config())
+        .first->second.merge(c.ingest_latency);
+    by_profile.try_emplace(c.profile, c.ingest_latency.config())
+        .first->second.merge(c.ingest_latency);
+  }
+  for (const auto& [k, h] : by_protocol) b += latency_row("ingest, protocol " + k, h);
+  for (const auto& [k, h] : by_profile) b += latency_row("ingest, network profile " + k, h);
   b += "</table>\n";
   svg::Plot p;
   p.title = "Latency by percentile";
@@ -235,55 +244,10 @@ std::string accuracy(const Report& r) {
   return html::section("accuracy", "Alert accuracy", b);
 }
 
-std::string timeline(const Report& r, std::optional<physiology::PatientIndex> patient) {
-  if (!patient)
-    return html::section("timeline", "Patient timeline",
-                         "<p class=\"note\">No patient selected for the timeline view.</p>\n");
-  const auto pid = *patient;
-  std::map<physiology::Vital, std::vector<const ReadingTrace*>> by_vital;
-  std::set<std::string> profiles;
-  for (const auto& t : r.traces)
-    if (t.reading.patient == pid) {
-      by_vital[t.reading.vital].push_back(&t);
-      profiles.insert(t.profile);
-    }
-  std::string b = "<p>Patient " + std::to_string(pid) + ": " + std::to_string(by_vital.size()) +
-                  " vitals traced. Shaded: episodes (orange) and network outages (red); dashed: "
-                  "alerts received.</p>\n";
-  std::vector<svg::Band> bands;
-  for (const auto& e : r.episodes)
-    if (e.patient == pid)
-      bands.push_back({minutes(e.onset), minutes(e.end), "#ff7f0e",
-                       std::string(physiology::name(e.condition)) + " episode"});
-  for (const auto& o : r.outages)
-    if (profiles.count(o.profile))
-      bands.push_back({minutes(o.start), minutes(o.end), "#d62728", "outage: " + o.profile});
-  std::vector<svg::Mark> marks;
-  for (const auto& a : r.alerts)
-    if (a.alert.patient == pid)
-      marks.push_back({minutes(a.alert.received_time), "#9467bd", "alert " + a.alert.rule});
-  for (const auto& [vital, traces] : by_vital) {
-    svg::Series truth{"true", "#2ca02c", svg::Series::Style::Line, {}};
-    svg::Series delivered{"sent, acknowledged", "#1f77b4", svg::Series::Style::Points, {}};
-    svg::Series undelivered{"sent, not delivered", "#d62728", svg::Series::Style::Points, {}};
-    for (const auto* t : traces) {
-      const double x = minutes(t->reading.true_time);
-      truth.points.emplace_back(x, t->reading.true_value);
-      const bool ok = t->has_outcome && t->outcome == Outcome::Acknowledged;
-      (ok ? delivered : undelivered).points.emplace_back(x, t->reading.value);
-    }
-    svg::Plot p = svg::make_plot(std::string(physiology::name(vital)), "scenario time (min)",
-                                 std::string(physiology::name(vital)) + " (" +
-                                     std::string(physiology::ucum_unit(vital)) + ")",
-                                 {truth, delivered, undelivered});
-    p.bands = bands;
-    p.marks = marks;
-    b += svg::render(p);
-  }
-  return html::section("timeline", "Patient timeline", b);
-}
-
 }  // namespace
+
+// render_timeline.cpp
+std::string timeline_section(const Report& r, std::optional<physiology::PatientIndex> patient);
 
 std::string render_html(const Report& report, const HtmlOptions& options) {
   std::string o = html::page_begin(options.title);
@@ -292,7 +256,7 @@ std::string render_html(const Report& report, const HtmlOptions& options) {
   o += over_time(report);
   o += delivery(report);
   o += accuracy(report);
-  o += timeline(report, options.timeline_patient);
+  o += timeline_section(report, options.timeline_patient);
   o += html::page_end();
   return o;
 }
