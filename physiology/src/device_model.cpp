@@ -25,7 +25,6 @@ double spot_jitter_ns(std::int64_t interval_ns) {
 DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed)
     : index_(index),
       patient_(patient),
-      type_(spec.type),
       rng_(stream_seed(seed, StreamKind::Device, patient, index)),
       key_(rng_.next_u64()),
       profile_(default_profile(spec.type)),

@@ -60,7 +60,6 @@ class DeviceModel {
 
   DeviceIndex index_;
   PatientIndex patient_;
-  DeviceType type_;
   Rng rng_;
   std::uint64_t key_;
   DeviceProfile profile_;

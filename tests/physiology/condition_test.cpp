@@ -35,7 +35,6 @@ auto rr = [](const VitalSigns& v) { return v.resp_rate_per_min; };
 auto spo2 = [](const VitalSigns& v) { return v.spo2_pct; };
 auto sbp = [](const VitalSigns& v) { return v.systolic_mmhg; };
 auto temp = [](const VitalSigns& v) { return v.temperature_c; };
-auto glu = [](const VitalSigns& v) { return v.glucose_mg_dl; };
 auto weight = [](const VitalSigns& v) { return v.weight_kg; };
 
 }  // namespace
