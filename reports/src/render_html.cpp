@@ -7,6 +7,7 @@
 
 #include "html_page.hpp"
 #include "svg_plot.hpp"
+#include "timeline_section.hpp"
 
 namespace iomtsim::reports {
 
@@ -245,9 +246,6 @@ std::string accuracy(const Report& r) {
 }
 
 }  // namespace
-
-// render_timeline.cpp
-std::string timeline_section(const Report& r, std::optional<physiology::PatientIndex> patient);
 
 std::string render_html(const Report& report, const HtmlOptions& options) {
   std::string o = html::page_begin(options.title);
