@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include "fast_noise.hpp"
-#include "news2.hpp"
 
 namespace iomtsim::physiology::detail {
 namespace {
@@ -45,15 +44,6 @@ double default_drive_s(ConditionKind k, Course course) {
 }
 
 }  // namespace
-
-double DipProcess::value(double t_s) const {
-  if (t_s <= start_s || t_s >= end_s) return 0.0;
-  // Trapezoid with ramps of a quarter of the event (at most 2 min): dips develop and
-  // recover, they do not switch.
-  const double ramp = std::min(2.0 * kMin, 0.25 * (end_s - start_s));
-  const double up = (t_s - start_s) / ramp, down = (end_s - t_s) / ramp;
-  return depth * std::min(1.0, std::min(up, down));
-}
 
 PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::uint64_t seed, Duration duration,
                            PatientInfo& info)
@@ -114,53 +104,6 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
 }
 
 double PatientModel::value_noise_glucose(double t_s) const { return value_noise(noise_key_ + 7, t_s, 45.0 * kMin); }
-
-namespace {
-constexpr double kNightGain[4] = {2.0, 1.0, 1.0, 1.5};  // spo2 dips are mostly in sleep
-}  // namespace
-
-double PatientModel::dip_max_rate_per_s(std::size_t i) const {
-  const double rates[4] = {baseline_.spo2_dip_rate_per_h, baseline_.rr_surge_rate_per_h,
-                           baseline_.hr_surge_rate_per_h, baseline_.sbp_dip_rate_per_h};
-  return rates[i] * kNightGain[i] / kHour;
-}
-
-void PatientModel::advance_dips(double t_s) {
-  // Thinning: candidates at the maximum (night) rate, accepted in proportion to the
-  // rate at their time.
-  const double hour = hour_of_day(t_s);
-  const bool night = hour >= 23.0 || hour < 7.0;
-  for (std::size_t i = 0; i < 4; ++i) {
-    DipProcess& d = dips_[i];
-    const double max_rate = dip_max_rate_per_s(i);
-    if (max_rate <= 0.0) continue;
-    while (d.next_candidate_s <= t_s) {
-      const double cand = d.next_candidate_s;
-      d.next_candidate_s += rng_.exponential(1.0 / max_rate);
-      const double gain = night ? kNightGain[i] : (i == 0 ? 0.5 : 1.0);
-      if (cand < d.end_s || !rng_.bernoulli(gain / kNightGain[i])) continue;
-      d.start_s = cand;
-      switch (i) {
-        case 0:  // desaturation (sleep-disordered breathing, positional, atelectasis)
-          d.end_s = cand + 14.0 * kMin * std::exp(rng_.normal(0.0, 0.7));
-          d.depth = baseline_.spo2_dip_depth_pct * (0.4 + rng_.exponential(0.8));
-          break;
-        case 1:  // tachypnoea (pain, anxiety, coughing)
-          d.end_s = cand + 6.0 * kMin * std::exp(rng_.normal(0.0, 0.6));
-          d.depth = rng_.uniform(4.0, 12.0);
-          break;
-        case 2:  // tachycardia (pain, mobilising, agitation)
-          d.end_s = cand + 25.0 * kMin * std::exp(rng_.normal(0.0, 0.7));
-          d.depth = rng_.uniform(12.0, 35.0);
-          break;
-        default:  // hypotension (postural, sleep, drugs)
-          d.end_s = cand + 8.0 * kMin * std::exp(rng_.normal(0.0, 0.6));
-          d.depth = rng_.uniform(10.0, 32.0);
-          break;
-      }
-    }
-  }
-}
 
 VitalSigns PatientModel::slow_vitals(double t) {
   const Baseline& b = baseline_;
@@ -236,77 +179,6 @@ VitalSigns PatientModel::slow_vitals(double t) {
   if (v.mean_mmhg < 55.0) c = worse(c, Acvpu::Voice);
   v.consciousness = c;
   return v;
-}
-
-void PatientModel::update_episodes(double t, const VitalSigns& v) {
-  const double deficit = std::max(0.0, x_.blood_loss + x_.leak - x_.restored);
-  const double dep = x_.opioid * (1.0 - x_.naloxone);
-  const int news2 = news2_score(v, baseline_.spo2_scale2);
-  for (auto& c : conditions_) {
-    if (t < c.onset_s || c.resolved) continue;
-    if (c.episode < 0) {
-      Episode e;
-      e.id = static_cast<std::uint32_t>(episodes_.size());
-      e.patient = index_;
-      e.condition = c.kind;
-      e.severity = c.severity;
-      e.onset = at_seconds(c.onset_s);
-      e.end = at_seconds(duration_s_);  // provisional until it resolves
-      c.episode = static_cast<std::int32_t>(episodes_.size());
-      episodes_.push_back(e);
-    }
-    Episode& e = episodes_[static_cast<std::size_t>(c.episode)];
-
-    // Activity (for "resolved once it has peaked and faded") and the criterion.
-    double activity = 0.0;
-    bool met = false;
-    bool resolved = false;
-    switch (c.kind) {
-      case ConditionKind::Sepsis:
-        activity = x_.inflammation;
-        met = news2 >= 5 || qsofa_score(v) >= 2;
-        resolved = (x_.antibiotics_at_s >= 0 || t >= c.drive_end_s) && x_.burden < 0.01 && x_.inflammation < 0.05;
-        break;
-      case ConditionKind::Hemorrhage:
-        activity = deficit;
-        met = news2 >= 5;
-        resolved = c.peak > 0.05 && x_.blood_loss >= 0.5 * c.severity - 1e-9 && deficit < 0.12;  // back to class I
-        break;
-      case ConditionKind::OpioidRespiratoryDepression:
-        activity = dep;
-        met = news2 >= 5 || v.resp_rate_per_min < 8.5;
-        resolved = c.peak > 0.1 && dep < 0.08 && t >= c.drive_end_s;
-        break;
-      case ConditionKind::HeartFailureDecompensation:
-        activity = x_.congestion_kg;
-        met = news2 >= 5 || x_.congestion_kg >= 2.0;
-        resolved = c.peak > 0.5 && x_.congestion_kg < 0.5 && (x_.diuretic_given || t >= c.drive_end_s);
-        break;
-      case ConditionKind::CopdExacerbation:
-        activity = copd_activity(t);
-        met = news2 >= 5;
-        resolved = t >= c.onset_s + c.ramp_s;
-        break;
-      case ConditionKind::Hypoglycemia:
-        activity = std::max(0.0, 70.0 - x_.glucose_mg_dl);
-        // An event is >= 15 min below 54 mg/dL: met when the 15 min are complete.
-        c.criteria_run_s = x_.glucose_mg_dl < 54.0 ? c.criteria_run_s + kStepS : 0.0;
-        met = c.criteria_run_s >= 15.0 * kMin;
-        resolved = t >= c.drive_end_s && x_.glucose_mg_dl >= 70.0;
-        break;
-      case ConditionKind::AtrialFibrillation:
-        activity = x_.af ? 1.0 : 0.0;
-        met = x_.af && v.heart_rate_bpm > 110.0;  // rapid ventricular response
-        resolved = t >= c.drive_end_s;
-        break;
-    }
-    c.peak = std::max(c.peak, activity);
-    if (met && !e.criteria_met) e.criteria_met = at_seconds(t);
-    if (resolved && t > c.onset_s) {
-      c.resolved = true;
-      e.end = at_seconds(t);
-    }
-  }
 }
 
 void PatientModel::step() {
