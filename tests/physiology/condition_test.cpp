@@ -252,3 +252,23 @@ TEST(Conditions, ProbabilityAndOnsetComeFromTheScenario) {
   }
   EXPECT_NEAR(with / 400.0, 0.3, 0.07);
 }
+
+TEST(Interventions, InsulinLowersGlucoseAndOxygenRaisesSpo2) {
+  CohortSpec t1d = cohort(Archetype::Type1Diabetes, {});
+  CohortSpec dosed = t1d;
+  InterventionSpec insulin = intervention(InterventionKind::Insulin, 3600.0, 3.0);
+  insulin.anchor = InterventionSpec::Anchor::ScenarioStart;
+  dosed.interventions = {insulin};
+  const double drop = mean_over(t1d, 6h, 3h, 4h, [](const VitalSigns& v) { return v.glucose_mg_dl; }) -
+                      mean_over(dosed, 6h, 3h, 4h, [](const VitalSigns& v) { return v.glucose_mg_dl; });
+  EXPECT_GT(drop, 40.0);  // ~40 mg/dL per active unit, a few units
+  EXPECT_LT(drop, 160.0);
+
+  CohortSpec copd = cohort(Archetype::Copd, {});
+  CohortSpec on_o2 = copd;
+  InterventionSpec o2 = intervention(InterventionKind::Oxygen, 3600.0, 2.0);
+  o2.anchor = InterventionSpec::Anchor::ScenarioStart;
+  on_o2.interventions = {o2};
+  EXPECT_NEAR(mean_over(on_o2, 3h, 0h, 55min, spo2), mean_over(copd, 3h, 0h, 55min, spo2), 1e-9);
+  EXPECT_GT(mean_over(on_o2, 3h, 2h, 3h, spo2), mean_over(copd, 3h, 2h, 3h, spo2) + 2.0);
+}
