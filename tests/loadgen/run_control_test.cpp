@@ -1,0 +1,85 @@
+// The run's control paths: stopping early (as SIGINT does), writing the report folder,
+// converting expectations.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/reports/report.hpp"
+#include "tiny_scenario.hpp"
+
+using namespace iomtsim;
+using namespace iomtsim::loadgen;
+using reports::Outcome;
+
+TEST(RunControl, StopRequestDrainsAndBalances) {
+  auto s = tiny_scenarios::tiny(4, 0);
+  s.metadata.duration = std::chrono::hours(2);  // 12 s of wall time at speed 600 …
+  RunOptions o;
+  o.threads = 2;
+  o.write_files = false;
+  o.progress = ProgressMode::None;
+  o.handle_signals = false;
+  std::ostringstream log;
+  o.log = &log;
+  std::thread stopper([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));  // … stopped after ~0.7 s
+    request_stop();
+  });
+  const auto r = run(s, o);
+  stopper.join();
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_TRUE(d.balanced());
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_LT(d.generated, 4u * 3u * 480u / 2);  // far from the whole two hours
+  EXPECT_GT(d[Outcome::Acknowledged], 0u);
+  EXPECT_LT(r.wall_seconds, 8.0);
+}
+
+TEST(RunControl, WritesTheReportFolder) {
+  auto s = tiny_scenarios::tiny(2, 0);
+  s.metadata.duration = std::chrono::minutes(3);
+  RunOptions o;
+  o.threads = 1;
+  o.progress = ProgressMode::Json;
+  o.handle_signals = false;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("iomtsim-loadgen-test-" + std::to_string(::getpid()));
+  o.out_dir = dir;
+  std::ostringstream log;
+  o.log = &log;
+  const auto r = run(s, o);
+  EXPECT_EQ(r.out_dir, dir);
+  for (const char* f : {"report.json", "report.html", "junit.xml"})
+    EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
+  const auto back = reports::read_report_file(dir / "report.json");
+  EXPECT_EQ(back.delivery, r.report.delivery);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(RunControl, ExpectationsBecomeThresholds) {
+  scenarios::Expectation e{"ingest_latency.p99 < 2s", "ingest_latency.p99", scenarios::CompareOp::Less, 2.0, {}};
+  scenarios::Expectation f{"alerts.sensitivity >= 0.9", "alerts.sensitivity",
+                           scenarios::CompareOp::GreaterEqual, 0.9, {}};
+  const auto t = to_thresholds({e, f});
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].metric, "ingest_latency.p99");
+  EXPECT_EQ(t[0].op, reports::CompareOp::Less);
+  EXPECT_DOUBLE_EQ(t[0].value, 2.0);
+  EXPECT_EQ(t[1].op, reports::CompareOp::GreaterEqual);
+  EXPECT_EQ(t[1].text, "alerts.sensitivity >= 0.9");
+}
+
+TEST(RunControl, UnknownMetricIsRejectedBeforeTheRun) {
+  auto s = tiny_scenarios::tiny(1, 0);
+  RunOptions o;
+  o.write_files = false;
+  o.handle_signals = false;
+  o.extra_expectations.push_back({"nonsense.p99 < 1", "nonsense.p99", scenarios::CompareOp::Less, 1.0, {}});
+  EXPECT_THROW(run(s, o), RunError);
+}
