@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "iomtsim/reports/merge.hpp"
@@ -286,4 +289,24 @@ TEST(Recorder, AlertsFromAnIntakeThreadResolveWhileTheRunGoesOn) {
   EXPECT_FALSE(is_artifact(r.alerts[1], r.matching));
   EXPECT_EQ(r.alert_latency.count(), 2);
   EXPECT_EQ(r.alert_latency.min(), 500'000'000);
+}
+
+TEST(ReportJson, TopLevelKeysAreTheOnesReportFormatDocuments) {
+  std::ifstream doc(IOMTSIM_SOURCE_DIR "/reports/REPORT_FORMAT.md");
+  ASSERT_TRUE(doc);
+  std::set<std::string> documented;
+  std::string line;
+  bool in_table = false;
+  while (std::getline(doc, line)) {
+    if (line.starts_with("## Top level"))
+      in_table = true;
+    else if (line.starts_with("### "))
+      in_table = false;
+    if (in_table && line.starts_with("| `"))
+      documented.insert(line.substr(3, line.find('`', 3) - 3));
+  }
+  const auto j = nlohmann::json::parse(to_json(fixture_report({3, 10})));
+  std::set<std::string> written;
+  for (const auto& [k, v] : j.items()) written.insert(k);
+  EXPECT_EQ(written, documented);
 }
