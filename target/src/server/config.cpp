@@ -70,7 +70,7 @@ void read_stream(Reader& r, const YAML::Node& n, const std::string& what, Stream
 
 void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
   if (!r.check_map(n, "mqtt", {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id", "payload",
-                               "keepalive", "tls"}))
+                               "keepalive", "connect_wait", "tls"}))
     return;
   c.enabled = true;  // an mqtt section turns ingest on unless it says otherwise
   r.get(n, "enabled", c.enabled);
@@ -79,6 +79,7 @@ void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
   r.get_int(n, "qos", c.qos, 0, 1);
   r.get(n, "client_id", c.client_id);
   r.get(n, "keepalive", c.keepalive);
+  r.get(n, "connect_wait", c.connect_wait);
   if (auto t = n["topics"]) {
     if (!t.IsSequence() || t.size() == 0) {
       r.issue(t, "'topics' must be a non-empty list of topic filters");

@@ -171,13 +171,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       case FaultAction::None:
         break;
     }
-    auto self = this->shared_from_this();
+    std::function<void()> on_processed;
+    if (ctx_.ingest.ack_after_processing()) {
+      on_processed = [self = this->shared_from_this()] {
+        // Runs on a worker; the write belongs on our strand, and runs only after route()
+        // has built the answer.
+        asio::post(self->stream_.get_executor(), [self] { self->write(); });
+      };
+    }
     auto result = ctx_.ingest.handle(Protocol::Http, is_observation ? PayloadKind::FhirObservation : PayloadKind::FhirBundle,
-                                     req.body(), [self] {
-                                       // Runs on a worker; the write belongs on our strand,
-                                       // and runs only after route() has built the answer.
-                                       asio::post(self->stream_.get_executor(), [self] { self->write(); });
-                                     });
+                                     req.body(), std::move(on_processed));
     switch (result.outcome) {
       case Outcome::Invalid:
         res_ = error_response(400, result.error, req.version());

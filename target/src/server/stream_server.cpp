@@ -132,15 +132,18 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
         case FaultAction::None:
           break;
       }
-      auto self = this->shared_from_this();
       auto result = std::make_shared<IngestResult>();
-      *result = ctx_.ingest.handle(Codec::kProtocol, Codec::kKind, frame, [self, result, frame] {
-        asio::post(self->socket_.get_executor(), [self, result, frame] {
-          self->codec_.answer(self->out_, frame, {Outcome::Accepted, "", result.get()});
-          self->waiting_ = false;
-          self->process();
-        });
-      });
+      std::function<void()> on_processed;
+      if (ctx_.ingest.ack_after_processing()) {
+        on_processed = [self = this->shared_from_this(), result, frame] {
+          asio::post(self->socket_.get_executor(), [self, result, frame] {
+            self->codec_.answer(self->out_, frame, {Outcome::Accepted, "", result.get()});
+            self->waiting_ = false;
+            self->process();
+          });
+        };
+      }
+      *result = ctx_.ingest.handle(Codec::kProtocol, Codec::kKind, frame, std::move(on_processed));
       if (result->deferred) {
         waiting_ = true;  // the posted completion (above) answers and resumes
         break;

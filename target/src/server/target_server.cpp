@@ -144,7 +144,7 @@ void TargetServer::start() {
       }
     });
   }
-  if (m.mqtt && !m.mqtt->start(std::chrono::seconds(5)))
+  if (m.mqtt && !m.mqtt->start(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.mqtt.connect_wait)))
     m.log.warn("mqtt_not_ready", {{"broker", cfg.mqtt.broker_host + ":" + std::to_string(cfg.mqtt.broker_port)}});
   if (cfg.faults.crash_after) {
     m.crash_timer = std::make_unique<asio::steady_timer>(*m.ioc);

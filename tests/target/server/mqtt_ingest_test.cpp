@@ -10,6 +10,7 @@
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/mqtt_json.hpp"
 #include "support/mosquitto_broker.hpp"
+#include "support/net.hpp"
 #include "support/readings.hpp"
 #include "support/target_fixture.hpp"
 
@@ -104,6 +105,37 @@ TEST(MqttIngest, JsonAndFhirPayloadsAtQos0And1AndAlertsBack) {
     EXPECT_TRUE(traced);
   }
   EXPECT_EQ(server->snapshot().count(Protocol::Mqtt, Outcome::Accepted), 22u);  // 20 + FHIR + batch
+}
+
+TEST(MqttIngest, BrokerDownIsSurvivedAndOtherProtocolsServe) {
+  auto server = start_target([&](TargetConfig& c) {
+    c.mqtt.enabled = true;
+    c.mqtt.broker_port = free_port();  // nothing listens there
+    c.mqtt.connect_wait = std::chrono::milliseconds(200);
+  });
+  EXPECT_FALSE(server->mqtt_ready());
+  HttpClient client(server->ports().http);
+  auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::SpO2, 97, 1, 1)));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201);
+  server->stop();  // must not hang on the reconnecting client
+}
+
+TEST(MqttIngest, BrokerThatAppearsLaterIsUsed) {
+  if (!MosquittoBroker::available()) GTEST_SKIP() << "mosquitto is not installed";
+  MosquittoBroker broker;
+  ASSERT_TRUE(broker.running());
+  auto server = start_target([&](TargetConfig& c) {
+    c.mqtt.enabled = true;
+    c.mqtt.broker_port = broker.port();
+    c.mqtt.qos = 0;
+    c.mqtt.payload = MqttPayload::MqttJson;
+  });
+  ASSERT_TRUE(eventually([&] { return server->mqtt_ready(); }));
+  TestMqttClient client(broker.port());
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.publish("iomtsim/4/1", payloads::encode_mqtt_reading(make_reading(4, Vital::RespRate, 14, 1, 1, 1)), 0));
+  EXPECT_TRUE(eventually([&] { return server->snapshot().readings_processed == 1; }));
 }
 
 }  // namespace

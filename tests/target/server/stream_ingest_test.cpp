@@ -129,5 +129,40 @@ TEST(ProtoIngest, FullQueueNacksTheWholeBatch) {
   EXPECT_EQ(server->snapshot().count(Protocol::Proto, Outcome::QueueFull), 2u);
 }
 
+TEST(ProtoIngest, AckAfterProcessingAnswersInOrderOnceProcessed) {
+  auto server = start_target([](TargetConfig& c) {
+    c.processing.ack_after_processing = true;
+    c.processing.workers = 3;
+    c.processing.service_time_per_message = std::chrono::milliseconds(5);
+  });
+  TcpClient c(server->ports().proto);
+  std::string wire;
+  for (std::uint64_t b = 1; b <= 6; ++b) {
+    // Each batch spans patients on every worker shard.
+    std::vector<physiology::Reading> batch;
+    for (std::uint32_t p = 0; p < 6; ++p) batch.push_back(make_reading(p, Vital::SpO2, 97, static_cast<double>(b), static_cast<std::uint32_t>(b)));
+    payloads::append_delimited(wire, payloads::encode_batch(b, batch));
+  }
+  ASSERT_TRUE(c.send_all(wire));
+  const auto acks = read_acks(c, 6);
+  ASSERT_EQ(acks.size(), 6u);
+  for (std::size_t i = 0; i < acks.size(); ++i) {
+    EXPECT_EQ(acks[i].batch_id, i + 1);
+    EXPECT_EQ(acks[i].accepted, 6u);
+  }
+  EXPECT_EQ(server->snapshot().readings_processed, 36u);  // every ack came after its processing
+}
+
+TEST(MllpIngest, StallHoldsTheAckUntilTheWindowEnds) {
+  auto server = start_target([](TargetConfig& c) { c.faults.stall_duration = std::chrono::milliseconds(600); });
+  TcpClient c(server->ports().mllp);
+  ASSERT_TRUE(c.send_all(payloads::mllp_frame(payloads::encode_oru_r01(device_batch(1, 1, 2)))));
+  EXPECT_FALSE(c.recv_some(std::chrono::milliseconds(150)).has_value());
+  EXPECT_EQ(server->snapshot().stall_holds, 1u);
+  const auto messages = read_mllp(c, 1);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(payloads::decode_ack(messages[0]).value.code, payloads::AckCode::Accept);
+}
+
 }  // namespace
 }  // namespace iomtsim::target::server

@@ -75,6 +75,9 @@ struct MqttConfig {
   std::string client_id;  // empty: "iomtsim-target-<pid>"
   MqttPayload payload = MqttPayload::Auto;
   Duration keepalive = std::chrono::seconds(30);
+  // start() waits this long for the subscriptions; after it the client keeps retrying in
+  // the background (a broker that is down is survived, not fatal).
+  Duration connect_wait = std::chrono::seconds(5);
   TlsConfig tls;
   bool operator==(const MqttConfig&) const = default;
 };

@@ -51,8 +51,9 @@ class TargetServer {
   TargetServer(const TargetServer&) = delete;
   TargetServer& operator=(const TargetServer&) = delete;
 
-  // Binds every enabled listener, connects to the MQTT broker (waiting up to 5 s for the
-  // subscriptions; it keeps retrying after that) and starts the threads.
+  // Binds every enabled listener, connects to the MQTT broker (waiting up to
+  // mqtt.connect_wait for the subscriptions; it keeps retrying after that) and starts the
+  // threads.
   void start();
   TargetPorts ports() const;
   // Idempotent; safe to call from any thread except the server's own.
