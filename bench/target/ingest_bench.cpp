@@ -1,11 +1,13 @@
 // End-to-end ingest throughput of the reference target over loopback sockets.
 //
 //   iomtsim_target_ingest_bench [seconds=5] [http_connections=16] [batch=100] [window=8] [http|mllp|proto|all] [http_pipeline_depth=1]
+//                               [http_bundle=1]
 //
 // The target runs in-process with one io thread and one worker, both pinned to CPU 0;
 // the client runs on CPU 1 (if there is one) in a single poll loop:
 //   http:  `http_connections` keep-alive connections, one Observation per request, no
-//          pipelining by default (as wrk does it);
+//          pipelining by default (as wrk does it); with http_bundle > 1, transaction
+//          Bundles of that many Observations to POST /fhir instead;
 //   mllp:  one connection, ORU^R01 messages of `batch` readings, `window` in flight;
 //   proto: one connection, ReadingBatch messages of `batch` readings, `window` in flight.
 // Prints readings/s per protocol, as measured by acknowledged answers (wall clock), and
@@ -17,6 +19,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -89,11 +92,20 @@ struct Result {
 };
 
 // HTTP: each connection sends one request, waits for its answer, sends the next.
-Result run_http(std::uint16_t port, int connections, int depth, double seconds) {
+// bundle == 1: POST /fhir/Observation; bundle > 1: POST /fhir with a transaction Bundle.
+Result run_http(std::uint16_t port, int connections, int depth, std::size_t bundle, double seconds) {
   std::vector<std::string> requests;
-  for (std::uint32_t i = 0; i < 1000; ++i) {
-    const auto body = payloads::encode_observation(reading(i % 500, i + 1));
-    requests.push_back("POST /fhir/Observation HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\n"
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    std::string body, path = "/fhir/Observation";
+    if (bundle <= 1) {
+      body = payloads::encode_observation(reading(i % 500, i + 1));
+    } else {
+      std::vector<physiology::Reading> v;
+      for (std::uint32_t k = 0; k < bundle; ++k) v.push_back(reading(i % 500, i * 1000 + k + 1));
+      body = payloads::encode_transaction_bundle(v);
+      path = "/fhir";
+    }
+    requests.push_back("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\n"
                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   }
   std::vector<bench::Conn> conns;
@@ -105,21 +117,27 @@ Result run_http(std::uint16_t port, int connections, int depth, double seconds) 
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   bool ok = bench::poll_loop(conns, end, [&](bench::Conn& c) {
-    // Answers are "HTTP/1.1 201 Created … Content-Length: 0\r\n\r\n": count header ends.
+    // Answers: "HTTP/1.1 201 Created … Content-Length: 0" for an Observation, 200 with a
+    // transaction-response Bundle for a Bundle.
     std::size_t pos;
     while ((pos = c.in.find("\r\n\r\n")) != std::string::npos) {
-      if (c.in.compare(9, 3, "201") != 0) {
+      const char* want = bundle <= 1 ? "201" : "200";
+      if (c.in.compare(9, 3, want) != 0) {
         std::fprintf(stderr, "http: unexpected answer %.40s\n", c.in.c_str());
         return false;
       }
-      c.in.erase(0, pos + 4);
+      std::size_t length = 0;
+      if (auto cl = c.in.find("Content-Length: "); cl != std::string::npos && cl < pos)
+        length = std::strtoul(c.in.c_str() + cl + 16, nullptr, 10);
+      if (c.in.size() < pos + 4 + length) break;  // body still coming
+      c.in.erase(0, pos + 4 + length);
       ++r.answers;
       c.send(requests[next++ % requests.size()]);
     }
     return true;
   });
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.readings = ok ? r.answers : 0;
+  r.readings = ok ? r.answers * std::max<std::size_t>(bundle, 1) : 0;
   return r;
 }
 
@@ -159,6 +177,7 @@ int main(int argc, char** argv) {
   const int window = argc > 4 ? std::atoi(argv[4]) : 8;
   const std::string only = argc > 5 ? argv[5] : "all";  // http | mllp | proto | all
   const int http_depth = argc > 6 ? std::atoi(argv[6]) : 1;  // HTTP/1.1 pipelining depth
+  const std::size_t http_bundle = argc > 7 ? static_cast<std::size_t>(std::atoi(argv[7])) : 1;  // Observations per POST
 
   pin_to(0);  // the target's threads inherit this
   auto cfg = target::server::loopback_ephemeral_config();
@@ -182,8 +201,9 @@ int main(int argc, char** argv) {
   std::printf("target ingest over loopback: 1 io thread + 1 worker on CPU 0, client on CPU 1, %.1f s each\n", seconds);
   double cpu0 = target_cpu_seconds(client_tid);
   if (only == "all" || only == "http") {
-    const auto http = run_http(ports.http, http_connections, http_depth, seconds);
-    report(("http  FHIR Observation, " + std::to_string(http_connections) + " keep-alive conns" +
+    const auto http = run_http(ports.http, http_connections, http_depth, http_bundle, seconds);
+    report(((http_bundle > 1 ? "http  FHIR Bundle x" + std::to_string(http_bundle) : std::string("http  FHIR Observation")) +
+            ", " + std::to_string(http_connections) + " keep-alive conns" +
             (http_depth > 1 ? ", pipelined x" + std::to_string(http_depth) : std::string()))
                .c_str(),
            http, cpu0);
@@ -224,12 +244,18 @@ int main(int argc, char** argv) {
   }
   server.stop();
   const auto s = server.snapshot();
-  std::printf("target counters: accepted http=%llu mllp=%llu proto=%llu, processed=%llu, invalid/full=%llu\n",
-              static_cast<unsigned long long>(s.readings(target::server::Protocol::Http)),
-              static_cast<unsigned long long>(s.readings(target::server::Protocol::Mllp)),
-              static_cast<unsigned long long>(s.readings(target::server::Protocol::Proto)),
-              static_cast<unsigned long long>(s.readings_processed),
-              static_cast<unsigned long long>(s.count(target::server::Protocol::Http, target::server::Outcome::Invalid) +
-                                              s.count(target::server::Protocol::Http, target::server::Outcome::QueueFull)));
+  using target::server::Outcome;
+  using target::server::Protocol;
+  std::uint64_t invalid = 0, full = 0;
+  for (auto p : {Protocol::Http, Protocol::Mllp, Protocol::Proto}) {
+    invalid += s.count(p, Outcome::Invalid);
+    full += s.count(p, Outcome::QueueFull);  // includes messages caught by stop() at the end
+  }
+  std::printf("target counters: accepted http=%llu mllp=%llu proto=%llu, processed=%llu, invalid=%llu, refused=%llu\n",
+              static_cast<unsigned long long>(s.readings(Protocol::Http)),
+              static_cast<unsigned long long>(s.readings(Protocol::Mllp)),
+              static_cast<unsigned long long>(s.readings(Protocol::Proto)),
+              static_cast<unsigned long long>(s.readings_processed), static_cast<unsigned long long>(invalid),
+              static_cast<unsigned long long>(full));
   return 0;
 }
