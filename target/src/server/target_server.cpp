@@ -66,18 +66,19 @@ struct TargetServer::Impl {
     crash_cv.notify_all();
   }
 
+  // Order: stop taking input, stop the sockets' threads, then the workers (which may
+  // still post completions to the io_context, so it must outlive them), then destroy.
   void shutdown() {
-    if (crash_timer) crash_timer->cancel();
     for (auto& l : listeners) l->close();
     connections.close_all();
     if (mqtt) mqtt->stop();
     if (webhook) webhook->close();
-    if (pipeline) pipeline->stop();
     work.reset();
     if (ioc) ioc->stop();
     for (auto& t : threads)
       if (t.joinable()) t.join();
     threads.clear();
+    if (pipeline) pipeline->stop();
     listeners.clear();
     crash_timer.reset();
     webhook.reset();
