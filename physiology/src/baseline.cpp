@@ -74,4 +74,26 @@ Baseline make_baseline(Archetype archetype, const Demographics& demo, Rng& rng, 
   return b;
 }
 
+void apply_baseline_override(Baseline& b, Vital vital, double x) {
+  if (!std::isfinite(x)) return;  // the loader rejects these; never poison the model
+  switch (vital) {
+    case Vital::HeartRate:
+    case Vital::PulseRate: b.heart_rate_bpm = clampd(x, 25.0, 200.0); break;
+    case Vital::RespRate: b.resp_rate_per_min = clampd(x, 4.0, 50.0); break;
+    case Vital::SpO2: b.spo2_pct = clampd(x, 60.0, 100.0); break;
+    case Vital::SystolicBP: b.systolic_mmhg = clampd(x, std::max(50.0, b.diastolic_mmhg + 10.0), 260.0); break;
+    case Vital::DiastolicBP: b.diastolic_mmhg = clampd(x, 20.0, b.systolic_mmhg - 10.0); break;
+    case Vital::MeanBP: {
+      const double delta = clampd(x, 40.0, 180.0) - (b.diastolic_mmhg + (b.systolic_mmhg - b.diastolic_mmhg) / 3.0);
+      b.systolic_mmhg += delta;
+      b.diastolic_mmhg += delta;
+      break;
+    }
+    case Vital::Temperature: b.temperature_c = clampd(x, 33.0, 41.0); break;
+    case Vital::Glucose: b.glucose_mg_dl = clampd(x, 40.0, 500.0); break;
+    case Vital::Weight: b.weight_kg = clampd(x, 1.0, 400.0); break;
+    case Vital::Consciousness: break;
+  }
+}
+
 }  // namespace iomtsim::physiology::detail

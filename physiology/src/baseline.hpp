@@ -29,6 +29,11 @@ struct Baseline {
   bool spo2_scale2 = false;  // hypercapnic (COPD): NEWS2 SpO2 scale 2
 };
 
+// Sets one resting value from a scenario override (CohortSpec::baselines), clamped to
+// what the model can carry. MeanBP shifts systolic and diastolic together;
+// Consciousness is ignored (a resting patient is alert).
+void apply_baseline_override(Baseline& b, Vital vital, double value);
+
 // Draws the patient (age, sex, comorbidity) and its baseline from the patient stream.
 Baseline make_baseline(Archetype archetype, const Demographics& demo, Rng& rng, PatientInfo& info);
 

@@ -52,6 +52,12 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
       rng_(stream_seed(seed, StreamKind::Patient, index)) {
   info.index = index;
   baseline_ = make_baseline(cohort.archetype, cohort.demographics, rng_, info);
+  // Scenario overrides of resting values, each from its own stream so adding one never
+  // shifts the patient's other draws.
+  for (std::size_t i = 0; i < cohort.baselines.size(); ++i) {
+    Rng brng(stream_seed(seed, StreamKind::Patient, index, 1 + i));
+    apply_baseline_override(baseline_, cohort.baselines[i].vital, cohort.baselines[i].value.sample(brng));
+  }
   noise_key_ = rng_.next_u64();
   hf_freq_hz_ = baseline_.resp_rate_per_min / 60.0 * rng_.uniform(0.95, 1.05);
   hf_phase_ = rng_.uniform(0.0, kTwoPi);

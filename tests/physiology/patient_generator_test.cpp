@@ -190,3 +190,22 @@ TEST(PatientGenerator, ThreadCountDoesNotChangeOutputs) {
   for (auto& th : threads) th.join();
   EXPECT_EQ(serial, parallel);
 }
+
+TEST(PatientGenerator, CohortBaselineOverridesSetRestingValuesWithoutShiftingOthers) {
+  CohortSpec plain = cohort(Archetype::HealthyAdult, {});
+  CohortSpec tachy = plain;
+  tachy.baselines = {BaselineSpec{Vital::HeartRate, Distribution::constant(110.0)},
+                     BaselineSpec{Vital::Weight, Distribution::uniform(100.0, 101.0)}};
+  double hr = 0;
+  for (PatientIndex p = 0; p < 20; ++p) {
+    PatientGenerator a(plain, p, 9, 2h), b(tachy, p, 9, 2h);
+    const VitalSigns va = a.true_vitals(SimTime{1h}), vb = b.true_vitals(SimTime{1h});
+    hr += vb.heart_rate_bpm;
+    EXPECT_GE(vb.weight_kg, 99.0);
+    EXPECT_LE(vb.weight_kg, 102.0);
+    EXPECT_EQ(va.resp_rate_per_min, vb.resp_rate_per_min);  // other vitals untouched
+    EXPECT_EQ(va.spo2_pct, vb.spo2_pct);
+    EXPECT_EQ(a.info(), b.info());
+  }
+  EXPECT_NEAR(hr / 20.0, 110.0, 8.0);
+}
