@@ -1,0 +1,304 @@
+#include "driver.hpp"
+
+#include <algorithm>
+#include <variant>
+
+namespace iomtsim::sim::simgrid::detail {
+
+using reports::Outcome;
+using scenarios::PayloadFormat;
+
+// The same names and on-the-wire size estimates as the real-time engine (loadgen keeps
+// its copy private; the two tables must agree for sim-vs-real comparisons).
+std::string_view protocol_name(PayloadFormat f) {
+  constexpr std::string_view names[] = {"fhir_r4", "hl7v2", "mqtt_json", "protobuf"};
+  return names[static_cast<std::size_t>(f)];
+}
+std::size_t wire_bytes(PayloadFormat f, std::size_t readings) {
+  constexpr std::size_t per[] = {620, 260, 180, 70};
+  return per[static_cast<std::size_t>(f)] * readings;
+}
+
+Driver::Driver(Fleet& fleet, FleetNetwork& net, reports::Recorder& recorder, Platform& platform,
+               ServerPool& pool, DriverConfig cfg)
+    : fleet_(fleet), net_(net), recorder_(recorder), shard_(recorder.make_shard()),
+      platform_(platform), pool_(pool), cfg_(std::move(cfg)) {
+  aggregated_ = cfg_.capacity->fidelity == Fidelity::Aggregated;
+  slots_.resize(fleet_.device_count());
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const auto& d = fleet_.devices()[i];
+    slots_[i].format = d.format();
+    slots_[i].batch_size = std::max<std::uint32_t>(1, d.spec->batch);
+    slots_[i].channel = recorder_.channel(protocol_name(d.format()), d.network->name);
+  }
+  ap_batch_.resize(platform_.access_points());
+  for (const auto& f : cfg_.capacity->failures)
+    if (f.kind == ScheduledFailure::Kind::Link)
+      link_failures_[sg4::Link::by_name(f.link)].push_back(f);
+}
+
+SimTime Driver::now() const { return to_sim_time(sg4::Engine::get_clock()); }
+
+SimTime Driver::next_time() const {
+  SimTime t = SimTime::max();
+  if (!fleet_exhausted_) t = fleet_.next_time();
+  if (!drains_.empty() && drains_.top().at <= cfg_.end) t = std::min(t, drains_.top().at);
+  if (!ap_due_.empty()) t = std::min(t, ap_due_.top().at);
+  if (!flushes_.empty()) t = std::min(t, flushes_.top().at);
+  return t;
+}
+
+void Driver::run() {
+  const SimTime deadline = cfg_.end + cfg_.capacity->drain;
+  SimTime t = now();
+  for (;;) {
+    process_due(t);
+    const SimTime next = next_time();
+    if (next == SimTime::max() && flights_.empty()) break;
+    if (flights_.empty()) {
+      sg4::this_actor::sleep_until(to_clock(next));
+      t = std::max(now(), next);  // the clock is a double: never fall a nanosecond short
+      continue;
+    }
+    const SimTime until = std::min(next, deadline);
+    const double timeout = std::max(0.0, to_clock(until) - sg4::Engine::get_clock());
+    const auto i = sg4::Comm::wait_any_for(comms_, timeout);
+    if (i >= 0) {
+      t = now();
+      completed(static_cast<std::size_t>(i), t);
+    } else {
+      t = std::max(now(), until);
+      if (t >= deadline && next > deadline) break;  // answers still out: in flight at the end
+    }
+  }
+  finish();
+}
+
+void Driver::process_due(SimTime t) {
+  for (;;) {
+    if (!fleet_exhausted_ && (fleet_.done() || fleet_.next_time() > cfg_.end)) {
+      fleet_exhausted_ = true;
+      for (std::size_t i = 0; i < slots_.size(); ++i)  // partial device batches go out now
+        if (!slots_[i].batch.empty()) submit(i, slots_[i].batch.back().true_time);
+    }
+    const SimTime tf = fleet_exhausted_ ? SimTime::max() : fleet_.next_time();
+    const SimTime td = !drains_.empty() && drains_.top().at <= cfg_.end ? drains_.top().at : SimTime::max();
+    const SimTime ta = ap_due_.empty() ? SimTime::max() : ap_due_.top().at;
+    const SimTime tb = flushes_.empty() ? SimTime::max() : flushes_.top().at;
+    const SimTime first = std::min({tf, td, ta, tb});
+    if (first > t || first == SimTime::max()) return;
+    if (tf == first) {
+      auto out = fleet_.next();
+      if (auto* r = std::get_if<physiology::Reading>(&out))
+        generated(*r);
+      else
+        ++stats_.waveform_blocks_skipped;
+    } else if (td == first) {
+      const auto slot = static_cast<std::size_t>(drains_.top().key);
+      drains_.pop();
+      events_.clear();
+      net_.path(slot).advance_to(first, events_);
+      path_events(slot);
+    } else if (ta == first) {
+      const auto id = ap_due_.top().key;
+      ap_due_.pop();
+      reached_ap(id, first);
+    } else {
+      const auto ap = static_cast<std::uint32_t>(flushes_.top().key);
+      flushes_.pop();
+      if (!ap_batch_[ap].empty()) start_comm(std::move(ap_batch_[ap]), ap, first);
+      ap_batch_[ap].clear();
+    }
+  }
+}
+
+void Driver::generated(const physiology::Reading& r) {
+  const std::size_t slot = fleet_.device_slot(r.patient, r.device);
+  Slot& s = slots_[slot];
+  shard_.on_generated(r, s.channel);
+  ++stats_.readings;
+  s.batch.push_back(r);
+  if (s.batch.size() >= s.batch_size) submit(slot, r.true_time);
+}
+
+void Driver::submit(std::size_t slot, SimTime intended) {
+  Slot& s = slots_[slot];
+  auto m = std::make_unique<Msg>();
+  m->readings = std::move(s.batch);
+  s.batch.clear();
+  m->intended = intended;
+  m->slot = static_cast<std::uint32_t>(slot);
+  m->bytes = wire_bytes(s.format, m->readings.size());
+  const sim::network::Message msg{m->readings.front().id, intended, m->bytes};
+  pending_.emplace(msg.id, std::move(m));
+  events_.clear();
+  net_.path(slot).send(msg, events_);
+  path_events(slot);
+}
+
+void Driver::path_events(std::size_t slot) {
+  for (const auto& e : events_) {
+    auto it = pending_.find(e.message.id);
+    if (it == pending_.end()) continue;
+    switch (e.outcome) {
+      case sim::network::Outcome::Delivered:
+        it->second->sent = e.sent;
+        it->second->at_ap = e.at;
+        ap_due_.push(Due{e.at, seq_++, e.message.id});
+        break;
+      case sim::network::Outcome::Lost:
+      case sim::network::Outcome::Dropped:
+        for (const auto& r : it->second->readings)
+          shard_.on_outcome(r.id,
+                            e.outcome == sim::network::Outcome::Lost ? Outcome::LostNetwork
+                                                                     : Outcome::DroppedBuffer,
+                            it->second->intended, e.sent, e.at);
+        pending_.erase(it);
+        break;
+      case sim::network::Outcome::Buffered:
+        break;
+    }
+  }
+  auto& path = net_.path(slot);
+  if (path.buffered_now() > 0 && path.next_drain_time() != SimTime::max())
+    drains_.push(Due{path.next_drain_time(), seq_++, slot});
+}
+
+void Driver::reached_ap(std::uint64_t id, SimTime t) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  MsgPtr m = std::move(it->second);
+  pending_.erase(it);
+  ++stats_.messages;
+  const auto ap = cfg_.ap_of_slot[m->slot];
+  if (!aggregated_) {
+    std::vector<MsgPtr> one;
+    one.push_back(std::move(m));
+    return start_comm(std::move(one), ap, t);
+  }
+  // Interval boundaries are global (multiples of the interval), so batches do not depend
+  // on which message came first.
+  if (ap_batch_[ap].empty()) {
+    const auto w = cfg_.capacity->aggregate_interval.count();
+    flushes_.push(Due{SimTime{Duration{(t.time_since_epoch().count() / w + 1) * w}}, seq_++, ap});
+  }
+  ap_batch_[ap].push_back(std::move(m));
+}
+
+SimTime Driver::link_failure(const Route& r, SimTime from, SimTime to) const {
+  SimTime first = SimTime::max();
+  if (link_failures_.empty()) return first;
+  for (const auto* l : r.links) {
+    auto it = link_failures_.find(l);
+    if (it == link_failures_.end()) continue;
+    for (const auto& f : it->second) {
+      if (f.down_at(from)) first = std::min(first, from);
+      else if (f.at > from && f.at <= to) first = std::min(first, f.at);
+    }
+  }
+  return first;
+}
+
+void Driver::start_comm(std::vector<MsgPtr> msgs, std::uint32_t ap, SimTime t) {
+  const auto server = pool_.pick(t);
+  const Route& route = platform_.route(ap, server);
+  if (link_failure(route, t, t) != SimTime::max()) {
+    for (const auto& m : msgs) {
+      outcome_all(*m, Outcome::Failed, t);
+      stats_.link_failures += m->readings.size();
+    }
+    return;
+  }
+  Flight f;
+  f.ap = ap;
+  f.server = server;
+  f.start = t;
+  for (const auto& m : msgs) f.bytes += m->bytes;
+  f.msgs = std::move(msgs);
+  comms_.push_back(sg4::Comm::sendto_async(platform_.ap(ap), platform_.server(server), f.bytes));
+  flights_.push_back(std::move(f));
+  ++stats_.communications;
+  stats_.peak_in_flight = std::max<std::uint64_t>(stats_.peak_in_flight, comms_.size());
+}
+
+void Driver::outcome_all(const Msg& m, Outcome o, SimTime at) {
+  for (const auto& r : m.readings) shard_.on_outcome(r.id, o, m.intended, m.sent, at);
+}
+
+void Driver::completed(std::size_t index, SimTime t) {
+  Flight f = std::move(flights_[index]);
+  // Swap-remove keeps both vectors parallel; wait_any_for only needs the set.
+  comms_[index] = std::move(comms_.back());
+  comms_.pop_back();
+  flights_[index] = std::move(flights_.back());
+  flights_.pop_back();
+
+  const Route& route = platform_.route(f.ap, f.server);
+  if (const SimTime down = link_failure(route, f.start, t); down != SimTime::max()) {
+    for (const auto& m : f.msgs) {
+      outcome_all(*m, Outcome::Failed, down);
+      stats_.link_failures += m->readings.size();
+    }
+    return;
+  }
+  const Duration back = physiology::from_seconds(route.latency_s);  // the answer's way back
+  const Duration transfer = std::max(Duration{0}, (t - f.start) - back);
+  for (const auto& m : f.msgs) {
+    // Aggregated: charge each message its own access-point instant plus its byte share
+    // of the batch's transfer, not the wait for the interval to end (simulate.hpp).
+    SimTime arrival = t;
+    if (aggregated_ && f.msgs.size() > 1) {
+      const auto share = Duration{static_cast<std::int64_t>(
+          static_cast<double>(transfer.count()) * static_cast<double>(m->bytes) /
+          static_cast<double>(std::max<std::size_t>(1, f.bytes)))};
+      arrival = std::min(t, m->at_ap + back + share);
+    }
+    for (const auto& r : m->readings) {
+      const auto a = pool_.admit(f.server, arrival);
+      switch (a.result) {
+        case Admission::Result::Accepted: {
+          const SimTime acked = a.done + back;
+          shard_.on_outcome(r.id, Outcome::Acknowledged, m->intended, m->sent, acked);
+          alerts_.clear();
+          rules_.ingest(r, alerts_);
+          for (auto& alert : alerts_) {
+            alert.received_time = acked + cfg_.capacity->alert_delivery;
+            shard_.on_alert(alert, r, m->intended);
+            ++stats_.alerts;
+          }
+          break;
+        }
+        case Admission::Result::Rejected:
+          shard_.on_outcome(r.id, Outcome::Rejected, m->intended, m->sent, a.done + back);
+          ++stats_.queue_rejections;
+          break;
+        case Admission::Result::Failed:
+          shard_.on_outcome(r.id, Outcome::Failed, m->intended, m->sent, a.done);
+          ++stats_.server_failures;
+          break;
+      }
+    }
+  }
+}
+
+// Whatever has no answer when the run stops is in flight, as in a real run.
+void Driver::finish() {
+  for (auto& f : flights_)
+    for (const auto& m : f.msgs) outcome_all(*m, Outcome::InFlight, m->sent);
+  for (auto& c : comms_) c->cancel();
+  comms_.clear();
+  flights_.clear();
+  for (auto& b : ap_batch_)
+    for (const auto& m : b) outcome_all(*m, Outcome::InFlight, m->sent);
+  for (auto& [id, m] : pending_) outcome_all(*m, Outcome::InFlight, m->intended);
+  pending_.clear();
+  for (auto& s : slots_) {
+    for (const auto& r : s.batch)
+      shard_.on_outcome(r.id, Outcome::InFlight, r.true_time, r.true_time, r.true_time);
+    s.batch.clear();
+  }
+  for (const auto& e : fleet_.finish()) recorder_.add_episode(e);
+  stats_.simulated_s = sg4::Engine::get_clock();
+}
+
+}  // namespace iomtsim::sim::simgrid::detail

@@ -1,0 +1,154 @@
+#include "iomtsim/sim/simgrid/simulate.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <ostream>
+
+#include "driver.hpp"
+#include "iomtsim/sim/simgrid/expectations.hpp"
+
+namespace iomtsim::sim::simgrid {
+namespace {
+
+std::atomic<bool> g_used{false};
+
+// Devices of one ward share its access points, spread round robin (wards in order of
+// first appearance, so the assignment is a function of the scenario alone).
+std::vector<std::uint32_t> assign_access_points(const std::vector<FleetDevice>& devices,
+                                                const CapacityModel& m, std::size_t& count) {
+  std::map<std::string, std::vector<std::size_t>> by_ward;
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    auto [it, fresh] = by_ward.try_emplace(devices[i].ward());
+    if (fresh) order.push_back(devices[i].ward());
+    it->second.push_back(i);
+  }
+  std::vector<std::uint32_t> ap(devices.size());
+  std::uint32_t base = 0;
+  for (const auto& w : order) {
+    const auto& slots = by_ward[w];
+    const auto n = m.aps_per_ward > 0
+                       ? m.aps_per_ward
+                       : static_cast<std::uint32_t>((slots.size() + m.devices_per_ap - 1) / m.devices_per_ap);
+    for (std::size_t k = 0; k < slots.size(); ++k)
+      ap[slots[k]] = base + static_cast<std::uint32_t>(k % n);
+    base += n;
+  }
+  count = std::max<std::size_t>(1, base);
+  return ap;
+}
+
+// SimGrid's configuration: CM02 is the plain flow model (no latency or bandwidth factors:
+// LV08 multiplies a small message's latency by about 13), no cross traffic from the
+// (unmodelled) acknowledgements, and a quiet log.
+void start_engine(std::unique_ptr<::simgrid::s4u::Engine>& engine, const std::string& log) {
+  std::vector<std::string> args = {"iomtsim-simulate", "--cfg=network/model:CM02",
+                                   "--cfg=network/crosstraffic:0", "--log=" + log,
+                                   "--log=root.fmt:%m%n"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  int argc = static_cast<int>(argv.size());
+  engine = std::make_unique<::simgrid::s4u::Engine>(&argc, argv.data());
+}
+
+}  // namespace
+
+Fidelity resolve_fidelity(const CapacityModel& m, std::uint64_t devices) {
+  if (m.fidelity != Fidelity::Auto) return m.fidelity;
+  return devices >= m.aggregate_above_devices ? Fidelity::Aggregated : Fidelity::PerReading;
+}
+
+SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions& options) {
+  if (g_used.exchange(true))
+    throw SimulateError("simulate() runs once per process (SimGrid's engine does not reset)");
+  const auto wall_start = std::chrono::steady_clock::now();
+  scenarios::Scenario scenario = input;
+  if (options.duration) scenario.metadata.duration = *options.duration;
+  CapacityModel capacity = options.capacity;
+  capacity.validate();
+
+  auto expectations = scenario.expectations;
+  expectations.insert(expectations.end(), options.extra_expectations.begin(),
+                      options.extra_expectations.end());
+  const auto thresholds = to_thresholds(expectations);
+  if (auto bad = reports::unknown_metrics(thresholds); !bad.empty())
+    throw SimulateError("unknown metric in expectations: " + bad.front());
+
+  Fleet fleet(scenario, ShardSpec{0, 1});
+  FleetNetwork net(fleet.devices(), scenario.metadata.seed);
+  capacity.fidelity = resolve_fidelity(capacity, fleet.device_count());
+
+  reports::RecorderOptions ropts;
+  if (fleet.patient_count() > 0) ropts.timeline_patients = {0};
+  reports::Recorder recorder(ropts);
+  reports::RunInfo info;
+  info.scenario = scenario.metadata.name;
+  info.seed = scenario.metadata.seed;
+  info.mode = "simulated";
+  info.end = SimTime{scenario.metadata.duration};
+  info.patient_count = scenario.patient_count();
+  recorder.set_run_info(info);
+  for (const auto& [name, profile] : scenario.network_profiles)
+    for (const auto& o : profile.outages) recorder.on_network_outage(name, o.start, o.start + o.length);
+
+  std::unique_ptr<::simgrid::s4u::Engine> engine;
+  start_engine(engine, options.simgrid_log);
+  std::size_t ap_count = 0;
+  detail::DriverConfig dc;
+  dc.capacity = &capacity;
+  dc.end = SimTime{scenario.metadata.duration};
+  dc.ap_of_slot = assign_access_points(fleet.devices(), capacity, ap_count);
+  detail::Platform platform(*engine, capacity, ap_count);
+  detail::ServerPool pool(capacity);
+  detail::Driver driver(fleet, net, recorder, platform, pool, std::move(dc));
+
+  std::string failure;
+  ::simgrid::s4u::Actor::create("driver", platform.server(0), [&] {
+    try {
+      driver.run();
+    } catch (const std::exception& e) {  // an exception escaping an actor aborts the process
+      failure = e.what();
+    }
+  });
+  engine->run();
+  if (!failure.empty()) throw SimulateError("simulation failed: " + failure);
+
+  SimulateResult result;
+  result.stats = driver.stats();
+  result.stats.fidelity = capacity.fidelity;
+  result.stats.devices = fleet.device_count();
+  result.stats.access_points = ap_count;
+  result.report = recorder.merge();
+  result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
+  for (const auto& t : result.report.thresholds)
+    if (!t.passed) result.failed.push_back(t);
+  const bool balanced = result.report.delivery.balanced();
+  result.exit_code = result.failed.empty() && balanced ? 0 : 1;
+  result.stats.wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+
+  if (options.write_files) {
+    result.out_dir = options.out_dir.empty()
+                         ? std::filesystem::path("iomtsim-runs") / ("sim-" + scenario.metadata.name)
+                         : options.out_dir;
+    reports::write_report_folder(result.report, result.out_dir);
+  }
+  if (options.log) {
+    auto& log = *options.log;
+    const auto& d = result.report.delivery;
+    const auto& s = result.stats;
+    log << "simulate: " << s.devices << " devices on " << s.access_points << " access points, "
+        << name(s.fidelity) << ", " << s.simulated_s << " s simulated in " << s.wall_s << " s ("
+        << static_cast<std::uint64_t>(s.readings_per_wall_s()) << " readings per wall second)\n"
+        << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged]
+        << ", rejected " << d[reports::Outcome::Rejected] << ", failed "
+        << d[reports::Outcome::Failed] << ", alerts " << s.alerts
+        << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE") << '\n';
+    if (!result.out_dir.empty()) log << "report: " << result.out_dir.string() << '\n';
+    for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
+  }
+  return result;
+}
+
+}  // namespace iomtsim::sim::simgrid
