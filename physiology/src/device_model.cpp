@@ -14,7 +14,11 @@ namespace {
 
 constexpr std::int64_t kHourNs = 3'600'000'000'000;
 
-double quantize(double x, double q) { return round_nearest(x / q) * q; }
+// Display resolution: whole units (q = 1) or tenths (q = 0.1). Multiplying by the
+// reciprocal keeps a division off the per-reading path.
+double quantize(double x, double q) {
+  return q == 1.0 ? round_nearest(x) : round_nearest(x * 10.0) * 0.1;
+}
 
 double spot_jitter_ns(std::int64_t interval_ns) {
   return std::min(0.1 * static_cast<double>(interval_ns), 1800e9);  // ±10 %, at most ±30 min
@@ -230,7 +234,7 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
   if (motion) flags |= kFlagMotionArtifact;
   if (off) flags |= kFlagProbeOff;
   if (v.on_oxygen) flags |= kFlagOnOxygen;
-  Reading& r = out.emplace().emplace<Reading>();
+  Reading& r = std::get<Reading>(out.emplace(std::in_place_type<Reading>));
   r.patient = patient_;
   r.device = index_;
   r.vital = m.vital;
@@ -262,7 +266,7 @@ bool DeviceModel::produce(PatientModel& patient, std::optional<DeviceOutput>& ou
     const Artifact art = instant_art_;
     const std::uint8_t flags = low ? kFlagLowBattery : kFlagNone;
     if (wave) {
-      WaveformBlock& b = out.emplace().emplace<WaveformBlock>();
+      WaveformBlock& b = std::get<WaveformBlock>(out.emplace(std::in_place_type<WaveformBlock>));
       b.patient = patient_;
       b.device = index_;
       b.kind = wave_->gen.kind();
