@@ -1,0 +1,25 @@
+#pragma once
+// What a scenario produces, straight from the physiology, with no target and no network:
+// for `iomtsim preview`, so a clinician authoring a scenario sees true and measured
+// vitals, episodes and the NEWS2 the true vitals would score before anyone runs it.
+#include <cstdint>
+#include <vector>
+
+#include "iomtsim/physiology/time.hpp"
+#include "iomtsim/reports/render_html.hpp"
+#include "iomtsim/scenarios/scenario.hpp"
+
+namespace iomtsim::sim {
+
+struct PreviewOptions {
+  std::uint32_t patients = 4;  // how many; picked round-robin across cohorts
+  physiology::Duration true_step = std::chrono::minutes(5);  // sampling of true vitals
+};
+
+// Series for the chosen patients. Patients are picked one per cohort in turn (cohort 0's
+// first patient, cohort 1's first, …, then each cohort's second), so a preview of a mixed
+// scenario shows every cohort.
+std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& scenario,
+                                                   const PreviewOptions& options);
+
+}  // namespace iomtsim::sim
