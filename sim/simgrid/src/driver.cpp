@@ -176,11 +176,17 @@ void Driver::reached_ap(std::uint64_t id, SimTime t) {
     one.push_back(std::move(m));
     return start_comm(std::move(one), ap, t);
   }
-  // Interval boundaries are global (multiples of the interval), so batches do not depend
-  // on which message came first.
+  // Interval boundaries are fixed per access point (multiples of the interval, offset by
+  // k/K of it), so batches do not depend on which message came first, and access points
+  // do not all flush at the same instant (which would make every batch share the WAN at
+  // once and inflate transfer times that per-reading messages never see).
   if (ap_batch_[ap].empty()) {
     const auto w = cfg_.capacity->aggregate_interval.count();
-    flushes_.push(Due{SimTime{Duration{(t.time_since_epoch().count() / w + 1) * w}}, seq_++, ap});
+    const auto offset = static_cast<std::int64_t>(
+        static_cast<double>(w) * static_cast<double>(ap) / static_cast<double>(ap_batch_.size()));
+    const auto since = t.time_since_epoch().count() - offset;  // may be negative: floor it
+    const auto k = (since >= 0 ? since / w : -((-since + w - 1) / w)) + 1;
+    flushes_.push(Due{SimTime{Duration{k * w + offset}}, seq_++, ap});
   }
   ap_batch_[ap].push_back(std::move(m));
 }
@@ -254,35 +260,66 @@ void Driver::completed(std::size_t index, SimTime t) {
       arrival = std::min(t, m->at_ap + back + share);
     }
     for (const auto& r : m->readings) {
-      const auto a = pool_.admit(f.server, arrival);
-      switch (a.result) {
-        case Admission::Result::Accepted: {
-          const SimTime acked = a.done + back;
-          shard_.on_outcome(r.id, Outcome::Acknowledged, m->intended, m->sent, acked);
-          alerts_.clear();
-          rules_.ingest(r, alerts_);
-          for (auto& alert : alerts_) {
-            alert.received_time = acked + cfg_.capacity->alert_delivery;
-            shard_.on_alert(alert, r, m->intended);
-            ++stats_.alerts;
-          }
-          break;
-        }
-        case Admission::Result::Rejected:
-          shard_.on_outcome(r.id, Outcome::Rejected, m->intended, m->sent, a.done + back);
-          ++stats_.queue_rejections;
-          break;
-        case Admission::Result::Failed:
-          shard_.on_outcome(r.id, Outcome::Failed, m->intended, m->sent, a.done);
-          ++stats_.server_failures;
-          break;
-      }
+      if (aggregated_)
+        arrivals_.push(Arrival{arrival, seq_++, r, m->intended, m->sent, back, f.server});
+      else
+        admit(r, *m, f.server, arrival, back);
     }
+  }
+  if (aggregated_) admit_ready(watermark());
+}
+
+SimTime Driver::watermark() const {
+  // A batch still open or in flight holds readings from at most one interval before its
+  // flush instant.
+  const Duration w = cfg_.capacity->aggregate_interval;
+  SimTime mark = now();
+  if (!flushes_.empty()) mark = std::min(mark, flushes_.top().at - w);
+  for (const auto& f : flights_) mark = std::min(mark, f.start - w);
+  return mark;
+}
+
+void Driver::admit_ready(SimTime upto) {
+  while (!arrivals_.empty() && arrivals_.top().at <= upto) {
+    const Arrival& a = arrivals_.top();
+    Msg m;
+    m.intended = a.intended;
+    m.sent = a.sent;
+    admit(a.reading, m, a.server, a.at, a.back);
+    arrivals_.pop();
+  }
+}
+
+void Driver::admit(const physiology::Reading& r, const Msg& m, std::uint32_t server,
+                   SimTime arrival, Duration back) {
+  const auto a = pool_.admit(server, arrival);
+  switch (a.result) {
+    case Admission::Result::Accepted: {
+      const SimTime acked = a.done + back;
+      shard_.on_outcome(r.id, Outcome::Acknowledged, m.intended, m.sent, acked);
+      alerts_.clear();
+      rules_.ingest(r, alerts_);
+      for (auto& alert : alerts_) {
+        alert.received_time = acked + cfg_.capacity->alert_delivery;
+        shard_.on_alert(alert, r, m.intended);
+        ++stats_.alerts;
+      }
+      break;
+    }
+    case Admission::Result::Rejected:
+      shard_.on_outcome(r.id, Outcome::Rejected, m.intended, m.sent, a.done + back);
+      ++stats_.queue_rejections;
+      break;
+    case Admission::Result::Failed:
+      shard_.on_outcome(r.id, Outcome::Failed, m.intended, m.sent, a.done);
+      ++stats_.server_failures;
+      break;
   }
 }
 
 // Whatever has no answer when the run stops is in flight, as in a real run.
 void Driver::finish() {
+  admit_ready(SimTime::max());  // arrived before the end: answered, as in a real drain
   for (auto& f : flights_)
     for (const auto& m : f.msgs) outcome_all(*m, Outcome::InFlight, m->sent);
   for (auto& c : comms_) c->cancel();

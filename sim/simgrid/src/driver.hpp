@@ -80,6 +80,13 @@ class Driver {
   void reached_ap(std::uint64_t id, SimTime t);
   void start_comm(std::vector<MsgPtr> msgs, std::uint32_t ap, SimTime t);
   void completed(std::size_t index, SimTime t);
+  // A reading reaching its server at `arrival`: queue, answer, rules, alerts.
+  void admit(const physiology::Reading& r, const Msg& m, std::uint32_t server, SimTime arrival,
+             Duration back);
+  // Aggregated mode: readings wait in arrivals_ until no later-completing batch can hold
+  // an earlier arrival (watermark), so servers see them in true arrival order.
+  SimTime watermark() const;
+  void admit_ready(SimTime upto);
   void outcome_all(const Msg& m, reports::Outcome o, SimTime at);
   SimTime link_failure(const Route& r, SimTime from, SimTime to) const;  // max(): none
   void finish();
@@ -105,6 +112,16 @@ class Driver {
   std::vector<Flight> flights_;
   std::unordered_map<const sg4::Link*, std::vector<ScheduledFailure>> link_failures_;
   std::vector<physiology::Alert> alerts_;
+  struct Arrival {
+    SimTime at;
+    std::uint64_t seq;
+    physiology::Reading reading;
+    SimTime intended, sent;
+    Duration back;
+    std::uint32_t server;
+    bool operator>(const Arrival& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
   std::uint64_t seq_ = 0;
   SimulateStats stats_;
 };
