@@ -65,6 +65,7 @@ struct Engine::Impl {
     if (cfg.http) transports[0] = make_http_transport(io, *cfg.http, done);
     if (cfg.mllp) transports[1] = make_stream_transport(io, *cfg.mllp, done);
     if (cfg.proto) transports[3] = make_stream_transport(io, *cfg.proto, done);
+    if (cfg.mqtt) transports[2] = make_mqtt_transport(io, *cfg.mqtt, done);
   }
 
   // ---- scheduling -----------------------------------------------------------------------
@@ -185,7 +186,7 @@ struct Engine::Impl {
     m->due = cfg.clock->to_wall(m->arrival);
     auto& t = transports[static_cast<std::size_t>(format)];
     counters.messages_sent.fetch_add(1, std::memory_order_relaxed);
-    if (!t) {  // no transport for this format (MQTT) or no endpoint configured
+    if (!t) {  // no endpoint configured for this format
       const auto now = Steady::now();
       m->written = now;
       return completed(std::move(m), Completion{Outcome::Failed, 0, now});

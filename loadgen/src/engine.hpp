@@ -23,6 +23,7 @@
 #include "iomtsim/scenarios/scenario.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
 #include "http_transport.hpp"
+#include "mqtt_transport.hpp"
 #include "stream_transport.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -35,6 +36,7 @@ struct EngineConfig {
   std::optional<HttpTarget> http;                 // nullopt: FHIR readings fail (no endpoint)
   std::optional<StreamTarget> mllp;
   std::optional<StreamTarget> proto;
+  std::optional<MqttTarget> mqtt;
   std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5);  // wall
 };
 

@@ -44,6 +44,12 @@ ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions&
   cfg.http.host = "127.0.0.1";
   cfg.http.port = 0;
   cfg.http.tls.enabled = false;
+  if (s.target.mqtt) {  // ingest from the scenario's broker
+    cfg.mqtt.enabled = true;
+    cfg.mqtt.broker_host = s.target.mqtt->host;
+    cfg.mqtt.broker_port = s.target.mqtt->port;
+    cfg.mqtt.qos = s.target.mqtt_qos;
+  }
   return cfg;
 }
 
@@ -51,6 +57,7 @@ ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions&
 struct Endpoints {
   std::optional<detail::HttpTarget> http;
   std::optional<detail::StreamTarget> mllp, proto;
+  std::optional<detail::MqttTarget> mqtt;
 };
 
 Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server, std::int64_t epoch,
@@ -63,6 +70,9 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port) {
     return detail::StreamTarget{k, std::move(host), port, timeout, epoch};
   };
+  if (s.target.mqtt)  // a broker, for the embedded target as for any other
+    e.mqtt = detail::MqttTarget{s.target.mqtt->host, s.target.mqtt->port, s.target.mqtt_topic,
+                                s.target.mqtt_qos, timeout, {}};
   if (server) {
     const auto p = server->ports();
     if (p.http) http("127.0.0.1", p.http, server->config().http.fhir_base_path);
@@ -158,6 +168,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.http = eps.http;
     ec.mllp = eps.mllp;
     ec.proto = eps.proto;
+    ec.mqtt = eps.mqtt;
     ec.drain_timeout = options.drain_timeout;
     engines.push_back(std::make_unique<detail::Engine>(ec));
   }
