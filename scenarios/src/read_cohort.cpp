@@ -170,7 +170,7 @@ void read_measures(const Node& n, const Node* every, DeviceModelSpec& d, Reader&
     }
     for (const auto& m : d.measures) {
       if (m.vital == *v) {
-        r.error(name_node.pos, "'" + std::string(vital_name) + "' is listed twice");
+        r.error(name_node.pos, std::string("'").append(vital_name).append("' is listed twice"));
         return;
       }
     }

@@ -160,8 +160,10 @@ std::optional<bool> Reader::boolean(const Node& n, std::string_view what) {
     if (n.text == "true" || n.text == "yes" || n.text == "on") return true;
     if (n.text == "false" || n.text == "no" || n.text == "off") return false;
   }
-  error(n.pos, "expected true or false for '" + std::string(what) + "', found " +
-                   (n.is_scalar() ? "'" + shown(n.text) + "'" : std::string(kind_name(n))));
+  // Built with append: GCC 12 warns falsely (-Wrestrict) on "literal" + std::string here.
+  std::string found = n.is_scalar() ? std::string("'").append(shown(n.text)).append("'")
+                                    : std::string(kind_name(n));
+  error(n.pos, "expected true or false for '" + std::string(what) + "', found " + found);
   return std::nullopt;
 }
 

@@ -59,8 +59,8 @@ TEST_P(Shipped, IsCommented) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Library, Shipped, testing::ValuesIn(shipped()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                           return info.param.substr(0, info.param.size() - 5);
+                         [](const testing::TestParamInfo<std::string>& param_info) {
+                           return param_info.param.substr(0, param_info.param.size() - 5);
                          });
 
 TEST(Library, HasTheSevenScenarios) {

@@ -61,13 +61,15 @@ TEST_P(MalformedFile, ReportsExactlyTheExpectedDiagnostics) {
     EXPECT_GE(d.where.column, 1);
     const std::string f = format_diagnostic(d);
     EXPECT_NE(f.find(": error: " + d.message), std::string::npos);
-    if (!d.line_text.empty()) EXPECT_NE(f.find("^\n"), std::string::npos);
+    if (!d.line_text.empty()) {
+      EXPECT_NE(f.find("^\n"), std::string::npos);
+    }
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Data, MalformedFile, testing::ValuesIn(bad_files()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                           std::string n = info.param.substr(4, info.param.size() - 9);
+                         [](const testing::TestParamInfo<std::string>& param_info) {
+                           std::string n = param_info.param.substr(4, param_info.param.size() - 9);
                            for (auto& c : n) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }
