@@ -1,6 +1,7 @@
 #include "iomtsim/scenarios/loader.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -246,12 +247,21 @@ LoadResult finish(std::optional<Node> root, const std::string& name,
   result.diagnostics = L.diags.take();
   // Readers run in dependency order (profiles before the cohorts that use them); a
   // person reads top to bottom, so sort by position, the command line last.
+  // Files keep the order in which they first reported (a strict order for the sort).
+  std::vector<std::string> files;
+  auto file_rank = [&](const Diagnostic& d) -> std::size_t {
+    if (d.where.file == "<command line>") return SIZE_MAX;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (files[i] == d.where.file) return i;
+    }
+    files.push_back(d.where.file);
+    return files.size() - 1;
+  };
+  for (const auto& d : result.diagnostics) (void)file_rank(d);
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) {
-                     const bool ca = a.where.file == "<command line>";
-                     const bool cb = b.where.file == "<command line>";
-                     if (ca != cb) return cb;
-                     if (a.where.file != b.where.file) return false;  // keep file order
+                   [&](const Diagnostic& a, const Diagnostic& b) {
+                     const std::size_t fa = file_rank(a), fb = file_rank(b);
+                     if (fa != fb) return fa < fb;
                      if (a.where.line != b.where.line) return a.where.line < b.where.line;
                      return a.where.column < b.where.column;
                    });

@@ -122,6 +122,10 @@ std::string json_schema() {
                  {"$id", "https://iomtsim.invalid/schema/scenario.json"},
                  {"title", "iomtsim scenario"}};
   for (auto it = root.begin(); it != root.end(); ++it) schema[it.key()] = it.value();
+  // A file with `include:` may get its metadata and cohorts from the included files.
+  schema["anyOf"] = json::array({{{"required", json::array({"include"})}},
+                                 {{"required", schema["required"]}}});
+  schema.erase("required");
   defs.erase("scenario");
   schema["$defs"] = defs;
   return schema.dump(2) + "\n";
