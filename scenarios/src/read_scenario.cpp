@@ -119,6 +119,8 @@ TargetSpec read_target(const Node& n, Reader& r) {
       any = true;
     }
   }
+  // Endpoints without `embedded:` mean an external target.
+  if (any && n.get("embedded") == nullptr) t.embedded = false;
   if (!t.embedded && !any && n.get("embedded") != nullptr) {
     r.error(n.get("embedded")->pos,
             "an external target needs at least one endpoint (http, mqtt, mllp or protobuf)");
@@ -207,6 +209,28 @@ Scenario read_scenario(const Node& root, Reader& r) {
           total = 0;  // report once
         }
         s.cohorts.push_back(std::move(*c));
+      }
+    }
+  }
+  // An external target must listen for every payload format the devices send.
+  if (!s.target.embedded) {
+    const Node* target = root.get("target");
+    for (const auto& c : s.cohorts) {
+      for (const auto& d : c.devices) {
+        // Presence in the file, not a parsed value: a malformed endpoint is reported
+        // once, where it is written.
+        const char* key = "http";
+        switch (d.format) {
+          case PayloadFormat::FhirR4: key = "http"; break;
+          case PayloadFormat::MqttJson: key = "mqtt"; break;
+          case PayloadFormat::Hl7v2: key = "mllp"; break;
+          case PayloadFormat::Protobuf: key = "protobuf"; break;
+        }
+        const char* needed = target != nullptr && target->get(key) == nullptr ? key : nullptr;
+        if (needed != nullptr && target != nullptr) {
+          r.error(target->pos, "device '" + d.model.name + "' of cohort '" + c.physiology.name +
+                                   "' needs a '" + needed + "' endpoint on the external target");
+        }
       }
     }
   }

@@ -185,6 +185,15 @@ expectations:
   EXPECT_DOUBLE_EQ(s.expectations[1].value, 0.9);
 }
 
+TEST(Loader, EndpointsImplyAnExternalTarget) {
+  auto r = load(kMinimal + "target:\n  http: \"[::1]:8080\"\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r.scenario->target.embedded);
+  ASSERT_TRUE(r.scenario->target.http);
+  EXPECT_EQ(r.scenario->target.http->host, "::1");
+  EXPECT_EQ(r.scenario->target.http->port, 8080);
+}
+
 TEST(Loader, JsonIsAcceptedAsYaml) {
   auto r = load(R"({"metadata": {"name": "j", "duration": "1h"},
                     "cohorts": [{"name": "c", "count": 2, "archetype": "copd"}]})");
