@@ -41,7 +41,7 @@ int cmd_run(const std::vector<std::string>& args) {
       ("threads", po::value<unsigned>(), "engine threads (default: hardware concurrency)")
       ("out", po::value<std::string>(), "report folder (default ./iomtsim-runs/<timestamp>)")
       ("shard", po::value<std::string>(), "run part K of N of the fleet: K/N")
-      ("duration", po::value<std::string>(), "scenario duration, e.g. 30m (overrides metadata.duration)")
+      ("duration", po::value<std::string>(), "scenario duration, e.g. \"30 min\" (overrides metadata.duration)")
       ("progress", po::value<std::string>()->default_value("auto"), "auto|terminal|json|none")
       ("expect", po::value<std::vector<std::string>>()->composing(),
        "an extra expectation, e.g. \"ingest_latency.p99 < 2s\" (repeatable)")
@@ -72,7 +72,8 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("duration")) {
     const auto q = scenarios::parse_quantity(vm["duration"].as<std::string>(), scenarios::QuantityKind::TimeSpan);
     const auto d = q.value ? scenarios::seconds_to_duration(*q.value) : std::nullopt;
-    if (!d || d->count() <= 0) return usage_error("--duration wants a positive duration such as 30m");
+    if (!q.value) return usage_error("--duration: " + q.error);
+    if (!d || d->count() <= 0) return usage_error("--duration wants a positive duration such as 30 min");
     o.duration = *d;
   }
   const auto mode = progress_mode(vm["progress"].as<std::string>());
