@@ -110,3 +110,14 @@ TEST(RunFhir, StalledTargetShowsInTheP99) {
   EXPECT_GT(r.report.ingest_latency.value_at_percentile(99.0), 250'000'000);
   EXPECT_LT(r.report.ingest_latency.value_at_percentile(50.0), 250'000'000);
 }
+
+TEST(RunFhir, ThreadCountDoesNotChangeWhatIsGeneratedOrLost) {
+  auto s = tiny_scenarios::tiny(5, 0, scenarios::PayloadFormat::FhirR4, 1, /*loss=*/0.3);
+  s.metadata.duration = std::chrono::minutes(5);
+  const auto one = run(s, quiet(1));
+  const auto three = run(s, quiet(3));
+  EXPECT_EQ(one.report.delivery.generated, three.report.delivery.generated);
+  // Each device's network decisions come from its own stream: same losses, whoever sends.
+  EXPECT_EQ(one.report.delivery[Outcome::LostNetwork], three.report.delivery[Outcome::LostNetwork]);
+  EXPECT_GT(one.report.delivery[Outcome::LostNetwork], 0u);
+}
