@@ -103,8 +103,11 @@ struct ChildRun {
 };
 inline ChildRun simulate_in_child(const scenarios::Scenario& s, const SimulateOptions& o,
                                   const std::string& tag) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("iomtsim-sg-" + tag + "-" + std::to_string(::getpid()));
+  std::string leaf = "iomtsim-sg-";  // appended piecewise: GCC 12 warns (-Wrestrict) on a+b+c
+  leaf += tag;
+  leaf += '-';
+  leaf += std::to_string(::getpid());
+  const auto dir = std::filesystem::temp_directory_path() / leaf;
   std::filesystem::create_directories(dir);
   const pid_t pid = ::fork();
   if (pid == 0) {

@@ -1,0 +1,93 @@
+// `iomtsim simulate SCENARIO [capacity options] [--out DIR]`: the scenario in simulated
+// time on SimGrid; writes report.json, report.html and junit.xml like a real run.
+#include <iostream>
+
+#include "command.hpp"
+#include "iomtsim/sim/simgrid/calibration.hpp"
+#include "iomtsim/sim/simgrid/capacity_settings.hpp"
+#include "iomtsim/sim/simgrid/simulate.hpp"
+#include "iomtsim/sim/simgrid/sweep.hpp"
+#include "options.hpp"
+#include "scenario_input.hpp"
+
+namespace iomtsim::cli {
+
+namespace sg = sim::simgrid;
+
+int cmd_simulate(const std::vector<std::string>& args) {
+  const std::string usage =
+      "SCENARIO [--out DIR] [--duration T] [--calibration FILE] [--servers N] "
+      "[--wan-bandwidth BW] [--fidelity per-reading|aggregated|auto] [--fail server:1@3h] …";
+  po::options_description visible("options");
+  visible.add_options()
+      ("out,o", po::value<std::string>(), "report folder (default iomtsim-runs/sim-<scenario>)")
+      ("duration", po::value<std::string>(), "scenario time to simulate (default: the scenario's)")
+      ("calibration", po::value<std::string>(),
+       "calibration file from `iomtsim calibrate` (service time, workers); options below override it")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a scenario value: key.path=value (repeatable)")
+      ("devices", po::value<std::uint64_t>(),
+       "scale every cohort so the fleet has about this many devices (sweep axis)")
+      ("loss", po::value<double>(), "set every network profile's loss probability, 0..1 (sweep axis)")
+      ("quiet,q", "no summary on standard error");
+  po::options_description capacity("capacity model (what the scenario does not describe)");
+  for (const auto& s : sg::capacity_settings()) {
+    const std::string key(s.key), help(s.help);
+    if (s.repeatable)
+      capacity.add_options()(key.c_str(), po::value<std::vector<std::string>>()->composing(), help.c_str());
+    else
+      capacity.add_options()(key.c_str(), po::value<std::string>(), help.c_str());
+  }
+  visible.add(capacity);
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  if (auto rc = parse_options("simulate", usage, visible, pos, args, vm, &hidden)) return *rc;
+  if (!vm.count("scenario")) {
+    std::cerr << "iomtsim simulate: no scenario file given\nusage: iomtsim simulate " << usage << '\n';
+    return kExitUsage;
+  }
+
+  sg::SimulateOptions options;
+  try {
+    if (vm.count("calibration"))
+      sg::apply_to(sg::read_calibration(vm["calibration"].as<std::string>()), options.capacity);
+    for (const auto& s : sg::capacity_settings()) {
+      const std::string key(s.key);
+      if (!vm.count(key)) continue;
+      if (s.repeatable)
+        for (const auto& v : vm[key].as<std::vector<std::string>>())
+          sg::apply_capacity_setting(options.capacity, key, v);
+      else
+        sg::apply_capacity_setting(options.capacity, key, vm[key].as<std::string>());
+    }
+    options.capacity.validate();
+    if (vm.count("duration")) options.duration = sg::parse_duration(vm["duration"].as<std::string>());
+  } catch (const std::exception& e) {
+    std::cerr << "iomtsim simulate: " << e.what() << '\n';
+    return kExitUsage;
+  }
+  const auto overrides =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  auto scenario = load_scenario_or_report("simulate", vm["scenario"].as<std::string>(), overrides);
+  if (!scenario) return kExitFailed;
+  try {
+    if (vm.count("devices")) sg::scale_to_devices(*scenario, vm["devices"].as<std::uint64_t>());
+    if (vm.count("loss")) sg::set_loss(*scenario, vm["loss"].as<double>());
+  } catch (const std::exception& e) {
+    std::cerr << "iomtsim simulate: " << e.what() << '\n';
+    return kExitUsage;
+  }
+  if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
+  if (!vm.count("quiet")) options.log = &std::cerr;
+  try {
+    return sg::simulate(*scenario, options).exit_code;
+  } catch (const std::exception& e) {
+    std::cerr << "iomtsim simulate: " << e.what() << '\n';
+    return kExitFailed;
+  }
+}
+
+}  // namespace iomtsim::cli

@@ -1,0 +1,74 @@
+#include "iomtsim/sim/simgrid/capacity_settings.hpp"
+
+#include <array>
+#include <charconv>
+#include <string>
+
+namespace iomtsim::sim::simgrid {
+namespace {
+
+constexpr std::array kSettings = {
+    CapacitySetting{"servers", "ingest servers behind the load balancer (6)"},
+    CapacitySetting{"workers", "workers per server (4)"},
+    CapacitySetting{"service-time", "service time per reading on one worker, e.g. 250us (250us)"},
+    CapacitySetting{"queue", "readings waiting per server before it rejects (2000)"},
+    CapacitySetting{"lb-detection", "time before the balancer skips a failed server (5s)"},
+    CapacitySetting{"devices-per-ap", "devices per access point (40)"},
+    CapacitySetting{"aps-per-ward", "access points per ward, instead of devices-per-ap (0: off)"},
+    CapacitySetting{"ap-bandwidth", "access-point link bandwidth (100Mbps)"},
+    CapacitySetting{"ap-latency", "access-point link latency (1ms)"},
+    CapacitySetting{"core-bandwidth", "core switch link bandwidth (10Gbps)"},
+    CapacitySetting{"core-latency", "core link latency (100us)"},
+    CapacitySetting{"wan-bandwidth", "WAN link bandwidth (1Gbps)"},
+    CapacitySetting{"wan-latency", "WAN link latency (5ms)"},
+    CapacitySetting{"server-bandwidth", "load balancer to server link bandwidth (10Gbps)"},
+    CapacitySetting{"server-latency", "load balancer to server link latency (100us)"},
+    CapacitySetting{"alert-delivery", "target emits an alert -> webhook receives it (20ms)"},
+    CapacitySetting{"fidelity", "per-reading, aggregated or auto (auto)"},
+    CapacitySetting{"aggregate-above", "auto: aggregated from this many devices (50000)"},
+    CapacitySetting{"aggregate-interval", "aggregated: one communication per AP per interval (1s)"},
+    CapacitySetting{"platform", "SimGrid XML platform file instead of the built one"},
+    CapacitySetting{"fail", "schedule a failure: server:N@TIME[+LENGTH] or link:NAME@TIME[+LENGTH]", true},
+    CapacitySetting{"drain", "simulated time after the end for answers to arrive (30s)"},
+};
+
+template <typename T>
+T count(std::string_view key, std::string_view v) {
+  T out{};
+  const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size())
+    throw CapacityError(std::string(key) + ": expected a whole number, found '" + std::string(v) + "'");
+  return out;
+}
+
+}  // namespace
+
+std::span<const CapacitySetting> capacity_settings() { return kSettings; }
+
+void apply_capacity_setting(CapacityModel& m, std::string_view key, std::string_view v) {
+  if (key == "servers") m.servers = count<std::uint32_t>(key, v);
+  else if (key == "workers") m.workers_per_server = count<std::uint32_t>(key, v);
+  else if (key == "service-time") m.service_time = parse_duration(v);
+  else if (key == "queue") m.queue_capacity = count<std::uint32_t>(key, v);
+  else if (key == "lb-detection") m.lb_detection = parse_duration(v);
+  else if (key == "devices-per-ap") m.devices_per_ap = count<std::uint32_t>(key, v);
+  else if (key == "aps-per-ward") m.aps_per_ward = count<std::uint32_t>(key, v);
+  else if (key == "ap-bandwidth") m.ap_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "ap-latency") m.ap_latency = parse_duration(v);
+  else if (key == "core-bandwidth") m.core_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "core-latency") m.core_latency = parse_duration(v);
+  else if (key == "wan-bandwidth") m.wan_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "wan-latency") m.wan_latency = parse_duration(v);
+  else if (key == "server-bandwidth") m.server_link_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "server-latency") m.server_link_latency = parse_duration(v);
+  else if (key == "alert-delivery") m.alert_delivery = parse_duration(v);
+  else if (key == "fidelity") m.fidelity = parse_fidelity(v);
+  else if (key == "aggregate-above") m.aggregate_above_devices = count<std::uint64_t>(key, v);
+  else if (key == "aggregate-interval") m.aggregate_interval = parse_duration(v);
+  else if (key == "platform") m.platform_file = std::string(v);
+  else if (key == "fail") m.failures.push_back(parse_failure(v));
+  else if (key == "drain") m.drain = parse_duration(v);
+  else throw CapacityError("unknown capacity setting '" + std::string(key) + "'");
+}
+
+}  // namespace iomtsim::sim::simgrid
