@@ -244,6 +244,7 @@ LoadResult finish(std::optional<Node> root, const std::string& name,
     s.source_file = name;
     if (!L.diags.has_errors()) result.scenario = std::move(s);
   }
+  const std::size_t dropped = L.diags.dropped();
   result.diagnostics = L.diags.take();
   // Readers run in dependency order (profiles before the cohorts that use them); a
   // person reads top to bottom, so sort by position, the command line last.
@@ -265,6 +266,12 @@ LoadResult finish(std::optional<Node> root, const std::string& name,
                      if (a.where.line != b.where.line) return a.where.line < b.where.line;
                      return a.where.column < b.where.column;
                    });
+  if (dropped > 0 && !result.diagnostics.empty()) {
+    Diagnostic note;
+    note.where.file = result.diagnostics.back().where.file;
+    note.message = "too many errors: " + std::to_string(dropped) + " more not shown";
+    result.diagnostics.push_back(std::move(note));
+  }
   return result;
 }
 

@@ -22,7 +22,10 @@ Node* Node::get(std::string_view key) {
 }
 
 void Diagnostics::error(const Pos& p, std::string message) {
-  if (list_.size() >= kMaxDiagnostics) return;
+  if (list_.size() >= kMaxDiagnostics) {
+    ++dropped_;
+    return;
+  }
   Diagnostic d;
   d.message = std::move(message);
   if (p.file) {
@@ -41,7 +44,10 @@ void Diagnostics::error(const Pos& p, std::string message) {
 }
 
 void Diagnostics::error_no_pos(const std::string& file, std::string message) {
-  if (list_.size() >= kMaxDiagnostics) return;
+  if (list_.size() >= kMaxDiagnostics) {
+    ++dropped_;
+    return;
+  }
   Diagnostic d;
   d.where.file = file;
   d.message = std::move(message);

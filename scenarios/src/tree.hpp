@@ -53,10 +53,12 @@ class Diagnostics {
   void error_no_pos(const std::string& file, std::string message);
   bool has_errors() const { return !list_.empty(); }
   std::vector<Diagnostic> take() { return std::move(list_); }
+  std::size_t dropped() const { return dropped_; }  // problems found past the cap
   std::size_t count() const { return list_.size(); }
 
  private:
   std::vector<Diagnostic> list_;
+  std::size_t dropped_ = 0;
 };
 
 std::shared_ptr<SourceFile> make_source(std::string name, const std::string& text);

@@ -287,6 +287,14 @@ TEST(Loader, SameInputSameScenario) {
   EXPECT_EQ(*a.scenario, *b.scenario);
 }
 
+TEST(Loader, ManyErrorsAreCappedWithANote) {
+  std::string text = "metadata: {name: many, duration: 1h}\ncohorts:\n";
+  for (int i = 0; i < 300; ++i) text += "  - {name: c" + std::to_string(i) + ", count: 0, archetype: icu}\n";
+  auto r = load_string(text, "many.yaml");
+  ASSERT_EQ(r.diagnostics.size(), kMaxDiagnostics + 1);
+  EXPECT_EQ(short_diagnostic(r.diagnostics.back()), "many.yaml: too many errors: 100 more not shown");
+}
+
 TEST(Loader, TotalPatientLimitAcrossCohorts) {
   std::string text = "metadata: {name: big, duration: 1h}\ncohorts:\n";
   for (int i = 0; i < 3; ++i)
