@@ -210,6 +210,7 @@ struct Engine::Impl {
     if (r.outcome == Outcome::Acknowledged) {
       counters.acknowledged.fetch_add(n, std::memory_order_relaxed);
       const auto lat = (acked - m->intended).count();
+      counters.latency.record(lat);
       if (lat > counters.max_latency_ns.load(std::memory_order_relaxed))
         counters.max_latency_ns.store(lat, std::memory_order_relaxed);
     } else {

@@ -23,6 +23,7 @@
 #include "iomtsim/scenarios/scenario.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
 #include "http_transport.hpp"
+#include "live_latency.hpp"
 #include "mqtt_transport.hpp"
 #include "stream_transport.hpp"
 
@@ -46,6 +47,7 @@ struct EngineCounters {
   std::atomic<std::uint64_t> acknowledged{0};
   std::atomic<std::uint64_t> errors{0};      // rejected, timed out, failed, lost, dropped
   std::atomic<std::int64_t> max_latency_ns{0};  // since the progress display last read it
+  LiveLatency latency;                          // acknowledged, intended send -> ack, so far
 };
 
 // Figures only known once the engine stopped.

@@ -20,17 +20,18 @@ void Progress::print(const ProgressSample& s) {
     std::snprintf(line, sizeof line,
                   "{\"elapsed_s\":%.1f,\"scenario_s\":%.1f,\"generated\":%llu,\"sent_per_s\":%.1f,"
                   "\"acked_per_s\":%.1f,\"acknowledged\":%llu,\"errors\":%llu,\"alerts\":%llu,"
-                  "\"max_latency_s\":%.4f}\n",
+                  "\"p50_latency_s\":%.4f,\"p99_latency_s\":%.4f,\"max_latency_s\":%.4f}\n",
                   s.elapsed_s, s.scenario_s, static_cast<unsigned long long>(s.generated),
                   rate(s.messages_sent, last_.messages_sent), rate(s.acknowledged, last_.acknowledged),
                   static_cast<unsigned long long>(s.acknowledged), static_cast<unsigned long long>(s.errors),
-                  static_cast<unsigned long long>(s.alerts), s.max_latency_s);
+                  static_cast<unsigned long long>(s.alerts), s.p50_latency_s, s.p99_latency_s,
+                  s.max_latency_s);
   } else {
     std::snprintf(line, sizeof line,
-                  "\r%7.1fs wall  %9.0fs scenario  sent %8.1f/s  acked %8.1f/s  max latency %7.3fs  "
+                  "\r%7.1fs wall  %9.0fs scenario  sent %8.1f/s  acked %8.1f/s  p50 %7.3fs  p99 %7.3fs  "
                   "errors %llu  alerts %llu   ",
                   s.elapsed_s, s.scenario_s, rate(s.messages_sent, last_.messages_sent),
-                  rate(s.acknowledged, last_.acknowledged), s.max_latency_s,
+                  rate(s.acknowledged, last_.acknowledged), s.p50_latency_s, s.p99_latency_s,
                   static_cast<unsigned long long>(s.errors), static_cast<unsigned long long>(s.alerts));
   }
   out_ << line << std::flush;

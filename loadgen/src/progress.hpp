@@ -19,6 +19,8 @@ struct ProgressSample {
   std::uint64_t errors = 0;
   std::uint64_t alerts = 0;
   double max_latency_s = 0.0;  // worst acknowledged latency in this interval
+  double p50_latency_s = 0.0;  // so far, coarse (live_latency.hpp)
+  double p99_latency_s = 0.0;
 };
 
 class Progress {

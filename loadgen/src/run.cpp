@@ -199,7 +199,9 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     s.elapsed_s = std::chrono::duration<double>(Steady::now() - wall_start).count();
     s.scenario_s = std::max(0.0, physiology::to_seconds(clock.now()));
     std::int64_t max_lat = 0;
+    std::array<std::uint64_t, detail::LiveLatency::kBuckets> buckets{};
     for (auto& e : engines) {
+      e->counters().latency.add_to(buckets);
       auto& c = const_cast<detail::EngineCounters&>(e->counters());
       s.generated += c.generated.load(std::memory_order_relaxed);
       s.messages_sent += c.messages_sent.load(std::memory_order_relaxed);
@@ -209,6 +211,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     }
     s.alerts = intake.alerts_received();
     s.max_latency_s = static_cast<double>(max_lat) * 1e-9;
+    s.p50_latency_s = static_cast<double>(detail::live_percentile(buckets, 50)) * 1e-9;
+    s.p99_latency_s = static_cast<double>(detail::live_percentile(buckets, 99)) * 1e-9;
     return s;
   };
   while (running.load() > 0) {
