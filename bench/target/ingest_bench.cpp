@@ -1,6 +1,7 @@
 // End-to-end ingest throughput of the reference target over loopback sockets.
 //
-//   iomtsim_target_ingest_bench [seconds=5] [http_connections=16] [batch=100] [window=8] [http|mllp|proto|all] [http_pipeline_depth=1]
+//   iomtsim_target_ingest_bench [seconds=5] [http_connections=16] [batch=100] [window=8]
+//   [http|mllp|proto|all] [http_pipeline_depth=1]
 //                               [http_bundle=1]
 //
 // The target runs in-process with one io thread and one worker, both pinned to CPU 0;
@@ -14,10 +15,10 @@
 // readings per CPU-second the target's threads used (from /proc/self/task/*/stat): on a
 // shared, loaded machine the second is the target's rate on one core of its own.
 #include <poll.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -26,8 +27,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "iomtsim/payloads/fhir.hpp"
@@ -93,7 +94,8 @@ struct Result {
 
 // HTTP: each connection sends one request, waits for its answer, sends the next.
 // bundle == 1: POST /fhir/Observation; bundle > 1: POST /fhir with a transaction Bundle.
-Result run_http(std::uint16_t port, int connections, int depth, std::size_t bundle, double seconds) {
+Result run_http(std::uint16_t port, int connections, int depth, std::size_t bundle,
+                double seconds) {
   std::vector<std::string> requests;
   for (std::uint32_t i = 0; i < 200; ++i) {
     std::string body, path = "/fhir/Observation";
@@ -105,8 +107,10 @@ Result run_http(std::uint16_t port, int connections, int depth, std::size_t bund
       body = payloads::encode_transaction_bundle(v);
       path = "/fhir";
     }
-    requests.push_back("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\n"
-                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    requests.push_back("POST " + path +
+                       " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/fhir+json\r\n"
+                       "Content-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body);
   }
   std::vector<bench::Conn> conns;
   for (int i = 0; i < connections; ++i) conns.emplace_back(port);
@@ -115,7 +119,8 @@ Result run_http(std::uint16_t port, int connections, int depth, std::size_t bund
   for (auto& c : conns)
     for (int d = 0; d < depth; ++d) c.send(requests[next++ % requests.size()]);
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   bool ok = bench::poll_loop(conns, end, [&](bench::Conn& c) {
     // Answers: "HTTP/1.1 201 Created … Content-Length: 0" for an Observation, 200 with a
     // transaction-response Bundle for a Bundle.
@@ -143,7 +148,8 @@ Result run_http(std::uint16_t port, int connections, int depth, std::size_t bund
 
 // A framed protocol: `window` messages of `batch` readings in flight on one connection.
 template <class Encode, class CountAnswers>
-Result run_framed(std::uint16_t port, std::size_t batch, int window, double seconds, Encode encode, CountAnswers count) {
+Result run_framed(std::uint16_t port, std::size_t batch, int window, double seconds, Encode encode,
+                  CountAnswers count) {
   std::vector<std::string> messages;
   for (std::uint32_t m = 0; m < 64; ++m) {
     std::vector<physiology::Reading> readings;
@@ -156,7 +162,8 @@ Result run_framed(std::uint16_t port, std::size_t batch, int window, double seco
   for (int i = 0; i < window; ++i) conns[0].send(messages[next++ % messages.size()]);
   Result r;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   bench::poll_loop(conns, end, [&](bench::Conn& c) {
     const std::size_t n = count(c.in);
     for (std::size_t i = 0; i < n; ++i) c.send(messages[next++ % messages.size()]);
@@ -175,9 +182,10 @@ int main(int argc, char** argv) {
   const int http_connections = argc > 2 ? std::atoi(argv[2]) : 16;
   const std::size_t batch = argc > 3 ? static_cast<std::size_t>(std::atoi(argv[3])) : 100;
   const int window = argc > 4 ? std::atoi(argv[4]) : 8;
-  const std::string only = argc > 5 ? argv[5] : "all";  // http | mllp | proto | all
+  const std::string only = argc > 5 ? argv[5] : "all";       // http | mllp | proto | all
   const int http_depth = argc > 6 ? std::atoi(argv[6]) : 1;  // HTTP/1.1 pipelining depth
-  const std::size_t http_bundle = argc > 7 ? static_cast<std::size_t>(std::atoi(argv[7])) : 1;  // Observations per POST
+  const std::size_t http_bundle =
+      argc > 7 ? static_cast<std::size_t>(std::atoi(argv[7])) : 1;  // Observations per POST
 
   pin_to(0);  // the target's threads inherit this
   auto cfg = target::server::loopback_ephemeral_config();
@@ -192,17 +200,23 @@ int main(int argc, char** argv) {
   const auto client_tid = static_cast<pid_t>(::syscall(SYS_gettid));
   auto report = [&](const char* what, const Result& r, double cpu_before) {
     const double cpu = target_cpu_seconds(client_tid) - cpu_before;
-    std::printf("  %-46s: %9.0f readings/s wall, %9.0f readings per target CPU-second (target CPU %.0f%%)\n", what,
-                static_cast<double>(r.readings) / r.seconds, cpu > 0 ? static_cast<double>(r.readings) / cpu : 0.0,
-                100.0 * cpu / r.seconds);
+    std::printf(
+        "  %-46s: %9.0f readings/s wall, %9.0f readings per target CPU-second (target CPU "
+        "%.0f%%)\n",
+        what, static_cast<double>(r.readings) / r.seconds,
+        cpu > 0 ? static_cast<double>(r.readings) / cpu : 0.0, 100.0 * cpu / r.seconds);
   };
   payloads::MllpDeframer mllp_deframer;
   payloads::DelimitedReader proto_reader;
-  std::printf("target ingest over loopback: 1 io thread + 1 worker on CPU 0, client on CPU 1, %.1f s each\n", seconds);
+  std::printf(
+      "target ingest over loopback: 1 io thread + 1 worker on CPU 0, client on CPU 1, %.1f s "
+      "each\n",
+      seconds);
   double cpu0 = target_cpu_seconds(client_tid);
   if (only == "all" || only == "http") {
     const auto http = run_http(ports.http, http_connections, http_depth, http_bundle, seconds);
-    report(((http_bundle > 1 ? "http  FHIR Bundle x" + std::to_string(http_bundle) : std::string("http  FHIR Observation")) +
+    report(((http_bundle > 1 ? "http  FHIR Bundle x" + std::to_string(http_bundle)
+                             : std::string("http  FHIR Observation")) +
             ", " + std::to_string(http_connections) + " keep-alive conns" +
             (http_depth > 1 ? ", pipelined x" + std::to_string(http_depth) : std::string()))
                .c_str(),
@@ -210,37 +224,45 @@ int main(int argc, char** argv) {
   }
   cpu0 = target_cpu_seconds(client_tid);
   if (only == "all" || only == "mllp") {
-  const auto mllp = run_framed(
-      ports.mllp, batch, window, seconds,
-      [](std::uint64_t, const std::vector<physiology::Reading>& v) { return payloads::mllp_frame(payloads::encode_oru_r01(v)); },
-      [&](std::string& in) {
-        std::vector<std::string> acks;
-        mllp_deframer.feed(in, acks);
-        in.clear();
-        for (const auto& a : acks)
-          if (payloads::decode_ack(a).value.code != payloads::AckCode::Accept) std::fprintf(stderr, "mllp: not AA\n");
-        return acks.size();
-      });
-  report(("mllp  ORU^R01 x" + std::to_string(batch) + ", window " + std::to_string(window)).c_str(), mllp, cpu0);
+    const auto mllp = run_framed(
+        ports.mllp, batch, window, seconds,
+        [](std::uint64_t, const std::vector<physiology::Reading>& v) {
+          return payloads::mllp_frame(payloads::encode_oru_r01(v));
+        },
+        [&](std::string& in) {
+          std::vector<std::string> acks;
+          mllp_deframer.feed(in, acks);
+          in.clear();
+          for (const auto& a : acks)
+            if (payloads::decode_ack(a).value.code != payloads::AckCode::Accept)
+              std::fprintf(stderr, "mllp: not AA\n");
+          return acks.size();
+        });
+    report(
+        ("mllp  ORU^R01 x" + std::to_string(batch) + ", window " + std::to_string(window)).c_str(),
+        mllp, cpu0);
   }
   cpu0 = target_cpu_seconds(client_tid);
   if (only == "all" || only == "proto") {
-  const auto proto = run_framed(
-      ports.proto, batch, window, seconds,
-      [](std::uint64_t id, const std::vector<physiology::Reading>& v) {
-        std::string out;
-        payloads::append_delimited(out, payloads::encode_batch(id, v));
-        return out;
-      },
-      [&](std::string& in) {
-        std::vector<std::string> frames;
-        proto_reader.feed(in, frames);
-        in.clear();
-        for (const auto& f : frames)
-          if (payloads::decode_batch_ack(f).value.rejected != 0) std::fprintf(stderr, "proto: rejected\n");
-        return frames.size();
-      });
-  report(("proto ReadingBatch x" + std::to_string(batch) + ", window " + std::to_string(window)).c_str(), proto, cpu0);
+    const auto proto = run_framed(
+        ports.proto, batch, window, seconds,
+        [](std::uint64_t id, const std::vector<physiology::Reading>& v) {
+          std::string out;
+          payloads::append_delimited(out, payloads::encode_batch(id, v));
+          return out;
+        },
+        [&](std::string& in) {
+          std::vector<std::string> frames;
+          proto_reader.feed(in, frames);
+          in.clear();
+          for (const auto& f : frames)
+            if (payloads::decode_batch_ack(f).value.rejected != 0)
+              std::fprintf(stderr, "proto: rejected\n");
+          return frames.size();
+        });
+    report(("proto ReadingBatch x" + std::to_string(batch) + ", window " + std::to_string(window))
+               .c_str(),
+           proto, cpu0);
   }
   server.stop();
   const auto s = server.snapshot();
@@ -251,11 +273,13 @@ int main(int argc, char** argv) {
     invalid += s.count(p, Outcome::Invalid);
     full += s.count(p, Outcome::QueueFull);  // includes messages caught by stop() at the end
   }
-  std::printf("target counters: accepted http=%llu mllp=%llu proto=%llu, processed=%llu, invalid=%llu, refused=%llu\n",
-              static_cast<unsigned long long>(s.readings(Protocol::Http)),
-              static_cast<unsigned long long>(s.readings(Protocol::Mllp)),
-              static_cast<unsigned long long>(s.readings(Protocol::Proto)),
-              static_cast<unsigned long long>(s.readings_processed), static_cast<unsigned long long>(invalid),
-              static_cast<unsigned long long>(full));
+  std::printf(
+      "target counters: accepted http=%llu mllp=%llu proto=%llu, processed=%llu, invalid=%llu, "
+      "refused=%llu\n",
+      static_cast<unsigned long long>(s.readings(Protocol::Http)),
+      static_cast<unsigned long long>(s.readings(Protocol::Mllp)),
+      static_cast<unsigned long long>(s.readings(Protocol::Proto)),
+      static_cast<unsigned long long>(s.readings_processed),
+      static_cast<unsigned long long>(invalid), static_cast<unsigned long long>(full));
   return 0;
 }

@@ -23,7 +23,8 @@ struct Conn {
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("connect failed");
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+      throw std::runtime_error("connect failed");
     int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
@@ -40,14 +41,16 @@ struct Conn {
 // Writes pending output, reads input and calls on_data(conn) until `end`. Returns false
 // if on_data asked to stop or a connection broke.
 template <class OnData>
-bool poll_loop(std::vector<Conn>& conns, std::chrono::steady_clock::time_point end, OnData on_data) {
+bool poll_loop(std::vector<Conn>& conns, std::chrono::steady_clock::time_point end,
+               OnData on_data) {
   std::vector<pollfd> fds(conns.size());
   char buf[256 * 1024];
   while (std::chrono::steady_clock::now() < end) {
     for (std::size_t i = 0; i < conns.size(); ++i) {
       auto& c = conns[i];
       if (c.out_pos < c.out.size()) {
-        const auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
+                              MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) c.out_pos += static_cast<std::size_t>(n);
         if (c.out_pos == c.out.size()) {
           c.out.clear();

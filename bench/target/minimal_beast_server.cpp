@@ -25,17 +25,18 @@ class Session : public std::enable_shared_from_this<Session> {
   explicit Session(tcp::socket&& s) : stream_(std::move(s)) {}
   void read() {
     req_ = {};
-    http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      self->res_ = {http::status::created, self->req_.version()};
-      self->res_.set(http::field::server, "minimal");
-      self->res_.set(http::field::location, "/fhir/Observation/1/_history/1");
-      self->res_.keep_alive(self->req_.keep_alive());
-      self->res_.prepare_payload();
-      http::async_write(self->stream_, self->res_, [self](beast::error_code e, std::size_t) {
-        if (!e && self->res_.keep_alive()) self->read();
-      });
-    });
+    http::async_read(
+        stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          self->res_ = {http::status::created, self->req_.version()};
+          self->res_.set(http::field::server, "minimal");
+          self->res_.set(http::field::location, "/fhir/Observation/1/_history/1");
+          self->res_.keep_alive(self->req_.keep_alive());
+          self->res_.prepare_payload();
+          http::async_write(self->stream_, self->res_, [self](beast::error_code e, std::size_t) {
+            if (!e && self->res_.keep_alive()) self->read();
+          });
+        });
   }
 
  private:

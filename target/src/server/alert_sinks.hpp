@@ -19,7 +19,8 @@ namespace iomtsim::target::server {
 class WebhookSink final : public AlertSink {
  public:
   // Throws std::invalid_argument for a URL that is not http://host:port/path.
-  WebhookSink(boost::asio::io_context& ioc, const AlertConfig& cfg, Metrics& metrics, const Log& log);
+  WebhookSink(boost::asio::io_context& ioc, const AlertConfig& cfg, Metrics& metrics,
+              const Log& log);
   ~WebhookSink() override;
   void emit(const physiology::Alert& alert) override;
   void close();

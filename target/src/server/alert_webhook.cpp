@@ -24,10 +24,16 @@ using tcp = asio::ip::tcp;
 
 struct WebhookSink::Impl : std::enable_shared_from_this<WebhookSink::Impl> {
   Impl(asio::io_context& ioc, const AlertConfig& c, Metrics& m, const Log& l)
-      : cfg(c), metrics(m), log(l), strand(asio::make_strand(ioc)), resolver(strand), stream(strand) {
+      : cfg(c),
+        metrics(m),
+        log(l),
+        strand(asio::make_strand(ioc)),
+        resolver(strand),
+        stream(strand) {
     // http://host[:port][/path]
     std::string_view url = cfg.webhook_url;
-    if (!url.starts_with("http://")) throw std::invalid_argument("webhook_url must start with http://");
+    if (!url.starts_with("http://"))
+      throw std::invalid_argument("webhook_url must start with http://");
     url.remove_prefix(7);
     const auto slash = url.find('/');
     std::string_view authority = url.substr(0, slash);
@@ -35,7 +41,8 @@ struct WebhookSink::Impl : std::enable_shared_from_this<WebhookSink::Impl> {
     const auto colon = authority.rfind(':');
     host = std::string(authority.substr(0, colon));
     port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
-    if (host.empty() || port.empty()) throw std::invalid_argument("webhook_url has no host: " + cfg.webhook_url);
+    if (host.empty() || port.empty())
+      throw std::invalid_argument("webhook_url has no host: " + cfg.webhook_url);
     host_header = std::string(authority);
   }
 
@@ -71,28 +78,32 @@ struct WebhookSink::Impl : std::enable_shared_from_this<WebhookSink::Impl> {
     req.prepare_payload();
     if (connected) return write(/*reused=*/true);
     stream.expires_after(cfg.webhook_timeout);
-    resolver.async_resolve(host, port, [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type eps) {
-      if (ec) return self->finish(false, false, ec);
-      self->stream.expires_after(self->cfg.webhook_timeout);
-      self->stream.async_connect(eps, [self](beast::error_code e, const tcp::endpoint&) {
-        if (e) return self->finish(false, false, e);
-        self->connected = true;
-        self->write(false);
-      });
-    });
+    resolver.async_resolve(
+        host, port,
+        [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type eps) {
+          if (ec) return self->finish(false, false, ec);
+          self->stream.expires_after(self->cfg.webhook_timeout);
+          self->stream.async_connect(eps, [self](beast::error_code e, const tcp::endpoint&) {
+            if (e) return self->finish(false, false, e);
+            self->connected = true;
+            self->write(false);
+          });
+        });
   }
 
   void write(bool reused) {
     stream.expires_after(cfg.webhook_timeout);
-    http::async_write(stream, req, [self = shared_from_this(), reused](beast::error_code ec, std::size_t) {
-      if (ec) return self->finish(false, reused, ec);
-      self->res = {};
-      http::async_read(self->stream, self->buffer, self->res, [self, reused](beast::error_code e, std::size_t) {
-        if (e) return self->finish(false, reused, e);
-        self->finish(self->res.result_int() / 100 == 2, false, {});
-        if (!self->res.keep_alive()) self->disconnect();
-      });
-    });
+    http::async_write(
+        stream, req, [self = shared_from_this(), reused](beast::error_code ec, std::size_t) {
+          if (ec) return self->finish(false, reused, ec);
+          self->res = {};
+          http::async_read(self->stream, self->buffer, self->res,
+                           [self, reused](beast::error_code e, std::size_t) {
+                             if (e) return self->finish(false, reused, e);
+                             self->finish(self->res.result_int() / 100 == 2, false, {});
+                             if (!self->res.keep_alive()) self->disconnect();
+                           });
+        });
   }
 
   void finish(bool delivered, bool retry, beast::error_code ec) {
@@ -102,8 +113,9 @@ struct WebhookSink::Impl : std::enable_shared_from_this<WebhookSink::Impl> {
       metrics.alerts_delivered.fetch_add(1, std::memory_order_relaxed);
     } else {
       metrics.alerts_failed.fetch_add(1, std::memory_order_relaxed);
-      log.warn("alert_webhook_failed", {{"url", cfg.webhook_url},
-                                        {"error", ec ? ec.message() : std::to_string(res.result_int())}});
+      log.warn("alert_webhook_failed",
+               {{"url", cfg.webhook_url},
+                {"error", ec ? ec.message() : std::to_string(res.result_int())}});
     }
     {
       std::lock_guard lock(mutex);
@@ -138,12 +150,15 @@ struct WebhookSink::Impl : std::enable_shared_from_this<WebhookSink::Impl> {
   bool closed = false;
 };
 
-WebhookSink::WebhookSink(asio::io_context& ioc, const AlertConfig& cfg, Metrics& metrics, const Log& log)
+WebhookSink::WebhookSink(asio::io_context& ioc, const AlertConfig& cfg, Metrics& metrics,
+                         const Log& log)
     : impl_(std::make_shared<Impl>(ioc, cfg, metrics, log)) {}
 
 WebhookSink::~WebhookSink() { close(); }
 
-void WebhookSink::emit(const physiology::Alert& alert) { impl_->emit(payloads::encode_alert_json(alert)); }
+void WebhookSink::emit(const physiology::Alert& alert) {
+  impl_->emit(payloads::encode_alert_json(alert));
+}
 
 void WebhookSink::close() {
   {

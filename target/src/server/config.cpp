@@ -37,8 +37,9 @@ void read_tls(Reader& r, const YAML::Node& n, const std::string& what, TlsConfig
 }
 
 void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
-  if (!r.check_map(n, "http", {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes", "header_timeout",
-                               "idle_timeout", "queue_full_status", "tls"}))
+  if (!r.check_map(n, "http",
+                   {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes",
+                    "header_timeout", "idle_timeout", "queue_full_status", "tls"}))
     return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
@@ -49,14 +50,16 @@ void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
   r.get(n, "idle_timeout", c.idle_timeout);
   if (auto s = n["queue_full_status"]) {
     r.get_int(n, "queue_full_status", c.queue_full_status, 0, 999);
-    if (c.queue_full_status != 429 && c.queue_full_status != 503) r.issue(s, "'queue_full_status' must be 429 or 503");
+    if (c.queue_full_status != 429 && c.queue_full_status != 503)
+      r.issue(s, "'queue_full_status' must be 429 or 503");
   }
   if (auto t = n["tls"]) {
     read_tls(r, t, "http.tls", c.tls);
     if (c.tls.enabled && (c.tls.cert_file.empty() || c.tls.key_file.empty()))
       r.issue(t, "http.tls needs cert_file and key_file");
   }
-  if (!c.fhir_base_path.starts_with('/')) r.issue(n["fhir_base_path"], "'fhir_base_path' must start with '/'");
+  if (!c.fhir_base_path.starts_with('/'))
+    r.issue(n["fhir_base_path"], "'fhir_base_path' must start with '/'");
 }
 
 void read_stream(Reader& r, const YAML::Node& n, const std::string& what, StreamListenerConfig& c) {
@@ -69,8 +72,9 @@ void read_stream(Reader& r, const YAML::Node& n, const std::string& what, Stream
 }
 
 void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
-  if (!r.check_map(n, "mqtt", {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id", "payload",
-                               "keepalive", "connect_wait", "tls"}))
+  if (!r.check_map(n, "mqtt",
+                   {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id",
+                    "payload", "keepalive", "connect_wait", "tls"}))
     return;
   c.enabled = true;  // an mqtt section turns ingest on unless it says otherwise
   r.get(n, "enabled", c.enabled);
@@ -86,24 +90,31 @@ void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
     } else {
       c.topics.clear();
       for (const auto& e : t) {
-        if (!e.IsScalar() || e.Scalar().empty()) r.issue(e, "a topic filter must be a non-empty string");
-        else c.topics.push_back(e.Scalar());
+        if (!e.IsScalar() || e.Scalar().empty())
+          r.issue(e, "a topic filter must be a non-empty string");
+        else
+          c.topics.push_back(e.Scalar());
       }
     }
   }
   if (auto p = n["payload"]) {
     const auto s = Reader::scalar(p);
-    if (s == "auto") c.payload = MqttPayload::Auto;
-    else if (s == "mqtt_json") c.payload = MqttPayload::MqttJson;
-    else if (s == "fhir") c.payload = MqttPayload::Fhir;
-    else r.issue(p, "'payload' must be auto, mqtt_json or fhir, found '" + s + "'");
+    if (s == "auto")
+      c.payload = MqttPayload::Auto;
+    else if (s == "mqtt_json")
+      c.payload = MqttPayload::MqttJson;
+    else if (s == "fhir")
+      c.payload = MqttPayload::Fhir;
+    else
+      r.issue(p, "'payload' must be auto, mqtt_json or fhir, found '" + s + "'");
   }
   if (auto t = n["tls"]) read_tls(r, t, "mqtt.tls", c.tls);
 }
 
 void read_processing(Reader& r, const YAML::Node& n, ProcessingConfig& c) {
-  if (!r.check_map(n, "processing", {"io_threads", "workers", "queue_bound", "service_time_per_message",
-                                     "service_time_per_reading", "ack_after_processing"}))
+  if (!r.check_map(n, "processing",
+                   {"io_threads", "workers", "queue_bound", "service_time_per_message",
+                    "service_time_per_reading", "ack_after_processing"}))
     return;
   r.get_int(n, "io_threads", c.io_threads, 1, 256);
   r.get_int(n, "workers", c.workers, 1, 256);
@@ -114,19 +125,23 @@ void read_processing(Reader& r, const YAML::Node& n, ProcessingConfig& c) {
 }
 
 void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
-  if (!r.check_map(n, "alerts", {"webhook_url", "mqtt_topic", "mqtt_qos", "webhook_timeout", "max_pending"})) return;
+  if (!r.check_map(n, "alerts",
+                   {"webhook_url", "mqtt_topic", "mqtt_qos", "webhook_timeout", "max_pending"}))
+    return;
   r.get(n, "webhook_url", c.webhook_url);
   r.get(n, "mqtt_topic", c.mqtt_topic);
   r.get_int(n, "mqtt_qos", c.mqtt_qos, 0, 2);
   r.get(n, "webhook_timeout", c.webhook_timeout);
   r.get_int(n, "max_pending", c.max_pending, 1, 1ull << 32);
   if (!c.webhook_url.empty() && !c.webhook_url.starts_with("http://"))
-    r.issue(n["webhook_url"], "'webhook_url' must be an http:// URL, found '" + c.webhook_url + "'");
+    r.issue(n["webhook_url"],
+            "'webhook_url' must be an http:// URL, found '" + c.webhook_url + "'");
 }
 
 void read_faults(Reader& r, const YAML::Node& n, FaultConfig& c) {
-  if (!r.check_map(n, "faults", {"reject_fraction", "close_fraction", "garbage_fraction", "stall_start",
-                                 "stall_duration", "crash_after", "seed"}))
+  if (!r.check_map(n, "faults",
+                   {"reject_fraction", "close_fraction", "garbage_fraction", "stall_start",
+                    "stall_duration", "crash_after", "seed"}))
     return;
   r.get(n, "reject_fraction", c.reject_fraction, 0.0, 1.0);
   r.get(n, "close_fraction", c.close_fraction, 0.0, 1.0);
@@ -163,7 +178,8 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
   }
   if (root.IsNull()) return cfg;  // an empty file: defaults
   if (r.check_map(root, "<top level>",
-                  {"http", "mllp", "proto", "mqtt", "processing", "alerts", "faults", "rules", "log_level", "epoch_unix_ms"})) {
+                  {"http", "mllp", "proto", "mqtt", "processing", "alerts", "faults", "rules",
+                   "log_level", "epoch_unix_ms"})) {
     if (auto n = root["http"]) read_http(r, n, cfg.http);
     if (auto n = root["mllp"]) read_stream(r, n, "mllp", cfg.mllp);
     if (auto n = root["proto"]) read_stream(r, n, "proto", cfg.proto);
@@ -179,12 +195,18 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
     }
     if (auto n = root["log_level"]) {
       const auto s = Reader::scalar(n);
-      if (s == "quiet") cfg.log_level = LogLevel::Quiet;
-      else if (s == "error") cfg.log_level = LogLevel::Error;
-      else if (s == "warn") cfg.log_level = LogLevel::Warn;
-      else if (s == "info") cfg.log_level = LogLevel::Info;
-      else if (s == "debug") cfg.log_level = LogLevel::Debug;
-      else r.issue(n, "'log_level' must be quiet, error, warn, info or debug, found '" + s + "'");
+      if (s == "quiet")
+        cfg.log_level = LogLevel::Quiet;
+      else if (s == "error")
+        cfg.log_level = LogLevel::Error;
+      else if (s == "warn")
+        cfg.log_level = LogLevel::Warn;
+      else if (s == "info")
+        cfg.log_level = LogLevel::Info;
+      else if (s == "debug")
+        cfg.log_level = LogLevel::Debug;
+      else
+        r.issue(n, "'log_level' must be quiet, error, warn, info or debug, found '" + s + "'");
     }
   }
   if (!r.issues().empty()) throw ConfigError(std::move(r.issues()));
@@ -210,7 +232,8 @@ void set_mqtt_broker(TargetConfig& cfg, const std::string& host_port) {
   unsigned port = 0;
   auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535)
-    throw ConfigError({{"--mqtt-broker", 0, 0, "expected host:port or port, found '" + host_port + "'"}});
+    throw ConfigError(
+        {{"--mqtt-broker", 0, 0, "expected host:port or port, found '" + host_port + "'"}});
   if (!host.empty()) cfg.mqtt.broker_host = host;
   cfg.mqtt.broker_port = static_cast<std::uint16_t>(port);
   cfg.mqtt.enabled = true;

@@ -16,7 +16,8 @@ class Evaluator {
  public:
   virtual ~Evaluator() = default;
   // Appends the alerts this reading raises (after the engine's own suppression).
-  virtual void evaluate(const physiology::Reading& reading, std::vector<physiology::Alert>& out) = 0;
+  virtual void evaluate(const physiology::Reading& reading,
+                        std::vector<physiology::Alert>& out) = 0;
 };
 
 using EvaluatorFactory = std::function<std::unique_ptr<Evaluator>()>;

@@ -3,7 +3,9 @@
 namespace iomtsim::target::server {
 
 Faults::Faults(const FaultConfig& cfg, Clock::time_point start)
-    : cfg_(cfg), start_(start), rng_(physiology::stream_seed(cfg.seed, physiology::StreamKind::Target, 0xFA17)) {}
+    : cfg_(cfg),
+      start_(start),
+      rng_(physiology::stream_seed(cfg.seed, physiology::StreamKind::Target, 0xFA17)) {}
 
 FaultAction Faults::draw() {
   if (!any_random()) return FaultAction::None;  // no lock on the common path
@@ -31,7 +33,8 @@ std::optional<Faults::Clock::time_point> Faults::stall_until(Clock::time_point n
 
 std::string_view Faults::garbage() {
   // Not HTTP, not MLLP-framed, and a varint length far over any frame limit.
-  static constexpr char kBytes[] = "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7fGARBAGE\x00\x01\x02 not a response";
+  static constexpr char kBytes[] =
+      "\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7fGARBAGE\x00\x01\x02 not a response";
   return {kBytes, sizeof(kBytes) - 1};
 }
 

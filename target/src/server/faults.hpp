@@ -21,7 +21,9 @@ class Faults {
   FaultAction draw();
   // During the stall window: when it ends (hold the answer until then). Else nullopt.
   std::optional<Clock::time_point> stall_until(Clock::time_point now) const;
-  bool any_random() const { return cfg_.reject_fraction > 0 || cfg_.close_fraction > 0 || cfg_.garbage_fraction > 0; }
+  bool any_random() const {
+    return cfg_.reject_fraction > 0 || cfg_.close_fraction > 0 || cfg_.garbage_fraction > 0;
+  }
 
   // Bytes that are no valid answer in any of our protocols.
   static std::string_view garbage();

@@ -28,7 +28,8 @@ inline HttpResponse json_response(unsigned status, std::string body, unsigned ve
 }
 
 // An OperationOutcome carrying `why`; `retry` adds Retry-After for 429/503.
-inline HttpResponse error_response(unsigned status, const std::string& why, unsigned version, bool retry = false) {
+inline HttpResponse error_response(unsigned status, const std::string& why, unsigned version,
+                                   bool retry = false) {
   auto res = json_response(status, payloads::operation_outcome(why), version);
   if (retry) res.set(boost::beast::http::field::retry_after, "1");
   return res;
@@ -49,7 +50,8 @@ inline std::string logical_id(std::uint64_t reading_id) {
 }
 
 // 201 Created with Location [base]/Observation/<id>/_history/1 (return=minimal).
-inline HttpResponse created_response(const std::string& base, const IngestResult& r, unsigned version) {
+inline HttpResponse created_response(const std::string& base, const IngestResult& r,
+                                     unsigned version) {
   auto res = make_response(201, version);
   const std::string id = logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front());
   res.set(boost::beast::http::field::location, base + "/Observation/" + id + "/_history/1");

@@ -47,7 +47,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     ctx_.metrics.connection_opened(Protocol::Http);
     std::weak_ptr<HttpSession> weak = this->shared_from_this();
     registration_ = ctx_.connections.add([weak] {
-      if (auto self = weak.lock()) asio::post(self->stream_.get_executor(), [self] { self->force_close(); });
+      if (auto self = weak.lock())
+        asio::post(self->stream_.get_executor(), [self] { self->force_close(); });
     });
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
   }
@@ -59,10 +60,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void begin() {
     if constexpr (kTls) {
       lowest().expires_after(cfg().header_timeout);
-      stream_.async_handshake(ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
-        if (ec) return self->on_io_error(ec);
-        self->do_read();
-      });
+      stream_.async_handshake(ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->on_io_error(ec);
+                                self->do_read();
+                              });
     } else {
       do_read();
     }
@@ -75,11 +77,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (closed_) return;
     if (buffer_.size() > 0) return read_request();
     lowest().expires_after(cfg().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(8192), [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
-      if (ec) return self->on_io_error(ec);
-      self->buffer_.commit(n);
-      self->read_request();
-    });
+    stream_.async_read_some(buffer_.prepare(8192),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->on_io_error(ec);
+                              self->buffer_.commit(n);
+                              self->read_request();
+                            });
   }
 
   void read_request() {
@@ -87,9 +90,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     parser_->body_limit(cfg().body_limit_bytes);
     parser_->header_limit(kHeaderLimitBytes);
     lowest().expires_after(cfg().header_timeout);
-    http::async_read(stream_, buffer_, *parser_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_read(ec);
-    });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
@@ -100,7 +104,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       ctx_.metrics.message(Protocol::Http, Outcome::Invalid);
       const bool body = ec == http::error::body_limit;
       return send(error_response(body ? 413 : 431,
-                                 body ? "request body exceeds " + std::to_string(cfg().body_limit_bytes) + " bytes"
+                                 body ? "request body exceeds " +
+                                            std::to_string(cfg().body_limit_bytes) + " bytes"
                                       : "request header too large",
                                  11),
                   /*keep_alive=*/false);
@@ -141,18 +146,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const std::string& base = cfg().fhir_base_path;
     const bool is_observation = target.size() == base.size() + 12 && target.starts_with(base) &&
                                 target.substr(base.size()) == "/Observation";
-    const bool is_base = target == base || (target.size() == base.size() + 1 && target.starts_with(base) && target.back() == '/');
+    const bool is_base = target == base || (target.size() == base.size() + 1 &&
+                                            target.starts_with(base) && target.back() == '/');
 
     if (target == "/metrics" || target == "/health") {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
-      if (req.method() != http::verb::get) return send(error_response(405, "use GET", req.version()), keep_alive);
-      return send(target == "/metrics" ? text_response(ctx_.metrics.render_prometheus(), req.version())
-                                       : json_response(200, R"({"status":"ok"})", req.version()),
+      if (req.method() != http::verb::get)
+        return send(error_response(405, "use GET", req.version()), keep_alive);
+      return send(target == "/metrics"
+                      ? text_response(ctx_.metrics.render_prometheus(), req.version())
+                      : json_response(200, R"({"status":"ok"})", req.version()),
                   keep_alive);
     }
     if (!is_observation && !is_base) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
-      return send(error_response(404, "no such endpoint: " + std::string(target), req.version()), keep_alive);
+      return send(error_response(404, "no such endpoint: " + std::string(target), req.version()),
+                  keep_alive);
     }
     if (req.method() != http::verb::post) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
@@ -167,7 +176,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         return send_garbage();
       case FaultAction::Reject:
         ctx_.metrics.message(Protocol::Http, Outcome::FaultReject);
-        return send(error_response(503, "rejected (injected fault)", req.version(), true), keep_alive);
+        return send(error_response(503, "rejected (injected fault)", req.version(), true),
+                    keep_alive);
       case FaultAction::None:
         break;
     }
@@ -179,8 +189,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         asio::post(self->stream_.get_executor(), [self] { self->write(); });
       };
     }
-    auto result = ctx_.ingest.handle(Protocol::Http, is_observation ? PayloadKind::FhirObservation : PayloadKind::FhirBundle,
-                                     req.body(), std::move(on_processed));
+    auto result = ctx_.ingest.handle(
+        Protocol::Http, is_observation ? PayloadKind::FhirObservation : PayloadKind::FhirBundle,
+        req.body(), std::move(on_processed));
     switch (result.outcome) {
       case Outcome::Invalid:
         res_ = error_response(400, result.error, req.version());
@@ -189,7 +200,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         res_ = error_response(cfg().queue_full_status, result.error, req.version(), true);
         break;
       default:
-        res_ = is_observation ? created_response(base, result, req.version()) : bundle_response(result, req.version());
+        res_ = is_observation ? created_response(base, result, req.version())
+                              : bundle_response(result, req.version());
         break;
     }
     res_.keep_alive(keep_alive);
@@ -206,25 +218,28 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     if (closed_) return;
     res_.prepare_payload();
     lowest().expires_after(cfg().header_timeout);
-    http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->on_io_error(ec);
-      if (!self->res_.keep_alive()) return self->graceful_close();
-      self->res_ = {};
-      self->do_read();
-    });
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->on_io_error(ec);
+                        if (!self->res_.keep_alive()) return self->graceful_close();
+                        self->res_ = {};
+                        self->do_read();
+                      });
   }
 
   void send_garbage() {
     lowest().expires_after(cfg().header_timeout);
-    asio::async_write(stream_, asio::buffer(Faults::garbage().data(), Faults::garbage().size()),
-                      [self = this->shared_from_this()](beast::error_code, std::size_t) { self->force_close(); });
+    asio::async_write(
+        stream_, asio::buffer(Faults::garbage().data(), Faults::garbage().size()),
+        [self = this->shared_from_this()](beast::error_code, std::size_t) { self->force_close(); });
   }
 
   void graceful_close() {
     if (closed_) return;
     if constexpr (kTls) {
       lowest().expires_after(std::chrono::seconds(2));
-      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->force_close(); });
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->force_close(); });
     } else {
       beast::error_code ec;
       lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -251,16 +266,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
 class HttpListener final : public Listener {
  public:
-  HttpListener(asio::io_context& ioc, ServerContext& ctx) : ioc_(ioc), ctx_(ctx), acceptor_(asio::make_strand(ioc)) {
+  HttpListener(asio::io_context& ioc, ServerContext& ctx)
+      : ioc_(ioc), ctx_(ctx), acceptor_(asio::make_strand(ioc)) {
     const auto& c = ctx.cfg.http;
     if (c.tls.enabled) {
       tls_.emplace(ssl::context::tls_server);
-      tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
       beast::error_code ec;
       tls_->use_certificate_chain_file(c.tls.cert_file, ec);
       if (!ec) tls_->use_private_key_file(c.tls.key_file, ssl::context::pem, ec);
-      if (ec) throw std::runtime_error("http tls: cannot load " + c.tls.cert_file + " / " + c.tls.key_file + ": " + ec.message());
+      if (ec)
+        throw std::runtime_error("http tls: cannot load " + c.tls.cert_file + " / " +
+                                 c.tls.key_file + ": " + ec.message());
     }
     const tcp::endpoint ep(asio::ip::make_address(c.host), c.port);
     acceptor_.open(ep.protocol());
@@ -282,26 +300,29 @@ class HttpListener final : public Listener {
 
  private:
   void accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (ec) {
-        // Out of descriptors and the like: survive, retry shortly instead of spinning.
-        retry_.expires_after(std::chrono::milliseconds(50));
-        retry_.async_wait([this](beast::error_code e) {
-          if (!e) accept();
+    acceptor_.async_accept(
+        asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+          if (ec) {
+            // Out of descriptors and the like: survive, retry shortly instead of spinning.
+            retry_.expires_after(std::chrono::milliseconds(50));
+            retry_.async_wait([this](beast::error_code e) {
+              if (!e) accept();
+            });
+            return;
+          }
+          if (!ctx_.crashed.load()) {
+            beast::error_code ignored;
+            socket.set_option(tcp::no_delay(true), ignored);
+            if (tls_)
+              std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket),
+                                                                                  *tls_, ctx_)
+                  ->start();
+            else
+              std::make_shared<HttpSession<beast::tcp_stream>>(std::move(socket), ctx_)->start();
+          }
+          accept();
         });
-        return;
-      }
-      if (!ctx_.crashed.load()) {
-        beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        if (tls_)
-          std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), *tls_, ctx_)->start();
-        else
-          std::make_shared<HttpSession<beast::tcp_stream>>(std::move(socket), ctx_)->start();
-      }
-      accept();
-    });
   }
 
   asio::io_context& ioc_;
@@ -318,8 +339,8 @@ std::unique_ptr<Listener> start_http_listener(asio::io_context& ioc, ServerConte
   try {
     return std::make_unique<HttpListener>(ioc, ctx);
   } catch (const boost::system::system_error& e) {
-    throw std::runtime_error("http: cannot listen on " + ctx.cfg.http.host + ":" + std::to_string(ctx.cfg.http.port) +
-                             ": " + e.code().message());
+    throw std::runtime_error("http: cannot listen on " + ctx.cfg.http.host + ":" +
+                             std::to_string(ctx.cfg.http.port) + ": " + e.code().message());
   }
 }
 

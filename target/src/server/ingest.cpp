@@ -20,7 +20,8 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
                             std::function<void()> on_processed) {
   IngestResult result;
   payloads::DecodeResult decoded;
-  if (kind == PayloadKind::MqttAuto) kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
+  if (kind == PayloadKind::MqttAuto)
+    kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
   switch (kind) {
     case PayloadKind::FhirObservation:
       decoded = payloads::decode_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
@@ -59,6 +60,8 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
     result.outcome = Outcome::Invalid;
     result.error = std::move(decoded.error);
     metrics_.message(protocol, Outcome::Invalid);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
     return result;
   }
   result.reading_count = decoded.readings.size();
@@ -66,11 +69,14 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   for (const auto& r : decoded.readings) result.reading_ids.push_back(r.id);
 
   const bool defer = ack_after_processing_ && on_processed;
-  const auto admit = pipeline_.submit(std::move(decoded.readings), defer ? std::move(on_processed) : nullptr);
+  const auto admit =
+      pipeline_.submit(std::move(decoded.readings), defer ? std::move(on_processed) : nullptr);
   if (admit != Pipeline::Admit::Queued) {
     result.outcome = Outcome::QueueFull;
     result.error = admit == Pipeline::Admit::Full ? "processing queue full" : "server stopping";
     metrics_.message(protocol, Outcome::QueueFull);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_refused", {{"protocol", name(protocol)}, {"reason", result.error}});
     return result;
   }
   result.deferred = defer;

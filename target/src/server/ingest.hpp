@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "iomtsim/target/server/metrics.hpp"
+#include "log.hpp"
 #include "pipeline.hpp"
 
 namespace iomtsim::target::server {
@@ -19,8 +20,8 @@ enum class PayloadKind : std::uint8_t {
   Hl7OruR01,        // MLLP
   ProtoBatch,       // protobuf ReadingBatch
   MqttJson,
-  Fhir,             // MQTT with FHIR payloads: Observation or Bundle
-  MqttAuto,         // MQTT: FHIR if it names a resourceType, else MQTT JSON
+  Fhir,      // MQTT with FHIR payloads: Observation or Bundle
+  MqttAuto,  // MQTT: FHIR if it names a resourceType, else MQTT JSON
 };
 
 struct IngestResult {
@@ -30,13 +31,18 @@ struct IngestResult {
   std::uint64_t batch_id = 0;           // protobuf batch id
   std::size_t reading_count = 0;
   std::vector<std::uint64_t> reading_ids;  // in message order (0 where the wire had none)
-  bool deferred = false;  // on_processed will run later (ack_after_processing)
+  bool deferred = false;                   // on_processed will run later (ack_after_processing)
 };
 
 class Ingest {
  public:
-  Ingest(Pipeline& pipeline, Metrics& metrics, std::int64_t epoch_unix_ms, bool ack_after_processing)
-      : pipeline_(pipeline), metrics_(metrics), epoch_unix_ms_(epoch_unix_ms), ack_after_processing_(ack_after_processing) {}
+  Ingest(Pipeline& pipeline, Metrics& metrics, const Log& log, std::int64_t epoch_unix_ms,
+         bool ack_after_processing)
+      : pipeline_(pipeline),
+        metrics_(metrics),
+        log_(log),
+        epoch_unix_ms_(epoch_unix_ms),
+        ack_after_processing_(ack_after_processing) {}
 
   // Decodes and queues. With ack_after_processing and an accepted message, `on_processed`
   // runs later on a worker thread (result.deferred is set); otherwise it is not called.
@@ -48,6 +54,7 @@ class Ingest {
  private:
   Pipeline& pipeline_;
   Metrics& metrics_;
+  const Log& log_;
   std::int64_t epoch_unix_ms_;
   bool ack_after_processing_;
 };

@@ -17,7 +17,8 @@ void Log::write(LogLevel l, std::string_view event, nlohmann::json fields) const
   line["level"] = kNames[static_cast<int>(l)];
   line["event"] = event;
   if (fields.is_object()) line.update(fields);
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
+  const std::string text =
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n';
   // One fwrite per line keeps lines whole when several threads log.
   static std::mutex mutex;
   std::lock_guard lock(mutex);

@@ -14,11 +14,20 @@ class Log {
  public:
   explicit Log(LogLevel level) : level_(level) {}
   bool enabled(LogLevel l) const { return level_ != LogLevel::Quiet && l <= level_; }
-  void write(LogLevel l, std::string_view event, nlohmann::json fields = nlohmann::json::object()) const;
-  void error(std::string_view event, nlohmann::json f = nlohmann::json::object()) const { write(LogLevel::Error, event, std::move(f)); }
-  void warn(std::string_view event, nlohmann::json f = nlohmann::json::object()) const { write(LogLevel::Warn, event, std::move(f)); }
-  void info(std::string_view event, nlohmann::json f = nlohmann::json::object()) const { write(LogLevel::Info, event, std::move(f)); }
-  void debug(std::string_view event, nlohmann::json f = nlohmann::json::object()) const { write(LogLevel::Debug, event, std::move(f)); }
+  void write(LogLevel l, std::string_view event,
+             nlohmann::json fields = nlohmann::json::object()) const;
+  void error(std::string_view event, nlohmann::json f = nlohmann::json::object()) const {
+    write(LogLevel::Error, event, std::move(f));
+  }
+  void warn(std::string_view event, nlohmann::json f = nlohmann::json::object()) const {
+    write(LogLevel::Warn, event, std::move(f));
+  }
+  void info(std::string_view event, nlohmann::json f = nlohmann::json::object()) const {
+    write(LogLevel::Info, event, std::move(f));
+  }
+  void debug(std::string_view event, nlohmann::json f = nlohmann::json::object()) const {
+    write(LogLevel::Debug, event, std::move(f));
+  }
 
  private:
   LogLevel level_;

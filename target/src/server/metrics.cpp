@@ -7,7 +7,8 @@ namespace iomtsim::target::server {
 MetricsSnapshot Metrics::snapshot() const {
   MetricsSnapshot s;
   for (std::size_t p = 0; p < kProtocolCount; ++p) {
-    for (std::size_t o = 0; o < kOutcomeCount; ++o) s.messages[p][o] = messages_[p][o].load(std::memory_order_relaxed);
+    for (std::size_t o = 0; o < kOutcomeCount; ++o)
+      s.messages[p][o] = messages_[p][o].load(std::memory_order_relaxed);
     s.readings_accepted[p] = readings_accepted_[p].load(std::memory_order_relaxed);
     s.connections_accepted[p] = connections_accepted_[p].load(std::memory_order_relaxed);
   }
@@ -35,32 +36,44 @@ std::string Metrics::render_prometheus() const {
   family("iomtsim_target_messages_total", "counter", "Messages received, by protocol and outcome.");
   for (std::size_t p = 0; p < kProtocolCount; ++p)
     for (std::size_t o = 0; o < kOutcomeCount; ++o)
-      out << "iomtsim_target_messages_total{protocol=\"" << name(static_cast<Protocol>(p)) << "\",outcome=\""
-          << name(static_cast<Outcome>(o)) << "\"} " << s.messages[p][o] << '\n';
-  family("iomtsim_target_readings_accepted_total", "counter", "Readings queued for processing, by protocol.");
+      out << "iomtsim_target_messages_total{protocol=\"" << name(static_cast<Protocol>(p))
+          << "\",outcome=\"" << name(static_cast<Outcome>(o)) << "\"} " << s.messages[p][o] << '\n';
+  family("iomtsim_target_readings_accepted_total", "counter",
+         "Readings queued for processing, by protocol.");
   for (std::size_t p = 0; p < kProtocolCount; ++p)
-    out << "iomtsim_target_readings_accepted_total{protocol=\"" << name(static_cast<Protocol>(p)) << "\"} "
-        << s.readings_accepted[p] << '\n';
-  family("iomtsim_target_connections_accepted_total", "counter", "Connections accepted, by protocol.");
+    out << "iomtsim_target_readings_accepted_total{protocol=\"" << name(static_cast<Protocol>(p))
+        << "\"} " << s.readings_accepted[p] << '\n';
+  family("iomtsim_target_connections_accepted_total", "counter",
+         "Connections accepted, by protocol.");
   for (std::size_t p = 0; p < kProtocolCount; ++p)
-    out << "iomtsim_target_connections_accepted_total{protocol=\"" << name(static_cast<Protocol>(p)) << "\"} "
-        << s.connections_accepted[p] << '\n';
-  auto single = [&](std::string_view metric, std::string_view type, std::string_view help, std::uint64_t v) {
+    out << "iomtsim_target_connections_accepted_total{protocol=\"" << name(static_cast<Protocol>(p))
+        << "\"} " << s.connections_accepted[p] << '\n';
+  auto single = [&](std::string_view metric, std::string_view type, std::string_view help,
+                    std::uint64_t v) {
     family(metric, type, help);
     out << metric << ' ' << v << '\n';
   };
   single("iomtsim_target_connections_open", "gauge", "Connections open now.", s.connections_open);
-  single("iomtsim_target_timeouts_total", "counter", "Connections closed by an idle or header timeout.", s.timeouts);
-  single("iomtsim_target_oversized_total", "counter", "Bodies or frames over the size limit.", s.oversized);
-  single("iomtsim_target_protocol_errors_total", "counter", "Unparseable requests or frames.", s.protocol_errors);
-  single("iomtsim_target_readings_processed_total", "counter", "Readings evaluated by the rules.", s.readings_processed);
+  single("iomtsim_target_timeouts_total", "counter",
+         "Connections closed by an idle or header timeout.", s.timeouts);
+  single("iomtsim_target_oversized_total", "counter", "Bodies or frames over the size limit.",
+         s.oversized);
+  single("iomtsim_target_protocol_errors_total", "counter", "Unparseable requests or frames.",
+         s.protocol_errors);
+  single("iomtsim_target_readings_processed_total", "counter", "Readings evaluated by the rules.",
+         s.readings_processed);
   single("iomtsim_target_queue_depth", "gauge", "Readings waiting for a worker.", s.queue_depth);
   single("iomtsim_target_queue_bound", "gauge", "Most readings the queue holds.", s.queue_bound);
-  single("iomtsim_target_alerts_raised_total", "counter", "Alerts raised by the rules.", s.alerts_raised);
-  single("iomtsim_target_alerts_delivered_total", "counter", "Alerts delivered to a sink.", s.alerts_delivered);
-  single("iomtsim_target_alerts_failed_total", "counter", "Alert deliveries that failed.", s.alerts_failed);
-  single("iomtsim_target_alerts_dropped_total", "counter", "Alerts dropped over the pending bound.", s.alerts_dropped);
-  single("iomtsim_target_stall_holds_total", "counter", "Answers held by an injected stall.", s.stall_holds);
+  single("iomtsim_target_alerts_raised_total", "counter", "Alerts raised by the rules.",
+         s.alerts_raised);
+  single("iomtsim_target_alerts_delivered_total", "counter", "Alerts delivered to a sink.",
+         s.alerts_delivered);
+  single("iomtsim_target_alerts_failed_total", "counter", "Alert deliveries that failed.",
+         s.alerts_failed);
+  single("iomtsim_target_alerts_dropped_total", "counter", "Alerts dropped over the pending bound.",
+         s.alerts_dropped);
+  single("iomtsim_target_stall_holds_total", "counter", "Answers held by an injected stall.",
+         s.stall_holds);
   return out.str();
 }
 

@@ -30,9 +30,10 @@ std::string expand_patient(std::string topic, physiology::PatientIndex patient) 
 MqttClient::MqttClient(ServerContext& ctx, bool subscribe) : ctx_(ctx), subscribe_(subscribe) {
   init_library();
   const auto& c = ctx_.cfg.mqtt;
-  std::string id = c.client_id.empty() ? "iomtsim-target-" + std::to_string(::getpid()) + "-" +
-                                             std::to_string(reinterpret_cast<std::uintptr_t>(this) & 0xFFFFFF)
-                                       : c.client_id;
+  std::string id = c.client_id.empty()
+                       ? "iomtsim-target-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(reinterpret_cast<std::uintptr_t>(this) & 0xFFFFFF)
+                       : c.client_id;
   mosq_ = mosquitto_new(id.c_str(), true, this);
   if (mosq_ == nullptr) throw std::runtime_error("mqtt: cannot create a client");
   mosquitto_connect_callback_set(mosq_, &MqttClient::on_connect);
@@ -44,7 +45,8 @@ MqttClient::MqttClient(ServerContext& ctx, bool subscribe) : ctx_(ctx), subscrib
     const char* cert = c.tls.cert_file.empty() ? nullptr : c.tls.cert_file.c_str();
     const char* key = c.tls.key_file.empty() ? nullptr : c.tls.key_file.c_str();
     const int rc = mosquitto_tls_set(mosq_, ca, nullptr, cert, key, nullptr);
-    if (rc != MOSQ_ERR_SUCCESS) throw std::runtime_error(std::string("mqtt tls: ") + mosquitto_strerror(rc));
+    if (rc != MOSQ_ERR_SUCCESS)
+      throw std::runtime_error(std::string("mqtt tls: ") + mosquitto_strerror(rc));
   }
 }
 
@@ -55,14 +57,18 @@ MqttClient::~MqttClient() {
 
 bool MqttClient::start(std::chrono::milliseconds wait) {
   const auto& c = ctx_.cfg.mqtt;
-  const int keepalive_s = static_cast<int>(std::max<std::int64_t>(5, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
+  const int keepalive_s = static_cast<int>(std::max<std::int64_t>(
+      5, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
   int rc = mosquitto_connect_async(mosq_, c.broker_host.c_str(), c.broker_port, keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS)
-    ctx_.log.warn("mqtt_connect_failed", {{"broker", c.broker_host + ":" + std::to_string(c.broker_port)},
-                                          {"error", mosquitto_strerror(rc)}});
+    ctx_.log.warn("mqtt_connect_failed",
+                  {{"broker", c.broker_host + ":" + std::to_string(c.broker_port)},
+                   {"error", mosquitto_strerror(rc)}});
   // The loop thread retries the connection if the first attempt failed.
   rc = mosquitto_loop_start(mosq_);
-  if (rc != MOSQ_ERR_SUCCESS) throw std::runtime_error(std::string("mqtt: cannot start the network loop: ") + mosquitto_strerror(rc));
+  if (rc != MOSQ_ERR_SUCCESS)
+    throw std::runtime_error(std::string("mqtt: cannot start the network loop: ") +
+                             mosquitto_strerror(rc));
   loop_started_ = true;
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (!ready_.load() && std::chrono::steady_clock::now() < deadline)
@@ -92,7 +98,9 @@ void MqttClient::on_connect(mosquitto* m, void* self_ptr, int rc) {
   self->pending_subscriptions_.store(static_cast<int>(c.topics.size()));
   for (const auto& t : c.topics) {
     const int r = mosquitto_subscribe(m, nullptr, t.c_str(), c.qos);
-    if (r != MOSQ_ERR_SUCCESS) self->ctx_.log.warn("mqtt_subscribe_failed", {{"topic", t}, {"error", mosquitto_strerror(r)}});
+    if (r != MOSQ_ERR_SUCCESS)
+      self->ctx_.log.warn("mqtt_subscribe_failed",
+                          {{"topic", t}, {"error", mosquitto_strerror(r)}});
   }
 }
 
@@ -117,10 +125,12 @@ void MqttClient::on_message(mosquitto*, void* self_ptr, const mosquitto_message*
   PayloadKind kind = PayloadKind::MqttAuto;
   if (ctx.cfg.mqtt.payload == MqttPayload::MqttJson) kind = PayloadKind::MqttJson;
   if (ctx.cfg.mqtt.payload == MqttPayload::Fhir) kind = PayloadKind::Fhir;
-  const std::string_view bytes(static_cast<const char*>(msg->payload), static_cast<std::size_t>(msg->payloadlen));
+  const std::string_view bytes(static_cast<const char*>(msg->payload),
+                               static_cast<std::size_t>(msg->payloadlen));
   auto r = ctx.ingest.handle(Protocol::Mqtt, kind, bytes);
   if (r.outcome != Outcome::Accepted)
-    ctx.log.info("mqtt_message_refused", {{"topic", msg->topic ? msg->topic : ""}, {"reason", r.error}});
+    ctx.log.info("mqtt_message_refused",
+                 {{"topic", msg->topic ? msg->topic : ""}, {"reason", r.error}});
 }
 
 void MqttClient::emit(const physiology::Alert& alert) {
@@ -129,8 +139,8 @@ void MqttClient::emit(const physiology::Alert& alert) {
   const std::string topic = expand_patient(c.mqtt_topic, alert.patient);
   const std::string body = payloads::encode_alert_json(alert);
   // Thread-safe in libmosquitto with the threaded loop; queued while disconnected.
-  const int rc = mosquitto_publish(mosq_, nullptr, topic.c_str(), static_cast<int>(body.size()), body.data(),
-                                   c.mqtt_qos, false);
+  const int rc = mosquitto_publish(mosq_, nullptr, topic.c_str(), static_cast<int>(body.size()),
+                                   body.data(), c.mqtt_qos, false);
   if (rc == MOSQ_ERR_SUCCESS)
     ctx_.metrics.alerts_delivered.fetch_add(1, std::memory_order_relaxed);
   else

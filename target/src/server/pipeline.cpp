@@ -4,7 +4,8 @@
 
 namespace iomtsim::target::server {
 
-Pipeline::Pipeline(const ProcessingConfig& cfg, Metrics& metrics, const EvaluatorFactory& factory, AlertSink* sink)
+Pipeline::Pipeline(const ProcessingConfig& cfg, Metrics& metrics, const EvaluatorFactory& factory,
+                   AlertSink* sink)
     : cfg_(cfg), metrics_(metrics), sink_(sink) {
   const unsigned n = cfg_.workers == 0 ? 1 : cfg_.workers;
   for (unsigned i = 0; i < n; ++i) {
@@ -29,9 +30,7 @@ void Pipeline::start() {
 void Pipeline::stop() {
   stopping_.store(true);
   for (auto& s : shards_) {
-    {
-      std::lock_guard lock(s->mutex);
-    }
+    { std::lock_guard lock(s->mutex); }
     s->cv.notify_all();
   }
   for (auto& s : shards_)
@@ -56,13 +55,14 @@ void Pipeline::push(Shard& shard, Item&& item, bool urgent) {
   {
     std::lock_guard lock(shard.mutex);
     shard.items.push_back(std::move(item));
-    wake = shard.sleep == Shard::Sleep::Idle ||
-           (shard.sleep == Shard::Sleep::Lingering && (urgent || shard.items.size() >= kWakeBacklog));
+    wake = shard.sleep == Shard::Sleep::Idle || (shard.sleep == Shard::Sleep::Lingering &&
+                                                 (urgent || shard.items.size() >= kWakeBacklog));
   }
   if (wake) shard.cv.notify_one();
 }
 
-Pipeline::Admit Pipeline::submit(std::vector<physiology::Reading>&& readings, std::function<void()> on_processed) {
+Pipeline::Admit Pipeline::submit(std::vector<physiology::Reading>&& readings,
+                                 std::function<void()> on_processed) {
   if (stopping_.load(std::memory_order_relaxed)) return Admit::Stopped;
   const std::uint64_t n = readings.size();
   // Reserve room for the whole message first: all or nothing.
@@ -106,8 +106,8 @@ void Pipeline::run(Shard& shard) {
   std::deque<Item> batch;
   std::vector<physiology::Alert> alerts;
   Clock::time_point busy_until = Clock::now();
-  const bool has_service_time =
-      cfg_.service_time_per_message > Duration::zero() || cfg_.service_time_per_reading > Duration::zero();
+  const bool has_service_time = cfg_.service_time_per_message > Duration::zero() ||
+                                cfg_.service_time_per_reading > Duration::zero();
   bool worked = false;
   while (true) {
     {

@@ -25,7 +25,8 @@ namespace iomtsim::target::server {
 
 class Pipeline {
  public:
-  Pipeline(const ProcessingConfig& cfg, Metrics& metrics, const EvaluatorFactory& factory, AlertSink* sink);
+  Pipeline(const ProcessingConfig& cfg, Metrics& metrics, const EvaluatorFactory& factory,
+           AlertSink* sink);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -37,7 +38,8 @@ class Pipeline {
   enum class Admit : std::uint8_t { Queued, Full, Stopped };
   // Takes the readings if they all fit. `on_processed`, if given, runs on a worker thread
   // once the rules have seen every reading of this message.
-  Admit submit(std::vector<physiology::Reading>&& readings, std::function<void()> on_processed = {});
+  Admit submit(std::vector<physiology::Reading>&& readings,
+               std::function<void()> on_processed = {});
 
   std::uint64_t depth() const { return depth_.load(std::memory_order_relaxed); }
 

@@ -50,25 +50,36 @@ void read_op(Reader& r, const YAML::Node& map, rules::CompareOp& out) {
   if (!n) return r.issue(map, "a condition needs 'op' (<, <=, >, >=, ==, !=)");
   const auto s = Reader::scalar(n);
   using rules::CompareOp;
-  if (s == "<") out = CompareOp::Less;
-  else if (s == "<=") out = CompareOp::LessEqual;
-  else if (s == ">") out = CompareOp::Greater;
-  else if (s == ">=") out = CompareOp::GreaterEqual;
-  else if (s == "==") out = CompareOp::Equal;
-  else if (s == "!=") out = CompareOp::NotEqual;
-  else r.issue(n, "'op' must be one of <, <=, >, >=, ==, !=, found '" + s + "'");
+  if (s == "<")
+    out = CompareOp::Less;
+  else if (s == "<=")
+    out = CompareOp::LessEqual;
+  else if (s == ">")
+    out = CompareOp::Greater;
+  else if (s == ">=")
+    out = CompareOp::GreaterEqual;
+  else if (s == "==")
+    out = CompareOp::Equal;
+  else if (s == "!=")
+    out = CompareOp::NotEqual;
+  else
+    r.issue(n, "'op' must be one of <, <=, >, >=, ==, !=, found '" + s + "'");
 }
 
 void read_vital(Reader& r, const YAML::Node& map, physiology::Vital& out) {
   auto n = map["vital"];
   if (!n) return r.issue(map, "a condition needs 'vital'");
   auto v = physiology::vital_from_name(Reader::scalar(n));
-  if (!v) return r.issue(n, "unknown vital '" + Reader::scalar(n) + "' (expected e.g. heart_rate, spo2, resp_rate)");
+  if (!v)
+    return r.issue(
+        n, "unknown vital '" + Reader::scalar(n) + "' (expected e.g. heart_rate, spo2, resp_rate)");
   out = *v;
 }
 
 std::optional<rules::Condition> read_condition(Reader& r, const YAML::Node& n) {
-  if (!r.check_map(n, "condition", {"vital", "op", "threshold", "sustained_for", "max_gap", "rate"})) return std::nullopt;
+  if (!r.check_map(n, "condition",
+                   {"vital", "op", "threshold", "sustained_for", "max_gap", "rate"}))
+    return std::nullopt;
   if (auto rate = n["rate"]) {
     rules::RateCondition c;
     read_vital(r, n, c.vital);
@@ -93,16 +104,20 @@ std::optional<rules::Condition> read_condition(Reader& r, const YAML::Node& n) {
 void read_custom(Reader& r, const YAML::Node& n, std::vector<rules::RuleConfig>& out) {
   if (!n.IsSequence()) return r.issue(n, "'custom' must be a list of rules");
   for (const auto& e : n) {
-    if (!r.check_map(e, "custom rule", {"name", "severity", "combine", "freshness", "conditions"})) continue;
+    if (!r.check_map(e, "custom rule", {"name", "severity", "combine", "freshness", "conditions"}))
+      continue;
     rules::RuleConfig rule;
     r.get(e, "name", rule.name);
     if (rule.name.empty()) r.issue(e, "a custom rule needs a 'name'");
     read_severity(r, e, "severity", rule.severity);
     if (auto c = e["combine"]) {
       const auto s = Reader::scalar(c);
-      if (s == "all") rule.combine = rules::Combine::All;
-      else if (s == "any") rule.combine = rules::Combine::Any;
-      else r.issue(c, "'combine' must be all or any, found '" + s + "'");
+      if (s == "all")
+        rule.combine = rules::Combine::All;
+      else if (s == "any")
+        rule.combine = rules::Combine::Any;
+      else
+        r.issue(c, "'combine' must be all or any, found '" + s + "'");
     }
     r.get(e, "freshness", rule.freshness);
     auto conds = e["conditions"];
@@ -124,9 +139,10 @@ void read_rules(Reader& r, const YAML::Node& n, rules::RuleSet& out) {
   r.get(n, "defaults", defaults);
   out = rules::RuleSet::defaults();
   if (!defaults) out.rules.clear();
-  if (auto s = n["news2"]; s && r.check_map(s, "rules.news2", {"enabled", "medium_threshold", "high_threshold",
-                                                                "alert_on_single_three", "min_parameters",
-                                                                "freshness", "default_scale"})) {
+  if (auto s = n["news2"];
+      s && r.check_map(s, "rules.news2",
+                       {"enabled", "medium_threshold", "high_threshold", "alert_on_single_three",
+                        "min_parameters", "freshness", "default_scale"})) {
     auto& c = out.news2;
     r.get(s, "enabled", c.enabled);
     r.get_int(s, "medium_threshold", c.medium_threshold, 1, 20);
@@ -140,7 +156,8 @@ void read_rules(Reader& r, const YAML::Node& n, rules::RuleSet& out) {
       c.default_scale = scale == 2 ? rules::SpO2Scale::Scale2 : rules::SpO2Scale::Scale1;
     }
   }
-  if (auto s = n["qsofa"]; s && r.check_map(s, "rules.qsofa", {"enabled", "threshold", "severity", "freshness"})) {
+  if (auto s = n["qsofa"];
+      s && r.check_map(s, "rules.qsofa", {"enabled", "threshold", "severity", "freshness"})) {
     r.get(s, "enabled", out.qsofa.enabled);
     r.get_int(s, "threshold", out.qsofa.threshold, 1, 3);
     read_severity(r, s, "severity", out.qsofa.severity);

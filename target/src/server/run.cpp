@@ -21,19 +21,27 @@ extern "C" void on_signal(int sig) { g_signal.store(sig); }
 }  // namespace
 
 TargetConfig resolve_target_config(const TargetCliOptions& o) {
-  TargetConfig cfg = o.config_file.empty() ? default_target_config() : load_target_config(o.config_file);
+  TargetConfig cfg =
+      o.config_file.empty() ? default_target_config() : load_target_config(o.config_file);
   if (o.http_port) cfg.http.port = *o.http_port;
   if (o.mllp_port) cfg.mllp.port = *o.mllp_port;
   if (o.proto_port) cfg.proto.port = *o.proto_port;
   if (o.mqtt_broker) set_mqtt_broker(cfg, *o.mqtt_broker);
   if (o.log_level) {
     const std::string& s = *o.log_level;
-    if (s == "quiet") cfg.log_level = LogLevel::Quiet;
-    else if (s == "error") cfg.log_level = LogLevel::Error;
-    else if (s == "warn") cfg.log_level = LogLevel::Warn;
-    else if (s == "info") cfg.log_level = LogLevel::Info;
-    else if (s == "debug") cfg.log_level = LogLevel::Debug;
-    else throw ConfigError({{"--log-level", 0, 0, "expected quiet, error, warn, info or debug, found '" + s + "'"}});
+    if (s == "quiet")
+      cfg.log_level = LogLevel::Quiet;
+    else if (s == "error")
+      cfg.log_level = LogLevel::Error;
+    else if (s == "warn")
+      cfg.log_level = LogLevel::Warn;
+    else if (s == "info")
+      cfg.log_level = LogLevel::Info;
+    else if (s == "debug")
+      cfg.log_level = LogLevel::Debug;
+    else
+      throw ConfigError(
+          {{"--log-level", 0, 0, "expected quiet, error, warn, info or debug, found '" + s + "'"}});
   }
   return cfg;
 }
@@ -43,7 +51,8 @@ int run_target_main(const TargetConfig& config, std::ostream& out, std::ostream&
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  struct sigaction old_int {}, old_term {};
+  struct sigaction old_int {
+  }, old_term{};
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   signal(SIGPIPE, SIG_IGN);  // a peer that went away is an ordinary error, not a death

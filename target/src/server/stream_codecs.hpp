@@ -50,9 +50,12 @@ class MllpCodec {
 
   void answer(std::string& out, std::string_view frame, const FrameVerdict& v) const {
     payloads::Hl7Ack ack;
-    ack.control_id = v.result && !v.result->message_id.empty() ? v.result->message_id : hl7_control_id_of(frame);
+    ack.control_id =
+        v.result && !v.result->message_id.empty() ? v.result->message_id : hl7_control_id_of(frame);
     switch (v.outcome) {
-      case Outcome::Accepted: ack.code = payloads::AckCode::Accept; break;
+      case Outcome::Accepted:
+        ack.code = payloads::AckCode::Accept;
+        break;
       case Outcome::Invalid:
         // AR when the message is not one we take at all (no or bad MSH header, not
         // ORU^R01); AE when it is one but its content is wrong.
@@ -91,8 +94,10 @@ class ProtoCodec {
     payloads::BatchAck ack;
     if (v.result) {
       ack.batch_id = v.result->batch_id;
-      ack.accepted = v.outcome == Outcome::Accepted ? static_cast<std::uint32_t>(v.result->reading_count) : 0;
-      ack.rejected = v.outcome == Outcome::Accepted ? 0 : static_cast<std::uint32_t>(v.result->reading_count);
+      ack.accepted =
+          v.outcome == Outcome::Accepted ? static_cast<std::uint32_t>(v.result->reading_count) : 0;
+      ack.rejected =
+          v.outcome == Outcome::Accepted ? 0 : static_cast<std::uint32_t>(v.result->reading_count);
     } else if (auto batch = payloads::decode_batch(frame); batch.ok()) {
       // Rejected before ingest (an injected fault): still say which batch and how many.
       ack.batch_id = batch.value.batch_id;

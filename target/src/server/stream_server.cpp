@@ -33,7 +33,9 @@ std::string hl7_control_id_of(std::string_view message) {
   std::size_t field = 0, pos = 0;
   while (pos <= msh.size()) {
     const auto next = msh.find(sep, pos);
-    if (field == 9) return std::string(msh.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
+    if (field == 9)
+      return std::string(
+          msh.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
     if (next == std::string_view::npos) break;
     pos = next + 1;
     ++field;
@@ -47,7 +49,11 @@ template <class Codec>
 class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> {
  public:
   StreamSession(tcp::socket&& socket, ServerContext& ctx, const StreamListenerConfig& cfg)
-      : socket_(std::move(socket)), ctx_(ctx), cfg_(cfg), codec_(cfg.max_frame_bytes), timer_(socket_.get_executor()) {}
+      : socket_(std::move(socket)),
+        ctx_(ctx),
+        cfg_(cfg),
+        codec_(cfg.max_frame_bytes),
+        timer_(socket_.get_executor()) {}
   ~StreamSession() {
     ctx_.connections.remove(registration_);
     ctx_.metrics.connection_closed();
@@ -57,7 +63,8 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
     ctx_.metrics.connection_opened(Codec::kProtocol);
     std::weak_ptr<StreamSession> weak = this->shared_from_this();
     registration_ = ctx_.connections.add([weak] {
-      if (auto self = weak.lock()) asio::post(self->socket_.get_executor(), [self] { self->close(); });
+      if (auto self = weak.lock())
+        asio::post(self->socket_.get_executor(), [self] { self->close(); });
     });
     asio::dispatch(socket_.get_executor(), [self = this->shared_from_this()] { self->do_read(); });
   }
@@ -84,15 +91,18 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
   void do_read() {
     if (closed_) return;
     if (!armed_) arm_deadline();
-    socket_.async_read_some(asio::buffer(read_buf_), [self = this->shared_from_this()](error_code ec, std::size_t n) {
-      if (ec) return self->close();
-      std::vector<std::string> frames;
-      if (!self->codec_.feed(std::string_view(self->read_buf_.data(), n), frames, self->ctx_.metrics)) return self->close();
-      if (frames.empty()) return self->do_read();
-      self->disarm_deadline();
-      for (auto& f : frames) self->frames_.push_back(std::move(f));
-      self->process();
-    });
+    socket_.async_read_some(asio::buffer(read_buf_),
+                            [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                              if (ec) return self->close();
+                              std::vector<std::string> frames;
+                              if (!self->codec_.feed(std::string_view(self->read_buf_.data(), n),
+                                                     frames, self->ctx_.metrics))
+                                return self->close();
+                              if (frames.empty()) return self->do_read();
+                              self->disarm_deadline();
+                              for (auto& f : frames) self->frames_.push_back(std::move(f));
+                              self->process();
+                            });
   }
 
   // Handles queued frames in order until one must wait; then writes what is answered.
@@ -164,14 +174,15 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
     wbuf_.swap(out_);
     out_.clear();
     if (!armed_) arm_deadline();  // a client that never reads its answers is cut off too
-    asio::async_write(socket_, asio::buffer(wbuf_), [self = this->shared_from_this()](error_code ec, std::size_t) {
-      self->writing_ = false;
-      self->wbuf_.clear();
-      if (ec || self->close_after_write_) return self->close();
-      self->disarm_deadline();
-      if (!self->frames_.empty() && !self->waiting_) return self->process();
-      self->flush();
-    });
+    asio::async_write(socket_, asio::buffer(wbuf_),
+                      [self = this->shared_from_this()](error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        self->wbuf_.clear();
+                        if (ec || self->close_after_write_) return self->close();
+                        self->disarm_deadline();
+                        if (!self->frames_.empty() && !self->waiting_) return self->process();
+                        self->flush();
+                      });
   }
 
   void close() {
@@ -193,14 +204,20 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
   std::string out_, wbuf_;
   std::uint64_t deadline_gen_ = 0;
   std::uint64_t registration_ = 0;
-  bool armed_ = false, waiting_ = false, writing_ = false, closed_ = false, close_after_write_ = false;
+  bool armed_ = false, waiting_ = false, writing_ = false, closed_ = false,
+       close_after_write_ = false;
 };
 
 template <class Codec>
 class StreamListener final : public Listener {
  public:
-  StreamListener(asio::io_context& ioc, ServerContext& ctx, const StreamListenerConfig& cfg, const char* what)
-      : ioc_(ioc), ctx_(ctx), cfg_(cfg), acceptor_(asio::make_strand(ioc)), retry_(acceptor_.get_executor()) {
+  StreamListener(asio::io_context& ioc, ServerContext& ctx, const StreamListenerConfig& cfg,
+                 const char* what)
+      : ioc_(ioc),
+        ctx_(ctx),
+        cfg_(cfg),
+        acceptor_(asio::make_strand(ioc)),
+        retry_(acceptor_.get_executor()) {
     try {
       const tcp::endpoint ep(asio::ip::make_address(cfg.host), cfg.port);
       acceptor_.open(ep.protocol());
@@ -208,8 +225,8 @@ class StreamListener final : public Listener {
       acceptor_.bind(ep);
       acceptor_.listen(asio::socket_base::max_listen_connections);
     } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(std::string(what) + ": cannot listen on " + cfg.host + ":" + std::to_string(cfg.port) +
-                               ": " + e.code().message());
+      throw std::runtime_error(std::string(what) + ": cannot listen on " + cfg.host + ":" +
+                               std::to_string(cfg.port) + ": " + e.code().message());
     }
     port_ = acceptor_.local_endpoint().port();
     accept();

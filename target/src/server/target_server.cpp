@@ -22,7 +22,8 @@ namespace asio = boost::asio;
 
 std::string ready_line(const TargetPorts& p) {
   std::ostringstream out;
-  out << R"({"http_port":)" << p.http << R"(,"mllp_port":)" << p.mllp << R"(,"proto_port":)" << p.proto << '}';
+  out << R"({"http_port":)" << p.http << R"(,"mllp_port":)" << p.mllp << R"(,"proto_port":)"
+      << p.proto << '}';
   return out.str();
 }
 
@@ -60,9 +61,7 @@ struct TargetServer::Impl {
     connections.close_all();
     if (webhook) webhook->close();
     if (mqtt) mqtt->stop();
-    {
-      std::lock_guard lock(crash_mutex);
-    }
+    { std::lock_guard lock(crash_mutex); }
     crash_cv.notify_all();
   }
 
@@ -87,7 +86,8 @@ struct TargetServer::Impl {
   }
 };
 
-TargetServer::TargetServer(TargetConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+TargetServer::TargetServer(TargetConfig config)
+    : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 TargetServer::~TargetServer() { stop(); }
 
@@ -102,9 +102,12 @@ void TargetServer::start() {
   const unsigned io_threads = cfg.processing.io_threads == 0 ? 1 : cfg.processing.io_threads;
   m.ioc = std::make_unique<asio::io_context>(static_cast<int>(io_threads));
   m.work.emplace(m.ioc->get_executor());
-  m.pipeline = std::make_unique<Pipeline>(cfg.processing, m.metrics, make_rules_evaluator_factory(cfg.rules), &m.sinks);
-  m.ingest = std::make_unique<Ingest>(*m.pipeline, m.metrics, cfg.epoch_unix_ms, cfg.processing.ack_after_processing);
-  m.ctx = std::make_unique<ServerContext>(ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed});
+  m.pipeline = std::make_unique<Pipeline>(cfg.processing, m.metrics,
+                                          make_rules_evaluator_factory(cfg.rules), &m.sinks);
+  m.ingest = std::make_unique<Ingest>(*m.pipeline, m.metrics, m.log, cfg.epoch_unix_ms,
+                                      cfg.processing.ack_after_processing);
+  m.ctx = std::make_unique<ServerContext>(
+      ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed});
   try {
     if (!cfg.alerts.webhook_url.empty()) {
       m.webhook = std::make_unique<WebhookSink>(*m.ioc, cfg.alerts, m.metrics, m.log);
@@ -145,16 +148,21 @@ void TargetServer::start() {
       }
     });
   }
-  if (m.mqtt && !m.mqtt->start(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.mqtt.connect_wait)))
-    m.log.warn("mqtt_not_ready", {{"broker", cfg.mqtt.broker_host + ":" + std::to_string(cfg.mqtt.broker_port)}});
+  if (m.mqtt &&
+      !m.mqtt->start(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.mqtt.connect_wait)))
+    m.log.warn("mqtt_not_ready",
+               {{"broker", cfg.mqtt.broker_host + ":" + std::to_string(cfg.mqtt.broker_port)}});
   if (cfg.faults.crash_after) {
     m.crash_timer = std::make_unique<asio::steady_timer>(*m.ioc);
-    m.crash_timer->expires_at(start_time + std::chrono::duration_cast<Faults::Clock::duration>(*cfg.faults.crash_after));
+    m.crash_timer->expires_at(
+        start_time + std::chrono::duration_cast<Faults::Clock::duration>(*cfg.faults.crash_after));
     m.crash_timer->async_wait([&m](boost::system::error_code ec) {
       if (!ec) m.crash();
     });
   }
-  m.log.info("target_started", {{"http_port", m.ports.http}, {"mllp_port", m.ports.mllp}, {"proto_port", m.ports.proto}});
+  m.log.info(
+      "target_started",
+      {{"http_port", m.ports.http}, {"mllp_port", m.ports.mllp}, {"proto_port", m.ports.proto}});
 }
 
 TargetPorts TargetServer::ports() const { return impl_->ports; }

@@ -22,7 +22,8 @@ class Reader {
 
   void issue(const YAML::Node& at, const std::string& message) {
     const auto m = at.Mark();
-    issues_.push_back({file_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, message});
+    issues_.push_back(
+        {file_, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, message});
   }
   void issue(const YAML::Mark& m, const std::string& message) {
     issues_.push_back({file_, m.line + 1, m.column + 1, message});
@@ -39,7 +40,8 @@ class Reader {
       if (!allowed.count(key)) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        issue(kv.first, "unknown key '" + key + "' in '" + what + "' (expected one of: " + list + ")");
+        issue(kv.first,
+              "unknown key '" + key + "' in '" + what + "' (expected one of: " + list + ")");
       }
     }
     return true;
@@ -55,7 +57,8 @@ class Reader {
     if (auto n = map[key]) {
       bool v = false;
       if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-        return issue(n, std::string("expected true or false for '") + key + "', found '" + scalar(n) + "'");
+        return issue(
+            n, std::string("expected true or false for '") + key + "', found '" + scalar(n) + "'");
       out = v;
     }
   }
@@ -75,13 +78,15 @@ class Reader {
     }
   }
   template <typename Int>
-  void get_int(const YAML::Node& map, const char* key, Int& out, std::uint64_t lo, std::uint64_t hi) {
+  void get_int(const YAML::Node& map, const char* key, Int& out, std::uint64_t lo,
+               std::uint64_t hi) {
     if (auto n = map[key]) {
       std::uint64_t v = 0;
       const std::string s = scalar(n);
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
       if (!n.IsScalar() || ec != std::errc() || p != s.data() + s.size())
-        return issue(n, std::string("expected a non-negative integer for '") + key + "', found '" + s + "'");
+        return issue(
+            n, std::string("expected a non-negative integer for '") + key + "', found '" + s + "'");
       if (v < lo || v > hi)
         return issue(n, std::string("'") + key + "' must be in [" + std::to_string(lo) + ", " +
                             std::to_string(hi) + "], found " + s);
@@ -108,20 +113,29 @@ class Reader {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     const std::string unit(p, s.data() + s.size());
     double scale = 0;
-    if (unit.empty() || unit == "s") scale = 1;
-    else if (unit == "ms") scale = 1e-3;
-    else if (unit == "us") scale = 1e-6;
-    else if (unit == "ns") scale = 1e-9;
-    else if (unit == "m" || unit == "min") scale = 60;
-    else if (unit == "h") scale = 3600;
-    if (!n.IsScalar() || ec != std::errc() || scale == 0 || v < 0 || !std::isfinite(v) || v * scale > 1e9) {
+    if (unit.empty() || unit == "s")
+      scale = 1;
+    else if (unit == "ms")
+      scale = 1e-3;
+    else if (unit == "us")
+      scale = 1e-6;
+    else if (unit == "ns")
+      scale = 1e-9;
+    else if (unit == "m" || unit == "min")
+      scale = 60;
+    else if (unit == "h")
+      scale = 3600;
+    if (!n.IsScalar() || ec != std::errc() || scale == 0 || v < 0 || !std::isfinite(v) ||
+        v * scale > 1e9) {
       issue(n, "expected a non-negative duration such as 250ms, 2s, 5m or 1h, found '" + s + "'");
       return std::nullopt;
     }
     return physiology::from_seconds(v * scale);
   }
 
-  static std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : std::string("<not a scalar>"); }
+  static std::string scalar(const YAML::Node& n) {
+    return n.IsScalar() ? n.Scalar() : std::string("<not a scalar>");
+  }
 
   std::vector<ConfigIssue>& issues() { return issues_; }
   const std::string& file() const { return file_; }

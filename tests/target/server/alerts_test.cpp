@@ -32,9 +32,11 @@ std::vector<Alert> decode_all(const std::vector<std::string>& bodies) {
 }
 
 // Every alert must point at a reading we sent, at that reading's time.
-void expect_traceable(const std::vector<Alert>& alerts, const std::vector<physiology::Reading>& sent) {
+void expect_traceable(const std::vector<Alert>& alerts,
+                      const std::vector<physiology::Reading>& sent) {
   for (const auto& a : alerts) {
-    auto it = std::find_if(sent.begin(), sent.end(), [&](const auto& r) { return r.id == a.trigger_reading_id; });
+    auto it = std::find_if(sent.begin(), sent.end(),
+                           [&](const auto& r) { return r.id == a.trigger_reading_id; });
     ASSERT_NE(it, sent.end()) << "alert " << a.rule << " names reading " << a.trigger_reading_id;
     EXPECT_EQ(a.patient, it->patient);
     EXPECT_EQ(a.trigger_time, it->device_time);
@@ -49,8 +51,9 @@ TEST(Alerts, FhirReadingsRaiseNews2AlertOnWebhook) {
   // A stable patient first: no alert.
   std::vector<physiology::Reading> sent;
   using physiology::Vital;
-  for (auto r : {make_reading(3, Vital::RespRate, 16, 60, 1), make_reading(3, Vital::SpO2, 97, 60, 2),
-                 make_reading(3, Vital::HeartRate, 72, 60, 3)}) {
+  for (auto r :
+       {make_reading(3, Vital::RespRate, 16, 60, 1), make_reading(3, Vital::SpO2, 97, 60, 2),
+        make_reading(3, Vital::HeartRate, 72, 60, 3)}) {
     sent.push_back(r);
     ASSERT_EQ(client.post("/fhir/Observation", payloads::encode_observation(r))->status, 201);
   }
@@ -68,7 +71,8 @@ TEST(Alerts, FhirReadingsRaiseNews2AlertOnWebhook) {
   ASSERT_FALSE(alerts.empty());
   expect_traceable(alerts, sent);
   for (const auto& a : alerts) EXPECT_EQ(a.patient, 8u);  // never the stable patient
-  auto news2 = std::find_if(alerts.begin(), alerts.end(), [](const Alert& a) { return a.rule == "news2"; });
+  auto news2 =
+      std::find_if(alerts.begin(), alerts.end(), [](const Alert& a) { return a.rule == "news2"; });
   ASSERT_NE(news2, alerts.end());
   EXPECT_EQ(news2->severity, physiology::AlertSeverity::High);
   EXPECT_GE(news2->score, 7.0);
@@ -83,7 +87,8 @@ TEST(Alerts, RepeatsAreSuppressed) {
   // The same deterioration three times, a minute apart: one alert per rule.
   std::string wire;
   for (std::uint32_t k = 0; k < 3; ++k)
-    payloads::append_delimited(wire, payloads::encode_batch(k + 1, deteriorated_set(5, 60.0 + 60 * k, 10 * k + 1)));
+    payloads::append_delimited(
+        wire, payloads::encode_batch(k + 1, deteriorated_set(5, 60.0 + 60 * k, 10 * k + 1)));
   ASSERT_TRUE(c.send_all(wire));
   ASSERT_TRUE(eventually([&] { return server->snapshot().readings_processed == 15; }));
   ASSERT_TRUE(eventually([&] {
@@ -114,13 +119,19 @@ TEST(Alerts, UnreachableWebhookIsCountedNotFatal) {
     c.alerts.webhook_timeout = std::chrono::milliseconds(500);
   });
   HttpClient client(server->ports().http);
-  ASSERT_EQ(client.post("/fhir", payloads::encode_transaction_bundle(deteriorated_set(2, 60)))->status, 200);
+  ASSERT_EQ(
+      client.post("/fhir", payloads::encode_transaction_bundle(deteriorated_set(2, 60)))->status,
+      200);
   ASSERT_TRUE(eventually([&] {
     const auto s = server->snapshot();
     return s.alerts_raised > 0 && s.alerts_failed == s.alerts_raised;
   }));
   EXPECT_EQ(server->snapshot().alerts_delivered, 0u);
-  EXPECT_EQ(client.post("/fhir/Observation", payloads::encode_observation(make_reading(2, physiology::Vital::SpO2, 97, 90, 99)))->status, 201);
+  EXPECT_EQ(client
+                .post("/fhir/Observation", payloads::encode_observation(make_reading(
+                                               2, physiology::Vital::SpO2, 97, 90, 99)))
+                ->status,
+            201);
 }
 
 }  // namespace

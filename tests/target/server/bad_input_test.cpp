@@ -17,7 +17,9 @@ namespace {
 using namespace iomtsim::testing;
 using physiology::Vital;
 
-std::string observation() { return payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, 5, 1)); }
+std::string observation() {
+  return payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, 5, 1));
+}
 
 std::string replace(std::string s, const std::string& from, const std::string& to) {
   const auto pos = s.find(from);
@@ -40,10 +42,13 @@ TEST(BadInput, InvalidFhirGets400OperationOutcome) {
   HttpClient client(server->ports().http);
   const auto obs = observation();
   expect_operation_outcome(client.post("/fhir/Observation", "{\"resourceType\": "), "");
-  expect_operation_outcome(client.post("/fhir/Observation", replace(obs, "\"Observation\"", "\"Patient\"")), "Patient");
-  expect_operation_outcome(client.post("/fhir/Observation", replace(obs, "8867-4", "0000-0")), "0000-0");
-  expect_operation_outcome(client.post("/fhir/Observation", replace(obs, "\"code\":\"/min\"", "\"code\":\"furlongs\"")),
-                           "furlongs");
+  expect_operation_outcome(
+      client.post("/fhir/Observation", replace(obs, "\"Observation\"", "\"Patient\"")), "Patient");
+  expect_operation_outcome(client.post("/fhir/Observation", replace(obs, "8867-4", "0000-0")),
+                           "0000-0");
+  expect_operation_outcome(
+      client.post("/fhir/Observation", replace(obs, "\"code\":\"/min\"", "\"code\":\"furlongs\"")),
+      "furlongs");
   // An Observation where a Bundle belongs.
   expect_operation_outcome(client.post("/fhir", obs), "");
   // The connection survived all of it.
@@ -72,8 +77,9 @@ TEST(BadInput, MalformedHttpGets400) {
   ASSERT_TRUE(c.send_all("THIS IS NOT HTTP\r\n\r\n"));
   std::string buffer;
   std::optional<HttpResponse> res;
-  c.recv_until(buffer, [&](const std::string&) { return (res = take_http_response(buffer)).has_value(); },
-               std::chrono::seconds(5));
+  c.recv_until(
+      buffer, [&](const std::string&) { return (res = take_http_response(buffer)).has_value(); },
+      std::chrono::seconds(5));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_EQ(server->snapshot().protocol_errors, 1u);
@@ -87,9 +93,11 @@ TEST(BadInput, UnknownPathGets404) {
 }
 
 TEST(BadInput, SlowHttpClientIsCutOff) {
-  auto server = start_target([](TargetConfig& c) { c.http.header_timeout = std::chrono::milliseconds(300); });
+  auto server =
+      start_target([](TargetConfig& c) { c.http.header_timeout = std::chrono::milliseconds(300); });
   TcpClient c(server->ports().http);
-  const std::string req = "POST /fhir/Observation HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n";
+  const std::string req =
+      "POST /fhir/Observation HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n";
   // One byte every 50 ms: the whole request would take seconds.
   bool closed = false;
   for (std::size_t i = 0; i < req.size() && !closed; ++i) {
@@ -106,22 +114,26 @@ TEST(BadInput, SlowHttpClientIsCutOff) {
 TEST(BadInput, BrokenHl7GetsAeAndWrongTypeGetsAr) {
   auto server = start_target();
   TcpClient c(server->ports().mllp);
-  const auto good = payloads::encode_oru_r01(std::vector{make_reading(2, Vital::HeartRate, 70, 5, 1)});
+  const auto good =
+      payloads::encode_oru_r01(std::vector{make_reading(2, Vital::HeartRate, 70, 5, 1)});
   std::string broken = good;
   // A non-numeric value in the metric OBX.
   broken = replace(broken, "|70", "|seventy");
   std::string wrong_type = replace(good, "ORU^R01^ORU_R01", "ADT^A01^ADT_A01");
-  std::string wire = payloads::mllp_frame(broken) + payloads::mllp_frame(wrong_type) + payloads::mllp_frame("PID|no header") +
-                     payloads::mllp_frame(good);
+  std::string wire = payloads::mllp_frame(broken) + payloads::mllp_frame(wrong_type) +
+                     payloads::mllp_frame("PID|no header") + payloads::mllp_frame(good);
   ASSERT_TRUE(c.send_all(wire));
   payloads::MllpDeframer d;
   std::vector<std::string> acks;
   std::string buffer;
-  c.recv_until(buffer, [&](std::string& b) {
-    d.feed(b, acks);
-    b.clear();
-    return acks.size() >= 4;
-  }, std::chrono::seconds(5));
+  c.recv_until(
+      buffer,
+      [&](std::string& b) {
+        d.feed(b, acks);
+        b.clear();
+        return acks.size() >= 4;
+      },
+      std::chrono::seconds(5));
   ASSERT_EQ(acks.size(), 4u);
   const auto a0 = payloads::decode_ack(acks[0]).value;
   EXPECT_EQ(a0.code, payloads::AckCode::Error);
@@ -142,9 +154,11 @@ TEST(BadInput, OversizedMllpFrameClosesTheConnection) {
 }
 
 TEST(BadInput, SlowMllpClientTimesOut) {
-  auto server = start_target([](TargetConfig& c) { c.mllp.idle_timeout = std::chrono::milliseconds(300); });
+  auto server =
+      start_target([](TargetConfig& c) { c.mllp.idle_timeout = std::chrono::milliseconds(300); });
   TcpClient c(server->ports().mllp);
-  const auto frame = payloads::mllp_frame(payloads::encode_oru_r01(std::vector{make_reading(2, Vital::HeartRate, 70, 5, 1)}));
+  const auto frame = payloads::mllp_frame(
+      payloads::encode_oru_r01(std::vector{make_reading(2, Vital::HeartRate, 70, 5, 1)}));
   bool closed = false;
   for (std::size_t i = 0; i < frame.size() && !closed; ++i) {
     c.send_all(frame.substr(i, 1));
@@ -162,16 +176,20 @@ TEST(BadInput, ProtoOversizedOrCorruptFrames) {
     TcpClient c(server->ports().proto);
     std::string wire;
     payloads::append_delimited(wire, std::string("\xff\xff\xff garbage", 11));
-    payloads::append_delimited(wire, payloads::encode_batch(9, std::vector{make_reading(1, Vital::SpO2, 96, 1, 1)}));
+    payloads::append_delimited(
+        wire, payloads::encode_batch(9, std::vector{make_reading(1, Vital::SpO2, 96, 1, 1)}));
     ASSERT_TRUE(c.send_all(wire));
     payloads::DelimitedReader r;
     std::vector<std::string> frames;
     std::string buffer;
-    c.recv_until(buffer, [&](std::string& b) {
-      r.feed(b, frames);
-      b.clear();
-      return frames.size() >= 2;
-    }, std::chrono::seconds(5));
+    c.recv_until(
+        buffer,
+        [&](std::string& b) {
+          r.feed(b, frames);
+          b.clear();
+          return frames.size() >= 2;
+        },
+        std::chrono::seconds(5));
     ASSERT_EQ(frames.size(), 2u);
     const auto nack = payloads::decode_batch_ack(frames[0]).value;
     EXPECT_EQ(nack.accepted, 0u);
@@ -191,7 +209,8 @@ TEST(BadInput, ProtoOversizedOrCorruptFrames) {
   {
     // A truncated frame followed by a hang-up: nothing accepted, nothing crashes.
     TcpClient c(server->ports().proto);
-    const auto frame = payloads::encode_batch(3, std::vector{make_reading(1, Vital::SpO2, 96, 1, 1)});
+    const auto frame =
+        payloads::encode_batch(3, std::vector{make_reading(1, Vital::SpO2, 96, 1, 1)});
     std::string wire;
     payloads::append_delimited(wire, frame);
     ASSERT_TRUE(c.send_all(wire.substr(0, wire.size() / 2)));
@@ -200,7 +219,8 @@ TEST(BadInput, ProtoOversizedOrCorruptFrames) {
   EXPECT_TRUE(eventually([&] { return server->snapshot().connections_open == 0; }));
   const auto s = server->snapshot();
   EXPECT_EQ(s.oversized, 1u);
-  EXPECT_EQ(s.count(Protocol::Proto, Outcome::Invalid), 2u);  // the corrupt batch and the oversized frame
+  EXPECT_EQ(s.count(Protocol::Proto, Outcome::Invalid),
+            2u);  // the corrupt batch and the oversized frame
   EXPECT_EQ(s.count(Protocol::Proto, Outcome::Accepted), 1u);
 }
 

@@ -95,8 +95,10 @@ rules:
 
 TEST(TargetConfig, ReportsEveryProblemWithLineAndColumn) {
   try {
-    parse_target_config("http:\n  port: 70000\n  bogus: 1\nfaults:\n  reject_fraction: 1.5\n  stall_duration: soon\n",
-                        "t.yaml");
+    parse_target_config(
+        "http:\n  port: 70000\n  bogus: 1\nfaults:\n  reject_fraction: 1.5\n  stall_duration: "
+        "soon\n",
+        "t.yaml");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     ASSERT_EQ(e.issues().size(), 4u) << e.what();
@@ -116,7 +118,9 @@ TEST(TargetConfig, ReportsEveryProblemWithLineAndColumn) {
 
 TEST(TargetConfig, BadRulesAreReportedToo) {
   try {
-    parse_target_config("rules:\n  custom:\n    - name: x\n      conditions:\n        - {vital: pulse, op: \"<\", threshold: 1}\n");
+    parse_target_config(
+        "rules:\n  custom:\n    - name: x\n      conditions:\n        - {vital: pulse, op: \"<\", "
+        "threshold: 1}\n");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
     ASSERT_EQ(e.issues().size(), 1u) << e.what();
@@ -135,7 +139,18 @@ TEST(TargetConfig, SyntaxErrorHasLocation) {
   }
 }
 
-TEST(TargetConfig, MissingFileIsAConfigError) { EXPECT_THROW(load_target_config("/nonexistent/t.yaml"), ConfigError); }
+TEST(TargetConfig, ShippedExampleLoads) {
+  const auto c =
+      load_target_config(std::string(IOMTSIM_SOURCE_DIR) + "/bench/target/slow_target.yaml");
+  EXPECT_EQ(c.processing.workers, 2u);
+  EXPECT_TRUE(c.processing.ack_after_processing);
+  EXPECT_EQ(c.faults.stall_duration, 20s);
+  EXPECT_EQ(c.rules.rules.back().name, "tachycardia_sustained");
+}
+
+TEST(TargetConfig, MissingFileIsAConfigError) {
+  EXPECT_THROW(load_target_config("/nonexistent/t.yaml"), ConfigError);
+}
 
 TEST(TargetConfig, CommandLineOverrides) {
   TargetCliOptions o;

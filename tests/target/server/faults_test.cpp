@@ -46,15 +46,19 @@ TEST(Faults, RejectAnswersArOnMllpAndNackOnProto) {
   auto server = start_target([](TargetConfig& c) { c.faults.reject_fraction = 1.0; });
   {
     TcpClient c(server->ports().mllp);
-    ASSERT_TRUE(c.send_all(payloads::mllp_frame(payloads::encode_oru_r01(std::vector{make_reading(1, Vital::SpO2, 95, 1, 1)}))));
+    ASSERT_TRUE(c.send_all(payloads::mllp_frame(
+        payloads::encode_oru_r01(std::vector{make_reading(1, Vital::SpO2, 95, 1, 1)}))));
     payloads::MllpDeframer d;
     std::vector<std::string> acks;
     std::string buffer;
-    c.recv_until(buffer, [&](std::string& b) {
-      d.feed(b, acks);
-      b.clear();
-      return !acks.empty();
-    }, std::chrono::seconds(5));
+    c.recv_until(
+        buffer,
+        [&](std::string& b) {
+          d.feed(b, acks);
+          b.clear();
+          return !acks.empty();
+        },
+        std::chrono::seconds(5));
     ASSERT_EQ(acks.size(), 1u);
     const auto ack = payloads::decode_ack(acks[0]).value;
     EXPECT_EQ(ack.code, payloads::AckCode::Reject);
@@ -68,11 +72,14 @@ TEST(Faults, RejectAnswersArOnMllpAndNackOnProto) {
     payloads::DelimitedReader r;
     std::vector<std::string> frames;
     std::string buffer;
-    c.recv_until(buffer, [&](std::string& b) {
-      r.feed(b, frames);
-      b.clear();
-      return !frames.empty();
-    }, std::chrono::seconds(5));
+    c.recv_until(
+        buffer,
+        [&](std::string& b) {
+          r.feed(b, frames);
+          b.clear();
+          return !frames.empty();
+        },
+        std::chrono::seconds(5));
     ASSERT_EQ(frames.size(), 1u);
     const auto ack = payloads::decode_batch_ack(frames[0]).value;
     EXPECT_EQ(ack.batch_id, 77u);
@@ -97,10 +104,11 @@ TEST(Faults, GarbageFractionAnswersGarbage) {
   auto server = start_target([](TargetConfig& c) { c.faults.garbage_fraction = 1.0; });
   TcpClient c(server->ports().http);
   const auto body = observation(1);
-  ASSERT_TRUE(c.send_all("POST /fhir/Observation HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-                         "\r\n\r\n" + body));
+  ASSERT_TRUE(c.send_all("POST /fhir/Observation HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body));
   std::string got;
-  c.recv_until(got, [](std::string&) { return false; }, std::chrono::seconds(2));  // until closed
+  c.recv_until(
+      got, [](std::string&) { return false; }, std::chrono::seconds(2));  // until closed
   ASSERT_FALSE(got.empty());
   EXPECT_FALSE(got.starts_with("HTTP/"));
   std::string copy = got;
@@ -116,8 +124,8 @@ TEST(Faults, StallWindowHoldsAnswersUntilItEnds) {
   });
   TcpClient c(server->ports().http);
   const auto body = observation(1);
-  ASSERT_TRUE(c.send_all("POST /fhir/Observation HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
-                         "\r\n\r\n" + body));
+  ASSERT_TRUE(c.send_all("POST /fhir/Observation HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body));
   // Nothing while the stall lasts…
   auto early = c.recv_some(std::chrono::milliseconds(200));
   EXPECT_FALSE(early.has_value());
@@ -126,13 +134,16 @@ TEST(Faults, StallWindowHoldsAnswersUntilItEnds) {
   // …then the held answer.
   std::string buffer;
   std::optional<HttpResponse> res;
-  c.recv_until(buffer, [&](std::string& b) { return (res = take_http_response(b)).has_value(); }, std::chrono::seconds(5));
+  c.recv_until(
+      buffer, [&](std::string& b) { return (res = take_http_response(b)).has_value(); },
+      std::chrono::seconds(5));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
 }
 
 TEST(Faults, CrashAtClosesEverythingAndStopsAnswering) {
-  auto server = start_target([](TargetConfig& c) { c.faults.crash_after = std::chrono::milliseconds(300); });
+  auto server =
+      start_target([](TargetConfig& c) { c.faults.crash_after = std::chrono::milliseconds(300); });
   HttpClient client(server->ports().http);
   ASSERT_EQ(client.post("/fhir/Observation", observation(1))->status, 201);
   TcpClient mllp(server->ports().mllp);

@@ -35,7 +35,8 @@ TEST(HttpIngest, TransactionBundleGetsTransactionResponse) {
   auto server = start_target();
   HttpClient client(server->ports().http);
   std::vector<physiology::Reading> batch;
-  for (std::uint32_t i = 0; i < 6; ++i) batch.push_back(make_reading(i % 3, Vital::SpO2, 97, 60 + i, i + 1));
+  for (std::uint32_t i = 0; i < 6; ++i)
+    batch.push_back(make_reading(i % 3, Vital::SpO2, 97, 60 + i, i + 1));
   auto res = client.post("/fhir", payloads::encode_transaction_bundle(batch));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -45,7 +46,8 @@ TEST(HttpIngest, TransactionBundleGetsTransactionResponse) {
   ASSERT_EQ(body["entry"].size(), batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     EXPECT_EQ(body["entry"][i]["response"]["status"], "201 Created");
-    EXPECT_EQ(body["entry"][i]["response"]["location"], "Observation/" + std::to_string(batch[i].id) + "/_history/1");
+    EXPECT_EQ(body["entry"][i]["response"]["location"],
+              "Observation/" + std::to_string(batch[i].id) + "/_history/1");
   }
   EXPECT_TRUE(eventually([&] { return server->snapshot().readings_processed == batch.size(); }));
 }
@@ -54,7 +56,9 @@ TEST(HttpIngest, KeepAliveCarriesManyRequestsOnOneConnection) {
   auto server = start_target();
   HttpClient client(server->ports().http);
   for (std::uint32_t i = 0; i < 200; ++i) {
-    auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::RespRate, 16, i, i + 1)));
+    auto res =
+        client.post("/fhir/Observation",
+                    payloads::encode_observation(make_reading(1, Vital::RespRate, 16, i, i + 1)));
     ASSERT_TRUE(res) << i;
     ASSERT_EQ(res->status, 201) << i;
   }
@@ -75,7 +79,8 @@ TEST(HttpIngest, ManyConcurrentConnections) {
     threads.emplace_back([&, t] {
       HttpClient client(server->ports().http);
       for (int i = 0; i < kEach; ++i) {
-        auto r = make_reading(static_cast<physiology::PatientIndex>(t), Vital::HeartRate, 80, i, static_cast<std::uint32_t>(i + 1));
+        auto r = make_reading(static_cast<physiology::PatientIndex>(t), Vital::HeartRate, 80, i,
+                              static_cast<std::uint32_t>(i + 1));
         auto res = client.post("/fhir/Observation", payloads::encode_observation(r));
         if (res && res->status == 201) ++created;
       }
@@ -83,23 +88,34 @@ TEST(HttpIngest, ManyConcurrentConnections) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(created.load(), kClients * kEach);
-  EXPECT_TRUE(eventually([&] { return server->snapshot().readings_processed == kClients * kEach; }));
-  EXPECT_EQ(server->snapshot().connections_accepted[static_cast<std::size_t>(Protocol::Http)], std::uint64_t{kClients});
+  EXPECT_TRUE(
+      eventually([&] { return server->snapshot().readings_processed == kClients * kEach; }));
+  EXPECT_EQ(server->snapshot().connections_accepted[static_cast<std::size_t>(Protocol::Http)],
+            std::uint64_t{kClients});
 }
 
 TEST(HttpIngest, MetricsEndpointCountsOutcomes) {
   auto server = start_target();
   HttpClient client(server->ports().http);
   for (std::uint32_t i = 0; i < 3; ++i)
-    ASSERT_EQ(client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::SpO2, 95, i, i + 1)))->status, 201);
+    ASSERT_EQ(client
+                  .post("/fhir/Observation",
+                        payloads::encode_observation(make_reading(1, Vital::SpO2, 95, i, i + 1)))
+                  ->status,
+              201);
   ASSERT_EQ(client.post("/fhir/Observation", "{not json")->status, 400);
   ASSERT_TRUE(eventually([&] { return server->snapshot().readings_processed == 3; }));
   auto res = client.request("GET", "/metrics");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
-  EXPECT_EQ(prometheus_value(res->body, R"(iomtsim_target_messages_total{protocol="http",outcome="accepted"})"), 3);
-  EXPECT_EQ(prometheus_value(res->body, R"(iomtsim_target_messages_total{protocol="http",outcome="invalid"})"), 1);
-  EXPECT_EQ(prometheus_value(res->body, R"(iomtsim_target_readings_accepted_total{protocol="http"})"), 3);
+  EXPECT_EQ(prometheus_value(
+                res->body, R"(iomtsim_target_messages_total{protocol="http",outcome="accepted"})"),
+            3);
+  EXPECT_EQ(prometheus_value(res->body,
+                             R"(iomtsim_target_messages_total{protocol="http",outcome="invalid"})"),
+            1);
+  EXPECT_EQ(
+      prometheus_value(res->body, R"(iomtsim_target_readings_accepted_total{protocol="http"})"), 3);
   EXPECT_EQ(prometheus_value(res->body, "iomtsim_target_readings_processed_total"), 3);
   EXPECT_EQ(prometheus_value(res->body, "iomtsim_target_queue_depth"), 0);
   EXPECT_EQ(prometheus_value(res->body, "iomtsim_target_queue_bound"),
@@ -114,7 +130,9 @@ TEST(HttpIngest, FullQueueAnswers429ThenRecovers) {
   HttpClient client(server->ports().http);
   int created = 0, full = 0;
   for (std::uint32_t i = 0; i < 8; ++i) {
-    auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(2, Vital::HeartRate, 70, i, i + 1)));
+    auto res =
+        client.post("/fhir/Observation",
+                    payloads::encode_observation(make_reading(2, Vital::HeartRate, 70, i, i + 1)));
     ASSERT_TRUE(res);
     if (res->status == 201) ++created;
     if (res->status == 429) {
@@ -127,9 +145,12 @@ TEST(HttpIngest, FullQueueAnswers429ThenRecovers) {
   EXPECT_GE(created, 3);
   EXPECT_LE(created, 4);
   EXPECT_EQ(created + full, 8);
-  EXPECT_EQ(server->snapshot().count(Protocol::Http, Outcome::QueueFull), static_cast<std::uint64_t>(full));
+  EXPECT_EQ(server->snapshot().count(Protocol::Http, Outcome::QueueFull),
+            static_cast<std::uint64_t>(full));
   ASSERT_TRUE(eventually([&] { return server->snapshot().queue_depth == 0; }));
-  auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(2, Vital::HeartRate, 70, 99, 99)));
+  auto res =
+      client.post("/fhir/Observation",
+                  payloads::encode_observation(make_reading(2, Vital::HeartRate, 70, 99, 99)));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
 }
@@ -141,7 +162,9 @@ TEST(HttpIngest, AckAfterProcessingWaitsForTheRules) {
   });
   HttpClient client(server->ports().http);
   for (std::uint32_t i = 0; i < 5; ++i) {
-    auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(3, Vital::SpO2, 96, i, i + 1)));
+    auto res =
+        client.post("/fhir/Observation",
+                    payloads::encode_observation(make_reading(3, Vital::SpO2, 96, i, i + 1)));
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 201);
     // Answered only after processing: the processed count already includes it.

@@ -29,9 +29,11 @@ class TestMqttClient {
     mosquitto_message_callback_set(m_, [](mosquitto*, void* self, const mosquitto_message* msg) {
       auto* c = static_cast<TestMqttClient*>(self);
       std::lock_guard lock(c->mutex_);
-      c->received_.emplace_back(msg->topic, std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
+      c->received_.emplace_back(
+          msg->topic, std::string(static_cast<const char*>(msg->payload), msg->payloadlen));
     });
-    connected_ = mosquitto_connect(m_, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS && mosquitto_loop_start(m_) == MOSQ_ERR_SUCCESS;
+    connected_ = mosquitto_connect(m_, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS &&
+                 mosquitto_loop_start(m_) == MOSQ_ERR_SUCCESS;
   }
   ~TestMqttClient() {
     mosquitto_disconnect(m_);
@@ -40,10 +42,12 @@ class TestMqttClient {
   }
   bool connected() const { return connected_; }
   bool publish(const std::string& topic, const std::string& payload, int qos) {
-    return mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), qos, false) ==
-           MOSQ_ERR_SUCCESS;
+    return mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
+                             payload.data(), qos, false) == MOSQ_ERR_SUCCESS;
   }
-  bool subscribe(const std::string& topic) { return mosquitto_subscribe(m_, nullptr, topic.c_str(), 1) == MOSQ_ERR_SUCCESS; }
+  bool subscribe(const std::string& topic) {
+    return mosquitto_subscribe(m_, nullptr, topic.c_str(), 1) == MOSQ_ERR_SUCCESS;
+  }
   std::vector<std::pair<std::string, std::string>> received() {
     std::lock_guard lock(mutex_);
     return received_;
@@ -78,10 +82,13 @@ TEST(MqttIngest, JsonAndFhirPayloadsAtQos0And1AndAlertsBack) {
 
   std::uint64_t expected = 0;
   for (std::uint32_t i = 1; i <= 20; ++i) {
-    ASSERT_TRUE(client.publish("iomtsim/1/0", payloads::encode_mqtt_reading(make_reading(1, Vital::HeartRate, 70, i, i)), i % 2));
+    ASSERT_TRUE(client.publish(
+        "iomtsim/1/0", payloads::encode_mqtt_reading(make_reading(1, Vital::HeartRate, 70, i, i)),
+        i % 2));
     ++expected;
   }
-  ASSERT_TRUE(client.publish("iomtsim/2/0", payloads::encode_observation(make_reading(2, Vital::SpO2, 97, 5, 1)), 1));
+  ASSERT_TRUE(client.publish(
+      "iomtsim/2/0", payloads::encode_observation(make_reading(2, Vital::SpO2, 97, 5, 1)), 1));
   ++expected;
   ASSERT_TRUE(client.publish("iomtsim/2/0", "{\"id\": oops", 1));  // invalid: counted, dropped
   const auto deteriorated = deteriorated_set(9, 60);
@@ -89,7 +96,8 @@ TEST(MqttIngest, JsonAndFhirPayloadsAtQos0And1AndAlertsBack) {
   expected += deteriorated.size();
 
   ASSERT_TRUE(eventually([&] { return server->snapshot().readings(Protocol::Mqtt) == expected; }));
-  ASSERT_TRUE(eventually([&] { return server->snapshot().count(Protocol::Mqtt, Outcome::Invalid) == 1; }));
+  ASSERT_TRUE(
+      eventually([&] { return server->snapshot().count(Protocol::Mqtt, Outcome::Invalid) == 1; }));
   ASSERT_TRUE(eventually([&] {
     for (const auto& [topic, body] : client.received())
       if (topic == "alerts/9") return true;
@@ -101,7 +109,8 @@ TEST(MqttIngest, JsonAndFhirPayloadsAtQos0And1AndAlertsBack) {
     ASSERT_TRUE(a.ok()) << a.error;
     EXPECT_EQ(a.value.patient, 9u);
     bool traced = false;
-    for (const auto& r : deteriorated) traced |= r.id == a.value.trigger_reading_id && r.device_time == a.value.trigger_time;
+    for (const auto& r : deteriorated)
+      traced |= r.id == a.value.trigger_reading_id && r.device_time == a.value.trigger_time;
     EXPECT_TRUE(traced);
   }
   EXPECT_EQ(server->snapshot().count(Protocol::Mqtt, Outcome::Accepted), 22u);  // 20 + FHIR + batch
@@ -115,7 +124,8 @@ TEST(MqttIngest, BrokerDownIsSurvivedAndOtherProtocolsServe) {
   });
   EXPECT_FALSE(server->mqtt_ready());
   HttpClient client(server->ports().http);
-  auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::SpO2, 97, 1, 1)));
+  auto res = client.post("/fhir/Observation",
+                         payloads::encode_observation(make_reading(1, Vital::SpO2, 97, 1, 1)));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
   server->stop();  // must not hang on the reconnecting client
@@ -134,7 +144,9 @@ TEST(MqttIngest, BrokerThatAppearsLaterIsUsed) {
   ASSERT_TRUE(eventually([&] { return server->mqtt_ready(); }));
   TestMqttClient client(broker.port());
   ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.publish("iomtsim/4/1", payloads::encode_mqtt_reading(make_reading(4, Vital::RespRate, 14, 1, 1, 1)), 0));
+  ASSERT_TRUE(client.publish(
+      "iomtsim/4/1", payloads::encode_mqtt_reading(make_reading(4, Vital::RespRate, 14, 1, 1, 1)),
+      0));
   EXPECT_TRUE(eventually([&] { return server->snapshot().readings_processed == 1; }));
 }
 

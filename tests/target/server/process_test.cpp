@@ -2,11 +2,11 @@
 // ports answer, SIGTERM stops it cleanly (exit 0), a crash fault exits 70, a bad config
 // exits 2 with file:line:column.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -53,7 +53,8 @@ std::string read_line(int fd, std::chrono::milliseconds timeout) {
   std::string line;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (line.empty() || line.back() != '\n') {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     pollfd p{fd, POLLIN, 0};
     if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
     char ch;
@@ -104,8 +105,8 @@ TEST(TargetProcess, ReadyLineThenServesThenStopsOnSigterm) {
   EXPECT_GT(ready["mllp_port"].get<int>(), 0);
   EXPECT_GT(ready["proto_port"].get<int>(), 0);
   HttpClient client(http_port);
-  auto res = client.post("/fhir/Observation",
-                         payloads::encode_observation(make_reading(1, physiology::Vital::HeartRate, 70, 1, 1)));
+  auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(
+                                                  1, physiology::Vital::HeartRate, 70, 1, 1)));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
   ::kill(child.pid, SIGTERM);
@@ -116,7 +117,8 @@ TEST(TargetProcess, ReadyLineThenServesThenStopsOnSigterm) {
 }
 
 TEST(TargetProcess, CrashFaultEndsTheProcess) {
-  const auto cfg = write_config("http: {port: 0}\nmllp: {port: 0}\nproto: {port: 0}\nfaults: {crash_after: 200ms}\n");
+  const auto cfg = write_config(
+      "http: {port: 0}\nmllp: {port: 0}\nproto: {port: 0}\nfaults: {crash_after: 200ms}\n");
   auto child = spawn({"--config", cfg});
   ASSERT_FALSE(read_line(child.out_fd, std::chrono::seconds(10)).empty());
   EXPECT_EQ(wait_exit(child.pid, std::chrono::seconds(10)), 70);

@@ -19,11 +19,14 @@ std::vector<std::string> read_mllp(TcpClient& c, std::size_t n) {
   payloads::MllpDeframer d;
   std::vector<std::string> out;
   std::string buffer;
-  c.recv_until(buffer, [&](std::string& b) {
-    d.feed(b, out);
-    b.clear();
-    return out.size() >= n;
-  }, std::chrono::seconds(5));
+  c.recv_until(
+      buffer,
+      [&](std::string& b) {
+        d.feed(b, out);
+        b.clear();
+        return out.size() >= n;
+      },
+      std::chrono::seconds(5));
   return out;
 }
 
@@ -31,11 +34,14 @@ std::vector<payloads::BatchAck> read_acks(TcpClient& c, std::size_t n) {
   payloads::DelimitedReader reader;
   std::vector<std::string> frames;
   std::string buffer;
-  c.recv_until(buffer, [&](std::string& b) {
-    reader.feed(b, frames);
-    b.clear();
-    return frames.size() >= n;
-  }, std::chrono::seconds(5));
+  c.recv_until(
+      buffer,
+      [&](std::string& b) {
+        reader.feed(b, frames);
+        b.clear();
+        return frames.size() >= n;
+      },
+      std::chrono::seconds(5));
   std::vector<payloads::BatchAck> acks;
   for (const auto& f : frames) {
     auto a = payloads::decode_batch_ack(f);
@@ -45,10 +51,12 @@ std::vector<payloads::BatchAck> read_acks(TcpClient& c, std::size_t n) {
   return acks;
 }
 
-std::vector<physiology::Reading> device_batch(physiology::PatientIndex p, std::uint32_t first_seq, std::size_t n) {
+std::vector<physiology::Reading> device_batch(physiology::PatientIndex p, std::uint32_t first_seq,
+                                              std::size_t n) {
   std::vector<physiology::Reading> v;
   for (std::size_t i = 0; i < n; ++i)
-    v.push_back(make_reading(p, i % 2 ? Vital::HeartRate : Vital::SpO2, i % 2 ? 75 : 97, 10.0 + static_cast<double>(i),
+    v.push_back(make_reading(p, i % 2 ? Vital::HeartRate : Vital::SpO2, i % 2 ? 75 : 97,
+                             10.0 + static_cast<double>(i),
                              first_seq + static_cast<std::uint32_t>(i)));
   return v;
 }
@@ -94,7 +102,8 @@ TEST(ProtoIngest, BatchIsAcknowledgedWithCounts) {
   TcpClient c(server->ports().proto);
   std::string wire;
   for (std::uint64_t b = 1; b <= 10; ++b) {
-    auto batch = device_batch(static_cast<physiology::PatientIndex>(b), static_cast<std::uint32_t>(b * 100), 50);
+    auto batch = device_batch(static_cast<physiology::PatientIndex>(b),
+                              static_cast<std::uint32_t>(b * 100), 50);
     payloads::append_delimited(wire, payloads::encode_batch(b, batch));
   }
   ASSERT_TRUE(c.send_all(wire));
@@ -116,7 +125,8 @@ TEST(ProtoIngest, FullQueueNacksTheWholeBatch) {
   TcpClient c(server->ports().proto);
   std::string wire;
   for (std::uint64_t b = 1; b <= 3; ++b)
-    payloads::append_delimited(wire, payloads::encode_batch(b, device_batch(1, static_cast<std::uint32_t>(b * 100), 50)));
+    payloads::append_delimited(
+        wire, payloads::encode_batch(b, device_batch(1, static_cast<std::uint32_t>(b * 100), 50)));
   ASSERT_TRUE(c.send_all(wire));
   const auto acks = read_acks(c, 3);
   ASSERT_EQ(acks.size(), 3u);
@@ -140,7 +150,9 @@ TEST(ProtoIngest, AckAfterProcessingAnswersInOrderOnceProcessed) {
   for (std::uint64_t b = 1; b <= 6; ++b) {
     // Each batch spans patients on every worker shard.
     std::vector<physiology::Reading> batch;
-    for (std::uint32_t p = 0; p < 6; ++p) batch.push_back(make_reading(p, Vital::SpO2, 97, static_cast<double>(b), static_cast<std::uint32_t>(b)));
+    for (std::uint32_t p = 0; p < 6; ++p)
+      batch.push_back(
+          make_reading(p, Vital::SpO2, 97, static_cast<double>(b), static_cast<std::uint32_t>(b)));
     payloads::append_delimited(wire, payloads::encode_batch(b, batch));
   }
   ASSERT_TRUE(c.send_all(wire));
@@ -154,7 +166,8 @@ TEST(ProtoIngest, AckAfterProcessingAnswersInOrderOnceProcessed) {
 }
 
 TEST(MllpIngest, StallHoldsTheAckUntilTheWindowEnds) {
-  auto server = start_target([](TargetConfig& c) { c.faults.stall_duration = std::chrono::milliseconds(600); });
+  auto server = start_target(
+      [](TargetConfig& c) { c.faults.stall_duration = std::chrono::milliseconds(600); });
   TcpClient c(server->ports().mllp);
   ASSERT_TRUE(c.send_all(payloads::mllp_frame(payloads::encode_oru_r01(device_batch(1, 1, 2)))));
   EXPECT_FALSE(c.recv_some(std::chrono::milliseconds(150)).has_value());

@@ -30,8 +30,10 @@ struct TempCert {
     dir = tmpl;
     cert = dir + "/cert.pem";
     key = dir + "/key.pem";
-    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-                            "-addext subjectAltName=IP:127.0.0.1 -keyout " + key + " -out " + cert + " > /dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " > /dev/null 2>&1";
     ok = std::system(cmd.c_str()) == 0;
   }
   ~TempCert() {
@@ -41,8 +43,8 @@ struct TempCert {
 };
 
 // One HTTPS request/response with certificate verification against `ca_file`.
-std::optional<HttpResponse> https_post(std::uint16_t port, const std::string& ca_file, const std::string& path,
-                                       const std::string& body) {
+std::optional<HttpResponse> https_post(std::uint16_t port, const std::string& ca_file,
+                                       const std::string& path, const std::string& body) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
   if (SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) return std::nullopt;
@@ -85,7 +87,8 @@ TEST(Tls, HttpsIngestWithAVerifiedCertificate) {
     c.http.tls.cert_file = cert.cert;
     c.http.tls.key_file = cert.key;
   });
-  const auto body = payloads::encode_observation(make_reading(4, physiology::Vital::SpO2, 96, 3, 1));
+  const auto body =
+      payloads::encode_observation(make_reading(4, physiology::Vital::SpO2, 96, 3, 1));
   auto res = https_post(server->ports().http, cert.cert, "/fhir/Observation", body);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);

@@ -26,7 +26,8 @@ TcpClient::TcpClient(std::uint16_t port, const char* host) {
   if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd_);
     fd_ = -1;
-    throw std::runtime_error("connect to port " + std::to_string(port) + " failed: " + std::strerror(errno));
+    throw std::runtime_error("connect to port " + std::to_string(port) +
+                             " failed: " + std::strerror(errno));
   }
   int one = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -79,7 +80,8 @@ bool TcpClient::recv_until(std::string& buffer, const std::function<bool(std::st
                            std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done(buffer)) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     auto chunk = recv_some(left);
     if (!chunk) return false;
@@ -92,7 +94,8 @@ bool TcpClient::recv_until(std::string& buffer, const std::function<bool(std::st
 bool TcpClient::wait_closed(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!closed_) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     if (!recv_some(left)) return false;
   }
@@ -117,12 +120,14 @@ std::optional<HttpResponse> take_http_response(std::string& buffer) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     std::string value = line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.erase(0, 1);
     res.headers[name] = value;
   }
-  const std::size_t length = res.headers.count("content-length") ? std::stoul(res.headers["content-length"]) : 0;
+  const std::size_t length =
+      res.headers.count("content-length") ? std::stoul(res.headers["content-length"]) : 0;
   if (buffer.size() < end + 4 + length) return std::nullopt;
   res.body = buffer.substr(end + 4, length);
   buffer.erase(0, end + 4 + length);
@@ -130,21 +135,25 @@ std::optional<HttpResponse> take_http_response(std::string& buffer) {
 }
 
 std::optional<HttpResponse> HttpClient::request(const std::string& method, const std::string& path,
-                                                const std::string& body, const std::string& extra_headers,
+                                                const std::string& body,
+                                                const std::string& extra_headers,
                                                 std::chrono::milliseconds timeout) {
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers +
                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   if (!tcp_.send_all(req)) return std::nullopt;
   std::optional<HttpResponse> res;
-  tcp_.recv_until(buffer_, [&](const std::string&) {
-    std::string copy = buffer_;
-    if (auto r = take_http_response(copy)) {
-      buffer_ = copy;
-      res = r;
-      return true;
-    }
-    return false;
-  }, timeout);
+  tcp_.recv_until(
+      buffer_,
+      [&](const std::string&) {
+        std::string copy = buffer_;
+        if (auto r = take_http_response(copy)) {
+          buffer_ = copy;
+          res = r;
+          return true;
+        }
+        return false;
+      },
+      timeout);
   return res;
 }
 

@@ -59,8 +59,10 @@ std::optional<HttpResponse> take_http_response(std::string& buffer);
 class HttpClient {
  public:
   explicit HttpClient(std::uint16_t port) : tcp_(port) {}
-  std::optional<HttpResponse> request(const std::string& method, const std::string& path, const std::string& body = {},
-                                      const std::string& extra_headers = {}, std::chrono::milliseconds timeout = 5s);
+  std::optional<HttpResponse> request(const std::string& method, const std::string& path,
+                                      const std::string& body = {},
+                                      const std::string& extra_headers = {},
+                                      std::chrono::milliseconds timeout = 5s);
   std::optional<HttpResponse> post(const std::string& path, const std::string& body) {
     return request("POST", path, body, "Content-Type: application/fhir+json\r\n");
   }

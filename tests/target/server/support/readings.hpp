@@ -8,8 +8,9 @@
 
 namespace iomtsim::testing {
 
-inline physiology::Reading make_reading(physiology::PatientIndex patient, physiology::Vital vital, double value,
-                                        double time_s, std::uint32_t seq, physiology::DeviceIndex device = 0) {
+inline physiology::Reading make_reading(physiology::PatientIndex patient, physiology::Vital vital,
+                                        double value, double time_s, std::uint32_t seq,
+                                        physiology::DeviceIndex device = 0) {
   physiology::Reading r;
   r.id = physiology::make_reading_id(patient, device, seq);
   r.patient = patient;
@@ -21,7 +22,8 @@ inline physiology::Reading make_reading(physiology::PatientIndex patient, physio
 }
 
 // One set of vitals that scores NEWS2 far above 7 (and qSOFA 2): an alert is certain.
-inline std::vector<physiology::Reading> deteriorated_set(physiology::PatientIndex patient, double time_s,
+inline std::vector<physiology::Reading> deteriorated_set(physiology::PatientIndex patient,
+                                                         double time_s,
                                                          std::uint32_t first_seq = 1) {
   using physiology::Vital;
   return {make_reading(patient, Vital::RespRate, 32, time_s, first_seq),

@@ -22,7 +22,8 @@ inline std::unique_ptr<target::server::TargetServer> start_target(
 }
 
 // Polls `pred` every 5 ms until true or the timeout; returns its last value.
-inline bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+inline bool eventually(const std::function<bool()>& pred,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!pred()) {
     if (std::chrono::steady_clock::now() > deadline) return pred();

@@ -18,7 +18,8 @@ WebhookListener::WebhookListener() {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 16) != 0)
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listen_fd_, 16) != 0)
     throw std::runtime_error("webhook listener: bind/listen failed");
   socklen_t len = sizeof addr;
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -88,7 +89,8 @@ void WebhookListener::run() {
   for (std::size_t i = 1; i < fds.size(); ++i) ::close(fds[i].fd);
 }
 
-std::vector<std::string> WebhookListener::wait_for(std::size_t n, std::chrono::milliseconds timeout) {
+std::vector<std::string> WebhookListener::wait_for(std::size_t n,
+                                                   std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   cv_.wait_for(lock, timeout, [&] { return bodies_.size() >= n; });
   return bodies_;

@@ -44,7 +44,7 @@ struct HttpConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string fhir_base_path = "/fhir";
-  std::size_t body_limit_bytes = 4u << 20;       // larger bodies: 413 and the connection closes
+  std::size_t body_limit_bytes = 4u << 20;  // larger bodies: 413 and the connection closes
   Duration header_timeout = std::chrono::seconds(10);  // whole request must arrive within this
   Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
   unsigned queue_full_status = 429;                    // 429 or 503 when the queue is full
@@ -57,7 +57,7 @@ struct StreamListenerConfig {
   bool enabled = true;
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
-  std::size_t max_frame_bytes = 4u << 20;  // a larger frame closes the connection
+  std::size_t max_frame_bytes = 4u << 20;            // a larger frame closes the connection
   Duration idle_timeout = std::chrono::seconds(60);  // no complete frame for this long: close
   bool operator==(const StreamListenerConfig&) const = default;
 };
@@ -71,7 +71,7 @@ struct MqttConfig {
   std::string broker_host = "127.0.0.1";
   std::uint16_t broker_port = 1883;
   std::vector<std::string> topics = {"iomtsim/#"};
-  int qos = 1;  // 0 or 1
+  int qos = 1;            // 0 or 1
   std::string client_id;  // empty: "iomtsim-target-<pid>"
   MqttPayload payload = MqttPayload::Auto;
   Duration keepalive = std::chrono::seconds(30);
@@ -87,8 +87,8 @@ struct MqttConfig {
 // ever touched by one thread). Service time is spent by the worker per message and per
 // reading, so a slow pipeline backs up, fills the queue and answers "queue full".
 struct ProcessingConfig {
-  unsigned io_threads = 1;  // threads running the sockets
-  unsigned workers = 1;     // processing threads (rules engines)
+  unsigned io_threads = 1;           // threads running the sockets
+  unsigned workers = 1;              // processing threads (rules engines)
   std::size_t queue_bound = 100000;  // readings waiting for a worker, all shards together
   Duration service_time_per_message{};
   Duration service_time_per_reading{};
@@ -104,7 +104,8 @@ struct AlertConfig {
   std::string mqtt_topic;   // published on the ingest broker connection; {patient} expands
   int mqtt_qos = 1;
   Duration webhook_timeout = std::chrono::seconds(5);
-  std::size_t max_pending = 100000;  // alerts waiting to be sent; beyond it they are dropped (counted)
+  std::size_t max_pending =
+      100000;  // alerts waiting to be sent; beyond it they are dropped (counted)
   bool operator==(const AlertConfig&) const = default;
 };
 
@@ -112,11 +113,11 @@ struct AlertConfig {
 // (HTTP request, MLLP message, protobuf batch), drawn from a seeded stream, applied in
 // the order crash > stall > close > garbage > reject.
 struct FaultConfig {
-  double reject_fraction = 0.0;   // answered 503 / ACK AR / protobuf nack
-  double close_fraction = 0.0;    // connection closed without an answer
-  double garbage_fraction = 0.0;  // answered with bytes that are no valid answer
-  Duration stall_start{};         // from start(): answers are held from here …
-  Duration stall_duration{};      // … for this long (0: no stall)
+  double reject_fraction = 0.0;         // answered 503 / ACK AR / protobuf nack
+  double close_fraction = 0.0;          // connection closed without an answer
+  double garbage_fraction = 0.0;        // answered with bytes that are no valid answer
+  Duration stall_start{};               // from start(): answers are held from here …
+  Duration stall_duration{};            // … for this long (0: no stall)
   std::optional<Duration> crash_after;  // from start(): every socket closes, nothing answers
   std::uint64_t seed = 1;
   bool operator==(const FaultConfig&) const = default;
@@ -166,7 +167,8 @@ TargetConfig loopback_ephemeral_config();
 
 // Parses YAML text on top of the defaults. `file` names the source in messages.
 // Throws ConfigError listing every problem.
-TargetConfig parse_target_config(const std::string& yaml_text, const std::string& file = "<config>");
+TargetConfig parse_target_config(const std::string& yaml_text,
+                                 const std::string& file = "<config>");
 // Reads and parses a file; an unreadable file is a ConfigError too.
 TargetConfig load_target_config(const std::string& path);
 

@@ -19,18 +19,18 @@ constexpr std::string_view name(Protocol p) {
 
 // How one message (HTTP request, MLLP message, protobuf batch, MQTT publish) ended.
 enum class Outcome : std::uint8_t {
-  Accepted,     // readings queued (or processed, with ack_after_processing)
-  Invalid,      // bad input: 400 OperationOutcome, ACK AE/AR, protobuf nack
-  QueueFull,    // 429/503, ACK AR, nack: the processing queue was full
-  FaultReject,  // injected: rejected
-  FaultClose,   // injected: connection closed instead of an answer
-  FaultGarbage, // injected: answered with garbage
-  Other,        // /metrics, /health, 404s
+  Accepted,      // readings queued (or processed, with ack_after_processing)
+  Invalid,       // bad input: 400 OperationOutcome, ACK AE/AR, protobuf nack
+  QueueFull,     // 429/503, ACK AR, nack: the processing queue was full
+  FaultReject,   // injected: rejected
+  FaultClose,    // injected: connection closed instead of an answer
+  FaultGarbage,  // injected: answered with garbage
+  Other,         // /metrics, /health, 404s
 };
 inline constexpr std::size_t kOutcomeCount = 7;
 constexpr std::string_view name(Outcome o) {
-  constexpr std::string_view names[] = {"accepted",      "invalid",       "queue_full", "fault_reject",
-                                        "fault_close",   "fault_garbage", "other"};
+  constexpr std::string_view names[] = {
+      "accepted", "invalid", "queue_full", "fault_reject", "fault_close", "fault_garbage", "other"};
   return names[static_cast<std::size_t>(o)];
 }
 
@@ -40,11 +40,11 @@ struct MetricsSnapshot {
   std::array<std::uint64_t, kProtocolCount> readings_accepted{};
   std::array<std::uint64_t, kProtocolCount> connections_accepted{};
   std::uint64_t connections_open = 0;
-  std::uint64_t timeouts = 0;          // idle/header timeouts that closed a connection
-  std::uint64_t oversized = 0;         // bodies/frames over the limit
-  std::uint64_t protocol_errors = 0;   // unparseable HTTP, bad framing
+  std::uint64_t timeouts = 0;         // idle/header timeouts that closed a connection
+  std::uint64_t oversized = 0;        // bodies/frames over the limit
+  std::uint64_t protocol_errors = 0;  // unparseable HTTP, bad framing
   std::uint64_t readings_processed = 0;
-  std::uint64_t queue_depth = 0;       // readings waiting for a worker, now
+  std::uint64_t queue_depth = 0;  // readings waiting for a worker, now
   std::uint64_t queue_bound = 0;
   std::uint64_t alerts_raised = 0;
   std::uint64_t alerts_delivered = 0;  // webhook 2xx or MQTT publish handed to the broker
@@ -55,13 +55,19 @@ struct MetricsSnapshot {
   std::uint64_t count(Protocol p, Outcome o) const {
     return messages[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
   }
-  std::uint64_t readings(Protocol p) const { return readings_accepted[static_cast<std::size_t>(p)]; }
+  std::uint64_t readings(Protocol p) const {
+    return readings_accepted[static_cast<std::size_t>(p)];
+  }
 };
 
 class Metrics {
  public:
-  void message(Protocol p, Outcome o) { at(messages_, p, o).fetch_add(1, std::memory_order_relaxed); }
-  void readings_accepted(Protocol p, std::uint64_t n) { at(readings_accepted_, p).fetch_add(n, std::memory_order_relaxed); }
+  void message(Protocol p, Outcome o) {
+    at(messages_, p, o).fetch_add(1, std::memory_order_relaxed);
+  }
+  void readings_accepted(Protocol p, std::uint64_t n) {
+    at(readings_accepted_, p).fetch_add(n, std::memory_order_relaxed);
+  }
   void connection_opened(Protocol p) {
     at(connections_accepted_, p).fetch_add(1, std::memory_order_relaxed);
     connections_open_.fetch_add(1, std::memory_order_relaxed);
@@ -88,7 +94,8 @@ class Metrics {
   static std::atomic<std::uint64_t>& at(std::array<Row, kProtocolCount>& m, Protocol p, Outcome o) {
     return m[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
   }
-  static std::atomic<std::uint64_t>& at(std::array<std::atomic<std::uint64_t>, kProtocolCount>& m, Protocol p) {
+  static std::atomic<std::uint64_t>& at(std::array<std::atomic<std::uint64_t>, kProtocolCount>& m,
+                                        Protocol p) {
     return m[static_cast<std::size_t>(p)];
   }
   std::array<Row, kProtocolCount> messages_{};

@@ -19,10 +19,10 @@
 namespace iomtsim::target::server {
 
 // Exit codes of run_target_main.
-inline constexpr int kTargetExitOk = 0;         // stopped by a signal
-inline constexpr int kTargetExitConfig = 2;     // bad config or overrides (messages on err)
-inline constexpr int kTargetExitStart = 3;      // could not bind a port / start
-inline constexpr int kTargetExitCrashed = 70;   // faults.crash_after fired
+inline constexpr int kTargetExitOk = 0;        // stopped by a signal
+inline constexpr int kTargetExitConfig = 2;    // bad config or overrides (messages on err)
+inline constexpr int kTargetExitStart = 3;     // could not bind a port / start
+inline constexpr int kTargetExitCrashed = 70;  // faults.crash_after fired
 
 struct TargetCliOptions {
   std::string config_file;  // empty: defaults
