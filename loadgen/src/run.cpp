@@ -80,6 +80,8 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     if (p.proto) e.proto = stream(detail::StreamKind::Proto, "127.0.0.1", p.proto);
     return e;
   }
+  for (const auto& ep : {s.target.http, s.target.mllp, s.target.protobuf, s.target.mqtt})
+    if (ep && ep->tls) throw RunError("TLS endpoints are not supported by the load generator yet");
   if (s.target.http) http(s.target.http->host, s.target.http->port, s.target.fhir_base_path);
   if (s.target.mllp) e.mllp = stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port);
   if (s.target.protobuf)
@@ -220,6 +222,9 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     if (control.stopped()) control.restart();
     if (!stopped && g_stop.load()) {
       stopped = true;
+      // The report covers what ran: per-day figures use the span up to the stop.
+      info.end = std::min(info.end, std::max(physiology::SimTime{}, clock.now()));
+      recorder.set_run_info(info);
       for (auto& e : engines) e->request_stop();
     }
     if (Steady::now() >= next_print) {

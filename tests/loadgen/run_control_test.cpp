@@ -39,6 +39,20 @@ TEST(RunControl, StopRequestDrainsAndBalances) {
   EXPECT_LT(d.generated, 4u * 3u * 480u / 2);  // far from the whole two hours
   EXPECT_GT(d[Outcome::Acknowledged], 0u);
   EXPECT_LT(r.wall_seconds, 8.0);
+  // The report's span ends at the stop, so per-day figures use the time that really ran.
+  EXPECT_LT(r.report.run.end, physiology::SimTime{std::chrono::hours(1)});
+  EXPECT_GT(r.report.run.end, physiology::SimTime{std::chrono::minutes(2)});
+}
+
+TEST(RunControl, TlsEndpointIsRefusedNotSentInClear) {
+  auto s = tiny_scenarios::tiny(1, 0);
+  s.target.embedded = false;
+  s.target.http = scenarios::Endpoint{"127.0.0.1", 443, true};
+  RunOptions o;
+  o.write_files = false;
+  o.handle_signals = false;
+  o.progress = ProgressMode::None;
+  EXPECT_THROW(run(s, o), RunError);
 }
 
 TEST(RunControl, WritesTheReportFolder) {
