@@ -9,12 +9,23 @@ int cmd_version(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_schema(const std::vector<std::string>& args);
+int cmd_generate(const std::vector<std::string>& args);
+int cmd_preview(const std::vector<std::string>& args);
+int cmd_target(const std::vector<std::string>& args);
+int cmd_report(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const std::array table = {
       Command{"validate", "check scenario files without running them", &cmd_validate},
       Command{"explain", "say in plain words what a scenario will do", &cmd_explain},
       Command{"schema", "print the scenario format as a JSON Schema", &cmd_schema},
+      Command{"preview", "render patient timelines of a scenario as HTML, no target",
+              &cmd_preview},
+      Command{"generate", "write a scenario's readings and ground truth to a file",
+              &cmd_generate},
+      Command{"target", "run the reference target (FHIR/MLLP/protobuf/MQTT ingest + alerts)",
+              &cmd_target},
+      Command{"report", "merge shard reports, diff two reports, re-render HTML", &cmd_report},
       Command{"version", "print the version", &cmd_version},
   };
   return table;
