@@ -168,7 +168,9 @@ void print_sweep(const SweepResult& r, std::ostream& out) {
   if (r.knee)
     out << "capacity knee: " << r.axis.key << " = " << r.points[*r.knee].value << '\n';
   else
-    out << "capacity knee: none (the lightest point already fails the thresholds)\n";
+    out << "capacity knee: none (the lightest point "
+        << (!r.points.empty() && !r.points.front().ok ? "produced no report" : "already fails the thresholds")
+        << ")\n";
 }
 
 }  // namespace iomtsim::sim::simgrid
