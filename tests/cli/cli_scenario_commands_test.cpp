@@ -7,40 +7,21 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/cli_run.hpp"
+
 namespace {
 
-struct CliRun {
-  int exit_code = -1;  // -1: did not exit normally (a crash)
-  std::string out;     // stdout and stderr together
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
+using iomtsim::testing::CliRun;
+using iomtsim::testing::contains;
+std::string quote(const std::string& s) { return iomtsim::testing::shell_quote(s); }
 CliRun run(const std::string& args, bool with_stderr = true) {
-  const std::string cmd = quote(IOMTSIM_CLI_PATH) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  const int status = pclose(p);
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  return r;
+  return iomtsim::testing::run_cli(args, with_stderr);
 }
 
 const std::string kSrc = IOMTSIM_SOURCE_DIR;
 const std::string kQuickStart = quote(kSrc + "/scenarios/library/postop_sepsis_ward.yaml");
 const std::string kBadKey = quote(kSrc + "/tests/data/scenarios/bad_unknown_cohort_key_devcies.yaml");
 const std::string kBadCount = quote(kSrc + "/tests/data/scenarios/bad_count_over_limit.yaml");
-
-bool contains(const std::string& hay, const std::string& needle) {
-  return hay.find(needle) != std::string::npos;
-}
 
 TEST(CliValidate, ValidFileExitsZero) {
   const CliRun r = run("validate " + kQuickStart);
