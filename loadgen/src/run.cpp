@@ -134,8 +134,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
 
   const auto epoch_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch()).count();
-  // Scenario time zero a little ahead, so the first connections are open when it comes.
-  AcceleratedClock clock(Steady::now() + std::chrono::milliseconds(200), speed);
+  AcceleratedClock clock(Steady::now(), speed);  // reset below, once the engines are built
 
   reports::RecorderShard& alert_shard = recorder.make_shard();
   AlertIntake intake([&](const physiology::Alert& a) { alert_shard.on_alert(a); },
@@ -175,6 +174,11 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     engines.push_back(std::make_unique<detail::Engine>(ec));
   }
 
+  // Scenario time zero is set only now that the fleets are built (that takes a while for
+  // big fleets and must not make the first readings late), a little ahead so the first
+  // connections are open when it comes. Nothing reads the clock yet: the engines have not
+  // started and no alert can arrive before a reading went out.
+  clock = AcceleratedClock(Steady::now() + std::chrono::milliseconds(200), speed);
   const auto wall_start = Steady::now();
   std::atomic<unsigned> running{threads};
   std::vector<std::thread> workers;
