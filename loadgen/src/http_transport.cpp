@@ -165,6 +165,7 @@ class HttpTransport final : public Transport {
                           : payloads::encode_transaction_bundle(o.readings, fhir_);
     c.req.prepare_payload();
     c.current->written = Steady::now();
+    c.parser.reset();
     c.stream.expires_after(target_.timeout);  // covers the write and the answer
     http::async_write(c.stream, c.req, [this, &c](beast::error_code ec, std::size_t) {
       if (closed_) return;
@@ -198,7 +199,12 @@ class HttpTransport final : public Transport {
 
   void request_failed(Conn& c, beast::error_code ec) {
     const bool timed_out = ec == beast::error::timeout;
-    const bool stale_keepalive = !timed_out && c.reused && !c.current->retried;
+    // Only a reused connection closed before any byte of an answer looks like a server
+    // that dropped an idle keep-alive socket; garbage or a half answer is a failure.
+    const bool closed_early = ec == http::error::end_of_stream || ec == asio::error::eof ||
+                              ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
+    const bool answer_started = c.parser && c.parser->got_some();
+    const bool stale_keepalive = closed_early && !answer_started && c.reused && !c.current->retried;
     close_socket(c);
     ++reconnects_;
     auto m = std::move(c.current);

@@ -121,3 +121,30 @@ TEST(RunFhir, ThreadCountDoesNotChangeWhatIsGeneratedOrLost) {
   EXPECT_EQ(one.report.delivery[Outcome::LostNetwork], three.report.delivery[Outcome::LostNetwork]);
   EXPECT_GT(one.report.delivery[Outcome::LostNetwork], 0u);
 }
+
+TEST(RunFhir, RejectionsAreCountedByStatus) {
+  auto s = tiny_scenarios::tiny(4, 0);
+  auto o = quiet();
+  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target->faults.reject_fraction = 0.3;
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_NEAR(d.fraction(Outcome::Rejected), 0.3, 0.08);
+  ASSERT_TRUE(r.http_status.count(503));
+  EXPECT_EQ(r.http_status.at(503), d[Outcome::Rejected]);
+  EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::Rejected], d.generated);
+}
+
+TEST(RunFhir, GarbageAnswersFailAndTheRunGoesOn) {
+  auto s = tiny_scenarios::tiny(4, 0);
+  auto o = quiet();
+  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target->faults.garbage_fraction = 0.2;
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_NEAR(d.fraction(Outcome::Failed), 0.2, 0.08);
+  EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::Failed], d.generated);
+  EXPECT_GT(r.reconnects, 0u);
+}
