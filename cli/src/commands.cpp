@@ -9,6 +9,7 @@ int cmd_version(const std::vector<std::string>& args);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_schema(const std::vector<std::string>& args);
+int cmd_run(const std::vector<std::string>& args);
 int cmd_generate(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);
 int cmd_target(const std::vector<std::string>& args);
@@ -19,6 +20,7 @@ std::span<const Command> commands() {
       Command{"validate", "check scenario files without running them", &cmd_validate},
       Command{"explain", "say in plain words what a scenario will do", &cmd_explain},
       Command{"schema", "print the scenario format as a JSON Schema", &cmd_schema},
+      Command{"run", "run a scenario against a target in real (or accelerated) time", &cmd_run},
       Command{"preview", "render patient timelines of a scenario as HTML, no target",
               &cmd_preview},
       Command{"generate", "write a scenario's readings and ground truth to a file",

@@ -1,4 +1,5 @@
 #include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/sim/thresholds.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -93,13 +94,6 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
 
 void request_stop() { g_stop.store(true); }
 
-std::vector<reports::Threshold> to_thresholds(const std::vector<scenarios::Expectation>& e) {
-  std::vector<reports::Threshold> out;
-  for (const auto& x : e)
-    out.push_back({x.text, x.metric, static_cast<reports::CompareOp>(x.op), x.value});
-  return out;
-}
-
 RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   g_stop.store(false);
   std::ostream& log = options.log ? *options.log : std::cerr;
@@ -112,7 +106,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   auto expectations = scenario.expectations;
   expectations.insert(expectations.end(), options.extra_expectations.begin(),
                       options.extra_expectations.end());
-  const auto thresholds = to_thresholds(expectations);
+  const auto thresholds = sim::to_thresholds(expectations);
   if (auto bad = reports::unknown_metrics(thresholds); !bad.empty())
     throw RunError("unknown metric in expectations: " + bad.front());
 

@@ -2,6 +2,8 @@
 // converting expectations.
 #include <gtest/gtest.h>
 
+#include "iomtsim/sim/thresholds.hpp"
+
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -80,7 +82,7 @@ TEST(RunControl, ExpectationsBecomeThresholds) {
   scenarios::Expectation e{"ingest_latency.p99 < 2s", "ingest_latency.p99", scenarios::CompareOp::Less, 2.0, {}};
   scenarios::Expectation f{"alerts.sensitivity >= 0.9", "alerts.sensitivity",
                            scenarios::CompareOp::GreaterEqual, 0.9, {}};
-  const auto t = to_thresholds({e, f});
+  const auto t = sim::to_thresholds({e, f});
   ASSERT_EQ(t.size(), 2u);
   EXPECT_EQ(t[0].metric, "ingest_latency.p99");
   EXPECT_EQ(t[0].op, reports::CompareOp::Less);

@@ -37,7 +37,4 @@ RunResult run(const scenarios::Scenario& scenario, const RunOptions& options);
 // scheduling, drain and write its report, as SIGINT does.
 void request_stop();
 
-// scenarios::Expectation -> reports::Threshold (same text, metric, op, value).
-std::vector<reports::Threshold> to_thresholds(const std::vector<scenarios::Expectation>& e);
-
 }  // namespace iomtsim::loadgen
