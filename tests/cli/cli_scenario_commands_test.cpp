@@ -81,7 +81,7 @@ TEST(CliExplain, PrintsWhatTheScenarioDoes) {
   const CliRun r = run("explain " + kQuickStart, false);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(contains(r.out, "Patients: 20")) << r.out;
-  EXPECT_TRUE(contains(r.out, "sepsis in cohort 'postop_surgical': about 3 of 20 patients")) << r.out;
+  EXPECT_TRUE(contains(r.out, "sepsis in cohort 'postop_surgical': about 5 of 20 patients")) << r.out;
   EXPECT_TRUE(contains(r.out, "hospital_wifi - ")) << r.out;
 }
 
@@ -89,7 +89,7 @@ TEST(CliExplain, OverridesChangeTheExplanation) {
   const CliRun r = run("explain " + kQuickStart + " --set cohorts.0.count=40", false);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(contains(r.out, "Patients: 40")) << r.out;
-  EXPECT_TRUE(contains(r.out, "about 6 of 40 patients")) << r.out;
+  EXPECT_TRUE(contains(r.out, "about 10 of 40 patients")) << r.out;
 }
 
 TEST(CliExplain, InvalidFileExitsOne) {

@@ -73,7 +73,7 @@ TEST(Library, QuickStartIsSmall) {
   const auto r = load_file((kLibrary / "postop_sepsis_ward.yaml").string());
   ASSERT_TRUE(r.ok());
   EXPECT_LE(r.scenario->patient_count(), 30u);
-  EXPECT_EQ(r.scenario->metadata.duration, std::chrono::hours(6));
+  EXPECT_EQ(r.scenario->metadata.duration, std::chrono::hours(12));
   ASSERT_EQ(r.scenario->cohorts.size(), 1u);  // from the included cohort file
   EXPECT_EQ(r.scenario->cohorts[0].physiology.archetype, Archetype::PostOperativeAdult);
   ASSERT_FALSE(r.scenario->cohorts[0].physiology.conditions.empty());
