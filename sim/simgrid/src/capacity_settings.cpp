@@ -26,7 +26,7 @@ constexpr std::array kSettings = {
     CapacitySetting{"alert-delivery", "target emits an alert -> webhook receives it (20ms)"},
     CapacitySetting{"fidelity", "per-reading, aggregated or auto (auto)"},
     CapacitySetting{"aggregate-above", "auto: aggregated from this many devices (50000)"},
-    CapacitySetting{"aggregate-interval", "aggregated: one communication per AP per interval (1s)"},
+    CapacitySetting{"aggregate-interval", "aggregated: one communication per AP per interval (10s)"},
     CapacitySetting{"platform", "SimGrid XML platform file instead of the built one"},
     CapacitySetting{"fail", "schedule a failure: server:N@TIME[+LENGTH] or link:NAME@TIME[+LENGTH]", true},
     CapacitySetting{"drain", "simulated time after the end for answers to arrive (30s)"},

@@ -253,7 +253,7 @@ void Driver::completed(std::size_t index, SimTime t) {
     // Aggregated: charge each message its own access-point instant plus its byte share
     // of the batch's transfer, not the wait for the interval to end (simulate.hpp).
     SimTime arrival = t;
-    if (aggregated_ && f.msgs.size() > 1) {
+    if (aggregated_) {
       const auto share = Duration{static_cast<std::int64_t>(
           static_cast<double>(transfer.count()) * static_cast<double>(m->bytes) /
           static_cast<double>(std::max<std::size_t>(1, f.bytes)))};

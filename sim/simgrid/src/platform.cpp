@@ -7,6 +7,7 @@ Platform::Platform(sg4::Engine& engine, const CapacityModel& m, std::size_t acce
     build(m, access_points);
   else
     load(engine, m, access_points);
+  routes_.resize(aps_.size() * servers_.size());
   for (const auto& f : m.failures)
     if (f.kind == ScheduledFailure::Kind::Link && !sg4::Link::by_name_or_null(f.link))
       throw CapacityError("--fail names link '" + f.link + "', which the platform does not have");
@@ -55,12 +56,12 @@ void Platform::load(sg4::Engine& engine, const CapacityModel& m, std::size_t acc
 }
 
 const Route& Platform::route(std::size_t ap, std::size_t server) {
-  const auto key = (static_cast<std::uint64_t>(ap) << 20) | server;
-  auto it = routes_.find(key);
-  if (it != routes_.end()) return it->second;
-  Route r;
-  aps_.at(ap)->route_to(servers_.at(server), r.links, &r.latency_s);
-  return routes_.emplace(key, std::move(r)).first->second;
+  auto& slot = routes_.at(ap * servers_.size() + server);
+  if (!slot) {
+    slot.emplace();
+    aps_.at(ap)->route_to(servers_.at(server), slot->links, &slot->latency_s);
+  }
+  return *slot;
 }
 
 }  // namespace iomtsim::sim::simgrid::detail

@@ -11,7 +11,7 @@
 // routes between them; every link named in a --fail must exist.
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <optional>
 #include <vector>
 
 #include <simgrid/s4u.hpp>
@@ -44,7 +44,7 @@ class Platform {
 
   std::vector<sg4::Host*> aps_;
   std::vector<sg4::Host*> servers_;
-  std::unordered_map<std::uint64_t, Route> routes_;
+  std::vector<std::optional<Route>> routes_;  // [ap * servers + server], filled on first use
 };
 
 // Simulated seconds (SimGrid's double clock) <-> scenario time, at the interface only.

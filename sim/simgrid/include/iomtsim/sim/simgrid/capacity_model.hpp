@@ -85,7 +85,9 @@ struct CapacityModel {
   // Fidelity.
   Fidelity fidelity = Fidelity::Auto;
   std::uint64_t aggregate_above_devices = 50'000;
-  Duration aggregate_interval = 1s;
+  // Longer intervals mean fewer communications (cost) and coarser bandwidth sharing; the
+  // batching wait itself is never charged to latency (simulate.hpp).
+  Duration aggregate_interval = 10s;
 
   std::vector<ScheduledFailure> failures;
   std::string platform_file;  // SimGrid XML platform instead of the built one (see platform.hpp)
