@@ -87,6 +87,13 @@ void RecorderShard::on_generated(const Reading& r, ChannelId ch) {
   dev.channel = ch;
   Note& n = dev.ring[static_cast<std::uint32_t>(r.id) % dev.ring.size()];
   n = Note{r.id, SimTime{}, false, r.vital, r.flags, r.value, r.true_value};
+  if (!dev.generated) {
+    dev.generated = true;
+    dev.first = dev.last = r.true_time;
+  } else {
+    dev.first = std::min(dev.first, r.true_time);
+    dev.last = std::max(dev.last, r.true_time);
+  }
   ++delivery_.generated;
   ++channel_acc(ch).delivery.generated;
   ++bucket(r.true_time).delivery.generated;
@@ -283,6 +290,8 @@ Report Recorder::merge() const {
       trace.profile = names.at(t.second).second;
       r.traces.push_back(std::move(trace));
     }
+    for (const auto& [key, dev] : s->devices_)
+      if (dev.generated) r.patient_spans.push_back(PatientSpan{key >> 8, dev.first, dev.last});
     for (AlertRecord a : s->alerts_) {
       // An alert may arrive on another thread than its trigger: try every shard.
       for (const auto& other : shards_) {

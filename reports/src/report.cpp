@@ -14,6 +14,7 @@ void Report::rescore() {
     if (a.trigger_known)
       alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
   accuracy = score_alerts(episodes, alerts, matching, run.patient_days());
+  sepsis_utility = hourly_sepsis_utility(patient_spans, episodes, alerts, matching.utility_rules);
 }
 
 double Report::duration_s() const {

@@ -162,8 +162,13 @@ std::string to_json(const Report& r) {
   for (auto v : physiology::kAllVitals)
     tol[std::string(physiology::name(v))] =
         r.matching.artifact_tolerance[static_cast<std::size_t>(v)];
+  Json spans = Json::array();
+  for (const auto& p : r.patient_spans)
+    spans.push_back(Json{{"patient", p.patient}, {"first_ns", ns(p.first)}, {"last_ns", ns(p.last)}});
+  j["patient_spans"] = std::move(spans);
   j["matching"] = Json{{"early_limit_ns", r.matching.early_limit.count()},
                        {"late_limit_ns", r.matching.late_limit.count()},
+                       {"utility_rules", r.matching.utility_rules},
                        {"artifact_tolerance", std::move(tol)}};
   Json acc{{"overall", jc::accuracy_stats(r.accuracy.overall)}};
   acc["by_condition"] = Json::object();
@@ -171,6 +176,15 @@ std::string to_json(const Report& r) {
   acc["by_rule"] = Json::object();
   for (const auto& [k, s] : r.accuracy.by_rule) acc["by_rule"][k] = jc::accuracy_stats(s);
   j["accuracy"] = std::move(acc);
+  const auto& su = r.sepsis_utility;
+  j["sepsis_utility"] = Json{{"patients", su.patients},
+                             {"septic_patients", su.septic_patients},
+                             {"patient_hours", su.patient_hours},
+                             {"positive_hours", su.positive_hours},
+                             {"observed", su.utility.observed},
+                             {"best", su.utility.best},
+                             {"inaction", su.utility.inaction},
+                             {"normalized", num(su.utility.normalized)}};
   Json thresholds = Json::array();
   for (const auto& t : r.thresholds)
     thresholds.push_back(Json{{"text", t.threshold.text},
@@ -270,7 +284,14 @@ Report from_json(std::string_view text) {
     for (const auto& o : j.at("outages"))
       r.outages.push_back(Outage{o.at("profile").get<std::string>(), at_ns(o.at("start_ns")),
                                  at_ns(o.at("end_ns"))});
+    // patient_spans and utility_rules came after schema 1's first reports: optional.
+    if (j.contains("patient_spans"))
+      for (const auto& p : j.at("patient_spans"))
+        r.patient_spans.push_back(PatientSpan{p.at("patient").get<physiology::PatientIndex>(),
+                                              at_ns(p.at("first_ns")), at_ns(p.at("last_ns"))});
     const Json& m = j.at("matching");
+    if (m.contains("utility_rules"))
+      r.matching.utility_rules = m.at("utility_rules").get<std::vector<std::string>>();
     r.matching.early_limit = Duration{m.at("early_limit_ns").get<std::int64_t>()};
     r.matching.late_limit = Duration{m.at("late_limit_ns").get<std::int64_t>()};
     for (const auto& [k, v] : m.at("artifact_tolerance").items())

@@ -27,6 +27,19 @@ void sort_report(Report& r) {
   std::sort(r.outages.begin(), r.outages.end(), [](const auto& a, const auto& b) {
     return std::tie(a.profile, a.start, a.end) < std::tie(b.profile, b.start, b.end);
   });
+  // Spans of one patient (from several shards or threads) become one.
+  std::sort(r.patient_spans.begin(), r.patient_spans.end(),
+            [](const auto& a, const auto& b) { return a.patient < b.patient; });
+  std::vector<PatientSpan> spans;
+  for (const auto& s : r.patient_spans) {
+    if (!spans.empty() && spans.back().patient == s.patient) {
+      spans.back().first = std::min(spans.back().first, s.first);
+      spans.back().last = std::max(spans.back().last, s.last);
+    } else {
+      spans.push_back(s);
+    }
+  }
+  r.patient_spans = std::move(spans);
   std::sort(r.timeline_patients.begin(), r.timeline_patients.end());
   r.timeline_patients.erase(std::unique(r.timeline_patients.begin(), r.timeline_patients.end()),
                             r.timeline_patients.end());

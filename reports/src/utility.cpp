@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 #include <string>
 
 namespace iomtsim::reports {
 namespace {
+
+constexpr auto kHour = std::chrono::hours(1);
+constexpr double kNotSeptic = std::numeric_limits<double>::infinity();
 
 void check(std::span<const int> labels, std::span<const int> predictions) {
   if (labels.size() != predictions.size())
@@ -21,16 +26,22 @@ void check(std::span<const int> labels, std::span<const int> predictions) {
 // t_sepsis as the official scorer derives it; +inf for a stay that never turns septic.
 double sepsis_time(std::span<const int> labels, const UtilityParams& p) {
   auto it = std::find(labels.begin(), labels.end(), 1);
-  if (it == labels.end()) return std::numeric_limits<double>::infinity();
+  if (it == labels.end()) return kNotSeptic;
   return static_cast<double>(it - labels.begin()) - p.dt_optimal;
+}
+
+// Floor division of scenario time into whole hours (times before zero round down too).
+std::int64_t hour_of(SimTime t) {
+  const auto n = t.time_since_epoch().count();
+  const auto h = std::chrono::nanoseconds(kHour).count();
+  return n >= 0 ? n / h : -((-n + h - 1) / h);
 }
 
 }  // namespace
 
-double prediction_utility(std::span<const int> labels, std::span<const int> predictions,
-                          const UtilityParams& p) {
-  check(labels, predictions);
-  const double t_sepsis = sepsis_time(labels, p);
+double stay_utility(double t_sepsis, std::span<const int> predictions, const UtilityParams& p) {
+  for (int v : predictions)
+    if (v != 0 && v != 1) throw UtilityError("utility: predictions must be 0 or 1");
   const bool septic = std::isfinite(t_sepsis);
   // Lines u = m t + b, as in compute_prediction_utility.
   const double m1 = p.max_u_tp / (p.dt_optimal - p.dt_early), b1 = -m1 * p.dt_early;
@@ -38,7 +49,7 @@ double prediction_utility(std::span<const int> labels, std::span<const int> pred
   const double m3 = p.min_u_fn / (p.dt_late - p.dt_optimal), b3 = -m3 * p.dt_optimal;
 
   double total = 0.0;
-  for (std::size_t i = 0; i < labels.size(); ++i) {
+  for (std::size_t i = 0; i < predictions.size(); ++i) {
     const double t = static_cast<double>(i);
     if (t > t_sepsis + p.dt_late) continue;  // only reachable for septic stays
     const bool predicted = predictions[i] == 1;
@@ -60,15 +71,24 @@ double prediction_utility(std::span<const int> labels, std::span<const int> pred
   return total;
 }
 
-std::vector<int> best_predictions(std::span<const int> labels, const UtilityParams& p) {
-  std::vector<int> best(labels.size(), 0);
-  const double t_sepsis = sepsis_time(labels, p);
+std::vector<int> best_stay_predictions(double t_sepsis, std::size_t hours, const UtilityParams& p) {
+  std::vector<int> best(hours, 0);
   if (!std::isfinite(t_sepsis)) return best;
-  const double n = static_cast<double>(labels.size());
-  const auto from = static_cast<std::size_t>(std::max(0.0, t_sepsis + p.dt_early + 1.0));
-  const auto to = static_cast<std::size_t>(std::min(t_sepsis + p.dt_late + 1.0, n));
-  for (std::size_t i = from; i < to; ++i) best[i] = 1;
+  const double n = static_cast<double>(hours);
+  const double from = std::clamp(t_sepsis + p.dt_early + 1.0, 0.0, n);
+  const double to = std::clamp(t_sepsis + p.dt_late + 1.0, 0.0, n);
+  for (auto i = static_cast<std::size_t>(from); i < static_cast<std::size_t>(to); ++i) best[i] = 1;
   return best;
+}
+
+double prediction_utility(std::span<const int> labels, std::span<const int> predictions,
+                          const UtilityParams& p) {
+  check(labels, predictions);
+  return stay_utility(sepsis_time(labels, p), predictions, p);
+}
+
+std::vector<int> best_predictions(std::span<const int> labels, const UtilityParams& p) {
+  return best_stay_predictions(sepsis_time(labels, p), labels.size(), p);
 }
 
 UtilityResult normalized_utility(std::span<const std::vector<int>> labels,
@@ -87,6 +107,59 @@ UtilityResult normalized_utility(std::span<const std::vector<int>> labels,
   r.normalized = r.best == r.inaction ? std::numeric_limits<double>::quiet_NaN()
                                       : (r.observed - r.inaction) / (r.best - r.inaction);
   return r;
+}
+
+SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
+                                    std::span<const physiology::Episode> episodes,
+                                    std::span<const AlertRecord> alerts,
+                                    std::span<const std::string> rules, const UtilityParams& p) {
+  struct Stay {
+    std::int64_t first = 0, last = 0;        // hours
+    std::optional<std::int64_t> sepsis_hour;  // earliest onset
+    std::vector<int> predictions;
+  };
+  std::map<physiology::PatientIndex, Stay> stays;
+  for (const auto& s : spans) {
+    const auto f = hour_of(std::min(s.first, s.last)), l = hour_of(std::max(s.first, s.last));
+    auto [it, fresh] = stays.try_emplace(s.patient, Stay{f, l, {}, {}});
+    if (!fresh) {
+      it->second.first = std::min(it->second.first, f);
+      it->second.last = std::max(it->second.last, l);
+    }
+  }
+  for (const auto& e : episodes) {
+    if (e.condition != physiology::ConditionKind::Sepsis) continue;
+    auto it = stays.find(e.patient);
+    if (it == stays.end()) continue;  // never observed: no hours to score
+    const auto h = hour_of(e.onset);
+    if (!it->second.sepsis_hour || h < *it->second.sepsis_hour) it->second.sepsis_hour = h;
+  }
+  for (auto& [patient, stay] : stays)
+    stay.predictions.assign(static_cast<std::size_t>(stay.last - stay.first + 1), 0);
+  for (const auto& a : alerts) {
+    if (!rules.empty() && std::find(rules.begin(), rules.end(), a.alert.rule) == rules.end()) continue;
+    auto it = stays.find(a.alert.patient);
+    if (it == stays.end()) continue;
+    const auto h = hour_of(a.alert.received_time);
+    if (h < it->second.first || h > it->second.last) continue;  // outside the observed stay
+    it->second.predictions[static_cast<std::size_t>(h - it->second.first)] = 1;
+  }
+  SepsisUtility out;
+  for (const auto& [patient, stay] : stays) {
+    const double t_sepsis = stay.sepsis_hour ? static_cast<double>(*stay.sepsis_hour - stay.first) : kNotSeptic;
+    const auto n = stay.predictions.size();
+    ++out.patients;
+    out.septic_patients += stay.sepsis_hour ? 1 : 0;
+    out.patient_hours += n;
+    out.positive_hours += static_cast<std::uint64_t>(std::count(stay.predictions.begin(), stay.predictions.end(), 1));
+    out.utility.observed += stay_utility(t_sepsis, stay.predictions, p);
+    out.utility.best += stay_utility(t_sepsis, best_stay_predictions(t_sepsis, n, p), p);
+    out.utility.inaction += stay_utility(t_sepsis, std::vector<int>(n, 0), p);
+  }
+  const auto& u = out.utility;
+  out.utility.normalized = u.best == u.inaction ? std::numeric_limits<double>::quiet_NaN()
+                                                : (u.observed - u.inaction) / (u.best - u.inaction);
+  return out;
 }
 
 }  // namespace iomtsim::reports

@@ -131,3 +131,69 @@ TEST(Challenge2015, ScoreFormula) {
   // Suppressing a true alarm costs five times keeping a false one.
   EXPECT_LT(challenge2015_score(9, 10, 0, 1), challenge2015_score(10, 9, 1, 0));
 }
+
+namespace {
+using iomtsim::physiology::at_seconds;
+AlertRecord alert_at(iomtsim::physiology::PatientIndex p, double hours, std::string rule = "news2") {
+  AlertRecord a;
+  a.alert.patient = p;
+  a.alert.rule = std::move(rule);
+  a.alert.received_time = at_seconds(hours * 3600.0);
+  return a;
+}
+}  // namespace
+
+TEST(HourlyUtility, AlertsByHourReproduceTheWorkedExample) {
+  // Hours 0..5 observed; labels [0,0,0,0,1,1] mean t_sepsis = hour 4 + 6 = 10.
+  const std::vector<PatientSpan> spans = {{7, at_seconds(0), at_seconds(5.5 * 3600)}};
+  iomtsim::physiology::Episode sepsis;
+  sepsis.patient = 7;
+  sepsis.onset = at_seconds(10 * 3600);
+  sepsis.end = at_seconds(5.5 * 3600);
+  // Two alerts in hour 2 count once; hours 3, 4, 5 positive; one alert before the stay and
+  // one of another patient are ignored.
+  const std::vector<AlertRecord> alerts = {alert_at(7, 2.1), alert_at(7, 2.9), alert_at(7, 3.0),
+                                           alert_at(7, 4.99), alert_at(7, 5.2), alert_at(7, -1.0),
+                                           alert_at(8, 3.0)};
+  const auto u = hourly_sepsis_utility(spans, std::vector{sepsis}, alerts);
+  EXPECT_EQ(u.patients, 1u);
+  EXPECT_EQ(u.septic_patients, 1u);
+  EXPECT_EQ(u.patient_hours, 6u);
+  EXPECT_EQ(u.positive_hours, 4u);
+  EXPECT_NEAR(u.utility.observed, 3.388888888888889, 1e-12);
+  const std::vector<int> labels = {0, 0, 0, 0, 1, 1};
+  EXPECT_NEAR(u.utility.best, prediction_utility(labels, best_predictions(labels)), 1e-12);
+  EXPECT_NEAR(u.utility.inaction, prediction_utility(labels, std::vector<int>(6, 0)), 1e-12);
+  EXPECT_NEAR(u.utility.normalized,
+              (u.utility.observed - u.utility.inaction) / (u.utility.best - u.utility.inaction), 1e-12);
+}
+
+TEST(HourlyUtility, RuleSubsetNonSepticCostsAndSplitSpans) {
+  // Patient 1 is not septic: one positive hour costs u_fp. Its spans come from two shards.
+  const std::vector<PatientSpan> spans = {{1, at_seconds(3600), at_seconds(2 * 3600)},
+                                          {1, at_seconds(4 * 3600), at_seconds(9 * 3600)}};
+  const std::vector<AlertRecord> alerts = {alert_at(1, 1.5, "qsofa"), alert_at(1, 8.5, "news2")};
+  const std::vector<iomtsim::physiology::Episode> none;
+  const auto all = hourly_sepsis_utility(spans, none, alerts);
+  EXPECT_EQ(all.patient_hours, 9u);  // hours 1..9
+  EXPECT_EQ(all.positive_hours, 2u);
+  EXPECT_NEAR(all.utility.observed, -0.1, 1e-12);
+  EXPECT_TRUE(std::isnan(all.utility.normalized));  // nobody septic: undefined, not 0
+  const std::vector<std::string> only_qsofa = {"qsofa"};
+  const auto subset = hourly_sepsis_utility(spans, none, alerts, only_qsofa);
+  EXPECT_EQ(subset.positive_hours, 1u);
+  EXPECT_NEAR(subset.utility.observed, -0.05, 1e-12);
+}
+
+TEST(HourlyUtility, OnsetBeforeTheFirstObservedHourKeepsItsTime) {
+  // t_sepsis two hours before the first observed hour: every observed hour is past the
+  // optimum, so the best predictions are hours 0..1 (Δ = 2, 3) and misses cost.
+  const std::vector<PatientSpan> spans = {{0, at_seconds(10 * 3600), at_seconds(15 * 3600)}};
+  iomtsim::physiology::Episode e;
+  e.onset = at_seconds(8 * 3600);
+  const auto u = hourly_sepsis_utility(spans, std::vector{e}, std::vector<AlertRecord>{});
+  EXPECT_EQ(u.patient_hours, 6u);
+  // Misses at Δ = 2 and 3 cost -(2/9)*8 and -2; later hours are past dt_late and count 0.
+  EXPECT_NEAR(u.utility.inaction, -2.0 / 9.0 * 8.0 - 2.0, 1e-12);
+  EXPECT_NEAR(u.utility.best, 1.0 / 9.0, 1e-12);  // TP at Δ = 2: (3 - 2) / 9; at Δ = 3: 0
+}

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "iomtsim/physiology/alert.hpp"
@@ -63,6 +64,9 @@ struct MatchOptions {
   Duration early_limit = std::chrono::hours(6);  // alerts this long before onset still count
   Duration late_limit = std::chrono::hours(1);   // … and this long after the episode ends
   std::array<double, physiology::kVitalCount> artifact_tolerance = kDefaultArtifactTolerance;
+  // Alert rules that count as a positive prediction for the PhysioNet 2019 utility
+  // (utility.hpp, hourly_sepsis_utility); empty: any rule.
+  std::vector<std::string> utility_rules;
   bool operator==(const MatchOptions&) const = default;
 };
 

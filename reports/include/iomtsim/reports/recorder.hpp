@@ -93,6 +93,9 @@ class RecorderShard {
   struct DeviceState {
     ChannelId channel = 0;
     std::vector<Note> ring;
+    bool generated = false;  // first/last below are set
+    SimTime first{};         // true time of the first and last reading generated
+    SimTime last{};
   };
   struct ChannelAcc {
     DeliveryCounts delivery;

@@ -24,6 +24,7 @@
 #include "iomtsim/reports/matching.hpp"
 #include "iomtsim/reports/scores.hpp"
 #include "iomtsim/reports/thresholds.hpp"
+#include "iomtsim/reports/utility.hpp"
 
 namespace iomtsim::reports {
 
@@ -98,14 +99,20 @@ struct Report {
   std::vector<std::uint32_t> timeline_patients;
   std::vector<ReadingTrace> traces;  // sorted by reading id
   std::vector<Outage> outages;       // sorted by (profile, start)
+  // Per patient, the true times of its first and last reading (the observed stay), sorted
+  // by patient; shards' spans of one patient merge by min/max.
+  std::vector<PatientSpan> patient_spans;
   MatchOptions matching;
   std::vector<ThresholdResult> thresholds;  // evaluated by the caller, see thresholds.hpp
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)
   Accuracy accuracy;
+  // PhysioNet 2019 normalised utility of the alerts, hourly (utility.hpp), with
+  // matching.utility_rules as the positive rules.
+  SepsisUtility sepsis_utility;
 
-  // Recomputes alert_latency and accuracy from the raw data.
+  // Recomputes alert_latency, accuracy and sepsis_utility from the raw data.
   void rescore();
   double duration_s() const;  // run.end - run.start, or the span of time buckets if unset
   std::vector<std::string> metric_names() const;  // see thresholds.hpp

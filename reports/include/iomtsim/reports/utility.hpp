@@ -9,9 +9,14 @@
 //
 // Pitfall: hours after t_sepsis + 3 earn nothing either way, so a stay's best utility is
 // reached by predicting exactly the hours (t_sepsis - 12, t_sepsis + 3].
+#include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <vector>
+
+#include "iomtsim/physiology/episode.hpp"
+#include "iomtsim/reports/matching.hpp"
 
 namespace iomtsim::reports {
 
@@ -49,5 +54,48 @@ struct UtilityResult {
 UtilityResult normalized_utility(std::span<const std::vector<int>> labels,
                                  std::span<const std::vector<int>> predictions,
                                  const UtilityParams& params = {});
+
+// ---- the utility of a run's alerts ------------------------------------------------------
+//
+// A run has no hourly predictions, only alerts; hourly_sepsis_utility() turns them into the
+// challenge's per-hour form:
+// - a patient's hours are the whole scenario hours h = floor(t / 1 h) from the hour of its
+//   first reading to the hour of its last (PatientSpan): hours without any reading before
+//   or after are not part of the stay;
+// - hour h is a positive prediction when any alert for the patient (of a rule in `rules`,
+//   or of any rule when `rules` is empty) was *received* in [h, h + 1);
+// - a patient is septic when it has a Sepsis episode; t_sepsis is the hour of the earliest
+//   Sepsis episode's onset, floor(onset / 1 h), so the hourly labels are 1 from hour
+//   t_sepsis - 6 on, as in the challenge data (an import of PhysioNet 2019 files sets
+//   onset = first labelled hour + 6 h, which round-trips exactly).
+// t_sepsis is used directly, not re-derived from labels, so a stay whose first observed
+// hour is already labelled keeps its true onset.
+struct PatientSpan {
+  physiology::PatientIndex patient = 0;
+  SimTime first{};  // true time of the first reading
+  SimTime last{};   // true time of the last reading
+  bool operator==(const PatientSpan&) const = default;
+};
+
+struct SepsisUtility {
+  std::uint64_t patients = 0;         // stays scored (patients with at least one reading)
+  std::uint64_t septic_patients = 0;  // of which have a Sepsis episode
+  std::uint64_t patient_hours = 0;
+  std::uint64_t positive_hours = 0;   // hours predicted positive
+  UtilityResult utility;              // normalized is NaN when no patient is septic
+};
+
+// Unnormalised utility of one stay of `hours` hours given t_sepsis in hours relative to the
+// stay's first hour (+infinity for a non-septic stay). prediction_utility(labels, …) is
+// this with t_sepsis = first label + 6.
+double stay_utility(double t_sepsis, std::span<const int> predictions, const UtilityParams& params = {});
+std::vector<int> best_stay_predictions(double t_sepsis, std::size_t hours, const UtilityParams& params = {});
+
+// Spans need not be sorted; a patient listed twice uses the union of its spans.
+SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
+                                    std::span<const physiology::Episode> episodes,
+                                    std::span<const AlertRecord> alerts,
+                                    std::span<const std::string> rules = {},
+                                    const UtilityParams& params = {});
 
 }  // namespace iomtsim::reports
