@@ -19,22 +19,24 @@ int cmd_simulate(const std::vector<std::string>& args) {
       "SCENARIO [--out DIR] [--duration T] [--calibration FILE] [--servers N] "
       "[--wan-bandwidth BW] [--fidelity per-reading|aggregated|auto] [--fail server:1@3h] …";
   po::options_description visible("options");
-  visible.add_options()
-      ("out,o", po::value<std::string>(), "report folder (default iomtsim-runs/sim-<scenario>)")
-      ("duration", po::value<std::string>(), "scenario time to simulate (default: the scenario's)")
-      ("calibration", po::value<std::string>(),
-       "calibration file from `iomtsim calibrate` (service time, workers); options below override it")
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "override a scenario value: key.path=value (repeatable)")
-      ("devices", po::value<std::uint64_t>(),
-       "scale every cohort so the fleet has about this many devices (sweep axis)")
-      ("loss", po::value<double>(), "set every network profile's loss probability, 0..1 (sweep axis)")
-      ("quiet,q", "no summary on standard error");
+  visible.add_options()("out,o", po::value<std::string>(),
+                        "report folder (default iomtsim-runs/sim-<scenario>)")(
+      "duration", po::value<std::string>(), "scenario time to simulate (default: the scenario's)")(
+      "calibration", po::value<std::string>(),
+      "calibration file from `iomtsim calibrate` (service time, workers); options below override "
+      "it")("set", po::value<std::vector<std::string>>()->composing(),
+            "override a scenario value: key.path=value (repeatable)")(
+      "devices", po::value<std::uint64_t>(),
+      "scale every cohort so the fleet has about this many devices (sweep axis)")(
+      "loss", po::value<double>(),
+      "set every network profile's loss probability, 0..1 (sweep axis)")(
+      "quiet,q", "no summary on standard error");
   po::options_description capacity("capacity model (what the scenario does not describe)");
   for (const auto& s : sg::capacity_settings()) {
     const std::string key(s.key), help(s.help);
     if (s.repeatable)
-      capacity.add_options()(key.c_str(), po::value<std::vector<std::string>>()->composing(), help.c_str());
+      capacity.add_options()(key.c_str(), po::value<std::vector<std::string>>()->composing(),
+                             help.c_str());
     else
       capacity.add_options()(key.c_str(), po::value<std::string>(), help.c_str());
   }
@@ -46,7 +48,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (auto rc = parse_options("simulate", usage, visible, pos, args, vm, &hidden)) return *rc;
   if (!vm.count("scenario")) {
-    std::cerr << "iomtsim simulate: no scenario file given\nusage: iomtsim simulate " << usage << '\n';
+    std::cerr << "iomtsim simulate: no scenario file given\nusage: iomtsim simulate " << usage
+              << '\n';
     return kExitUsage;
   }
 
@@ -64,7 +67,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
         sg::apply_capacity_setting(options.capacity, key, vm[key].as<std::string>());
     }
     options.capacity.validate();
-    if (vm.count("duration")) options.duration = sg::parse_duration(vm["duration"].as<std::string>());
+    if (vm.count("duration"))
+      options.duration = sg::parse_duration(vm["duration"].as<std::string>());
   } catch (const std::exception& e) {
     std::cerr << "iomtsim simulate: " << e.what() << '\n';
     return kExitUsage;

@@ -17,19 +17,20 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "SCENARIO (--devices A..B | --servers A..B | --wan-bandwidth A..B | --loss A..B | "
       "--PARAM a,b,c) [--steps N] [--jobs N] [--out DIR] [simulate options]";
   po::options_description visible("options");
-  visible.add_options()
-      ("out,o", po::value<std::string>()->default_value("iomtsim-sweep"), "output folder")
-      ("steps", po::value<unsigned>()->default_value(5), "points in an A..B range")
-      ("jobs,j", po::value<unsigned>()->default_value(1), "simulations at once")
-      ("devices", po::value<std::string>(), "sweep the device count, e.g. 1000..100000")
-      ("loss", po::value<std::string>(), "sweep network loss, e.g. 0..0.1")
-      ("duration", po::value<std::string>(), "passed to simulate")
-      ("calibration", po::value<std::string>(), "passed to simulate")
-      ("set", po::value<std::vector<std::string>>()->composing(), "passed to simulate");
+  visible.add_options()("out,o", po::value<std::string>()->default_value("iomtsim-sweep"),
+                        "output folder")("steps", po::value<unsigned>()->default_value(5),
+                                         "points in an A..B range")(
+      "jobs,j", po::value<unsigned>()->default_value(1), "simulations at once")(
+      "devices", po::value<std::string>(), "sweep the device count, e.g. 1000..100000")(
+      "loss", po::value<std::string>(), "sweep network loss, e.g. 0..0.1")(
+      "duration", po::value<std::string>(), "passed to simulate")(
+      "calibration", po::value<std::string>(), "passed to simulate")(
+      "set", po::value<std::vector<std::string>>()->composing(), "passed to simulate");
   po::options_description capacity("capacity settings: a range sweeps it, a single value fixes it");
   for (const auto& s : sg::capacity_settings()) {
     const std::string key(s.key), help(s.help);
-    capacity.add_options()(key.c_str(), po::value<std::vector<std::string>>()->composing(), help.c_str());
+    capacity.add_options()(key.c_str(), po::value<std::vector<std::string>>()->composing(),
+                           help.c_str());
   }
   visible.add(capacity);
   po::options_description hidden;
@@ -57,21 +58,27 @@ int cmd_sweep(const std::vector<std::string>& args) {
   for (const char* key : {"devices", "loss"}) {
     if (!vm.count(key)) continue;
     const auto& v = vm[key].as<std::string>();
-    if (is_range(v)) sweeps.emplace_back(key, v);
-    else o.forward.insert(o.forward.end(), {std::string("--") + key, v});
+    if (is_range(v))
+      sweeps.emplace_back(key, v);
+    else
+      o.forward.insert(o.forward.end(), {std::string("--") + key, v});
   }
   for (const auto& s : sg::capacity_settings()) {
     const std::string key(s.key);
     if (!vm.count(key)) continue;
     for (const auto& v : vm[key].as<std::vector<std::string>>()) {
-      if (!s.repeatable && is_range(v)) sweeps.emplace_back(key, v);
-      else o.forward.insert(o.forward.end(), {"--" + key, v});
+      if (!s.repeatable && is_range(v))
+        sweeps.emplace_back(key, v);
+      else
+        o.forward.insert(o.forward.end(), {"--" + key, v});
     }
   }
   for (const char* key : {"duration", "calibration"})
-    if (vm.count(key)) o.forward.insert(o.forward.end(), {std::string("--") + key, vm[key].as<std::string>()});
+    if (vm.count(key))
+      o.forward.insert(o.forward.end(), {std::string("--") + key, vm[key].as<std::string>()});
   if (vm.count("set"))
-    for (const auto& v : vm["set"].as<std::vector<std::string>>()) o.forward.insert(o.forward.end(), {"--set", v});
+    for (const auto& v : vm["set"].as<std::vector<std::string>>())
+      o.forward.insert(o.forward.end(), {"--set", v});
   if (sweeps.size() != 1) {
     std::cerr << "iomtsim sweep: give exactly one parameter as a range A..B or a list a,b,c ("
               << sweeps.size() << " given)\n";

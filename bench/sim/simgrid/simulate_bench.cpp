@@ -70,14 +70,14 @@ void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* 
       rusage ru{};
       ::getrusage(RUSAGE_SELF, &ru);
       const auto& s = r.stats;
-      std::printf("%-22s %-12s %8u %6.1f h %10llu %8llu %9.2f %12.0f %8.0f MB  p50 %.1f ms p99 %.1f ms\n",
-                  label, std::string(name(s.fidelity)).c_str(), devices,
-                  physiology::to_seconds(duration) / 3600.0,
-                  static_cast<unsigned long long>(s.readings),
-                  static_cast<unsigned long long>(s.communications), s.wall_s,
-                  s.readings_per_wall_s(), static_cast<double>(ru.ru_maxrss) / 1024.0,
-                  static_cast<double>(r.report.ingest_latency.value_at_percentile(50)) * 1e-6,
-                  static_cast<double>(r.report.ingest_latency.value_at_percentile(99)) * 1e-6);
+      std::printf(
+          "%-22s %-12s %8u %6.1f h %10llu %8llu %9.2f %12.0f %8.0f MB  p50 %.1f ms p99 %.1f ms\n",
+          label, std::string(name(s.fidelity)).c_str(), devices,
+          physiology::to_seconds(duration) / 3600.0, static_cast<unsigned long long>(s.readings),
+          static_cast<unsigned long long>(s.communications), s.wall_s, s.readings_per_wall_s(),
+          static_cast<double>(ru.ru_maxrss) / 1024.0,
+          static_cast<double>(r.report.ingest_latency.value_at_percentile(50)) * 1e-6,
+          static_cast<double>(r.report.ingest_latency.value_at_percentile(99)) * 1e-6);
       std::fflush(stdout);
       std::_Exit(0);
     } catch (const std::exception& e) {
@@ -90,8 +90,8 @@ void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* 
 }
 
 void header() {
-  std::printf("%-22s %-12s %8s %8s %10s %8s %9s %12s %11s\n", "case", "fidelity", "devices",
-              "sim", "readings", "comms", "wall s", "readings/s", "peak RSS");
+  std::printf("%-22s %-12s %8s %8s %10s %8s %9s %12s %11s\n", "case", "fidelity", "devices", "sim",
+              "readings", "comms", "wall s", "readings/s", "peak RSS");
 }
 
 }  // namespace

@@ -73,7 +73,8 @@ Calibration read_calibration(const std::filesystem::path& file) {
   }
 }
 
-scenarios::Scenario calibration_scenario(std::uint32_t patients, Duration every, Duration duration) {
+scenarios::Scenario calibration_scenario(std::uint32_t patients, Duration every,
+                                         Duration duration) {
   scenarios::Scenario s;
   s.metadata.name = "calibration";
   s.metadata.seed = 20260;
@@ -119,7 +120,8 @@ CapacityModel loopback_capacity(const Calibration& c) {
   m.queue_capacity = 1'000'000'000;  // the client pool queues; the target does not reject
   m.ap_latency = c.loopback_one_way;
   m.core_latency = m.wan_latency = m.server_link_latency = Duration{0};
-  m.ap_bandwidth_bps = m.core_bandwidth_bps = m.wan_bandwidth_bps = m.server_link_bandwidth_bps = 1e15;
+  m.ap_bandwidth_bps = m.core_bandwidth_bps = m.wan_bandwidth_bps = m.server_link_bandwidth_bps =
+      1e15;
   m.alert_delivery = c.loopback_one_way;
   m.fidelity = Fidelity::PerReading;
   return m;

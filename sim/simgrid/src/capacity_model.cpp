@@ -22,9 +22,12 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 std::string_view name(Fidelity f) {
   switch (f) {
-    case Fidelity::Auto: return "auto";
-    case Fidelity::PerReading: return "per-reading";
-    case Fidelity::Aggregated: return "aggregated";
+    case Fidelity::Auto:
+      return "auto";
+    case Fidelity::PerReading:
+      return "per-reading";
+    case Fidelity::Aggregated:
+      return "aggregated";
   }
   return "auto";
 }
@@ -39,8 +42,8 @@ Fidelity parse_fidelity(std::string_view text) {
 Duration parse_duration(std::string_view text) {
   const auto t = trim(text);
   // The scenario units stop at milliseconds; service times need micro- and nanoseconds.
-  for (auto [suffix, scale] : {std::pair<std::string_view, double>{"us", 1e-6}, {"µs", 1e-6},
-                               {"ns", 1e-9}}) {
+  for (auto [suffix, scale] :
+       {std::pair<std::string_view, double>{"us", 1e-6}, {"µs", 1e-6}, {"ns", 1e-9}}) {
     if (!ends_with(t, suffix)) continue;
     const auto num = trim(t.substr(0, t.size() - suffix.size()));
     double v = 0;
@@ -94,7 +97,8 @@ ScheduledFailure parse_failure(std::string_view text) {
     f.kind = ScheduledFailure::Kind::Server;
     unsigned v = 0;
     const auto [p, ec] = std::from_chars(what.data(), what.data() + what.size(), v);
-    if (ec != std::errc{} || p != what.data() + what.size()) throw bad("server index must be a number");
+    if (ec != std::errc{} || p != what.data() + what.size())
+      throw bad("server index must be a number");
     f.server = v;
   } else if (kind == "link") {
     f.kind = ScheduledFailure::Kind::Link;
@@ -114,8 +118,8 @@ void CapacityModel::validate() const {
   need(workers_per_server > 0, "workers per server must be at least 1");
   need(service_time.count() > 0, "service time must be positive");
   need(devices_per_ap > 0, "devices per access point must be at least 1");
-  for (double bw : {ap_bandwidth_bps, core_bandwidth_bps, wan_bandwidth_bps,
-                    server_link_bandwidth_bps})
+  for (double bw :
+       {ap_bandwidth_bps, core_bandwidth_bps, wan_bandwidth_bps, server_link_bandwidth_bps})
     need(bw > 0 && std::isfinite(bw), "bandwidths must be positive and finite");
   for (Duration d : {ap_latency, core_latency, wan_latency, server_link_latency, alert_delivery,
                      lb_detection, drain})

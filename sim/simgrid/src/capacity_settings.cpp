@@ -26,9 +26,11 @@ constexpr std::array kSettings = {
     CapacitySetting{"alert-delivery", "target emits an alert -> webhook receives it (20ms)"},
     CapacitySetting{"fidelity", "per-reading, aggregated or auto (auto)"},
     CapacitySetting{"aggregate-above", "auto: aggregated from this many devices (50000)"},
-    CapacitySetting{"aggregate-interval", "aggregated: one communication per AP per interval (10s)"},
+    CapacitySetting{"aggregate-interval",
+                    "aggregated: one communication per AP per interval (10s)"},
     CapacitySetting{"platform", "SimGrid XML platform file instead of the built one"},
-    CapacitySetting{"fail", "schedule a failure: server:N@TIME[+LENGTH] or link:NAME@TIME[+LENGTH]", true},
+    CapacitySetting{"fail", "schedule a failure: server:N@TIME[+LENGTH] or link:NAME@TIME[+LENGTH]",
+                    true},
     CapacitySetting{"drain", "simulated time after the end for answers to arrive (30s)"},
 };
 
@@ -37,7 +39,8 @@ T count(std::string_view key, std::string_view v) {
   T out{};
   const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (ec != std::errc{} || p != v.data() + v.size())
-    throw CapacityError(std::string(key) + ": expected a whole number, found '" + std::string(v) + "'");
+    throw CapacityError(std::string(key) + ": expected a whole number, found '" + std::string(v) +
+                        "'");
   return out;
 }
 
@@ -46,29 +49,52 @@ T count(std::string_view key, std::string_view v) {
 std::span<const CapacitySetting> capacity_settings() { return kSettings; }
 
 void apply_capacity_setting(CapacityModel& m, std::string_view key, std::string_view v) {
-  if (key == "servers") m.servers = count<std::uint32_t>(key, v);
-  else if (key == "workers") m.workers_per_server = count<std::uint32_t>(key, v);
-  else if (key == "service-time") m.service_time = parse_duration(v);
-  else if (key == "queue") m.queue_capacity = count<std::uint32_t>(key, v);
-  else if (key == "lb-detection") m.lb_detection = parse_duration(v);
-  else if (key == "devices-per-ap") m.devices_per_ap = count<std::uint32_t>(key, v);
-  else if (key == "aps-per-ward") m.aps_per_ward = count<std::uint32_t>(key, v);
-  else if (key == "ap-bandwidth") m.ap_bandwidth_bps = parse_bandwidth_bps(v);
-  else if (key == "ap-latency") m.ap_latency = parse_duration(v);
-  else if (key == "core-bandwidth") m.core_bandwidth_bps = parse_bandwidth_bps(v);
-  else if (key == "core-latency") m.core_latency = parse_duration(v);
-  else if (key == "wan-bandwidth") m.wan_bandwidth_bps = parse_bandwidth_bps(v);
-  else if (key == "wan-latency") m.wan_latency = parse_duration(v);
-  else if (key == "server-bandwidth") m.server_link_bandwidth_bps = parse_bandwidth_bps(v);
-  else if (key == "server-latency") m.server_link_latency = parse_duration(v);
-  else if (key == "alert-delivery") m.alert_delivery = parse_duration(v);
-  else if (key == "fidelity") m.fidelity = parse_fidelity(v);
-  else if (key == "aggregate-above") m.aggregate_above_devices = count<std::uint64_t>(key, v);
-  else if (key == "aggregate-interval") m.aggregate_interval = parse_duration(v);
-  else if (key == "platform") m.platform_file = std::string(v);
-  else if (key == "fail") m.failures.push_back(parse_failure(v));
-  else if (key == "drain") m.drain = parse_duration(v);
-  else throw CapacityError("unknown capacity setting '" + std::string(key) + "'");
+  if (key == "servers")
+    m.servers = count<std::uint32_t>(key, v);
+  else if (key == "workers")
+    m.workers_per_server = count<std::uint32_t>(key, v);
+  else if (key == "service-time")
+    m.service_time = parse_duration(v);
+  else if (key == "queue")
+    m.queue_capacity = count<std::uint32_t>(key, v);
+  else if (key == "lb-detection")
+    m.lb_detection = parse_duration(v);
+  else if (key == "devices-per-ap")
+    m.devices_per_ap = count<std::uint32_t>(key, v);
+  else if (key == "aps-per-ward")
+    m.aps_per_ward = count<std::uint32_t>(key, v);
+  else if (key == "ap-bandwidth")
+    m.ap_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "ap-latency")
+    m.ap_latency = parse_duration(v);
+  else if (key == "core-bandwidth")
+    m.core_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "core-latency")
+    m.core_latency = parse_duration(v);
+  else if (key == "wan-bandwidth")
+    m.wan_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "wan-latency")
+    m.wan_latency = parse_duration(v);
+  else if (key == "server-bandwidth")
+    m.server_link_bandwidth_bps = parse_bandwidth_bps(v);
+  else if (key == "server-latency")
+    m.server_link_latency = parse_duration(v);
+  else if (key == "alert-delivery")
+    m.alert_delivery = parse_duration(v);
+  else if (key == "fidelity")
+    m.fidelity = parse_fidelity(v);
+  else if (key == "aggregate-above")
+    m.aggregate_above_devices = count<std::uint64_t>(key, v);
+  else if (key == "aggregate-interval")
+    m.aggregate_interval = parse_duration(v);
+  else if (key == "platform")
+    m.platform_file = std::string(v);
+  else if (key == "fail")
+    m.failures.push_back(parse_failure(v));
+  else if (key == "drain")
+    m.drain = parse_duration(v);
+  else
+    throw CapacityError("unknown capacity setting '" + std::string(key) + "'");
 }
 
 }  // namespace iomtsim::sim::simgrid

@@ -21,8 +21,13 @@ std::size_t wire_bytes(PayloadFormat f, std::size_t readings) {
 
 Driver::Driver(Fleet& fleet, FleetNetwork& net, reports::Recorder& recorder, Platform& platform,
                ServerPool& pool, DriverConfig cfg)
-    : fleet_(fleet), net_(net), recorder_(recorder), shard_(recorder.make_shard()),
-      platform_(platform), pool_(pool), cfg_(std::move(cfg)) {
+    : fleet_(fleet),
+      net_(net),
+      recorder_(recorder),
+      shard_(recorder.make_shard()),
+      platform_(platform),
+      pool_(pool),
+      cfg_(std::move(cfg)) {
   aggregated_ = cfg_.capacity->fidelity == Fidelity::Aggregated;
   slots_.resize(fleet_.device_count());
   for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -82,7 +87,8 @@ void Driver::process_due(SimTime t) {
         if (!slots_[i].batch.empty()) submit(i, slots_[i].batch.back().true_time);
     }
     const SimTime tf = fleet_exhausted_ ? SimTime::max() : fleet_.next_time();
-    const SimTime td = !drains_.empty() && drains_.top().at <= cfg_.end ? drains_.top().at : SimTime::max();
+    const SimTime td =
+        !drains_.empty() && drains_.top().at <= cfg_.end ? drains_.top().at : SimTime::max();
     const SimTime ta = ap_due_.empty() ? SimTime::max() : ap_due_.top().at;
     const SimTime tb = flushes_.empty() ? SimTime::max() : flushes_.top().at;
     const SimTime first = std::min({tf, td, ta, tb});
@@ -182,8 +188,8 @@ void Driver::reached_ap(std::uint64_t id, SimTime t) {
   // once and inflate transfer times that per-reading messages never see).
   if (ap_batch_[ap].empty()) {
     const auto w = cfg_.capacity->aggregate_interval.count();
-    const auto offset = static_cast<std::int64_t>(
-        static_cast<double>(w) * static_cast<double>(ap) / static_cast<double>(ap_batch_.size()));
+    const auto offset = static_cast<std::int64_t>(static_cast<double>(w) * static_cast<double>(ap) /
+                                                  static_cast<double>(ap_batch_.size()));
     const auto since = t.time_since_epoch().count() - offset;  // may be negative: floor it
     const auto k = (since >= 0 ? since / w : -((-since + w - 1) / w)) + 1;
     flushes_.push(Due{SimTime{Duration{k * w + offset}}, seq_++, ap});
@@ -198,8 +204,10 @@ SimTime Driver::link_failure(const Route& r, SimTime from, SimTime to) const {
     auto it = link_failures_.find(l);
     if (it == link_failures_.end()) continue;
     for (const auto& f : it->second) {
-      if (f.down_at(from)) first = std::min(first, from);
-      else if (f.at > from && f.at <= to) first = std::min(first, f.at);
+      if (f.down_at(from))
+        first = std::min(first, from);
+      else if (f.at > from && f.at <= to)
+        first = std::min(first, f.at);
     }
   }
   return first;

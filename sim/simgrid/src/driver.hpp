@@ -104,11 +104,11 @@ class Driver {
   std::vector<Slot> slots_;
   std::vector<sim::network::PathEvent> events_;
   std::unordered_map<std::uint64_t, MsgPtr> pending_;  // submitted, not yet in a comm
-  DueQueue drains_;     // key: slot
-  DueQueue ap_due_;     // key: message id
-  DueQueue flushes_;    // key: access point (aggregated)
-  std::vector<std::vector<MsgPtr>> ap_batch_;  // aggregated: per access point
-  std::vector<sg4::CommPtr> comms_;            // in flight, parallel to flights_
+  DueQueue drains_;                                    // key: slot
+  DueQueue ap_due_;                                    // key: message id
+  DueQueue flushes_;                                   // key: access point (aggregated)
+  std::vector<std::vector<MsgPtr>> ap_batch_;          // aggregated: per access point
+  std::vector<sg4::CommPtr> comms_;                    // in flight, parallel to flights_
   std::vector<Flight> flights_;
   std::unordered_map<const sg4::Link*, std::vector<ScheduledFailure>> link_failures_;
   std::vector<physiology::Alert> alerts_;

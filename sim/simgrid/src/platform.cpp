@@ -16,13 +16,17 @@ Platform::Platform(sg4::Engine& engine, const CapacityModel& m, std::size_t acce
 void Platform::build(const CapacityModel& m, std::size_t access_points) {
   auto* zone = sg4::create_star_zone("iomtsim");
   auto lat = [](Duration d) { return physiology::to_seconds(d); };
-  auto* core = zone->create_link("core", m.core_bandwidth_bps / 8.0)->set_latency(lat(m.core_latency))->seal();
-  auto* wan = zone->create_link("wan", m.wan_bandwidth_bps / 8.0)->set_latency(lat(m.wan_latency))->seal();
+  auto* core = zone->create_link("core", m.core_bandwidth_bps / 8.0)
+                   ->set_latency(lat(m.core_latency))
+                   ->seal();
+  auto* wan =
+      zone->create_link("wan", m.wan_bandwidth_bps / 8.0)->set_latency(lat(m.wan_latency))->seal();
   aps_.reserve(access_points);
   for (std::size_t k = 0; k < access_points; ++k) {
     const auto name = "ap" + std::to_string(k);
     auto* host = zone->create_host(name, 1e9)->seal();
-    auto* link = zone->create_link(name, m.ap_bandwidth_bps / 8.0)->set_latency(lat(m.ap_latency))->seal();
+    auto* link =
+        zone->create_link(name, m.ap_bandwidth_bps / 8.0)->set_latency(lat(m.ap_latency))->seal();
     zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr,
                     {sg4::LinkInRoute(link), sg4::LinkInRoute(core), sg4::LinkInRoute(wan)}, true);
     aps_.push_back(host);
@@ -31,8 +35,10 @@ void Platform::build(const CapacityModel& m, std::size_t access_points) {
     const auto name = "server" + std::to_string(j);
     auto* host = zone->create_host(name, 1e9)->seal();
     auto* link = zone->create_link(name, m.server_link_bandwidth_bps / 8.0)
-                     ->set_latency(lat(m.server_link_latency))->seal();
-    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(link)}, true);
+                     ->set_latency(lat(m.server_link_latency))
+                     ->seal();
+    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {sg4::LinkInRoute(link)},
+                    true);
     servers_.push_back(host);
   }
   zone->seal();
@@ -46,13 +52,15 @@ void Platform::load(sg4::Engine& engine, const CapacityModel& m, std::size_t acc
   }
   auto need = [&](const std::string& name) {
     auto* h = sg4::Host::by_name_or_null(name);
-    if (!h) throw CapacityError(m.platform_file + ": no host '" + name + "' (the scenario needs " +
-                                std::to_string(access_points) + " access points ap0.. and " +
-                                std::to_string(m.servers) + " servers server0..)");
+    if (!h)
+      throw CapacityError(m.platform_file + ": no host '" + name + "' (the scenario needs " +
+                          std::to_string(access_points) + " access points ap0.. and " +
+                          std::to_string(m.servers) + " servers server0..)");
     return h;
   };
   for (std::size_t k = 0; k < access_points; ++k) aps_.push_back(need("ap" + std::to_string(k)));
-  for (std::uint32_t j = 0; j < m.servers; ++j) servers_.push_back(need("server" + std::to_string(j)));
+  for (std::uint32_t j = 0; j < m.servers; ++j)
+    servers_.push_back(need("server" + std::to_string(j)));
 }
 
 const Route& Platform::route(std::size_t ap, std::size_t server) {

@@ -10,8 +10,8 @@
 // XML platform: must define hosts "ap0".."ap<K-1>" and "server0".."server<N-1>" with
 // routes between them; every link named in a --fail must exist.
 #include <cstdint>
-#include <string>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <simgrid/s4u.hpp>

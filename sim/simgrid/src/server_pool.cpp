@@ -5,8 +5,11 @@
 namespace iomtsim::sim::simgrid::detail {
 
 ServerPool::ServerPool(const CapacityModel& m)
-    : servers_(m.servers), workers_(m.workers_per_server), service_(m.service_time),
-      queue_capacity_(m.queue_capacity), detection_(m.lb_detection) {
+    : servers_(m.servers),
+      workers_(m.workers_per_server),
+      service_(m.service_time),
+      queue_capacity_(m.queue_capacity),
+      detection_(m.lb_detection) {
   for (const auto& f : m.failures)
     if (f.kind == ScheduledFailure::Kind::Server && f.server < servers_.size())
       servers_[f.server].failures.push_back(f);

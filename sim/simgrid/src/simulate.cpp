@@ -28,9 +28,10 @@ std::vector<std::uint32_t> assign_access_points(const std::vector<FleetDevice>& 
   std::uint32_t base = 0;
   for (const auto& w : order) {
     const auto& slots = by_ward[w];
-    const auto n = m.aps_per_ward > 0
-                       ? m.aps_per_ward
-                       : static_cast<std::uint32_t>((slots.size() + m.devices_per_ap - 1) / m.devices_per_ap);
+    const auto n =
+        m.aps_per_ward > 0
+            ? m.aps_per_ward
+            : static_cast<std::uint32_t>((slots.size() + m.devices_per_ap - 1) / m.devices_per_ap);
     for (std::size_t k = 0; k < slots.size(); ++k)
       ap[slots[k]] = base + static_cast<std::uint32_t>(k % n);
     base += n;
@@ -90,7 +91,8 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   info.patient_count = scenario.patient_count();
   recorder.set_run_info(info);
   for (const auto& [name, profile] : scenario.network_profiles)
-    for (const auto& o : profile.outages) recorder.on_network_outage(name, o.start, o.start + o.length);
+    for (const auto& o : profile.outages)
+      recorder.on_network_outage(name, o.start, o.start + o.length);
 
   std::unique_ptr<::simgrid::s4u::Engine> engine;
   start_engine(engine, options.simgrid_log);

@@ -29,15 +29,18 @@ Unit unit_of(const std::string& key) {
   if (key == "devices" || key == "servers" || key == "workers" || key == "queue" ||
       key == "devices-per-ap" || key == "aps-per-ward")
     return Unit::Count;
-  throw SweepError("cannot sweep '" + key + "': use devices, loss, or a numeric capacity setting "
+  throw SweepError("cannot sweep '" + key +
+                   "': use devices, loss, or a numeric capacity setting "
                    "(servers, workers, queue, service-time, *-bandwidth, *-latency, …)");
 }
 
 double parse_value(Unit u, std::string_view text) {
   try {
     switch (u) {
-      case Unit::Bandwidth: return parse_bandwidth_bps(text);
-      case Unit::Duration: return physiology::to_seconds(parse_duration(text));
+      case Unit::Bandwidth:
+        return parse_bandwidth_bps(text);
+      case Unit::Duration:
+        return physiology::to_seconds(parse_duration(text));
       case Unit::Count:
       case Unit::Fraction: {
         double v = 0;
@@ -57,10 +60,20 @@ double parse_value(Unit u, std::string_view text) {
 std::string format_value(Unit u, double v) {
   std::ostringstream s;
   switch (u) {
-    case Unit::Count: s << static_cast<std::uint64_t>(std::llround(v)); break;
-    case Unit::Bandwidth: s.precision(6); s << v; break;  // bits per second, a bare number
-    case Unit::Duration: s << std::llround(v * 1e9) << "ns"; break;
-    case Unit::Fraction: s.precision(6); s << v; break;
+    case Unit::Count:
+      s << static_cast<std::uint64_t>(std::llround(v));
+      break;
+    case Unit::Bandwidth:
+      s.precision(6);
+      s << v;
+      break;  // bits per second, a bare number
+    case Unit::Duration:
+      s << std::llround(v * 1e9) << "ns";
+      break;
+    case Unit::Fraction:
+      s.precision(6);
+      s << v;
+      break;
   }
   return s.str();
 }
@@ -195,8 +208,9 @@ SweepResult run_sweep(const SweepOptions& o) {
       p.x = o.axis.x[k];
       p.value = o.axis.values[k];
       p.ok = false;
-      if (o.log) *o.log << "sweep: point " << k << " (" << o.axis.key << " " << p.value
-                        << ") produced no report: " << e.what() << '\n';
+      if (o.log)
+        *o.log << "sweep: point " << k << " (" << o.axis.key << " " << p.value
+               << ") produced no report: " << e.what() << '\n';
     }
     if (o.log && p.ok)
       *o.log << "sweep: " << o.axis.key << " " << p.value << ": p99 ingest " << p.ingest_p99_s
@@ -209,8 +223,9 @@ SweepResult run_sweep(const SweepOptions& o) {
       const pid_t pid = ::waitpid(-1, &status, 0);
       if (pid > 0 && running.count(pid)) reap(pid, status);
     }
-    std::vector<std::string> argv = {exe.string(), "simulate", o.scenario_file, "--quiet",
-                                     "--out", (o.out_dir / ("point-" + std::to_string(k))).string()};
+    std::vector<std::string> argv = {
+        exe.string(), "simulate", o.scenario_file,
+        "--quiet",    "--out",    (o.out_dir / ("point-" + std::to_string(k))).string()};
     argv.insert(argv.end(), o.forward.begin(), o.forward.end());
     argv.push_back("--" + o.axis.key);
     argv.push_back(o.axis.values[k]);

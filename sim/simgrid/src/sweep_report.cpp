@@ -16,11 +16,16 @@ namespace {
 std::string esc(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else if (c == '"')
+      o += "&quot;";
+    else
+      o += c;
   }
   return o;
 }
@@ -95,15 +100,23 @@ std::string chart(const SweepResult& r, const std::string& title, const std::str
 std::string sweep_to_json(const SweepResult& r) {
   nlohmann::json pts = nlohmann::json::array();
   for (const auto& p : r.points)
-    pts.push_back({{"x", p.x}, {"value", p.value}, {"ok", p.ok}, {"exit_code", p.exit_code},
-                   {"generated", p.generated}, {"ingest_p50_s", p.ingest_p50_s},
-                   {"ingest_p99_s", p.ingest_p99_s}, {"alert_p50_s", p.alert_p50_s},
-                   {"alert_p99_s", p.alert_p99_s}, {"delivered_fraction", p.delivered_fraction},
+    pts.push_back({{"x", p.x},
+                   {"value", p.value},
+                   {"ok", p.ok},
+                   {"exit_code", p.exit_code},
+                   {"generated", p.generated},
+                   {"ingest_p50_s", p.ingest_p50_s},
+                   {"ingest_p99_s", p.ingest_p99_s},
+                   {"alert_p50_s", p.alert_p50_s},
+                   {"alert_p99_s", p.alert_p99_s},
+                   {"delivered_fraction", p.delivered_fraction},
                    {"alert_sensitivity", p.alert_sensitivity},
-                   {"throughput_per_s", p.throughput_per_s}, {"meets", p.meets},
+                   {"throughput_per_s", p.throughput_per_s},
+                   {"meets", p.meets},
                    {"failed", p.failed}});
   nlohmann::json j = {{"scenario", r.scenario}, {"parameter", r.axis.key}, {"points", pts}};
-  j["knee"] = r.knee ? nlohmann::json{{"index", *r.knee}, {"value", r.points[*r.knee].value},
+  j["knee"] = r.knee ? nlohmann::json{{"index", *r.knee},
+                                      {"value", r.points[*r.knee].value},
                                       {"x", r.points[*r.knee].x}}
                      : nlohmann::json(nullptr);
   return j.dump(2) + "\n";
@@ -111,8 +124,8 @@ std::string sweep_to_json(const SweepResult& r) {
 
 std::string render_sweep_html(const SweepResult& r) {
   std::ostringstream s;
-  s << "<!doctype html><html><head><meta charset='utf-8'><title>iomtsim sweep: "
-    << esc(r.scenario) << "</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}"
+  s << "<!doctype html><html><head><meta charset='utf-8'><title>iomtsim sweep: " << esc(r.scenario)
+    << "</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}"
     << "td,th{padding:2px 8px;text-align:right}</style></head><body>\n<h1>Sweep of "
     << esc(r.axis.key) << ": " << esc(r.scenario) << "</h1>\n<p>Simulated time (SimGrid). ";
   if (r.knee)
@@ -121,10 +134,12 @@ std::string render_sweep_html(const SweepResult& r) {
   else
     s << "No point meets the thresholds.";
   s << " Red dots: thresholds fail.</p>\n";
-  s << chart(r, "Ingest latency", "seconds",
-             {{"p50", "#36c", &SweepPoint::ingest_p50_s}, {"p99", "#c63", &SweepPoint::ingest_p99_s}});
-  s << chart(r, "Alert latency", "seconds",
-             {{"p50", "#36c", &SweepPoint::alert_p50_s}, {"p99", "#c63", &SweepPoint::alert_p99_s}});
+  s << chart(
+      r, "Ingest latency", "seconds",
+      {{"p50", "#36c", &SweepPoint::ingest_p50_s}, {"p99", "#c63", &SweepPoint::ingest_p99_s}});
+  s << chart(
+      r, "Alert latency", "seconds",
+      {{"p50", "#36c", &SweepPoint::alert_p50_s}, {"p99", "#c63", &SweepPoint::alert_p99_s}});
   s << chart(r, "Delivery and alert sensitivity", "fraction",
              {{"acknowledged", "#36c", &SweepPoint::delivered_fraction},
               {"alert sensitivity", "#693", &SweepPoint::alert_sensitivity}});
@@ -135,7 +150,10 @@ std::string render_sweep_html(const SweepResult& r) {
     s << "<tr><td>" << esc(p.value) << "</td><td>" << p.generated << "</td><td>" << p.ingest_p50_s
       << "</td><td>" << p.ingest_p99_s << "</td><td>" << p.alert_p99_s << "</td><td>"
       << p.delivered_fraction << "</td><td>" << p.alert_sensitivity << "</td><td>"
-      << (!p.ok ? "no report" : p.meets ? "yes" : "no") << "</td></tr>\n";
+      << (!p.ok     ? "no report"
+          : p.meets ? "yes"
+                    : "no")
+      << "</td></tr>\n";
   s << "</table></body></html>\n";
   return s.str();
 }
@@ -143,8 +161,8 @@ std::string render_sweep_html(const SweepResult& r) {
 void write_sweep_report(const SweepResult& r, const std::filesystem::path& folder) {
   std::error_code ec;
   std::filesystem::create_directories(folder, ec);
-  for (auto [name, text] : {std::pair{"sweep.json", sweep_to_json(r)},
-                            std::pair{"sweep.html", render_sweep_html(r)}}) {
+  for (auto [name, text] :
+       {std::pair{"sweep.json", sweep_to_json(r)}, std::pair{"sweep.html", render_sweep_html(r)}}) {
     std::ofstream out(folder / name, std::ios::trunc);
     out << text;
     if (!out) throw SweepError("cannot write " + (folder / name).string());
@@ -154,22 +172,26 @@ void write_sweep_report(const SweepResult& r, const std::filesystem::path& folde
 void print_sweep(const SweepResult& r, std::ostream& out) {
   out << std::left << std::setw(14) << r.axis.key << std::right << std::setw(12) << "p50 ingest"
       << std::setw(12) << "p99 ingest" << std::setw(12) << "p99 alert" << std::setw(10) << "acked"
-      << std::setw(12) << "sensitivity" << "  meets\n";
+      << std::setw(12) << "sensitivity"
+      << "  meets\n";
   for (std::size_t i = 0; i < r.points.size(); ++i) {
     const auto& p = r.points[i];
     out << std::left << std::setw(14) << p.value << std::right << std::fixed << std::setprecision(4)
         << std::setw(12) << p.ingest_p50_s << std::setw(12) << p.ingest_p99_s << std::setw(12)
         << p.alert_p99_s << std::setw(10) << std::setprecision(4) << p.delivered_fraction
         << std::setw(12) << p.alert_sensitivity << "  "
-        << (!p.ok ? "no report" : p.meets ? "yes" : "no") << (r.knee == i ? "   <- knee" : "")
-        << '\n';
+        << (!p.ok     ? "no report"
+            : p.meets ? "yes"
+                      : "no")
+        << (r.knee == i ? "   <- knee" : "") << '\n';
   }
   out.unsetf(std::ios::fixed);
   if (r.knee)
     out << "capacity knee: " << r.axis.key << " = " << r.points[*r.knee].value << '\n';
   else
     out << "capacity knee: none (the lightest point "
-        << (!r.points.empty() && !r.points.front().ok ? "produced no report" : "already fails the thresholds")
+        << (!r.points.empty() && !r.points.front().ok ? "produced no report"
+                                                      : "already fails the thresholds")
         << ")\n";
 }
 

@@ -20,8 +20,8 @@ TEST(CapacityModel, ParsesFailures) {
   EXPECT_EQ(*l.length, 10min);
   EXPECT_TRUE(l.down_at(SimTime{2h + 9min}));
   EXPECT_FALSE(l.down_at(SimTime{2h + 10min}));
-  for (const char* bad : {"server1@3h", "server:x@3h", "disk:1@3h", "server:1@soon", "link:@1h",
-                          "server:1@1h+0s"})
+  for (const char* bad :
+       {"server1@3h", "server:x@3h", "disk:1@3h", "server:1@soon", "link:@1h", "server:1@1h+0s"})
     EXPECT_THROW(parse_failure(bad), CapacityError) << bad;
 }
 

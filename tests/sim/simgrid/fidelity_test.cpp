@@ -54,7 +54,8 @@ TEST(SimgridFidelity, PerReadingAndAggregatedAgreeWithinTolerance) {
   for (double p : {50.0, 99.0}) {
     const double x = s_at(a.ingest_latency, p), y = s_at(b.ingest_latency, p);
     std::printf("p%.0f ingest latency: per-reading %.4f s, aggregated %.4f s\n", p, x, y);
-    EXPECT_NEAR(y, x, 0.10 * x + 0.002) << "p" << p << ": per-reading " << x << " s, aggregated " << y << " s";
+    EXPECT_NEAR(y, x, 0.10 * x + 0.002)
+        << "p" << p << ": per-reading " << x << " s, aggregated " << y << " s";
   }
   EXPECT_EQ(a.alerts.size(), b.alerts.size());
   std::printf("communications: %s (per-reading) vs %s (aggregated)\n", fine.stats.c_str(),

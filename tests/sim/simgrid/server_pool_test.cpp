@@ -27,8 +27,8 @@ TEST(ServerPool, FifoWithBoundedQueue) {
   auto a = p.admit(0, t0);
   EXPECT_EQ(a.result, R::Accepted);
   EXPECT_EQ(a.done, t0 + 1s);
-  EXPECT_EQ(p.admit(0, t0).done, t0 + 2s);  // waits for the worker
-  EXPECT_EQ(p.admit(0, t0).done, t0 + 3s);  // second in the queue
+  EXPECT_EQ(p.admit(0, t0).done, t0 + 2s);        // waits for the worker
+  EXPECT_EQ(p.admit(0, t0).done, t0 + 3s);        // second in the queue
   EXPECT_EQ(p.admit(0, t0).result, R::Rejected);  // queue (2) full
   EXPECT_EQ(p.rejected(), 1u);
   // At t0 + 1.5 s one waiting reading has started: room again.
@@ -49,7 +49,7 @@ TEST(ServerPool, FailureFailsQueueAndArrivalsAndBalancerSkipsAfterDetection) {
   m.failures = {parse_failure("server:1@100s+50s")};
   ServerPool p(m);
   EXPECT_EQ(p.admit(1, SimTime{98s}).result, R::Accepted);  // done at 99 s
-  const auto caught = p.admit(1, SimTime{99500ms});          // would end at 100.5 s
+  const auto caught = p.admit(1, SimTime{99500ms});         // would end at 100.5 s
   EXPECT_EQ(caught.result, R::Failed);
   EXPECT_EQ(caught.done, SimTime{100s});
   EXPECT_EQ(p.admit(1, SimTime{120s}).result, R::Failed);  // down

@@ -15,8 +15,10 @@ int cmd_calibrate(const std::vector<std::string>& args);
 std::span<const Command> commands() {
   static const std::array table = {
       Command{"simulate", "run a scenario in simulated time (SimGrid)", &cmd_simulate},
-      Command{"sweep", "simulations over a parameter range: latency versus load, capacity knee", &cmd_sweep},
-      Command{"calibrate", "measure the reference target and loopback for the simulation", &cmd_calibrate},
+      Command{"sweep", "simulations over a parameter range: latency versus load, capacity knee",
+              &cmd_sweep},
+      Command{"calibrate", "measure the reference target and loopback for the simulation",
+              &cmd_calibrate},
   };
   return table;
 }

@@ -82,8 +82,8 @@ inline CapacityModel idle_capacity() {
   m.servers = 1;
   m.workers_per_server = 64;
   m.service_time = 100us;
-  m.ap_bandwidth_bps = m.core_bandwidth_bps = m.wan_bandwidth_bps =
-      m.server_link_bandwidth_bps = 1e15;
+  m.ap_bandwidth_bps = m.core_bandwidth_bps = m.wan_bandwidth_bps = m.server_link_bandwidth_bps =
+      1e15;
   return m;
 }
 
@@ -99,7 +99,8 @@ inline SimulateOptions quiet(CapacityModel m) {
 struct ChildRun {
   bool ok = false;
   reports::Report report;
-  std::string stats;  // "messages communications queue_rejections server_failures link_failures fidelity"
+  std::string
+      stats;  // "messages communications queue_rejections server_failures link_failures fidelity"
 };
 inline ChildRun simulate_in_child(const scenarios::Scenario& s, const SimulateOptions& o,
                                   const std::string& tag) {
@@ -126,7 +127,8 @@ inline ChildRun simulate_in_child(const scenarios::Scenario& s, const SimulateOp
   }
   ChildRun out;
   int status = 0;
-  if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+  if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0)
     return out;
   out.report = reports::read_report_file(dir / "report.json");
   std::getline(std::ifstream(dir / "stats.txt"), out.stats);

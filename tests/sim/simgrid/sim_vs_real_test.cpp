@@ -59,7 +59,9 @@ TEST(SimVsReal, CeilingAndLatencyAgreeWithLoopbackRun) {
   // Calibration: light load for the loopback path, 20k/s offered for the ceiling.
   const auto light = real_run(calibration_scenario(50, 1s, 3s));
   const auto heavy = real_run(calibration_scenario(2000, 100ms, 4s));
-  const auto cal = derive_calibration(light.report, heavy.report, 4.0 + static_cast<double>(heavy.report.ingest_latency.max()) * 1e-9, 1);
+  const auto cal =
+      derive_calibration(light.report, heavy.report,
+                         4.0 + static_cast<double>(heavy.report.ingest_latency.max()) * 1e-9, 1);
   ASSERT_GT(cal.ceiling_per_s, 100.0);
 
   // Validation load 1: 1.5x the calibration's overload, for the ceiling.
@@ -75,8 +77,10 @@ TEST(SimVsReal, CeilingAndLatencyAgreeWithLoopbackRun) {
   ASSERT_TRUE(sim_half.ok);
 
   const double c_real = ceiling(real_over.report, 3.0), c_sim = ceiling(sim_over.report, 3.0);
-  const double p50_real = ms(real_half.report.ingest_latency, 50), p50_sim = ms(sim_half.report.ingest_latency, 50);
-  const double p99_real = ms(real_half.report.ingest_latency, 99), p99_sim = ms(sim_half.report.ingest_latency, 99);
+  const double p50_real = ms(real_half.report.ingest_latency, 50),
+               p50_sim = ms(sim_half.report.ingest_latency, 50);
+  const double p99_real = ms(real_half.report.ingest_latency, 99),
+               p99_sim = ms(sim_half.report.ingest_latency, 99);
   std::printf(
       "calibration: service %.1f us/reading, loopback %.1f us one way, ceiling %.0f/s\n"
       "ceiling at 30k/s offered: real %.0f/s, simulated %.0f/s (%.1f %%)\n"

@@ -43,7 +43,7 @@ class CapacityError : public std::invalid_argument {
 // `aggregate_interval` travel as one communication (see simulate.hpp for what changes in
 // the figures). Auto: aggregated from `aggregate_above_devices` devices on.
 enum class Fidelity : std::uint8_t { Auto, PerReading, Aggregated };
-std::string_view name(Fidelity f);  // "auto", "per-reading", "aggregated"
+std::string_view name(Fidelity f);               // "auto", "per-reading", "aggregated"
 Fidelity parse_fidelity(std::string_view text);  // throws CapacityError
 
 // A scheduled failure: an ingest server (by index) or a link (by name: "wan", "core",
@@ -65,9 +65,9 @@ struct CapacityModel {
   // Ingest tier.
   std::uint32_t servers = 6;
   std::uint32_t workers_per_server = 4;
-  Duration service_time = 250us;  // per reading, on one worker (calibrate measures it)
+  Duration service_time = 250us;        // per reading, on one worker (calibrate measures it)
   std::uint32_t queue_capacity = 2000;  // readings waiting per server; more are rejected
-  Duration lb_detection = 5s;  // a failed server still gets traffic for this long
+  Duration lb_detection = 5s;           // a failed server still gets traffic for this long
 
   // Network behind the devices' access hop.
   std::uint32_t devices_per_ap = 40;  // access points per ward = ceil(devices / this)
@@ -80,7 +80,8 @@ struct CapacityModel {
   Duration wan_latency = 5ms;
   double server_link_bandwidth_bps = 10e9;  // LB to each server
   Duration server_link_latency = 100us;
-  Duration alert_delivery = 20ms;  // target emits the alert -> webhook receives it (on top of the return path)
+  Duration alert_delivery =
+      20ms;  // target emits the alert -> webhook receives it (on top of the return path)
 
   // Fidelity.
   Fidelity fidelity = Fidelity::Auto;

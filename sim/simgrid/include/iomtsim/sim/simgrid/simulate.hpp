@@ -59,7 +59,7 @@ struct SimulateOptions {
   std::filesystem::path out_dir;     // empty: ./iomtsim-runs/sim-<scenario>/
   bool write_files = true;
   std::vector<scenarios::Expectation> extra_expectations;
-  std::ostream* log = nullptr;  // summary lines; nullptr: none
+  std::ostream* log = nullptr;                      // summary lines; nullptr: none
   std::string simgrid_log = "root.thres:critical";  // SimGrid's --log value
 };
 
@@ -67,18 +67,20 @@ struct SimulateStats {
   Fidelity fidelity = Fidelity::PerReading;  // the one used (never Auto)
   std::uint64_t devices = 0;
   std::uint64_t access_points = 0;
-  std::uint64_t readings = 0;         // generated
-  std::uint64_t messages = 0;         // device messages delivered to an access point
-  std::uint64_t communications = 0;   // SimGrid comms started
+  std::uint64_t readings = 0;        // generated
+  std::uint64_t messages = 0;        // device messages delivered to an access point
+  std::uint64_t communications = 0;  // SimGrid comms started
   std::uint64_t queue_rejections = 0;
-  std::uint64_t server_failures = 0;  // readings failed by a down server
-  std::uint64_t link_failures = 0;    // readings failed by a down link
+  std::uint64_t server_failures = 0;          // readings failed by a down server
+  std::uint64_t link_failures = 0;            // readings failed by a down link
   std::uint64_t waveform_blocks_skipped = 0;  // no transport carries waveforms, as in a real run
   std::uint64_t alerts = 0;
-  std::uint64_t peak_in_flight = 0;   // SimGrid comms at once
-  double simulated_s = 0.0;           // SimGrid clock at the end
+  std::uint64_t peak_in_flight = 0;  // SimGrid comms at once
+  double simulated_s = 0.0;          // SimGrid clock at the end
   double wall_s = 0.0;
-  double readings_per_wall_s() const { return wall_s > 0 ? static_cast<double>(readings) / wall_s : 0.0; }
+  double readings_per_wall_s() const {
+    return wall_s > 0 ? static_cast<double>(readings) / wall_s : 0.0;
+  }
 };
 
 struct SimulateResult {

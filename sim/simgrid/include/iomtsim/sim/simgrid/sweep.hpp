@@ -49,8 +49,8 @@ struct SweepPoint {
   double alert_p50_s = 0, alert_p99_s = 0;
   double delivered_fraction = 0;  // acknowledged / generated
   double alert_sensitivity = 0;
-  double throughput_per_s = 0;  // acknowledged per scenario second
-  bool meets = false;           // every threshold passed
+  double throughput_per_s = 0;      // acknowledged per scenario second
+  bool meets = false;               // every threshold passed
   std::vector<std::string> failed;  // messages of failed thresholds
 };
 SweepPoint point_from_report(const reports::Report& r, double x, std::string value);
