@@ -6,7 +6,7 @@
 #include <ostream>
 
 #include "driver.hpp"
-#include "iomtsim/sim/simgrid/expectations.hpp"
+#include "iomtsim/sim/thresholds.hpp"
 
 namespace iomtsim::sim::simgrid {
 namespace {
@@ -72,7 +72,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   auto expectations = scenario.expectations;
   expectations.insert(expectations.end(), options.extra_expectations.begin(),
                       options.extra_expectations.end());
-  const auto thresholds = to_thresholds(expectations);
+  const auto thresholds = sim::to_thresholds(expectations);
   if (auto bad = reports::unknown_metrics(thresholds); !bad.empty())
     throw SimulateError("unknown metric in expectations: " + bad.front());
 
