@@ -10,6 +10,9 @@ int cmd_validate(const std::vector<std::string>& args);
 int cmd_explain(const std::vector<std::string>& args);
 int cmd_schema(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
+int cmd_simulate(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
+int cmd_calibrate(const std::vector<std::string>& args);
 int cmd_generate(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);
 int cmd_target(const std::vector<std::string>& args);
@@ -21,6 +24,12 @@ std::span<const Command> commands() {
       Command{"explain", "say in plain words what a scenario will do", &cmd_explain},
       Command{"schema", "print the scenario format as a JSON Schema", &cmd_schema},
       Command{"run", "run a scenario against a target in real (or accelerated) time", &cmd_run},
+      Command{"simulate", "run a scenario in simulated time (SimGrid); same report as a run",
+              &cmd_simulate},
+      Command{"sweep", "simulations over a parameter range: latency versus load, capacity knee",
+              &cmd_sweep},
+      Command{"calibrate", "measure the reference target and loopback here, for simulate",
+              &cmd_calibrate},
       Command{"preview", "render patient timelines of a scenario as HTML, no target",
               &cmd_preview},
       Command{"generate", "write a scenario's readings and ground truth to a file",
