@@ -3,12 +3,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fstream>
 #include <queue>
 #include <unordered_map>
 #include <variant>
 #include <vector>
 
-#include "iomtsim/sim/fleet.hpp"
+#include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -51,10 +52,16 @@ using DueQueue = std::priority_queue<Due, std::vector<Due>, std::greater<>>;
 
 struct Engine::Impl {
   Impl(const EngineConfig& c, EngineCounters& k, EngineTotals& t)
-      : cfg(c), counters(k), totals(t), timer(io), fleet(*c.scenario, c.part),
+      : cfg(c), counters(k), totals(t), timer(io),
+        source_ptr((c.source ? *c.source : fleet_source())(*c.scenario, c.part)), fleet(*source_ptr),
         net(fleet.devices(), c.scenario->metadata.seed), shard(c.recorder->make_shard()),
         end(SimTime{c.scenario->metadata.duration}) {
-    slots.resize(fleet.device_count());
+    if (!c.record_part.empty()) {
+      record_file.open(c.record_part, std::ios::binary | std::ios::trunc);
+      if (!record_file) throw std::runtime_error("cannot write " + c.record_part.string());
+      recorder_out.emplace(record_file);
+    }
+    slots.resize(fleet.devices().size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       const auto& d = fleet.devices()[i];
       slots[i].format = d.format();
@@ -117,6 +124,7 @@ struct Engine::Impl {
       return path_events(slot);
     }
     auto out = fleet.next();
+    if (recorder_out) std::visit([this](const auto& o) { recorder_out->write(o); }, out);
     if (auto* r = std::get_if<physiology::Reading>(&out)) return generated(*r);
     ++totals.waveform_blocks_skipped;
   }
@@ -254,6 +262,11 @@ struct Engine::Impl {
       s.batch.clear();
     }
     for (const auto& e : fleet.finish()) cfg.recorder->add_episode(e);
+    if (recorder_out) {
+      record_file.flush();
+      record_ok = static_cast<bool>(record_file);
+      record_file.close();
+    }
     timer.cancel();
     io.stop();
   }
@@ -268,7 +281,8 @@ struct Engine::Impl {
   EngineTotals& totals;
   asio::io_context io{1};
   asio::steady_timer timer;
-  sim::Fleet fleet;
+  std::unique_ptr<OutputSource> source_ptr;
+  OutputSource& fleet;  // the source (named for what it usually is)
   sim::FleetNetwork net;
   reports::RecorderShard& shard;
   SimTime end;
@@ -283,6 +297,9 @@ struct Engine::Impl {
   bool stopping = false;
   bool finishing = false;
   Steady::time_point drain_deadline{};
+  std::ofstream record_file;
+  std::optional<payloads::RecordingWriter> recorder_out;
+  bool record_ok = true;
 };
 
 Engine::Engine(const EngineConfig& config) : impl_(std::make_unique<Impl>(config, counters_, totals_)) {}
@@ -294,6 +311,8 @@ void Engine::run() {
   asio::post(impl_->io, [this] { impl_->pump(); });
   impl_->io.run();
 }
+
+bool Engine::record_ok() const { return impl_->record_ok; }
 
 void Engine::request_stop() {
   asio::post(impl_->io, [this] {

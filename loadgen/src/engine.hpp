@@ -12,12 +12,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 
 #include "iomtsim/loadgen/accelerated_clock.hpp"
 #include "iomtsim/loadgen/run_options.hpp"
+#include "iomtsim/loadgen/source.hpp"
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
@@ -32,6 +34,10 @@ namespace iomtsim::loadgen::detail {
 struct EngineConfig {
   const scenarios::Scenario* scenario = nullptr;  // outlives the engine
   sim::ShardSpec part{};                          // this thread's patients
+  const SourceFactory* source = nullptr;          // nullptr: the scenario's fleet
+  // Non-empty: every output this engine takes from its source is also written there, in
+  // source order, as a recording stream (run.cpp merges the threads' parts).
+  std::filesystem::path record_part;
   const AcceleratedClock* clock = nullptr;
   reports::Recorder* recorder = nullptr;
   std::optional<HttpTarget> http;                 // nullopt: FHIR readings fail (no endpoint)
@@ -72,6 +78,7 @@ class Engine {
 
   const EngineCounters& counters() const { return counters_; }
   const EngineTotals& totals() const { return totals_; }  // after run() returned
+  bool record_ok() const;  // after run(): the record part was written in full
 
  private:
   struct Impl;

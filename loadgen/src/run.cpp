@@ -15,6 +15,7 @@
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/target/server/target_server.hpp"
 #include "progress.hpp"
+#include "recording_merge.hpp"
 
 namespace iomtsim::loadgen {
 namespace {
@@ -114,6 +115,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const auto total_patients = scenario.patient_count();
 
   reports::RecorderOptions ropts;
+  ropts.matching.utility_rules = options.utility_rules;
   if (options.shard.patients_in(total_patients) > 0) ropts.timeline_patients = {options.shard.index};
   reports::Recorder recorder(ropts);
   reports::RunInfo info;
@@ -154,10 +156,17 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections);
 
   std::vector<std::unique_ptr<detail::Engine>> engines;
+  std::vector<std::filesystem::path> record_parts;
   for (unsigned i = 0; i < threads; ++i) {
     detail::EngineConfig ec;
     ec.scenario = &scenario;
     ec.part = sim::ShardSpec{options.shard.index + i * options.shard.count, options.shard.count * threads};
+    if (options.source) ec.source = &options.source;
+    if (!options.record.empty()) {
+      ec.record_part = options.record;
+      ec.record_part += ".part" + std::to_string(i);
+      record_parts.push_back(ec.record_part);
+    }
     ec.clock = &clock;
     ec.recorder = &recorder;
     ec.http = eps.http;
@@ -256,6 +265,19 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const bool balanced = result.report.delivery.balanced();
   result.exit_code = result.failed.empty() && balanced ? 0 : 1;
 
+  if (!options.record.empty()) {
+    for (auto& e : engines)
+      if (!e->record_ok()) throw RunError("writing the recording parts of " + options.record.string() + " failed");
+    payloads::RecordingHeader header{scenario.metadata.name, scenario.metadata.seed, epoch_unix_ms, "iomtsim run"};
+    try {
+      const auto n = detail::merge_recording_parts(record_parts, header, result.report.episodes,
+                                                   result.report.alerts, options.record);
+      log << "recording: " << options.record.string() << " (" << n.readings << " readings, " << n.episodes
+          << " episodes, " << n.alerts << " alerts)\n";
+    } catch (const std::exception& e) {
+      throw RunError(e.what());
+    }
+  }
   if (options.write_files) {
     result.out_dir = options.out_dir.empty() ? default_out_dir() : options.out_dir;
     reports::write_report_folder(result.report, result.out_dir);

@@ -18,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "iomtsim/loadgen/source.hpp"
 #include "iomtsim/physiology/time.hpp"
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/report.hpp"
@@ -55,6 +56,16 @@ struct RunOptions {
   // named by scenario.target.config_file, or loopback defaults. Listeners are always put
   // on 127.0.0.1 ephemeral ports and the alert webhook on our intake.
   std::optional<target::server::TargetConfig> embedded_target;
+  // Where the readings come from; empty: the scenario's simulated fleet (replay.hpp sets
+  // a recording here).
+  SourceFactory source;
+  // Non-empty: also write a recording (payloads/proto_codec.hpp format) of every output
+  // the devices produced, in global time order, then the ground-truth episodes, then every
+  // alert received with its trigger and received times (--record FILE).
+  std::filesystem::path record;
+  // Alert rules counting as positive predictions in the report's sepsis_utility; empty:
+  // any rule.
+  std::vector<std::string> utility_rules;
 };
 
 // Send lateness: 1 µs .. 1 h, 3 significant digits.
