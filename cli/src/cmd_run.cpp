@@ -1,10 +1,13 @@
 // `iomtsim run FILE`: runs a scenario in real (or accelerated) time against its target
 // and writes report.json, report.html and junit.xml. All the work is loadgen::run().
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include "command.hpp"
+#include "iomtsim/loadgen/local_shards.hpp"
 #include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/sim/thresholds.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
 #include "iomtsim/scenarios/loader.hpp"
 #include "iomtsim/scenarios/units.hpp"
@@ -15,7 +18,29 @@ namespace iomtsim::cli {
 
 namespace {
 
-constexpr std::string_view kUsage = "FILE [--speed N] [--threads N] [--out DIR] [--shard K/N] [options]";
+constexpr std::string_view kUsage =
+    "FILE [--speed N] [--threads N] [--out DIR] [--shard K/N | --local-shards N] [--record FILE] [options]";
+
+// The arguments every --local-shards child gets: ours without the options the parent
+// decides per child (or that make no sense in a child).
+std::vector<std::string> child_args(const std::vector<std::string>& args) {
+  const std::vector<std::string> drop = {"--local-shards", "--out", "--shard", "--progress", "--record", "--threads"};
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    bool skipped = false;
+    for (const auto& d : drop) {
+      if (args[i] == d) {
+        ++i;  // and its value
+        skipped = true;
+      } else if (args[i].rfind(d + "=", 0) == 0) {
+        skipped = true;
+      }
+      if (skipped) break;
+    }
+    if (!skipped) out.push_back(args[i]);
+  }
+  return out;
+}
 
 std::optional<loadgen::ProgressMode> progress_mode(const std::string& s) {
   if (s == "auto") return loadgen::ProgressMode::Auto;
@@ -47,7 +72,12 @@ int cmd_run(const std::vector<std::string>& args) {
        "an extra expectation, e.g. \"ingest_latency.p99 < 2s\" (repeatable)")
       ("connections", po::value<unsigned>(), "HTTP connections per engine thread (default 4)")
       ("connect-rate", po::value<double>(), "connections opened per second (ramp-up)")
-      ("no-report", "do not write report files");
+      ("no-report", "do not write report files")
+      ("record", po::value<std::string>(), "also write a recording of every reading and alert to FILE")
+      ("utility-rules", po::value<std::vector<std::string>>()->composing(),
+       "alert rules counting for the report's sepsis utility (repeatable; default any)")
+      ("local-shards", po::value<unsigned>(),
+       "run N shard processes of this binary here and merge their reports into --out");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "scenario file");
   po::positional_options_description pos;
@@ -64,6 +94,8 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("connections")) o.connections = std::max(1u, vm["connections"].as<unsigned>());
   if (vm.count("connect-rate")) o.connect_rate_per_s = vm["connect-rate"].as<double>();
   if (vm.count("no-report")) o.write_files = false;
+  if (vm.count("record")) o.record = vm["record"].as<std::string>();
+  if (vm.count("utility-rules")) o.utility_rules = vm["utility-rules"].as<std::vector<std::string>>();
   if (vm.count("shard")) {
     auto shard = sim::ShardSpec::parse(vm["shard"].as<std::string>());
     if (!shard) return usage_error("--shard wants K/N with 0 <= K < N");
@@ -93,6 +125,27 @@ int cmd_run(const std::vector<std::string>& args) {
   const auto loaded = scenarios::load_file(vm["file"].as<std::string>(), overrides);
   for (const auto& d : loaded.diagnostics) std::cerr << scenarios::format_diagnostic(d);
   if (!loaded.ok()) return kExitFailed;
+
+  if (vm.count("local-shards")) {
+    if (vm.count("shard") || vm.count("record") || vm.count("no-report"))
+      return usage_error("--local-shards does not combine with --shard, --record or --no-report");
+    loadgen::LocalShardsOptions lo;
+    lo.program = "/proc/self/exe";
+    lo.run_args = child_args(args);
+    lo.shards = vm["local-shards"].as<unsigned>();
+    if (lo.shards == 0) return usage_error("--local-shards wants N >= 1");
+    lo.out_dir = o.out_dir.empty() ? std::filesystem::path("iomtsim-runs/local-shards") : o.out_dir;
+    lo.threads_per_shard = o.threads ? o.threads : 1;
+    auto expectations = loaded.scenario->expectations;
+    expectations.insert(expectations.end(), o.extra_expectations.begin(), o.extra_expectations.end());
+    lo.thresholds = sim::to_thresholds(expectations);
+    try {
+      return loadgen::run_local_shards(lo).exit_code == 0 ? kExitOk : kExitFailed;
+    } catch (const std::exception& e) {
+      std::cerr << "iomtsim run: " << e.what() << '\n';
+      return kExitFailed;
+    }
+  }
 
   try {
     const auto result = loadgen::run(*loaded.scenario, o);

@@ -1,0 +1,95 @@
+// `iomtsim replay FILE [--target URL]… [--speed N|max] [--format fhir|hl7|mqtt|proto]
+// [--network PROFILE]`: a recording sent into a target through the real-time engine and
+// scored against its ground truth. All the work is loadgen::replay (replay.hpp).
+#include <iostream>
+
+#include "command.hpp"
+#include "iomtsim/loadgen/replay.hpp"
+#include "options.hpp"
+
+namespace iomtsim::cli {
+
+int cmd_replay(const std::vector<std::string>& args) {
+  const std::string usage =
+      "FILE [--target URL]... [--speed N|max] [--format fhir|hl7|mqtt|proto] [--network PROFILE] [--out DIR]";
+  po::options_description visible("options");
+  visible.add_options()
+      ("target", po::value<std::vector<std::string>>()->composing(),
+       "http://HOST:PORT/fhir, mllp://HOST:PORT, proto://HOST:PORT or mqtt://HOST:PORT (repeatable); "
+       "default: the embedded reference target")
+      ("alert-port", po::value<std::uint16_t>(), "port of our alert webhook (external target)")
+      ("speed", po::value<std::string>()->default_value("1"),
+       "recording seconds per wall second: 1 = original pace, N, or max")
+      ("format", po::value<std::string>()->default_value("fhir"), "fhir|hl7|mqtt|proto")
+      ("batch", po::value<unsigned>()->default_value(1), "readings per message")
+      ("network", po::value<std::string>()->default_value("hospital_wifi"), "built-in network profile")
+      ("threads", po::value<unsigned>(), "engine threads (default: hardware concurrency)")
+      ("shard", po::value<std::string>(), "replay part K of N of the patients: K/N")
+      ("utility-rules", po::value<std::vector<std::string>>()->composing(),
+       "alert rules counting for the sepsis utility (repeatable; default any)")
+      ("out", po::value<std::string>(), "report folder (default ./iomtsim-runs/<timestamp>)")
+      ("progress", po::value<std::string>()->default_value("auto"), "auto|terminal|json|none");
+  po::options_description hidden;
+  hidden.add_options()("file", po::value<std::string>(), "recording");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  if (auto rc = parse_options("replay", usage, visible, pos, args, vm, &hidden)) return *rc;
+  auto usage_error = [&](const std::string& what) {
+    std::cerr << "iomtsim replay: " << what << "\nusage: iomtsim replay " << usage << '\n';
+    return kExitUsage;
+  };
+  if (!vm.count("file")) return usage_error("no recording given");
+
+  loadgen::ReplayOptions o;
+  const auto& speed = vm["speed"].as<std::string>();
+  try {
+    o.run.speed = speed == "max" ? loadgen::kMaxReplaySpeed : std::stod(speed);
+  } catch (const std::exception&) {
+    return usage_error("--speed wants a positive number or max");
+  }
+  if (!(*o.run.speed > 0.0)) return usage_error("--speed wants a positive number or max");
+  const auto& fmt = vm["format"].as<std::string>();
+  if (fmt == "fhir")
+    o.format = scenarios::PayloadFormat::FhirR4;
+  else if (fmt == "hl7")
+    o.format = scenarios::PayloadFormat::Hl7v2;
+  else if (fmt == "mqtt")
+    o.format = scenarios::PayloadFormat::MqttJson;
+  else if (fmt == "proto")
+    o.format = scenarios::PayloadFormat::Protobuf;
+  else
+    return usage_error("--format wants fhir, hl7, mqtt or proto");
+  o.batch = std::max(1u, vm["batch"].as<unsigned>());
+  o.network = vm["network"].as<std::string>();
+  if (vm.count("target")) o.targets = vm["target"].as<std::vector<std::string>>();
+  if (vm.count("alert-port")) o.alert_webhook_port = vm["alert-port"].as<std::uint16_t>();
+  if (vm.count("threads")) o.run.threads = vm["threads"].as<unsigned>();
+  if (vm.count("out")) o.run.out_dir = vm["out"].as<std::string>();
+  if (vm.count("utility-rules")) o.run.utility_rules = vm["utility-rules"].as<std::vector<std::string>>();
+  if (vm.count("shard")) {
+    auto shard = sim::ShardSpec::parse(vm["shard"].as<std::string>());
+    if (!shard) return usage_error("--shard wants K/N with 0 <= K < N");
+    o.run.shard = *shard;
+  }
+  const auto& progress = vm["progress"].as<std::string>();
+  if (progress == "auto") o.run.progress = loadgen::ProgressMode::Auto;
+  else if (progress == "terminal") o.run.progress = loadgen::ProgressMode::Terminal;
+  else if (progress == "json") o.run.progress = loadgen::ProgressMode::Json;
+  else if (progress == "none") o.run.progress = loadgen::ProgressMode::None;
+  else return usage_error("--progress wants auto, terminal, json or none");
+
+  try {
+    const auto r = loadgen::replay(vm["file"].as<std::string>(), o);
+    const auto& u = r.report.sepsis_utility;
+    if (u.septic_patients > 0)
+      std::cerr << "sepsis utility (PhysioNet 2019, normalised): " << u.utility.normalized << " over "
+                << u.patients << " patients, " << u.septic_patients << " septic\n";
+    return r.exit_code == 0 ? kExitOk : kExitFailed;
+  } catch (const std::exception& e) {
+    std::cerr << "iomtsim replay: " << e.what() << '\n';
+    return kExitFailed;
+  }
+}
+
+}  // namespace iomtsim::cli
