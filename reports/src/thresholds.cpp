@@ -12,7 +12,7 @@ namespace iomtsim::reports {
 
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-const char* const kLatencyStats[] = {"p50", "p90", "p99", "p999", "max", "mean", "min", "count"};
+const char* const kLatencyStats[] = {"p50", "p90", "p95", "p99", "p999", "max", "mean", "min", "count"};
 const char* const kAlertStats[] = {"sensitivity",
                                    "ppv",
                                    "f1",
@@ -42,6 +42,7 @@ std::optional<double> latency_stat(const Histogram& h, const std::string& stat) 
   const auto s = [&](std::int64_t ns) { return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9; };
   if (stat == "p50") return s(h.value_at_percentile(50));
   if (stat == "p90") return s(h.value_at_percentile(90));
+  if (stat == "p95") return s(h.value_at_percentile(95));
   if (stat == "p99") return s(h.value_at_percentile(99));
   if (stat == "p999") return s(h.value_at_percentile(99.9));
   if (stat == "max") return s(h.max());

@@ -1,43 +1,157 @@
 #include "iomtsim/scenarios/expectation.hpp"
 
 #include <array>
+#include <cctype>
+#include <string>
 #include <vector>
+
+#include "iomtsim/physiology/episode.hpp"
 
 namespace iomtsim::scenarios {
 namespace {
 
 using Q = QuantityKind;
 
-constexpr std::array<MetricInfo, 22> kMetrics = {{
-    {"ingest_latency.p50", Q::TimeSpan, "median time from intended send to acknowledgement"},
-    {"ingest_latency.p90", Q::TimeSpan, "90th percentile ingest latency"},
-    {"ingest_latency.p95", Q::TimeSpan, "95th percentile ingest latency"},
-    {"ingest_latency.p99", Q::TimeSpan, "99th percentile ingest latency"},
-    {"ingest_latency.p999", Q::TimeSpan, "99.9th percentile ingest latency"},
-    {"ingest_latency.max", Q::TimeSpan, "largest ingest latency"},
-    {"ingest_latency.mean", Q::TimeSpan, "mean ingest latency"},
-    {"delivery.acknowledged", Q::Fraction, "fraction of generated readings acknowledged"},
-    {"delivery.rejected", Q::Fraction, "fraction rejected by the target"},
-    {"delivery.network_lost", Q::Fraction, "fraction dropped by emulated network loss"},
-    {"delivery.buffer_dropped", Q::Fraction, "fraction dropped from a full device buffer"},
-    {"delivery.timed_out", Q::Fraction, "fraction that timed out"},
-    {"alerts.sensitivity", Q::Fraction, "fraction of episodes with a timely alert"},
-    {"alerts.ppv", Q::Fraction, "fraction of alerts that matched an episode"},
-    {"alerts.false_per_patient_day", Q::Number, "unmatched alerts per patient-day"},
-    {"alerts.per_100_patient_days", Q::Number, "all alerts per 100 patient-days"},
-    {"alerts.lead_time.median", Q::TimeSpan, "median time from criteria met to alert"},
-    {"alerts.latency.p95", Q::TimeSpan, "95th percentile time from criteria met to alert"},
-    {"alerts.utility", Q::Number, "PhysioNet 2019 normalised utility (sepsis)"},
-    {"throughput.readings_per_s", Q::Number, "acknowledged readings per second"},
-    {"errors.count", Q::Number, "transport and protocol errors"},
-    {"target.rejections", Q::Number, "readings the target rejected"},
-}};
+constexpr std::string_view kLatencyFamilies[] = {"ingest_latency", "ingest_latency_raw",
+                                                 "alert_latency"};
+constexpr std::string_view kLatencyStats[] = {"p50", "p90", "p95", "p99", "p999", "max", "mean", "min"};
+constexpr std::string_view kOutcomes[] = {"acknowledged", "rejected", "lost_network",
+                                          "dropped_buffer", "timed_out", "failed", "in_flight"};
+
+struct AlertStat {
+  std::string_view name;
+  Q kind;
+  bool signed_value;
+  std::string_view description;
+};
+constexpr AlertStat kAlertStats[] = {
+    {"sensitivity", Q::Fraction, false, "fraction of episodes with a timely alert"},
+    {"ppv", Q::Fraction, false, "fraction of alerts that matched an episode"},
+    {"f1", Q::Fraction, false, "harmonic mean of sensitivity and PPV"},
+    {"false_per_patient_day", Q::Number, false, "unmatched alerts per patient-day"},
+    {"per_100_patient_days", Q::Number, false, "all alerts per 100 patient-days"},
+    {"burden_per_bed_per_day", Q::Number, false, "alerts per bed per day"},
+    {"median_lead_time", Q::TimeSpan, true, "median of first alert minus episode onset"},
+    {"lead_time_q1", Q::TimeSpan, true, "first quartile of alert minus onset"},
+    {"lead_time_q3", Q::TimeSpan, true, "third quartile of alert minus onset"},
+    {"median_criteria_lead_time", Q::TimeSpan, true,
+     "median of first alert minus the time criteria were first met"},
+    {"count", Q::Number, false, "alerts received"},
+    {"true_count", Q::Number, false, "alerts matched to an episode"},
+    {"false_count", Q::Number, false, "alerts matched to no episode"},
+    {"artifact_count", Q::Number, false, "alerts triggered by an artifact"},
+    {"episodes", Q::Number, false, "ground-truth episodes"},
+    {"detected", Q::Number, false, "episodes with a timely alert"},
+};
+
+// Storage for the fixed names (string_views into it stay valid: built once, never grown).
+struct Catalogue {
+  std::vector<std::string> names;
+  std::vector<MetricInfo> metrics;
+  Catalogue() {
+    names.reserve(128);
+    auto add = [&](std::string n, Q kind, std::string_view desc, bool signed_value = false) {
+      names.push_back(std::move(n));
+      metrics.push_back({names.back(), kind, desc, signed_value});
+    };
+    for (auto f : kLatencyFamilies) {
+      for (auto st : kLatencyStats)
+        add(std::string(f) + "." + std::string(st), Q::TimeSpan,
+            f == "alert_latency" ? "triggering reading's intended send to alert received"
+            : f == "ingest_latency" ? "intended send to acknowledgement"
+                                    : "actual send to acknowledgement (service time)");
+      add(std::string(f) + ".count", Q::Number, "readings (or alerts) measured");
+    }
+    add("delivery.generated", Q::Number, "readings generated");
+    add("delivery.lost_fraction", Q::Fraction, "fraction lost to emulated network loss");
+    for (auto o : kOutcomes) {
+      add("delivery." + std::string(o), Q::Number, "readings in this bucket");
+      add("delivery." + std::string(o) + "_fraction", Q::Fraction,
+          "fraction of generated readings in this bucket");
+    }
+    add("throughput.readings_per_s", Q::Number, "acknowledged readings per second");
+    add("throughput.generated_per_s", Q::Number, "generated readings per second");
+    for (const auto& st : kAlertStats)
+      add("alerts." + std::string(st.name), st.kind, st.description, st.signed_value);
+  }
+};
+
+const Catalogue& catalogue() {
+  static const Catalogue c;
+  return c;
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+std::vector<std::string_view> split_dots(std::string_view s) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      parts.push_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
+}
 
 bool space(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
-std::span<const MetricInfo> known_metrics() { return kMetrics; }
+std::span<const MetricInfo> known_metrics() { return catalogue().metrics; }
+
+std::optional<MetricInfo> metric_info(std::string_view name) {
+  for (const auto& m : catalogue().metrics)
+    if (m.name == name) return m;
+  const auto p = split_dots(name);
+  // alerts.CONDITION.STAT and alerts.rule.RULE.STAT
+  const auto alert_stat = [&](std::string_view stat) -> std::optional<MetricInfo> {
+    for (const auto& st : kAlertStats)
+      if (st.name == stat) return MetricInfo{name, st.kind, st.description, st.signed_value};
+    return std::nullopt;
+  };
+  if (p.size() == 3 && p[0] == "alerts" && physiology::condition_from_name(p[1]))
+    return alert_stat(p[2]);
+  if (p.size() == 4 && p[0] == "alerts" && p[1] == "rule" && is_identifier(p[2]))
+    return alert_stat(p[3]);
+  // ingest_latency.protocol|profile.NAME.STAT
+  if (p.size() == 4 && p[0] == "ingest_latency" && (p[1] == "protocol" || p[1] == "profile") &&
+      is_identifier(p[2])) {
+    for (auto st : kLatencyStats)
+      if (st == p[3]) return MetricInfo{name, Q::TimeSpan, "ingest latency of one channel"};
+    if (p[3] == "count") return MetricInfo{name, Q::Number, "readings of one channel"};
+  }
+  return std::nullopt;
+}
+
+std::string metric_name_pattern() {
+  auto alternation = [](auto&& items) {
+    std::string alt;
+    for (const auto& it : items) {
+      if (!alt.empty()) alt += "|";
+      for (char c : std::string_view(it)) {
+        if (c == '.') alt += "\\";
+        alt += c;
+      }
+    }
+    return alt;
+  };
+  std::vector<std::string_view> fixed;
+  for (const auto& m : catalogue().metrics) fixed.push_back(m.name);
+  std::vector<std::string_view> stats;
+  for (const auto& st : kAlertStats) stats.push_back(st.name);
+  std::vector<std::string_view> lat(std::begin(kLatencyStats), std::end(kLatencyStats));
+  lat.push_back("count");
+  return "(" + alternation(fixed) + "|alerts\\.(rule\\.)?[A-Za-z0-9_-]+\\.(" +
+         alternation(stats) + ")|ingest_latency\\.(protocol|profile)\\.[A-Za-z0-9_-]+\\.(" +
+         alternation(lat) + "))";
+}
 
 std::string_view op_text(CompareOp op) {
   switch (op) {
@@ -74,15 +188,12 @@ std::variant<Expectation, ExpectationError> parse_expectation(std::string_view t
     return ExpectationError{"expected 'metric op value', e.g. 'ingest_latency.p99 < 2s'",
                             metric_start};
   }
-  const MetricInfo* info = nullptr;
-  for (const auto& m : kMetrics) {
-    if (m.name == metric) info = &m;
-  }
-  if (info == nullptr) {
+  const std::optional<MetricInfo> info = metric_info(metric);
+  if (!info) {
     // Nearest by shared prefix, then by length: a cheap suggestion that needs no tables.
     std::string_view best;
     std::size_t best_score = 0;
-    for (const auto& m : kMetrics) {
+    for (const auto& m : known_metrics()) {
       std::size_t p = 0;
       while (p < m.name.size() && p < metric.size() && m.name[p] == metric[p]) ++p;
       if (p > best_score) {
@@ -108,8 +219,20 @@ std::variant<Expectation, ExpectationError> parse_expectation(std::string_view t
                                 std::string(metric) + "'",
                             op_start};
   }
+  while (i < text.size() && space(text[i])) ++i;
+  // Lead times are signed (negative = before onset); parse_quantity takes magnitudes.
+  const bool negative = info->signed_value && i < text.size() && text[i] == '-';
+  if (negative) ++i;
   const std::size_t value_start = i;
   const QuantityResult q = parse_quantity(text.substr(i), info->kind);
+  if (!q.value && info->kind == Q::Number &&
+      text.substr(i).find('%') != std::string_view::npos &&
+      metric_info(std::string(metric) + "_fraction")) {
+    // The usual slip: a bucket count compared with a percentage.
+    return ExpectationError{std::string(metric) + " is a count; for a fraction use '" +
+                                std::string(metric) + "_fraction'",
+                            value_start};
+  }
   if (!q.value) {
     return ExpectationError{std::string(metric) + ": " + q.error, value_start + q.error_offset};
   }
@@ -118,14 +241,15 @@ std::variant<Expectation, ExpectationError> parse_expectation(std::string_view t
                                 " is out of range: expected 0 to 1",
                             value_start};
   }
-  if (*q.value < 0) {
+  const double value = negative ? -*q.value : *q.value;
+  if (value < 0 && !info->signed_value) {
     return ExpectationError{std::string(metric) + " threshold must not be negative", value_start};
   }
   Expectation e;
   e.text = std::string(text);
   e.metric = std::string(metric);
   e.op = op;
-  e.value = *q.value;
+  e.value = value;
   e.where = where;
   return e;
 }

@@ -46,19 +46,11 @@ json type_of(const detail::KeyDef& k) {
                             {{"type", "object"},
                              {"propertyNames", {{"enum", strings(detail::enum_values("vital"))}}},
                              {"additionalProperties", ref("quantity")}}})}};
-    case ValueType::ExpectationList: {
-      std::string alt;
-      for (const auto& m : known_metrics()) {
-        if (!alt.empty()) alt += "|";
-        for (char c : m.name) {
-          if (c == '.') alt += "\\";
-          alt += c;
-        }
-      }
+    case ValueType::ExpectationList:
       return {{"type", "array"},
               {"items", {{"type", "string"},
-                         {"pattern", "^\\s*(" + alt + ")\\s*(<=|>=|==|<|>)\\s*\\S+"}}}};
-    }
+                         {"pattern", "^\\s*" + metric_name_pattern() +
+                                         "\\s*(<=|>=|==|<|>)\\s*\\S+"}}}};
     case ValueType::Baselines:
       return {{"type", "object"},
               {"propertyNames", {{"enum", strings(detail::enum_values("vital"))}}},
