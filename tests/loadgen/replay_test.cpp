@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,7 +14,9 @@
 #include "iomtsim/loadgen/replay.hpp"
 #include "iomtsim/loadgen/run.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
+#include "iomtsim/reports/utility.hpp"
 #include "iomtsim/sim/generate.hpp"
+#include "iomtsim/sim/import/import.hpp"
 #include "tiny_scenario.hpp"
 
 using namespace iomtsim;
@@ -176,4 +179,79 @@ TEST(Replay, BadInputIsATypedError) {
   EXPECT_EQ(s.target.fhir_base_path, "/fhir");
   EXPECT_EQ(s.cohorts.at(0).devices.at(0).network_profile, "lte");
   std::filesystem::remove_all(file.parent_path());
+}
+
+// Real ICU stays end to end: import a few PhysioNet 2019 files, replay them hour-accurate
+// into the embedded target, and check the report's sepsis utility against the challenge
+// formula applied to the files' own SepsisLabel rows (hours from the first to the last
+// row with a vital sign, the part of a stay a replay can observe).
+TEST(Replay, ImportedPhysionetStaysAreScoredWithTheChallengeUtility) {
+  namespace fs = std::filesystem;
+  const fs::path src = fs::path(IOMTSIM_REFERENCE_DIR) / "physionet2019";
+  const auto dir = temp_file("psv");
+  fs::create_directories(dir);
+  // Septic stays whose first label is not on the first row, and short non-septic ones.
+  const std::vector<std::string> names = {"p100076", "p100143", "p100163", "p100207",
+                                          "p100543", "p100579", "p100693"};
+  for (const auto& n : names) fs::copy_file(src / (n + ".psv"), dir / (n + ".psv"));
+  const auto rec = temp_file("psv.iomtrec");
+  {
+    std::ofstream out(rec, std::ios::binary);
+    const auto stats = sim::import_recording(sim::ImportFormat::Physionet2019, dir, out);
+    ASSERT_EQ(stats.patients, names.size());
+    ASSERT_EQ(stats.septic_patients, 3u);
+  }
+  ReplayOptions ro;
+  ro.run = quiet(1);
+  ro.run.speed = 36000;  // ten hours per wall second
+  ro.network_profile = tiny_scenarios::tiny(1, 0).network_profiles.at("lan");
+  const auto r = replay(rec, ro);
+  const auto& u = r.report.sepsis_utility;
+  EXPECT_EQ(u.patients, names.size());
+  EXPECT_EQ(u.septic_patients, 3u);
+
+  // The files' own labels, by hour, and the alerts' hours as predictions.
+  std::vector<std::vector<int>> labels, predictions;
+  std::uint64_t hours = 0;
+  for (std::size_t p = 0; p < names.size(); ++p) {
+    std::ifstream in(dir / (names[p] + ".psv"));
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::pair<int, int>> rows;  // (ICULOS, label) of rows with a vital sign
+    std::optional<int> first_label;         // over all rows
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::stringstream ss(line);
+      for (std::string x; std::getline(ss, x, '|');) f.push_back(x);
+      const bool any = std::any_of(f.begin(), f.begin() + 7, [](const auto& v) { return v != "NaN"; }) ||
+                       f.at(21) != "NaN";  // HR..Resp, Glucose
+      if (any) rows.emplace_back(std::stoi(f.at(39)), std::stoi(f.at(40)));
+      if (f.at(40) == "1" && !first_label) first_label = std::stoi(f.at(39));
+    }
+    ASSERT_FALSE(rows.empty());
+    const int first = rows.front().first, last = rows.back().first;
+    std::vector<int> lab(static_cast<std::size_t>(last - first + 1), 0), pred(lab.size(), 0);
+    // SepsisLabel is 1 from its first 1 to the end of a septic stay.
+    for (std::size_t i = 0; i < lab.size(); ++i)
+      lab[i] = first_label && first + static_cast<int>(i) >= *first_label ? 1 : 0;
+    for (const auto& a : r.report.alerts) {
+      if (a.alert.patient != p) continue;
+      const auto h = std::chrono::duration_cast<std::chrono::hours>(a.alert.received_time.time_since_epoch()).count();
+      if (h >= first && h <= last) pred[static_cast<std::size_t>(h - first)] = 1;
+    }
+    hours += lab.size();
+    labels.push_back(lab);
+    predictions.push_back(pred);
+  }
+  const auto expected = reports::normalized_utility(labels, predictions);
+  EXPECT_EQ(u.patient_hours, hours);
+  EXPECT_NEAR(u.utility.observed, expected.observed, 1e-9);
+  EXPECT_NEAR(u.utility.best, expected.best, 1e-9);
+  EXPECT_NEAR(u.utility.inaction, expected.inaction, 1e-9);
+  EXPECT_NEAR(u.utility.normalized, expected.normalized, 1e-9);
+  EXPECT_GT(u.utility.best, 0.0);
+  EXPECT_GT(r.report.alerts.size(), 0u);  // real ICU vitals do trigger the reference rules
+  EXPECT_TRUE(r.report.delivery.balanced());
+  EXPECT_EQ(r.report.delivery[Outcome::Acknowledged], r.report.delivery.generated);
+  fs::remove_all(dir.parent_path());
 }
