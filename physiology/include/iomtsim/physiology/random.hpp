@@ -31,6 +31,7 @@ enum class StreamKind : std::uint64_t {
   Network = 4,      // loss, latency, outages for one device or link
   Waveform = 5,     // ECG/PPG morphology and beat jitter
   Target = 6,
+  Operations = 7,   // infusion pumps, asset tags, point-of-care imaging (ops/)
 };
 
 constexpr std::uint64_t stream_seed(std::uint64_t seed, StreamKind kind, std::uint64_t a,
