@@ -330,3 +330,56 @@ Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_u
 }
 
 }  // namespace iomtsim::payloads
+
+namespace iomtsim::payloads {
+
+std::string encode_asset_location(const AssetLocation& a, std::int64_t epoch_unix_ms) {
+  std::string out = R"({"asset":)";
+  detail::append_uint(out, a.asset);
+  out += R"(,"zone":)";
+  detail::append_json_string(out, a.zone);
+  out += R"(,"x":)";
+  detail::append_fixed(out, a.x_m, 1);
+  out += R"(,"y":)";
+  detail::append_fixed(out, a.y_m, 1);
+  out += R"(,"fix_time":")";
+  out += format_fhir_instant(a.fix_device_time, epoch_unix_ms);
+  out += R"(","battery_low":)";
+  out += a.battery_low ? "true" : "false";
+  out += '}';
+  return out;
+}
+
+Decoded<AssetLocation> decode_asset_location(std::string_view text, std::int64_t epoch_unix_ms) {
+  Decoded<AssetLocation> d;
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    d.error = "invalid JSON";
+    return d;
+  }
+  const auto* asset = detail::member(j, "asset");
+  const auto zone = detail::string_member(j, "zone");
+  const auto when = detail::string_member(j, "fix_time");
+  const auto* x = detail::member(j, "x");
+  const auto* y = detail::member(j, "y");
+  if (!asset || !asset->is_number_unsigned() || !zone || !when || !x || !x->is_number() || !y ||
+      !y->is_number()) {
+    d.error = "asset location: need asset, zone, x, y and fix_time";
+    return d;
+  }
+  const auto t = parse_fhir_instant(*when, epoch_unix_ms);
+  if (!t) {
+    d.error = "asset location: bad fix_time '" + *when + "'";
+    return d;
+  }
+  d.value.asset = asset->get<std::uint32_t>();
+  d.value.zone = *zone;
+  d.value.x_m = x->get<double>();
+  d.value.y_m = y->get<double>();
+  d.value.fix_device_time = *t;
+  const auto* b = detail::member(j, "battery_low");
+  d.value.battery_low = b && b->is_boolean() && b->get<bool>();
+  return d;
+}
+
+}  // namespace iomtsim::payloads

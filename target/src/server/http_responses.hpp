@@ -54,7 +54,8 @@ inline HttpResponse created_response(const std::string& base, const IngestResult
                                      unsigned version) {
   auto res = make_response(201, version);
   const std::string id = logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front());
-  res.set(boost::beast::http::field::location, base + "/Observation/" + id + "/_history/1");
+  res.set(boost::beast::http::field::location,
+          base + "/" + r.resource_type + "/" + id + "/_history/1");
   return res;
 }
 

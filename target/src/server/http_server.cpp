@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <charconv>
 #include <optional>
 #include <stdexcept>
 
@@ -148,6 +149,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                 target.substr(base.size()) == "/Observation";
     const bool is_base = target == base || (target.size() == base.size() + 1 &&
                                             target.starts_with(base) && target.back() == '/');
+    const bool is_report = target.starts_with(base) && target.substr(base.size()) == "/DiagnosticReport";
+
+    if (target.starts_with("/assets/")) {
+      ctx_.metrics.message(Protocol::Http, Outcome::Other);
+      if (req.method() != http::verb::get)
+        return send(error_response(405, "use GET", req.version()), keep_alive);
+      return send(asset_response(target.substr(8), req.version()), keep_alive);
+    }
 
     if (target == "/metrics" || target == "/health") {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
@@ -158,7 +167,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                       : json_response(200, R"({"status":"ok"})", req.version()),
                   keep_alive);
     }
-    if (!is_observation && !is_base) {
+    if (!is_observation && !is_base && !is_report) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
       return send(error_response(404, "no such endpoint: " + std::string(target), req.version()),
                   keep_alive);
@@ -190,7 +199,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       };
     }
     auto result = ctx_.ingest.handle(
-        Protocol::Http, is_observation ? PayloadKind::FhirObservation : PayloadKind::FhirBundle,
+        Protocol::Http,
+        is_report ? PayloadKind::FhirDiagnosticReport
+                  : (is_observation ? PayloadKind::FhirObservation : PayloadKind::FhirBundle),
         req.body(), std::move(on_processed));
     switch (result.outcome) {
       case Outcome::Invalid:
@@ -200,12 +211,25 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         res_ = error_response(cfg().queue_full_status, result.error, req.version(), true);
         break;
       default:
-        res_ = is_observation ? created_response(base, result, req.version())
+        res_ = is_observation || is_report ? created_response(base, result, req.version())
                               : bundle_response(result, req.version());
         break;
     }
     res_.keep_alive(keep_alive);
     if (!result.deferred) write();
+  }
+
+  // GET /assets/{id}: where the target last heard the asset was (ops_store.hpp).
+  http::response<http::string_body> asset_response(std::string_view id_text, unsigned version) {
+    std::uint32_t id = 0;
+    const auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (ec != std::errc{} || end != id_text.data() + id_text.size())
+      return error_response(400, "asset id must be a number", version);
+    const OpsStore* ops = ctx_.ingest.ops();
+    const auto where = ops ? ops->asset(id) : std::nullopt;
+    if (!where) return error_response(404, "no location known for asset " + std::to_string(id), version);
+    return json_response(200, payloads::encode_asset_location(*where, ctx_.ingest.epoch_unix_ms()),
+                         version, "application/json");
   }
 
   void send(http::response<http::string_body>&& res, bool keep_alive) {

@@ -3,6 +3,7 @@
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/mqtt_json.hpp"
+#include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
 
 namespace iomtsim::target::server {
@@ -22,6 +23,12 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   payloads::DecodeResult decoded;
   if (kind == PayloadKind::MqttAuto)
     kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
+  const bool ops_payload =
+      kind == PayloadKind::FhirDiagnosticReport ||
+      ((kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir) &&
+       payloads::looks_like_ops_fhir(bytes)) ||
+      (kind == PayloadKind::Hl7OruR01 && payloads::is_pump_oru(bytes));
+  if (ops_payload) return handle_ops(protocol, kind, bytes);
   switch (kind) {
     case PayloadKind::FhirObservation:
       decoded = payloads::decode_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
@@ -38,6 +45,7 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
       decoded = payloads::decode_oru_r01(bytes, o);
       break;
     }
+    case PayloadKind::FhirDiagnosticReport:  // handled above
     case PayloadKind::MqttJson:
     case PayloadKind::MqttAuto:
       decoded = payloads::decode_mqtt_json(bytes);
@@ -82,6 +90,42 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   result.deferred = defer;
   metrics_.message(protocol, Outcome::Accepted);
   metrics_.readings_accepted(protocol, result.reading_count);
+  return result;
+}
+
+// Operations payloads are small state updates (or counted media), applied at once: no
+// queue, no rules. A refused one is answered like any invalid message.
+IngestResult Ingest::handle_ops(Protocol protocol, PayloadKind kind, std::string_view bytes) {
+  IngestResult result;
+  result.operations = true;
+  auto refuse = [&](std::string why) {
+    result.outcome = Outcome::Invalid;
+    result.error = std::move(why);
+    metrics_.message(protocol, Outcome::Invalid);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  };
+  if (!ops_) return refuse("operations payloads are not enabled on this target");
+  payloads::OpsResource resource;
+  if (kind == PayloadKind::Hl7OruR01) {
+    auto d = payloads::decode_pump_oru(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    result.message_id = "PUMP" + std::to_string(d.value.id);
+    resource = std::move(d.value);
+  } else {
+    auto d = payloads::decode_ops_fhir(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    const bool report = std::holds_alternative<physiology::ops::ImagingResult>(d.value);
+    if ((kind == PayloadKind::FhirDiagnosticReport) != report)
+      return refuse(report ? "a DiagnosticReport belongs at [base]/DiagnosticReport"
+                           : "only DiagnosticReports are taken at [base]/DiagnosticReport");
+    resource = std::move(d.value);
+    result.resource_type = report ? "DiagnosticReport" : "Observation";
+  }
+  result.reading_ids.push_back(std::visit([](const auto& v) { return v.id; }, resource));
+  ops_->take(resource);
+  metrics_.message(protocol, Outcome::Accepted);
   return result;
 }
 

@@ -10,6 +10,7 @@
 
 #include "iomtsim/target/server/metrics.hpp"
 #include "log.hpp"
+#include "ops_store.hpp"
 #include "pipeline.hpp"
 
 namespace iomtsim::target::server {
@@ -22,6 +23,7 @@ enum class PayloadKind : std::uint8_t {
   MqttJson,
   Fhir,      // MQTT with FHIR payloads: Observation or Bundle
   MqttAuto,  // MQTT: FHIR if it names a resourceType, else MQTT JSON
+  FhirDiagnosticReport,  // POST [base]/DiagnosticReport: a point-of-care imaging result
 };
 
 struct IngestResult {
@@ -32,6 +34,8 @@ struct IngestResult {
   std::size_t reading_count = 0;
   std::vector<std::uint64_t> reading_ids;  // in message order (0 where the wire had none)
   bool deferred = false;                   // on_processed will run later (ack_after_processing)
+  bool operations = false;  // an operations payload (pump event, fix, imaging result)
+  std::string resource_type = "Observation";  // for the HTTP Location header
 };
 
 class Ingest {
@@ -50,6 +54,10 @@ class Ingest {
                       std::function<void()> on_processed = {});
 
   bool ack_after_processing() const { return ack_after_processing_; }
+  // Operations payloads go to `ops` (owned by the server); without it they are refused.
+  void set_ops(OpsStore* ops) { ops_ = ops; }
+  OpsStore* ops() const { return ops_; }
+  std::int64_t epoch_unix_ms() const { return epoch_unix_ms_; }
 
  private:
   Pipeline& pipeline_;
@@ -57,6 +65,9 @@ class Ingest {
   const Log& log_;
   std::int64_t epoch_unix_ms_;
   bool ack_after_processing_;
+  OpsStore* ops_ = nullptr;
+
+  IngestResult handle_ops(Protocol protocol, PayloadKind kind, std::string_view bytes);
 };
 
 }  // namespace iomtsim::target::server

@@ -24,6 +24,11 @@ MetricsSnapshot Metrics::snapshot() const {
   s.alerts_failed = alerts_failed.load(std::memory_order_relaxed);
   s.alerts_dropped = alerts_dropped.load(std::memory_order_relaxed);
   s.stall_holds = stall_holds.load(std::memory_order_relaxed);
+  s.ops_pump_events = ops_pump_events.load(std::memory_order_relaxed);
+  s.ops_pump_alarms = ops_pump_alarms.load(std::memory_order_relaxed);
+  s.ops_location_fixes = ops_location_fixes.load(std::memory_order_relaxed);
+  s.ops_imaging_results = ops_imaging_results.load(std::memory_order_relaxed);
+  s.ops_imaging_bytes = ops_imaging_bytes.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -74,6 +79,16 @@ std::string Metrics::render_prometheus() const {
          s.alerts_dropped);
   single("iomtsim_target_stall_holds_total", "counter", "Answers held by an injected stall.",
          s.stall_holds);
+  single("iomtsim_target_ops_pump_events_total", "counter", "Infusion-pump events received.",
+         s.ops_pump_events);
+  single("iomtsim_target_ops_pump_alarms_total", "counter", "Pump alarms raised as alerts.",
+         s.ops_pump_alarms);
+  single("iomtsim_target_ops_location_fixes_total", "counter", "RTLS location fixes received.",
+         s.ops_location_fixes);
+  single("iomtsim_target_ops_imaging_results_total", "counter",
+         "Point-of-care imaging results received.", s.ops_imaging_results);
+  single("iomtsim_target_ops_imaging_bytes_total", "counter", "Media bytes of imaging results.",
+         s.ops_imaging_bytes);
   return out.str();
 }
 

@@ -39,6 +39,7 @@ struct TargetServer::Impl {
   std::unique_ptr<Faults> faults;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<Ingest> ingest;
+  std::unique_ptr<OpsStore> ops;
   std::unique_ptr<ServerContext> ctx;
   std::unique_ptr<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -106,6 +107,8 @@ void TargetServer::start() {
                                           make_rules_evaluator_factory(cfg.rules), &m.sinks);
   m.ingest = std::make_unique<Ingest>(*m.pipeline, m.metrics, m.log, cfg.epoch_unix_ms,
                                       cfg.processing.ack_after_processing);
+  m.ops = std::make_unique<OpsStore>(&m.sinks, m.metrics);
+  m.ingest->set_ops(m.ops.get());
   m.ctx = std::make_unique<ServerContext>(
       ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed});
   try {

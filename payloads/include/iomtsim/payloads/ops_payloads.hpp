@@ -66,4 +66,20 @@ Decoded<OpsResource> decode_ops_fhir(std::string_view json, std::int64_t epoch_u
 // route it without a full parse)? Checks the first few hundred bytes.
 bool looks_like_ops_fhir(std::string_view json);
 
+// Where a target says an asset is: the answer to GET /assets/{id}, as JSON
+//   {"asset":17,"zone":"storage","x":12.5,"y":40.1,"fix_time":"2024-05-01T08:01:00.000Z",
+//    "battery_low":false}
+// fix_time is the device time of the fix the target holds (ISO 8601 UTC, ms).
+struct AssetLocation {
+  std::uint32_t asset = 0;
+  std::string zone;
+  double x_m = 0.0;
+  double y_m = 0.0;
+  physiology::SimTime fix_device_time{};
+  bool battery_low = false;
+  bool operator==(const AssetLocation&) const = default;
+};
+std::string encode_asset_location(const AssetLocation& a, std::int64_t epoch_unix_ms);
+Decoded<AssetLocation> decode_asset_location(std::string_view json, std::int64_t epoch_unix_ms);
+
 }  // namespace iomtsim::payloads

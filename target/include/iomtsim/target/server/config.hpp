@@ -44,7 +44,9 @@ struct HttpConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::string fhir_base_path = "/fhir";
-  std::size_t body_limit_bytes = 4u << 20;  // larger bodies: 413 and the connection closes
+  // larger bodies: 413 and the connection closes. 16 MiB: point-of-care imaging results
+  // (DiagnosticReport with base64 media of several MiB) must fit.
+  std::size_t body_limit_bytes = 16u << 20;
   Duration header_timeout = std::chrono::seconds(10);  // whole request must arrive within this
   Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
   unsigned queue_full_status = 429;                    // 429 or 503 when the queue is full

@@ -51,6 +51,12 @@ struct MetricsSnapshot {
   std::uint64_t alerts_failed = 0;     // delivery errors
   std::uint64_t alerts_dropped = 0;    // over AlertConfig::max_pending
   std::uint64_t stall_holds = 0;       // answers held by an injected stall
+  // Operations payloads (ops_store.cpp).
+  std::uint64_t ops_pump_events = 0;
+  std::uint64_t ops_pump_alarms = 0;     // distinct alarms raised as alerts
+  std::uint64_t ops_location_fixes = 0;
+  std::uint64_t ops_imaging_results = 0;
+  std::uint64_t ops_imaging_bytes = 0;   // media bytes of the results
 
   std::uint64_t count(Protocol p, Outcome o) const {
     return messages[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
@@ -85,6 +91,11 @@ class Metrics {
   std::atomic<std::uint64_t> alerts_failed{0};
   std::atomic<std::uint64_t> alerts_dropped{0};
   std::atomic<std::uint64_t> stall_holds{0};
+  std::atomic<std::uint64_t> ops_pump_events{0};
+  std::atomic<std::uint64_t> ops_pump_alarms{0};
+  std::atomic<std::uint64_t> ops_location_fixes{0};
+  std::atomic<std::uint64_t> ops_imaging_results{0};
+  std::atomic<std::uint64_t> ops_imaging_bytes{0};
 
   MetricsSnapshot snapshot() const;
   std::string render_prometheus() const;
