@@ -13,6 +13,8 @@ int cmd_run(const std::vector<std::string>& args);
 int cmd_simulate(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_calibrate(const std::vector<std::string>& args);
+int cmd_replay(const std::vector<std::string>& args);
+int cmd_import(const std::vector<std::string>& args);
 int cmd_generate(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);
 int cmd_target(const std::vector<std::string>& args);
@@ -34,6 +36,9 @@ std::span<const Command> commands() {
               &cmd_preview},
       Command{"generate", "write a scenario's readings and ground truth to a file",
               &cmd_generate},
+      Command{"replay", "send a recording into a target and score it against its ground truth",
+              &cmd_replay},
+      Command{"import", "turn CSV or PhysioNet 2019 files into a recording", &cmd_import},
       Command{"target", "run the reference target (FHIR/MLLP/protobuf/MQTT ingest + alerts)",
               &cmd_target},
       Command{"report", "merge shard reports, diff two reports, re-render HTML", &cmd_report},
