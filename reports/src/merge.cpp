@@ -80,6 +80,11 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     out.patient_spans.insert(out.patient_spans.end(), s.patient_spans.begin(), s.patient_spans.end());
     out.timeline_patients.insert(out.timeline_patients.end(), s.timeline_patients.begin(),
                                  s.timeline_patients.end());
+    try {
+      out.ops.merge(s.ops);
+    } catch (const HistogramError& e) {
+      throw MergeError(std::string("merge: operations: ") + e.what());
+    }
   }
   out.channels.clear();
   for (auto& [k, c] : channels) out.channels.push_back(std::move(c));

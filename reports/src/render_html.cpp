@@ -7,6 +7,7 @@
 
 #include "html_page.hpp"
 #include "svg_plot.hpp"
+#include "ops_section.hpp"
 #include "timeline_section.hpp"
 
 namespace iomtsim::reports {
@@ -254,6 +255,7 @@ std::string render_html(const Report& report, const HtmlOptions& options) {
   o += over_time(report);
   o += delivery(report);
   o += accuracy(report);
+  o += ops_section(report);
   o += timeline_section(report, options.timeline_patient);
   o += html::page_end();
   return o;

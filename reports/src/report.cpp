@@ -15,6 +15,7 @@ void Report::rescore() {
       alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
   accuracy = score_alerts(episodes, alerts, matching, run.patient_days());
   sepsis_utility = hourly_sepsis_utility(patient_spans, episodes, alerts, matching.utility_rules);
+  ops.rescore();
 }
 
 double Report::duration_s() const {

@@ -6,6 +6,7 @@
 
 #include "iomtsim/reports/report.hpp"
 #include "json_convert.hpp"
+#include "ops_json.hpp"
 #include "sorting.hpp"
 
 namespace iomtsim::reports {
@@ -195,6 +196,7 @@ std::string to_json(const Report& r) {
                               {"passed", t.passed},
                               {"message", t.message}});
   j["thresholds"] = std::move(thresholds);
+  if (!r.ops.empty()) j["operations"] = json_convert::ops_report(r.ops);
   return j.dump(1);
 }
 
@@ -305,6 +307,8 @@ Report from_json(std::string_view text) {
       tr.message = t.at("message").get<std::string>();
       r.thresholds.push_back(std::move(tr));
     }
+    // Optional: reports of runs without operations devices have no "operations".
+    if (j.contains("operations")) r.ops = json_convert::ops_report(j.at("operations"));
   } catch (const nlohmann::json::exception& e) {
     throw ReportError(std::string("report.json: ") + e.what());
   } catch (const HistogramError& e) {

@@ -81,6 +81,8 @@ AccuracyStats empty_rule_stats(const Report& r) {
 
 std::optional<double> lookup(const Report& r, const std::string& metric) {
   const auto p = split(metric);
+  if (!p.empty() && (p[0] == "pump_alarms" || p[0] == "assets" || p[0] == "imaging"))
+    return ops_metric(r.ops, p);
   if (p.size() == 2) {
     if (p[0] == "ingest_latency") return latency_stat(r.ingest_latency, p[1]);
     if (p[0] == "ingest_latency_raw") return latency_stat(r.ingest_latency_raw, p[1]);
@@ -219,6 +221,7 @@ std::vector<std::string> Report::metric_names() const {
     for (const char* s : kAlertStats) names.push_back("alerts." + c + "." + s);
   for (const auto& [rule, st] : accuracy.by_rule)
     for (const char* s : kAlertStats) names.push_back("alerts.rule." + rule + "." + s);
+  for (auto& n : ops_metric_names()) names.push_back(std::move(n));
   return names;
 }
 

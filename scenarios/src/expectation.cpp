@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "iomtsim/physiology/episode.hpp"
@@ -49,7 +50,7 @@ struct Catalogue {
   std::vector<std::string> names;
   std::vector<MetricInfo> metrics;
   Catalogue() {
-    names.reserve(128);
+    names.reserve(256);
     auto add = [&](std::string n, Q kind, std::string_view desc, bool signed_value = false) {
       names.push_back(std::move(n));
       metrics.push_back({names.back(), kind, desc, signed_value});
@@ -73,6 +74,28 @@ struct Catalogue {
     add("throughput.generated_per_s", Q::Number, "generated readings per second");
     for (const auto& st : kAlertStats)
       add("alerts." + std::string(st.name), st.kind, st.description, st.signed_value);
+    // Hospital operations devices (reports/include/iomtsim/reports/ops_report.hpp).
+    add("pump_alarms.delivery_fraction", Q::Fraction, "pump alarms that came back as an alert");
+    add("pump_alarms.count", Q::Number, "pump alarms generated");
+    add("pump_alarms.delivered", Q::Number, "pump alarms that came back as an alert");
+    add("assets.correct_fraction", Q::Fraction, "asset queries answered with the true zone");
+    add("assets.queries", Q::Number, "asset location queries asked");
+    add("assets.correct", Q::Number, "asset queries answered with the true zone");
+    add("assets.unanswered", Q::Number, "asset queries the target could not answer");
+    add("imaging.throughput_mib_s", Q::Number, "imaging MiB acknowledged per second");
+    add("imaging.count", Q::Number, "imaging results generated");
+    add("imaging.acknowledged", Q::Number, "imaging results acknowledged");
+    constexpr std::pair<std::string_view, std::string_view> kOpsLatencies[] = {
+        {"pump_alarms.latency", "pump alarm sent to alert received"},
+        {"assets.staleness", "time since the target's location was last correct"},
+        {"assets.locate_time", "asset query to answer"},
+        {"imaging.result_latency", "acquisition to acknowledged"},
+        {"imaging.vitals_latency_during", "vital signs sent while their link carried imaging"},
+        {"imaging.vitals_latency_outside", "vital signs sent otherwise"}};
+    for (const auto& [f, desc] : kOpsLatencies) {
+      for (auto st : kLatencyStats) add(std::string(f) + "." + std::string(st), Q::TimeSpan, desc);
+      add(std::string(f) + ".count", Q::Number, "values measured");
+    }
   }
 };
 

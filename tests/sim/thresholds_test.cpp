@@ -44,6 +44,27 @@ TEST(MetricGrammar, NamesReportsRejectsAreRejectedByTheScenarioLanguage) {
   }
 }
 
+TEST(MetricGrammar, OperationsMetricsAreKnownToBothGrammarsInTheSameUnits) {
+  // Every operations name a report lists is one the scenario language accepts, and back.
+  std::vector<reports::Threshold> all;
+  for (const auto& name : reports::ops_metric_names()) {
+    EXPECT_TRUE(scenarios::metric_info(name).has_value()) << name;
+    all.push_back({name, name, reports::CompareOp::Less, 1.0});
+  }
+  EXPECT_EQ(reports::unknown_metrics(all), std::vector<std::string>{});
+  EXPECT_GT(all.size(), 50u);
+  for (const std::string bad : {"assets.staleness.p42", "imaging.bananas", "pump_alarms.latency"}) {
+    EXPECT_FALSE(scenarios::metric_info(bad).has_value()) << bad;
+    EXPECT_EQ(reports::unknown_metrics({{bad, bad, reports::CompareOp::Less, 1.0}}).size(), 1u) << bad;
+  }
+  const auto t = sim::parse_thresholds({"assets.staleness.p90 < 2 min", "pump_alarms.delivery_fraction >= 99 %",
+                                        "imaging.throughput_mib_s > 1"});
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_DOUBLE_EQ(t[0].value, 120.0);
+  EXPECT_DOUBLE_EQ(t[1].value, 0.99);
+  EXPECT_DOUBLE_EQ(t[2].value, 1.0);
+}
+
 TEST(MetricGrammar, UnitsAgreeOnARealReport) {
   // 10 readings acknowledged after 100 ms .. 1 s; `ingest_latency.p99 < 2s` parses to 2.0
   // seconds and the report measures seconds too.

@@ -22,6 +22,7 @@
 #include "iomtsim/reports/delivery.hpp"
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/matching.hpp"
+#include "iomtsim/reports/ops_report.hpp"
 #include "iomtsim/reports/scores.hpp"
 #include "iomtsim/reports/thresholds.hpp"
 #include "iomtsim/reports/utility.hpp"
@@ -104,6 +105,9 @@ struct Report {
   std::vector<PatientSpan> patient_spans;
   MatchOptions matching;
   std::vector<ThresholdResult> thresholds;  // evaluated by the caller, see thresholds.hpp
+  // Hospital operations devices (pumps, asset tags, imaging): raw records and their
+  // scores (ops_report.hpp); empty when the scenario has none.
+  OpsReport ops;
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)

@@ -1,0 +1,194 @@
+// Operations scores from raw records (definitions in ops_report.hpp).
+#include "iomtsim/reports/ops_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+
+namespace iomtsim::reports {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const char* const kStats[] = {"p50", "p90", "p95", "p99", "p999", "max", "mean", "min", "count"};
+
+std::optional<double> stat(const Histogram& h, const std::string& s) {
+  const auto sec = [&](std::int64_t ns) { return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9; };
+  if (s == "p50") return sec(h.value_at_percentile(50));
+  if (s == "p90") return sec(h.value_at_percentile(90));
+  if (s == "p95") return sec(h.value_at_percentile(95));
+  if (s == "p99") return sec(h.value_at_percentile(99));
+  if (s == "p999") return sec(h.value_at_percentile(99.9));
+  if (s == "max") return sec(h.max());
+  if (s == "min") return sec(h.min());
+  if (s == "mean") return h.empty() ? kNaN : h.mean() * 1e-9;
+  if (s == "count") return static_cast<double>(h.count());
+  return std::nullopt;
+}
+
+bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+
+std::int64_t non_negative(Duration d) { return std::max<std::int64_t>(0, d.count()); }
+
+// The true zone of `asset` at t, from its track (sorted by asset, start).
+const std::string* true_zone(const std::vector<physiology::ops::LocationSegment>& tracks,
+                             std::uint32_t asset, SimTime t) {
+  auto it = std::upper_bound(tracks.begin(), tracks.end(), std::make_tuple(asset, t),
+                             [](const auto& key, const auto& s) {
+                               return key < std::make_tuple(s.asset, s.start);
+                             });
+  if (it == tracks.begin()) return nullptr;
+  --it;
+  if (it->asset != asset || t >= it->end) return nullptr;
+  return &it->zone;
+}
+
+}  // namespace
+
+bool OpsScores::operator==(const OpsScores& o) const {
+  return pump_alarms == o.pump_alarms && pump_alarms_delivered == o.pump_alarms_delivered &&
+         same(pump_delivery_fraction, o.pump_delivery_fraction) &&
+         pump_alarm_latency == o.pump_alarm_latency && asset_queries == o.asset_queries &&
+         asset_correct == o.asset_correct && asset_unanswered == o.asset_unanswered &&
+         same(asset_correct_fraction, o.asset_correct_fraction) &&
+         asset_staleness == o.asset_staleness && asset_locate_time == o.asset_locate_time &&
+         imaging_results == o.imaging_results && imaging_acked == o.imaging_acked &&
+         imaging_bytes_acked == o.imaging_bytes_acked &&
+         same(imaging_throughput_mib_s, o.imaging_throughput_mib_s) &&
+         imaging_latency == o.imaging_latency;
+}
+
+void OpsReport::sort() {
+  std::sort(pump_alarms.begin(), pump_alarms.end(),
+            [](const auto& a, const auto& b) { return a.event_id < b.event_id; });
+  std::sort(asset_tracks.begin(), asset_tracks.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.asset, a.start) < std::tie(b.asset, b.start);
+  });
+  std::sort(asset_queries.begin(), asset_queries.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.asset, a.query_time) < std::tie(b.asset, b.query_time);
+  });
+  std::sort(imaging.begin(), imaging.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+}
+
+void OpsReport::merge(const OpsReport& o) {
+  pump_alarms.insert(pump_alarms.end(), o.pump_alarms.begin(), o.pump_alarms.end());
+  asset_tracks.insert(asset_tracks.end(), o.asset_tracks.begin(), o.asset_tracks.end());
+  asset_queries.insert(asset_queries.end(), o.asset_queries.begin(), o.asset_queries.end());
+  imaging.insert(imaging.end(), o.imaging.begin(), o.imaging.end());
+  vitals_latency_during_imaging.merge(o.vitals_latency_during_imaging);
+  vitals_latency_outside_imaging.merge(o.vitals_latency_outside_imaging);
+  sort();
+}
+
+void OpsReport::rescore() {
+  sort();
+  scores = score_ops(*this);
+}
+
+OpsScores score_ops(const OpsReport& r) {
+  OpsScores s;
+  for (const auto& a : r.pump_alarms) {
+    ++s.pump_alarms;
+    if (!a.alerted) continue;
+    ++s.pump_alarms_delivered;
+    s.pump_alarm_latency.record(non_negative(a.alert_received - a.intended_send));
+  }
+  s.pump_delivery_fraction =
+      s.pump_alarms ? static_cast<double>(s.pump_alarms_delivered) / static_cast<double>(s.pump_alarms) : kNaN;
+
+  // Queries by (asset, time): the last correct instant carries over within an asset.
+  std::uint32_t asset = 0;
+  bool have_asset = false;
+  SimTime last_correct{};
+  for (const auto& q : r.asset_queries) {
+    if (!have_asset || q.asset != asset) {
+      asset = q.asset;
+      have_asset = true;
+      const auto first = std::lower_bound(r.asset_tracks.begin(), r.asset_tracks.end(), asset,
+                                          [](const auto& seg, std::uint32_t a) { return seg.asset < a; });
+      last_correct = first != r.asset_tracks.end() && first->asset == asset ? first->start : SimTime{};
+    }
+    ++s.asset_queries;
+    if (!q.answered) {
+      ++s.asset_unanswered;
+    } else {
+      s.asset_locate_time.record(non_negative(q.response_time));
+    }
+    const std::string* truth = true_zone(r.asset_tracks, q.asset, q.query_time);
+    const bool correct = q.answered && truth && *truth == q.zone;
+    if (correct) {
+      ++s.asset_correct;
+      last_correct = q.fix_time;
+    }
+    s.asset_staleness.record(non_negative(q.query_time - last_correct));
+    if (correct) last_correct = q.query_time;
+  }
+  s.asset_correct_fraction =
+      s.asset_queries ? static_cast<double>(s.asset_correct) / static_cast<double>(s.asset_queries) : kNaN;
+
+  SimTime first_send = SimTime::max(), last_ack = SimTime::min();
+  for (const auto& i : r.imaging) {
+    ++s.imaging_results;
+    if (!i.acked) continue;
+    ++s.imaging_acked;
+    s.imaging_bytes_acked += i.bytes;
+    s.imaging_latency.record(non_negative(i.acked_time - i.acquired));
+    first_send = std::min(first_send, i.intended_send);
+    last_ack = std::max(last_ack, i.acked_time);
+  }
+  s.imaging_throughput_mib_s =
+      s.imaging_acked && last_ack > first_send
+          ? static_cast<double>(s.imaging_bytes_acked) / (1024.0 * 1024.0) / physiology::to_seconds(last_ack - first_send)
+          : kNaN;
+  return s;
+}
+
+std::optional<double> ops_metric(const OpsReport& ops, const std::vector<std::string>& p) {
+  const auto& s = ops.scores;
+  auto d = [](std::uint64_t n) { return static_cast<double>(n); };
+  if (p.size() == 2) {
+    if (p[0] == "pump_alarms") {
+      if (p[1] == "delivery_fraction") return s.pump_delivery_fraction;
+      if (p[1] == "count") return d(s.pump_alarms);
+      if (p[1] == "delivered") return d(s.pump_alarms_delivered);
+    } else if (p[0] == "assets") {
+      if (p[1] == "correct_fraction") return s.asset_correct_fraction;
+      if (p[1] == "queries") return d(s.asset_queries);
+      if (p[1] == "correct") return d(s.asset_correct);
+      if (p[1] == "unanswered") return d(s.asset_unanswered);
+    } else if (p[0] == "imaging") {
+      if (p[1] == "throughput_mib_s") return s.imaging_throughput_mib_s;
+      if (p[1] == "count") return d(s.imaging_results);
+      if (p[1] == "acknowledged") return d(s.imaging_acked);
+    }
+    return std::nullopt;
+  }
+  if (p.size() == 3) {
+    if (p[0] == "pump_alarms" && p[1] == "latency") return stat(s.pump_alarm_latency, p[2]);
+    if (p[0] == "assets" && p[1] == "staleness") return stat(s.asset_staleness, p[2]);
+    if (p[0] == "assets" && p[1] == "locate_time") return stat(s.asset_locate_time, p[2]);
+    if (p[0] == "imaging" && p[1] == "result_latency") return stat(s.imaging_latency, p[2]);
+    if (p[0] == "imaging" && p[1] == "vitals_latency_during")
+      return stat(ops.vitals_latency_during_imaging, p[2]);
+    if (p[0] == "imaging" && p[1] == "vitals_latency_outside")
+      return stat(ops.vitals_latency_outside_imaging, p[2]);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> ops_metric_names() {
+  std::vector<std::string> n = {"pump_alarms.delivery_fraction", "pump_alarms.count",
+                                "pump_alarms.delivered",        "assets.correct_fraction",
+                                "assets.queries",               "assets.correct",
+                                "assets.unanswered",            "imaging.throughput_mib_s",
+                                "imaging.count",                "imaging.acknowledged"};
+  for (const char* f : {"pump_alarms.latency", "assets.staleness", "assets.locate_time",
+                        "imaging.result_latency", "imaging.vitals_latency_during",
+                        "imaging.vitals_latency_outside"})
+    for (const char* st : kStats) n.push_back(std::string(f) + "." + st);
+  return n;
+}
+
+}  // namespace iomtsim::reports
