@@ -40,6 +40,37 @@ constexpr KeyDef kCohort[] = {
     {"interventions", T::ObjectList, false, "intervention",
      "interventions for every patient, timed from the scenario start (use 'at')"},
     {"devices", T::ObjectList, false, "device", "devices per patient (default per archetype)"},
+    {"operations", T::Object, false, "operations",
+     "hospital operations devices: infusion pumps, RTLS asset tags, point-of-care imaging"},
+};
+constexpr KeyDef kOperations[] = {
+    {"pumps", T::Object, false, "pumps", "connected infusion pumps on each patient"},
+    {"assets", T::Object, false, "assets", "RTLS-tagged equipment on the cohort's ward"},
+    {"imaging", T::Object, false, "imaging", "point-of-care imaging and diagnostics"},
+};
+constexpr KeyDef kPumps[] = {
+    {"per_patient", T::Integer, true, "", "pumps per patient (0 .. 4)"},
+    {"status_every", T::Quantity, false, "duration", "status message interval while infusing (default 5 min)"},
+    {"alarms_per_day", T::Number, false, "", "occlusion / air-in-line alarms per infusing pump-day (default 4)"},
+    {"battery_low", T::Fraction, false, "", "pumps that raise one battery-low alarm (default 10 %)"},
+    {"format", T::Enum, false, "format", "hl7v2 (IHE PCD-01, default) or fhir_r4"},
+    {"network", T::String, false, "", "network profile name"},
+};
+constexpr KeyDef kAssets[] = {
+    {"count", T::Integer, true, "", "tagged assets (pumps, monitors, wheelchairs) on the ward"},
+    {"fix_every", T::Quantity, false, "duration", "location fix interval while stationary (default 1 min)"},
+    {"moves_per_day", T::Number, false, "", "zone changes per asset per day (default 6)"},
+    {"route", T::StringList, false, "", "zones an asset cycles through (default ward, dirty_utility, cleaning, storage)"},
+    {"dead_spots", T::StringList, false, "", "zones where tags are never heard"},
+    {"weak_battery", T::Fraction, false, "", "tags that miss fixes and die early (default 10 %)"},
+    {"query_every", T::Quantity, false, "duration", "how often the load generator asks GET /assets/{id} (default 5 min)"},
+    {"network", T::String, false, "", "network profile name"},
+};
+constexpr KeyDef kImaging[] = {
+    {"procedures_per_day", T::Number, true, "", "procedures per patient per day"},
+    {"results_per_procedure", T::Integer, false, "", "ultrasound results per procedure (default 3)"},
+    {"ultrasound_size", T::Distribution, false, "bytes", "size of one ultrasound result, e.g. {lognormal: {median: 600 KiB, sigma: 0.8}}"},
+    {"network", T::String, false, "", "network profile name"},
 };
 constexpr KeyDef kDemographics[] = {
     {"age", T::Distribution, false, "age", "age in years, e.g. {normal: {mean: 65 y, sd: 12 y}}"},
@@ -153,6 +184,10 @@ constexpr ObjectDef kObjects[] = {
     {"condition", "something that may happen to a patient", kCondition},
     {"intervention", "a treatment at a time", kIntervention},
     {"device", "a device on each patient of the cohort", kDevice},
+    {"operations", "hospital operations devices of a cohort", kOperations},
+    {"pumps", "connected infusion pumps", kPumps},
+    {"assets", "RTLS-tagged assets", kAssets},
+    {"imaging", "point-of-care imaging and diagnostics", kImaging},
     {"waveform", "a waveform stream", kWaveform},
     {"network_profile", "how a device's network behaves", kProfile},
     {"bursty_loss", "Gilbert-Elliott loss", kBurstyLoss},

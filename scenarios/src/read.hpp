@@ -17,6 +17,10 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
                                   const std::map<std::string, NetworkProfile>& profiles,
                                   Reader& r);
 
+// A cohort's `operations:` (read_operations.cpp).
+Operations read_operations(const Node& n, const std::string& ward,
+                           const std::map<std::string, NetworkProfile>& profiles, Reader& r);
+
 // Range limits shared by the readers, in canonical units.
 inline constexpr double kMaxScenarioSeconds = 366.0 * 86400.0;  // a year
 inline constexpr double kMaxLatencySeconds = 600.0;

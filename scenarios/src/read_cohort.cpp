@@ -389,6 +389,7 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
     }
   }
   for (const auto& d : c.devices) p.devices.push_back(d.model);
+  if (const Node* v = n.get("operations")) c.operations = read_operations(*v, c.ward, profiles, r);
   return c;
 }
 

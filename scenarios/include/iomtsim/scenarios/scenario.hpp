@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "iomtsim/physiology/cohort_spec.hpp"
+#include "iomtsim/physiology/ops/ops_spec.hpp"
 #include "iomtsim/scenarios/network_profile.hpp"
 
 namespace iomtsim::scenarios {
@@ -33,10 +34,30 @@ struct DeviceSpec {
   bool operator==(const DeviceSpec&) const = default;
 };
 
+// How one kind of operations device talks to the target.
+struct OpsChannel {
+  PayloadFormat format = PayloadFormat::FhirR4;  // pumps: fhir_r4 or hl7v2; others fhir_r4
+  std::string network_profile = "hospital_wifi";
+  bool operator==(const OpsChannel&) const = default;
+};
+
+// A cohort's hospital operations devices (`operations:`): infusion pumps on its patients,
+// RTLS-tagged assets on its ward, point-of-care imaging. Empty model: none.
+struct Operations {
+  physiology::ops::OpsSpec model;
+  OpsChannel pumps{PayloadFormat::Hl7v2, "hospital_wifi"};
+  OpsChannel assets;
+  OpsChannel imaging;
+  // How often the load generator asks the target where each asset is (GET /assets/{id}).
+  Duration asset_query_interval = std::chrono::minutes(5);
+  bool operator==(const Operations&) const = default;
+};
+
 struct Cohort {
   physiology::CohortSpec physiology;  // its `devices` mirror `devices` below, same order
   std::vector<DeviceSpec> devices;
   std::string ward;  // devices of one ward share an access point in network models
+  Operations operations;
   bool operator==(const Cohort&) const = default;
 };
 
