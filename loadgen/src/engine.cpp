@@ -11,6 +11,7 @@
 
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
+#include "ops_driver.hpp"
 
 namespace iomtsim::loadgen::detail {
 namespace {
@@ -68,6 +69,11 @@ struct Engine::Impl {
       slots[i].batch_size = std::max<std::uint32_t>(1, d.spec->batch);
       slots[i].channel = c.recorder->channel(protocol_name(d.format()), d.network->name);
     }
+    // Operations devices come with the scenario's own fleet, not with recordings.
+    if (!c.source) {
+      const auto epoch = c.http ? c.http->epoch_unix_ms : (c.mllp ? c.mllp->epoch_unix_ms : 0);
+      ops = OpsDriver::make(*c.scenario, c.part, net.links(), epoch);
+    }
     auto done = [this](OutboundPtr m, const Completion& r) { completed(std::move(m), r); };
     if (cfg.http) transports[0] = make_http_transport(io, *cfg.http, done);
     if (cfg.mllp) transports[1] = make_stream_transport(io, *cfg.mllp, done);
@@ -84,6 +90,7 @@ struct Engine::Impl {
     SimTime t = fleet_next();
     if (!transmit.empty()) t = std::min(t, transmit.top().at);
     if (!drains.empty() && drains.top().at <= end) t = std::min(t, drains.top().at);
+    if (ops && !stopping) t = std::min(t, ops->next_time());
     return t;
   }
 
@@ -111,6 +118,12 @@ struct Engine::Impl {
   }
 
   void step(SimTime t) {
+    if (ops && !stopping && ops->next_time() == t && (fleet_next() > t || fleet_exhausted)) {
+      // Operations first only when no reading is due at the same instant, so a scenario's
+      // readings keep their order whether or not it has operations devices.
+      if (auto send = ops->step(t)) send_ops(std::move(*send));
+      return;
+    }
     if (!transmit.empty() && transmit.top().at == t) {
       const auto id = transmit.top().key;
       transmit.pop();
@@ -202,6 +215,19 @@ struct Engine::Impl {
     t->send(std::move(m));
   }
 
+  void send_ops(OpsDriver::Send s) {
+    OutboundPtr m = std::move(s.msg);
+    m->due = cfg.clock->to_wall(m->arrival);
+    counters.messages_sent.fetch_add(1, std::memory_order_relaxed);
+    auto& t = transports[s.transport];
+    if (!t) {  // no endpoint for it: failed, as for readings
+      const auto now = Steady::now();
+      m->written = now;
+      return completed(std::move(m), Completion{Outcome::Failed, 0, now});
+    }
+    t->send(std::move(m));
+  }
+
   // Scenario-time stamps of a wall instant, per the latency convention (run_options.hpp).
   SimTime stamp(const Outbound& m, Steady::time_point wall) const {
     return m.arrival + std::chrono::duration_cast<physiology::Duration>(wall - m.due);
@@ -213,6 +239,15 @@ struct Engine::Impl {
     totals.send_lateness.record(std::max<std::int64_t>(
         1000, std::chrono::duration_cast<std::chrono::nanoseconds>(written - m->due).count()));
     const SimTime sent = stamp(*m, written), acked = stamp(*m, r.at);
+    if (m->ops_kind) {
+      if (ops) ops->completed(*m, r.outcome, sent, acked);
+      return;
+    }
+    if (ops && r.outcome == Outcome::Acknowledged && !m->readings.empty()) {
+      const auto& rd = m->readings.front();
+      const auto& link = fleet.devices()[fleet.device_slot(rd.patient, rd.device)].network->shared_link;
+      if (!link.empty()) ops->note_vitals(link, m->intended, (acked - m->intended).count());
+    }
     for (const auto& rd : m->readings) shard.on_outcome(rd.id, r.outcome, m->intended, sent, acked);
     const auto n = m->readings.size();
     if (r.outcome == Outcome::Acknowledged) {
@@ -245,6 +280,7 @@ struct Engine::Impl {
   }
 
   void in_flight(const Outbound& m) {
+    if (m.ops_kind) return;  // an unanswered operations message stays unacknowledged
     const SimTime sent = m.written == Steady::time_point{} ? m.intended : stamp(m, m.written);
     for (const auto& r : m.readings) shard.on_outcome(r.id, Outcome::InFlight, m.intended, sent, sent);
   }
@@ -262,6 +298,7 @@ struct Engine::Impl {
       s.batch.clear();
     }
     for (const auto& e : fleet.finish()) cfg.recorder->add_episode(e);
+    if (ops) totals.ops = ops->finish();
     if (recorder_out) {
       record_file.flush();
       record_ok = static_cast<bool>(record_file);
@@ -284,6 +321,7 @@ struct Engine::Impl {
   std::unique_ptr<OutputSource> source_ptr;
   OutputSource& fleet;  // the source (named for what it usually is)
   sim::FleetNetwork net;
+  std::unique_ptr<OpsDriver> ops;  // nullptr: no operations devices
   reports::RecorderShard& shard;
   SimTime end;
   std::vector<Slot> slots;

@@ -21,6 +21,7 @@
 #include "iomtsim/loadgen/run_options.hpp"
 #include "iomtsim/loadgen/source.hpp"
 #include "iomtsim/reports/histogram.hpp"
+#include "iomtsim/reports/ops_report.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
@@ -62,6 +63,7 @@ struct EngineTotals {
   std::uint64_t waveform_blocks_skipped = 0;
   std::uint64_t reconnects = 0;
   reports::Histogram send_lateness{kLatenessConfig};
+  reports::OpsReport ops;  // operations devices of this thread (ops_driver.hpp)
 };
 
 class Engine {

@@ -153,16 +153,22 @@ class HttpTransport final : public Transport {
     c.current = std::move(m);
     const Outbound& o = *c.current;
     c.req = {};
-    c.req.method(http::verb::post);
+    c.req.method(o.get ? http::verb::get : http::verb::post);
     c.req.version(11);
     const bool single = o.readings.size() == 1;
-    c.req.target(single ? target_.base_path + "/Observation" : target_.base_path);
+    if (!o.path.empty())  // a pre-encoded operations message or an asset query
+      c.req.target(o.path.front() == '/' ? o.path : target_.base_path + "/" + o.path);
+    else
+      c.req.target(single ? target_.base_path + "/Observation" : target_.base_path);
     c.req.set(http::field::host, host_header_);
-    c.req.set(http::field::content_type, "application/fhir+json");
-    c.req.set(http::field::accept, "application/fhir+json");
+    if (!o.get) c.req.set(http::field::content_type, "application/fhir+json");
+    c.req.set(http::field::accept, o.get ? "application/json" : "application/fhir+json");
     c.req.keep_alive(true);
-    c.req.body() = single ? payloads::encode_observation(o.readings.front(), fhir_)
-                          : payloads::encode_transaction_bundle(o.readings, fhir_);
+    if (!o.path.empty())
+      c.req.body() = o.body;
+    else
+      c.req.body() = single ? payloads::encode_observation(o.readings.front(), fhir_)
+                            : payloads::encode_transaction_bundle(o.readings, fhir_);
     c.req.prepare_payload();
     c.current->written = Steady::now();
     c.parser.reset();
@@ -186,6 +192,7 @@ class HttpTransport final : public Transport {
     const bool keep = res.keep_alive();
     c.stream.expires_never();
     c.reused = true;
+    if (c.current->get) c.current->answer = res.body();
     complete(std::move(c.current), status / 100 == 2 ? Outcome::Acknowledged : Outcome::Rejected,
              status);
     if (keep) {

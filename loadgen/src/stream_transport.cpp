@@ -129,11 +129,14 @@ class StreamTransport final : public Transport {
   }
 
   std::string key_of(const Outbound& m) const {
+    if (!m.ack_key.empty()) return m.ack_key;
     return target_.kind == StreamKind::Mllp ? payloads::hl7_control_id(m.id) : std::to_string(m.id);
   }
 
   void write_one(OutboundPtr m) {
-    if (target_.kind == StreamKind::Mllp)
+    if (target_.kind == StreamKind::Mllp && !m->body.empty())  // pre-encoded (pump events)
+      payloads::append_mllp_frame(next_, m->body);
+    else if (target_.kind == StreamKind::Mllp)
       payloads::append_mllp_frame(next_, payloads::encode_oru_r01(m->readings, hl7_));
     else
       payloads::append_delimited(next_, payloads::encode_batch(m->id, m->readings));

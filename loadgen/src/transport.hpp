@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "iomtsim/physiology/reading.hpp"
@@ -27,6 +28,16 @@ struct Outbound {
   Steady::time_point due{};        // wall instant of `arrival`: when it should hit the wire
   Steady::time_point written{};    // set by the transport when the write starts
   bool retried = false;            // re-queued once after a stale keep-alive connection
+  // Operations messages (ops_driver.hpp) come pre-encoded and carry no readings:
+  //   HTTP: `path` relative to the FHIR base ("Observation", "DiagnosticReport") or
+  //   absolute ("/assets/17"); `get` for a query, whose answer body lands in `answer`.
+  //   MLLP: `body` is the HL7 message; `ack_key` the control id its ACK names.
+  std::uint8_t ops_kind = 0;  // 0: readings; else OpsDriver's kind
+  std::string body;
+  std::string path;
+  bool get = false;
+  std::string ack_key;
+  std::string answer;
 };
 using OutboundPtr = std::unique_ptr<Outbound>;
 
