@@ -1,4 +1,5 @@
 #include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/loadgen/local_broker.hpp"
 #include "iomtsim/sim/thresholds.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -34,6 +35,13 @@ std::filesystem::path default_out_dir() {
   char name[32];
   std::strftime(name, sizeof name, "%Y%m%dT%H%M%SZ", &utc);
   return std::filesystem::path("iomtsim-runs") / name;
+}
+
+bool sends_mqtt(const scenarios::Scenario& s) {
+  for (const auto& c : s.cohorts)
+    for (const auto& d : c.devices)
+      if (d.format == scenarios::PayloadFormat::MqttJson) return true;
+  return false;
 }
 
 ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions& o) {
@@ -105,6 +113,18 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const double speed = options.speed.value_or(
       scenario.time.mode == scenarios::TimeMode::RealTime ? 1.0 : scenario.time.speed);
   if (!(speed > 0.0)) throw RunError("speed must be positive");
+  // MQTT devices talking to the embedded target need a broker between them; when the
+  // scenario names none, a mosquitto on loopback serves for the length of the run (it is
+  // declared before the target and the engines, so it stops after them).
+  std::unique_ptr<LocalBroker> broker;
+  if (scenario.target.embedded && !scenario.target.mqtt && sends_mqtt(scenario)) {
+    try {
+      broker = std::make_unique<LocalBroker>();
+    } catch (const LocalBrokerError& e) {
+      throw RunError(std::string("the scenario's MQTT devices need a broker: ") + e.what());
+    }
+    scenario.target.mqtt = scenarios::Endpoint{"127.0.0.1", broker->port(), false};
+  }
   auto expectations = scenario.expectations;
   expectations.insert(expectations.end(), options.extra_expectations.begin(),
                       options.extra_expectations.end());
