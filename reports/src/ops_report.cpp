@@ -128,19 +128,35 @@ OpsScores score_ops(const OpsReport& r) {
   s.asset_correct_fraction =
       s.asset_queries ? static_cast<double>(s.asset_correct) / static_cast<double>(s.asset_queries) : kNaN;
 
-  SimTime first_send = SimTime::max(), last_ack = SimTime::min();
+  // Throughput while results are moving: acknowledged bytes over the union of their
+  // [intended send, acknowledged] intervals (idle hours between procedures do not count).
+  std::vector<std::pair<SimTime, SimTime>> spans;
   for (const auto& i : r.imaging) {
     ++s.imaging_results;
     if (!i.acked) continue;
     ++s.imaging_acked;
     s.imaging_bytes_acked += i.bytes;
     s.imaging_latency.record(non_negative(i.acked_time - i.acquired));
-    first_send = std::min(first_send, i.intended_send);
-    last_ack = std::max(last_ack, i.acked_time);
+    spans.emplace_back(i.intended_send, std::max(i.intended_send, i.acked_time));
   }
+  std::sort(spans.begin(), spans.end());
+  Duration busy{};
+  SimTime open_start{}, open_end{};
+  bool open = false;
+  for (const auto& [a, b] : spans) {
+    if (open && a <= open_end) {
+      open_end = std::max(open_end, b);
+      continue;
+    }
+    if (open) busy += open_end - open_start;
+    open_start = a;
+    open_end = b;
+    open = true;
+  }
+  if (open) busy += open_end - open_start;
   s.imaging_throughput_mib_s =
-      s.imaging_acked && last_ack > first_send
-          ? static_cast<double>(s.imaging_bytes_acked) / (1024.0 * 1024.0) / physiology::to_seconds(last_ack - first_send)
+      s.imaging_acked && busy.count() > 0
+          ? static_cast<double>(s.imaging_bytes_acked) / (1024.0 * 1024.0) / physiology::to_seconds(busy)
           : kNaN;
   return s;
 }

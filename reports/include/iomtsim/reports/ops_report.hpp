@@ -20,7 +20,8 @@
 //        else the time of this asset's last correct query (else the start of its track).
 //      locate_time = request -> answer, of answered queries.
 //  - Imaging: latency = acknowledged - acquired; throughput_mib_s = MiB acknowledged /
-//    (last acknowledgement - first intended send). The effect of large payloads on
+//    the time results were moving (the union of their [intended send, acknowledged]
+//    intervals: idle hours between procedures do not dilute it). The effect of large payloads on
 //    vital signs sharing a link is shown by two ingest-latency histograms the engine
 //    fills: readings whose link was carrying an imaging result when they were sent, and
 //    the others.
