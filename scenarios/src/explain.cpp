@@ -207,6 +207,28 @@ std::string explain(const Scenario& s) {
       o << " as " << format_name(d.format) << " over " << d.network_profile << "\n";
     }
   }
+  for (const auto& c : s.cohorts) {
+    const auto& ops = c.operations;
+    if (ops.model.empty()) continue;
+    const auto& m = ops.model;
+    o << "  operations of '" << c.physiology.name << "':";
+    if (m.pumps.per_patient)
+      o << " " << c.physiology.count * m.pumps.per_patient << " infusion pumps (" << format_name(ops.pumps.format)
+        << " over " << ops.pumps.network_profile << ", about " << num(m.pumps.alarms_per_day, 1)
+        << " alarms per pump-day),";
+    if (m.assets.count)
+      o << " " << m.assets.count << " RTLS-tagged assets (a fix every "
+        << describe_duration(to_seconds(m.assets.fix_interval)) << ", asked for every "
+        << describe_duration(to_seconds(ops.asset_query_interval)) << "),";
+    if (m.imaging.procedures_per_day > 0)
+      o << " point-of-care imaging (" << num(m.imaging.procedures_per_day, 1)
+        << " procedures per patient-day, ultrasound results of about "
+        << num(m.imaging.ultrasound_bytes.mean() / 1024.0, 0) << " KiB, over " << ops.imaging.network_profile << "),";
+    o << "\n";
+    if (m.pumps.per_patient) used_profiles.insert(ops.pumps.network_profile);
+    if (m.assets.count) used_profiles.insert(ops.assets.network_profile);
+    if (m.imaging.procedures_per_day > 0) used_profiles.insert(ops.imaging.network_profile);
+  }
   double total = 0;
   for (const auto& [f, v] : by_format) {
     o << "  " << f << ": " << v.first << " devices, about " << num(v.second, 0)
