@@ -51,7 +51,7 @@ TEST(Operations, ReadsEveryKindInCanonicalUnits) {
   EXPECT_DOUBLE_EQ(o.model.imaging.procedures_per_day, 2.0);
   EXPECT_EQ(o.model.imaging.results_per_procedure, 5u);
   const std::string text = explain(*r.scenario);
-  EXPECT_NE(text.find("6 infusion pumps (fhir_r4 over lte"), std::string::npos) << text;
+  EXPECT_NE(text.find("6 infusion pumps (FHIR R4 over lte"), std::string::npos) << text;
   EXPECT_NE(text.find("12 RTLS-tagged assets"), std::string::npos) << text;
   physiology::Rng rng(1);
   EXPECT_DOUBLE_EQ(o.model.imaging.ultrasound_bytes.sample(rng), 2.0 * 1024 * 1024);
