@@ -11,8 +11,8 @@ namespace iomtsim::reports {
 
 namespace {
 
-std::string ms(const Histogram& h, double p) {
-  return h.empty() ? "–" : xml::num(static_cast<double>(h.value_at_percentile(p)) * 1e-6, 4);
+std::string scaled(const Histogram& h, double p, double unit_ns) {
+  return h.empty() ? "–" : xml::num(static_cast<double>(h.value_at_percentile(p)) / unit_ns, 4);
 }
 std::string value(double v, int digits = 4) { return std::isnan(v) ? "–" : xml::num(v, digits); }
 
@@ -20,8 +20,12 @@ std::string row(const std::string& name, const std::string& v, const std::string
   return "<tr>" + html::cell(name, true) + html::cell(v) + html::cell(what, true) + "</tr>\n";
 }
 
-std::string latency_rows(const std::string& name, const Histogram& h, const std::string& what) {
-  return row(name + ".p50 (ms)", ms(h, 50), what) + row(name + ".p99 (ms)", ms(h, 99), what);
+// Milliseconds for latencies, seconds for staleness (minutes old is normal there).
+std::string latency_rows(const std::string& name, const Histogram& h, const std::string& what,
+                         bool seconds = false) {
+  const double unit = seconds ? 1e9 : 1e6;
+  const std::string u = seconds ? " (s)" : " (ms)";
+  return row(name + ".p50" + u, scaled(h, 50, unit), what) + row(name + ".p99" + u, scaled(h, 99, unit), what);
 }
 
 }  // namespace
@@ -39,7 +43,7 @@ std::string ops_section(const Report& r) {
   b += row("assets.queries", n(s.asset_queries), "GET /assets/{id} asked");
   b += row("assets.correct_fraction", value(s.asset_correct_fraction), "answer in the asset's true zone");
   b += row("assets.unanswered", n(s.asset_unanswered), "target knew no location");
-  b += latency_rows("assets.staleness", s.asset_staleness, "time since the target was last right");
+  b += latency_rows("assets.staleness", s.asset_staleness, "time since the target was last right", true);
   b += latency_rows("assets.locate_time", s.asset_locate_time, "request to answer");
   b += row("imaging.count", n(s.imaging_results), "results generated");
   b += row("imaging.acknowledged", n(s.imaging_acked), "results acknowledged");
