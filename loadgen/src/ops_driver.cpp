@@ -11,7 +11,6 @@ namespace ops = physiology::ops;
 using physiology::SimTime;
 using scenarios::PayloadFormat;
 
-
 namespace {
 
 std::vector<ops::OpsCohort> ops_cohorts(const scenarios::Scenario& s) {
@@ -35,7 +34,8 @@ sim::network::SharedLink* link(const scenarios::Scenario& s, const std::string& 
 }  // namespace
 
 std::unique_ptr<OpsDriver> OpsDriver::make(const scenarios::Scenario& scenario, sim::ShardSpec part,
-                                           sim::network::LinkRegistry& links, std::int64_t epoch_unix_ms) {
+                                           sim::network::LinkRegistry& links,
+                                           std::int64_t epoch_unix_ms) {
   bool any = false;
   for (const auto& c : scenario.cohorts) any = any || !c.operations.model.empty();
   if (!any) return nullptr;
@@ -61,13 +61,15 @@ OpsDriver::OpsDriver(const scenarios::Scenario& s, sim::ShardSpec part,
     if (o.model.assets.count) co.asset_link = link(s, o.assets.network_profile, links);
     if (o.model.imaging.procedures_per_day > 0) {
       co.imaging_link = link(s, o.imaging.network_profile, links);
-      if (auto it = s.network_profiles.find(o.imaging.network_profile); it != s.network_profiles.end())
+      if (auto it = s.network_profiles.find(o.imaging.network_profile);
+          it != s.network_profiles.end())
         co.imaging_link_name = it->second.shared_link;
     }
     // Asset queries: every query interval per owned asset, phases spread over the interval.
     for (std::uint32_t a = co.first_asset; a < co.end_asset; ++a) {
       if (a % part.count != part.index) continue;
-      const auto phase = o.asset_query_interval * static_cast<std::int64_t>(1 + (a * 7919u) % 97) / 98;
+      const auto phase =
+          o.asset_query_interval * static_cast<std::int64_t>(1 + (a * 7919u) % 97) / 98;
       queries_.push({SimTime{} + o.asset_query_interval + phase, a});
     }
     cohorts_.push_back(std::move(co));
@@ -139,7 +141,8 @@ void OpsDriver::generated(SimTime t) {
       m->path = "Observation";
     }
     if (e->alarm())
-      report_.pump_alarms.push_back({e->id, e->patient, std::string(ops::name(e->kind)), e->true_time, t, false, {}});
+      report_.pump_alarms.push_back(
+          {e->id, e->patient, std::string(ops::name(e->kind)), e->true_time, t, false, {}});
   } else if (const auto* f = std::get_if<ops::LocationFix>(&out)) {
     m->ops_kind = kOpsFix;
     l = cohort_of_asset(f->asset).asset_link;
@@ -156,7 +159,8 @@ void OpsDriver::generated(SimTime t) {
   }
   m->arrival = l ? l->transmit_done(t, m->body.size()) : t;
   if (m->ops_kind == kOpsImaging) {
-    const auto& name = cohort_of_patient(std::get<ops::ImagingResult>(out).patient).imaging_link_name;
+    const auto& name =
+        cohort_of_patient(std::get<ops::ImagingResult>(out).patient).imaging_link_name;
     if (!name.empty()) imaging_busy_until_[name] = std::max(imaging_busy_until_[name], m->arrival);
   }
   const auto seq = seq_++;
@@ -164,7 +168,8 @@ void OpsDriver::generated(SimTime t) {
   held_.emplace(seq, Send{transport, std::move(m)});
 }
 
-void OpsDriver::completed(const Outbound& m, reports::Outcome outcome, SimTime sent, SimTime acked) {
+void OpsDriver::completed(const Outbound& m, reports::Outcome outcome, SimTime sent,
+                          SimTime acked) {
   const bool ok = outcome == reports::Outcome::Acknowledged;
   if (m.ops_kind == kOpsImaging && ok) {
     auto it = imaging_index_.find(m.id);
@@ -189,7 +194,8 @@ void OpsDriver::completed(const Outbound& m, reports::Outcome outcome, SimTime s
   }
 }
 
-void OpsDriver::note_vitals(const std::string& link_name, SimTime intended, std::int64_t latency_ns) {
+void OpsDriver::note_vitals(const std::string& link_name, SimTime intended,
+                            std::int64_t latency_ns) {
   const auto lat = std::max<std::int64_t>(0, latency_ns);
   auto it = imaging_busy_until_.find(link_name);
   if (it != imaging_busy_until_.end() && intended < it->second)
@@ -208,7 +214,8 @@ reports::OpsReport OpsDriver::finish() {
 
 void attach_pump_alerts(reports::Report& report) {
   auto& alarms = report.ops.pump_alarms;
-  std::sort(alarms.begin(), alarms.end(), [](const auto& a, const auto& b) { return a.event_id < b.event_id; });
+  std::sort(alarms.begin(), alarms.end(),
+            [](const auto& a, const auto& b) { return a.event_id < b.event_id; });
   std::vector<reports::AlertRecord> clinical;
   for (auto& a : report.alerts) {
     if (a.alert.rule != "pump_alarm") {
@@ -218,7 +225,8 @@ void attach_pump_alerts(reports::Report& report) {
     auto it = std::lower_bound(alarms.begin(), alarms.end(), a.alert.trigger_reading_id,
                                [](const auto& r, std::uint64_t id) { return r.event_id < id; });
     if (it == alarms.end() || it->event_id != a.alert.trigger_reading_id) continue;
-    if (!it->alerted || a.alert.received_time < it->alert_received) it->alert_received = a.alert.received_time;
+    if (!it->alerted || a.alert.received_time < it->alert_received)
+      it->alert_received = a.alert.received_time;
     it->alerted = true;
   }
   report.alerts = std::move(clinical);

@@ -38,7 +38,8 @@ class OpsDriver {
  public:
   // nullptr when the scenario's cohorts have no operations devices.
   static std::unique_ptr<OpsDriver> make(const scenarios::Scenario& scenario, sim::ShardSpec part,
-                                         sim::network::LinkRegistry& links, std::int64_t epoch_unix_ms);
+                                         sim::network::LinkRegistry& links,
+                                         std::int64_t epoch_unix_ms);
 
   physiology::SimTime next_time() const;
   struct Send {
@@ -52,7 +53,8 @@ class OpsDriver {
                  physiology::SimTime acked);
   // A vital-sign message on link `link_name` was acknowledged: classify its latency by
   // whether an imaging result was on that link when it was meant to be sent.
-  void note_vitals(const std::string& link_name, physiology::SimTime intended, std::int64_t latency_ns);
+  void note_vitals(const std::string& link_name, physiology::SimTime intended,
+                   std::int64_t latency_ns);
   // Ground truth and records, at the end of the run.
   reports::OpsReport finish();
 

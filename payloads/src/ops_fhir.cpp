@@ -51,7 +51,8 @@ void quantity_component(std::string& out, const char* code, const char* display,
 }
 
 void device_category(std::string& out) {
-  out += R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"device"}]}],)";
+  out +=
+      R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"device"}]}],)";
 }
 
 std::string base64_filler(std::uint64_t bytes) {
@@ -122,7 +123,8 @@ std::optional<std::string> component_string(const json& j, const char* code) {
   if (!comps || !comps->is_array()) return std::nullopt;
   for (const auto& c : *comps) {
     const json* coding = first_coding(c, "code");
-    if (coding && detail::string_member(*coding, "code") == code) return detail::string_member(c, "valueString");
+    if (coding && detail::string_member(*coding, "code") == code)
+      return detail::string_member(c, "valueString");
   }
   return std::nullopt;
 }
@@ -148,7 +150,8 @@ std::string encode_pump_observation(const ops::PumpEvent& e, std::int64_t epoch_
   out += ops::name(e.kind);
   out += R"("}]},)";
   if (e.alarm())
-    out += R"("interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"AA"}]}],)";
+    out +=
+        R"("interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"AA"}]}],)";
   out += R"("component":[{"code":{"coding":[{"system":")";
   out += kMdc;
   out += R"(","code":"184330","display":"MDC_DRUG_NAME_TYPE"}]},"valueString":)";
@@ -196,9 +199,11 @@ std::string encode_diagnostic_report(const ops::ImagingResult& r, std::int64_t e
   std::string out;
   out.reserve(data.size() + 1024);
   head(out, "DiagnosticReport", kImagingSystem, r.id);
-  out += R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0074","code":")";
+  out +=
+      R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0074","code":")";
   out += us ? "RAD" : (r.modality == ops::Modality::Ecg12Lead ? "EC" : "LAB");
-  out += R"("}]}],"code":{"coding":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":")";
+  out +=
+      R"("}]}],"code":{"coding":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":")";
   out += ops::name(r.modality);
   out += R"("}]},"subject":{"reference":"Patient/p)";
   append_uint(out, r.patient);
@@ -252,12 +257,17 @@ Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_u
     r.patient = static_cast<physiology::PatientIndex>(*patient);
     const json* coding = first_coding(j, "code");
     const auto m = coding ? detail::string_member(*coding, "code") : std::nullopt;
-    if (m == "US") r.modality = ops::Modality::Ultrasound;
-    else if (m == "BG") r.modality = ops::Modality::BloodGas;
-    else if (m == "ECG") r.modality = ops::Modality::Ecg12Lead;
-    else return fail("DiagnosticReport: unknown modality code");
+    if (m == "US")
+      r.modality = ops::Modality::Ultrasound;
+    else if (m == "BG")
+      r.modality = ops::Modality::BloodGas;
+    else if (m == "ECG")
+      r.modality = ops::Modality::Ecg12Lead;
+    else
+      return fail("DiagnosticReport: unknown modality code");
     const json* forms = detail::member(j, "presentedForm");
-    if (!forms || !forms->is_array() || forms->empty()) return fail("DiagnosticReport: no presentedForm");
+    if (!forms || !forms->is_array() || forms->empty())
+      return fail("DiagnosticReport: no presentedForm");
     const json& form = (*forms)[0];
     const json* size = detail::member(form, "size");
     const auto data = detail::string_member(form, "data");
@@ -272,7 +282,8 @@ Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_u
     d.value = r;
     return d;
   }
-  if (*type != "Observation") return fail("resourceType '" + *type + "' is not an operations resource");
+  if (*type != "Observation")
+    return fail("resourceType '" + *type + "' is not an operations resource");
   const json* coding = first_coding(j, "code");
   const auto code = coding ? detail::string_member(*coding, "code") : std::nullopt;
   const json* value = first_coding(j, "valueCodeableConcept");
@@ -319,7 +330,8 @@ Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_u
           f.battery_low = b->get<bool>();
         const auto k = detail::string_member(x_, "valueCode");
         if (detail::string_member(x_, "url") == "urn:iomtsim:asset-kind" && k)
-          for (auto ak : {ops::AssetKind::InfusionPump, ops::AssetKind::Monitor, ops::AssetKind::Wheelchair})
+          for (auto ak :
+               {ops::AssetKind::InfusionPump, ops::AssetKind::Monitor, ops::AssetKind::Wheelchair})
             if (ops::name(ak) == *k) f.asset_kind = ak;
       }
     f.device_time = *when;

@@ -67,7 +67,8 @@ std::string encode_pump_oru(const ops::PumpEvent& e, std::int64_t epoch_unix_ms)
   out += "OBX|3|ST|184330^MDC_DRUG_NAME_TYPE^MDC|1.1.1.2|" + hl7_escape(e.drug) + "||||||R\r";
   obx_nm(out, 4, "157784^MDC_FLOW_FLUID_PUMP^MDC", "1.1.1.3", e.rate_ml_h,
          "265266^MDC_DIM_MILLI_L_PER_HR^MDC");
-  obx_nm(out, 5, "157872^MDC_VOL_FLUID_TBI^MDC", "1.1.1.4", e.vtbi_ml, "263762^MDC_DIM_MILLI_L^MDC");
+  obx_nm(out, 5, "157872^MDC_VOL_FLUID_TBI^MDC", "1.1.1.4", e.vtbi_ml,
+         "263762^MDC_DIM_MILLI_L^MDC");
   obx_nm(out, 6, "157976^MDC_VOL_FLUID_DELIV^MDC", "1.1.1.5", e.volume_ml,
          "263762^MDC_DIM_MILLI_L^MDC");
   if (e.alarm()) out += "OBX|7|ST|196616^MDC_EVT_ALARM^MDC|1.1.1.6|" + kind + "||||||R\r";
@@ -75,7 +76,8 @@ std::string encode_pump_oru(const ops::PumpEvent& e, std::int64_t epoch_unix_ms)
 }
 
 bool is_pump_oru(std::string_view message) {
-  return message.starts_with("MSH") && message.find("MDC_DEV_PUMP_INFUS_MDS") != std::string_view::npos;
+  return message.starts_with("MSH") &&
+         message.find("MDC_DEV_PUMP_INFUS_MDS") != std::string_view::npos;
 }
 
 Decoded<ops::PumpEvent> decode_pump_oru(std::string_view message, std::int64_t epoch_unix_ms) {
@@ -111,7 +113,8 @@ Decoded<ops::PumpEvent> decode_pump_oru(std::string_view message, std::int64_t e
       if (name == "MDC_DEV_PUMP_INFUS_MDS") {
         const auto eui = detail::component(detail::field(f, 18), 1, '^');
         if (eui.size() != 16) return fail("OBX-18: pump EUI-64 must be 16 hex digits");
-        e.pump = static_cast<std::uint32_t>(std::strtoull(std::string(eui.substr(2)).c_str(), nullptr, 16));
+        e.pump = static_cast<std::uint32_t>(
+            std::strtoull(std::string(eui.substr(2)).c_str(), nullptr, 16));
         have_mds = true;
       } else if (name == "MDC_PUMP_STAT") {
         const auto k = ops::pump_event_from_name(detail::component(value, 1, '^'));
@@ -129,7 +132,9 @@ Decoded<ops::PumpEvent> decode_pump_oru(std::string_view message, std::int64_t e
                  name == "MDC_VOL_FLUID_DELIV") {
         const auto v = number(value);
         if (!v) return fail(std::string(name) + ": not a number: '" + std::string(value) + "'");
-        (name == "MDC_FLOW_FLUID_PUMP" ? e.rate_ml_h : name == "MDC_VOL_FLUID_TBI" ? e.vtbi_ml : e.volume_ml) = *v;
+        (name == "MDC_FLOW_FLUID_PUMP" ? e.rate_ml_h
+         : name == "MDC_VOL_FLUID_TBI" ? e.vtbi_ml
+                                       : e.volume_ml) = *v;
       } else if (name != "MDC_EVT_ALARM") {
         return fail("OBX-3: unknown code '" + std::string(code) + "'");
       }

@@ -24,7 +24,8 @@ Json ops_report(const OpsReport& o) {
                          {"alert_received_ns", ns(a.alert_received)}});
   Json tracks = Json::array();
   for (const auto& s : o.asset_tracks)
-    tracks.push_back(Json{{"asset", s.asset}, {"zone", s.zone}, {"start_ns", ns(s.start)}, {"end_ns", ns(s.end)}});
+    tracks.push_back(Json{
+        {"asset", s.asset}, {"zone", s.zone}, {"start_ns", ns(s.start)}, {"end_ns", ns(s.end)}});
   Json queries = Json::array();
   for (const auto& q : o.asset_queries)
     queries.push_back(Json{{"asset", q.asset},
@@ -54,13 +55,14 @@ Json ops_report(const OpsReport& o) {
                       {"correct_fraction", number_or_null(s.asset_correct_fraction)},
                       {"staleness", latency_summary(s.asset_staleness)},
                       {"locate_time", latency_summary(s.asset_locate_time)}}},
-      {"imaging", Json{{"count", s.imaging_results},
-                       {"acknowledged", s.imaging_acked},
-                       {"bytes_acknowledged", s.imaging_bytes_acked},
-                       {"throughput_mib_s", number_or_null(s.imaging_throughput_mib_s)},
-                       {"result_latency", latency_summary(s.imaging_latency)},
-                       {"vitals_latency_during", latency_summary(o.vitals_latency_during_imaging)},
-                       {"vitals_latency_outside", latency_summary(o.vitals_latency_outside_imaging)}}}};
+      {"imaging",
+       Json{{"count", s.imaging_results},
+            {"acknowledged", s.imaging_acked},
+            {"bytes_acknowledged", s.imaging_bytes_acked},
+            {"throughput_mib_s", number_or_null(s.imaging_throughput_mib_s)},
+            {"result_latency", latency_summary(s.imaging_latency)},
+            {"vitals_latency_during", latency_summary(o.vitals_latency_during_imaging)},
+            {"vitals_latency_outside", latency_summary(o.vitals_latency_outside_imaging)}}}};
   return Json{{"scores", std::move(scores)},
               {"pump_alarms", std::move(pumps)},
               {"asset_tracks", std::move(tracks)},
@@ -73,21 +75,23 @@ Json ops_report(const OpsReport& o) {
 OpsReport ops_report(const Json& j) {
   OpsReport o;
   for (const auto& a : j.at("pump_alarms"))
-    o.pump_alarms.push_back({a.at("event_id").get<std::uint64_t>(), a.at("patient").get<std::uint32_t>(),
-                             a.at("kind").get<std::string>(), at_ns(a.at("true_time_ns")),
-                             at_ns(a.at("intended_send_ns")), a.at("alerted").get<bool>(),
-                             at_ns(a.at("alert_received_ns"))});
+    o.pump_alarms.push_back({a.at("event_id").get<std::uint64_t>(),
+                             a.at("patient").get<std::uint32_t>(), a.at("kind").get<std::string>(),
+                             at_ns(a.at("true_time_ns")), at_ns(a.at("intended_send_ns")),
+                             a.at("alerted").get<bool>(), at_ns(a.at("alert_received_ns"))});
   for (const auto& s : j.at("asset_tracks"))
     o.asset_tracks.push_back({s.at("asset").get<std::uint32_t>(), s.at("zone").get<std::string>(),
                               at_ns(s.at("start_ns")), at_ns(s.at("end_ns"))});
   for (const auto& q : j.at("asset_queries"))
     o.asset_queries.push_back({q.at("asset").get<std::uint32_t>(), at_ns(q.at("query_time_ns")),
                                q.at("answered").get<bool>(), q.at("zone").get<std::string>(),
-                               at_ns(q.at("fix_time_ns")), Duration{q.at("response_time_ns").get<std::int64_t>()}});
+                               at_ns(q.at("fix_time_ns")),
+                               Duration{q.at("response_time_ns").get<std::int64_t>()}});
   for (const auto& i : j.at("imaging"))
     o.imaging.push_back({i.at("id").get<std::uint64_t>(), i.at("patient").get<std::uint32_t>(),
                          i.at("bytes").get<std::uint64_t>(), at_ns(i.at("acquired_ns")),
-                         at_ns(i.at("intended_send_ns")), i.at("acked").get<bool>(), at_ns(i.at("acked_ns"))});
+                         at_ns(i.at("intended_send_ns")), i.at("acked").get<bool>(),
+                         at_ns(i.at("acked_ns"))});
   o.vitals_latency_during_imaging = histogram(j.at("vitals_latency_during_imaging"));
   o.vitals_latency_outside_imaging = histogram(j.at("vitals_latency_outside_imaging"));
   return o;

@@ -1,8 +1,8 @@
 #pragma once
 // report.json's "operations" section (REPORT_FORMAT.md): raw records and derived scores.
 // Private to reports.
-#include "json_convert.hpp"
 #include "iomtsim/reports/ops_report.hpp"
+#include "json_convert.hpp"
 
 namespace iomtsim::reports::json_convert {
 

@@ -15,7 +15,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const char* const kStats[] = {"p50", "p90", "p95", "p99", "p999", "max", "mean", "min", "count"};
 
 std::optional<double> stat(const Histogram& h, const std::string& s) {
-  const auto sec = [&](std::int64_t ns) { return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9; };
+  const auto sec = [&](std::int64_t ns) {
+    return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9;
+  };
   if (s == "p50") return sec(h.value_at_percentile(50));
   if (s == "p90") return sec(h.value_at_percentile(90));
   if (s == "p95") return sec(h.value_at_percentile(95));
@@ -35,10 +37,9 @@ std::int64_t non_negative(Duration d) { return std::max<std::int64_t>(0, d.count
 // The true zone of `asset` at t, from its track (sorted by asset, start).
 const std::string* true_zone(const std::vector<physiology::ops::LocationSegment>& tracks,
                              std::uint32_t asset, SimTime t) {
-  auto it = std::upper_bound(tracks.begin(), tracks.end(), std::make_tuple(asset, t),
-                             [](const auto& key, const auto& s) {
-                               return key < std::make_tuple(s.asset, s.start);
-                             });
+  auto it = std::upper_bound(
+      tracks.begin(), tracks.end(), std::make_tuple(asset, t),
+      [](const auto& key, const auto& s) { return key < std::make_tuple(s.asset, s.start); });
   if (it == tracks.begin()) return nullptr;
   --it;
   if (it->asset != asset || t >= it->end) return nullptr;
@@ -69,7 +70,8 @@ void OpsReport::sort() {
   std::sort(asset_queries.begin(), asset_queries.end(), [](const auto& a, const auto& b) {
     return std::tie(a.asset, a.query_time) < std::tie(b.asset, b.query_time);
   });
-  std::sort(imaging.begin(), imaging.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::sort(imaging.begin(), imaging.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
 }
 
 void OpsReport::merge(const OpsReport& o) {
@@ -95,8 +97,9 @@ OpsScores score_ops(const OpsReport& r) {
     ++s.pump_alarms_delivered;
     s.pump_alarm_latency.record(non_negative(a.alert_received - a.intended_send));
   }
-  s.pump_delivery_fraction =
-      s.pump_alarms ? static_cast<double>(s.pump_alarms_delivered) / static_cast<double>(s.pump_alarms) : kNaN;
+  s.pump_delivery_fraction = s.pump_alarms ? static_cast<double>(s.pump_alarms_delivered) /
+                                                 static_cast<double>(s.pump_alarms)
+                                           : kNaN;
 
   // Queries by (asset, time): the last correct instant carries over within an asset.
   std::uint32_t asset = 0;
@@ -106,9 +109,11 @@ OpsScores score_ops(const OpsReport& r) {
     if (!have_asset || q.asset != asset) {
       asset = q.asset;
       have_asset = true;
-      const auto first = std::lower_bound(r.asset_tracks.begin(), r.asset_tracks.end(), asset,
-                                          [](const auto& seg, std::uint32_t a) { return seg.asset < a; });
-      last_correct = first != r.asset_tracks.end() && first->asset == asset ? first->start : SimTime{};
+      const auto first =
+          std::lower_bound(r.asset_tracks.begin(), r.asset_tracks.end(), asset,
+                           [](const auto& seg, std::uint32_t a) { return seg.asset < a; });
+      last_correct =
+          first != r.asset_tracks.end() && first->asset == asset ? first->start : SimTime{};
     }
     ++s.asset_queries;
     if (!q.answered) {
@@ -126,7 +131,8 @@ OpsScores score_ops(const OpsReport& r) {
     if (correct) last_correct = q.query_time;
   }
   s.asset_correct_fraction =
-      s.asset_queries ? static_cast<double>(s.asset_correct) / static_cast<double>(s.asset_queries) : kNaN;
+      s.asset_queries ? static_cast<double>(s.asset_correct) / static_cast<double>(s.asset_queries)
+                      : kNaN;
 
   // Throughput while results are moving: acknowledged bytes over the union of their
   // [intended send, acknowledged] intervals (idle hours between procedures do not count).
@@ -154,10 +160,10 @@ OpsScores score_ops(const OpsReport& r) {
     open = true;
   }
   if (open) busy += open_end - open_start;
-  s.imaging_throughput_mib_s =
-      s.imaging_acked && busy.count() > 0
-          ? static_cast<double>(s.imaging_bytes_acked) / (1024.0 * 1024.0) / physiology::to_seconds(busy)
-          : kNaN;
+  s.imaging_throughput_mib_s = s.imaging_acked && busy.count() > 0
+                                   ? static_cast<double>(s.imaging_bytes_acked) /
+                                         (1024.0 * 1024.0) / physiology::to_seconds(busy)
+                                   : kNaN;
   return s;
 }
 
@@ -195,14 +201,19 @@ std::optional<double> ops_metric(const OpsReport& ops, const std::vector<std::st
 }
 
 std::vector<std::string> ops_metric_names() {
-  std::vector<std::string> n = {"pump_alarms.delivery_fraction", "pump_alarms.count",
-                                "pump_alarms.delivered",        "assets.correct_fraction",
-                                "assets.queries",               "assets.correct",
-                                "assets.unanswered",            "imaging.throughput_mib_s",
-                                "imaging.count",                "imaging.acknowledged"};
-  for (const char* f : {"pump_alarms.latency", "assets.staleness", "assets.locate_time",
-                        "imaging.result_latency", "imaging.vitals_latency_during",
-                        "imaging.vitals_latency_outside"})
+  std::vector<std::string> n = {"pump_alarms.delivery_fraction",
+                                "pump_alarms.count",
+                                "pump_alarms.delivered",
+                                "assets.correct_fraction",
+                                "assets.queries",
+                                "assets.correct",
+                                "assets.unanswered",
+                                "imaging.throughput_mib_s",
+                                "imaging.count",
+                                "imaging.acknowledged"};
+  for (const char* f :
+       {"pump_alarms.latency", "assets.staleness", "assets.locate_time", "imaging.result_latency",
+        "imaging.vitals_latency_during", "imaging.vitals_latency_outside"})
     for (const char* st : kStats) n.push_back(std::string(f) + "." + st);
   return n;
 }

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "html_page.hpp"
-#include "svg_plot.hpp"
 #include "ops_section.hpp"
+#include "svg_plot.hpp"
 #include "timeline_section.hpp"
 
 namespace iomtsim::reports {

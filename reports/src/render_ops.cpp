@@ -25,7 +25,8 @@ std::string latency_rows(const std::string& name, const Histogram& h, const std:
                          bool seconds = false) {
   const double unit = seconds ? 1e9 : 1e6;
   const std::string u = seconds ? " (s)" : " (ms)";
-  return row(name + ".p50" + u, scaled(h, 50, unit), what) + row(name + ".p99" + u, scaled(h, 99, unit), what);
+  return row(name + ".p50" + u, scaled(h, 50, unit), what) +
+         row(name + ".p99" + u, scaled(h, 99, unit), what);
 }
 
 }  // namespace
@@ -35,19 +36,25 @@ std::string ops_section(const Report& r) {
   if (o.empty()) return {};
   const OpsScores& s = o.scores;
   auto n = [](std::uint64_t v) { return std::to_string(v); };
-  std::string b = "<table><tr><th class=\"l\">metric</th><th>value</th><th class=\"l\">meaning</th></tr>\n";
+  std::string b =
+      "<table><tr><th class=\"l\">metric</th><th>value</th><th class=\"l\">meaning</th></tr>\n";
   b += row("pump_alarms.count", n(s.pump_alarms), "pump alarms generated (ground truth)");
-  b += row("pump_alarms.delivered", n(s.pump_alarms_delivered), "alarms that came back as an alert");
-  b += row("pump_alarms.delivery_fraction", value(s.pump_delivery_fraction), "delivered / generated");
+  b +=
+      row("pump_alarms.delivered", n(s.pump_alarms_delivered), "alarms that came back as an alert");
+  b += row("pump_alarms.delivery_fraction", value(s.pump_delivery_fraction),
+           "delivered / generated");
   b += latency_rows("pump_alarms.latency", s.pump_alarm_latency, "alarm sent to alert received");
   b += row("assets.queries", n(s.asset_queries), "GET /assets/{id} asked");
-  b += row("assets.correct_fraction", value(s.asset_correct_fraction), "answer in the asset's true zone");
+  b += row("assets.correct_fraction", value(s.asset_correct_fraction),
+           "answer in the asset's true zone");
   b += row("assets.unanswered", n(s.asset_unanswered), "target knew no location");
-  b += latency_rows("assets.staleness", s.asset_staleness, "time since the target was last right", true);
+  b += latency_rows("assets.staleness", s.asset_staleness, "time since the target was last right",
+                    true);
   b += latency_rows("assets.locate_time", s.asset_locate_time, "request to answer");
   b += row("imaging.count", n(s.imaging_results), "results generated");
   b += row("imaging.acknowledged", n(s.imaging_acked), "results acknowledged");
-  b += row("imaging.throughput_mib_s", value(s.imaging_throughput_mib_s), "MiB acknowledged per second");
+  b += row("imaging.throughput_mib_s", value(s.imaging_throughput_mib_s),
+           "MiB acknowledged per second");
   b += latency_rows("imaging.result_latency", s.imaging_latency, "acquisition to acknowledged");
   b += latency_rows("imaging.vitals_latency_during", o.vitals_latency_during_imaging,
                     "vital signs sent while their link carried imaging");

@@ -86,16 +86,19 @@ void read_assets(const Node& n, Operations& o, const std::string& ward,
   read_network(n, o.assets, profiles, r);
 }
 
-void read_imaging(const Node& n, Operations& o, const std::map<std::string, NetworkProfile>& profiles,
-                  Reader& r) {
+void read_imaging(const Node& n, Operations& o,
+                  const std::map<std::string, NetworkProfile>& profiles, Reader& r) {
   if (!r.object(n, "imaging", "operations.imaging")) return;
   auto& i = o.model.imaging;
   if (const Node* v = n.get("procedures_per_day"))
-    if (auto x = r.quantity(*v, Q::Number, 0, 1000, "procedures_per_day")) i.procedures_per_day = *x;
+    if (auto x = r.quantity(*v, Q::Number, 0, 1000, "procedures_per_day"))
+      i.procedures_per_day = *x;
   if (const Node* v = n.get("results_per_procedure"))
-    if (auto x = r.integer(*v, 1, 100, "results_per_procedure")) i.results_per_procedure = static_cast<std::uint32_t>(*x);
+    if (auto x = r.integer(*v, 1, 100, "results_per_procedure"))
+      i.results_per_procedure = static_cast<std::uint32_t>(*x);
   if (const Node* v = n.get("ultrasound_size"))
-    if (auto x = r.distribution(*v, Q::Bytes, 1024, 64.0 * 1024 * 1024, "ultrasound_size")) i.ultrasound_bytes = *x;
+    if (auto x = r.distribution(*v, Q::Bytes, 1024, 64.0 * 1024 * 1024, "ultrasound_size"))
+      i.ultrasound_bytes = *x;
   read_network(n, o.imaging, profiles, r);
 }
 

@@ -62,7 +62,8 @@ TEST(OpsPayloads, BrokenPumpMessagesAreRefusedWithAReason) {
     return s;
   };
   EXPECT_NE(decode_pump_oru(without("PID"), kEpoch).error.find("PID"), std::string::npos);
-  EXPECT_NE(decode_pump_oru(without("OBX|2"), kEpoch).error.find("MDC_PUMP_STAT"), std::string::npos);
+  EXPECT_NE(decode_pump_oru(without("OBX|2"), kEpoch).error.find("MDC_PUMP_STAT"),
+            std::string::npos);
   std::string bad_kind = good;
   bad_kind.replace(bad_kind.find("occlusion^occlusion"), 9, "exploded!");
   EXPECT_NE(decode_pump_oru(bad_kind, kEpoch).error.find("unknown pump event"), std::string::npos);
@@ -73,7 +74,8 @@ TEST(OpsPayloads, BrokenPumpMessagesAreRefusedWithAReason) {
 }
 
 TEST(OpsPayloads, PumpEventSurvivesFhir) {
-  for (auto k : {ops::PumpEventKind::Started, ops::PumpEventKind::AirInLine, ops::PumpEventKind::BatteryLow}) {
+  for (auto k : {ops::PumpEventKind::Started, ops::PumpEventKind::AirInLine,
+                 ops::PumpEventKind::BatteryLow}) {
     auto e = pump_event(k);
     const std::string j = encode_pump_observation(e, kEpoch);
     EXPECT_TRUE(looks_like_ops_fhir(j));
@@ -102,7 +104,8 @@ TEST(OpsPayloads, GeneratedFixesAndResultsSurviveFhir) {
       auto got = std::get<ops::LocationFix>(d.value);
       auto want = *f;
       want.true_time = {};
-      want.device_time = SimTime{std::chrono::floor<std::chrono::milliseconds>(want.device_time.time_since_epoch())};
+      want.device_time = SimTime{
+          std::chrono::floor<std::chrono::milliseconds>(want.device_time.time_since_epoch())};
       EXPECT_EQ(got, want);
       ++fixes;
     } else if (const auto* r = std::get_if<ops::ImagingResult>(&out)) {
@@ -138,7 +141,8 @@ TEST(OpsPayloads, BrokenFhirResourcesAreRefusedWithAReason) {
   no_zone.replace(no_zone.find("\"storage\""), 9, "\"\"");
   EXPECT_NE(decode_ops_fhir(no_zone, kEpoch).error.find("zone"), std::string::npos);
   EXPECT_NE(decode_ops_fhir("{", kEpoch).error.find("invalid JSON"), std::string::npos);
-  EXPECT_NE(decode_ops_fhir(R"({"resourceType":"Patient","effectiveDateTime":"2024-05-01T08:00:00Z"})", kEpoch)
+  EXPECT_NE(decode_ops_fhir(
+                R"({"resourceType":"Patient","effectiveDateTime":"2024-05-01T08:00:00Z"})", kEpoch)
                 .error.find("not an operations resource"),
             std::string::npos);
 }

@@ -90,7 +90,8 @@ TEST(OpsFleet, FixesAreWhereTheTrackSaysAndNeverInDeadSpots) {
   EXPECT_GT(fixes, 12u * 60u);
   for (const auto& s : truth.asset_tracks) ++zones_per_asset[s.asset];
   EXPECT_EQ(zones_per_asset.size(), 12u);
-  for (const auto& [asset, n] : zones_per_asset) EXPECT_GT(n, 4u) << "asset " << asset << " never moved";
+  for (const auto& [asset, n] : zones_per_asset)
+    EXPECT_GT(n, 4u) << "asset " << asset << " never moved";
   // Tracks tile the run without gaps.
   for (std::size_t i = 1; i < truth.asset_tracks.size(); ++i)
     if (truth.asset_tracks[i].asset == truth.asset_tracks[i - 1].asset) {

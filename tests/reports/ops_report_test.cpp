@@ -16,7 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 using physiology::at_seconds;
 
-AssetQueryRecord query(std::uint32_t asset, double t_s, const char* zone, double fix_s, Duration resp) {
+AssetQueryRecord query(std::uint32_t asset, double t_s, const char* zone, double fix_s,
+                       Duration resp) {
   AssetQueryRecord q;
   q.asset = asset;
   q.query_time = at_seconds(t_s);
@@ -35,10 +36,10 @@ OpsReport hand_built() {
                     {1, "storage", at_seconds(200), at_seconds(1000)},
                     {2, "cleaning", at_seconds(0), at_seconds(1000)}};
   o.asset_queries = {
-      query(1, 50, "ward", 40, 10ms),     // right, fix 10 s old
-      query(1, 150, "ward", 40, 20ms),    // wrong (in the corridor): last right at 50 s
+      query(1, 50, "ward", 40, 10ms),       // right, fix 10 s old
+      query(1, 150, "ward", 40, 20ms),      // wrong (in the corridor): last right at 50 s
       query(1, 250, "storage", 240, 30ms),  // right again, fix 10 s old
-      query(2, 30, nullptr, 0, 1ms),      // unknown yet: 30 s since its track began
+      query(2, 30, nullptr, 0, 1ms),        // unknown yet: 30 s since its track began
       query(2, 60, "cleaning", 55, 40ms),   // right, 5 s old
   };
   auto alarm = [](std::uint64_t id, double t_s, bool alerted, double received_s) {
@@ -51,7 +52,8 @@ OpsReport hand_built() {
     return a;
   };
   o.pump_alarms = {alarm(3, 100, true, 102), alarm(1, 200, false, 0), alarm(2, 300, true, 304)};
-  auto result = [](std::uint64_t id, std::uint64_t bytes, double acq_s, double send_s, double ack_s) {
+  auto result = [](std::uint64_t id, std::uint64_t bytes, double acq_s, double send_s,
+                   double ack_s) {
     ImagingRecord i;
     i.id = id;
     i.bytes = bytes;
@@ -144,16 +146,19 @@ TEST(OpsScoring, SurvivesJsonMergeAndThresholds) {
   const std::vector<Report> parts{a, b};
   EXPECT_EQ(merge_reports(parts).ops.scores, r.ops.scores);
 
-  const auto results = evaluate_thresholds(
-      r, {{"", "assets.correct_fraction", CompareOp::GreaterEqual, 0.6},
-          {"", "assets.staleness.max", CompareOp::LessEqual, 100.0},
-          {"", "pump_alarms.delivery_fraction", CompareOp::Less, 0.9},
-          {"", "pump_alarms.latency.max", CompareOp::Less, 5.0},
-          {"", "imaging.throughput_mib_s", CompareOp::Greater, 0.44},
-          {"", "imaging.vitals_latency_during.p99", CompareOp::Greater, 0.5},
-          {"", "imaging.result_latency.p99", CompareOp::Less, 7.0}});
+  const auto results =
+      evaluate_thresholds(r, {{"", "assets.correct_fraction", CompareOp::GreaterEqual, 0.6},
+                              {"", "assets.staleness.max", CompareOp::LessEqual, 100.0},
+                              {"", "pump_alarms.delivery_fraction", CompareOp::Less, 0.9},
+                              {"", "pump_alarms.latency.max", CompareOp::Less, 5.0},
+                              {"", "imaging.throughput_mib_s", CompareOp::Greater, 0.44},
+                              {"", "imaging.vitals_latency_during.p99", CompareOp::Greater, 0.5},
+                              {"", "imaging.result_latency.p99", CompareOp::Less, 7.0}});
   for (const auto& t : results) EXPECT_TRUE(t.passed) << t.message;
-  EXPECT_EQ(unknown_metrics({{"", "assets.bananas", CompareOp::Less, 1}, {"", "imaging.result_latency.p42", CompareOp::Less, 1}}).size(), 2u);
+  EXPECT_EQ(unknown_metrics({{"", "assets.bananas", CompareOp::Less, 1},
+                             {"", "imaging.result_latency.p42", CompareOp::Less, 1}})
+                .size(),
+            2u);
   const auto names = r.metric_names();
   EXPECT_NE(std::find(names.begin(), names.end(), "assets.locate_time.p90"), names.end());
 

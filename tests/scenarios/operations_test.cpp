@@ -30,10 +30,13 @@ std::string all_messages(const LoadResult& r) {
 }
 
 TEST(Operations, ReadsEveryKindInCanonicalUnits) {
-  auto r = load_string(scenario_with(R"(      pumps: {per_patient: 2, status_every: 10 min, alarms_per_day: 3, battery_low: 25 %, format: fhir_r4, network: lte}
+  auto r = load_string(
+      scenario_with(
+          R"(      pumps: {per_patient: 2, status_every: 10 min, alarms_per_day: 3, battery_low: 25 %, format: fhir_r4, network: lte}
       assets: {count: 12, fix_every: 30s, moves_per_day: 4, dead_spots: [corridor, lift], query_every: 1 min}
       imaging: {procedures_per_day: 2, results_per_procedure: 5, ultrasound_size: 2 MiB}
-)"), "test.yaml");
+)"),
+      "test.yaml");
   ASSERT_TRUE(r.ok()) << all_messages(r);
   const auto& o = r.scenario->cohorts[0].operations;
   EXPECT_EQ(o.model.pumps.per_patient, 2u);
@@ -68,12 +71,15 @@ TEST(Operations, MistakesAreReportedAtTheirLineAllAtOnce) {
       assets: {count: 3, network: hospital_wify, route: []}
       imaging: {results_per_procedure: 2}
       scanners: {count: 1}
-)"), "test.yaml");
+)"),
+                       "test.yaml");
   ASSERT_FALSE(r.ok());
   const std::string m = all_messages(r);
   EXPECT_NE(m.find("per_patient"), std::string::npos) << m;
   EXPECT_NE(m.find("pumps send hl7v2"), std::string::npos) << m;
-  EXPECT_NE(m.find("unknown network profile 'hospital_wify' (did you mean 'hospital_wifi'?)"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown network profile 'hospital_wify' (did you mean 'hospital_wifi'?)"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("a route needs at least one zone"), std::string::npos) << m;
   EXPECT_NE(m.find("procedures_per_day"), std::string::npos) << m;  // required
   EXPECT_NE(m.find("scanners"), std::string::npos) << m;            // unknown key

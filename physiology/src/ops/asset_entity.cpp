@@ -24,9 +24,9 @@ AssetEntity::AssetEntity(const AssetSpec& spec, const std::string& ward, std::ui
       rng_(stream_seed(seed, StreamKind::Operations, static_cast<std::uint64_t>(OpsKind::Location),
                        asset)) {
   clock_ = DeviceClock::draw(rng_);
-  route_ = spec_.route.empty()
-               ? std::vector<std::string>{ward.empty() ? "ward" : ward, "dirty_utility", "cleaning", "storage"}
-               : spec_.route;
+  route_ = spec_.route.empty() ? std::vector<std::string>{ward.empty() ? "ward" : ward,
+                                                          "dirty_utility", "cleaning", "storage"}
+                               : spec_.route;
   route_pos_ = rng_.below(route_.size());
   weak_ = rng_.bernoulli(spec_.weak_battery_fraction);
   if (weak_) dies_at_ = at_seconds(rng_.uniform(0.3, 1.0) * to_seconds(duration_));

@@ -20,16 +20,19 @@ ImagingEntity::ImagingEntity(const ImagingSpec& spec, PatientIndex patient, std:
       rng_(stream_seed(seed, StreamKind::Operations, static_cast<std::uint64_t>(OpsKind::Imaging),
                        patient)) {
   clock_ = DeviceClock::draw(rng_);
-  next_procedure_ = spec_.procedures_per_day > 0
-                        ? SimTime{} + from_seconds(rng_.exponential(86400.0 / spec_.procedures_per_day))
-                        : SimTime::max();
+  next_procedure_ =
+      spec_.procedures_per_day > 0
+          ? SimTime{} + from_seconds(rng_.exponential(86400.0 / spec_.procedures_per_day))
+          : SimTime::max();
   refresh();
 }
 
 void ImagingEntity::plan_procedure() {
   const double u = rng_.uniform();
-  const Modality m = u < 0.6 ? Modality::Ultrasound : (u < 0.85 ? Modality::BloodGas : Modality::Ecg12Lead);
-  const std::uint32_t n = m == Modality::Ultrasound ? std::max<std::uint32_t>(1, spec_.results_per_procedure) : 1;
+  const Modality m =
+      u < 0.6 ? Modality::Ultrasound : (u < 0.85 ? Modality::BloodGas : Modality::Ecg12Lead);
+  const std::uint32_t n =
+      m == Modality::Ultrasound ? std::max<std::uint32_t>(1, spec_.results_per_procedure) : 1;
   SimTime t = next_procedure_ + from_seconds(rng_.uniform(30.0, 120.0));
   for (std::uint32_t i = 0; i < n; ++i) {
     ImagingResult r;
@@ -39,7 +42,8 @@ void ImagingEntity::plan_procedure() {
     double bytes = 0;
     switch (m) {
       case Modality::Ultrasound:
-        bytes = std::clamp(spec_.ultrasound_bytes.sample(rng_), kMinUltrasoundBytes, kMaxUltrasoundBytes);
+        bytes = std::clamp(spec_.ultrasound_bytes.sample(rng_), kMinUltrasoundBytes,
+                           kMaxUltrasoundBytes);
         break;
       case Modality::BloodGas:
         bytes = rng_.uniform(8.0, 40.0) * 1024;

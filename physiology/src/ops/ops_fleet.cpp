@@ -121,7 +121,8 @@ OpsOutput OpsFleet::next() {
   m.heap.pop();
   OpsOutput out = m.slots[i].entity->take();
   m.push(i);
-  if (const auto* e = std::get_if<PumpEvent>(&out); e && e->alarm()) m.truth.pump_alarms.push_back(*e);
+  if (const auto* e = std::get_if<PumpEvent>(&out); e && e->alarm())
+    m.truth.pump_alarms.push_back(*e);
   if (const auto* r = std::get_if<ImagingResult>(&out)) m.truth.imaging.push_back(*r);
   return out;
 }
@@ -135,8 +136,9 @@ OpsTruth OpsFleet::finish() {
     a->finish();
     t.asset_tracks.insert(t.asset_tracks.end(), a->track().begin(), a->track().end());
   }
-  std::sort(t.asset_tracks.begin(), t.asset_tracks.end(),
-            [](const auto& x, const auto& y) { return std::tie(x.asset, x.start) < std::tie(y.asset, y.start); });
+  std::sort(t.asset_tracks.begin(), t.asset_tracks.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.asset, x.start) < std::tie(y.asset, y.start);
+  });
   return t;
 }
 

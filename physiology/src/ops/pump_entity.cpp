@@ -50,12 +50,15 @@ PumpEntity::PumpEntity(const PumpSpec& spec, std::uint32_t pump, PatientIndex pa
       pump_(pump),
       patient_(patient),
       duration_(duration),
-      rng_(stream_seed(seed, StreamKind::Operations, static_cast<std::uint64_t>(OpsKind::Pump), pump)) {
+      rng_(stream_seed(seed, StreamKind::Operations, static_cast<std::uint64_t>(OpsKind::Pump),
+                       pump)) {
   clock_ = DeviceClock::draw(rng_);
   if (rng_.bernoulli(spec_.battery_low_fraction))
     battery_low_ = at_seconds(rng_.uniform(0.0, to_seconds(duration_)));
   // Some pumps are already running at the start, others start within the first gap.
-  next_start_ = rng_.bernoulli(0.5) ? SimTime{} : SimTime{} + from_seconds(rng_.exponential(to_seconds(spec_.gap_mean)));
+  next_start_ = rng_.bernoulli(0.5)
+                    ? SimTime{}
+                    : SimTime{} + from_seconds(rng_.exponential(to_seconds(spec_.gap_mean)));
   refresh();
 }
 
@@ -84,8 +87,9 @@ void PumpEntity::plan_infusion(SimTime start) {
   bool near_end_sent = false;
   push(PumpEventKind::Started, t, 0.0);
   SimTime next_status = t + spec_.status_interval;
-  SimTime next_alarm = alarm_rate_per_s > 0 ? t + from_seconds(rng_.exponential(1.0 / alarm_rate_per_s))
-                                             : SimTime::max();
+  SimTime next_alarm = alarm_rate_per_s > 0
+                           ? t + from_seconds(rng_.exponential(1.0 / alarm_rate_per_s))
+                           : SimTime::max();
   while (t < end_of_run) {
     const double remaining_ml = vtbi_ml_ - infused;
     const SimTime end_t = t + from_seconds(remaining_ml / rate_ml_h_ * 3600.0);

@@ -149,7 +149,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                 target.substr(base.size()) == "/Observation";
     const bool is_base = target == base || (target.size() == base.size() + 1 &&
                                             target.starts_with(base) && target.back() == '/');
-    const bool is_report = target.starts_with(base) && target.substr(base.size()) == "/DiagnosticReport";
+    const bool is_report =
+        target.starts_with(base) && target.substr(base.size()) == "/DiagnosticReport";
 
     if (target.starts_with("/assets/")) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
@@ -212,7 +213,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         break;
       default:
         res_ = is_observation || is_report ? created_response(base, result, req.version())
-                              : bundle_response(result, req.version());
+                                           : bundle_response(result, req.version());
         break;
     }
     res_.keep_alive(keep_alive);
@@ -227,7 +228,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return error_response(400, "asset id must be a number", version);
     const OpsStore* ops = ctx_.ingest.ops();
     const auto where = ops ? ops->asset(id) : std::nullopt;
-    if (!where) return error_response(404, "no location known for asset " + std::to_string(id), version);
+    if (!where)
+      return error_response(404, "no location known for asset " + std::to_string(id), version);
     return json_response(200, payloads::encode_asset_location(*where, ctx_.ingest.epoch_unix_ms()),
                          version, "application/json");
   }

@@ -23,11 +23,10 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   payloads::DecodeResult decoded;
   if (kind == PayloadKind::MqttAuto)
     kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
-  const bool ops_payload =
-      kind == PayloadKind::FhirDiagnosticReport ||
-      ((kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir) &&
-       payloads::looks_like_ops_fhir(bytes)) ||
-      (kind == PayloadKind::Hl7OruR01 && payloads::is_pump_oru(bytes));
+  const bool ops_payload = kind == PayloadKind::FhirDiagnosticReport ||
+                           ((kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir) &&
+                            payloads::looks_like_ops_fhir(bytes)) ||
+                           (kind == PayloadKind::Hl7OruR01 && payloads::is_pump_oru(bytes));
   if (ops_payload) return handle_ops(protocol, kind, bytes);
   switch (kind) {
     case PayloadKind::FhirObservation:

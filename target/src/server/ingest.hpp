@@ -21,8 +21,8 @@ enum class PayloadKind : std::uint8_t {
   Hl7OruR01,        // MLLP
   ProtoBatch,       // protobuf ReadingBatch
   MqttJson,
-  Fhir,      // MQTT with FHIR payloads: Observation or Bundle
-  MqttAuto,  // MQTT: FHIR if it names a resourceType, else MQTT JSON
+  Fhir,                  // MQTT with FHIR payloads: Observation or Bundle
+  MqttAuto,              // MQTT: FHIR if it names a resourceType, else MQTT JSON
   FhirDiagnosticReport,  // POST [base]/DiagnosticReport: a point-of-care imaging result
 };
 

@@ -50,11 +50,14 @@ std::string read_ack(TcpClient& c) {
   payloads::MllpDeframer d;
   std::vector<std::string> frames;
   std::string buffer;
-  c.recv_until(buffer, [&](std::string& b) {
-    d.feed(b, frames);
-    b.clear();
-    return !frames.empty();
-  }, 5s);
+  c.recv_until(
+      buffer,
+      [&](std::string& b) {
+        d.feed(b, frames);
+        b.clear();
+        return !frames.empty();
+      },
+      5s);
   return frames.empty() ? std::string{} : frames.front();
 }
 
@@ -99,10 +102,19 @@ TEST(OpsIngest, AssetLocationsAreQueryableAndOlderFixesDoNotWin) {
   HttpClient http(server->ports().http);
   EXPECT_EQ(http.request("GET", "/assets/7", "")->status, 404);
   EXPECT_EQ(http.request("GET", "/assets/seven", "")->status, 400);
-  ASSERT_EQ(http.post("/fhir/Observation", payloads::encode_location_observation(fix(7, "ward_5a", 100), 0))->status, 201);
-  ASSERT_EQ(http.post("/fhir/Observation", payloads::encode_location_observation(fix(7, "storage", 400), 0))->status, 201);
+  ASSERT_EQ(http.post("/fhir/Observation",
+                      payloads::encode_location_observation(fix(7, "ward_5a", 100), 0))
+                ->status,
+            201);
+  ASSERT_EQ(http.post("/fhir/Observation",
+                      payloads::encode_location_observation(fix(7, "storage", 400), 0))
+                ->status,
+            201);
   // A late fix from before the move arrives after it.
-  ASSERT_EQ(http.post("/fhir/Observation", payloads::encode_location_observation(fix(7, "ward_5a", 300), 0))->status, 201);
+  ASSERT_EQ(http.post("/fhir/Observation",
+                      payloads::encode_location_observation(fix(7, "ward_5a", 300), 0))
+                ->status,
+            201);
   auto res = http.request("GET", "/assets/7", "");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);

@@ -3,13 +3,13 @@
 // RTLS location fixes and point-of-care imaging results.
 //
 // Pump events, HL7 v2.6 ORU^R01 as IHE PCD-01/PCD-10 describe (one event per message):
-//   MSH|^~\&|IOMTSIM^<EUI-64>^EUI-64|IOMTSIM|RECEIVER|RECEIVER|<time>||ORU^R01^ORU_R01|<ctrl>|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
-//   PID|||p12^^^IOMTSIM^PI||Patient^p12
+//   MSH|^~\&|IOMTSIM^<EUI-64>^EUI-64|IOMTSIM|RECEIVER|RECEIVER|<time>||ORU^R01^ORU_R01|<ctrl>|P|2.6|||AL|NE||UNICODE
+//   UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO PID|||p12^^^IOMTSIM^PI||Patient^p12
 //   PV1||I
 //   OBR|1|<ctrl>^IOMTSIM|<ctrl>^IOMTSIM|182777000^monitoring of patient^SCT|||<time>
 //   OBX|1||69985^MDC_DEV_PUMP_INFUS_MDS^MDC|1.0.0.0|||||||X|||||||<EUI-64>^EUI-64
-//   OBX|2|CWE|184508^MDC_PUMP_STAT^MDC|1.1.1.1|occlusion^occlusion^IOMTSIM||||||R|||<time>|||||<event id>
-//   OBX|3|ST|184330^MDC_DRUG_NAME_TYPE^MDC|1.1.1.2|heparin||||||R
+//   OBX|2|CWE|184508^MDC_PUMP_STAT^MDC|1.1.1.1|occlusion^occlusion^IOMTSIM||||||R|||<time>|||||<event
+//   id> OBX|3|ST|184330^MDC_DRUG_NAME_TYPE^MDC|1.1.1.2|heparin||||||R
 //   OBX|4|NM|157784^MDC_FLOW_FLUID_PUMP^MDC|1.1.1.3|10.0|265266^MDC_DIM_MILLI_L_PER_HR^MDC||||||R
 //   OBX|5|NM|157872^MDC_VOL_FLUID_TBI^MDC|1.1.1.4|250.0|263762^MDC_DIM_MILLI_L^MDC||||||R
 //   OBX|6|NM|157976^MDC_VOL_FLUID_DELIV^MDC|1.1.1.5|12.5|263762^MDC_DIM_MILLI_L^MDC||||||R

@@ -42,7 +42,7 @@ using physiology::SimTime;
 struct PumpAlarmRecord {
   std::uint64_t event_id = 0;
   physiology::PatientIndex patient = 0;
-  std::string kind;          // physiology::ops::name(PumpEventKind)
+  std::string kind;  // physiology::ops::name(PumpEventKind)
   SimTime true_time{};
   SimTime intended_send{};
   bool alerted = false;
@@ -52,8 +52,8 @@ struct PumpAlarmRecord {
 
 struct AssetQueryRecord {
   std::uint32_t asset = 0;
-  SimTime query_time{};      // when the question was asked (scenario clock)
-  bool answered = false;     // the target knew a location (HTTP 200)
+  SimTime query_time{};   // when the question was asked (scenario clock)
+  bool answered = false;  // the target knew a location (HTTP 200)
   std::string zone;
   SimTime fix_time{};        // the fix time the target reported (device clock)
   Duration response_time{};  // request -> answer
@@ -95,16 +95,16 @@ struct OpsReport {
   std::vector<physiology::ops::LocationSegment> asset_tracks;  // by (asset, start)
   std::vector<AssetQueryRecord> asset_queries;                 // by (asset, query_time)
   std::vector<ImagingRecord> imaging;                          // by id
-  Histogram vitals_latency_during_imaging;   // ns, intended send -> ack
-  Histogram vitals_latency_outside_imaging;  // ns
-  OpsScores scores;                          // derived by rescore()
+  Histogram vitals_latency_during_imaging;                     // ns, intended send -> ack
+  Histogram vitals_latency_outside_imaging;                    // ns
+  OpsScores scores;                                            // derived by rescore()
 
   bool empty() const {
     return pump_alarms.empty() && asset_tracks.empty() && asset_queries.empty() &&
            imaging.empty() && vitals_latency_during_imaging.empty();
   }
-  void sort();     // puts the lists in the documented order
-  void rescore();  // scores from the raw data
+  void sort();                         // puts the lists in the documented order
+  void rescore();                      // scores from the raw data
   void merge(const OpsReport& other);  // raw data; call rescore() afterwards
   bool operator==(const OpsReport&) const = default;
 };

@@ -30,10 +30,10 @@ namespace iomtsim::physiology::ops {
 
 struct OpsCohort {
   OpsSpec spec;
-  std::string ward;                  // the cohort's ward: the "in use" zone of its assets
-  PatientIndex first_patient = 0;    // global index of the cohort's first patient
+  std::string ward;                // the cohort's ward: the "in use" zone of its assets
+  PatientIndex first_patient = 0;  // global index of the cohort's first patient
   std::uint32_t patient_count = 0;
-  std::uint32_t first_asset = 0;     // global number of the cohort's first asset
+  std::uint32_t first_asset = 0;  // global number of the cohort's first asset
 };
 
 // Builds OpsCohort values for consecutive cohorts: patients and assets numbered across
@@ -43,9 +43,9 @@ std::vector<OpsCohort> number_cohorts(const std::vector<OpsSpec>& specs,
                                       const std::vector<std::uint32_t>& patient_counts);
 
 struct OpsTruth {
-  std::vector<PumpEvent> pump_alarms;          // every alarm generated, by (time, id)
-  std::vector<LocationSegment> asset_tracks;   // by (asset, start); end of the last = duration
-  std::vector<ImagingResult> imaging;          // every result generated, by (time, id)
+  std::vector<PumpEvent> pump_alarms;         // every alarm generated, by (time, id)
+  std::vector<LocationSegment> asset_tracks;  // by (asset, start); end of the last = duration
+  std::vector<ImagingResult> imaging;         // every result generated, by (time, id)
 };
 
 // A floor plan position for a zone: stable, derived from the zone name (so a target and

@@ -13,31 +13,32 @@
 namespace iomtsim::physiology::ops {
 
 struct PumpSpec {
-  std::uint32_t per_patient = 0;                     // 0 .. kMaxPumpsPerPatient
+  std::uint32_t per_patient = 0;  // 0 .. kMaxPumpsPerPatient
   Duration status_interval = std::chrono::minutes(5);
-  double alarms_per_day = 4.0;      // occlusion / air-in-line, per infusing pump-day
-  double battery_low_fraction = 0.1;  // pumps that raise one battery-low alarm in the run
-  Duration gap_mean = std::chrono::hours(1);         // mean idle time between infusions
+  double alarms_per_day = 4.0;                // occlusion / air-in-line, per infusing pump-day
+  double battery_low_fraction = 0.1;          // pumps that raise one battery-low alarm in the run
+  Duration gap_mean = std::chrono::hours(1);  // mean idle time between infusions
   bool operator==(const PumpSpec&) const = default;
 };
 
 struct AssetSpec {
-  std::uint32_t count = 0;                        // tagged assets on this cohort's ward
+  std::uint32_t count = 0;                           // tagged assets on this cohort's ward
   Duration fix_interval = std::chrono::seconds(60);  // while stationary (plus one on arrival)
-  double moves_per_day = 6.0;                     // mean zone changes per asset per day
+  double moves_per_day = 6.0;                        // mean zone changes per asset per day
   // The route an asset cycles through, in order (in use -> dirty -> cleaning -> storage);
   // empty: {<ward>, "dirty_utility", "cleaning", "storage"}. Moves pass through "corridor".
   std::vector<std::string> route;
-  std::vector<std::string> dead_spots;            // zones where tags are never heard
-  double weak_battery_fraction = 0.1;             // tags that miss fixes and die early
+  std::vector<std::string> dead_spots;  // zones where tags are never heard
+  double weak_battery_fraction = 0.1;   // tags that miss fixes and die early
   bool operator==(const AssetSpec&) const = default;
 };
 
 struct ImagingSpec {
-  double procedures_per_day = 0.0;      // per patient
+  double procedures_per_day = 0.0;  // per patient
   std::uint32_t results_per_procedure = 3;
   // Size of one ultrasound result's media, bytes (blood gas / ECG results are small).
-  Distribution ultrasound_bytes = Distribution::make(Distribution::Kind::LogNormal, 600.0 * 1024, 0.8);
+  Distribution ultrasound_bytes =
+      Distribution::make(Distribution::Kind::LogNormal, 600.0 * 1024, 0.8);
   bool operator==(const ImagingSpec&) const = default;
 };
 

@@ -51,9 +51,9 @@ enum class PumpEventKind : std::uint8_t {
 inline constexpr std::size_t kPumpEventKindCount = 9;
 
 constexpr std::string_view name(PumpEventKind k) {
-  constexpr std::string_view names[] = {"started",   "status",     "paused",
-                                        "resumed",   "occlusion",  "air_in_line",
-                                        "near_end",  "end_of_infusion", "battery_low"};
+  constexpr std::string_view names[] = {"started",  "status",          "paused",
+                                        "resumed",  "occlusion",       "air_in_line",
+                                        "near_end", "end_of_infusion", "battery_low"};
   return names[static_cast<std::size_t>(k)];
 }
 constexpr std::optional<PumpEventKind> pump_event_from_name(std::string_view s) {
@@ -69,16 +69,16 @@ constexpr bool is_alarm(PumpEventKind k) {
 }
 
 struct PumpEvent {
-  std::uint64_t id = 0;            // make_ops_id(Pump, pump, seq)
-  std::uint32_t pump = 0;          // global pump number: patient * kMaxPumpsPerPatient + k
+  std::uint64_t id = 0;    // make_ops_id(Pump, pump, seq)
+  std::uint32_t pump = 0;  // global pump number: patient * kMaxPumpsPerPatient + k
   PatientIndex patient = 0;
   PumpEventKind kind = PumpEventKind::Status;
-  std::string drug;                // programmed drug, e.g. "heparin"
-  double rate_ml_h = 0.0;          // programmed rate, mL/h
-  double vtbi_ml = 0.0;            // volume to be infused (programmed), mL
-  double volume_ml = 0.0;          // volume infused so far in this infusion, mL
-  SimTime true_time{};             // scenario clock
-  SimTime device_time{};           // pump clock (drifts)
+  std::string drug;        // programmed drug, e.g. "heparin"
+  double rate_ml_h = 0.0;  // programmed rate, mL/h
+  double vtbi_ml = 0.0;    // volume to be infused (programmed), mL
+  double volume_ml = 0.0;  // volume infused so far in this infusion, mL
+  SimTime true_time{};     // scenario clock
+  SimTime device_time{};   // pump clock (drifts)
   bool alarm() const { return is_alarm(kind); }
   bool operator==(const PumpEvent&) const = default;
 };
@@ -93,13 +93,13 @@ constexpr std::string_view name(AssetKind k) {
 
 // One location fix as an RTLS tag reports it: a zone and a position on the floor plan.
 struct LocationFix {
-  std::uint64_t id = 0;       // make_ops_id(Location, asset, seq)
-  std::uint32_t asset = 0;    // global asset number
+  std::uint64_t id = 0;     // make_ops_id(Location, asset, seq)
+  std::uint32_t asset = 0;  // global asset number
   AssetKind asset_kind = AssetKind::InfusionPump;
-  std::string zone;           // e.g. "ward_5a", "storage", "cleaning", "corridor"
-  double x_m = 0.0;           // floor-plan position, metres
+  std::string zone;  // e.g. "ward_5a", "storage", "cleaning", "corridor"
+  double x_m = 0.0;  // floor-plan position, metres
   double y_m = 0.0;
-  bool battery_low = false;   // the tag reports a weak battery
+  bool battery_low = false;  // the tag reports a weak battery
   SimTime true_time{};
   SimTime device_time{};
   bool operator==(const LocationFix&) const = default;
@@ -125,7 +125,7 @@ constexpr std::string_view name(Modality m) {
 // One result: a FHIR DiagnosticReport with attached media of `bytes` (the wire payload is
 // about that large; it loads bandwidth, not message rate).
 struct ImagingResult {
-  std::uint64_t id = 0;         // make_ops_id(Imaging, patient, seq)
+  std::uint64_t id = 0;  // make_ops_id(Imaging, patient, seq)
   PatientIndex patient = 0;
   Modality modality = Modality::Ultrasound;
   std::uint32_t procedure = 0;  // results of one procedure come in a burst

@@ -53,10 +53,10 @@ struct MetricsSnapshot {
   std::uint64_t stall_holds = 0;       // answers held by an injected stall
   // Operations payloads (ops_store.cpp).
   std::uint64_t ops_pump_events = 0;
-  std::uint64_t ops_pump_alarms = 0;     // distinct alarms raised as alerts
+  std::uint64_t ops_pump_alarms = 0;  // distinct alarms raised as alerts
   std::uint64_t ops_location_fixes = 0;
   std::uint64_t ops_imaging_results = 0;
-  std::uint64_t ops_imaging_bytes = 0;   // media bytes of the results
+  std::uint64_t ops_imaging_bytes = 0;  // media bytes of the results
 
   std::uint64_t count(Protocol p, Outcome o) const {
     return messages[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
