@@ -1,0 +1,192 @@
+// Decoding of the operations FHIR resources (ops_fhir.cpp writes them): tolerant of key
+// order and whitespace, strict about what scoring needs (ids, subjects, zones, sizes).
+#include <nlohmann/json.hpp>
+
+#include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/payloads/ops_payloads.hpp"
+#include "json_read.hpp"
+#include "ops_fhir_codes.hpp"
+
+namespace iomtsim::payloads {
+
+namespace {
+
+using detail::kImagingSystem;
+using detail::kPumpSystem;
+using detail::kRtlsSystem;
+using nlohmann::json;
+
+std::optional<std::uint64_t> base64_decoded_size(const std::string& s) {
+  if (s.size() % 4 != 0) return std::nullopt;
+  std::uint64_t pad = 0;
+  if (!s.empty() && s.back() == '=') ++pad;
+  if (s.size() > 1 && s[s.size() - 2] == '=') ++pad;
+  return s.size() / 4 * 3 - pad;
+}
+
+std::optional<std::uint64_t> uint_text(const std::string& s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  return std::stoull(s);
+}
+
+std::optional<std::uint64_t> identifier_of(const json& j, const char* system) {
+  const json* ids = detail::member(j, "identifier");
+  if (!ids || !ids->is_array()) return std::nullopt;
+  for (const auto& i : *ids)
+    if (detail::string_member(i, "system") == system)
+      if (auto v = detail::string_member(i, "value")) return uint_text(*v);
+  return std::nullopt;
+}
+
+// "Device/pump-17" -> 17
+std::optional<std::uint64_t> reference_number(const json* ref_holder, std::string_view prefix) {
+  if (!ref_holder) return std::nullopt;
+  auto r = detail::string_member(*ref_holder, "reference");
+  if (!r || !std::string_view(*r).starts_with(prefix)) return std::nullopt;
+  return uint_text(r->substr(prefix.size()));
+}
+
+const json* first_coding(const json& concept_holder, const char* key) {
+  const json* c = detail::member(concept_holder, key);
+  if (!c) return nullptr;
+  const json* codings = detail::member(*c, "coding");
+  if (!codings || !codings->is_array() || codings->empty()) return nullptr;
+  return &(*codings)[0];
+}
+
+std::optional<double> component_value(const json& j, const char* code) {
+  const json* comps = detail::member(j, "component");
+  if (!comps || !comps->is_array()) return std::nullopt;
+  for (const auto& c : *comps) {
+    const json* coding = first_coding(c, "code");
+    if (!coding || detail::string_member(*coding, "code") != code) continue;
+    const json* q = detail::member(c, "valueQuantity");
+    const json* v = q ? detail::member(*q, "value") : nullptr;
+    if (v && v->is_number()) return v->get<double>();
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> component_string(const json& j, const char* code) {
+  const json* comps = detail::member(j, "component");
+  if (!comps || !comps->is_array()) return std::nullopt;
+  for (const auto& c : *comps) {
+    const json* coding = first_coding(c, "code");
+    if (coding && detail::string_member(*coding, "code") == code)
+      return detail::string_member(c, "valueString");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_unix_ms) {
+  Decoded<OpsResource> d;
+  auto fail = [&](std::string why) {
+    d.error = std::move(why);
+    return d;
+  };
+  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return fail("invalid JSON");
+  const auto type = detail::string_member(j, "resourceType");
+  if (!type) return fail("missing resourceType");
+  const auto when_text = detail::string_member(j, "effectiveDateTime");
+  if (!when_text) return fail("missing effectiveDateTime");
+  const auto when = parse_fhir_instant(*when_text, epoch_unix_ms);
+  if (!when) return fail("bad effectiveDateTime '" + *when_text + "'");
+
+  if (*type == "DiagnosticReport") {
+    ops::ImagingResult r;
+    r.id = identifier_of(j, kImagingSystem).value_or(0);
+    const auto patient = reference_number(detail::member(j, "subject"), "Patient/p");
+    if (!patient) return fail("DiagnosticReport: missing or bad subject");
+    r.patient = static_cast<physiology::PatientIndex>(*patient);
+    const json* coding = first_coding(j, "code");
+    const auto m = coding ? detail::string_member(*coding, "code") : std::nullopt;
+    if (m == "US")
+      r.modality = ops::Modality::Ultrasound;
+    else if (m == "BG")
+      r.modality = ops::Modality::BloodGas;
+    else if (m == "ECG")
+      r.modality = ops::Modality::Ecg12Lead;
+    else
+      return fail("DiagnosticReport: unknown modality code");
+    const json* forms = detail::member(j, "presentedForm");
+    if (!forms || !forms->is_array() || forms->empty())
+      return fail("DiagnosticReport: no presentedForm");
+    const json& form = (*forms)[0];
+    const json* size = detail::member(form, "size");
+    const auto data = detail::string_member(form, "data");
+    if (!size || !size->is_number_unsigned()) return fail("presentedForm: missing size");
+    if (!data) return fail("presentedForm: missing data");
+    const auto decoded = base64_decoded_size(*data);
+    if (!decoded || *decoded != size->get<std::uint64_t>())
+      return fail("presentedForm: size " + std::to_string(size->get<std::uint64_t>()) +
+                  " does not match the attached data");
+    r.bytes = *decoded;
+    r.device_time = *when;
+    d.value = r;
+    return d;
+  }
+  if (*type != "Observation")
+    return fail("resourceType '" + *type + "' is not an operations resource");
+  const json* coding = first_coding(j, "code");
+  const auto code = coding ? detail::string_member(*coding, "code") : std::nullopt;
+  const json* value = first_coding(j, "valueCodeableConcept");
+  const auto value_code = value ? detail::string_member(*value, "code") : std::nullopt;
+  if (code == "184508") {
+    ops::PumpEvent e;
+    e.id = identifier_of(j, kPumpSystem).value_or(0);
+    const auto patient = reference_number(detail::member(j, "subject"), "Patient/p");
+    const auto pump = reference_number(detail::member(j, "device"), "Device/pump-");
+    if (!patient) return fail("pump Observation: missing or bad subject");
+    if (!pump) return fail("pump Observation: missing or bad device");
+    const auto kind = value_code ? ops::pump_event_from_name(*value_code) : std::nullopt;
+    if (!kind) return fail("pump Observation: unknown pump event");
+    e.patient = static_cast<physiology::PatientIndex>(*patient);
+    e.pump = static_cast<std::uint32_t>(*pump);
+    e.kind = *kind;
+    e.drug = component_string(j, "184330").value_or("");
+    e.rate_ml_h = component_value(j, "157784").value_or(0.0);
+    e.vtbi_ml = component_value(j, "157872").value_or(0.0);
+    e.volume_ml = component_value(j, "157976").value_or(0.0);
+    e.device_time = *when;
+    d.value = e;
+    return d;
+  }
+  if (code == "location-fix") {
+    ops::LocationFix f;
+    f.id = identifier_of(j, kRtlsSystem).value_or(0);
+    const json* focus = detail::member(j, "focus");
+    const auto asset = focus && focus->is_array() && !focus->empty()
+                           ? reference_number(&(*focus)[0], "Device/asset-")
+                           : std::nullopt;
+    if (!asset) return fail("location Observation: missing or bad focus");
+    if (!value_code || value_code->empty()) return fail("location Observation: missing zone");
+    const auto x = component_value(j, "x"), y = component_value(j, "y");
+    if (!x || !y) return fail("location Observation: missing x or y");
+    f.asset = static_cast<std::uint32_t>(*asset);
+    f.zone = *value_code;
+    f.x_m = *x;
+    f.y_m = *y;
+    if (const json* ext = detail::member(j, "extension"); ext && ext->is_array())
+      for (const auto& x_ : *ext) {
+        const json* b = detail::member(x_, "valueBoolean");
+        if (detail::string_member(x_, "url") == "urn:iomtsim:battery-low" && b && b->is_boolean())
+          f.battery_low = b->get<bool>();
+        const auto k = detail::string_member(x_, "valueCode");
+        if (detail::string_member(x_, "url") == "urn:iomtsim:asset-kind" && k)
+          for (auto ak :
+               {ops::AssetKind::InfusionPump, ops::AssetKind::Monitor, ops::AssetKind::Wheelchair})
+            if (ops::name(ak) == *k) f.asset_kind = ak;
+      }
+    f.device_time = *when;
+    d.value = f;
+    return d;
+  }
+  return fail("Observation code is neither MDC_PUMP_STAT (184508) nor location-fix");
+}
+
+}  // namespace iomtsim::payloads
