@@ -248,7 +248,11 @@ struct Engine::Impl {
       const auto& link = fleet.devices()[fleet.device_slot(rd.patient, rd.device)].network->shared_link;
       if (!link.empty()) ops->note_vitals(link, m->intended, (acked - m->intended).count());
     }
-    for (const auto& rd : m->readings) shard.on_outcome(rd.id, r.outcome, m->intended, sent, acked);
+    // The wall instant of `sent`, so alerts on these readings get the same stamping.
+    const std::int64_t sent_wall_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(written.time_since_epoch()).count();
+    for (const auto& rd : m->readings)
+      shard.on_outcome(rd.id, r.outcome, m->intended, sent, acked, sent_wall_ns);
     const auto n = m->readings.size();
     if (r.outcome == Outcome::Acknowledged) {
       counters.acknowledged.fetch_add(n, std::memory_order_relaxed);

@@ -154,7 +154,12 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   AcceleratedClock clock(Steady::now(), speed);  // reset below, once the engines are built
 
   reports::RecorderShard& alert_shard = recorder.make_shard();
-  AlertIntake intake([&](const physiology::Alert& a) { alert_shard.on_alert(a); },
+  // Alerts carry the wall instant of receipt, so the recorder stamps them like readings
+  // (scenario arrival of the trigger + real elapsed time), not with the speed-up applied.
+  AlertIntake intake([&](const physiology::Alert& a) {
+                       alert_shard.on_alert(a, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   Steady::now().time_since_epoch()).count());
+                     },
                      [&] { return clock.now(); }, scenario.target.alert_webhook_port.value_or(0));
   intake.start();
 

@@ -106,12 +106,17 @@ void RecorderShard::on_generated(const Reading& r, std::string_view protocol,
 }
 
 void RecorderShard::on_outcome(std::uint64_t reading_id, Outcome outcome, SimTime intended,
-                               SimTime sent, SimTime acked) {
+                               SimTime sent, SimTime acked,
+                               std::optional<std::int64_t> sent_wall_ns) {
   DeviceState& dev = device(reading_id);
   Note& n = dev.ring[static_cast<std::uint32_t>(reading_id) % dev.ring.size()];
   if (n.id == reading_id) {
     n.intended = intended;
     n.has_intended = true;
+    if (sent_wall_ns) {
+      n.stamp_offset_ns = sent.time_since_epoch().count() - *sent_wall_ns;
+      n.has_offset = true;
+    }
   }
   ChannelAcc& ch = channel_acc(dev.channel);
   TimeBucket& b = bucket(intended);
@@ -154,12 +159,17 @@ bool RecorderShard::resolve(AlertRecord& rec) const {
   rec.trigger_flags = n.flags;
   rec.trigger_value = n.value;
   rec.trigger_true_value = n.true_value;
+  if (rec.received_wall_ns && n.has_offset)
+    rec.alert.received_time = SimTime{Duration{n.stamp_offset_ns + *rec.received_wall_ns}};
+  rec.received_wall_ns.reset();
   return true;
 }
 
-void RecorderShard::on_alert(const physiology::Alert& alert) {
+void RecorderShard::on_alert(const physiology::Alert& alert,
+                             std::optional<std::int64_t> received_wall_ns) {
   AlertRecord rec;
   rec.alert = alert;
+  rec.received_wall_ns = received_wall_ns;
   if (resolve(rec) || alert.trigger_reading_id == 0) {
     alerts_.push_back(std::move(rec));
     return;
@@ -298,6 +308,7 @@ Report Recorder::merge() const {
         if (a.trigger_known) break;
         other->resolve(a);
       }
+      a.received_wall_ns.reset();  // trigger never found: keep the given receive time
       r.alerts.push_back(std::move(a));
     }
   }
@@ -307,6 +318,7 @@ Report Recorder::merge() const {
       if (a.trigger_known) break;
       s->resolve(a);
     }
+    a.received_wall_ns.reset();
     r.alerts.push_back(std::move(a));
   }
   for (auto& c : channels)

@@ -310,3 +310,63 @@ TEST(ReportJson, TopLevelKeysAreTheOnesReportFormatDocuments) {
   for (const auto& [k, v] : j.items()) written.insert(k);
   EXPECT_EQ(written, documented);
 }
+
+// Accelerated runs: an alert's receive time is stamped like its trigger's acknowledgement
+// (trigger's scenario stamp + real elapsed wall time), so alert latency does not grow with
+// the speed-up. Here the trigger left at scenario 100 s + 5 ms (wall instant 7 s) and the
+// alert came 20 ms of wall time later, while the accelerated clock had moved 10 minutes.
+TEST(Recorder, AlertReceiveTimeFollowsWallTimeSinceTheTriggerWasSent) {
+  for (const bool cross_thread : {false, true}) {
+    Recorder rec;
+    const auto ch = rec.channel("fhir_r4", "hospital_wifi");
+    RecorderShard& engine = rec.make_shard();
+    RecorderShard& intake = rec.make_shard();
+    ph::Reading r;
+    r.id = ph::make_reading_id(3, 0, 1);
+    r.patient = 3;
+    r.true_time = ph::SimTime{} + 100s;
+    engine.on_generated(r, ch);
+    const ph::SimTime sent = r.true_time + 5ms;
+    const std::int64_t sent_wall_ns = 7'000'000'000;
+    ph::Alert a;
+    a.patient = 3;
+    a.rule = "news2";
+    a.trigger_reading_id = r.id;
+    a.received_time = r.true_time + 10min;  // what the accelerated clock said
+    const std::int64_t received_wall_ns = sent_wall_ns + 20'000'000;
+    if (cross_thread) {  // the alert arrives before the trigger's outcome is recorded
+      intake.on_alert(a, received_wall_ns);
+      engine.on_outcome(r.id, Outcome::Acknowledged, r.true_time, sent, sent + 1ms, sent_wall_ns);
+    } else {
+      engine.on_outcome(r.id, Outcome::Acknowledged, r.true_time, sent, sent + 1ms, sent_wall_ns);
+      engine.on_alert(a, received_wall_ns);
+    }
+    const Report report = rec.merge();
+    ASSERT_EQ(report.alerts.size(), 1u);
+    EXPECT_TRUE(report.alerts[0].trigger_known);
+    EXPECT_EQ(report.alerts[0].alert.received_time, sent + 20ms) << "cross_thread " << cross_thread;
+    EXPECT_FALSE(report.alerts[0].received_wall_ns.has_value());
+    EXPECT_EQ(report.alert_latency.max(), std::chrono::nanoseconds(5ms + 20ms).count()) << "cross_thread " << cross_thread;
+  }
+}
+
+TEST(Recorder, AlertWithoutWallStampsKeepsItsReceiveTime) {
+  Recorder rec;
+  const auto ch = rec.channel("fhir_r4", "hospital_wifi");
+  RecorderShard& shard = rec.make_shard();
+  ph::Reading r;
+  r.id = ph::make_reading_id(1, 0, 1);
+  r.patient = 1;
+  r.true_time = ph::SimTime{} + 50s;
+  shard.on_generated(r, ch);
+  shard.on_outcome(r.id, Outcome::Acknowledged, r.true_time, r.true_time, r.true_time + 1ms);
+  ph::Alert a;
+  a.patient = 1;
+  a.rule = "qsofa";
+  a.trigger_reading_id = r.id;
+  a.received_time = r.true_time + 2s;
+  shard.on_alert(a, 123);  // a wall stamp for the alert alone changes nothing
+  const Report report = rec.merge();
+  ASSERT_EQ(report.alerts.size(), 1u);
+  EXPECT_EQ(report.alerts[0].alert.received_time, r.true_time + 2s);
+}

@@ -41,6 +41,9 @@ struct AlertRecord {
   double trigger_value = 0.0;       // measured, canonical unit
   double trigger_true_value = 0.0;  // noise-free truth
   std::uint8_t trigger_flags = 0;   // physiology::ReadingFlags
+  // Wall instant of receipt while the trigger is being resolved (RecorderShard::on_alert);
+  // always empty in a finished report.
+  std::optional<std::int64_t> received_wall_ns;
   bool operator==(const AlertRecord&) const = default;
 };
 

@@ -29,6 +29,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -68,13 +69,23 @@ class RecorderShard {
                     std::string_view profile);
   // The final outcome of a reading. `intended` is its scheduled send time, `sent` when it
   // actually left, `acked` when the answer came (ignored for outcomes without an answer).
+  //
+  // Accelerated real-time runs stamp `sent`/`acked` as the scenario time the message
+  // arrived on the emulated network plus the real (unscaled) wall time since, so latencies
+  // are not multiplied by the speed-up. `sent_wall_ns` is the wall instant of `sent` on the
+  // caller's steady clock; with it, an alert triggered by this reading and received at
+  // wall instant W (on_alert's `received_wall_ns`) gets the same kind of stamp:
+  // received_time = sent + (W - sent_wall_ns).
   void on_outcome(std::uint64_t reading_id, Outcome outcome, SimTime intended, SimTime sent,
-                  SimTime acked);
+                  SimTime acked, std::optional<std::int64_t> sent_wall_ns = std::nullopt);
   // An alert from the target. Its trigger is looked up in this shard's recent readings;
   // if not there (the usual case for an alert-intake thread), the alert is posted to the
   // recorder and the shard that owns the device resolves it at its next on_outcome, or
   // as soon as the trigger's own outcome arrives; failing that, at merge time.
-  void on_alert(const physiology::Alert& alert);
+  // `received_wall_ns`: see on_outcome; without it (or without the trigger's wall stamp)
+  // alert.received_time is kept as given.
+  void on_alert(const physiology::Alert& alert,
+                std::optional<std::int64_t> received_wall_ns = std::nullopt);
   // An alert whose triggering reading the caller knows.
   void on_alert(const physiology::Alert& alert, const physiology::Reading& trigger,
                 SimTime trigger_intended_send);
@@ -89,6 +100,8 @@ class RecorderShard {
     std::uint8_t flags = 0;
     double value = 0.0;
     double true_value = 0.0;
+    std::int64_t stamp_offset_ns = 0;  // sent (scenario ns) minus its wall instant
+    bool has_offset = false;
   };
   struct DeviceState {
     ChannelId channel = 0;
