@@ -81,6 +81,7 @@ Json accuracy_stats(const AccuracyStats& s) {
               {"sensitivity", num(s.sensitivity)},
               {"ppv", num(s.ppv)},
               {"f1", num(s.f1)},
+              {"challenge2015_score", num(s.challenge2015)},
               {"false_per_patient_day", num(s.false_per_patient_day)},
               {"per_100_patient_days", num(s.per_100_patient_days)},
               {"burden_per_bed_per_day", num(s.burden_per_bed_per_day)},

@@ -33,6 +33,8 @@ void finish(AccuracyStats& s, std::vector<double> leads, std::vector<double> cri
   s.false_per_patient_day = ratio(static_cast<double>(s.false_alerts), patient_days);
   s.per_100_patient_days = ratio(100.0 * static_cast<double>(s.alerts), patient_days);
   s.burden_per_bed_per_day = ratio(static_cast<double>(s.alerts), patient_days);
+  s.challenge2015 = challenge2015_score(s.episodes_detected, 0, s.false_alerts,
+                                       s.episodes - s.episodes_detected);
   s.lead_time_s = spread(std::move(leads));
   s.criteria_lead_time_s = spread(std::move(criteria_leads));
 }

@@ -16,6 +16,7 @@ const char* const kLatencyStats[] = {"p50", "p90", "p95", "p99", "p999", "max", 
 const char* const kAlertStats[] = {"sensitivity",
                                    "ppv",
                                    "f1",
+                                   "challenge2015_score",
                                    "false_per_patient_day",
                                    "per_100_patient_days",
                                    "burden_per_bed_per_day",
@@ -57,6 +58,7 @@ std::optional<double> alert_stat(const AccuracyStats& a, const std::string& stat
   if (stat == "sensitivity") return a.sensitivity;
   if (stat == "ppv") return a.ppv;
   if (stat == "f1") return a.f1;
+  if (stat == "challenge2015_score") return a.challenge2015;
   if (stat == "false_per_patient_day") return a.false_per_patient_day;
   if (stat == "per_100_patient_days") return a.per_100_patient_days;
   if (stat == "burden_per_bed_per_day") return a.burden_per_bed_per_day;
@@ -121,6 +123,7 @@ std::optional<double> lookup(const Report& r, const std::string& metric) {
                                           .false_per_patient_day = kNaN,
                                           .per_100_patient_days = kNaN,
                                           .burden_per_bed_per_day = kNaN,
+                                          .challenge2015 = kNaN,
                                           .lead_time_s = spread({}),
                                           .criteria_lead_time_s = spread({})},
                       p[2]);

@@ -29,6 +29,8 @@ constexpr AlertStat kAlertStats[] = {
     {"sensitivity", Q::Fraction, false, "fraction of episodes with a timely alert"},
     {"ppv", Q::Fraction, false, "fraction of alerts that matched an episode"},
     {"f1", Q::Fraction, false, "harmonic mean of sensitivity and PPV"},
+    {"challenge2015_score", Q::Number, false,
+     "PhysioNet 2015 score 100(TP+TN)/(TP+TN+FP+5FN), episodes as events, TN = 0"},
     {"false_per_patient_day", Q::Number, false, "unmatched alerts per patient-day"},
     {"per_100_patient_days", Q::Number, false, "all alerts per 100 patient-days"},
     {"burden_per_bed_per_day", Q::Number, false, "alerts per bed per day"},

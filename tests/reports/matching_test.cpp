@@ -123,6 +123,9 @@ TEST(Scores, OverallFiguresByHand) {
   EXPECT_DOUBLE_EQ(s.false_per_patient_day, 0.8);
   EXPECT_DOUBLE_EQ(s.per_100_patient_days, 180.0);
   EXPECT_DOUBLE_EQ(s.burden_per_bed_per_day, 1.8);
+  // 2015 score, episodes as events: TP 3 detected, FN 1 missed, FP 4 false alerts, TN 0:
+  // 100 * 3 / (3 + 4 + 5 * 1).
+  EXPECT_DOUBLE_EQ(s.challenge2015, 100.0 * 3.0 / 12.0);
   // Lead times from onset: -5 h, +0.5 h (hypoglycemia), +5.5 h (sepsis of patient 4).
   EXPECT_EQ(s.lead_time_s.n, 3u);
   EXPECT_DOUBLE_EQ(s.lead_time_s.median, 1800.0);

@@ -18,6 +18,7 @@ namespace {
 std::vector<std::string> family_examples() {
   return {"alerts.sepsis.sensitivity",        "alerts.hypoglycemia.median_lead_time",
           "alerts.rule.news2.ppv",            "alerts.rule.spo2_low_sustained.count",
+          "alerts.atrial_fibrillation.challenge2015_score",
           "ingest_latency.protocol.fhir_r4.p99", "ingest_latency.profile.hospital_wifi.p50",
           "ingest_latency.protocol.hl7v2.count"};
 }

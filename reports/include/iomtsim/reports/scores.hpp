@@ -53,6 +53,10 @@ struct AccuracyStats {
   double false_per_patient_day = 0.0;
   double per_100_patient_days = 0.0;
   double burden_per_bed_per_day = 0.0;
+  // PhysioNet/CinC 2015 score with episodes as the events: TP = episodes detected,
+  // FN = episodes missed, FP = false alerts; TN (false alarms the target suppressed) cannot
+  // be observed from outside the target and counts 0. NaN with no episodes and no alerts.
+  double challenge2015 = 0.0;
   SpreadStats lead_time_s;           // first alert - onset
   SpreadStats criteria_lead_time_s;  // first alert - criteria_met
 };

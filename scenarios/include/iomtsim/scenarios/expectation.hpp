@@ -17,7 +17,8 @@
 //       (OUTCOME: acknowledged rejected lost_network dropped_buffer timed_out failed in_flight)
 //   throughput . readings_per_s | generated_per_s
 //   alerts . STAT,  alerts . CONDITION . STAT,  alerts . rule . RULE . STAT
-//       (STAT: sensitivity ppv f1 (fractions), false_per_patient_day per_100_patient_days
+//       (STAT: sensitivity ppv f1 (fractions), challenge2015_score (0..100),
+//        false_per_patient_day per_100_patient_days
 //        burden_per_bed_per_day (rates), median_lead_time lead_time_q1 lead_time_q3
 //        median_criteria_lead_time (signed durations: alert minus onset / minus the time
 //        criteria were met, negative = early), count true_count false_count
