@@ -158,6 +158,15 @@ RunResult replay(const std::filesystem::path& file, const ReplayOptions& options
   RunOptions run = options.run;
   if (!run.speed) run.speed = 1.0;
   run.source = recording_source(file, summary);
+  if (run.trigger_lookback == 0 && *run.speed >= 1000.0 && !summary->devices.empty()) {
+    // Fast replays: alerts come back after much of a stay has been sent, so remember
+    // about twice a device's average readings (a stay, for PhysioNet-like data), within
+    // 64..4096 per device and about 256 MiB in all (~64 bytes a reading).
+    const std::size_t devices = summary->devices.size();
+    const std::size_t per_device = 2 * (summary->readings / devices + 1);
+    const std::size_t budget = (std::size_t{256} << 20) / 64 / devices;
+    run.trigger_lookback = std::clamp<std::size_t>(std::min(per_device, budget), 64, 4096);
+  }
   return loadgen::run(scenario, run);
 }
 

@@ -137,6 +137,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
 
   reports::RecorderOptions ropts;
   ropts.matching.utility_rules = options.utility_rules;
+  if (options.trigger_lookback > 0) ropts.trigger_lookback = options.trigger_lookback;
   if (options.shard.patients_in(total_patients) > 0) ropts.timeline_patients = {options.shard.index};
   reports::Recorder recorder(ropts);
   reports::RunInfo info;

@@ -15,9 +15,10 @@
 // stored in the recording are what an earlier target said; they are not replayed and do
 // not count in the new score. Waveform blocks are read and skipped like in a run.
 //
-// Pitfalls: the recording must be in time order (scan_recording checks it). The report's
-// sepsis_utility uses the alerts' received times: replay fast only as long as the
-// target's answer time times the speed stays well under an hour of scenario time.
+// Pitfalls: the recording must be in time order (scan_recording checks it). Alerts are
+// timed from their trigger (see RecorderShard::on_outcome), which must still be in the
+// recorder's per-device ring: fast replays size it from the recording
+// (RunOptions::trigger_lookback); at `max` speed some triggers are forgotten anyway.
 #include <cstdint>
 #include <filesystem>
 #include <memory>

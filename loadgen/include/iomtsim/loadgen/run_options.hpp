@@ -66,6 +66,10 @@ struct RunOptions {
   // Alert rules counting as positive predictions in the report's sepsis_utility; empty:
   // any rule.
   std::vector<std::string> utility_rules;
+  // Readings remembered per device so an alert can find its trigger (and be timed like
+  // it); 0: the recorder's default (64). Replays at very high speed raise it, since a
+  // whole stay can pass before the first alert comes back.
+  std::size_t trigger_lookback = 0;
 };
 
 // Send lateness: 1 µs .. 1 h, 3 significant digits.
