@@ -11,6 +11,7 @@
 
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
+#include "iomtsim/sim/wire_format.hpp"
 #include "ops_driver.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -23,16 +24,8 @@ using scenarios::PayloadFormat;
 
 constexpr std::size_t kFormats = 4;
 
-std::string_view protocol_name(PayloadFormat f) {
-  constexpr std::string_view names[] = {"fhir_r4", "hl7v2", "mqtt_json", "protobuf"};
-  return names[static_cast<std::size_t>(f)];
-}
-
-// On-the-wire size estimates for the bandwidth model (per reading).
-std::size_t wire_bytes(PayloadFormat f, std::size_t readings) {
-  constexpr std::size_t per[] = {620, 260, 180, 70};
-  return per[static_cast<std::size_t>(f)] * readings;
-}
+using sim::protocol_name;
+using sim::wire_bytes;
 
 struct Slot {  // one device of this thread's fleet
   reports::ChannelId channel = 0;

@@ -3,21 +3,16 @@
 #include <algorithm>
 #include <variant>
 
+#include "iomtsim/sim/wire_format.hpp"
+
 namespace iomtsim::sim::simgrid::detail {
 
 using reports::Outcome;
 using scenarios::PayloadFormat;
 
-// The same names and on-the-wire size estimates as the real-time engine (loadgen keeps
-// its copy private; the two tables must agree for sim-vs-real comparisons).
-std::string_view protocol_name(PayloadFormat f) {
-  constexpr std::string_view names[] = {"fhir_r4", "hl7v2", "mqtt_json", "protobuf"};
-  return names[static_cast<std::size_t>(f)];
-}
-std::size_t wire_bytes(PayloadFormat f, std::size_t readings) {
-  constexpr std::size_t per[] = {620, 260, 180, 70};
-  return per[static_cast<std::size_t>(f)] * readings;
-}
+// The same names and on-the-wire sizes as the real-time engine (sim/wire_format.hpp).
+using sim::protocol_name;
+using sim::wire_bytes;
 
 Driver::Driver(Fleet& fleet, FleetNetwork& net, reports::Recorder& recorder, Platform& platform,
                ServerPool& pool, DriverConfig cfg)

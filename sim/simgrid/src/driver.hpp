@@ -126,7 +126,5 @@ class Driver {
   SimulateStats stats_;
 };
 
-std::string_view protocol_name(scenarios::PayloadFormat f);
-std::size_t wire_bytes(scenarios::PayloadFormat f, std::size_t readings);
 
 }  // namespace iomtsim::sim::simgrid::detail
