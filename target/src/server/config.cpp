@@ -159,6 +159,15 @@ ConfigError::ConfigError(std::vector<ConfigIssue> issues)
 
 TargetConfig default_target_config() { return TargetConfig{}; }
 
+std::optional<LogLevel> log_level_from_name(std::string_view name) {
+  if (name == "quiet") return LogLevel::Quiet;
+  if (name == "error") return LogLevel::Error;
+  if (name == "warn") return LogLevel::Warn;
+  if (name == "info") return LogLevel::Info;
+  if (name == "debug") return LogLevel::Debug;
+  return std::nullopt;
+}
+
 TargetConfig loopback_ephemeral_config() {
   TargetConfig c;
   c.http.host = c.mllp.host = c.proto.host = "127.0.0.1";
@@ -195,16 +204,8 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
     }
     if (auto n = root["log_level"]) {
       const auto s = Reader::scalar(n);
-      if (s == "quiet")
-        cfg.log_level = LogLevel::Quiet;
-      else if (s == "error")
-        cfg.log_level = LogLevel::Error;
-      else if (s == "warn")
-        cfg.log_level = LogLevel::Warn;
-      else if (s == "info")
-        cfg.log_level = LogLevel::Info;
-      else if (s == "debug")
-        cfg.log_level = LogLevel::Debug;
+      if (const auto level = log_level_from_name(s))
+        cfg.log_level = *level;
       else
         r.issue(n, "'log_level' must be quiet, error, warn, info or debug, found '" + s + "'");
     }

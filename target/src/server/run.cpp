@@ -29,16 +29,8 @@ TargetConfig resolve_target_config(const TargetCliOptions& o) {
   if (o.mqtt_broker) set_mqtt_broker(cfg, *o.mqtt_broker);
   if (o.log_level) {
     const std::string& s = *o.log_level;
-    if (s == "quiet")
-      cfg.log_level = LogLevel::Quiet;
-    else if (s == "error")
-      cfg.log_level = LogLevel::Error;
-    else if (s == "warn")
-      cfg.log_level = LogLevel::Warn;
-    else if (s == "info")
-      cfg.log_level = LogLevel::Info;
-    else if (s == "debug")
-      cfg.log_level = LogLevel::Debug;
+    if (const auto level = log_level_from_name(s))
+      cfg.log_level = *level;
     else
       throw ConfigError(
           {{"--log-level", 0, 0, "expected quiet, error, warn, info or debug, found '" + s + "'"}});

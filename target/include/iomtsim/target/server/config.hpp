@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -126,6 +127,8 @@ struct FaultConfig {
 };
 
 enum class LogLevel : std::uint8_t { Quiet, Error, Warn, Info, Debug };
+// "quiet", "error", "warn", "info", "debug"; nullopt for anything else.
+std::optional<LogLevel> log_level_from_name(std::string_view name);
 
 struct TargetConfig {
   HttpConfig http;
