@@ -7,7 +7,7 @@
 #   bench/target/wrk_compare.sh [build_dir=build] [duration=10s] [connections=16]
 #
 # Needs wrk (Debian package) and the bench binaries:
-#   cmake --build build --target iomtsim_minimal_beast_server iomtsim_target_serve
+#   cmake --build build --target iomtsim_minimal_beast_server iomtsim
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,8 +16,8 @@ build="${1:-$root/build}"
 duration="${2:-10s}"
 connections="${3:-16}"
 minimal="$build/bench/target/iomtsim_minimal_beast_server"
-target="$build/bench/target/iomtsim_target_serve"
-for bin in "$minimal" "$target"; do
+iomtsim="$build/cli/iomtsim"  # the reference target is `iomtsim target`
+for bin in "$minimal" "$iomtsim"; do
   [[ -x "$bin" ]] || { echo "missing $bin (build the bench targets first)" >&2; exit 2; }
 done
 command -v wrk > /dev/null || { echo "wrk is not installed" >&2; exit 2; }
@@ -74,7 +74,7 @@ start_server "$minimal" 0
 read -r minimal_rate minimal_per_cpu <<< "$(run_wrk "http://127.0.0.1:$port/fhir/Observation" "${pids[0]}")"
 kill "${pids[0]}" 2> /dev/null || true
 
-start_server "$target" --http-port 0 --mllp-port 0 --proto-port 0
+start_server "$iomtsim" target --http-port 0 --mllp-port 0 --proto-port 0
 read -r target_rate target_per_cpu <<< "$(run_wrk "http://127.0.0.1:$port/fhir/Observation" "${pids[1]}")"
 
 awk -v m="$minimal_rate" -v t="$target_rate" -v mc="$minimal_per_cpu" -v tc="$target_per_cpu" \

@@ -36,10 +36,11 @@ Child spawn(std::vector<std::string> args) {
     ::dup2(err[1], 2);
     ::close(out[0]);
     ::close(err[0]);
-    std::vector<char*> argv{const_cast<char*>(IOMTSIM_TARGET_MAIN)};
+    std::string command = "target";
+    std::vector<char*> argv{const_cast<char*>(IOMTSIM_CLI_PATH), command.data()};
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    ::execv(IOMTSIM_TARGET_MAIN, argv.data());
+    ::execv(IOMTSIM_CLI_PATH, argv.data());
     ::_exit(127);
   }
   ::close(out[1]);
