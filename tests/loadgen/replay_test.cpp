@@ -18,24 +18,13 @@
 #include "iomtsim/sim/generate.hpp"
 #include "iomtsim/sim/import/import.hpp"
 #include "tiny_scenario.hpp"
+#include "quiet_options.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::loadgen;
 using reports::Outcome;
 
 namespace {
-
-RunOptions quiet(unsigned threads) {
-  RunOptions o;
-  o.threads = threads;
-  o.write_files = false;
-  o.progress = ProgressMode::None;
-  o.handle_signals = false;
-  o.drain_timeout = std::chrono::seconds(3);
-  static std::ostringstream sink;
-  o.log = &sink;
-  return o;
-}
 
 std::filesystem::path temp_file(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("iomtsim-replay-" + std::to_string(::getpid()));

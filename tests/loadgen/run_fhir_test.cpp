@@ -7,24 +7,13 @@
 
 #include "iomtsim/loadgen/run.hpp"
 #include "tiny_scenario.hpp"
+#include "quiet_options.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::loadgen;
 using reports::Outcome;
 
 namespace {
-
-RunOptions quiet(unsigned threads = 2) {
-  RunOptions o;
-  o.threads = threads;
-  o.write_files = false;
-  o.progress = ProgressMode::None;
-  o.handle_signals = false;
-  o.drain_timeout = std::chrono::seconds(3);
-  static std::ostringstream sink;
-  o.log = &sink;
-  return o;
-}
 
 }  // namespace
 

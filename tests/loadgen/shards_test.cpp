@@ -15,6 +15,7 @@
 #include "iomtsim/reports/merge.hpp"
 #include "iomtsim/scenarios/loader.hpp"
 #include "tiny_scenario.hpp"
+#include "quiet_options.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::loadgen;
@@ -22,18 +23,6 @@ using reports::Outcome;
 namespace fs = std::filesystem;
 
 namespace {
-
-RunOptions quiet(unsigned threads) {
-  RunOptions o;
-  o.threads = threads;
-  o.write_files = false;
-  o.progress = ProgressMode::None;
-  o.handle_signals = false;
-  o.drain_timeout = std::chrono::seconds(3);
-  static std::ostringstream sink;
-  o.log = &sink;
-  return o;
-}
 
 std::set<std::pair<physiology::PatientIndex, std::string>> alerted(const reports::Report& r) {
   std::set<std::pair<physiology::PatientIndex, std::string>> s;
