@@ -2,6 +2,7 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_readings.hpp"
+#include "fhir_decode_dom.hpp"  // payloads/src: the DOM decoder, for the old-vs-new figure
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/mllp.hpp"
@@ -44,9 +45,16 @@ void BM_FhirEncodeBundle(benchmark::State& state) {
 }
 BENCHMARK(BM_FhirEncodeBundle)->Arg(10)->Arg(100);
 
-void BM_FhirDecodeObservation(benchmark::State& state) {
+// Decode rates of the scanning decoder (production) and of the DOM decoder it replaced,
+// in one run so the ratio is meaningful on a shared machine.
+std::vector<std::string> observation_docs() {
   std::vector<std::string> docs;
   for (std::size_t i = 0; i < 256; ++i) docs.push_back(encode_observation(readings()[i], kFhir));
+  return docs;
+}
+
+void BM_FhirDecodeObservation(benchmark::State& state) {
+  const auto docs = observation_docs();
   std::size_t i = 0;
   for (auto _ : state) {
     auto res = decode_observation(docs[i++ % docs.size()], kFhir);
@@ -55,6 +63,17 @@ void BM_FhirDecodeObservation(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_FhirDecodeObservation);
+
+void BM_FhirDecodeObservationDom(benchmark::State& state) {
+  const auto docs = observation_docs();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto res = detail::decode_fhir_dom(docs[i++ % docs.size()], kFhir, detail::FhirExpect::Observation);
+    benchmark::DoNotOptimize(res.readings.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FhirDecodeObservationDom);
 
 void BM_FhirDecodeBundle100(benchmark::State& state) {
   const std::string doc = encode_transaction_bundle(std::span(readings()).first(100), kFhir);
@@ -65,6 +84,16 @@ void BM_FhirDecodeBundle100(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(BM_FhirDecodeBundle100);
+
+void BM_FhirDecodeBundle100Dom(benchmark::State& state) {
+  const std::string doc = encode_transaction_bundle(std::span(readings()).first(100), kFhir);
+  for (auto _ : state) {
+    auto res = detail::decode_fhir_dom(doc, kFhir, detail::FhirExpect::Bundle);
+    benchmark::DoNotOptimize(res.readings.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(BM_FhirDecodeBundle100Dom);
 
 void BM_MqttEncode(benchmark::State& state) {
   const auto& rs = readings();
