@@ -71,7 +71,7 @@ struct Engine::Impl {
     if (cfg.http) transports[0] = make_http_transport(io, *cfg.http, done);
     if (cfg.mllp) transports[1] = make_stream_transport(io, *cfg.mllp, done);
     if (cfg.proto) transports[3] = make_stream_transport(io, *cfg.proto, done);
-    if (cfg.mqtt) transports[2] = make_mqtt_transport(io, *cfg.mqtt, done);
+    if (cfg.mqtt) transports[2] = make_mqtt_transport(io, *cfg.mqtt, fleet.devices(), done);
   }
 
   // ---- scheduling -----------------------------------------------------------------------
@@ -232,8 +232,11 @@ struct Engine::Impl {
     totals.send_lateness.record(std::max<std::int64_t>(
         1000, std::chrono::duration_cast<std::chrono::nanoseconds>(written - m->due).count()));
     const SimTime sent = stamp(*m, written), acked = stamp(*m, r.at);
+    // The wall instant of `sent`, so alerts on these readings get the same stamping.
+    const std::int64_t sent_wall_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(written.time_since_epoch()).count();
     if (m->ops_kind) {
-      if (ops) ops->completed(*m, r.outcome, sent, acked);
+      if (ops) ops->completed(*m, r.outcome, sent, acked, sent_wall_ns);
       return;
     }
     if (ops && r.outcome == Outcome::Acknowledged && !m->readings.empty()) {
@@ -241,9 +244,6 @@ struct Engine::Impl {
       const auto& link = fleet.devices()[fleet.device_slot(rd.patient, rd.device)].network->shared_link;
       if (!link.empty()) ops->note_vitals(link, m->intended, (acked - m->intended).count());
     }
-    // The wall instant of `sent`, so alerts on these readings get the same stamping.
-    const std::int64_t sent_wall_ns =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(written.time_since_epoch()).count();
     for (const auto& rd : m->readings)
       shard.on_outcome(rd.id, r.outcome, m->intended, sent, acked, sent_wall_ns);
     const auto n = m->readings.size();
@@ -277,7 +277,10 @@ struct Engine::Impl {
   }
 
   void in_flight(const Outbound& m) {
-    if (m.ops_kind) return;  // an unanswered operations message stays unacknowledged
+    if (m.ops_kind) {  // an unanswered operations message: the driver counts it
+      if (ops) ops->in_flight(m);
+      return;
+    }
     const SimTime sent = m.written == Steady::time_point{} ? m.intended : stamp(m, m.written);
     for (const auto& r : m.readings) shard.on_outcome(r.id, Outcome::InFlight, m.intended, sent, sent);
   }

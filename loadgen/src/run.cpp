@@ -81,9 +81,15 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port) {
     return detail::StreamTarget{k, std::move(host), port, timeout, epoch};
   };
-  if (s.target.mqtt)  // a broker, for the embedded target as for any other
-    e.mqtt = detail::MqttTarget{s.target.mqtt->host, s.target.mqtt->port, s.target.mqtt_topic,
-                                s.target.mqtt_qos, timeout, {}};
+  if (s.target.mqtt) {  // a broker, for the embedded target as for any other
+    detail::MqttTarget m;
+    m.host = s.target.mqtt->host;
+    m.port = s.target.mqtt->port;
+    m.topic = s.target.mqtt_topic;
+    m.qos = s.target.mqtt_qos;
+    m.timeout = timeout;
+    e.mqtt = m;
+  }
   if (server) {
     const auto p = server->ports();
     if (p.http) http("127.0.0.1", p.http, server->config().http.fhir_base_path);
