@@ -259,6 +259,8 @@ std::string explain(const Scenario& s) {
     o << "\n";
   }
 
+  if (s.capacity) o << "\n" << explain_capacity(*s.capacity);
+
   o << "\nPass when:\n";
   if (s.expectations.empty()) o << "  (no expectations: the run always passes)\n";
   for (const auto& e : s.expectations) o << "  " << e.text << "\n";

@@ -20,6 +20,8 @@ constexpr KeyDef kRoot[] = {
     {"time", T::Object, false, "time", "real time, accelerated or simulated"},
     {"target", T::Object, false, "target", "the system under test (default: embedded reference target)"},
     {"expectations", T::ExpectationList, false, "", "pass/fail thresholds, e.g. 'ingest_latency.p99 < 2s'"},
+    {"capacity", T::Object, false, "capacity",
+     "simulated-time runs: access points, core switch, WAN, load balancer, ingest servers, failures"},
 };
 constexpr KeyDef kMetadata[] = {
     {"name", T::String, true, "", "short identifier of the scenario"},
@@ -181,6 +183,47 @@ constexpr ObjectDef kObjects[] = {
     {"metadata", "about the scenario", kMetadata},
     {"cohort", "a group of similar patients", kCohort},
     {"demographics", "who the patients are", kDemographics},
+constexpr KeyDef kCapacity[] = {
+    {"access_points", T::Object, false, "access_points", "how the devices of each ward reach the core switch"},
+    {"core_switch", T::Object, false, "capacity_link", "the core switch's link (default 10 Gbps, 0.1 ms)"},
+    {"wan", T::Object, false, "capacity_link", "the WAN link to the data centre (default 1 Gbps, 5 ms)"},
+    {"load_balancer", T::Object, false, "load_balancer", "in front of the ingest servers"},
+    {"servers", T::Object, false, "servers", "the ingest tier"},
+    {"alert_delivery", T::Quantity, false, "duration", "target emits an alert -> webhook receives it (default 20 ms)"},
+    {"fidelity", T::Enum, false, "fidelity", "per_reading, aggregated, or auto (by device count; default)"},
+    {"aggregate_above", T::Integer, false, "", "auto fidelity: aggregated from this many devices (default 50000)"},
+    {"aggregate_interval", T::Quantity, false, "duration", "aggregated: one communication per access point per interval (default 10s)"},
+    {"failures", T::ObjectList, false, "capacity_failure", "scheduled failures of servers and links"},
+    {"platform", T::String, false, "", "SimGrid XML platform file instead of the built one (hosts ap0.., server0..)"},
+    {"drain", T::Quantity, false, "duration", "simulated time after the end for answers to arrive (default 30s)"},
+};
+constexpr KeyDef kAccessPoints[] = {
+    {"devices_per_ap", T::Integer, false, "", "devices per access point (default 40)"},
+    {"per_ward", T::Integer, false, "", "access points per ward, instead of devices_per_ap"},
+    {"bandwidth", T::Quantity, false, "bandwidth", "each access point's link (default 100 Mbps)"},
+    {"latency", T::Quantity, false, "duration", "each access point's link (default 1 ms)"},
+};
+constexpr KeyDef kCapacityLink[] = {
+    {"bandwidth", T::Quantity, false, "bandwidth", "e.g. '1 Gbps'"},
+    {"latency", T::Quantity, false, "duration", "one way, e.g. '5 ms' or '100 us'"},
+};
+constexpr KeyDef kLoadBalancer[] = {
+    {"failover_after", T::Quantity, false, "duration", "a failed server still gets traffic this long (default 5s)"},
+};
+constexpr KeyDef kServers[] = {
+    {"count", T::Integer, false, "", "ingest servers (default 6)"},
+    {"workers", T::Integer, false, "", "workers per server (default 4)"},
+    {"service_time", T::Quantity, false, "duration", "per reading on one worker, e.g. '250 us' (default; `iomtsim calibrate` measures it)"},
+    {"queue", T::Integer, false, "", "readings waiting per server before it rejects (default 2000)"},
+    {"link", T::Object, false, "capacity_link", "load balancer to each server (default 10 Gbps, 0.1 ms)"},
+};
+constexpr KeyDef kCapacityFailure[] = {
+    {"server", T::Integer, false, "", "index of the server that fails (from 0)"},
+    {"link", T::String, false, "", "link that fails: wan, core, ap<k>, server<j> or a link of the XML platform"},
+    {"at", T::Quantity, true, "duration", "when, from the scenario start"},
+    {"for", T::Quantity, false, "duration", "how long (default: to the end of the run)"},
+};
+
     {"condition", "something that may happen to a patient", kCondition},
     {"intervention", "a treatment at a time", kIntervention},
     {"device", "a device on each patient of the cohort", kDevice},
@@ -203,6 +246,12 @@ constexpr ObjectDef kObjects[] = {
 template <class E, std::size_t N>
 std::vector<std::string_view> names_of() {
   std::vector<std::string_view> out;
+    {"capacity", "what a simulated-time run models behind the access hop", kCapacity},
+    {"access_points", "the wards' access points", kAccessPoints},
+    {"capacity_link", "a link: bandwidth and latency", kCapacityLink},
+    {"load_balancer", "the load balancer", kLoadBalancer},
+    {"servers", "the ingest servers", kServers},
+    {"capacity_failure", "a scheduled failure: give server or link", kCapacityFailure},
   for (std::size_t i = 0; i < N; ++i) out.push_back(physiology::name(static_cast<E>(i)));
   return out;
 }
@@ -244,4 +293,5 @@ std::vector<std::string_view> enum_values(std::string_view set) {
   throw std::logic_error("no enum '" + std::string(set) + "'");
 }
 
+  if (set == "fidelity") return {"auto", "per_reading", "aggregated"};  // CapacityFidelity order
 }  // namespace iomtsim::scenarios::detail

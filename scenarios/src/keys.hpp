@@ -45,7 +45,7 @@ std::span<const ObjectDef> object_defs();
 const ObjectDef& object_def(std::string_view name);  // must exist
 std::vector<std::string_view> key_names(const ObjectDef& def);
 // Names accepted for an Enum ref: "archetype", "condition", "device_type", "vital",
-// "intervention", "format", "course", "time_mode", "waveform_kind", "distribution".
+// "intervention", "format", "course", "time_mode", "waveform_kind", "distribution", "fidelity".
 std::vector<std::string_view> enum_values(std::string_view set);
 
 }  // namespace iomtsim::scenarios::detail

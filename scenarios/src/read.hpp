@@ -21,6 +21,9 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
 Operations read_operations(const Node& n, const std::string& ward,
                            const std::map<std::string, NetworkProfile>& profiles, Reader& r);
 
+// The `capacity:` section (read_capacity.cpp); `meta` bounds the failure times.
+CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r);
+
 // Range limits shared by the readers, in canonical units.
 inline constexpr double kMaxScenarioSeconds = 366.0 * 86400.0;  // a year
 inline constexpr double kMaxLatencySeconds = 600.0;

@@ -208,6 +208,7 @@ Scenario read_scenario(const Node& root, Reader& r) {
                                        " patients in all cohorts together");
           total = 0;  // report once
         }
+  if (const Node* v = root.get("capacity")) s.capacity = read_capacity(*v, s.metadata, r);
         s.cohorts.push_back(std::move(*c));
       }
     }

@@ -58,13 +58,16 @@ constexpr std::array<KindDef, 17> kKinds = {{
     {"a number", "", "'0.9'", true, {}},
 }};
 
-// Extra duration spellings that do not fit the fixed-size table.
-constexpr std::array<UnitDef, 6> kMoreDurations = {{{"hour", 3600, 0},
+// Extra duration spellings that do not fit the fixed-size table. Microseconds are for
+// the capacity model's service times and switch latencies (`capacity:`).
+constexpr std::array<UnitDef, 8> kMoreDurations = {{{"hour", 3600, 0},
                                                     {"minute", 60, 0},
                                                     {"second", 1, 0},
                                                     {"day", 86400, 0},
                                                     {"week", 604800, 0},
-                                                    {"w", 604800, 0}}};
+                                                    {"w", 604800, 0},
+                                                    {"us", 1e-6, 0},
+                                                    {"\xC2\xB5" "s", 1e-6, 0}}};
 
 const KindDef& def(QuantityKind k) { return kKinds[static_cast<std::size_t>(k)]; }
 

@@ -12,6 +12,11 @@ namespace iomtsim::scenarios {
 
 std::string explain(const Scenario& s);
 
+// The `capacity:` section in words (part of explain() when the scenario has one): the
+// access points, core switch, WAN, ingest servers, fidelity and scheduled failures;
+// what the file leaves unset is named as the simulator's default.
+std::string explain_capacity(const CapacitySpec& c);
+
 // Readings per hour one device produces (numerics; waveform blocks counted separately).
 double readings_per_hour(const physiology::DeviceModelSpec& d);
 

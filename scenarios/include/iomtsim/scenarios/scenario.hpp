@@ -115,6 +115,62 @@ struct Metadata {
   Duration duration = std::chrono::hours(1);
   bool operator==(const Metadata&) const = default;
 };
+// `capacity:` - the infrastructure and ingest tier that the simulated-time engine
+// (`iomtsim simulate` / `sweep`, sim/simgrid) models behind the devices' access hop:
+// access points, core switch, WAN link, load balancer, ingest servers, the links between
+// them, the fidelity, and scheduled failures. Real-time runs ignore it. Every setting is
+// optional: unset means the engine's default (sim::simgrid::CapacityModel, listed by
+// `iomtsim simulate --help`); the commands' options override what the file says.
+// Units: bandwidths in bits per second, times as Duration.
+enum class CapacityFidelity : std::uint8_t { Auto, PerReading, Aggregated };
+
+struct CapacityLink {
+  std::optional<double> bandwidth_bps;
+  std::optional<Duration> latency;  // one way
+  bool operator==(const CapacityLink&) const = default;
+};
+
+// An ingest server (by index, from 0) or a link of the platform ("wan", "core", "ap<k>",
+// "server<j>", or a link of an XML platform) down from `at` for `length` (unset: to the
+// end of the run).
+struct CapacityFailure {
+  enum class Kind : std::uint8_t { Server, Link };
+  Kind kind = Kind::Server;
+  std::uint32_t server = 0;  // Kind::Server
+  std::string link;          // Kind::Link
+  SimTime at{};
+  std::optional<Duration> length;
+  bool operator==(const CapacityFailure&) const = default;
+};
+
+struct CapacitySpec {
+  // Access points: the devices of each ward spread over ceil(devices / devices_per_ap)
+  // access points, or `aps_per_ward` of them; each with its own link to the core switch.
+  std::optional<std::uint32_t> devices_per_ap;
+  std::optional<std::uint32_t> aps_per_ward;
+  CapacityLink ap_link;
+  CapacityLink core;         // core switch
+  CapacityLink wan;          // core switch to the data centre
+  CapacityLink server_link;  // load balancer to each ingest server
+  std::optional<Duration> lb_detection;  // a failed server still gets traffic this long
+  // Ingest servers.
+  std::optional<std::uint32_t> servers;
+  std::optional<std::uint32_t> workers_per_server;
+  std::optional<Duration> service_time;           // per reading, on one worker
+  std::optional<std::uint32_t> queue_capacity;    // readings waiting per server
+  std::optional<Duration> alert_delivery;         // target emits an alert -> received
+  // Fidelity: per reading, aggregated per access point and interval, or automatic by scale.
+  std::optional<CapacityFidelity> fidelity;
+  std::optional<std::uint64_t> aggregate_above_devices;
+  std::optional<Duration> aggregate_interval;
+  std::vector<CapacityFailure> failures;
+  // A SimGrid XML platform instead of the built one, as written in the file (relative
+  // paths are relative to the scenario file named on the command line).
+  std::string platform_file;
+  std::optional<Duration> drain;  // simulated time after the end for answers to arrive
+  bool operator==(const CapacitySpec&) const = default;
+};
+
 
 struct Scenario {
   Metadata metadata;
@@ -131,6 +187,7 @@ struct Scenario {
     for (const auto& c : cohorts) n += c.physiology.count;
     return n;
   }
+  std::optional<CapacitySpec> capacity;  // `capacity:`; unset when the file has none
 };
 
 }  // namespace iomtsim::scenarios

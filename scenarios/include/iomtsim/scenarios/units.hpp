@@ -4,7 +4,7 @@
 // by spaces. Each kind has one canonical unit that the rest of iomtsim uses:
 //
 //   kind         canonical   accepted units
-//   TimeSpan     seconds     ms, s, sec, min, h, hr, d, day(s), w, week(s) (and long forms)
+//   TimeSpan     seconds     us, ms, s, sec, min, h, hr, d, day(s), w, week(s) (and long forms)
 //   Pressure     mmHg        mmHg, kPa
 //   Temperature  Celsius     C, degC, °C, F, degF, °F
 //   Fraction     0..1        %  (or a bare number, which is the fraction itself)

@@ -1,0 +1,170 @@
+// `capacity:`: what a simulated-time run models behind the devices' access hop.
+#include <charconv>
+#include <string>
+
+#include "read.hpp"
+
+namespace iomtsim::scenarios::detail {
+namespace {
+
+using Q = QuantityKind;
+
+// Generous bounds: they catch unit slips (10 Gbps written as 10 bps), not designs.
+constexpr double kMinBandwidthBps = 1e3;
+constexpr double kMaxBandwidthBps = 1e13;
+constexpr double kMaxLinkLatencyS = 10.0;
+constexpr std::int64_t kMaxServers = 100'000;
+constexpr std::int64_t kMaxWorkers = 100'000;
+
+std::optional<std::uint32_t> count(const Node* n, std::int64_t lo, std::int64_t hi,
+                                   std::string_view what, Reader& r) {
+  if (n == nullptr) return std::nullopt;
+  if (auto x = r.integer(*n, lo, hi, what)) return static_cast<std::uint32_t>(*x);
+  return std::nullopt;
+}
+
+std::optional<Duration> opt_duration(const Node* n, double lo_s, double hi_s, std::string_view what,
+                             Reader& r) {
+  if (n == nullptr) return std::nullopt;
+  return r.duration(*n, lo_s, hi_s, what);
+}
+
+CapacityLink read_link(const Node& n, std::string_view object, std::string_view what,
+                       Reader& r) {
+  CapacityLink l;
+  if (!r.object(n, object, what)) return l;
+  if (const Node* v = n.get("bandwidth"))
+    l.bandwidth_bps = r.quantity(*v, Q::Bandwidth, kMinBandwidthBps, kMaxBandwidthBps,
+                                 std::string(what) + ".bandwidth");
+  l.latency = opt_duration(n.get("latency"), 0, kMaxLinkLatencyS, std::string(what) + ".latency", r);
+  return l;
+}
+
+// The links of the built platform (platform.cpp in sim/simgrid): wan, core, ap<k>,
+// server<j>. With an XML platform any name may be valid, and the engine checks it.
+bool built_link_name(const std::string& name, std::optional<std::uint32_t> servers) {
+  if (name == "wan" || name == "core") return true;
+  for (std::string_view prefix : {"ap", "server"}) {
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string_view digits = std::string_view(name).substr(prefix.size());
+    std::uint64_t k = 0;
+    const auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), k);
+    if (ec != std::errc{} || p != digits.data() + digits.size()) return false;
+    return prefix == "ap" || !servers || k < *servers;
+  }
+  return false;
+}
+
+void read_failures(const Node& n, CapacitySpec& c, const Metadata& meta, Reader& r) {
+  if (!r.sequence(n, "failures", "failures such as {server: 1, at: 3h, for: 10 min}")) return;
+  const double run_s = physiology::to_seconds(meta.duration);
+  for (const auto& item : n.items) {
+    if (!r.object(item, "capacity_failure", "failure")) continue;
+    const Node* server = item.get("server");
+    const Node* link = item.get("link");
+    CapacityFailure f;
+    bool ok = true;
+    if ((server == nullptr) == (link == nullptr)) {
+      r.error(item.pos, "a failure names either a 'server' or a 'link'");
+      ok = false;
+    } else if (server != nullptr) {
+      f.kind = CapacityFailure::Kind::Server;
+      if (auto k = r.integer(*server, 0, kMaxServers - 1, "server")) {
+        f.server = static_cast<std::uint32_t>(*k);
+        if (c.servers && f.server >= *c.servers) {
+          r.error(server->pos, "server " + std::to_string(f.server) + " does not exist: there are " +
+                                   std::to_string(*c.servers) + " servers, numbered from 0");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    } else {
+      f.kind = CapacityFailure::Kind::Link;
+      if (auto s = r.str(*link, "link")) {
+        f.link = *s;
+        if (c.platform_file.empty() && !built_link_name(f.link, c.servers)) {
+          r.error(link->pos, "unknown link '" + f.link +
+                                 "': the built platform has wan, core, ap<k> and server<j>"
+                                 " (an XML 'platform' may name others)");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    if (const Node* at = item.get("at")) {
+      if (auto d = r.duration(*at, 0, kMaxScenarioSeconds, "failure time")) {
+        f.at = SimTime{*d};
+        if (physiology::to_seconds(*d) >= run_s) {
+          r.error(at->pos, "the failure starts after the run ends (metadata.duration)");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;  // reported as a missing required key
+    }
+    if (const Node* len = item.get("for")) {
+      if (auto d = r.duration(*len, 0.001, kMaxScenarioSeconds, "failure length")) f.length = *d;
+      else ok = false;
+    }
+    if (ok) c.failures.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r) {
+  CapacitySpec c;
+  if (!r.object(n, "capacity", "capacity")) return c;
+  // Servers and the platform first: failures are checked against them.
+  if (const Node* s = n.get("servers")) {
+    if (r.object(*s, "servers", "servers")) {
+      c.servers = count(s->get("count"), 1, kMaxServers, "servers.count", r);
+      c.workers_per_server = count(s->get("workers"), 1, kMaxWorkers, "servers.workers", r);
+      c.service_time = opt_duration(s->get("service_time"), 1e-9, 60, "servers.service_time", r);
+      c.queue_capacity = count(s->get("queue"), 0, 100'000'000, "servers.queue", r);
+      if (const Node* l = s->get("link")) c.server_link = read_link(*l, "capacity_link", "servers.link", r);
+    }
+  }
+  if (const Node* v = n.get("platform")) {
+    if (auto s = r.str(*v, "platform")) {
+      if (s->empty()) r.error(v->pos, "platform: expected a file name, found an empty string");
+      c.platform_file = *s;
+    }
+  }
+  if (const Node* a = n.get("access_points")) {
+    if (r.object(*a, "access_points", "access_points")) {
+      c.devices_per_ap = count(a->get("devices_per_ap"), 1, 10'000'000, "devices_per_ap", r);
+      c.aps_per_ward = count(a->get("per_ward"), 1, 1'000'000, "per_ward", r);
+      if (a->get("devices_per_ap") && a->get("per_ward"))
+        r.error(a->get("per_ward")->pos, "give either 'devices_per_ap' or 'per_ward', not both");
+      if (const Node* v = a->get("bandwidth"))
+        c.ap_link.bandwidth_bps = r.quantity(*v, Q::Bandwidth, kMinBandwidthBps, kMaxBandwidthBps,
+                                             "access_points.bandwidth");
+      c.ap_link.latency = opt_duration(a->get("latency"), 0, kMaxLinkLatencyS, "access_points.latency", r);
+    }
+  }
+  if (const Node* v = n.get("core_switch")) c.core = read_link(*v, "capacity_link", "core_switch", r);
+  if (const Node* v = n.get("wan")) c.wan = read_link(*v, "capacity_link", "wan", r);
+  if (const Node* v = n.get("load_balancer")) {
+    if (r.object(*v, "load_balancer", "load_balancer"))
+      c.lb_detection = opt_duration(v->get("failover_after"), 0, 3600, "failover_after", r);
+  }
+  c.alert_delivery = opt_duration(n.get("alert_delivery"), 0, kMaxLatencySeconds, "alert_delivery", r);
+  if (const Node* v = n.get("fidelity")) {
+    if (auto i = r.choice(*v, "fidelity", "fidelity")) c.fidelity = static_cast<CapacityFidelity>(*i);
+  }
+  if (const Node* v = n.get("aggregate_above")) {
+    if (auto x = r.integer(*v, 1, kMaxPatients * 100, "aggregate_above"))
+      c.aggregate_above_devices = static_cast<std::uint64_t>(*x);
+  }
+  c.aggregate_interval = opt_duration(n.get("aggregate_interval"), 0.001, 3600, "aggregate_interval", r);
+  c.drain = opt_duration(n.get("drain"), 0, 86400, "drain", r);
+  if (const Node* v = n.get("failures")) read_failures(*v, c, meta, r);
+  return c;
+}
+
+}  // namespace iomtsim::scenarios::detail
