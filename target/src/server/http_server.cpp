@@ -86,11 +86,54 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                             });
   }
 
+  // The header first, on its own: a client that sent `Expect: 100-continue` waits for our
+  // go-ahead (or a refusal) before it sends the body.
   void read_request() {
     parser_.emplace();
+    continue_sent_ = false;
     parser_->body_limit(cfg().body_limit_bytes);
     parser_->header_limit(kHeaderLimitBytes);
     lowest().expires_after(cfg().header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_header(ec);
+                            });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) return on_read(ec);
+    // Body bytes already here: the client did not wait, no interim answer is due.
+    if (!parser_->is_done() && buffer_.size() == 0 && expects_continue()) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      continue_sent_ = true;
+      return asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                               [self = this->shared_from_this()](beast::error_code e, std::size_t) {
+                                 if (e) return self->on_io_error(e);
+                                 self->read_body();
+                               });
+    }
+    read_body();
+  }
+
+  bool expects_continue() const {
+    const auto& req = parser_->get();
+    if (req.version() < 11) return false;
+    const auto expect = req[http::field::expect];
+    return beast::iequals(expect, "100-continue");
+  }
+
+  void read_body() {
+    // With keep-alive the body usually came in the same segment as the header: parse what
+    // is buffered here rather than through another asynchronous round.
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      beast::error_code ec;
+      const std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return on_read(ec);
+      if (used == 0) break;
+    }
+    if (parser_->is_done()) return on_read({});
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                        self->on_read(ec);
@@ -104,11 +147,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       ctx_.metrics.oversized.fetch_add(1, std::memory_order_relaxed);
       ctx_.metrics.message(Protocol::Http, Outcome::Invalid);
       const bool body = ec == http::error::body_limit;
-      return send(error_response(body ? 413 : 431,
-                                 body ? "request body exceeds " +
-                                            std::to_string(cfg().body_limit_bytes) + " bytes"
-                                      : "request header too large",
-                                 11),
+      // A declared length over the limit fails while the header is read (fields are all
+      // there by then); a client waiting for 100 Continue is told 417, not to send it.
+      const bool refuse_continue = body && !continue_sent_ && expects_continue();
+      const std::string why = body ? "request body exceeds " +
+                                         std::to_string(cfg().body_limit_bytes) + " bytes"
+                                   : "request header too large";
+      return send(error_response(refuse_continue ? 417 : (body ? 413 : 431), why, 11),
                   /*keep_alive=*/false);
     }
     if (ec.category() == http::make_error_code(http::error::bad_method).category()) {
@@ -287,6 +332,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   std::uint64_t registration_ = 0;
+  bool continue_sent_ = false;  // this request got "100 Continue"
   bool closed_ = false;
 };
 
