@@ -1,9 +1,13 @@
 #include "http_transport.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <deque>
 #include <optional>
 
@@ -15,13 +19,18 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using reports::Outcome;
 
 struct Conn {
   explicit Conn(asio::io_context& io) : stream(io), timer(io) {}
   enum class State : std::uint8_t { Closed, Connecting, Idle, Busy, Waiting };
+  // Plain HTTP uses `stream`; HTTPS a fresh `tls` stream per connection (an SSL session
+  // cannot be reused after close), whose own tcp_stream carries the timeouts.
   beast::tcp_stream stream;
+  std::unique_ptr<TlsStream> tls;
   asio::steady_timer timer;  // ramp-up delay and reconnect back-off
   beast::flat_buffer buffer;
   http::request<http::string_body> req;
@@ -40,6 +49,23 @@ class HttpTransport final : public Transport {
     host_header_ = target_.host + ":" + std::to_string(target_.port);
     const unsigned n = std::max(1u, target_.connections);
     for (unsigned i = 0; i < n; ++i) conns_.push_back(std::make_unique<Conn>(io_));
+    if (target_.tls) {
+      tls_.emplace(ssl::context::tls_client);
+      tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      tls_->set_verify_mode(ssl::verify_peer);
+      beast::error_code ec;
+      if (target_.ca_file.empty())
+        tls_->set_default_verify_paths(ec);
+      else
+        tls_->load_verify_file(target_.ca_file, ec);
+      if (ec) {
+        throw TransportError("https: cannot load CA " +
+                             (target_.ca_file.empty() ? std::string("(system trust store)")
+                                                      : target_.ca_file) +
+                             ": " + ec.message());
+      }
+    }
   }
 
   void start() override {
@@ -91,20 +117,48 @@ class HttpTransport final : public Transport {
     done_(std::move(m), Completion{o, status, Steady::now()});
   }
 
+  // The stream a connection's requests go over.
+  template <class F>
+  void with_stream(Conn& c, F&& f) {
+    if (c.tls)
+      f(*c.tls);
+    else
+      f(c.stream);
+  }
+  static beast::tcp_stream& lowest(Conn& c) { return c.tls ? c.tls->next_layer() : c.stream; }
+
   void connect(Conn& c) {
     c.state = Conn::State::Connecting;
-    c.stream.expires_after(target_.timeout);
-    c.stream.async_connect(endpoints_, [this, &c](beast::error_code ec, const tcp::endpoint&) {
+    if (tls_) {
+      c.tls = std::make_unique<TlsStream>(io_, *tls_);
+      // SNI for name-based virtual hosts (not for IP literals), then name verification.
+      beast::error_code not_ip;
+      asio::ip::make_address(target_.host, not_ip);
+      if (not_ip) SSL_set_tlsext_host_name(c.tls->native_handle(), target_.host.c_str());
+      c.tls->set_verify_callback(ssl::host_name_verification(target_.host));
+    }
+    beast::tcp_stream& tcp_layer = lowest(c);
+    tcp_layer.expires_after(target_.timeout);
+    tcp_layer.async_connect(endpoints_, [this, &c](beast::error_code ec, const tcp::endpoint&) {
       if (closed_) return;
       if (ec) return connect_failed(c);
       beast::error_code ignored;
-      c.stream.socket().set_option(tcp::no_delay(true), ignored);
-      c.stream.expires_never();
-      c.state = Conn::State::Idle;
-      c.reused = false;
-      c.backoff.reset();
-      dispatch();
+      lowest(c).socket().set_option(tcp::no_delay(true), ignored);
+      if (!c.tls) return connected(c);
+      c.tls->async_handshake(ssl::stream_base::client, [this, &c](beast::error_code e) {
+        if (closed_) return;
+        if (e) return connect_failed(c);  // wrong CA or name, not TLS: like a refused connect
+        connected(c);
+      });
     });
+  }
+
+  void connected(Conn& c) {
+    lowest(c).expires_never();
+    c.state = Conn::State::Idle;
+    c.reused = false;
+    c.backoff.reset();
+    dispatch();
   }
 
   void connect_failed(Conn& c) {
@@ -124,10 +178,13 @@ class HttpTransport final : public Transport {
     });
   }
 
+  // No TLS close_notify: the load generator drops connections it gives up on, and the
+  // server sees a plain close either way.
   void close_socket(Conn& c) {
     beast::error_code ec;
-    c.stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    c.stream.close();
+    beast::tcp_stream& s = lowest(c);
+    s.socket().shutdown(tcp::socket::shutdown_both, ec);
+    s.close();
     c.buffer.consume(c.buffer.size());
     c.state = Conn::State::Closed;
   }
@@ -172,16 +229,18 @@ class HttpTransport final : public Transport {
     c.req.prepare_payload();
     c.current->written = Steady::now();
     c.parser.reset();
-    c.stream.expires_after(target_.timeout);  // covers the write and the answer
-    http::async_write(c.stream, c.req, [this, &c](beast::error_code ec, std::size_t) {
-      if (closed_) return;
-      if (ec) return request_failed(c, ec);
-      c.parser.emplace();
-      c.parser->body_limit(16u << 20);
-      http::async_read(c.stream, c.buffer, *c.parser, [this, &c](beast::error_code e, std::size_t) {
+    lowest(c).expires_after(target_.timeout);  // covers the write and the answer
+    with_stream(c, [this, &c](auto& stream) {
+      http::async_write(stream, c.req, [this, &c, &stream](beast::error_code ec, std::size_t) {
         if (closed_) return;
-        if (e) return request_failed(c, e);
-        answered(c);
+        if (ec) return request_failed(c, ec);
+        c.parser.emplace();
+        c.parser->body_limit(16u << 20);
+        http::async_read(stream, c.buffer, *c.parser, [this, &c](beast::error_code e, std::size_t) {
+          if (closed_) return;
+          if (e) return request_failed(c, e);
+          answered(c);
+        });
       });
     });
   }
@@ -190,7 +249,7 @@ class HttpTransport final : public Transport {
     const auto& res = c.parser->get();
     const unsigned status = res.result_int();
     const bool keep = res.keep_alive();
-    c.stream.expires_never();
+    lowest(c).expires_never();
     c.reused = true;
     if (c.current->get) c.current->answer = res.body();
     complete(std::move(c.current), status / 100 == 2 ? Outcome::Acknowledged : Outcome::Rejected,
@@ -209,7 +268,8 @@ class HttpTransport final : public Transport {
     // Only a reused connection closed before any byte of an answer looks like a server
     // that dropped an idle keep-alive socket; garbage or a half answer is a failure.
     const bool closed_early = ec == http::error::end_of_stream || ec == asio::error::eof ||
-                              ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
+                              ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                              ec == ssl::error::stream_truncated;
     const bool answer_started = c.parser && c.parser->got_some();
     const bool stale_keepalive = closed_early && !answer_started && c.reused && !c.current->retried;
     close_socket(c);
@@ -230,6 +290,7 @@ class HttpTransport final : public Transport {
   payloads::FhirOptions fhir_;
   std::string host_header_;
   std::vector<tcp::endpoint> endpoints_;
+  std::optional<ssl::context> tls_;  // set for https
   std::vector<std::unique_ptr<Conn>> conns_;
   std::deque<OutboundPtr> queue_;
   std::size_t in_flight_ = 0;

@@ -10,9 +10,17 @@
 // any answer is retried once on a fresh one (the server may have closed an idle socket).
 // A request that waited in the queue longer than `timeout` is TimedOut without being sent,
 // or Failed if no connection could be opened meanwhile.
+//
+// HTTPS (`tls`): each connection does a TLS handshake after connecting, verifying the
+// server's certificate chain against `ca_file` (PEM; empty: the system's default trust
+// store) and its name against `host` (DNS name or IP address, subjectAltName). A failed
+// handshake (wrong CA, wrong name, not TLS at all) counts like a refused connect: the
+// connection backs off and retries, and readings that waited longer than `timeout` are
+// Failed. A CA file that cannot be loaded throws TransportError from the constructor.
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "transport.hpp"
@@ -31,6 +39,13 @@ struct HttpTarget {
   unsigned connections = 4;
   std::chrono::nanoseconds ramp_interval{};  // wall, between opening connection i and i+1
   std::int64_t epoch_unix_ms = 0;            // FHIR effectiveDateTime base
+  bool tls = false;                          // https://
+  std::string ca_file;                       // PEM CA bundle for tls; empty: system trust
+};
+
+// A transport that cannot be set up from its target (a CA file that does not load).
+struct TransportError : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io, const HttpTarget& target,
