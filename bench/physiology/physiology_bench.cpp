@@ -30,7 +30,7 @@ CohortSpec numerics_cohort(Duration every, int vitals) {
 
 void BM_NumericsOneSecond(benchmark::State& state) {
   const CohortSpec c = numerics_cohort(1s, static_cast<int>(state.range(0)));
-  PatientGenerator g(c, 0, 1, std::chrono::hours(24 * 365));
+  PatientGenerator g(c, 0, 1, std::chrono::hours(24 * 3650));
   std::int64_t n = 0;
   double sink = 0;
   for (auto _ : state) {
@@ -54,7 +54,7 @@ void BM_EcgSamples(benchmark::State& state) {
   p.battery_life = std::chrono::hours(24 * 3650);
   CohortSpec c;
   c.devices = {p};
-  PatientGenerator g(c, 0, 1, std::chrono::hours(24 * 365));
+  PatientGenerator g(c, 0, 1, std::chrono::hours(24 * 3650));
   std::int64_t samples = 0;
   for (auto _ : state) {
     DeviceOutput o = g.next();
@@ -68,7 +68,7 @@ BENCHMARK(BM_EcgSamples)->Arg(250)->Arg(500);
 void BM_TrueVitals(benchmark::State& state) {
   CohortSpec c;
   c.archetype = Archetype::ElderlyWard;
-  PatientGenerator g(c, 0, 1, std::chrono::hours(24 * 365));
+  PatientGenerator g(c, 0, 1, std::chrono::hours(24 * 3650));
   SimTime t{};
   double sink = 0;
   for (auto _ : state) {

@@ -28,11 +28,11 @@ double spot_jitter_ns(std::int64_t interval_ns) {
 
 DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed)
     : index_(index),
+      artifacts_(spec.artifacts),
       patient_(patient),
       rng_(stream_seed(seed, StreamKind::Device, patient, index)),
       key_(rng_.next_u64()),
-      profile_(default_profile(spec.type)),
-      artifacts_(spec.artifacts) {
+      profile_(default_profile(spec.type)) {
   if (spec.missing_fraction) profile_.missing_fraction = std::clamp(*spec.missing_fraction, 0.0, 0.99);
   if (spec.battery_life) {
     const double life_s = to_seconds(*spec.battery_life);
@@ -96,9 +96,13 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
     gap_start_s_ = rng_.exponential(mean_good);
     gap_end_s_ = gap_start_s_ + rng_.exponential(profile_.mean_gap_s);
   }
+  const double art_rate_per_s = (profile_.motion_per_h + profile_.probe_off_per_h) / 3600.0;
+  if (artifacts_ && art_rate_per_s > 0.0) art_end_s_ = 0.0;  // first event drawn on first use
   refresh_next();
 }
 
+// Inlined into produce() (see refresh_next in patient_generator.cpp for why).
+[[gnu::always_inline]] inline
 SimTime DeviceModel::scheduled_true_time(std::int64_t interval_ns, std::int64_t k, bool spot) const {
   double d = phase_ns_ + static_cast<double>(k) * static_cast<double>(interval_ns);
   if (spot) {
@@ -110,6 +114,7 @@ SimTime DeviceModel::scheduled_true_time(std::int64_t interval_ns, std::int64_t 
   return SimTime{Duration{static_cast<std::int64_t>(round_nearest(t))}};
 }
 
+[[gnu::always_inline]] inline
 void DeviceModel::schedule(Measure& m) {
   const bool spot = m.interval_ns >= kHourNs;
   m.next = scheduled_true_time(m.interval_ns, m.k, spot);
@@ -132,37 +137,29 @@ SimTime DeviceModel::device_time(SimTime t) const {
   return SimTime{Duration{static_cast<std::int64_t>(round_nearest(d))}};
 }
 
-bool DeviceModel::reachable(double t, bool& low_battery) {
-  low_battery = false;
-  if (profile_.battery_life_s) {
-    const double life = *profile_.battery_life_s;
-    while (t >= revive_s_) {  // recharged or replaced: full again
-      charge_start_s_ = revive_s_;
-      charge0_ = 1.0;
-      death_s_ = revive_s_ + life;
-      revive_s_ = death_s_ + profile_.recharge_median_s * std::exp(rng_.normal(0.0, 0.4));
-    }
-    if (t >= death_s_) return false;
-    low_battery = charge0_ - (t - charge_start_s_) / life < 0.1;
+// The rare steps of reachable() and artifact_at() live out of line (cold): the per-instant
+// checks then inline into produce() without the register saves the loops would need.
+[[gnu::noinline, gnu::cold]] void DeviceModel::recharge_until(double t) {
+  const double life = *profile_.battery_life_s;
+  while (t >= revive_s_) {  // recharged or replaced: full again
+    charge_start_s_ = revive_s_;
+    charge0_ = 1.0;
+    death_s_ = revive_s_ + life;
+    revive_s_ = death_s_ + profile_.recharge_median_s * std::exp(rng_.normal(0.0, 0.4));
   }
-  if (profile_.missing_fraction > 0.0) {
-    const double f = profile_.missing_fraction;
-    const double mean_good = profile_.mean_gap_s * (1.0 - f) / f;
-    while (t >= gap_end_s_) {
-      gap_start_s_ = gap_end_s_ + rng_.exponential(mean_good);
-      gap_end_s_ = gap_start_s_ + rng_.exponential(profile_.mean_gap_s);
-    }
-    if (t >= gap_start_s_) return false;
-  }
-  // Low-battery devices throttle their radio: some extra loss.
-  // Decided per instant so all measures of one instant share their fate.
-  if (low_battery && hash_uniform(key_ + 2, static_cast<std::int64_t>(t * 1e6)) < 0.1) return false;
-  return true;
 }
 
-DeviceModel::Artifact DeviceModel::artifact_at(double t) {
+[[gnu::noinline, gnu::cold]] void DeviceModel::next_gap_until(double t) {
+  const double f = profile_.missing_fraction;
+  const double mean_good = profile_.mean_gap_s * (1.0 - f) / f;
+  while (t >= gap_end_s_) {
+    gap_start_s_ = gap_end_s_ + rng_.exponential(mean_good);
+    gap_end_s_ = gap_start_s_ + rng_.exponential(profile_.mean_gap_s);
+  }
+}
+
+[[gnu::noinline, gnu::cold]] void DeviceModel::next_artifact_until(double t) {
   const double rate = (profile_.motion_per_h + profile_.probe_off_per_h) / 3600.0;
-  if (!artifacts_ || rate <= 0.0) return Artifact::None;
   while (t >= art_end_s_) {
     art_start_s_ = art_end_s_ + rng_.exponential(1.0 / rate);
     const bool motion = rng_.uniform() * (profile_.motion_per_h + profile_.probe_off_per_h) < profile_.motion_per_h;
@@ -170,9 +167,31 @@ DeviceModel::Artifact DeviceModel::artifact_at(double t) {
     const double median = motion ? profile_.motion_median_s : profile_.probe_off_median_s;
     art_end_s_ = art_start_s_ + median * std::exp(rng_.normal(0.0, 0.8));
   }
+}
+
+bool DeviceModel::reachable(double t, bool& low_battery) {
+  low_battery = false;
+  if (profile_.battery_life_s) {
+    if (t >= revive_s_) recharge_until(t);
+    if (t >= death_s_) return false;
+    low_battery = charge0_ - (t - charge_start_s_) / *profile_.battery_life_s < 0.1;
+  }
+  // Without missing data gap_end_s_ stays HUGE_VAL and gap_start_s_ too: never in a gap.
+  if (t >= gap_end_s_) next_gap_until(t);
+  if (t >= gap_start_s_) return false;
+  // Low-battery devices throttle their radio: some extra loss.
+  // Decided per instant so all measures of one instant share their fate.
+  if (low_battery && hash_uniform(key_ + 2, static_cast<std::int64_t>(t * 1e6)) < 0.1) return false;
+  return true;
+}
+
+DeviceModel::Artifact DeviceModel::artifact_at(double t) {
+  // Artifacts off (or a zero rate): art_end_s_ and art_start_s_ stay HUGE_VAL.
+  if (t >= art_end_s_) next_artifact_until(t);
   return t >= art_start_s_ ? art_kind_ : Artifact::None;
 }
 
+[[gnu::always_inline]] inline
 bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art, std::uint8_t flags,
                           std::optional<DeviceOutput>& out) {
   // Devices with several measures per instant evaluate all vitals once (cached by

@@ -55,10 +55,15 @@ class DeviceModel {
   // Battery and gap state at t (monotone); returns false when nothing can be sent.
   bool reachable(double t_s, bool& low_battery);
   Artifact artifact_at(double t_s);
+  // Out-of-line advances of the battery, gap and artifact processes to t_s.
+  void recharge_until(double t_s);
+  void next_gap_until(double t_s);
+  void next_artifact_until(double t_s);
   bool measure(const Measure& m, PatientModel& patient, Artifact art, std::uint8_t flags,
                std::optional<DeviceOutput>& out);
 
   DeviceIndex index_;
+  bool artifacts_ = true;  // here, in index_'s padding
   PatientIndex patient_;
   Rng rng_;
   std::uint64_t key_;
@@ -70,20 +75,21 @@ class DeviceModel {
   std::vector<Measure> measures_;
   std::unique_ptr<Wave> wave_;
   SimTime next_ = SimTime::max();
-  std::uint32_t seq_ = 0;
   // Gaps (missing data): alternating renewal process, seconds.
-  double gap_start_s_ = HUGE_VAL, gap_end_s_ = 0.0;
+  double gap_start_s_ = HUGE_VAL, gap_end_s_ = HUGE_VAL;  // HUGE_VAL: no missing data
   // Battery: dies at death_s_, back (recharged/replaced) at revive_s_.
   double death_s_ = HUGE_VAL, revive_s_ = HUGE_VAL, charge_start_s_ = 0.0, charge0_ = 1.0;
   // Artifact events.
-  double art_start_s_ = HUGE_VAL, art_end_s_ = 0.0;
-  Artifact art_kind_ = Artifact::None;
+  double art_start_s_ = HUGE_VAL, art_end_s_ = HUGE_VAL;  // HUGE_VAL: artifacts off
   // Decisions for the instant being emitted (several measures share one instant).
   SimTime instant_t_ = SimTime::min();
+  // The small members last and together, so they share one 8-byte slot (the 4 KiB
+  // patient budget counts every padding byte five times over).
+  std::uint32_t seq_ = 0;
+  Artifact art_kind_ = Artifact::None;
   bool instant_ok_ = false;
   bool instant_low_ = false;
   Artifact instant_art_ = Artifact::None;
-  bool artifacts_ = true;
 };
 
 }  // namespace iomtsim::physiology::detail

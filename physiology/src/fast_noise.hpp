@@ -4,6 +4,9 @@
 // variability is the same whoever asks and in whatever order, and costs two hashes
 // instead of a random draw per query (the reason: true_vitals() must never perturb the
 // generated stream, and the numerics budget is ~50 ns per value).
+#include <array>
+#include <bit>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 
@@ -29,6 +32,39 @@ inline double value_noise(std::uint64_t key, double t_s, double spacing_s) {
   return a + (b - a) * u;
 }
 
+// value_noise() for N channels whose queries move slowly through their lattices (1 Hz
+// numerics on 4-20 s lattices): keeps each channel's current cell and its two lattice
+// values, so a query inside that cell skips the floor and both hashes. Bit-identical to
+// value_noise() for any query order (a miss recomputes); a pure memo, so it never
+// changes what is generated. Cells are int32 (20 bytes a channel, the 4 KiB patient
+// budget is tight); lattice indices outside [0, 2^31) are evaluated uncached.
+template <std::size_t N>
+class ValueNoiseCells {
+ public:
+  ValueNoiseCells() { cell_.fill(INT32_MIN); }  // no query is ever in cell INT32_MIN
+
+  double eval(std::size_t c, std::uint64_t key, double t_s, double spacing_s) {
+    const double x = t_s / spacing_s;
+    double lo = static_cast<double>(cell_[c]);
+    if (!(x >= lo && x < lo + 1.0)) {
+      lo = std::floor(x);
+      if (!(lo >= 0.0 && lo < 2147483647.0)) return value_noise(key, t_s, spacing_s);
+      const auto i = static_cast<std::int64_t>(lo);
+      cell_[c] = static_cast<std::int32_t>(i);
+      a_[c] = lattice_value(key, i);
+      b_minus_a_[c] = lattice_value(key, i + 1) - a_[c];
+    }
+    double u = x - lo;  // lo == floor(x) exactly: the same u as value_noise()
+    u = u * u * (3.0 - 2.0 * u);
+    return a_[c] + b_minus_a_[c] * u;
+  }
+
+ private:
+  std::array<std::int32_t, N> cell_;
+  std::array<double, N> a_{};
+  std::array<double, N> b_minus_a_{};
+};
+
 // Four independent value noises on one lattice from one hash per lattice point (16 bits
 // each): slow wander of several vitals for the price of one.
 inline void value_noise4(std::uint64_t key, double t_s, double spacing_s, double (&out)[4]) {
@@ -47,8 +83,17 @@ inline void value_noise4(std::uint64_t key, double t_s, double spacing_s, double
 }
 
 // Round to nearest (ties away from zero) without a libm call: the cast truncates.
+// copysign rather than `x >= 0 ? 0.5 : -0.5`: the same sum for every non-NaN x (for -0.0
+// both give 0), but no branch, which mispredicted on noisy inputs.
 inline double round_nearest(double x) {
-  return static_cast<double>(static_cast<std::int64_t>(x + (x >= 0.0 ? 0.5 : -0.5)));
+  return static_cast<double>(static_cast<std::int64_t>(x + std::copysign(0.5, x)));
+}
+
+// `cond ? a : b` for doubles as a bit mask, so the compiler cannot emit a branch (the
+// conditions in fast_sin are data-dependent and unpredictable).
+inline double select(bool cond, double a, double b) {
+  const std::uint64_t m = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(cond);
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) | (std::bit_cast<std::uint64_t>(b) & ~m));
 }
 
 // sin(x) by range reduction to [-pi, pi] and an odd Taylor/minimax polynomial (abs error
@@ -58,9 +103,10 @@ inline double fast_sin(double x) {
   constexpr double kTwoPi = 6.283185307179586;
   constexpr double kPi = 3.141592653589793;
   x -= kTwoPi * round_nearest(x * (1.0 / kTwoPi));  // now in [-pi, pi]
-  // Fold into [-pi/2, pi/2] where the polynomial is accurate: sin(pi - x) = sin(x).
-  if (x > 0.5 * kPi) x = kPi - x;
-  if (x < -0.5 * kPi) x = -kPi - x;
+  // Fold into [-pi/2, pi/2] where the polynomial is accurate: sin(pi - x) = sin(x) and
+  // sin(-pi - x) = sin(x). Branch-free: the quadrant of a breathing-rate phase sampled
+  // every second is close to random, so branches here mispredicted about half the time.
+  x = select(std::fabs(x) > 0.5 * kPi, std::copysign(kPi, x) - x, x);
   const double x2 = x * x;
   return x * (1.0 + x2 * (-1.6666666666666666e-01 +
                           x2 * (8.3333333333333332e-03 +

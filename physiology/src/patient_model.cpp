@@ -59,7 +59,8 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
     apply_baseline_override(baseline_, cohort.baselines[i].vital, cohort.baselines[i].value.sample(brng));
   }
   noise_key_ = rng_.next_u64();
-  hf_freq_hz_ = baseline_.resp_rate_per_min / 60.0 * rng_.uniform(0.95, 1.05);
+  // Stored as 2*pi*f: the product the HF term evaluated first anyway, so the same bits.
+  hf_omega_rad_s_ = kTwoPi * (baseline_.resp_rate_per_min / 60.0 * rng_.uniform(0.95, 1.05));
   hf_phase_ = rng_.uniform(0.0, kTwoPi);
   ecg_amplitude_uv_ = rng_.uniform(800.0, 1500.0);
   x_.glucose_mg_dl = baseline_.glucose_mg_dl;
@@ -207,7 +208,8 @@ void PatientModel::step() {
   if (t <= duration_s_) update_episodes(t, v);
 }
 
-void PatientModel::ensure_grid(std::int64_t k) {
+// Out of line: one step per 30 s of queries, so the per-value callers stay small.
+[[gnu::noinline]] void PatientModel::advance_grid(std::int64_t k) {
   while (newest_ < k) step();
 }
 
@@ -219,6 +221,9 @@ bool PatientModel::in_af(SimTime t) {
   return ring_af_[static_cast<std::size_t>(kk % static_cast<std::int64_t>(kRing))];
 }
 
+// locate() and component() are inlined into value_at() and vitals_at(): one call per value
+// instead of three, and vitals_at() gets a switch-free copy per vital.
+[[gnu::always_inline]] inline
 void PatientModel::locate(SimTime t, std::size_t& ia, std::size_t& ib, double& u, double& ts) {
   ts = std::max(0.0, to_seconds(t));
   auto k = static_cast<std::int64_t>(ts / kStepS);
@@ -236,7 +241,8 @@ void PatientModel::locate(SimTime t, std::size_t& ia, std::size_t& ib, double& u
 // One vital: the slow grid interpolated plus its fast variability. vitals_at() and
 // value_at() both go through here, so a reading's true_value always equals
 // true_vitals(t).value(vital), bit for bit.
-double PatientModel::component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts) const {
+[[gnu::always_inline]] inline
+double PatientModel::component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts) {
   auto lerp = [u](double p, double q) { return p + (q - p) * u; };
   const std::uint64_t key = noise_key_;
   switch (vital) {
@@ -245,16 +251,19 @@ double PatientModel::component(Vital vital, const VitalSigns& a, const VitalSign
       // HF: respiratory sinus arrhythmia at the breathing frequency; LF: value noise on
       // a 4 s lattice (power below ~0.12 Hz); together LF/HF ~1.5-2.
       return std::max(20.0, lerp(a.heart_rate_bpm, b.heart_rate_bpm) +
-                                baseline_.hrv_scale * (1.6 * fast_sin(kTwoPi * hf_freq_hz_ * ts + hf_phase_) +
-                                                       4.2 * value_noise(key + 11, ts, 4.0)));
+                                baseline_.hrv_scale * (1.6 * fast_sin(hf_omega_rad_s_ * ts + hf_phase_) +
+                                                       4.2 * noise_.eval(kNoiseHrLf, key + 11, ts, 4.0)));
     case Vital::RespRate:
-      return std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) + 0.8 * value_noise(key + 12, ts, 15.0));
+      return std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) +
+                               0.8 * noise_.eval(kNoiseRr, key + 12, ts, 15.0));
     case Vital::SpO2:
-      return std::clamp(lerp(a.spo2_pct, b.spo2_pct) + 0.4 * value_noise(key + 13, ts, 20.0), 50.0, 100.0);
-    case Vital::SystolicBP: return lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * value_noise(key + 14, ts, 8.0);
-    case Vital::DiastolicBP: return lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * value_noise(key + 14, ts, 8.0);
+      return std::clamp(lerp(a.spo2_pct, b.spo2_pct) + 0.4 * noise_.eval(kNoiseSpo2, key + 13, ts, 20.0), 50.0, 100.0);
+    case Vital::SystolicBP:
+      return lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * noise_.eval(kNoiseBp, key + 14, ts, 8.0);
+    case Vital::DiastolicBP:
+      return lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * noise_.eval(kNoiseBp, key + 14, ts, 8.0);
     case Vital::MeanBP: {
-      const double bp = value_noise(key + 14, ts, 8.0);
+      const double bp = noise_.eval(kNoiseBp, key + 14, ts, 8.0);
       const double sys = lerp(a.systolic_mmhg, b.systolic_mmhg) + 2.5 * bp;
       const double dia = lerp(a.diastolic_mmhg, b.diastolic_mmhg) + 1.5 * bp;
       return dia + (sys - dia) / 3.0;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "baseline.hpp"
+#include "fast_noise.hpp"
 #include "iomtsim/physiology/cohort_spec.hpp"
 #include "iomtsim/physiology/episode.hpp"
 #include "iomtsim/physiology/patient_generator.hpp"
@@ -102,9 +103,12 @@ class PatientModel {
  private:
   static constexpr std::size_t kRing = 8;  // 3.5 min of grid history
 
-  void ensure_grid(std::int64_t k);
+  void ensure_grid(std::int64_t k) {
+    if (newest_ < k) advance_grid(k);
+  }
+  void advance_grid(std::int64_t k);
   void locate(SimTime t, std::size_t& ia, std::size_t& ib, double& u, double& ts);
-  double component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts) const;
+  double component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts);
   void step();  // integrates from grid point newest_ to newest_ + 1
   void apply_intervention(const InterventionEvent& e, double t_s);
   void integrate_conditions(double t_s, double dt);
@@ -116,6 +120,7 @@ class PatientModel {
   double dip_max_rate_per_s(std::size_t i) const;
 
   PatientIndex index_;
+  bool finished_ = false;  // here, in index_'s padding
   double duration_s_;
   Baseline baseline_;
   Latent x_;
@@ -126,14 +131,17 @@ class PatientModel {
   std::array<DipProcess, 4> dips_{};  // spo2, rr, hr, sbp
   Rng rng_;
   std::uint64_t noise_key_;
-  double hf_freq_hz_;
+  double hf_omega_rad_s_;  // 2*pi * HF (breathing) frequency
   double hf_phase_;
   double ecg_amplitude_uv_;
+  // Fast-variability lattices (HR LF 4 s, RR 15 s, SpO2 20 s, BP 8 s): the current cell
+  // of each, so 1 Hz numerics hash once per cell rather than twice per value.
+  enum : std::size_t { kNoiseHrLf, kNoiseRr, kNoiseSpo2, kNoiseBp };
+  ValueNoiseCells<4> noise_;
 
   std::array<VitalSigns, kRing> ring_{};
   std::array<bool, kRing> ring_af_{};
   std::int64_t newest_ = -1;  // newest computed grid index
-  bool finished_ = false;
 
   SimTime cached_t_ = SimTime::min();
   VitalSigns cached_{};
