@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,7 +62,8 @@ void stop_child(pid_t pid) {
 
 bool LocalBroker::available() { return ::access(kBinary, X_OK) == 0; }
 
-LocalBroker::LocalBroker() {
+LocalBroker::LocalBroker(const LocalBrokerOptions& options) {
+  const bool tls = !options.cert_file.empty() && !options.key_file.empty();
   if (!available())
     throw LocalBrokerError(std::string("no MQTT broker: ") + kBinary +
                            " is not installed (apt-get install mosquitto)");
@@ -71,14 +73,26 @@ LocalBroker::LocalBroker() {
   const std::string conf = dir_ + "/mosquitto.conf";
   for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) {
     port_ = probe_free_port();
-    if (port_ == 0) continue;
+    tls_port_ = tls ? probe_free_port() : 0;
+    if (port_ == 0 || (tls && (tls_port_ == 0 || tls_port_ == port_))) continue;
     {
       std::ofstream f(conf, std::ios::trunc);
-      f << "listener " << port_ << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        << "log_dest none\nmax_queued_messages 100000\n";
+      f << "allow_anonymous true\npersistence false\nlog_dest none\nmax_queued_messages 100000\n"
+        << "sys_interval 1\n"
+        << "listener " << port_ << " 127.0.0.1\nmax_connections -1\n";
+      if (tls) {
+        f << "listener " << tls_port_ << " 127.0.0.1\nmax_connections -1\ncertfile " << options.cert_file
+          << "\nkeyfile " << options.key_file << '\n';
+        if (!options.ca_file.empty()) f << "cafile " << options.ca_file << '\n';
+      }
     }
     const pid_t pid = ::fork();
     if (pid == 0) {
+      rlimit r{};  // one descriptor per client connection: all the hard limit allows
+      if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+        r.rlim_cur = r.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &r);
+      }
       ::execl(kBinary, kBinary, "-c", conf.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
@@ -86,7 +100,7 @@ LocalBroker::LocalBroker() {
     bool up = false;
     for (int i = 0; i < 200 && !up; ++i) {
       if (::waitpid(pid, nullptr, WNOHANG) == pid) break;  // it died: port taken, retry
-      up = accepts(port_);
+      up = accepts(port_) && (!tls || accepts(tls_port_));
       if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (up) pid_ = pid; else stop_child(pid);

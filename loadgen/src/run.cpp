@@ -60,6 +60,8 @@ ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions&
     cfg.mqtt.broker_host = s.target.mqtt->host;
     cfg.mqtt.broker_port = s.target.mqtt->port;
     cfg.mqtt.qos = s.target.mqtt_qos;
+    cfg.mqtt.tls.enabled = s.target.mqtt->tls;
+    cfg.mqtt.tls.ca_file = s.target.mqtt_ca_file;
   }
   return cfg;
 }
@@ -71,12 +73,20 @@ struct Endpoints {
   std::optional<detail::MqttTarget> mqtt;
 };
 
+// How MQTT device connections open: per engine thread, every `interval` (--connect-rate),
+// else evenly over `span` (the scenario's ramp_up in wall time), else at first message.
+struct MqttRamp {
+  std::chrono::nanoseconds interval{}, span{};
+  std::vector<std::string> sources;
+};
+
 Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server, std::int64_t epoch,
-                    std::chrono::nanoseconds ramp_interval, unsigned connections) {
+                    std::chrono::nanoseconds ramp_interval, unsigned connections, const MqttRamp& mqtt_ramp) {
   Endpoints e;
   const auto timeout = s.target.request_timeout;
-  auto http = [&](std::string host, std::uint16_t port, std::string base) {
-    e.http = detail::HttpTarget{std::move(host), port, std::move(base), timeout, connections, ramp_interval, epoch};
+  auto http = [&](std::string host, std::uint16_t port, std::string base, bool tls = false) {
+    e.http = detail::HttpTarget{std::move(host), port, std::move(base), timeout, connections,
+                                ramp_interval, epoch, tls, tls ? s.target.http_ca_file : std::string()};
   };
   auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port) {
     return detail::StreamTarget{k, std::move(host), port, timeout, epoch};
@@ -88,6 +98,15 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     m.topic = s.target.mqtt_topic;
     m.qos = s.target.mqtt_qos;
     m.timeout = timeout;
+    m.client_id = s.target.mqtt_client_id;
+    m.keepalive = std::chrono::duration_cast<std::chrono::seconds>(s.target.mqtt_keepalive);
+    m.clean_session = s.target.mqtt_clean_session;
+    m.version = s.target.mqtt_version == 5 ? detail::MqttVersion::V5 : detail::MqttVersion::V311;
+    m.tls = s.target.mqtt->tls;
+    m.ca_file = s.target.mqtt_ca_file;
+    m.connect_interval = mqtt_ramp.interval;
+    m.ramp_up = mqtt_ramp.span;
+    m.source_addresses = mqtt_ramp.sources;
     e.mqtt = m;
   }
   if (server) {
@@ -97,9 +116,10 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     if (p.proto) e.proto = stream(detail::StreamKind::Proto, "127.0.0.1", p.proto);
     return e;
   }
-  for (const auto& ep : {s.target.http, s.target.mllp, s.target.protobuf, s.target.mqtt})
+  for (const auto& ep : {s.target.mllp, s.target.protobuf})  // HTTP and MQTT do TLS
     if (ep && ep->tls) throw RunError("TLS endpoints are not supported by the load generator yet");
-  if (s.target.http) http(s.target.http->host, s.target.http->port, s.target.fhir_base_path);
+  if (s.target.http)
+    http(s.target.http->host, s.target.http->port, s.target.fhir_base_path, s.target.http->tls);
   if (s.target.mllp) e.mllp = stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port);
   if (s.target.protobuf)
     e.proto = stream(detail::StreamKind::Proto, s.target.protobuf->host, s.target.protobuf->port);
@@ -122,6 +142,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   // MQTT devices talking to the embedded target need a broker between them; when the
   // scenario names none, a mosquitto on loopback serves for the length of the run (it is
   // declared before the target and the engines, so it stops after them).
+  // Each MQTT device holds its own connection: as many descriptors as the hard limit allows.
+  if (sends_mqtt(scenario)) detail::raise_open_file_limit();
   std::unique_ptr<LocalBroker> broker;
   if (scenario.target.embedded && !scenario.target.mqtt && sends_mqtt(scenario)) {
     try {
@@ -186,7 +208,14 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const auto ramp_interval =
       rate > 0.0 ? std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * threads / rate))
                  : std::chrono::nanoseconds{0};
-  const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections);
+  MqttRamp mqtt_ramp;
+  mqtt_ramp.sources = options.mqtt_source_addresses;
+  if (options.connect_rate_per_s > 0.0)
+    mqtt_ramp.interval = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * threads / options.connect_rate_per_s));
+  else if (scenario.time.ramp_up.count() > 0)
+    mqtt_ramp.span = std::chrono::nanoseconds(
+        static_cast<std::int64_t>(static_cast<double>(scenario.time.ramp_up.count()) / speed));
+  const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections, mqtt_ramp);
 
   std::vector<std::unique_ptr<detail::Engine>> engines;
   std::vector<std::filesystem::path> record_parts;
@@ -207,7 +236,11 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.proto = eps.proto;
     ec.mqtt = eps.mqtt;
     ec.drain_timeout = options.drain_timeout;
-    engines.push_back(std::make_unique<detail::Engine>(ec));
+    try {
+      engines.push_back(std::make_unique<detail::Engine>(ec));
+    } catch (const detail::TransportError& e) {  // e.g. an https CA file that does not load
+      throw RunError(e.what());
+    }
   }
 
   // Scenario time zero is set only now that the fleets are built (that takes a while for

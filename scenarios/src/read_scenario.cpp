@@ -128,11 +128,33 @@ TargetSpec read_target(const Node& n, Reader& r) {
   if (const Node* v = n.get("fhir_base_path")) {
     if (auto x = r.str(*v, "fhir_base_path")) t.fhir_base_path = *x;
   }
+  if (const Node* v = n.get("http_ca_file")) {
+    if (auto x = r.str(*v, "http_ca_file")) t.http_ca_file = *x;
+  }
   if (const Node* v = n.get("mqtt_topic")) {
     if (auto x = r.str(*v, "mqtt_topic")) t.mqtt_topic = *x;
   }
   if (const Node* v = n.get("mqtt_qos")) {
     if (auto x = r.integer(*v, 0, 2, "mqtt_qos")) t.mqtt_qos = static_cast<int>(*x);
+  }
+  if (const Node* v = n.get("mqtt_client_id")) {
+    if (auto x = r.str(*v, "mqtt_client_id")) t.mqtt_client_id = *x;
+  }
+  if (const Node* v = n.get("mqtt_keepalive")) {
+    if (auto x = r.duration(*v, 0, 65535, "mqtt_keepalive")) t.mqtt_keepalive = *x;
+  }
+  if (const Node* v = n.get("mqtt_clean_session")) {
+    if (auto x = r.boolean(*v, "mqtt_clean_session")) t.mqtt_clean_session = *x;
+  }
+  if (const Node* v = n.get("mqtt_ca_file")) {
+    if (auto x = r.str(*v, "mqtt_ca_file")) t.mqtt_ca_file = *x;
+  }
+  if (const Node* v = n.get("mqtt_version")) {
+    if (auto x = r.str(*v, "mqtt_version")) {
+      if (*x == "3.1.1" || *x == "4") t.mqtt_version = 4;
+      else if (*x == "5" || *x == "5.0") t.mqtt_version = 5;
+      else r.error(v->pos, "mqtt_version: expected 3.1.1 or 5, found '" + *x + "'");
+    }
   }
   if (const Node* v = n.get("alerts")) {
     if (r.object(*v, "alerts", "alerts")) {

@@ -6,6 +6,12 @@
 //
 //   LocalBroker broker;                 // throws LocalBrokerError if it cannot start
 //   connect_to("127.0.0.1", broker.port());
+//
+// With TLS files in the options it also listens with TLS on tls_port() (the plain port
+// stays). Many connections: the child's RLIMIT_NOFILE soft limit is raised to the hard
+// limit before exec and max_connections is unlimited, so it holds as many clients as the
+// descriptor limit allows (each client is one descriptor in mosquitto too).
+// $SYS topics are published every second ($SYS/broker/clients/connected, …).
 #include <sys/types.h>
 
 #include <cstdint>
@@ -19,23 +25,32 @@ class LocalBrokerError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct LocalBrokerOptions {
+  // All three set: a TLS listener too (PEM files; ca_file is offered to clients that
+  // present certificates, none are required).
+  std::string ca_file, cert_file, key_file;
+};
+
 class LocalBroker {
  public:
   static constexpr const char* kBinary = "/usr/sbin/mosquitto";
 
   // Starts the broker and waits (at most about 2 s per attempt) until it accepts
-  // connections.
-  LocalBroker();
+  // connections on every listener.
+  explicit LocalBroker(const LocalBrokerOptions& options = {});
   ~LocalBroker();
   LocalBroker(const LocalBroker&) = delete;
   LocalBroker& operator=(const LocalBroker&) = delete;
 
   static bool available();  // the mosquitto binary is installed
   std::uint16_t port() const { return port_; }
+  std::uint16_t tls_port() const { return tls_port_; }  // 0: no TLS listener
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::uint16_t tls_port_ = 0;
   std::string dir_;
 };
 

@@ -16,6 +16,7 @@
 #include <iosfwd>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "iomtsim/loadgen/source.hpp"
@@ -50,6 +51,9 @@ struct RunOptions {
   unsigned connections = 4;               // per engine thread and transport (HTTP pool size)
   double connect_rate_per_s = 0.0;        // ramp-up of connections; 0: scenario.time.ramp_up
                                           // spread, or all at once when that is zero
+  // Local addresses MQTT device connections bind to, round robin (127.0.0.2, …): more
+  // 4-tuples towards one broker than one address' ephemeral ports. Empty: kernel's choice.
+  std::vector<std::string> mqtt_source_addresses;
   Duration drain_timeout = std::chrono::seconds(5);  // wall time to wait for answers at the end
   bool handle_signals = true;             // SIGINT/SIGTERM stop the run and write the report
   // Base config of the embedded target (tests inject faults with it); nullopt: the file

@@ -81,9 +81,18 @@ struct TargetSpec {
   bool embedded = true;  // start the reference target in-process on loopback ports
   std::optional<Endpoint> http;       // FHIR base at http(s)://host:port + fhir_base_path
   std::string fhir_base_path = "/fhir";
+  std::string http_ca_file;  // http.tls (https): PEM CA to verify the FHIR server; empty: system trust
   std::optional<Endpoint> mqtt;       // broker
   std::string mqtt_topic = "iomtsim/{patient}/{device}";
   int mqtt_qos = 1;
+  // One MQTT connection per device (per gateway for devices behind one): its client id,
+  // {patient} and {device} (device index, or the gateway's name) expand; unique per
+  // connection at the broker.
+  std::string mqtt_client_id = "iomtsim-{patient}-{device}";
+  Duration mqtt_keepalive = std::chrono::seconds(60);  // 0: none
+  bool mqtt_clean_session = true;  // false: persistent sessions (QoS>0 resent after reconnect)
+  int mqtt_version = 4;            // protocol level: 4 (MQTT 3.1.1) or 5
+  std::string mqtt_ca_file;        // mqtt.tls: PEM CA to verify the broker; empty: system trust
   std::optional<Endpoint> mllp;
   std::optional<Endpoint> protobuf;
   // Alerts coming back: a webhook we listen on and/or an MQTT topic we subscribe to.
