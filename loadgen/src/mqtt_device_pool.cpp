@@ -22,6 +22,8 @@ using reports::Outcome;
 
 using State = MqttDevicePool::State;
 
+constexpr std::chrono::seconds kSweep{1};  // keep-alive and stuck-connect checks
+
 // One open socket (and its TLS state). Shared with the handlers that use it, so it lives
 // until the last of them ran, whatever happened to the client meanwhile.
 struct MqttDevicePool::Link {
@@ -437,9 +439,9 @@ void MqttDevicePool::sweep() {
     if ((c.state == State::Connecting || c.state == State::AwaitConnack) && now - c.since > target_.timeout) {
       lost(i);
     } else if (c.state == State::Up && keepalive_s_ > 0) {
-      if (c.ping_out && now - c.since >= keepalive) {
+      if (c.ping_out && now - c.since >= keepalive + kSweep) {
         lost(i);  // no PINGRESP within a keep-alive period: the broker is gone
-      } else if (!c.ping_out && now - c.last_out >= keepalive) {
+      } else if (!c.ping_out && now - c.last_out + kSweep >= keepalive) {  // a sweep early, not late
         c.ping_out = true;
         c.since = now;
         append_pingreq(c.out_pending);
@@ -447,7 +449,7 @@ void MqttDevicePool::sweep() {
       }
     }
   }
-  sweep_timer_.expires_after(std::chrono::seconds(1));
+  sweep_timer_.expires_after(kSweep);
   sweep_timer_.async_wait([this](error_code ec) {
     if (!ec) sweep();
   });

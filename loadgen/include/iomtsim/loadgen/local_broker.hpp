@@ -8,7 +8,8 @@
 //   connect_to("127.0.0.1", broker.port());
 //
 // With TLS files in the options it also listens with TLS on tls_port() (the plain port
-// stays). Many connections: the child's RLIMIT_NOFILE soft limit is raised to the hard
+// stays). Pitfall: mosquitto started as root drops to the `mosquitto` user before it reads
+// them, so they (and their folders) must be readable by that user. Many connections: the child's RLIMIT_NOFILE soft limit is raised to the hard
 // limit before exec and max_connections is unlimited, so it holds as many clients as the
 // descriptor limit allows (each client is one descriptor in mosquitto too).
 // $SYS topics are published every second ($SYS/broker/clients/connected, …).
