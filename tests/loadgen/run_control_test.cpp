@@ -47,9 +47,10 @@ TEST(RunControl, StopRequestDrainsAndBalances) {
 }
 
 TEST(RunControl, TlsEndpointIsRefusedNotSentInClear) {
+  // HTTP and MQTT speak TLS (run_https_test, run_mqtt_test); MLLP does not yet.
   auto s = tiny_scenarios::tiny(1, 0);
   s.target.embedded = false;
-  s.target.http = scenarios::Endpoint{"127.0.0.1", 443, true};
+  s.target.mllp = scenarios::Endpoint{"127.0.0.1", 443, true};
   RunOptions o;
   o.write_files = false;
   o.handle_signals = false;

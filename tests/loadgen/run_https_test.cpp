@@ -1,0 +1,119 @@
+// FHIR over HTTPS end to end: `run()` against the reference target's TLS listener (a
+// throwaway certificate made with openssl), the server certificate verified against the
+// scenario's http_ca_file. The wrong CA fails the handshakes: readings are counted as
+// failed, the buckets still balance, nothing reaches the target.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/target/server/target_server.hpp"
+#include "quiet_options.hpp"
+#include "tiny_scenario.hpp"
+
+using namespace iomtsim;
+using namespace iomtsim::loadgen;
+using reports::Outcome;
+namespace ts = iomtsim::target::server;
+
+namespace {
+
+// A self-signed certificate for 127.0.0.1 (subjectAltName IP) in a temporary folder.
+struct TempCert {
+  std::string dir, cert, key;
+  bool ok = false;
+  TempCert() {
+    char tmpl[] = "/tmp/iomtsim-https-XXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) return;
+    dir = tmpl;
+    cert = dir + "/cert.pem";
+    key = dir + "/key.pem";
+    const std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
+        key + " -out " + cert + " > /dev/null 2>&1";
+    ok = std::system(cmd.c_str()) == 0;
+  }
+  ~TempCert() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
+std::unique_ptr<ts::TargetServer> https_target(const TempCert& cert) {
+  auto cfg = ts::loopback_ephemeral_config();
+  cfg.mllp.enabled = false;
+  cfg.proto.enabled = false;
+  cfg.http.tls.enabled = true;
+  cfg.http.tls.cert_file = cert.cert;
+  cfg.http.tls.key_file = cert.key;
+  auto server = std::make_unique<ts::TargetServer>(cfg);
+  server->start();
+  return server;
+}
+
+scenarios::Scenario https_scenario(std::uint16_t port, const std::string& ca_file) {
+  auto s = tiny_scenarios::tiny(3, 0);
+  s.target.embedded = false;
+  s.target.http = scenarios::Endpoint{"127.0.0.1", port, true};
+  s.target.http_ca_file = ca_file;
+  return s;
+}
+
+}  // namespace
+
+TEST(RunHttps, EveryReadingAcknowledgedOverAVerifiedConnection) {
+  TempCert cert;
+  ASSERT_TRUE(cert.ok) << "openssl could not make a certificate";
+  auto server = https_target(cert);
+  const auto r = run(https_scenario(server->ports().http, cert.cert), quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u, 6);
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_EQ(r.http_status.at(201), d.generated);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(server->snapshot().readings(ts::Protocol::Http), d.generated);
+  server->stop();
+}
+
+TEST(RunHttps, WrongCaFailsTheReadingsAndTheRunGoesOn) {
+  TempCert server_cert, other_ca;
+  ASSERT_TRUE(server_cert.ok && other_ca.ok) << "openssl could not make a certificate";
+  auto server = https_target(server_cert);
+  auto s = https_scenario(server->ports().http, other_ca.cert);
+  s.metadata.duration = std::chrono::minutes(5);
+  s.target.request_timeout = std::chrono::milliseconds(200);
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], 0u);
+  EXPECT_GT(d[Outcome::Failed], 0u);
+  EXPECT_GT(r.reconnects, 0u);  // every refused handshake backs off and tries again
+  EXPECT_EQ(server->snapshot().readings(ts::Protocol::Http), 0u);
+  server->stop();
+}
+
+TEST(RunHttps, PlainHttpClientAgainstTlsListenerFails) {
+  TempCert cert;
+  ASSERT_TRUE(cert.ok);
+  auto server = https_target(cert);
+  auto s = https_scenario(server->ports().http, "");
+  s.target.http->tls = false;  // http:// to an https listener: no answer parses
+  s.metadata.duration = std::chrono::minutes(3);
+  s.target.request_timeout = std::chrono::milliseconds(200);
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], 0u);
+  EXPECT_GT(d[Outcome::Failed] + d[Outcome::TimedOut], 0u);
+  server->stop();
+}
+
+TEST(RunHttps, UnreadableCaFileIsARunError) {
+  auto s = https_scenario(1, "/nonexistent/ca.pem");
+  EXPECT_THROW(run(s, quiet()), RunError);
+}
