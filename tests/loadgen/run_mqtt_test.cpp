@@ -1,11 +1,15 @@
 // MQTT end to end: the load generator publishes through a real mosquitto broker (a child
 // process on a free loopback port), the embedded target subscribes to the same broker.
 #include <gtest/gtest.h>
+#include <mosquitto.h>
 
+#include <atomic>
 #include <sstream>
+#include <thread>
 
 #include "iomtsim/loadgen/run.hpp"
 #include "support/mosquitto_broker.hpp"
+#include "support/test_certs.hpp"
 #include "tiny_scenario.hpp"
 
 using namespace iomtsim::loadgen;
@@ -32,7 +36,85 @@ scenarios::Scenario mqtt_scenario(std::uint16_t broker_port, int qos) {
   return s;
 }
 
+// Three MQTT devices on each patient; `gateway` non-empty: all three behind it.
+scenarios::Scenario three_devices_each(std::uint16_t broker_port, std::uint32_t patients, const std::string& gateway) {
+  auto s = mqtt_scenario(broker_port, 1);
+  s.cohorts = {tiny_scenarios::cohort("ward", patients, scenarios::PayloadFormat::MqttJson, 1, std::chrono::seconds(30))};
+  auto& c = s.cohorts.front();
+  c.devices.front().gateway = gateway;
+  for (int k = 1; k < 3; ++k) {
+    auto d = c.devices.front();
+    d.model.name = "monitor" + std::to_string(k);
+    c.devices.push_back(d);
+    c.physiology.devices.push_back(d.model);
+  }
+  s.metadata.duration = std::chrono::minutes(3);
+  s.time.speed = 60;  // 3 s of wall time: the broker samples its client count once a second
+  return s;
+}
+
+// The most clients the broker has seen connected at once ($SYS/broker/clients/maximum:
+// sampled at each $SYS tick, every second with LocalBroker, retained), once it reaches
+// `expected` or after 5 s; -1 if it never answered.
+long broker_max_clients(std::uint16_t port, long expected) {
+  mosquitto_lib_init();
+  std::atomic<long> seen{-1};
+  mosquitto* m = mosquitto_new(nullptr, true, &seen);
+  mosquitto_message_callback_set(m, [](mosquitto*, void* self, const mosquitto_message* msg) {
+    static_cast<std::atomic<long>*>(self)->store(std::stol(std::string(static_cast<const char*>(msg->payload), msg->payloadlen)));
+  });
+  if (mosquitto_connect(m, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS && mosquitto_loop_start(m) == MOSQ_ERR_SUCCESS) {
+    mosquitto_subscribe(m, nullptr, "$SYS/broker/clients/maximum", 0);
+    for (int i = 0; i < 100 && seen.load() < expected; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    mosquitto_disconnect(m);
+    mosquitto_loop_stop(m, false);
+  }
+  mosquitto_destroy(m);
+  return seen.load();
+}
+
 }  // namespace
+
+TEST(RunMqtt, EveryDeviceHoldsItsOwnConnection) {
+  if (!iomtsim::testing::MosquittoBroker::available()) GTEST_SKIP() << "no mosquitto binary";
+  iomtsim::testing::MosquittoBroker broker;
+  ASSERT_TRUE(broker.running());
+  const auto r = run(three_devices_each(broker.port(), 100, ""), quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_EQ(r.reconnects, 0u);  // no two connections shared a client id
+  EXPECT_EQ(broker_max_clients(broker.port(), 301), 301);  // 300 devices + the target
+}
+
+TEST(RunMqtt, DevicesBehindAGatewayShareItsConnection) {
+  if (!iomtsim::testing::MosquittoBroker::available()) GTEST_SKIP() << "no mosquitto binary";
+  iomtsim::testing::MosquittoBroker broker;
+  ASSERT_TRUE(broker.running());
+  const auto r = run(three_devices_each(broker.port(), 100, "bedside_hub"), quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_EQ(broker_max_clients(broker.port(), 101), 101);  // one hub per patient + the target
+}
+
+TEST(RunMqtt, TlsToTheBrokerForDevicesAndTarget) {
+  if (!LocalBroker::available()) GTEST_SKIP() << "no mosquitto binary";
+  iomtsim::testing::TestCerts certs;
+  if (!certs.ok) GTEST_SKIP() << "openssl could not make test certificates";
+  LocalBroker broker(LocalBrokerOptions{certs.ca, certs.cert, certs.key});
+  auto s = mqtt_scenario(broker.tls_port(), 1);
+  s.target.mqtt->tls = true;
+  s.target.mqtt_ca_file = certs.ca;
+  s.target.mqtt_version = 5;
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_GT(r.alerts_received, 0u);  // the embedded target subscribed over TLS too
+}
 
 TEST(RunMqtt, QoS1PublishesAcknowledgedByTheBrokerAndAlerted) {
   if (!iomtsim::testing::MosquittoBroker::available()) GTEST_SKIP() << "no mosquitto binary";
