@@ -78,8 +78,12 @@ int cmd_generate(const std::vector<std::string>& args) {
   if (show) std::fputc('\n', stderr);
   std::cerr << "generate: " << stats.patients << " patients, " << stats.devices << " devices, "
             << stats.readings << " readings, " << stats.waveform_blocks << " waveform blocks ("
-            << stats.waveform_samples << " samples), " << stats.episodes << " episodes"
-            << (out_path == "-" ? std::string{} : " -> " + out_path) << '\n';
+            << stats.waveform_samples << " samples), " << stats.episodes << " episodes";
+  if (stats.pump_events + stats.location_fixes + stats.imaging_results > 0)
+    std::cerr << ", operations: " << stats.pump_events << " pump events, "
+              << stats.location_fixes << " location fixes, " << stats.imaging_results
+              << " imaging results, " << stats.asset_segments << " asset track segments";
+  std::cerr << (out_path == "-" ? std::string{} : " -> " + out_path) << '\n';
   return kExitOk;
 }
 

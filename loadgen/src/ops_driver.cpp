@@ -4,6 +4,7 @@
 
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/reports/report.hpp"
+#include "iomtsim/sim/ops_fleet.hpp"
 
 namespace iomtsim::loadgen::detail {
 
@@ -12,18 +13,6 @@ using physiology::SimTime;
 using scenarios::PayloadFormat;
 
 namespace {
-
-std::vector<ops::OpsCohort> ops_cohorts(const scenarios::Scenario& s) {
-  std::vector<ops::OpsSpec> specs;
-  std::vector<std::string> wards;
-  std::vector<std::uint32_t> counts;
-  for (const auto& c : s.cohorts) {
-    specs.push_back(c.operations.model);
-    wards.push_back(c.ward);
-    counts.push_back(c.physiology.count);
-  }
-  return ops::number_cohorts(specs, wards, counts);
-}
 
 sim::network::SharedLink* link(const scenarios::Scenario& s, const std::string& profile,
                                sim::network::LinkRegistry& links) {
@@ -36,18 +25,18 @@ sim::network::SharedLink* link(const scenarios::Scenario& s, const std::string& 
 std::unique_ptr<OpsDriver> OpsDriver::make(const scenarios::Scenario& scenario, sim::ShardSpec part,
                                            sim::network::LinkRegistry& links,
                                            std::int64_t epoch_unix_ms) {
-  bool any = false;
-  for (const auto& c : scenario.cohorts) any = any || !c.operations.model.empty();
-  if (!any) return nullptr;
-  return std::make_unique<OpsDriver>(scenario, part, links, epoch_unix_ms);
+  auto fleet = sim::make_ops_fleet(scenario, part);
+  if (!fleet) return nullptr;
+  return std::make_unique<OpsDriver>(scenario, std::move(*fleet), part, links, epoch_unix_ms);
 }
 
-OpsDriver::OpsDriver(const scenarios::Scenario& s, sim::ShardSpec part,
+OpsDriver::OpsDriver(const scenarios::Scenario& s, ops::OpsFleet fleet, sim::ShardSpec part,
                      sim::network::LinkRegistry& links, std::int64_t epoch_unix_ms)
-    : end_(SimTime{s.metadata.duration}),
+    : scenario_(s),
+      end_(SimTime{s.metadata.duration}),
       epoch_unix_ms_(epoch_unix_ms),
-      fleet_(ops_cohorts(s), s.metadata.seed, s.metadata.duration, part.index, part.count) {
-  const auto numbered = ops_cohorts(s);
+      fleet_(std::move(fleet)) {
+  const auto numbered = sim::ops_cohorts(s);
   for (std::size_t i = 0; i < s.cohorts.size(); ++i) {
     const auto& c = s.cohorts[i];
     const auto& o = c.operations;
@@ -92,6 +81,7 @@ SimTime OpsDriver::next_time() const {
   SimTime t = fleet_.done() || fleet_.next_time() >= end_ ? SimTime::max() : fleet_.next_time();
   if (!queries_.empty() && queries_.top().at < end_) t = std::min(t, queries_.top().at);
   if (!ready_.empty()) t = std::min(t, ready_.top().at);
+  if (!drains_.empty() && drains_.top().at <= end_) t = std::min(t, drains_.top().at);
   return t;
 }
 
@@ -103,6 +93,14 @@ std::optional<OpsDriver::Send> OpsDriver::step(SimTime t) {
     Send s = std::move(it->second);
     held_.erase(it);
     return s;
+  }
+  if (!drains_.empty() && drains_.top().at <= t) {  // a device reconnects: its buffer drains
+    const auto id = drains_.top().path_id;
+    drains_.pop();
+    events_.clear();
+    paths_.at(id).advance_to(t, events_);
+    path_events(id);
+    return std::nullopt;
   }
   if (!queries_.empty() && queries_.top().at <= t && queries_.top().at < end_) {
     const auto q = queries_.top();
@@ -128,10 +126,17 @@ void OpsDriver::generated(SimTime t) {
   m->intended = t;
   std::size_t transport = 0;
   sim::network::SharedLink* l = nullptr;
+  const std::string* profile = nullptr;
+  std::uint64_t path_id = 0;
+  // A path per operations device; seq 0xFFFFFFFF never occurs in a device_path_id (seq 0),
+  // so these random streams are never a patient device's.
+  constexpr std::uint32_t kPathSeq = 0xFFFFFFFFu;
   if (const auto* e = std::get_if<ops::PumpEvent>(&out)) {
     const auto& c = cohort_of_patient(e->patient);
     m->ops_kind = kOpsPump;
     l = c.pump_link;
+    profile = &c.spec->pumps.network_profile;
+    path_id = ops::make_ops_id(ops::OpsKind::Pump, e->pump, kPathSeq);
     if (c.spec->pumps.format == PayloadFormat::Hl7v2) {
       transport = 1;
       m->body = payloads::encode_pump_oru(*e, epoch_unix_ms_);
@@ -140,37 +145,105 @@ void OpsDriver::generated(SimTime t) {
       m->body = payloads::encode_pump_observation(*e, epoch_unix_ms_);
       m->path = "Observation";
     }
-    if (e->alarm())
-      report_.pump_alarms.push_back(
-          {e->id, e->patient, std::string(ops::name(e->kind)), e->true_time, t, false, {}});
+    if (e->alarm()) {
+      alarm_index_[e->id] = report_.pump_alarms.size();
+      reports::PumpAlarmRecord a;
+      a.event_id = e->id;
+      a.patient = e->patient;
+      a.kind = std::string(ops::name(e->kind));
+      a.true_time = e->true_time;
+      a.intended_send = t;
+      report_.pump_alarms.push_back(std::move(a));
+    }
   } else if (const auto* f = std::get_if<ops::LocationFix>(&out)) {
+    const auto& c = cohort_of_asset(f->asset);
     m->ops_kind = kOpsFix;
-    l = cohort_of_asset(f->asset).asset_link;
+    l = c.asset_link;
+    profile = &c.spec->assets.network_profile;
+    path_id = ops::make_ops_id(ops::OpsKind::Location, f->asset, kPathSeq);
     m->body = payloads::encode_location_observation(*f, epoch_unix_ms_);
     m->path = "Observation";
   } else if (const auto* r = std::get_if<ops::ImagingResult>(&out)) {
     const auto& c = cohort_of_patient(r->patient);
     m->ops_kind = kOpsImaging;
     l = c.imaging_link;
+    profile = &c.spec->imaging.network_profile;
+    path_id = ops::make_ops_id(ops::OpsKind::Imaging, r->patient, kPathSeq);
     m->body = payloads::encode_diagnostic_report(*r, epoch_unix_ms_);
     m->path = "DiagnosticReport";
     imaging_index_[r->id] = report_.imaging.size();
     report_.imaging.push_back({r->id, r->patient, r->bytes, r->acquired_time, t, false, {}});
   }
-  m->arrival = l ? l->transmit_done(t, m->body.size()) : t;
-  if (m->ops_kind == kOpsImaging) {
-    const auto& name =
-        cohort_of_patient(std::get<ops::ImagingResult>(out).patient).imaging_link_name;
-    if (!name.empty()) imaging_busy_until_[name] = std::max(imaging_busy_until_[name], m->arrival);
-  }
+  ++counts_of(m->ops_kind).generated;
   const auto seq = seq_++;
-  ready_.push({m->arrival, seq});
+  const sim::network::Message msg{seq, t, m->body.size()};
   held_.emplace(seq, Send{transport, std::move(m)});
+  events_.clear();
+  path_of(path_id, *profile, l).send(msg, events_);
+  path_events(path_id);
+}
+
+sim::network::NetworkPath& OpsDriver::path_of(std::uint64_t path_id, const std::string& profile,
+                                              sim::network::SharedLink* link) {
+  auto it = paths_.find(path_id);
+  if (it != paths_.end()) return it->second;
+  // The scenario validated that the profile exists; a missing one is a programming error.
+  const auto& p = scenario_.network_profiles.at(profile);
+  return paths_.try_emplace(path_id, p, scenario_.metadata.seed, path_id, link).first->second;
+}
+
+void OpsDriver::path_events(std::uint64_t path_id) {
+  for (const auto& e : events_) {
+    auto it = held_.find(e.message.id);
+    if (it == held_.end()) continue;  // cannot happen: every message is held until final
+    Outbound& m = *it->second.msg;
+    switch (e.outcome) {
+      case sim::network::Outcome::Delivered:
+        m.arrival = e.at;
+        ready_.push({e.at, e.message.id});
+        if (m.ops_kind == kOpsImaging) {
+          const auto& name = cohort_of_patient(
+                                 report_.imaging[imaging_index_.at(m.id)].patient)
+                                 .imaging_link_name;
+          if (!name.empty())
+            imaging_busy_until_[name] = std::max(imaging_busy_until_[name], e.at);
+        }
+        break;
+      case sim::network::Outcome::Lost:
+      case sim::network::Outcome::Dropped:
+        counts_of(m.ops_kind).add(e.outcome == sim::network::Outcome::Lost
+                                      ? reports::Outcome::LostNetwork
+                                      : reports::Outcome::DroppedBuffer);
+        held_.erase(it);
+        break;
+      case sim::network::Outcome::Buffered:
+        break;
+    }
+  }
+  auto& path = paths_.at(path_id);
+  if (path.buffered_now() > 0 && path.next_drain_time() != SimTime::max())
+    drains_.push({path.next_drain_time(), path_id});
+}
+
+reports::DeliveryCounts& OpsDriver::counts_of(std::uint8_t ops_kind) {
+  switch (ops_kind) {
+    case kOpsPump: return report_.delivery.pump_events;
+    case kOpsFix: return report_.delivery.location_fixes;
+    default: return report_.delivery.imaging_results;
+  }
 }
 
 void OpsDriver::completed(const Outbound& m, reports::Outcome outcome, SimTime sent,
-                          SimTime acked) {
+                          SimTime acked, std::int64_t sent_wall_ns) {
   const bool ok = outcome == reports::Outcome::Acknowledged;
+  if (m.ops_kind != kOpsQuery) counts_of(m.ops_kind).add(outcome);
+  if (m.ops_kind == kOpsPump) {
+    auto it = alarm_index_.find(m.id);
+    if (it != alarm_index_.end()) {
+      report_.pump_alarms[it->second].sent = sent;
+      report_.pump_alarms[it->second].sent_wall_ns = sent_wall_ns;
+    }
+  }
   if (m.ops_kind == kOpsImaging && ok) {
     auto it = imaging_index_.find(m.id);
     if (it != imaging_index_.end()) {
@@ -204,7 +277,14 @@ void OpsDriver::note_vitals(const std::string& link_name, SimTime intended,
     report_.vitals_latency_outside_imaging.record(lat);
 }
 
+void OpsDriver::in_flight(const Outbound& m) {
+  if (m.ops_kind != kOpsQuery) counts_of(m.ops_kind).add(reports::Outcome::InFlight);
+}
+
 reports::OpsReport OpsDriver::finish() {
+  // Still on a path or in a device buffer: in flight at the end, like readings.
+  for (const auto& [seq, send] : held_) in_flight(*send.msg);
+  held_.clear();
   auto truth = fleet_.finish();
   report_.asset_tracks = std::move(truth.asset_tracks);
   reports::OpsReport out = std::move(report_);
@@ -218,6 +298,8 @@ void attach_pump_alerts(reports::Report& report) {
             [](const auto& a, const auto& b) { return a.event_id < b.event_id; });
   std::vector<reports::AlertRecord> clinical;
   for (auto& a : report.alerts) {
+    const auto wall = a.received_wall_ns;
+    a.received_wall_ns.reset();  // transient: see AlertRecord
     if (a.alert.rule != "pump_alarm") {
       clinical.push_back(std::move(a));
       continue;
@@ -225,9 +307,15 @@ void attach_pump_alerts(reports::Report& report) {
     auto it = std::lower_bound(alarms.begin(), alarms.end(), a.alert.trigger_reading_id,
                                [](const auto& r, std::uint64_t id) { return r.event_id < id; });
     if (it == alarms.end() || it->event_id != a.alert.trigger_reading_id) continue;
-    if (!it->alerted || a.alert.received_time < it->alert_received)
-      it->alert_received = a.alert.received_time;
+    SimTime received = a.alert.received_time;
+    if (wall && it->sent_wall_ns)
+      received = it->sent + physiology::Duration{*wall - *it->sent_wall_ns};
+    if (!it->alerted || received < it->alert_received) it->alert_received = received;
     it->alerted = true;
+  }
+  for (auto& alarm : alarms) {  // transient stamps: see PumpAlarmRecord
+    alarm.sent = {};
+    alarm.sent_wall_ns.reset();
   }
   report.alerts = std::move(clinical);
   report.rescore();

@@ -72,7 +72,11 @@ std::string encode_record_entry(const RecordEntry& entry) {
         else if constexpr (std::is_same_v<T, physiology::Reading>) detail::to_wire(v, *msg.mutable_reading());
         else if constexpr (std::is_same_v<T, physiology::WaveformBlock>) detail::to_wire(v, *msg.mutable_waveform());
         else if constexpr (std::is_same_v<T, physiology::Episode>) detail::to_wire(v, *msg.mutable_episode());
-        else detail::to_wire(v, *msg.mutable_alert());
+        else if constexpr (std::is_same_v<T, physiology::Alert>) detail::to_wire(v, *msg.mutable_alert());
+        else if constexpr (std::is_same_v<T, physiology::ops::PumpEvent>) detail::to_wire(v, *msg.mutable_pump_event());
+        else if constexpr (std::is_same_v<T, physiology::ops::LocationFix>) detail::to_wire(v, *msg.mutable_location_fix());
+        else if constexpr (std::is_same_v<T, physiology::ops::ImagingResult>) detail::to_wire(v, *msg.mutable_imaging_result());
+        else detail::to_wire(v, *msg.mutable_location_segment());
       },
       entry);
   return msg.SerializeAsString();
@@ -114,6 +118,30 @@ Decoded<RecordEntry> decode_record_entry(std::string_view bytes) {
       physiology::Alert a;
       res.error = detail::from_wire(msg.alert(), a);
       res.value = std::move(a);
+      break;
+    }
+    case wire::RecordEntry::kPumpEvent: {
+      physiology::ops::PumpEvent e;
+      res.error = detail::from_wire(msg.pump_event(), e);
+      res.value = std::move(e);
+      break;
+    }
+    case wire::RecordEntry::kLocationFix: {
+      physiology::ops::LocationFix f;
+      res.error = detail::from_wire(msg.location_fix(), f);
+      res.value = std::move(f);
+      break;
+    }
+    case wire::RecordEntry::kImagingResult: {
+      physiology::ops::ImagingResult r;
+      res.error = detail::from_wire(msg.imaging_result(), r);
+      res.value = std::move(r);
+      break;
+    }
+    case wire::RecordEntry::kLocationSegment: {
+      physiology::ops::LocationSegment s;
+      detail::from_wire(msg.location_segment(), s);
+      res.value = std::move(s);
       break;
     }
     case wire::RecordEntry::ENTRY_NOT_SET:

@@ -148,4 +148,98 @@ void from_wire(const wire::RecordingHeader& w, RecordingHeader& h) {
   h.generator = w.generator();
 }
 
+// ---- operations devices ------------------------------------------------------------
+
+void to_wire(const physiology::ops::PumpEvent& e, wire::PumpEvent& w) {
+  w.set_id(e.id);
+  w.set_pump(e.pump);
+  w.set_patient(e.patient);
+  w.set_kind(static_cast<std::uint32_t>(e.kind));
+  w.set_drug(e.drug);
+  w.set_rate_ml_h(e.rate_ml_h);
+  w.set_vtbi_ml(e.vtbi_ml);
+  w.set_volume_ml(e.volume_ml);
+  w.set_true_time_ns(ns(e.true_time));
+  w.set_device_time_ns(ns(e.device_time));
+}
+
+void to_wire(const physiology::ops::LocationFix& f, wire::LocationFix& w) {
+  w.set_id(f.id);
+  w.set_asset(f.asset);
+  w.set_asset_kind(static_cast<std::uint32_t>(f.asset_kind));
+  w.set_zone(f.zone);
+  w.set_x_m(f.x_m);
+  w.set_y_m(f.y_m);
+  w.set_battery_low(f.battery_low);
+  w.set_true_time_ns(ns(f.true_time));
+  w.set_device_time_ns(ns(f.device_time));
+}
+
+void to_wire(const physiology::ops::ImagingResult& r, wire::ImagingResult& w) {
+  w.set_id(r.id);
+  w.set_patient(r.patient);
+  w.set_modality(static_cast<std::uint32_t>(r.modality));
+  w.set_procedure(r.procedure);
+  w.set_bytes(r.bytes);
+  w.set_acquired_time_ns(ns(r.acquired_time));
+  w.set_device_time_ns(ns(r.device_time));
+}
+
+void to_wire(const physiology::ops::LocationSegment& s, wire::LocationSegment& w) {
+  w.set_asset(s.asset);
+  w.set_zone(s.zone);
+  w.set_start_ns(ns(s.start));
+  w.set_end_ns(ns(s.end));
+}
+
+std::string from_wire(const wire::PumpEvent& w, physiology::ops::PumpEvent& e) {
+  if (w.kind() >= physiology::ops::kPumpEventKindCount) return "pump event: unknown kind";
+  e.id = w.id();
+  e.pump = w.pump();
+  e.patient = w.patient();
+  e.kind = static_cast<physiology::ops::PumpEventKind>(w.kind());
+  e.drug = w.drug();
+  e.rate_ml_h = w.rate_ml_h();
+  e.vtbi_ml = w.vtbi_ml();
+  e.volume_ml = w.volume_ml();
+  e.true_time = at_ns(w.true_time_ns());
+  e.device_time = at_ns(w.device_time_ns());
+  return {};
+}
+
+std::string from_wire(const wire::LocationFix& w, physiology::ops::LocationFix& f) {
+  if (w.asset_kind() > static_cast<std::uint32_t>(physiology::ops::AssetKind::Wheelchair))
+    return "location fix: unknown asset kind";
+  f.id = w.id();
+  f.asset = w.asset();
+  f.asset_kind = static_cast<physiology::ops::AssetKind>(w.asset_kind());
+  f.zone = w.zone();
+  f.x_m = w.x_m();
+  f.y_m = w.y_m();
+  f.battery_low = w.battery_low();
+  f.true_time = at_ns(w.true_time_ns());
+  f.device_time = at_ns(w.device_time_ns());
+  return {};
+}
+
+std::string from_wire(const wire::ImagingResult& w, physiology::ops::ImagingResult& r) {
+  if (w.modality() > static_cast<std::uint32_t>(physiology::ops::Modality::Ecg12Lead))
+    return "imaging result: unknown modality";
+  r.id = w.id();
+  r.patient = w.patient();
+  r.modality = static_cast<physiology::ops::Modality>(w.modality());
+  r.procedure = w.procedure();
+  r.bytes = w.bytes();
+  r.acquired_time = at_ns(w.acquired_time_ns());
+  r.device_time = at_ns(w.device_time_ns());
+  return {};
+}
+
+void from_wire(const wire::LocationSegment& w, physiology::ops::LocationSegment& s) {
+  s.asset = w.asset();
+  s.zone = w.zone();
+  s.start = at_ns(w.start_ns());
+  s.end = at_ns(w.end_ns());
+}
+
 }  // namespace iomtsim::payloads::detail

@@ -63,7 +63,12 @@ Json ops_report(const OpsReport& o) {
             {"result_latency", latency_summary(s.imaging_latency)},
             {"vitals_latency_during", latency_summary(o.vitals_latency_during_imaging)},
             {"vitals_latency_outside", latency_summary(o.vitals_latency_outside_imaging)}}}};
+  const Json delivery_json{{"pump_events", delivery(o.delivery.pump_events)},
+                           {"location_fixes", delivery(o.delivery.location_fixes)},
+                           {"imaging_results", delivery(o.delivery.imaging_results)},
+                           {"balanced", o.delivery.balanced()}};
   return Json{{"scores", std::move(scores)},
+              {"delivery", delivery_json},
               {"pump_alarms", std::move(pumps)},
               {"asset_tracks", std::move(tracks)},
               {"asset_queries", std::move(queries)},
@@ -74,11 +79,17 @@ Json ops_report(const OpsReport& o) {
 
 OpsReport ops_report(const Json& j) {
   OpsReport o;
-  for (const auto& a : j.at("pump_alarms"))
-    o.pump_alarms.push_back({a.at("event_id").get<std::uint64_t>(),
-                             a.at("patient").get<std::uint32_t>(), a.at("kind").get<std::string>(),
-                             at_ns(a.at("true_time_ns")), at_ns(a.at("intended_send_ns")),
-                             a.at("alerted").get<bool>(), at_ns(a.at("alert_received_ns"))});
+  for (const auto& a : j.at("pump_alarms")) {
+    PumpAlarmRecord r;
+    r.event_id = a.at("event_id").get<std::uint64_t>();
+    r.patient = a.at("patient").get<std::uint32_t>();
+    r.kind = a.at("kind").get<std::string>();
+    r.true_time = at_ns(a.at("true_time_ns"));
+    r.intended_send = at_ns(a.at("intended_send_ns"));
+    r.alerted = a.at("alerted").get<bool>();
+    r.alert_received = at_ns(a.at("alert_received_ns"));
+    o.pump_alarms.push_back(std::move(r));
+  }
   for (const auto& s : j.at("asset_tracks"))
     o.asset_tracks.push_back({s.at("asset").get<std::uint32_t>(), s.at("zone").get<std::string>(),
                               at_ns(s.at("start_ns")), at_ns(s.at("end_ns"))});
@@ -94,6 +105,12 @@ OpsReport ops_report(const Json& j) {
                          at_ns(i.at("acked_ns"))});
   o.vitals_latency_during_imaging = histogram(j.at("vitals_latency_during_imaging"));
   o.vitals_latency_outside_imaging = histogram(j.at("vitals_latency_outside_imaging"));
+  if (j.contains("delivery")) {  // absent from reports written before it was added
+    const auto& d = j.at("delivery");
+    o.delivery.pump_events = delivery(d.at("pump_events"));
+    o.delivery.location_fixes = delivery(d.at("location_fixes"));
+    o.delivery.imaging_results = delivery(d.at("imaging_results"));
+  }
   return o;
 }
 

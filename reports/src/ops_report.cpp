@@ -81,6 +81,7 @@ void OpsReport::merge(const OpsReport& o) {
   imaging.insert(imaging.end(), o.imaging.begin(), o.imaging.end());
   vitals_latency_during_imaging.merge(o.vitals_latency_during_imaging);
   vitals_latency_outside_imaging.merge(o.vitals_latency_outside_imaging);
+  delivery += o.delivery;
   sort();
 }
 

@@ -308,7 +308,9 @@ Report Recorder::merge() const {
         if (a.trigger_known) break;
         other->resolve(a);
       }
-      a.received_wall_ns.reset();  // trigger never found: keep the given receive time
+      // Trigger never found: keep the given receive time, and the wall stamp for a caller
+      // that knows the trigger elsewhere (see AlertRecord::received_wall_ns).
+      if (a.trigger_known) a.received_wall_ns.reset();
       r.alerts.push_back(std::move(a));
     }
   }
@@ -318,7 +320,7 @@ Report Recorder::merge() const {
       if (a.trigger_known) break;
       s->resolve(a);
     }
-    a.received_wall_ns.reset();
+    if (a.trigger_known) a.received_wall_ns.reset();
     r.alerts.push_back(std::move(a));
   }
   for (auto& c : channels)

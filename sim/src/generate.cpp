@@ -8,6 +8,7 @@
 
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/sim/fleet.hpp"
+#include "iomtsim/sim/ops_fleet.hpp"
 
 namespace iomtsim::sim {
 namespace {
@@ -97,6 +98,70 @@ void csv_episode(std::string& line, const physiology::Episode& e) {
   line += ",0\n";
 }
 
+void count_ops(GenerateStats& s, const physiology::ops::PumpEvent&) { ++s.pump_events; }
+void count_ops(GenerateStats& s, const physiology::ops::LocationFix&) { ++s.location_fixes; }
+void count_ops(GenerateStats& s, const physiology::ops::ImagingResult&) { ++s.imaging_results; }
+
+// Operations rows reuse the columns (see generate.hpp for what each holds).
+void csv_ops(std::string& line, const physiology::ops::OpsOutput& out) {
+  namespace ops = physiology::ops;
+  auto common = [&](std::string_view kind, const std::string& patient, std::uint64_t device,
+                    std::uint64_t id, std::string_view what) {
+    line += kind;
+    line += ',';
+    line += patient;
+    line += ',';
+    append_int(line, device);
+    line += ',';
+    append_int(line, id);
+    line += ',';
+    line += what;
+    line += ',';
+  };
+  if (const auto* e = std::get_if<ops::PumpEvent>(&out)) {
+    common("pump_event", std::to_string(e->patient), e->pump, e->id, ops::name(e->kind));
+    append_number(line, e->rate_ml_h);
+    line += ',';
+    append_number(line, e->volume_ml);
+    line += ",mL/h,";
+    append_seconds(line, e->true_time);
+    line += ',';
+    append_seconds(line, e->device_time);
+    line += e->alarm() ? ",1\n" : ",0\n";
+  } else if (const auto* f = std::get_if<ops::LocationFix>(&out)) {
+    common("location_fix", "", f->asset, f->id, f->zone);
+    append_number(line, f->x_m);
+    line += ',';
+    append_number(line, f->y_m);
+    line += ",m,";
+    append_seconds(line, f->true_time);
+    line += ',';
+    append_seconds(line, f->device_time);
+    line += f->battery_low ? ",1\n" : ",0\n";
+  } else {
+    const auto& r = std::get<ops::ImagingResult>(out);
+    common("imaging_result", std::to_string(r.patient), r.procedure, r.id, ops::name(r.modality));
+    append_int(line, r.bytes);
+    line += ",,By,";
+    append_seconds(line, r.acquired_time);
+    line += ',';
+    append_seconds(line, r.device_time);
+    line += ",0\n";
+  }
+}
+
+void csv_segment(std::string& line, const physiology::ops::LocationSegment& s) {
+  line += "asset_segment,,";
+  append_int(line, s.asset);
+  line += ",,";
+  line += s.zone;
+  line += ",,,,";
+  append_seconds(line, s.start);
+  line += ',';
+  append_seconds(line, s.end);
+  line += ",0\n";
+}
+
 }  // namespace
 
 GenerateStats generate(const scenarios::Scenario& scenario, ShardSpec shard, GenerateFormat format,
@@ -128,11 +193,22 @@ GenerateStats generate(const scenarios::Scenario& scenario, ShardSpec shard, Gen
     if (!out) throw std::runtime_error("writing the output failed (disk full or closed?)");
   };
 
+  // Operations devices interleave with the readings in time order (a reading first at a
+  // tie, as the load generator sends them).
+  auto ops = make_ops_fleet(scenario, shard);
+  auto ops_next = [&] { return ops && !ops->done() ? ops->next_time() : physiology::SimTime::max(); };
   std::uint64_t since_progress = 0;
-  while (!fleet.done()) {
-    physiology::DeviceOutput output = fleet.next();
+  while (!fleet.done() || ops_next() != physiology::SimTime::max()) {
     physiology::SimTime t{};
-    if (const auto* r = std::get_if<physiology::Reading>(&output)) {
+    if (fleet.done() || ops_next() < fleet.next_time()) {
+      const auto op = ops->next();
+      t = physiology::ops::true_time_of(op);
+      std::visit([&stats](const auto& o) { count_ops(stats, o); }, op);
+      if (format == GenerateFormat::Protobuf)
+        std::visit([&writer](const auto& o) { writer.write(o); }, op);
+      else
+        csv_ops(line, op);
+    } else if (auto output = fleet.next(); const auto* r = std::get_if<physiology::Reading>(&output)) {
       ++stats.readings;
       t = r->true_time;
       if (format == GenerateFormat::Protobuf)
@@ -162,6 +238,15 @@ GenerateStats generate(const scenarios::Scenario& scenario, ShardSpec shard, Gen
       writer.write(e);
     else
       csv_episode(line, e);
+  }
+  if (ops) {
+    for (const auto& seg : ops->finish().asset_tracks) {
+      ++stats.asset_segments;
+      if (format == GenerateFormat::Protobuf)
+        writer.write(seg);
+      else
+        csv_segment(line, seg);
+    }
   }
   flush_csv();
   out.flush();

@@ -55,6 +55,14 @@ TEST(RunOps, PumpAlarmsAssetsAndImagingAreScored) {
     const auto r = run(with_operations(format), quiet());
     const auto& ops = r.report.ops.scores;
     EXPECT_TRUE(r.report.delivery.balanced());
+    const auto& d = r.report.ops.delivery;
+    EXPECT_TRUE(d.balanced());
+    for (const auto* k : {&d.pump_events, &d.location_fixes, &d.imaging_results}) {
+      EXPECT_GT(k->generated, 0u);
+      // A lossless LAN: everything is acknowledged but what the run's end caught in flight.
+      EXPECT_EQ((*k)[reports::Outcome::Acknowledged] + (*k)[reports::Outcome::InFlight],
+                k->generated);
+    }
     ASSERT_GT(ops.pump_alarms, 0u);
     // Every alarm the target took comes back; one raised in the last scenario seconds may
     // still be on the webhook when the run's grace period ends on a loaded machine.
@@ -104,4 +112,47 @@ TEST(RunOps, SharedLinkModelGivesTheLargePayloadEffectExactly) {
   EXPECT_EQ(before, physiology::from_seconds(620 * 8 / 2e6));
   // The first reading after the result waits for all of it: 3 MiB * 8 / 2 Mbps = 12.58 s.
   EXPECT_NEAR(physiology::to_seconds(worst), (3.0 * 1024 * 1024 * 8 + 620 * 8) / 2e6 - 0.001, 1e-6);
+}
+
+TEST(RunOps, OperationsMessagesCrossTheirProfilesLossAndOutages) {
+  auto s = with_operations(scenarios::PayloadFormat::FhirR4);
+  scenarios::NetworkProfile flaky = s.network_profiles.at("lan");
+  flaky.name = "flaky";
+  flaky.loss = 0.2;
+  // Down from 3 to 5 min: the tags buffer their fixes and drain them on reconnect.
+  flaky.outages = {{physiology::at_seconds(180), 2min}};
+  flaky.reconnect_initial = 1s;
+  flaky.reconnect_max = 2s;
+  flaky.buffer_readings = 4;  // small: a tag fixing every 20 s overflows it in 2 min
+  s.network_profiles["flaky"] = flaky;
+  auto& o = s.cohorts[0].operations;
+  o.assets.network_profile = "flaky";
+  o.pumps.network_profile = "flaky";
+  const auto r = run(s, quiet());
+  const auto& d = r.report.ops.delivery;
+  EXPECT_TRUE(d.balanced());
+  const auto& fixes = d.location_fixes;
+  ASSERT_GT(fixes.generated, 150u);  // 6 tags, every 20 s and on movement, 10 min
+  const double lost = fixes.fraction(reports::Outcome::LostNetwork);
+  // 20 % of what left the device (the buffer's overflow never did).
+  EXPECT_GT(lost, 0.10);
+  EXPECT_LT(lost, 0.30);
+  EXPECT_GT(fixes[reports::Outcome::DroppedBuffer], 0u);
+  EXPECT_GT(d.pump_events[reports::Outcome::LostNetwork], 0u);
+  // The LAN's imaging results are untouched by the tags' profile.
+  EXPECT_EQ(d.imaging_results[reports::Outcome::LostNetwork], 0u);
+  EXPECT_EQ(d.imaging_results[reports::Outcome::DroppedBuffer], 0u);
+}
+
+TEST(RunOps, PumpAlarmLatencyDoesNotGrowWithTheSpeed) {
+  // At x1200 a 20 ms wall delay between the alarm's send and its alert would read as 24 s
+  // on the scenario clock; stamped like clinical alerts it stays a LAN-scale figure.
+  auto s = with_operations(scenarios::PayloadFormat::Hl7v2);
+  s.time.speed = 1200;
+  s.metadata.duration = 30min;  // 1.5 s of wall time
+  s.cohorts[0].operations.model.pumps.alarms_per_day = 1000;
+  const auto r = run(s, quiet());
+  const auto& ops = r.report.ops.scores;
+  ASSERT_GT(ops.pump_alarms_delivered, 5u);
+  EXPECT_LT(ops.pump_alarm_latency.value_at_percentile(50), std::chrono::nanoseconds(2s).count());
 }

@@ -2,8 +2,11 @@
 // every modality), and broken messages are refused with a reason.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
+#include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/physiology/ops/ops_fleet.hpp"
 
 namespace iomtsim::payloads {
@@ -145,6 +148,42 @@ TEST(OpsPayloads, BrokenFhirResourcesAreRefusedWithAReason) {
                 R"({"resourceType":"Patient","effectiveDateTime":"2024-05-01T08:00:00Z"})", kEpoch)
                 .error.find("not an operations resource"),
             std::string::npos);
+}
+
+TEST(OpsPayloads, EveryOperationsOutputAndTrackSurvivesARecording) {
+  ops::OpsSpec s;
+  s.pumps.per_patient = 2;
+  s.pumps.alarms_per_day = 24;
+  s.assets.count = 4;
+  s.assets.moves_per_day = 48;
+  s.imaging.procedures_per_day = 6;
+  ops::OpsFleet fleet(ops::number_cohorts({s}, {"ward_3"}, {3}), 5, 6h);
+  std::vector<RecordEntry> written;
+  while (!fleet.done()) std::visit([&](auto&& o) { written.emplace_back(o); }, fleet.next());
+  for (auto& seg : fleet.finish().asset_tracks) written.emplace_back(std::move(seg));
+  std::stringstream buf(std::ios::in | std::ios::out | std::ios::binary);
+  RecordingWriter w(buf);
+  for (const auto& e : written) w.write(e);
+  RecordingReader r(buf);
+  std::vector<RecordEntry> back;
+  while (auto e = r.next()) back.push_back(std::move(*e));
+  EXPECT_EQ(r.error(), "");
+  EXPECT_EQ(back, written);  // every field, bit for bit
+  std::size_t kinds[4] = {};
+  for (const auto& e : back) ++kinds[e.index() - 5];
+  for (auto n : kinds) EXPECT_GT(n, 0u);
+}
+
+TEST(OpsPayloads, RecordedOperationsWithUnknownEnumsAreRefused) {
+  ops::PumpEvent e = pump_event(ops::PumpEventKind::Occlusion);
+  std::string bytes = encode_record_entry(RecordEntry{e});
+  // The kind is field 4 (varint): tag 0x20 then the value; make it out of range.
+  const auto at = bytes.find(std::string("\x20\x04", 2));
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 1] = 0x40;
+  const auto d = decode_record_entry(bytes);
+  EXPECT_FALSE(d.ok());
+  EXPECT_NE(d.error.find("unknown kind"), std::string::npos);
 }
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "iomtsim/payloads/decode_result.hpp"
 #include "iomtsim/physiology/alert.hpp"
 #include "iomtsim/physiology/episode.hpp"
+#include "iomtsim/physiology/ops/ops_types.hpp"
 #include "iomtsim/physiology/reading.hpp"
 
 namespace iomtsim::payloads {
@@ -102,8 +103,13 @@ struct RecordingHeader {
   bool operator==(const RecordingHeader&) const = default;
 };
 
-using RecordEntry = std::variant<RecordingHeader, physiology::Reading, physiology::WaveformBlock,
-                                 physiology::Episode, physiology::Alert>;
+// Operations outputs (pump events, location fixes, imaging results) sit in time order
+// among the readings; LocationSegment is ground truth and comes at the end with episodes.
+using RecordEntry =
+    std::variant<RecordingHeader, physiology::Reading, physiology::WaveformBlock,
+                 physiology::Episode, physiology::Alert, physiology::ops::PumpEvent,
+                 physiology::ops::LocationFix, physiology::ops::ImagingResult,
+                 physiology::ops::LocationSegment>;
 
 // Writes length-delimited RecordEntry messages to a binary ostream. Stream errors are the
 // caller's to check (os.fail()); the writer never throws for them.

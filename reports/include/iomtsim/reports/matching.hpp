@@ -41,8 +41,10 @@ struct AlertRecord {
   double trigger_value = 0.0;       // measured, canonical unit
   double trigger_true_value = 0.0;  // noise-free truth
   std::uint8_t trigger_flags = 0;   // physiology::ReadingFlags
-  // Wall instant of receipt while the trigger is being resolved (RecorderShard::on_alert);
-  // always empty in a finished report.
+  // Wall instant of receipt while the trigger is being resolved (RecorderShard::on_alert).
+  // Recorder::merge clears it for alerts whose trigger it found and keeps it for the others,
+  // so a caller that knows their trigger elsewhere can stamp them the same way (the load
+  // generator does so for pump alarms, then clears it); never serialised.
   std::optional<std::int64_t> received_wall_ns;
   bool operator==(const AlertRecord&) const = default;
 };

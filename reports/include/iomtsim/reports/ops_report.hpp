@@ -25,6 +25,10 @@
 //    vital signs sharing a link is shown by two ingest-latency histograms the engine
 //    fills: readings whose link was carrying an imaging result when they were sent, and
 //    the others.
+//  - Delivery: every operations message (pump event, location fix, imaging result) ends
+//    in exactly one reports::Outcome bucket, as readings do; OpsDelivery keeps the counts
+//    per kind so the balance can be checked. Asset queries are not messages of a device
+//    and are not counted there.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +36,7 @@
 
 #include "iomtsim/physiology/ops/ops_types.hpp"
 #include "iomtsim/physiology/time.hpp"
+#include "iomtsim/reports/delivery.hpp"
 #include "iomtsim/reports/histogram.hpp"
 
 namespace iomtsim::reports {
@@ -47,6 +52,11 @@ struct PumpAlarmRecord {
   SimTime intended_send{};
   bool alerted = false;
   SimTime alert_received{};  // first alert naming this event
+  // While the run resolves alerts (load generator only; never serialised, cleared once the
+  // alerts are attached): when the alarm message was written, in scenario time and as a
+  // wall instant, to stamp the alert the way clinical alerts are stamped.
+  SimTime sent{};
+  std::optional<std::int64_t> sent_wall_ns;
   bool operator==(const PumpAlarmRecord&) const = default;
 };
 
@@ -69,6 +79,23 @@ struct ImagingRecord {
   bool acked = false;
   SimTime acked_time{};
   bool operator==(const ImagingRecord&) const = default;
+};
+
+// Fate of the operations messages of one kind (see Delivery above).
+struct OpsDelivery {
+  DeliveryCounts pump_events;
+  DeliveryCounts location_fixes;
+  DeliveryCounts imaging_results;
+  bool balanced() const {
+    return pump_events.balanced() && location_fixes.balanced() && imaging_results.balanced();
+  }
+  OpsDelivery& operator+=(const OpsDelivery& o) {
+    pump_events += o.pump_events;
+    location_fixes += o.location_fixes;
+    imaging_results += o.imaging_results;
+    return *this;
+  }
+  bool operator==(const OpsDelivery&) const = default;
 };
 
 struct OpsScores {
@@ -97,11 +124,13 @@ struct OpsReport {
   std::vector<ImagingRecord> imaging;                          // by id
   Histogram vitals_latency_during_imaging;                     // ns, intended send -> ack
   Histogram vitals_latency_outside_imaging;                    // ns
+  OpsDelivery delivery;                                        // messages by kind
   OpsScores scores;                                            // derived by rescore()
 
   bool empty() const {
     return pump_alarms.empty() && asset_tracks.empty() && asset_queries.empty() &&
-           imaging.empty() && vitals_latency_during_imaging.empty();
+           imaging.empty() && vitals_latency_during_imaging.empty() &&
+           delivery == OpsDelivery{};
   }
   void sort();                         // puts the lists in the documented order
   void rescore();                      // scores from the raw data

@@ -3,11 +3,21 @@
 // target and no network. The protobuf form is the recording format (payloads/proto),
 // which `iomtsim replay` reads; CSV is for people and spreadsheets.
 //
-// Protobuf stream: a RecordingHeader, then every Reading and WaveformBlock in global time
-// order, then every Episode (ground truth is final only at the end of the scenario).
+// Protobuf stream: a RecordingHeader, then every Reading and WaveformBlock, and every
+// operations output (PumpEvent, LocationFix, ImagingResult) in global time order, then
+// every Episode and the assets' true LocationSegments (ground truth is final only at the
+// end of the scenario).
 // CSV: one row per numeric reading (columns in kCsvHeader); waveform blocks are one row
 // each with their sample count in `value` (the samples themselves need the protobuf
-// form); episodes follow as rows of kind `episode`.
+// form); episodes follow as rows of kind `episode`. Operations rows reuse the columns:
+//   pump_event:     device = pump number, vital = event kind, value = rate (mL/h),
+//                   true_value = volume infused (mL), flags = 1 for an alarm;
+//   location_fix:   patient empty, device = asset, vital = zone, value/true_value = x/y (m),
+//                   flags = 1 for a weak battery;
+//   imaging_result: device = procedure, vital = modality, value = media bytes,
+//                   true_time = acquisition;
+//   asset_segment:  (ground truth, at the end) device = asset, vital = zone,
+//                   true_time = start, device_time = end.
 //
 //   std::ofstream out("readings.pb", std::ios::binary);
 //   GenerateStats s = generate(scenario, ShardSpec{}, GenerateFormat::Protobuf, out, {});
@@ -33,6 +43,10 @@ struct GenerateStats {
   std::uint64_t waveform_blocks = 0;
   std::uint64_t waveform_samples = 0;
   std::uint64_t episodes = 0;
+  std::uint64_t pump_events = 0;
+  std::uint64_t location_fixes = 0;
+  std::uint64_t imaging_results = 0;
+  std::uint64_t asset_segments = 0;
   std::uint64_t bytes = 0;
 };
 
