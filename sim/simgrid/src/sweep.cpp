@@ -106,6 +106,9 @@ SweepAxis parse_sweep_axis(const std::string& key, const std::string& range, uns
   if (x.empty()) throw SweepError("empty sweep range");
   SweepAxis axis;
   axis.key = key;
+  // More of a resource is less load; more access points per ward spread the same devices.
+  axis.load_grows = !(u == Unit::Bandwidth || key == "servers" || key == "workers" ||
+                      key == "queue" || key == "aps-per-ward");
   for (double v : x) {
     if (u == Unit::Count) v = std::max(1.0, std::round(v));
     if (!axis.x.empty() && axis.x.back() == v) continue;
@@ -143,9 +146,10 @@ SweepPoint point_from_report(const reports::Report& r, double x, std::string val
   return p;
 }
 
-std::optional<std::size_t> capacity_knee(const std::vector<SweepPoint>& points) {
+std::optional<std::size_t> capacity_knee(const std::vector<SweepPoint>& points, bool load_grows) {
   std::optional<std::size_t> knee;
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const std::size_t i = load_grows ? k : points.size() - 1 - k;  // lightest load first
     if (!points[i].ok || !points[i].meets) break;
     knee = i;
   }
@@ -239,7 +243,7 @@ SweepResult run_sweep(const SweepOptions& o) {
     if (pid < 0) break;
     if (running.count(pid)) reap(pid, status);
   }
-  result.knee = capacity_knee(result.points);
+  result.knee = capacity_knee(result.points, o.axis.load_grows);
   return result;
 }
 

@@ -114,7 +114,10 @@ std::string sweep_to_json(const SweepResult& r) {
                    {"throughput_per_s", p.throughput_per_s},
                    {"meets", p.meets},
                    {"failed", p.failed}});
-  nlohmann::json j = {{"scenario", r.scenario}, {"parameter", r.axis.key}, {"points", pts}};
+  nlohmann::json j = {{"scenario", r.scenario},
+                      {"parameter", r.axis.key},
+                      {"load_grows_with_parameter", r.axis.load_grows},
+                      {"points", pts}};
   j["knee"] = r.knee ? nlohmann::json{{"index", *r.knee},
                                       {"value", r.points[*r.knee].value},
                                       {"x", r.points[*r.knee].x}}
@@ -130,7 +133,8 @@ std::string render_sweep_html(const SweepResult& r) {
     << esc(r.axis.key) << ": " << esc(r.scenario) << "</h1>\n<p>Simulated time (SimGrid). ";
   if (r.knee)
     s << "Capacity knee: <b>" << esc(r.axis.key) << " = " << esc(r.points[*r.knee].value)
-      << "</b>, the largest value meeting every threshold.";
+      << "</b>, the " << (r.axis.load_grows ? "largest" : "smallest")
+      << " value meeting every threshold (scanning from the lightest load).";
   else
     s << "No point meets the thresholds.";
   s << " Red dots: thresholds fail.</p>\n";

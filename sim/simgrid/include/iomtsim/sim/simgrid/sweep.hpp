@@ -3,10 +3,14 @@
 // setting, or network loss), each in its own child process (SimGrid runs once per
 // process), summarised as latency-versus-load figures with the capacity knee.
 //
-// The knee is the largest parameter value (load) whose run meets every threshold of the
-// scenario, scanning from the lightest load up and stopping at the first that fails: a
-// point that passes again after a failure is not trusted (noise, or a different regime).
-// Without thresholds the knee falls back to "p99 ingest latency below 2 s".
+// The knee is the heaviest load whose run meets every threshold of the scenario,
+// scanning from the lightest load and stopping at the first point that fails: a point
+// that passes again after a failure is not trusted (noise, or a different regime).
+// Load grows with the value for devices, loss, latencies and service time (the knee is
+// the largest value that passes) and shrinks with it for resources: servers, workers,
+// queue, bandwidths, access points per ward (the knee is the smallest value that passes,
+// scanning down from the largest). Without thresholds the knee falls back to "p99
+// ingest latency below 2 s".
 //
 //   SweepAxis axis = parse_sweep_axis("devices", "1000..100000", 5);  // 1000, 3162, … 100000
 //   SweepOptions o{…};  SweepResult r = run_sweep(o);   // spawns `exe simulate …` per point
@@ -33,6 +37,7 @@ struct SweepAxis {
   std::string key;                  // "devices", "loss", or a capacity setting key
   std::vector<double> x;            // numeric value of each point (bps, seconds, count, fraction)
   std::vector<std::string> values;  // the same as option text for the child
+  bool load_grows = true;  // false for resources (servers, bandwidth, …): see the knee above
 };
 // `range`: "A..B" (with `steps` points: geometric when B/A >= 10 and A > 0, else
 // linear) or a list "a,b,c". Values in the key's unit ("1Gbps", "250us", "0.05").
@@ -61,7 +66,9 @@ struct SweepResult {
   std::vector<SweepPoint> points;
   std::optional<std::size_t> knee;  // index into points
 };
-std::optional<std::size_t> capacity_knee(const std::vector<SweepPoint>& points);
+// `points` in ascending x; `load_grows` from the axis.
+std::optional<std::size_t> capacity_knee(const std::vector<SweepPoint>& points,
+                                         bool load_grows = true);
 
 struct SweepOptions {
   std::filesystem::path exe = "/proc/self/exe";  // the iomtsim binary
