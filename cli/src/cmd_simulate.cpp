@@ -1,10 +1,14 @@
 // `iomtsim simulate SCENARIO [capacity options] [--out DIR]`: the scenario in simulated
-// time on SimGrid; writes report.json, report.html and junit.xml like a real run.
+// time on SimGrid; writes report.json, report.html and junit.xml like a real run. The
+// capacity model comes from the scenario's `capacity:` section; --calibration and the
+// capacity options override it (a --fail adds to the file's failures; `--set
+// capacity.failures=[]` removes those).
 #include <iostream>
 
 #include "command.hpp"
 #include "iomtsim/sim/simgrid/calibration.hpp"
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
+#include "iomtsim/sim/simgrid/scenario_capacity.hpp"
 #include "iomtsim/sim/simgrid/simulate.hpp"
 #include "iomtsim/sim/simgrid/sweep.hpp"
 #include "options.hpp"
@@ -31,7 +35,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
       "loss", po::value<double>(),
       "set every network profile's loss probability, 0..1 (sweep axis)")(
       "quiet,q", "no summary on standard error");
-  po::options_description capacity("capacity model (what the scenario does not describe)");
+  po::options_description capacity(
+      "capacity model (override the scenario's capacity: section; defaults in brackets)");
   for (const auto& s : sg::capacity_settings()) {
     const std::string key(s.key), help(s.help);
     if (s.repeatable)
@@ -53,8 +58,15 @@ int cmd_simulate(const std::vector<std::string>& args) {
     return kExitUsage;
   }
 
+  const auto overrides =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  auto scenario = load_scenario_or_report("simulate", vm["scenario"].as<std::string>(), overrides);
+  if (!scenario) return kExitFailed;
+
+  // Precedence: engine defaults < the scenario's `capacity:` < --calibration < options.
   sg::SimulateOptions options;
   try {
+    sg::apply_scenario_capacity(*scenario, options.capacity);
     if (vm.count("calibration"))
       sg::apply_to(sg::read_calibration(vm["calibration"].as<std::string>()), options.capacity);
     for (const auto& s : sg::capacity_settings()) {
@@ -69,15 +81,6 @@ int cmd_simulate(const std::vector<std::string>& args) {
     options.capacity.validate();
     if (vm.count("duration"))
       options.duration = sg::parse_duration(vm["duration"].as<std::string>());
-  } catch (const std::exception& e) {
-    std::cerr << "iomtsim simulate: " << e.what() << '\n';
-    return kExitUsage;
-  }
-  const auto overrides =
-      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  auto scenario = load_scenario_or_report("simulate", vm["scenario"].as<std::string>(), overrides);
-  if (!scenario) return kExitFailed;
-  try {
     if (vm.count("devices")) sg::scale_to_devices(*scenario, vm["devices"].as<std::uint64_t>());
     if (vm.count("loss")) sg::set_loss(*scenario, vm["loss"].as<double>());
   } catch (const std::exception& e) {

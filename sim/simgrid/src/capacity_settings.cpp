@@ -59,9 +59,10 @@ void apply_capacity_setting(CapacityModel& m, std::string_view key, std::string_
     m.queue_capacity = count<std::uint32_t>(key, v);
   else if (key == "lb-detection")
     m.lb_detection = parse_duration(v);
-  else if (key == "devices-per-ap")
+  else if (key == "devices-per-ap") {
     m.devices_per_ap = count<std::uint32_t>(key, v);
-  else if (key == "aps-per-ward")
+    m.aps_per_ward = 0;  // over a scenario's `per_ward`: the later setting wins
+  } else if (key == "aps-per-ward")
     m.aps_per_ward = count<std::uint32_t>(key, v);
   else if (key == "ap-bandwidth")
     m.ap_bandwidth_bps = parse_bandwidth_bps(v);

@@ -3,8 +3,8 @@
 // the devices' access hop (access points, core switch, WAN, load balancer, ingest
 // servers) and the reference pipeline's capacity (workers, service time, queue bounds).
 //
-// Scenarios do not describe these yet; `simulate` and `sweep` take them from command-line
-// options (and a calibration file), with the defaults below. Units are in the names;
+// The defaults below; a scenario's `capacity:` section (scenario_capacity.hpp), then a
+// calibration file and the command-line options of `simulate` / `sweep`, override them. Units are in the names;
 // times are integer nanoseconds (physiology::Duration), bandwidths bits per second.
 //
 // Path of one message (DESIGN.md: the same network profile code as the real-time engine):

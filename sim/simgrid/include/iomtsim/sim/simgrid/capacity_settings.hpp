@@ -1,6 +1,7 @@
 #pragma once
-// CapacityModel fields by name, so that `simulate`, `sweep` (which varies any of them)
-// and a future scenario `capacity:` section share one list and one parser.
+// CapacityModel fields by name, so that `simulate` and `sweep` (which varies any of
+// them) share one list and one parser. A scenario's `capacity:` section is applied
+// before these (scenario_capacity.hpp): a command-line setting overrides the file.
 //
 //   apply_capacity_setting(m, "servers", "6");
 //   apply_capacity_setting(m, "wan-bandwidth", "1Gbps");
