@@ -1,5 +1,5 @@
 // HTTPS ingest: the target's HTTP listener with TLS (OpenSSL through Asio), checked by an
-// OpenSSL client that verifies the server certificate (self-signed, made for the test).
+// OpenSSL client that verifies the server certificate (signed by a CA made for the test).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -8,39 +8,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 
 #include "iomtsim/payloads/fhir.hpp"
 #include "support/net.hpp"
 #include "support/readings.hpp"
 #include "support/target_fixture.hpp"
+#include "support/test_certs.hpp"
 
 namespace iomtsim::target::server {
 namespace {
 
 using namespace iomtsim::testing;
 
-struct TempCert {
-  std::string dir, cert, key;
-  bool ok = false;
-  TempCert() {
-    char tmpl[] = "/tmp/iomtsim-tls-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) return;
-    dir = tmpl;
-    cert = dir + "/cert.pem";
-    key = dir + "/key.pem";
-    const std::string cmd =
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-        key + " -out " + cert + " > /dev/null 2>&1";
-    ok = std::system(cmd.c_str()) == 0;
-  }
-  ~TempCert() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
 
 // One HTTPS request/response with certificate verification against `ca_file`.
 std::optional<HttpResponse> https_post(std::uint16_t port, const std::string& ca_file,
@@ -80,8 +59,8 @@ std::optional<HttpResponse> https_post(std::uint16_t port, const std::string& ca
 }
 
 TEST(Tls, HttpsIngestWithAVerifiedCertificate) {
-  TempCert cert;
-  if (!cert.ok) GTEST_SKIP() << "openssl could not make a test certificate";
+  TestCerts cert;
+  if (!cert.ok) GTEST_SKIP() << "openssl could not make test certificates";
   auto server = start_target([&](TargetConfig& c) {
     c.http.tls.enabled = true;
     c.http.tls.cert_file = cert.cert;
@@ -89,7 +68,7 @@ TEST(Tls, HttpsIngestWithAVerifiedCertificate) {
   });
   const auto body =
       payloads::encode_observation(make_reading(4, physiology::Vital::SpO2, 96, 3, 1));
-  auto res = https_post(server->ports().http, cert.cert, "/fhir/Observation", body);
+  auto res = https_post(server->ports().http, cert.ca, "/fhir/Observation", body);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201);
   EXPECT_TRUE(eventually([&] { return server->snapshot().readings_processed == 1; }));
