@@ -71,10 +71,14 @@ void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* 
       ::getrusage(RUSAGE_SELF, &ru);
       const auto& s = r.stats;
       std::printf(
-          "%-22s %-12s %8u %6.1f h %10llu %8llu %9.2f %12.0f %8.0f MB  p50 %.1f ms p99 %.1f ms\n",
+          "%-22s %-12s %8u %6.1f h %10llu %8llu %9.2f %8.2f %12.0f %8.0f MB  p50 %.1f ms p99 %.1f "
+          "ms\n",
           label, std::string(name(s.fidelity)).c_str(), devices,
           physiology::to_seconds(duration) / 3600.0, static_cast<unsigned long long>(s.readings),
-          static_cast<unsigned long long>(s.communications), s.wall_s, s.readings_per_wall_s(),
+          static_cast<unsigned long long>(s.communications), s.wall_s,
+          static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+              static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6,
+          s.readings_per_wall_s(),
           static_cast<double>(ru.ru_maxrss) / 1024.0,
           static_cast<double>(r.report.ingest_latency.value_at_percentile(50)) * 1e-6,
           static_cast<double>(r.report.ingest_latency.value_at_percentile(99)) * 1e-6);
@@ -90,8 +94,10 @@ void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* 
 }
 
 void header() {
-  std::printf("%-22s %-12s %8s %8s %10s %8s %9s %12s %11s\n", "case", "fidelity", "devices", "sim",
-              "readings", "comms", "wall s", "readings/s", "peak RSS");
+  // cpu s: user + system CPU of the child (the whole run, fleet set-up included), the
+  // figure to compare on a shared machine where wall time depends on the neighbours.
+  std::printf("%-22s %-12s %8s %8s %10s %8s %9s %8s %12s %11s\n", "case", "fidelity", "devices",
+              "sim", "readings", "comms", "wall s", "cpu s", "readings/s", "peak RSS");
 }
 
 }  // namespace
