@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <tuple>
 
@@ -78,8 +79,10 @@ RecordingSummary scan_recording(const std::filesystem::path& file) {
       ++s.waveform_blocks;
     } else if (auto* ep = std::get_if<physiology::Episode>(&*e)) {
       s.episodes.push_back(*ep);
-    } else {
+    } else if (std::holds_alternative<physiology::Alert>(*e)) {
       ++s.recorded_alerts;
+    } else {  // pump events, location fixes, imaging results, asset tracks
+      ++s.operations_entries;
     }
   }
   if (!reader.error().empty()) throw ReplayError(file.string() + ": " + reader.error());
@@ -157,6 +160,10 @@ RunResult replay(const std::filesystem::path& file, const ReplayOptions& options
   const auto scenario = replay_scenario(*summary, options);
   RunOptions run = options.run;
   if (!run.speed) run.speed = 1.0;
+  if (summary->operations_entries > 0)
+    (run.log ? *run.log : std::cerr) << "replay: " << summary->operations_entries
+             << " operations-device entries (pump events, location fixes, imaging results, "
+                "asset tracks) are not replayed; only the patients' readings are\n";
   run.source = recording_source(file, summary);
   if (run.trigger_lookback == 0 && *run.speed >= 1000.0 && !summary->devices.empty()) {
     // Fast replays: alerts come back after much of a stay has been sent, so remember

@@ -135,6 +135,28 @@ TEST(Replay, GeneratedRecordingReplaysWithChosenFormat) {
   std::filesystem::remove_all(file.parent_path());
 }
 
+TEST(Replay, OperationsEntriesAreCountedNotTakenForAlerts) {
+  auto s = tiny_scenarios::tiny(3, 0);
+  s.metadata.duration = std::chrono::hours(2);
+  auto& o = s.cohorts[0].operations;
+  o.model.pumps.per_patient = 1;
+  o.model.assets.count = 2;
+  o.model.imaging.procedures_per_day = 24;
+  const auto file = temp_file("ops.iomtrec");
+  sim::GenerateStats st;
+  {
+    std::ofstream out(file, std::ios::binary);
+    st = sim::generate(s, {}, sim::GenerateFormat::Protobuf, out);
+  }
+  ASSERT_GT(st.pump_events + st.location_fixes + st.imaging_results, 0u);
+  const auto summary = scan_recording(file);
+  EXPECT_EQ(summary.operations_entries,
+            st.pump_events + st.location_fixes + st.imaging_results + st.asset_segments);
+  EXPECT_EQ(summary.recorded_alerts, 0u);
+  EXPECT_EQ(summary.readings, st.readings);
+  std::filesystem::remove_all(file.parent_path());
+}
+
 TEST(Replay, BadInputIsATypedError) {
   const auto file = temp_file("bad.iomtrec");
   {

@@ -54,6 +54,9 @@ struct RecordingSummary {
   std::uint64_t readings = 0;
   std::uint64_t waveform_blocks = 0;
   std::uint64_t recorded_alerts = 0;  // alerts of the recorded run (not replayed)
+  // Operations-device entries (`generate` of a scenario with pumps, tags or imaging):
+  // not replayed; replay carries the patients' readings only.
+  std::uint64_t operations_entries = 0;
   std::vector<physiology::Episode> episodes;
   std::vector<std::pair<physiology::PatientIndex, physiology::DeviceIndex>> devices;  // sorted
   std::uint64_t patient_slots = 0;  // highest patient index + 1
