@@ -4,6 +4,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <charconv>
 #include <string>
 
 #include "ingest.hpp"
@@ -57,6 +58,34 @@ inline HttpResponse created_response(const std::string& base, const IngestResult
   res.set(boost::beast::http::field::location,
           base + "/" + r.resource_type + "/" + id + "/_history/1");
   return res;
+}
+
+// The same 201 as created_response, serialized by hand into `out` (cleared first): the
+// hot path of single-Observation ingest, where Beast's field list and serializer cost
+// allocations and buffer walking per request. Bytes as Beast writes them: status line,
+// Server, Location, Connection when it differs from the version's default (close on 1.1,
+// keep-alive on 1.0; http_server sets it before prepare_payload), Content-Length: 0.
+inline void append_created_response(std::string& out, const std::string& base,
+                                    const IngestResult& r, unsigned version, bool keep_alive) {
+  out.clear();
+  out += version == 10 ? "HTTP/1.0 201 Created\r\n" : "HTTP/1.1 201 Created\r\n";
+  out += "Server: iomtsim-target\r\nLocation: ";
+  out += base;
+  out += '/';
+  out += r.resource_type;
+  out += '/';
+  const std::uint64_t reading_id = r.reading_ids.empty() ? 0 : r.reading_ids.front();
+  if (reading_id != 0) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, reading_id).ptr;
+    out.append(digits, end);
+  } else {
+    out += logical_id(0);
+  }
+  out += "/_history/1\r\n";
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  out += "Content-Length: 0\r\n\r\n";
 }
 
 // A transaction-response Bundle: one entry per request entry, in order.

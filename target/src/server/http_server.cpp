@@ -257,8 +257,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         res_ = error_response(cfg().queue_full_status, result.error, req.version(), true);
         break;
       default:
-        res_ = is_observation || is_report ? created_response(base, result, req.version())
-                                           : bundle_response(result, req.version());
+        if (is_observation || is_report) {
+          append_created_response(raw_, base, result, req.version(), keep_alive);
+          raw_keep_alive_ = keep_alive;
+          use_raw_ = true;
+        } else {
+          res_ = bundle_response(result, req.version());
+        }
         break;
     }
     res_.keep_alive(keep_alive);
@@ -287,6 +292,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void write() {
     if (closed_) return;
+    if (use_raw_) return write_raw();
     res_.prepare_payload();
     lowest().expires_after(cfg().header_timeout);
     http::async_write(stream_, res_,
@@ -294,6 +300,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                         if (ec) return self->on_io_error(ec);
                         if (!self->res_.keep_alive()) return self->graceful_close();
                         self->res_ = {};
+                        self->do_read();
+                      });
+  }
+
+  // The pre-serialized 201 (append_created_response): one buffer, no Beast serializer.
+  void write_raw() {
+    lowest().expires_after(cfg().header_timeout);
+    asio::async_write(stream_, asio::buffer(raw_),
+                      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->use_raw_ = false;
+                        if (ec) return self->on_io_error(ec);
+                        if (!self->raw_keep_alive_) return self->graceful_close();
                         self->do_read();
                       });
   }
@@ -331,6 +349,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
+  std::string raw_;  // a 201 serialized by hand, reused across requests
+  bool use_raw_ = false;
+  bool raw_keep_alive_ = true;
   std::uint64_t registration_ = 0;
   bool continue_sent_ = false;  // this request got "100 Continue"
   bool closed_ = false;
