@@ -31,6 +31,9 @@ struct Conn {
   // cannot be reused after close), whose own tcp_stream carries the timeouts.
   beast::tcp_stream stream;
   std::unique_ptr<TlsStream> tls;
+  // The previous TLS stream, kept until the next connect: a reconnect may start inside a
+  // completion handler of that stream, which must not be destroyed under it.
+  std::unique_ptr<TlsStream> retired_tls;
   asio::steady_timer timer;  // ramp-up delay and reconnect back-off
   beast::flat_buffer buffer;
   http::request<http::string_body> req;
@@ -130,6 +133,7 @@ class HttpTransport final : public Transport {
   void connect(Conn& c) {
     c.state = Conn::State::Connecting;
     if (tls_) {
+      c.retired_tls = std::move(c.tls);
       c.tls = std::make_unique<TlsStream>(io_, *tls_);
       // SNI for name-based virtual hosts (not for IP literals), then name verification.
       beast::error_code not_ip;

@@ -42,8 +42,10 @@ struct TempCert {
   }
 };
 
-std::unique_ptr<ts::TargetServer> https_target(const TempCert& cert) {
+std::unique_ptr<ts::TargetServer> https_target(const TempCert& cert,
+                                               double garbage_fraction = 0.0) {
   auto cfg = ts::loopback_ephemeral_config();
+  cfg.faults.garbage_fraction = garbage_fraction;
   cfg.mllp.enabled = false;
   cfg.proto.enabled = false;
   cfg.http.tls.enabled = true;
@@ -76,6 +78,19 @@ TEST(RunHttps, EveryReadingAcknowledgedOverAVerifiedConnection) {
   EXPECT_EQ(r.http_status.at(201), d.generated);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(server->snapshot().readings(ts::Protocol::Http), d.generated);
+  server->stop();
+}
+
+TEST(RunHttps, GarbageAnswersFailAndTheConnectionsReconnect) {
+  TempCert cert;
+  ASSERT_TRUE(cert.ok);
+  auto server = https_target(cert, /*garbage_fraction=*/0.2);
+  const auto r = run(https_scenario(server->ports().http, cert.cert), quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_NEAR(d.fraction(Outcome::Failed), 0.2, 0.08);
+  EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::Failed], d.generated);
+  EXPECT_GT(r.reconnects, 0u);  // each garbage answer closed its connection: new handshakes
   server->stop();
 }
 
