@@ -1,48 +1,26 @@
 // FHIR over HTTPS end to end: `run()` against the reference target's TLS listener (a
-// throwaway certificate made with openssl), the server certificate verified against the
-// scenario's http_ca_file. The wrong CA fails the handshakes: readings are counted as
+// throwaway CA and server certificate, tests/support/test_certs.hpp), the server verified
+// by chain and name against the scenario's http_ca_file. The wrong CA fails the handshakes: readings are counted as
 // failed, the buckets still balance, nothing reaches the target.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <sstream>
 
 #include "iomtsim/loadgen/run.hpp"
 #include "iomtsim/target/server/target_server.hpp"
 #include "quiet_options.hpp"
+#include "support/test_certs.hpp"
 #include "tiny_scenario.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::loadgen;
 using reports::Outcome;
+using iomtsim::testing::TestCerts;
 namespace ts = iomtsim::target::server;
 
 namespace {
 
-// A self-signed certificate for 127.0.0.1 (subjectAltName IP) in a temporary folder.
-struct TempCert {
-  std::string dir, cert, key;
-  bool ok = false;
-  TempCert() {
-    char tmpl[] = "/tmp/iomtsim-https-XXXXXX";
-    if (::mkdtemp(tmpl) == nullptr) return;
-    dir = tmpl;
-    cert = dir + "/cert.pem";
-    key = dir + "/key.pem";
-    const std::string cmd =
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 "
-        "-addext subjectAltName=IP:127.0.0.1 -keyout " +
-        key + " -out " + cert + " > /dev/null 2>&1";
-    ok = std::system(cmd.c_str()) == 0;
-  }
-  ~TempCert() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-  }
-};
-
-std::unique_ptr<ts::TargetServer> https_target(const TempCert& cert,
+std::unique_ptr<ts::TargetServer> https_target(const TestCerts& cert,
                                                double garbage_fraction = 0.0) {
   auto cfg = ts::loopback_ephemeral_config();
   cfg.faults.garbage_fraction = garbage_fraction;
@@ -67,10 +45,10 @@ scenarios::Scenario https_scenario(std::uint16_t port, const std::string& ca_fil
 }  // namespace
 
 TEST(RunHttps, EveryReadingAcknowledgedOverAVerifiedConnection) {
-  TempCert cert;
-  ASSERT_TRUE(cert.ok) << "openssl could not make a certificate";
+  TestCerts cert;
+  ASSERT_TRUE(cert.ok) << "openssl could not make test certificates";
   auto server = https_target(cert);
-  const auto r = run(https_scenario(server->ports().http, cert.cert), quiet());
+  const auto r = run(https_scenario(server->ports().http, cert.ca), quiet());
   const auto& d = r.report.delivery;
   EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u, 6);
   EXPECT_TRUE(d.balanced());
@@ -82,10 +60,10 @@ TEST(RunHttps, EveryReadingAcknowledgedOverAVerifiedConnection) {
 }
 
 TEST(RunHttps, GarbageAnswersFailAndTheConnectionsReconnect) {
-  TempCert cert;
+  TestCerts cert;
   ASSERT_TRUE(cert.ok);
   auto server = https_target(cert, /*garbage_fraction=*/0.2);
-  const auto r = run(https_scenario(server->ports().http, cert.cert), quiet());
+  const auto r = run(https_scenario(server->ports().http, cert.ca), quiet());
   const auto& d = r.report.delivery;
   EXPECT_TRUE(d.balanced());
   EXPECT_NEAR(d.fraction(Outcome::Failed), 0.2, 0.08);
@@ -95,10 +73,10 @@ TEST(RunHttps, GarbageAnswersFailAndTheConnectionsReconnect) {
 }
 
 TEST(RunHttps, WrongCaFailsTheReadingsAndTheRunGoesOn) {
-  TempCert server_cert, other_ca;
-  ASSERT_TRUE(server_cert.ok && other_ca.ok) << "openssl could not make a certificate";
+  TestCerts server_cert, other;
+  ASSERT_TRUE(server_cert.ok && other.ok) << "openssl could not make test certificates";
   auto server = https_target(server_cert);
-  auto s = https_scenario(server->ports().http, other_ca.cert);
+  auto s = https_scenario(server->ports().http, other.ca);
   s.metadata.duration = std::chrono::minutes(5);
   s.target.request_timeout = std::chrono::milliseconds(200);
   const auto r = run(s, quiet());
@@ -113,7 +91,7 @@ TEST(RunHttps, WrongCaFailsTheReadingsAndTheRunGoesOn) {
 }
 
 TEST(RunHttps, PlainHttpClientAgainstTlsListenerFails) {
-  TempCert cert;
+  TestCerts cert;
   ASSERT_TRUE(cert.ok);
   auto server = https_target(cert);
   auto s = https_scenario(server->ports().http, "");
