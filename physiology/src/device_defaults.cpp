@@ -1,5 +1,7 @@
 #include "device_defaults.hpp"
 
+#include <array>
+
 namespace iomtsim::physiology::detail {
 
 DeviceProfile default_profile(DeviceType type) {
@@ -61,6 +63,16 @@ DeviceProfile default_profile(DeviceType type) {
       break;
   }
   return p;
+}
+
+const DeviceProfile& shared_profile(DeviceType type) {
+  static const auto table = [] {
+    std::array<DeviceProfile, kDeviceTypeCount + 1> t{};  // last: an unknown type's defaults
+    for (std::size_t i = 0; i < kDeviceTypeCount; ++i) t[i] = default_profile(static_cast<DeviceType>(i));
+    return t;
+  }();
+  const auto i = static_cast<std::size_t>(type);
+  return table[i < kDeviceTypeCount ? i : kDeviceTypeCount];
 }
 
 }  // namespace iomtsim::physiology::detail

@@ -24,5 +24,10 @@ struct DeviceProfile {
 };
 
 DeviceProfile default_profile(DeviceType type);
+// The same, built once per process and shared by every device of the type (a copy per
+// device was 104 of the 4096 bytes a patient may use, five times over for five devices).
+// missing_fraction and battery_life_s may be overridden per device: DeviceModel keeps
+// those two itself.
+const DeviceProfile& shared_profile(DeviceType type);
 
 }  // namespace iomtsim::physiology::detail

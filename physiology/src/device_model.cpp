@@ -32,12 +32,14 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
       patient_(patient),
       rng_(stream_seed(seed, StreamKind::Device, patient, index)),
       key_(rng_.next_u64()),
-      profile_(default_profile(spec.type)) {
-  if (spec.missing_fraction) profile_.missing_fraction = std::clamp(*spec.missing_fraction, 0.0, 0.99);
+      profile_(&shared_profile(spec.type)),
+      missing_fraction_(profile_->missing_fraction),
+      battery_life_s_(profile_->battery_life_s.value_or(0.0)) {
+  if (spec.missing_fraction) missing_fraction_ = std::clamp(*spec.missing_fraction, 0.0, 0.99);
   if (spec.battery_life) {
     const double life_s = to_seconds(*spec.battery_life);
     if (!(life_s > 0.0)) throw std::invalid_argument("device '" + spec.name + "': battery_life must be positive");
-    profile_.battery_life_s = life_s;
+    battery_life_s_ = life_s;
   }
   if (spec.clock_drift_ppm) {
     drift_ppm_ = *spec.clock_drift_ppm;
@@ -85,18 +87,18 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
     schedule(*wave_);
   }
 
-  if (profile_.battery_life_s) {
-    charge0_ = rng_.uniform(profile_.battery_start_min, 1.0);
-    death_s_ = charge0_ * *profile_.battery_life_s;
-    revive_s_ = death_s_ + profile_.recharge_median_s * std::exp(rng_.normal(0.0, 0.4));
+  if (battery_life_s_ > 0.0) {
+    charge0_ = rng_.uniform(profile_->battery_start_min, 1.0);
+    death_s_ = charge0_ * battery_life_s_;
+    revive_s_ = death_s_ + profile_->recharge_median_s * std::exp(rng_.normal(0.0, 0.4));
   }
-  if (profile_.missing_fraction > 0.0) {
-    const double f = profile_.missing_fraction;
-    const double mean_good = profile_.mean_gap_s * (1.0 - f) / f;
+  if (missing_fraction_ > 0.0) {
+    const double f = missing_fraction_;
+    const double mean_good = profile_->mean_gap_s * (1.0 - f) / f;
     gap_start_s_ = rng_.exponential(mean_good);
-    gap_end_s_ = gap_start_s_ + rng_.exponential(profile_.mean_gap_s);
+    gap_end_s_ = gap_start_s_ + rng_.exponential(profile_->mean_gap_s);
   }
-  const double art_rate_per_s = (profile_.motion_per_h + profile_.probe_off_per_h) / 3600.0;
+  const double art_rate_per_s = (profile_->motion_per_h + profile_->probe_off_per_h) / 3600.0;
   if (artifacts_ && art_rate_per_s > 0.0) art_end_s_ = 0.0;  // first event drawn on first use
   refresh_next();
 }
@@ -140,41 +142,41 @@ SimTime DeviceModel::device_time(SimTime t) const {
 // The rare steps of reachable() and artifact_at() live out of line (cold): the per-instant
 // checks then inline into produce() without the register saves the loops would need.
 [[gnu::noinline, gnu::cold]] void DeviceModel::recharge_until(double t) {
-  const double life = *profile_.battery_life_s;
+  const double life = battery_life_s_;
   while (t >= revive_s_) {  // recharged or replaced: full again
     charge_start_s_ = revive_s_;
     charge0_ = 1.0;
     death_s_ = revive_s_ + life;
-    revive_s_ = death_s_ + profile_.recharge_median_s * std::exp(rng_.normal(0.0, 0.4));
+    revive_s_ = death_s_ + profile_->recharge_median_s * std::exp(rng_.normal(0.0, 0.4));
   }
 }
 
 [[gnu::noinline, gnu::cold]] void DeviceModel::next_gap_until(double t) {
-  const double f = profile_.missing_fraction;
-  const double mean_good = profile_.mean_gap_s * (1.0 - f) / f;
+  const double f = missing_fraction_;
+  const double mean_good = profile_->mean_gap_s * (1.0 - f) / f;
   while (t >= gap_end_s_) {
     gap_start_s_ = gap_end_s_ + rng_.exponential(mean_good);
-    gap_end_s_ = gap_start_s_ + rng_.exponential(profile_.mean_gap_s);
+    gap_end_s_ = gap_start_s_ + rng_.exponential(profile_->mean_gap_s);
   }
 }
 
 [[gnu::noinline, gnu::cold]] void DeviceModel::next_artifact_until(double t) {
-  const double rate = (profile_.motion_per_h + profile_.probe_off_per_h) / 3600.0;
+  const double rate = (profile_->motion_per_h + profile_->probe_off_per_h) / 3600.0;
   while (t >= art_end_s_) {
     art_start_s_ = art_end_s_ + rng_.exponential(1.0 / rate);
-    const bool motion = rng_.uniform() * (profile_.motion_per_h + profile_.probe_off_per_h) < profile_.motion_per_h;
+    const bool motion = rng_.uniform() * (profile_->motion_per_h + profile_->probe_off_per_h) < profile_->motion_per_h;
     art_kind_ = motion ? Artifact::Motion : Artifact::ProbeOff;
-    const double median = motion ? profile_.motion_median_s : profile_.probe_off_median_s;
+    const double median = motion ? profile_->motion_median_s : profile_->probe_off_median_s;
     art_end_s_ = art_start_s_ + median * std::exp(rng_.normal(0.0, 0.8));
   }
 }
 
 bool DeviceModel::reachable(double t, bool& low_battery) {
   low_battery = false;
-  if (profile_.battery_life_s) {
+  if (battery_life_s_ > 0.0) {
     if (t >= revive_s_) recharge_until(t);
     if (t >= death_s_) return false;
-    low_battery = charge0_ - (t - charge_start_s_) / *profile_.battery_life_s < 0.1;
+    low_battery = charge0_ - (t - charge_start_s_) / battery_life_s_ < 0.1;
   }
   // Without missing data gap_end_s_ stays HUGE_VAL and gap_start_s_ too: never in a gap.
   if (t >= gap_end_s_) next_gap_until(t);
@@ -205,7 +207,7 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
     truth = patient.value_at(m.vital, m.next, &grid);
   }
   const VitalSigns& v = *grid;  // oxygen, and the NIBP heart-rate limit
-  const double s = profile_.numeric_noise_scale;
+  const double s = profile_->numeric_noise_scale;
   const bool motion = art == Artifact::Motion, off = art == Artifact::ProbeOff;
   auto noise = [this](double sd) { return sd * fast_normal(rng_.next_u64()); };
   double x = truth;
@@ -215,7 +217,7 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       x = quantize(truth + noise(1.0 * s) + (motion ? rng_.uniform(-15.0, 25.0) : 0.0), 1.0);
       break;
     case Vital::PulseRate:
-      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return false;
+      if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
       x = off ? rng_.uniform(30.0, 150.0) : truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0);
       x = quantize(x, 1.0);
       break;
@@ -226,7 +228,7 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
     case Vital::SpO2:
       // 1 % resolution, ±2 % accuracy (bias + noise); motion desaturations are the
       // classic false alarm.
-      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return false;
+      if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
       x = off ? rng_.uniform(40.0, 85.0) : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
       x = std::clamp(quantize(x, 1.0), 0.0, 100.0);
       break;
@@ -235,13 +237,13 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
     case Vital::MeanBP: {
       // One cuff cycle gives all three: failures are decided per instant, not per value.
       const double u = hash_uniform(key_ + 1, m.next.time_since_epoch().count());
-      if (u < profile_.nibp_failure || motion || off || v.heart_rate_bpm < 40.0) return false;
+      if (u < profile_->nibp_failure || motion || off || v.heart_rate_bpm < 40.0) return false;
       const double sd = m.vital == Vital::SystolicBP ? 5.0 : (m.vital == Vital::DiastolicBP ? 4.0 : 3.0);
       x = quantize(truth + noise(sd), 1.0);
       break;
     }
     case Vital::Temperature:
-      if (off && !rng_.bernoulli(profile_.probe_off_emit_p)) return false;
+      if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
       x = quantize(off ? truth - rng_.uniform(1.5, 3.5) : truth + noise(0.1), 0.1);
       break;
     case Vital::Glucose:

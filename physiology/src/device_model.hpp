@@ -67,7 +67,9 @@ class DeviceModel {
   PatientIndex patient_;
   Rng rng_;
   std::uint64_t key_;
-  DeviceProfile profile_;
+  const DeviceProfile* profile_;  // shared per type (never null); two fields overridable:
+  double missing_fraction_;       // profile_'s, or the spec's override
+  double battery_life_s_;         // 0: mains powered
   double drift_ppm_;
   double inv_rate_;  // true seconds per device second
   double offset_ns_;

@@ -82,6 +82,40 @@ inline void value_noise4(std::uint64_t key, double t_s, double spacing_s, double
   }
 }
 
+// value_noise4() memoised like ValueNoiseCells: per channel the current cell and its two
+// lattice hashes (the four 16-bit values are cheap to unpack again). Bit-identical to
+// value_noise4() for any query order.
+template <std::size_t N>
+class ValueNoise4Cells {
+ public:
+  ValueNoise4Cells() { cell_.fill(INT32_MIN); }
+
+  void eval(std::size_t c, std::uint64_t key, double t_s, double spacing_s, double (&out)[4]) {
+    const double x = t_s / spacing_s;
+    double lo = static_cast<double>(cell_[c]);
+    if (!(x >= lo && x < lo + 1.0)) {
+      lo = std::floor(x);
+      if (!(lo >= 0.0 && lo < 2147483647.0)) return value_noise4(key, t_s, spacing_s, out);
+      const auto i = static_cast<std::int64_t>(lo);
+      cell_[c] = static_cast<std::int32_t>(i);
+      ha_[c] = splitmix64(key ^ (static_cast<std::uint64_t>(i) * 0xD1B54A32D192ED03ull));
+      hb_[c] = splitmix64(key ^ (static_cast<std::uint64_t>(i + 1) * 0xD1B54A32D192ED03ull));
+    }
+    double u = x - lo;
+    u = u * u * (3.0 - 2.0 * u);
+    for (int j = 0; j < 4; ++j) {
+      const double a = static_cast<double>((ha_[c] >> (16 * j)) & 0xFFFF) * (1.0 / 32768.0) - 1.0;
+      const double b = static_cast<double>((hb_[c] >> (16 * j)) & 0xFFFF) * (1.0 / 32768.0) - 1.0;
+      out[j] = a + (b - a) * u;
+    }
+  }
+
+ private:
+  std::array<std::int32_t, N> cell_;
+  std::array<std::uint64_t, N> ha_{};
+  std::array<std::uint64_t, N> hb_{};
+};
+
 // Round to nearest (ties away from zero) without a libm call: the cast truncates.
 // copysign rather than `x >= 0 ? 0.5 : -0.5`: the same sum for every non-NaN x (for -0.0
 // both give 0), but no branch, which mispredicted on noisy inputs.

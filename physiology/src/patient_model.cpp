@@ -110,7 +110,9 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
   ensure_grid(1);
 }
 
-double PatientModel::value_noise_glucose(double t_s) const { return value_noise(noise_key_ + 7, t_s, 45.0 * kMin); }
+double PatientModel::value_noise_glucose(double t_s) {
+  return slow_noise_.eval(kSlowGlucose, noise_key_ + 7, t_s, 45.0 * kMin);
+}
 
 VitalSigns PatientModel::slow_vitals(double t) {
   const Baseline& b = baseline_;
@@ -131,11 +133,11 @@ VitalSigns PatientModel::slow_vitals(double t) {
 
   // Slow wander: one lattice of 20 min and one of 3 min shared by HR, RR, SpO2, SBP.
   double w20[4], w3[4];
-  value_noise4(k + 2, t, 20 * kMin, w20);
-  value_noise4(k + 3, t, 3 * kMin, w3);
+  slow_wander_.eval(0, k + 2, t, 20 * kMin, w20);
+  slow_wander_.eval(1, k + 3, t, 3 * kMin, w3);
 
   VitalSigns v;
-  v.temperature_c = b.temperature_c + 0.32 * circ + 0.12 * value_noise(k + 1, t, 60 * kMin) + fever;
+  v.temperature_c = b.temperature_c + 0.32 * circ + 0.12 * slow_noise_.eval(kSlowTemperature, k + 1, t, 60 * kMin) + fever;
   v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] + 14.0 * inf + 8.0 * fever +
                      interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 22.0 * copd - 6.0 * dep + hypo_hr +
                      dips_[2].value(t);
@@ -170,7 +172,7 @@ VitalSigns PatientModel::slow_vitals(double t) {
   v.mean_mmhg = v.diastolic_mmhg + (v.systolic_mmhg - v.diastolic_mmhg) / 3.0;
 
   v.glucose_mg_dl = x_.glucose_mg_dl;
-  v.weight_kg = b.weight_kg + x_.congestion_kg + 0.3 * value_noise(k + 10, t, 86400.0) +
+  v.weight_kg = b.weight_kg + x_.congestion_kg + 0.3 * slow_noise_.eval(kSlowWeight, k + 10, t, 86400.0) +
                 0.7 * std::max(0.0, x_.fluids_given_l - 0.3 * x_.restored);
 
   Acvpu c = Acvpu::Alert;
@@ -201,7 +203,7 @@ void PatientModel::step() {
   }
   advance_dips(t);
   const VitalSigns v = slow_vitals(t);
-  const auto slot = static_cast<std::size_t>(k % static_cast<std::int64_t>(kRing));
+  const auto slot = static_cast<std::size_t>(k) % kRing;  // k >= 0: unsigned modulo, a mask
   ring_[slot] = v;
   ring_af_[slot] = x_.af;
   newest_ = k;
@@ -218,7 +220,7 @@ bool PatientModel::in_af(SimTime t) {
   const auto k = static_cast<std::int64_t>(ts / kStepS);
   ensure_grid(k + 1);
   const std::int64_t kk = std::max(k, newest_ - static_cast<std::int64_t>(kRing) + 1);
-  return ring_af_[static_cast<std::size_t>(kk % static_cast<std::int64_t>(kRing))];
+  return ring_af_[static_cast<std::size_t>(kk) % kRing];
 }
 
 // locate() and component() are inlined into value_at() and vitals_at(): one call per value
@@ -234,8 +236,9 @@ void PatientModel::locate(SimTime t, std::size_t& ia, std::size_t& ib, double& u
     k = oldest;
     u = 0.0;
   }
-  ia = static_cast<std::size_t>(k % static_cast<std::int64_t>(kRing));
-  ib = static_cast<std::size_t>((k + 1) % static_cast<std::int64_t>(kRing));
+  // k >= 0 (ts >= 0, and the oldest index only replaces a smaller k): unsigned modulo.
+  ia = static_cast<std::size_t>(k) % kRing;
+  ib = static_cast<std::size_t>(k + 1) % kRing;
 }
 
 // One vital: the slow grid interpolated plus its fast variability. vitals_at() and

@@ -115,7 +115,7 @@ class PatientModel {
   VitalSigns slow_vitals(double t_s);
   void update_episodes(double t_s, const VitalSigns& v);
   double copd_activity(double t_s) const;
-  double value_noise_glucose(double t_s) const;
+  double value_noise_glucose(double t_s);
   void advance_dips(double t_s);
   double dip_max_rate_per_s(std::size_t i) const;
 
@@ -138,6 +138,10 @@ class PatientModel {
   // of each, so 1 Hz numerics hash once per cell rather than twice per value.
   enum : std::size_t { kNoiseHrLf, kNoiseRr, kNoiseSpo2, kNoiseBp };
   ValueNoiseCells<4> noise_;
+  // The same for the slow grid's lattices (one step every 30 s; cells of 3 min to a day).
+  enum : std::size_t { kSlowTemperature, kSlowWeight, kSlowGlucose };
+  ValueNoiseCells<3> slow_noise_;
+  ValueNoise4Cells<2> slow_wander_;  // 20 min and 3 min lattices shared by HR, RR, SpO2, SBP
 
   std::array<VitalSigns, kRing> ring_{};
   std::array<bool, kRing> ring_af_{};

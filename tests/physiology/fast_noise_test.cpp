@@ -112,3 +112,22 @@ TEST(FastNoise, ChannelsAreIndependentMemos) {
   }
   EXPECT_NE(value_noise(1, 1.0, 4.0), value_noise(2, 1.0, 4.0));
 }
+
+TEST(FastNoise, CachedFourChannelCellsEqualValueNoise4InAnyQueryOrder) {
+  std::vector<double> times;
+  for (int i = 0; i < 300; ++i) times.push_back(30.0 * i);  // the slow grid's steps
+  Rng rng(5);
+  for (int i = 0; i < 1000; ++i) times.push_back(rng.uniform(0.0, 3e6));
+  for (double t : {0.0, 180.0, 1200.0, 1199.9999999999998, 1e13, -60.0}) times.push_back(t);
+  ValueNoise4Cells<2> cells;
+  for (double t : times) {
+    for (std::size_t c = 0; c < 2; ++c) {
+      const double spacing = c == 0 ? 1200.0 : 180.0;
+      double want[4], got[4];
+      value_noise4(77 + c, t, spacing, want);
+      cells.eval(c, 77 + c, t, spacing, got);
+      for (int j = 0; j < 4; ++j)
+        ASSERT_EQ(bits(got[j]), bits(want[j])) << "t=" << t << " c=" << c << " j=" << j;
+    }
+  }
+}
