@@ -1,13 +1,22 @@
 #include "news2.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 namespace iomtsim::physiology::detail {
 namespace {
 
 // Chart rows are integers; true vitals are continuous, so round the way a nurse
-// charting the value would.
-int rounded(double x) { return static_cast<int>(std::lround(x)); }
+// charting the value would: to nearest, halves away from zero (std::lround's rule).
+// Inline rather than the libm call, which was a third of the score's cost on every 30 s
+// grid step: x - trunc(x) is exact, so the tie test is too, and the result equals
+// lround's for every |x| < 2^31 (beyond that, or NaN, lround decides).
+int rounded(double x) {
+  if (!(std::fabs(x) < 2147483647.0)) return static_cast<int>(std::lround(x));
+  const auto t = static_cast<std::int64_t>(x);  // truncates toward zero
+  const double r = x - static_cast<double>(t);
+  return static_cast<int>(t + (r >= 0.5) - (r <= -0.5));
+}
 
 int rr_points(int rr) {
   if (rr <= 8) return 3;
