@@ -217,15 +217,20 @@ class HttpTransport final : public Transport {
     c.req.method(o.get ? http::verb::get : http::verb::post);
     c.req.version(11);
     const bool single = o.readings.size() == 1;
-    if (!o.path.empty())  // a pre-encoded operations message or an asset query
-      c.req.target(o.path.front() == '/' ? o.path : target_.base_path + "/" + o.path);
+    // A pre-encoded operations message (to `path` under the FHIR base, or to the base
+    // itself for a transaction Bundle) or an asset query (an absolute path).
+    const bool pre_encoded = o.get || !o.body.empty();
+    if (pre_encoded)
+      c.req.target(o.path.empty()             ? target_.base_path
+                   : o.path.front() == '/' ? o.path
+                                           : target_.base_path + "/" + o.path);
     else
       c.req.target(single ? target_.base_path + "/Observation" : target_.base_path);
     c.req.set(http::field::host, host_header_);
     if (!o.get) c.req.set(http::field::content_type, "application/fhir+json");
     c.req.set(http::field::accept, o.get ? "application/json" : "application/fhir+json");
     c.req.keep_alive(true);
-    if (!o.path.empty())
+    if (pre_encoded)
       c.req.body() = o.body;
     else
       c.req.body() = single ? payloads::encode_observation(o.readings.front(), fhir_)

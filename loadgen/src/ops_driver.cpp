@@ -142,8 +142,7 @@ void OpsDriver::generated(SimTime t) {
       m->body = payloads::encode_pump_oru(*e, epoch_unix_ms_);
       m->ack_key = "PUMP" + std::to_string(e->id);
     } else {
-      m->body = payloads::encode_pump_observation(*e, epoch_unix_ms_);
-      m->path = "Observation";
+      m->body = payloads::encode_pump_bundle(*e, epoch_unix_ms_);  // to the FHIR base
     }
     if (e->alarm()) {
       alarm_index_[e->id] = report_.pump_alarms.size();

@@ -101,6 +101,40 @@ std::string encode_pump_observation(const ops::PumpEvent& e, std::int64_t epoch_
   return out;
 }
 
+std::string_view pump_operational_status(ops::PumpEventKind k) {
+  switch (k) {
+    case ops::PumpEventKind::Paused:
+    case ops::PumpEventKind::Occlusion:
+    case ops::PumpEventKind::AirInLine: return "standby";
+    case ops::PumpEventKind::EndOfInfusion: return "off";
+    default: return "on";
+  }
+}
+
+std::string encode_pump_bundle(const ops::PumpEvent& e, std::int64_t epoch_unix_ms) {
+  // The Bundle's identifier comes first so looks_like_ops_fhir routes it from its head.
+  std::string out;
+  out.reserve(1536);
+  out += R"({"resourceType":"Bundle","identifier":{"system":")";
+  out += kPumpSystem;
+  out += R"(","value":")";
+  append_uint(out, e.id);
+  out += R"("},"type":"transaction","entry":[{"resource":{"resourceType":"DeviceMetric","id":"pump-)";
+  append_uint(out, e.pump);
+  out += R"(-rate","type":{"coding":[{"system":")";
+  out += kMdc;
+  out += R"(","code":"157784","display":"MDC_FLOW_FLUID_PUMP"}]},"unit":{"coding":[{"system":"http://unitsofmeasure.org","code":"mL/h"}]},"source":{"reference":"Device/pump-)";
+  append_uint(out, e.pump);
+  out += R"("},"operationalStatus":")";
+  out += pump_operational_status(e.kind);
+  out += R"(","category":"setting"},"request":{"method":"PUT","url":"DeviceMetric/pump-)";
+  append_uint(out, e.pump);
+  out += R"(-rate"}},{"resource":)";
+  out += encode_pump_observation(e, epoch_unix_ms);
+  out += R"(,"request":{"method":"POST","url":"Observation"}}]})";
+  return out;
+}
+
 std::string encode_location_observation(const ops::LocationFix& f, std::int64_t epoch_unix_ms) {
   std::string out;
   out.reserve(768);

@@ -1,5 +1,7 @@
 // Decoding of the operations FHIR resources (ops_fhir.cpp writes them): tolerant of key
 // order and whitespace, strict about what scoring needs (ids, subjects, zones, sizes).
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "iomtsim/payloads/fhir.hpp"
@@ -80,16 +82,13 @@ std::optional<std::string> component_string(const json& j, const char* code) {
   return std::nullopt;
 }
 
-}  // namespace
-
-Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_unix_ms) {
+Decoded<OpsResource> decode_ops_resource(const json& j, std::int64_t epoch_unix_ms) {
   Decoded<OpsResource> d;
   auto fail = [&](std::string why) {
     d.error = std::move(why);
     return d;
   };
-  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return fail("invalid JSON");
+  if (!j.is_object()) return fail("a resource must be a JSON object");
   const auto type = detail::string_member(j, "resourceType");
   if (!type) return fail("missing resourceType");
   const auto when_text = detail::string_member(j, "effectiveDateTime");
@@ -187,6 +186,80 @@ Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_u
     return d;
   }
   return fail("Observation code is neither MDC_PUMP_STAT (184508) nor location-fix");
+}
+
+constexpr std::string_view kOperationalStatuses[] = {"on", "off", "standby", "entered-in-error"};
+constexpr std::string_view kMetricCategories[] = {"measurement", "setting", "calculation",
+                                                  "unspecified"};
+
+// The pump's infusion-rate DeviceMetric: type MDC_FLOW_FLUID_PUMP, a valid status and
+// category, and its source the same pump as the Observation's device.
+std::string check_device_metric(const json& m, std::uint32_t pump, PumpBundle& out) {
+  const auto id = detail::string_member(m, "id");
+  if (!id || id->empty()) return "DeviceMetric: missing id";
+  const json* type = first_coding(m, "type");
+  if (!type || detail::string_member(*type, "code") != "157784")
+    return "DeviceMetric: type must be MDC_FLOW_FLUID_PUMP (157784)";
+  const auto source = reference_number(detail::member(m, "source"), "Device/pump-");
+  if (!source) return "DeviceMetric: missing or bad source";
+  if (*source != pump) return "DeviceMetric: source is not the Observation's pump";
+  const auto status = detail::string_member(m, "operationalStatus");
+  if (!status || std::find(std::begin(kOperationalStatuses), std::end(kOperationalStatuses),
+                           *status) == std::end(kOperationalStatuses))
+    return "DeviceMetric: operationalStatus must be on, off, standby or entered-in-error";
+  const auto category = detail::string_member(m, "category");
+  if (!category || std::find(std::begin(kMetricCategories), std::end(kMetricCategories),
+                             *category) == std::end(kMetricCategories))
+    return "DeviceMetric: category must be measurement, setting, calculation or unspecified";
+  out.metric_id = *id;
+  out.operational_status = *status;
+  return {};
+}
+
+}  // namespace
+
+Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_unix_ms) {
+  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return {{}, "invalid JSON"};
+  return decode_ops_resource(j, epoch_unix_ms);
+}
+
+Decoded<PumpBundle> decode_pump_bundle(std::string_view text, std::int64_t epoch_unix_ms) {
+  Decoded<PumpBundle> d;
+  auto fail = [&](std::string why) {
+    d.error = std::move(why);
+    return d;
+  };
+  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return fail("invalid JSON");
+  if (detail::string_member(j, "resourceType") != "Bundle") return fail("not a Bundle");
+  if (detail::string_member(j, "type") != "transaction")
+    return fail("Bundle.type must be transaction");
+  const json* entries = detail::member(j, "entry");
+  if (!entries || !entries->is_array()) return fail("Bundle: missing entry array");
+  const json* metric = nullptr;
+  const json* observation = nullptr;
+  for (const auto& e : *entries) {
+    const json* r = detail::member(e, "resource");
+    if (!r || !r->is_object()) return fail("Bundle entry without a resource");
+    const auto type = detail::string_member(*r, "resourceType");
+    const json*& slot = type == "DeviceMetric" ? metric : observation;
+    if (type != "DeviceMetric" && type != "Observation")
+      return fail("pump Bundle: unexpected " + type.value_or("resource"));
+    if (slot) return fail("pump Bundle: more than one " + *type);
+    slot = r;
+  }
+  if (!observation) return fail("pump Bundle: no Observation");
+  auto event = decode_ops_resource(*observation, epoch_unix_ms);
+  if (!event.ok()) return fail(std::move(event.error));
+  auto* pump = std::get_if<ops::PumpEvent>(&event.value);
+  if (!pump) return fail("pump Bundle: the Observation is not a pump event");
+  if (metric) {
+    if (auto why = check_device_metric(*metric, pump->pump, d.value); !why.empty())
+      return fail(std::move(why));
+  }
+  d.value.event = std::move(*pump);
+  return d;
 }
 
 }  // namespace iomtsim::payloads

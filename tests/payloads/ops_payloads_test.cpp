@@ -150,6 +150,61 @@ TEST(OpsPayloads, BrokenFhirResourcesAreRefusedWithAReason) {
             std::string::npos);
 }
 
+TEST(OpsPayloads, PumpBundleCarriesTheDeviceMetricAndTheEventForEveryKind) {
+  for (std::size_t k = 0; k < ops::kPumpEventKindCount; ++k) {
+    const auto kind = static_cast<ops::PumpEventKind>(k);
+    const auto e = pump_event(kind);
+    const std::string j = encode_pump_bundle(e, kEpoch);
+    ASSERT_TRUE(looks_like_ops_fhir(j));
+    auto d = decode_pump_bundle(j, kEpoch);
+    ASSERT_TRUE(d.ok()) << d.error;
+    auto want = e;
+    want.true_time = {};
+    EXPECT_EQ(d.value.event, want);
+    EXPECT_EQ(d.value.metric_id, "pump-70-rate");
+    EXPECT_EQ(d.value.operational_status, pump_operational_status(kind));
+  }
+  EXPECT_EQ(pump_operational_status(ops::PumpEventKind::Occlusion), "standby");
+  EXPECT_EQ(pump_operational_status(ops::PumpEventKind::EndOfInfusion), "off");
+  EXPECT_EQ(pump_operational_status(ops::PumpEventKind::Status), "on");
+}
+
+TEST(OpsPayloads, BrokenPumpBundlesAreRefusedWithAReason) {
+  const std::string good = encode_pump_bundle(pump_event(ops::PumpEventKind::Started), kEpoch);
+  auto refused = [&](std::string from, std::string to) {
+    std::string j = good;
+    const auto at = j.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) j.replace(at, from.size(), to);
+    const auto d = decode_pump_bundle(j, kEpoch);
+    EXPECT_FALSE(d.ok()) << from;
+    return d.error;
+  };
+  EXPECT_EQ(refused(R"("type":"transaction")", R"("type":"batch")"),
+            "Bundle.type must be transaction");
+  EXPECT_EQ(refused(R"("operationalStatus":"on")", R"("operationalStatus":"busy")"),
+            "DeviceMetric: operationalStatus must be on, off, standby or entered-in-error");
+  EXPECT_EQ(refused(R"("code":"157784","display":"MDC_FLOW_FLUID_PUMP"}]},"unit")",
+                    R"("code":"150456","display":"MDC_PULS_OXIM_SAT_O2"}]},"unit")"),
+            "DeviceMetric: type must be MDC_FLOW_FLUID_PUMP (157784)");
+  EXPECT_EQ(refused(R"("category":"setting")", R"("category":"guess")"),
+            "DeviceMetric: category must be measurement, setting, calculation or unspecified");
+  EXPECT_EQ(refused(R"("source":{"reference":"Device/pump-70"})",
+                    R"("source":{"reference":"Device/pump-71"})"),
+            "DeviceMetric: source is not the Observation's pump");
+  EXPECT_EQ(refused(R"("resourceType":"DeviceMetric")", R"("resourceType":"Patient")"),
+            "pump Bundle: unexpected Patient");
+  // A location fix is an operations Observation, but not a pump event.
+  const std::string fix_bundle =
+      R"({"resourceType":"Bundle","type":"transaction","entry":[{"resource":)" +
+      encode_location_observation(ops::LocationFix{1, 2, ops::AssetKind::Monitor, "storage", 1, 2,
+                                                   false, {}, {}},
+                                  kEpoch) +
+      "}]}";
+  EXPECT_EQ(decode_pump_bundle(fix_bundle, kEpoch).error,
+            "pump Bundle: the Observation is not a pump event");
+}
+
 TEST(OpsPayloads, EveryOperationsOutputAndTrackSurvivesARecording) {
   ops::OpsSpec s;
   s.pumps.per_patient = 2;

@@ -93,6 +93,14 @@ inline HttpResponse bundle_response(const IngestResult& r, unsigned version) {
   std::string body;
   body.reserve(96 + r.reading_ids.size() * 96);
   body += R"({"resourceType":"Bundle","type":"transaction-response","entry":[)";
+  for (const auto& [status, location] : r.other_entries) {
+    body += R"({"response":{"status":")";
+    body += status;
+    body += R"(","location":")";
+    body += location;
+    body += R"("}})";
+    if (!r.reading_ids.empty()) body += ',';
+  }
   for (std::size_t i = 0; i < r.reading_ids.size(); ++i) {
     if (i) body += ',';
     body += R"({"response":{"status":"201 Created","location":"Observation/)";

@@ -24,7 +24,8 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   if (kind == PayloadKind::MqttAuto)
     kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
   const bool ops_payload = kind == PayloadKind::FhirDiagnosticReport ||
-                           ((kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir) &&
+                           ((kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir ||
+                             kind == PayloadKind::FhirBundle) &&
                             payloads::looks_like_ops_fhir(bytes)) ||
                            (kind == PayloadKind::Hl7OruR01 && payloads::is_pump_oru(bytes));
   if (ops_payload) return handle_ops(protocol, kind, bytes);
@@ -112,6 +113,12 @@ IngestResult Ingest::handle_ops(Protocol protocol, PayloadKind kind, std::string
     if (!d.ok()) return refuse(std::move(d.error));
     result.message_id = "PUMP" + std::to_string(d.value.id);
     resource = std::move(d.value);
+  } else if (kind == PayloadKind::FhirBundle) {  // a pump event with its DeviceMetric
+    auto d = payloads::decode_pump_bundle(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    if (!d.value.metric_id.empty())
+      result.other_entries.emplace_back("200 OK", "DeviceMetric/" + d.value.metric_id);
+    resource = std::move(d.value.event);
   } else {
     auto d = payloads::decode_ops_fhir(bytes, epoch_unix_ms_);
     if (!d.ok()) return refuse(std::move(d.error));

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "iomtsim/target/server/metrics.hpp"
@@ -36,6 +37,9 @@ struct IngestResult {
   bool deferred = false;                   // on_processed will run later (ack_after_processing)
   bool operations = false;  // an operations payload (pump event, fix, imaging result)
   std::string resource_type = "Observation";  // for the HTTP Location header
+  // Transaction entries that are not readings' Observations, answered before them in a
+  // transaction-response Bundle: (status, location), e.g. a pump's DeviceMetric update.
+  std::vector<std::pair<std::string, std::string>> other_entries;
 };
 
 class Ingest {

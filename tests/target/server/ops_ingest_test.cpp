@@ -3,6 +3,7 @@
 // are queryable at GET /assets/{id}; imaging results are taken at [base]/DiagnosticReport.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "iomtsim/payloads/alert_json.hpp"
@@ -95,6 +96,35 @@ TEST(OpsIngest, PumpAlarmsOverMllpAndFhirBecomeAlertsOnce) {
   EXPECT_EQ(s.ops_pump_events, 4u);
   EXPECT_EQ(s.ops_pump_alarms, 2u);
   EXPECT_EQ(s.readings_processed, 0u);  // pump events never reach the vital-sign rules
+}
+
+TEST(OpsIngest, PumpBundleWithDeviceMetricIsATransaction) {
+  WebhookListener hook;
+  auto server = start_target([&](TargetConfig& c) { c.alerts.webhook_url = hook.url(); });
+  HttpClient http(server->ports().http);
+  const auto occlusion = pump_event(ops::PumpEventKind::Occlusion, 7, 30);
+  auto res = http.post("/fhir", payloads::encode_pump_bundle(occlusion, 0));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const auto j = nlohmann::json::parse(res->body);
+  EXPECT_EQ(j.at("type"), "transaction-response");
+  ASSERT_EQ(j.at("entry").size(), 2u);
+  EXPECT_EQ(j.at("entry")[0].at("response").at("location"), "DeviceMetric/pump-25-rate");
+  EXPECT_EQ(j.at("entry")[0].at("response").at("status"), "200 OK");
+  EXPECT_EQ(j.at("entry")[1].at("response").at("status"), "201 Created");
+  const auto bodies = hook.wait_for(1, 5s);
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(payloads::decode_alert_json(bodies[0]).value.trigger_reading_id, occlusion.id);
+  // A DeviceMetric that names another pump is refused, with FHIR's OperationOutcome.
+  std::string bad = payloads::encode_pump_bundle(pump_event(ops::PumpEventKind::Status, 8, 40), 0);
+  const auto at = bad.find("\"source\":{\"reference\":\"Device/pump-25\"");
+  ASSERT_NE(at, std::string::npos);
+  bad.replace(bad.find("pump-25", at), 7, "pump-26");
+  res = http.post("/fhir", bad);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_NE(res->body.find("source is not the Observation's pump"), std::string::npos);
+  EXPECT_EQ(server->snapshot().ops_pump_events, 1u);
 }
 
 TEST(OpsIngest, AssetLocationsAreQueryableAndOlderFixesDoNotWin) {

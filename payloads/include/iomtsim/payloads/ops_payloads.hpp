@@ -54,6 +54,21 @@ Decoded<ops::PumpEvent> decode_pump_oru(std::string_view message, std::int64_t e
 bool is_pump_oru(std::string_view message);
 
 std::string encode_pump_observation(const ops::PumpEvent& e, std::int64_t epoch_unix_ms);
+// A pump event as devices on FHIR send it: a transaction Bundle with the pump's
+// infusion-rate DeviceMetric (PUT DeviceMetric/pump-<n>-rate: type MDC_FLOW_FLUID_PUMP,
+// category setting, operationalStatus on while infusing, standby when stopped by a pause
+// or an occlusion / air-in-line alarm, off at the end of the infusion) and the event
+// Observation (POST; encode_pump_observation).
+std::string encode_pump_bundle(const ops::PumpEvent& e, std::int64_t epoch_unix_ms);
+struct PumpBundle {
+  ops::PumpEvent event;
+  std::string metric_id;           // empty when the Bundle carried no DeviceMetric
+  std::string operational_status;  // the DeviceMetric's, when present
+};
+// Checks the DeviceMetric (type, status, category, same pump as the Observation).
+Decoded<PumpBundle> decode_pump_bundle(std::string_view json, std::int64_t epoch_unix_ms);
+// The FHIR operational status a pump's infusion-rate metric has after event `k`.
+std::string_view pump_operational_status(ops::PumpEventKind k);
 std::string encode_location_observation(const ops::LocationFix& f, std::int64_t epoch_unix_ms);
 std::string encode_diagnostic_report(const ops::ImagingResult& r, std::int64_t epoch_unix_ms);
 
@@ -62,8 +77,8 @@ std::string encode_diagnostic_report(const ops::ImagingResult& r, std::int64_t e
 using OpsResource = std::variant<ops::PumpEvent, ops::LocationFix, ops::ImagingResult>;
 // Pump Observation, location Observation or DiagnosticReport, by resourceType and code.
 Decoded<OpsResource> decode_ops_fhir(std::string_view json, std::int64_t epoch_unix_ms);
-// Cheap sniff: does this FHIR body look like an operations resource (so a receiver can
-// route it without a full parse)? Checks the first few hundred bytes.
+// Cheap sniff: does this FHIR body look like an operations resource or pump Bundle (so a
+// receiver can route it without a full parse)? Checks the first few hundred bytes.
 bool looks_like_ops_fhir(std::string_view json);
 
 // Where a target says an asset is: the answer to GET /assets/{id}, as JSON
