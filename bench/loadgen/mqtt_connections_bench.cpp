@@ -37,7 +37,8 @@ using namespace iomtsim::loadgen::detail;
 using Clock = std::chrono::steady_clock;
 
 long rss_kib(pid_t pid = 0) {
-  std::ifstream f(pid ? "/proc/" + std::to_string(pid) + "/status" : std::string("/proc/self/status"));
+  std::ifstream f(pid ? "/proc/" + std::to_string(pid) + "/status"
+                      : std::string("/proc/self/status"));
   std::string line;
   while (std::getline(f, line))
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
@@ -93,7 +94,8 @@ Result work(int k, const Args& a, int up, int go) {
   pool.start();
   auto last_progress = t0;
   std::size_t last = 0;
-  while (pool.connected() < static_cast<std::size_t>(a.per_worker) && Clock::now() - last_progress < std::chrono::seconds(10)) {
+  while (pool.connected() < static_cast<std::size_t>(a.per_worker) &&
+         Clock::now() - last_progress < std::chrono::seconds(10)) {
     io.run_for(std::chrono::milliseconds(50));
     if (pool.connected() > last) {
       last = pool.connected();
@@ -123,7 +125,8 @@ Result work(int k, const Args& a, int up, int go) {
       m->due = Clock::now();
       pool.send(static_cast<std::uint32_t>(i), std::move(m));
     }
-  while (pool.in_flight() > 0 && Clock::now() - p0 < std::chrono::seconds(120)) io.run_for(std::chrono::milliseconds(20));
+  while (pool.in_flight() > 0 && Clock::now() - p0 < std::chrono::seconds(120))
+    io.run_for(std::chrono::milliseconds(20));
   r.publish_s = std::chrono::duration<double>(Clock::now() - p0).count();
   r.acked = acked;
   pool.abandon();
@@ -138,14 +141,23 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string s = argv[i];
     auto next = [&] { return i + 1 < argc ? std::stod(argv[++i]) : 0.0; };
-    if (s == "--workers") a.workers = static_cast<int>(next());
-    else if (s == "--per-worker") a.per_worker = static_cast<int>(next());
-    else if (s == "--rounds") a.rounds = static_cast<int>(next());
-    else if (s == "--connect-rate") a.connect_rate = next();
-    else if (s == "--sources") a.sources = static_cast<int>(next());
-    else if (s == "--no-bind") a.bind = false;
+    if (s == "--workers")
+      a.workers = static_cast<int>(next());
+    else if (s == "--per-worker")
+      a.per_worker = static_cast<int>(next());
+    else if (s == "--rounds")
+      a.rounds = static_cast<int>(next());
+    else if (s == "--connect-rate")
+      a.connect_rate = next();
+    else if (s == "--sources")
+      a.sources = static_cast<int>(next());
+    else if (s == "--no-bind")
+      a.bind = false;
     else {
-      std::fprintf(stderr, "usage: %s [--workers N] [--per-worker N] [--rounds N] [--connect-rate N/s] [--sources N] [--no-bind]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--workers N] [--per-worker N] [--rounds N] [--connect-rate N/s] "
+                   "[--sources N] [--no-bind]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -191,14 +203,18 @@ int main(int argc, char** argv) {
   for (pid_t p : kids) ::waitpid(p, nullptr, 0);
   (void)wall0;
   long total = 0, acked = 0;
-  std::printf("worker  fd_limit  held    RSS/conn(B)  connect/s  publish_ack/s  cpu_s  broker_RSS/conn(B)\n");
+  std::printf(
+      "worker  fd_limit  held    RSS/conn(B)  connect/s  publish_ack/s  cpu_s  "
+      "broker_RSS/conn(B)\n");
   for (const auto& r : rs) {
     total += r.held;
     acked += r.acked;
-    const double per = r.held ? 1024.0 * static_cast<double>(r.rss_held_kib - r.rss_before_kib) / r.held : 0;
+    const double per =
+        r.held ? 1024.0 * static_cast<double>(r.rss_held_kib - r.rss_before_kib) / r.held : 0;
     const double bper = r.held ? 1024.0 * static_cast<double>(r.broker_rss_kib) / r.held : 0;
-    std::printf("%-7d %-9llu %-7d %-12.0f %-10.0f %-14.0f %-6.2f %.0f\n", r.worker, r.fd_limit, r.held, per,
-                r.connect_s > 0 ? r.held / r.connect_s : 0, r.publish_s > 0 ? r.acked / r.publish_s : 0, r.cpu, bper);
+    std::printf("%-7d %-9llu %-7d %-12.0f %-10.0f %-14.0f %-6.2f %.0f\n", r.worker, r.fd_limit,
+                r.held, per, r.connect_s > 0 ? r.held / r.connect_s : 0,
+                r.publish_s > 0 ? r.acked / r.publish_s : 0, r.cpu, bper);
   }
   std::printf("total connections held at once: %ld (of %d); acknowledged publishes: %ld\n", total,
               a.workers * a.per_worker, acked);

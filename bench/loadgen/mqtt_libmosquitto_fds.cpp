@@ -52,17 +52,19 @@ int main(int argc, char** argv) {
   }
   const int fd_new = open_fds();
   int connected = 0;
-  for (auto* m : clients) connected += mosquitto_connect_async(m, "127.0.0.1", broker.port(), 60) == MOSQ_ERR_SUCCESS;
+  for (auto* m : clients)
+    connected += mosquitto_connect_async(m, "127.0.0.1", broker.port(), 60) == MOSQ_ERR_SUCCESS;
   for (int round = 0; round < 20; ++round)
     for (auto* m : clients) mosquitto_loop(m, 0, 1);
   const int fd_conn = open_fds();
   const long rss1 = rss_kib();
   const double per = clients.empty() ? 0 : 1.0 / static_cast<double>(clients.size());
-  std::printf("libmosquitto %d.%d: %zu clients, %d connect calls ok\n", LIBMOSQUITTO_MAJOR, LIBMOSQUITTO_MINOR,
-              clients.size(), connected);
-  std::printf("descriptors per client: %.2f after mosquitto_new, %.2f after connect\n", (fd_new - fd0) * per,
-              (fd_conn - fd0) * per);
-  std::printf("RSS per connected client: %.0f B\n", 1024.0 * static_cast<double>(rss1 - rss0) * per);
+  std::printf("libmosquitto %d.%d: %zu clients, %d connect calls ok\n", LIBMOSQUITTO_MAJOR,
+              LIBMOSQUITTO_MINOR, clients.size(), connected);
+  std::printf("descriptors per client: %.2f after mosquitto_new, %.2f after connect\n",
+              (fd_new - fd0) * per, (fd_conn - fd0) * per);
+  std::printf("RSS per connected client: %.0f B\n",
+              1024.0 * static_cast<double>(rss1 - rss0) * per);
   for (auto* m : clients) mosquitto_destroy(m);
   mosquitto_lib_cleanup();
   return 0;

@@ -34,7 +34,8 @@ void put_header(std::string& out, MqttType t, std::uint8_t flags, std::size_t re
 }
 
 std::uint16_t u16(std::string_view b, std::size_t at) {
-  return static_cast<std::uint16_t>((static_cast<std::uint8_t>(b[at]) << 8) | static_cast<std::uint8_t>(b[at + 1]));
+  return static_cast<std::uint16_t>((static_cast<std::uint8_t>(b[at]) << 8) |
+                                    static_cast<std::uint8_t>(b[at + 1]));
 }
 
 // Reads a variable-length integer at `at`; nullopt when malformed or cut short.
@@ -56,7 +57,8 @@ void append_connect(std::string& out, const MqttConnectOptions& o) {
   const bool v5 = o.version == MqttVersion::V5;
   const bool expiry = v5 && !o.clean_session;
   const std::size_t props = expiry ? 5 : 0;  // 0x11 + u32
-  if (o.client_id.size() > 0xffff) throw std::length_error("MQTT client id longer than 65535 bytes");
+  if (o.client_id.size() > 0xffff)
+    throw std::length_error("MQTT client id longer than 65535 bytes");
   const std::size_t remaining = 10 + (v5 ? 1 + props : 0) + 2 + o.client_id.size();
   put_header(out, MqttType::Connect, 0, remaining);
   put_str(out, "MQTT");
@@ -74,8 +76,8 @@ void append_connect(std::string& out, const MqttConnectOptions& o) {
   put_str(out, o.client_id);
 }
 
-void append_publish(std::string& out, MqttVersion v, std::string_view topic, std::string_view payload,
-                    int qos, std::uint16_t packet_id, bool dup) {
+void append_publish(std::string& out, MqttVersion v, std::string_view topic,
+                    std::string_view payload, int qos, std::uint16_t packet_id, bool dup) {
   if (qos < 0 || qos > 2) throw std::invalid_argument("MQTT QoS must be 0, 1 or 2");
   const std::size_t remaining =
       2 + topic.size() + (qos > 0 ? 2 : 0) + (v == MqttVersion::V5 ? 1 : 0) + payload.size();
@@ -136,23 +138,49 @@ std::optional<MqttConnack> decode_connack(std::string_view b, MqttVersion v) {
     const auto id = static_cast<std::uint8_t>(b[at++]);
     std::size_t need = 0;
     switch (id) {
-      case 0x01: case 0x17: case 0x19: case 0x24: case 0x25: case 0x28: case 0x29: case 0x2A:
-        need = 1; break;
-      case 0x13: case 0x21: case 0x22: case 0x23:
-        need = 2; break;
-      case 0x02: case 0x11: case 0x18: case 0x27:
-        need = 4; break;
+      case 0x01:
+      case 0x17:
+      case 0x19:
+      case 0x24:
+      case 0x25:
+      case 0x28:
+      case 0x29:
+      case 0x2A:
+        need = 1;
+        break;
+      case 0x13:
+      case 0x21:
+      case 0x22:
+      case 0x23:
+        need = 2;
+        break;
+      case 0x02:
+      case 0x11:
+      case 0x18:
+      case 0x27:
+        need = 4;
+        break;
       case 0x0B:
         if (!varint(b, at)) return std::nullopt;
         continue;
-      case 0x03: case 0x08: case 0x09: case 0x12: case 0x15: case 0x16: case 0x1A: case 0x1C: case 0x1F:
+      case 0x03:
+      case 0x08:
+      case 0x09:
+      case 0x12:
+      case 0x15:
+      case 0x16:
+      case 0x1A:
+      case 0x1C:
+      case 0x1F:
         if (end - at < 2) return std::nullopt;
-        need = 2 + u16(b, at); break;
+        need = 2 + u16(b, at);
+        break;
       case 0x26:  // a pair of strings
         if (end - at < 2) return std::nullopt;
         at += 2 + u16(b, at);
         if (at > end || end - at < 2) return std::nullopt;
-        need = 2 + u16(b, at); break;
+        need = 2 + u16(b, at);
+        break;
       default:
         return std::nullopt;
     }

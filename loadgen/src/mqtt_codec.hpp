@@ -26,8 +26,16 @@ namespace iomtsim::loadgen::detail {
 enum class MqttVersion : std::uint8_t { V311 = 4, V5 = 5 };
 
 enum class MqttType : std::uint8_t {
-  Connect = 1, Connack = 2, Publish = 3, Puback = 4, Pubrec = 5, Pubrel = 6, Pubcomp = 7,
-  Pingreq = 12, Pingresp = 13, Disconnect = 14,
+  Connect = 1,
+  Connack = 2,
+  Publish = 3,
+  Puback = 4,
+  Pubrec = 5,
+  Pubrel = 6,
+  Pubcomp = 7,
+  Pingreq = 12,
+  Pingresp = 13,
+  Disconnect = 14,
 };
 
 struct MqttConnectOptions {
@@ -41,8 +49,8 @@ struct MqttConnectOptions {
 // Each append_* adds one whole packet to `out`. Throws std::length_error for a string or
 // packet MQTT cannot express.
 void append_connect(std::string& out, const MqttConnectOptions& o);
-void append_publish(std::string& out, MqttVersion v, std::string_view topic, std::string_view payload,
-                    int qos, std::uint16_t packet_id, bool dup = false);
+void append_publish(std::string& out, MqttVersion v, std::string_view topic,
+                    std::string_view payload, int qos, std::uint16_t packet_id, bool dup = false);
 void append_pubrel(std::string& out, std::uint16_t packet_id);
 void append_pingreq(std::string& out);
 void append_disconnect(std::string& out);
@@ -62,8 +70,8 @@ MqttParse parse_packet(std::string_view buf, MqttPacket& out, std::size_t& consu
 
 struct MqttConnack {
   bool session_present = false;
-  std::uint8_t code = 0;                      // 0: accepted (3.1.1 return code / 5 reason)
-  std::uint16_t receive_maximum = 65535;      // MQTT 5 property; QoS>0 publishes in flight
+  std::uint8_t code = 0;                            // 0: accepted (3.1.1 return code / 5 reason)
+  std::uint16_t receive_maximum = 65535;            // MQTT 5 property; QoS>0 publishes in flight
   std::optional<std::uint16_t> server_keepalive_s;  // MQTT 5: the broker's choice wins
 };
 // nullopt: malformed.

@@ -42,12 +42,19 @@ struct MqttDevicePool::Link {
 };
 
 MqttDevicePool::MqttDevicePool(asio::io_context& io, const MqttTarget& target, CompletionFn done)
-    : io_(io), target_(target), done_(std::move(done)), wake_(io), deadline_timer_(io), sweep_timer_(io) {
-  keepalive_s_ = static_cast<std::uint16_t>(std::clamp<std::int64_t>(target_.keepalive.count(), 0, 65535));
+    : io_(io),
+      target_(target),
+      done_(std::move(done)),
+      wake_(io),
+      deadline_timer_(io),
+      sweep_timer_(io) {
+  keepalive_s_ =
+      static_cast<std::uint16_t>(std::clamp<std::int64_t>(target_.keepalive.count(), 0, 65535));
   tcp::resolver resolver(io);
   error_code ec;
   const auto found = resolver.resolve(target_.host, std::to_string(target_.port), ec);
-  if (ec || found.empty()) throw std::runtime_error("cannot resolve MQTT broker " + target_.host + ": " + ec.message());
+  if (ec || found.empty())
+    throw std::runtime_error("cannot resolve MQTT broker " + target_.host + ": " + ec.message());
   broker_ = found.begin()->endpoint();
   for (const auto& s : target_.source_addresses) {
     const auto a = asio::ip::make_address(s, ec);
@@ -56,11 +63,13 @@ MqttDevicePool::MqttDevicePool(asio::io_context& io, const MqttTarget& target, C
   }
   if (target_.tls) {
     tls_.emplace(ssl::context::tls_client);
-    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     tls_->set_verify_mode(ssl::verify_peer);
-    if (target_.ca_file.empty()) tls_->set_default_verify_paths(ec);
-    else tls_->load_verify_file(target_.ca_file, ec);
+    if (target_.ca_file.empty())
+      tls_->set_default_verify_paths(ec);
+    else
+      tls_->load_verify_file(target_.ca_file, ec);
     if (ec) throw std::runtime_error("MQTT TLS CA " + target_.ca_file + ": " + ec.message());
   }
 }
@@ -85,7 +94,8 @@ void MqttDevicePool::start() {
   if (ramped_) {
     const auto t0 = Steady::now();
     for (std::uint32_t i = 0; i < clients_.size(); ++i)
-      schedule(i, t0 + std::chrono::duration_cast<Steady::duration>(interval * static_cast<std::int64_t>(i)));
+      schedule(i, t0 + std::chrono::duration_cast<Steady::duration>(interval *
+                                                                    static_cast<std::int64_t>(i)));
   }
   sweep();
 }
@@ -115,7 +125,8 @@ void MqttDevicePool::arm_wake() {
     wake_at_ = Steady::time_point::max();
     const auto now = Steady::now();
     // A slice at a time, so a ramp of thousands lets the sockets run in between.
-    for (int budget = 256; budget > 0 && !connects_.empty() && connects_.top().at <= now; --budget) {
+    for (int budget = 256; budget > 0 && !connects_.empty() && connects_.top().at <= now;
+         --budget) {
       const auto i = connects_.top().client;
       connects_.pop();
       clients_[i].scheduled = false;
@@ -172,7 +183,8 @@ void MqttDevicePool::start_session(std::uint32_t i, const std::shared_ptr<Link>&
   c.state = State::AwaitConnack;
   c.since = Steady::now();
   const std::string id = mqtt_client_id(target_.client_id, c.patient, c.device);
-  append_connect(c.out_pending, MqttConnectOptions{id, keepalive_s_, target_.clean_session, target_.version});
+  append_connect(c.out_pending,
+                 MqttConnectOptions{id, keepalive_s_, target_.clean_session, target_.version});
   flush(i);
   read(i, link);
 }
@@ -204,11 +216,12 @@ void MqttDevicePool::on_connack(std::uint32_t i, const MqttConnack& a) {
 
 void MqttDevicePool::read(std::uint32_t i, const std::shared_ptr<Link>& link) {
   if (link->secure) {
-    link->secure->async_read_some(asio::buffer(link->tls_in), [this, i, link](error_code e, std::size_t n) {
-      if (closed_ || clients_[i].link != link) return;
-      if (e || !on_bytes(i, link->tls_in.data(), n)) return lost(i);
-      if (clients_[i].link == link) read(i, link);
-    });
+    link->secure->async_read_some(asio::buffer(link->tls_in),
+                                  [this, i, link](error_code e, std::size_t n) {
+                                    if (closed_ || clients_[i].link != link) return;
+                                    if (e || !on_bytes(i, link->tls_in.data(), n)) return lost(i);
+                                    if (clients_[i].link == link) read(i, link);
+                                  });
     return;
   }
   link->socket().async_wait(tcp::socket::wait_read, [this, i, link](error_code e) {
@@ -305,8 +318,9 @@ std::string MqttDevicePool::topic_of(const Outbound& m) const {
 
 void MqttDevicePool::publish(std::uint32_t i, OutboundPtr m, bool dup, std::uint16_t resend_id) {
   Client& c = clients_[i];
-  const std::string payload = m->readings.size() == 1 ? payloads::encode_mqtt_reading(m->readings.front())
-                                                      : payloads::encode_mqtt_batch(m->readings);
+  const std::string payload = m->readings.size() == 1
+                                  ? payloads::encode_mqtt_reading(m->readings.front())
+                                  : payloads::encode_mqtt_batch(m->readings);
   std::uint16_t id = resend_id;
   if (target_.qos > 0 && id == 0) {
     if (++c.next_id == 0) c.next_id = 1;
@@ -321,7 +335,9 @@ void MqttDevicePool::publish(std::uint32_t i, OutboundPtr m, bool dup, std::uint
   if (target_.qos == 0) {
     c.unwritten.push_back(std::move(m));
   } else {
-    if (!dup) deadlines_.push_back(Deadline{m->written + std::chrono::duration_cast<Steady::duration>(target_.timeout), i, m->id});
+    if (!dup)
+      deadlines_.push_back(Deadline{
+          m->written + std::chrono::duration_cast<Steady::duration>(target_.timeout), i, m->id});
     c.waiting.push_back(Waiting{id, false, std::move(m)});
     arm_deadline();
   }
@@ -351,14 +367,18 @@ void MqttDevicePool::flush(std::uint32_t i) {
     cl.writing = false;
     if (e) return lost(i);
     std::string().swap(cl.out_writing);  // idle connections hold no buffers
-    for (std::size_t k = 0; k < cl.qos0_writing; ++k) complete(std::move(cl.unwritten[k]), Outcome::Acknowledged);
-    cl.unwritten.erase(cl.unwritten.begin(), cl.unwritten.begin() + static_cast<std::ptrdiff_t>(cl.qos0_writing));
+    for (std::size_t k = 0; k < cl.qos0_writing; ++k)
+      complete(std::move(cl.unwritten[k]), Outcome::Acknowledged);
+    cl.unwritten.erase(cl.unwritten.begin(),
+                       cl.unwritten.begin() + static_cast<std::ptrdiff_t>(cl.qos0_writing));
     cl.qos0_writing = 0;
     if (cl.out_pending.empty()) std::string().swap(cl.out_pending);
     flush(i);
   };
-  if (link->secure) asio::async_write(*link->secure, asio::buffer(c.out_writing), std::move(done));
-  else asio::async_write(*link->plain, asio::buffer(c.out_writing), std::move(done));
+  if (link->secure)
+    asio::async_write(*link->secure, asio::buffer(c.out_writing), std::move(done));
+  else
+    asio::async_write(*link->plain, asio::buffer(c.out_writing), std::move(done));
 }
 
 // ---- failures, timers, the end ---------------------------------------------------------
@@ -399,11 +419,14 @@ void MqttDevicePool::retry_later(std::uint32_t i) {
   // Messages that waited longer than the timeout for a connection fail; the rest wait on.
   std::size_t kept = 0;
   for (auto& m : c.queue) {
-    if (now - m->due > target_.timeout) complete(std::move(m), Outcome::Failed);
-    else c.queue[kept++] = std::move(m);
+    if (now - m->due > target_.timeout)
+      complete(std::move(m), Outcome::Failed);
+    else
+      c.queue[kept++] = std::move(m);
   }
   c.queue.resize(kept);
-  c.backoff = c.backoff.count() == 0 ? target_.reconnect_initial : std::min(target_.reconnect_max, c.backoff * 2);
+  c.backoff = c.backoff.count() == 0 ? target_.reconnect_initial
+                                     : std::min(target_.reconnect_max, c.backoff * 2);
   if (!c.scheduled) schedule(i, now + c.backoff);
 }
 
@@ -419,7 +442,8 @@ void MqttDevicePool::arm_deadline() {
       const auto d = deadlines_.front();
       deadlines_.pop_front();
       auto& w = clients_[d.client].waiting;
-      auto it = std::find_if(w.begin(), w.end(), [&](const Waiting& x) { return x.msg && x.msg->id == d.msg_id; });
+      auto it = std::find_if(w.begin(), w.end(),
+                             [&](const Waiting& x) { return x.msg && x.msg->id == d.msg_id; });
       if (it == w.end()) continue;  // answered (or failed) already
       auto m = std::move(it->msg);
       w.erase(it);
@@ -436,12 +460,14 @@ void MqttDevicePool::sweep() {
   const auto keepalive = std::chrono::seconds(keepalive_s_);
   for (std::uint32_t i = 0; i < clients_.size(); ++i) {
     Client& c = clients_[i];
-    if ((c.state == State::Connecting || c.state == State::AwaitConnack) && now - c.since > target_.timeout) {
+    if ((c.state == State::Connecting || c.state == State::AwaitConnack) &&
+        now - c.since > target_.timeout) {
       lost(i);
     } else if (c.state == State::Up && keepalive_s_ > 0) {
       if (c.ping_out && now - c.since >= keepalive + kSweep) {
         lost(i);  // no PINGRESP within a keep-alive period: the broker is gone
-      } else if (!c.ping_out && now - c.last_out + kSweep >= keepalive) {  // a sweep early, not late
+      } else if (!c.ping_out &&
+                 now - c.last_out + kSweep >= keepalive) {  // a sweep early, not late
         c.ping_out = true;
         c.since = now;
         append_pingreq(c.out_pending);

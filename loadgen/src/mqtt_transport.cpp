@@ -17,8 +17,8 @@ std::uint64_t device_key(physiology::PatientIndex p, physiology::DeviceIndex d) 
 // Maps each message to its device's connection: its own, or its gateway's.
 class MqttTransport final : public Transport {
  public:
-  MqttTransport(boost::asio::io_context& io, const MqttTarget& target, const std::vector<sim::FleetDevice>& devices,
-                CompletionFn done)
+  MqttTransport(boost::asio::io_context& io, const MqttTarget& target,
+                const std::vector<sim::FleetDevice>& devices, CompletionFn done)
       : pool_(io, target, std::move(done)) {
     std::map<std::pair<physiology::PatientIndex, std::string>, std::uint32_t> gateways;
     for (const auto& d : devices) {
@@ -41,7 +41,8 @@ class MqttTransport final : public Transport {
     const auto& r = m->readings.front();
     const auto key = device_key(r.patient, r.device);
     auto it = clients_.find(key);
-    if (it == clients_.end()) it = clients_.emplace(key, pool_.add_client(r.patient, std::to_string(r.device))).first;
+    if (it == clients_.end())
+      it = clients_.emplace(key, pool_.add_client(r.patient, std::to_string(r.device))).first;
     pool_.send(it->second, std::move(m));
   }
 
@@ -56,12 +57,15 @@ class MqttTransport final : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> make_mqtt_transport(boost::asio::io_context& io, const MqttTarget& target,
-                                               const std::vector<sim::FleetDevice>& devices, CompletionFn done) {
+std::unique_ptr<Transport> make_mqtt_transport(boost::asio::io_context& io,
+                                               const MqttTarget& target,
+                                               const std::vector<sim::FleetDevice>& devices,
+                                               CompletionFn done) {
   return std::make_unique<MqttTransport>(io, target, devices, std::move(done));
 }
 
-std::string mqtt_client_id(const std::string& pattern, physiology::PatientIndex patient, const std::string& device) {
+std::string mqtt_client_id(const std::string& pattern, physiology::PatientIndex patient,
+                           const std::string& device) {
   std::string out;
   out.reserve(pattern.size() + 16);
   for (std::size_t i = 0; i < pattern.size();) {

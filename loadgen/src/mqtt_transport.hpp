@@ -59,11 +59,14 @@ struct MqttTarget {
 
 // The engine's MQTT transport over this thread's devices (only mqtt_json ones get a
 // connection). A message from a device not in `devices` gets a connection of its own.
-std::unique_ptr<Transport> make_mqtt_transport(boost::asio::io_context& io, const MqttTarget& target,
-                                               const std::vector<sim::FleetDevice>& devices, CompletionFn done);
+std::unique_ptr<Transport> make_mqtt_transport(boost::asio::io_context& io,
+                                               const MqttTarget& target,
+                                               const std::vector<sim::FleetDevice>& devices,
+                                               CompletionFn done);
 
 // Expands {patient} and {device} in a client id template.
-std::string mqtt_client_id(const std::string& pattern, physiology::PatientIndex patient, const std::string& device);
+std::string mqtt_client_id(const std::string& pattern, physiology::PatientIndex patient,
+                           const std::string& device);
 
 // Raises this process' soft RLIMIT_NOFILE to its hard limit (one descriptor per device
 // connection); returns the soft limit now in force.

@@ -24,7 +24,9 @@ TEST(MqttCodec, Connect311CleanSession) {
 TEST(MqttCodec, Connect5PersistentCarriesSessionExpiry) {
   std::string out;
   append_connect(out, MqttConnectOptions{"d", 30, false, MqttVersion::V5, 3600});
-  EXPECT_EQ(out, bytes({0x10, 19, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x00, 0, 30, 5, 0x11, 0, 0, 0x0e, 0x10, 0, 1}) + "d");
+  EXPECT_EQ(out, bytes({0x10, 19, 0, 4,    'M', 'Q', 'T',  'T',  5, 0x00,
+                        0,    30, 5, 0x11, 0,   0,   0x0e, 0x10, 0, 1}) +
+                     "d");
   out.clear();
   append_connect(out, MqttConnectOptions{"d", 30, true, MqttVersion::V5});
   EXPECT_EQ(out, bytes({0x10, 14, 0, 4, 'M', 'Q', 'T', 'T', 5, 0x02, 0, 30, 0, 0, 1}) + "d");
@@ -40,7 +42,8 @@ TEST(MqttCodec, PublishQos0And1And5) {
   out.clear();
   append_publish(out, MqttVersion::V5, "t", "", 1, 7);
   EXPECT_EQ(out, bytes({0x32, 6, 0, 1, 't', 0, 7, 0}));
-  EXPECT_THROW(append_publish(out, MqttVersion::V311, std::string(70000, 'x'), "", 0, 0), std::length_error);
+  EXPECT_THROW(append_publish(out, MqttVersion::V311, std::string(70000, 'x'), "", 0, 0),
+               std::length_error);
 }
 
 TEST(MqttCodec, LongRemainingLengthUsesSeveralBytes) {
@@ -88,7 +91,8 @@ TEST(MqttCodec, ParsesAStreamCutAnywhere) {
 TEST(MqttCodec, RejectsMalformedHeaders) {
   MqttPacket p;
   std::size_t used = 0;
-  EXPECT_EQ(parse_packet(bytes({0x20, 0xff, 0xff, 0xff, 0xff, 0x01}), p, used), MqttParse::Malformed);
+  EXPECT_EQ(parse_packet(bytes({0x20, 0xff, 0xff, 0xff, 0xff, 0x01}), p, used),
+            MqttParse::Malformed);
   EXPECT_EQ(parse_packet(bytes({0x00, 0}), p, used), MqttParse::Malformed);
   EXPECT_EQ(parse_packet(bytes({0x30, 0xff, 0xff, 0x7f}), p, used, 1024), MqttParse::Malformed);
   EXPECT_EQ(parse_packet(bytes({0x30, 0x80}), p, used), MqttParse::NeedMore);
@@ -108,8 +112,8 @@ TEST(MqttCodec, Connack311And5WithProperties) {
   ASSERT_TRUE(b->server_keepalive_s);
   EXPECT_EQ(*b->server_keepalive_s, 15);
   EXPECT_FALSE(decode_connack(bytes({0, 0, 3, 0x21, 0, 0}), MqttVersion::V5));  // receive max 0
-  EXPECT_FALSE(decode_connack(bytes({0, 0, 2, 0x7f, 0}), MqttVersion::V5));      // unknown property
-  EXPECT_FALSE(decode_connack(bytes({0, 0, 9, 0x21}), MqttVersion::V5));         // cut short
+  EXPECT_FALSE(decode_connack(bytes({0, 0, 2, 0x7f, 0}), MqttVersion::V5));     // unknown property
+  EXPECT_FALSE(decode_connack(bytes({0, 0, 9, 0x21}), MqttVersion::V5));        // cut short
 }
 
 TEST(MqttCodec, AckReasons) {

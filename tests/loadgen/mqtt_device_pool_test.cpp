@@ -22,7 +22,8 @@ struct Harness {
   std::unique_ptr<MqttDevicePool> pool;
 
   explicit Harness(const MqttTarget& t) {
-    pool = std::make_unique<MqttDevicePool>(io, t, [this](OutboundPtr, const Completion& c) { ++outcomes[c.outcome]; });
+    pool = std::make_unique<MqttDevicePool>(
+        io, t, [this](OutboundPtr, const Completion& c) { ++outcomes[c.outcome]; });
   }
   void send(std::uint32_t client, std::uint64_t id) {
     auto m = std::make_unique<Outbound>();

@@ -38,20 +38,26 @@ struct TestCerts {
         << "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n";
     }
     const std::string quiet = " > /dev/null 2>&1";
-    ok = run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=iomtsim-test-ca -keyout " + ca_key +
-             " -out " + ca + quiet) &&
-         run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + key + " -out " + csr + quiet) &&
-         run("openssl x509 -req -in " + csr + " -CA " + ca + " -CAkey " + ca_key +
-             " -CAcreateserial -days 2 -extfile " + ext + " -out " + cert + quiet);
+    ok =
+        run("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=iomtsim-test-ca -keyout " +
+            ca_key + " -out " + ca + quiet) &&
+        run("openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout " + key + " -out " +
+            csr + quiet) &&
+        run("openssl x509 -req -in " + csr + " -CA " + ca + " -CAkey " + ca_key +
+            " -CAcreateserial -days 2 -extfile " + ext + " -out " + cert + quiet);
     // mosquitto started as root drops to its own user before reading TLS files: the
     // throwaway folder and files must be readable by others.
     namespace fs = std::filesystem;
     std::error_code ec;
-    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec, ec);
+    fs::permissions(dir,
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                        fs::perms::others_read | fs::perms::others_exec,
+                    ec);
     for (const auto* f : {&ca, &cert, &key})
-      fs::permissions(*f, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                              fs::perms::others_read, ec);
+      fs::permissions(*f,
+                      fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                          fs::perms::others_read,
+                      ec);
   }
   ~TestCerts() {
     std::error_code ec;

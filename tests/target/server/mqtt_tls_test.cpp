@@ -23,9 +23,10 @@ class TlsPublisher {
   TlsPublisher(std::uint16_t port, const std::string& ca) {
     mosquitto_lib_init();
     m_ = mosquitto_new(nullptr, true, nullptr);
-    ok_ = mosquitto_tls_set(m_, ca.c_str(), nullptr, nullptr, nullptr, nullptr) == MOSQ_ERR_SUCCESS &&
-          mosquitto_connect(m_, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS &&
-          mosquitto_loop_start(m_) == MOSQ_ERR_SUCCESS;
+    ok_ =
+        mosquitto_tls_set(m_, ca.c_str(), nullptr, nullptr, nullptr, nullptr) == MOSQ_ERR_SUCCESS &&
+        mosquitto_connect(m_, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS &&
+        mosquitto_loop_start(m_) == MOSQ_ERR_SUCCESS;
   }
   ~TlsPublisher() {
     mosquitto_disconnect(m_);
@@ -34,8 +35,8 @@ class TlsPublisher {
   }
   bool ok() const { return ok_; }
   bool publish(const std::string& topic, const std::string& payload) {
-    return mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1,
-                             false) == MOSQ_ERR_SUCCESS;
+    return mosquitto_publish(m_, nullptr, topic.c_str(), static_cast<int>(payload.size()),
+                             payload.data(), 1, false) == MOSQ_ERR_SUCCESS;
   }
 
  private:
@@ -62,7 +63,8 @@ TEST(MqttTls, TargetSubscribesAndIngestsOverTls) {
   ASSERT_TRUE(pub.ok());
   std::uint64_t expected = 0;
   for (std::uint32_t i = 1; i <= 10; ++i, ++expected)
-    ASSERT_TRUE(pub.publish("iomtsim/1/0", payloads::encode_mqtt_reading(make_reading(1, Vital::HeartRate, 72, i, i))));
+    ASSERT_TRUE(pub.publish(
+        "iomtsim/1/0", payloads::encode_mqtt_reading(make_reading(1, Vital::HeartRate, 72, i, i))));
   const auto deteriorated = deteriorated_set(7, 60);
   ASSERT_TRUE(pub.publish("iomtsim/7/0", payloads::encode_mqtt_batch(deteriorated)));
   expected += deteriorated.size();
