@@ -254,7 +254,7 @@ double PatientModel::component(Vital vital, const VitalSigns& a, const VitalSign
       // HF: respiratory sinus arrhythmia at the breathing frequency; LF: value noise on
       // a 4 s lattice (power below ~0.12 Hz); together LF/HF ~1.5-2.
       return std::max(20.0, lerp(a.heart_rate_bpm, b.heart_rate_bpm) +
-                                baseline_.hrv_scale * (1.6 * fast_sin(hf_omega_rad_s_ * ts + hf_phase_) +
+                                baseline_.hrv_scale * (1.6 * table_sin(hf_omega_rad_s_ * ts + hf_phase_) +
                                                        4.2 * noise_.eval(kNoiseHrLf, key + 11, ts, 4.0)));
     case Vital::RespRate:
       return std::max(2.0, lerp(a.resp_rate_per_min, b.resp_rate_per_min) +

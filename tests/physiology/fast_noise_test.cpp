@@ -131,3 +131,19 @@ TEST(FastNoise, CachedFourChannelCellsEqualValueNoise4InAnyQueryOrder) {
     }
   }
 }
+
+TEST(FastNoise, TableSinIsWithinSixMillionthsOfSinForHeartRatePhases) {
+  Rng rng(13);
+  double worst = 0.0;
+  for (int i = 0; i < 200000; ++i) {
+    // Breathing-rate phases up to ten years (2*pi*0.5 Hz * 3.2e8 s), and negative ones.
+    const double x = rng.uniform(-1e3, 1e9) * (i % 3 ? 1.0 : 1e-6);
+    worst = std::max(worst, std::fabs(table_sin(x) - std::sin(x)));
+  }
+  EXPECT_LT(worst, 6e-6);
+  EXPECT_GT(worst, 1e-7);  // it is an approximation: this test would notice a swap to libm
+  // The nodes carry fast_sin's values (its own error is < 1e-6).
+  EXPECT_EQ(table_sin(0.0), 0.0);
+  EXPECT_NEAR(table_sin(0.5 * 3.141592653589793), 1.0, 1e-6);
+  EXPECT_NEAR(table_sin(-0.5 * 3.141592653589793), -1.0, 1e-6);
+}
