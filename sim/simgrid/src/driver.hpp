@@ -90,6 +90,12 @@ class Driver {
   void outcome_all(const Msg& m, reports::Outcome o, SimTime at);
   SimTime link_failure(const Route& r, SimTime from, SimTime to) const;  // max(): none
   void finish();
+  // Messages and message lists are recycled (a free list each): otherwise every message
+  // costs two allocations and every aggregated batch a growing vector.
+  MsgPtr take_msg();
+  void recycle(MsgPtr m);
+  std::vector<MsgPtr> take_list();
+  void recycle_list(std::vector<MsgPtr>&& list);
 
   Fleet& fleet_;
   FleetNetwork& net_;
@@ -122,6 +128,8 @@ class Driver {
     bool operator>(const Arrival& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
+  std::vector<MsgPtr> free_msgs_;
+  std::vector<std::vector<MsgPtr>> free_lists_;
   std::uint64_t seq_ = 0;
   SimulateStats stats_;
 };
