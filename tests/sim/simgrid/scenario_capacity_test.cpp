@@ -1,0 +1,118 @@
+// The scenario's `capacity:` section mapped onto the CapacityModel, with command-line
+// settings applied after it; and the sweep's axis and knee rules. No SimGrid run.
+#include <gtest/gtest.h>
+
+#include "iomtsim/sim/simgrid/capacity_settings.hpp"
+#include "iomtsim/sim/simgrid/scenario_capacity.hpp"
+#include "iomtsim/sim/simgrid/sweep.hpp"
+
+using namespace iomtsim;
+using namespace iomtsim::sim::simgrid;
+using namespace std::chrono_literals;
+
+namespace {
+
+scenarios::Scenario with_section() {
+  scenarios::Scenario s;
+  s.source_file = "plans/ward.yaml";
+  scenarios::CapacitySpec c;
+  c.servers = 3;
+  c.workers_per_server = 2;
+  c.service_time = 400us;
+  c.queue_capacity = 50;
+  c.aps_per_ward = 5;
+  c.wan.bandwidth_bps = 2e8;
+  c.wan.latency = 9ms;
+  c.core.latency = 50us;
+  c.fidelity = scenarios::CapacityFidelity::Aggregated;
+  c.aggregate_interval = 5s;
+  c.platform_file = "site.xml";
+  scenarios::CapacityFailure f;
+  f.kind = scenarios::CapacityFailure::Kind::Link;
+  f.link = "wan";
+  f.at = physiology::SimTime{2h};
+  f.length = 5min;
+  c.failures = {f};
+  s.capacity = c;
+  return s;
+}
+
+TEST(ScenarioCapacity, NoSectionKeepsTheDefaults) {
+  const CapacityModel m = capacity_from(scenarios::Scenario{});
+  const CapacityModel d;
+  EXPECT_EQ(m.servers, d.servers);
+  EXPECT_EQ(m.service_time, d.service_time);
+  EXPECT_DOUBLE_EQ(m.wan_bandwidth_bps, d.wan_bandwidth_bps);
+  EXPECT_EQ(m.fidelity, Fidelity::Auto);
+  EXPECT_TRUE(m.failures.empty());
+  EXPECT_TRUE(m.platform_file.empty());
+}
+
+TEST(ScenarioCapacity, SectionSetsWhatItNamesOnly) {
+  const CapacityModel m = capacity_from(with_section());
+  const CapacityModel d;
+  EXPECT_EQ(m.servers, 3u);
+  EXPECT_EQ(m.workers_per_server, 2u);
+  EXPECT_EQ(m.service_time, 400us);
+  EXPECT_EQ(m.queue_capacity, 50u);
+  EXPECT_EQ(m.aps_per_ward, 5u);
+  EXPECT_DOUBLE_EQ(m.wan_bandwidth_bps, 2e8);
+  EXPECT_EQ(m.wan_latency, 9ms);
+  EXPECT_EQ(m.core_latency, 50us);
+  EXPECT_DOUBLE_EQ(m.core_bandwidth_bps, d.core_bandwidth_bps);  // not in the section
+  EXPECT_EQ(m.ap_latency, d.ap_latency);
+  EXPECT_EQ(m.fidelity, Fidelity::Aggregated);
+  EXPECT_EQ(m.aggregate_interval, 5s);
+  ASSERT_EQ(m.failures.size(), 1u);
+  EXPECT_EQ(m.failures[0], parse_failure("link:wan@2h+5min"));
+  EXPECT_EQ(m.platform_file, "plans/site.xml");  // next to the scenario file
+  EXPECT_NO_THROW(m.validate());
+}
+
+TEST(ScenarioCapacity, CommandLineSettingsOverrideTheSection) {
+  CapacityModel m = capacity_from(with_section());
+  apply_capacity_setting(m, "servers", "8");
+  apply_capacity_setting(m, "devices-per-ap", "25");  // replaces the file's per_ward
+  apply_capacity_setting(m, "fail", "server:7@1h");   // adds to the file's failures
+  EXPECT_EQ(m.servers, 8u);
+  EXPECT_EQ(m.devices_per_ap, 25u);
+  EXPECT_EQ(m.aps_per_ward, 0u);
+  EXPECT_EQ(m.failures.size(), 2u);
+  EXPECT_NO_THROW(m.validate());
+}
+
+TEST(ScenarioCapacity, AbsolutePlatformPathStaysAsWritten) {
+  auto s = with_section();
+  s.capacity->platform_file = "/etc/iomtsim/site.xml";
+  EXPECT_EQ(capacity_from(s).platform_file, "/etc/iomtsim/site.xml");
+}
+
+SweepPoint point(bool meets) {
+  SweepPoint p;
+  p.ok = true;
+  p.meets = meets;
+  return p;
+}
+
+TEST(SweepKnee, LoadAxisIsTheLastPassingValueFromTheBottom) {
+  EXPECT_TRUE(parse_sweep_axis("devices", "100..1000", 3).load_grows);
+  EXPECT_EQ(capacity_knee({point(true), point(true), point(false)}, true), 1u);
+  // A pass after a failure is not trusted.
+  EXPECT_EQ(capacity_knee({point(true), point(false), point(true)}, true), 0u);
+  EXPECT_FALSE(capacity_knee({point(false), point(true)}, true).has_value());
+}
+
+TEST(SweepKnee, ResourceAxisIsTheFewestThatPassFromTheTop) {
+  for (const char* key : {"servers", "workers", "queue", "wan-bandwidth", "aps-per-ward"})
+    EXPECT_FALSE(parse_sweep_axis(key, key == std::string("wan-bandwidth") ? "1Mbps,1Gbps" : "1,4",
+                                  2)
+                     .load_grows)
+        << key;
+  EXPECT_TRUE(parse_sweep_axis("service-time", "100us,1ms", 2).load_grows);
+  // servers 1, 2, 4, 8: one fails, two or more pass -> 2.
+  EXPECT_EQ(capacity_knee({point(false), point(true), point(true), point(true)}, false), 1u);
+  // The most servers already fail: no knee.
+  EXPECT_FALSE(capacity_knee({point(true), point(false)}, false).has_value());
+}
+
+}  // namespace
