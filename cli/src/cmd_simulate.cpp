@@ -27,8 +27,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
                         "report folder (default iomtsim-runs/sim-<scenario>)")(
       "duration", po::value<std::string>(), "scenario time to simulate (default: the scenario's)")(
       "calibration", po::value<std::string>(),
-      "calibration file from `iomtsim calibrate` (service time, workers); options below override "
-      "it")("set", po::value<std::vector<std::string>>()->composing(),
+      "calibration file from `iomtsim calibrate` (service time, workers): over the scenario's "
+      "capacity: section, under the options below")("set", po::value<std::vector<std::string>>()->composing(),
             "override a scenario value: key.path=value (repeatable)")(
       "devices", po::value<std::uint64_t>(),
       "scale every cohort so the fleet has about this many devices (sweep axis)")(
