@@ -2,8 +2,10 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -87,6 +89,7 @@ std::uint32_t MqttDevicePool::add_client(physiology::PatientIndex patient, std::
 
 void MqttDevicePool::start() {
   started_ = true;
+  spread_loopback_sources();
   auto interval = target_.connect_interval;
   if (interval.count() == 0 && target_.ramp_up.count() > 0 && !clients_.empty())
     interval = target_.ramp_up / static_cast<std::int64_t>(clients_.size());
@@ -109,6 +112,26 @@ void MqttDevicePool::send(std::uint32_t i, OutboundPtr m) {
 }
 
 // ---- connecting ------------------------------------------------------------------------
+
+// Many connections to a broker on loopback leave from several loopback addresses. Linux
+// searches the ephemeral range for a free 4-tuple on every connect(), and that search
+// grows with the connections one (source, destination) pair already holds: measured with
+// bench/loadgen/mqtt_connections_bench, 18,000 connections from one address cost 4.8-6.5 s
+// of CPU (mostly in the kernel), from four 1.8 s; three shards on one address stalled the
+// ramp and timed messages out. Any 127.x.y.z is local, so this needs no setup; the second
+// octet comes from the process id and the pool, so shards and threads rarely share one.
+void MqttDevicePool::spread_loopback_sources() {
+  constexpr std::size_t kPerSource = 4096;
+  if (!sources_.empty() || !broker_.address().is_v4() || !broker_.address().is_loopback() ||
+      clients_.size() <= kPerSource)
+    return;
+  static std::atomic<unsigned> pools{0};
+  const unsigned second = 1 + (static_cast<unsigned>(::getpid()) * 7 + pools++) % 254;
+  const std::size_t n = std::min<std::size_t>(250, (clients_.size() + kPerSource - 1) / kPerSource);
+  for (std::size_t j = 0; j < n; ++j)
+    sources_.push_back(
+        asio::ip::make_address_v4((127u << 24) | (second << 16) | static_cast<unsigned>(2 + j)));
+}
 
 void MqttDevicePool::schedule(std::uint32_t i, Steady::time_point at) {
   clients_[i].scheduled = true;

@@ -91,6 +91,7 @@ class MqttDevicePool {
     std::uint64_t msg_id;
   };
 
+  void spread_loopback_sources();
   void connect(std::uint32_t i);
   void on_connected(std::uint32_t i, const std::shared_ptr<Link>& link);
   void start_session(std::uint32_t i, const std::shared_ptr<Link>& link);

@@ -51,7 +51,9 @@ struct MqttTarget {
   std::chrono::nanoseconds connect_interval{};
   std::chrono::nanoseconds ramp_up{};
   // Local addresses to bind client sockets to, round robin (e.g. 127.0.0.2, 127.0.0.3):
-  // more source addresses, more 4-tuples towards one broker. Empty: the kernel's choice.
+  // more source addresses, more 4-tuples towards one broker. Empty: the kernel's choice,
+  // except towards a loopback broker with more than 4,096 connections in one pool, which
+  // get one 127.x.0.y address per 4,096 (mqtt_device_pool.cpp says why).
   std::vector<std::string> source_addresses;
   std::chrono::milliseconds reconnect_initial{1000};  // per connection, doubling
   std::chrono::milliseconds reconnect_max{30000};

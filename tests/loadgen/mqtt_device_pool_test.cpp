@@ -3,7 +3,11 @@
 // verified against a CA, the ramp, and every message completed exactly once.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+
 #include <boost/asio/io_context.hpp>
+#include <cstdio>
+#include <fstream>
 #include <map>
 
 #include "iomtsim/loadgen/local_broker.hpp"
@@ -145,6 +149,44 @@ TEST_F(MqttPool, LazyConnectWithoutARamp) {
   h.send(3, 1);
   ASSERT_TRUE(h.run_until([&] { return h.completed() == 1; }));
   EXPECT_EQ(h.pool->connected(), 1u);
+}
+
+// Local addresses (host order) of established IPv4 connections to `port`, from /proc.
+std::map<std::uint32_t, int> sources_towards(std::uint16_t port) {
+  std::map<std::uint32_t, int> out;
+  std::ifstream f("/proc/net/tcp");
+  std::string line;
+  std::getline(f, line);  // header
+  while (std::getline(f, line)) {
+    unsigned local = 0, lport = 0, remote = 0, rport = 0, state = 0;
+    if (std::sscanf(line.c_str(), " %*d: %x:%x %x:%x %x", &local, &lport, &remote, &rport,
+                    &state) != 5)
+      continue;
+    if (rport == port && state == 1) ++out[ntohl(local)];
+  }
+  return out;
+}
+
+TEST_F(MqttPool, ManyConnectionsToALoopbackBrokerLeaveFromSeveralAddresses) {
+  Harness h(target_for(broker_->port()));
+  const int n = 4200;  // over 4096 per source address: two addresses
+  for (int i = 0; i < n; ++i) h.pool->add_client(static_cast<std::uint32_t>(i), "0");
+  h.pool->start();
+  for (int i = 0; i < n; ++i)
+    h.send(static_cast<std::uint32_t>(i), static_cast<std::uint64_t>(i + 1));
+  ASSERT_TRUE(h.run_until([&] { return h.completed() == n; }, 30s));
+  EXPECT_EQ(h.outcomes[Outcome::Acknowledged], n);
+  EXPECT_EQ(h.pool->connected(), static_cast<std::size_t>(n));
+  const auto sources = sources_towards(broker_->port());
+  EXPECT_EQ(sources.size(), 2u);
+  int total = 0;
+  for (auto [addr, count] : sources) {
+    EXPECT_EQ(addr >> 24, 127u);
+    EXPECT_NE(addr, 0x7f000001u);  // not 127.0.0.1
+    EXPECT_EQ(count, n / 2);       // round robin
+    total += count;
+  }
+  EXPECT_EQ(total, n);
 }
 
 TEST(MqttPoolTls, VerifiedAgainstTheCaAndRefusedWithAnotherCa) {
