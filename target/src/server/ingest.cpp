@@ -5,6 +5,7 @@
 #include "iomtsim/payloads/mqtt_json.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
+#include "iomtsim/payloads/waveform.hpp"
 
 namespace iomtsim::target::server {
 
@@ -29,6 +30,13 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
                             payloads::looks_like_ops_fhir(bytes)) ||
                            (kind == PayloadKind::Hl7OruR01 && payloads::is_pump_oru(bytes));
   if (ops_payload) return handle_ops(protocol, kind, bytes);
+  // Waveform blocks: a cheap look at the head, so vitals never pay for a waveform decode.
+  const bool fhir_kind = kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir;
+  if ((fhir_kind && payloads::looks_like_waveform_fhir(bytes)) ||
+      (kind == PayloadKind::Hl7OruR01 && payloads::is_waveform_oru(bytes)) ||
+      (kind == PayloadKind::MqttJson && payloads::looks_like_mqtt_waveform(bytes)))
+    return handle_waveform(protocol, kind, bytes);
+  std::vector<physiology::WaveformBlock> waveforms;  // protobuf batches may carry some
   switch (kind) {
     case PayloadKind::FhirObservation:
       decoded = payloads::decode_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
@@ -51,12 +59,15 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
       decoded = payloads::decode_mqtt_json(bytes);
       break;
     case PayloadKind::ProtoBatch: {
-      auto batch = payloads::decode_batch(bytes);
+      auto batch = payloads::decode_ingest_batch(bytes);
+      result.batch_id = batch.value.batch_id;  // named in the BatchAck even when refused
       if (!batch.ok()) {
         decoded.error = batch.error;
+        if (batch.error.starts_with("waveform "))
+          metrics_.waveform_invalid.fetch_add(1, std::memory_order_relaxed);
       } else {
-        result.batch_id = batch.value.batch_id;
         decoded.readings = std::move(batch.value.readings);
+        waveforms = std::move(batch.value.waveforms);
         // The binary format carries ground truth for recordings; a target must not see it.
         for (auto& r : decoded.readings) payloads::clear_ground_truth(r);
       }
@@ -70,6 +81,11 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
     metrics_.message(protocol, Outcome::Invalid);
     if (log_.enabled(LogLevel::Debug))
       log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  }
+  if (decoded.readings.empty() && !waveforms.empty()) {  // waveforms only: nothing to queue
+    count_waveforms(waveforms, result);
+    metrics_.message(protocol, Outcome::Accepted);
     return result;
   }
   result.reading_count = decoded.readings.size();
@@ -90,6 +106,47 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   result.deferred = defer;
   metrics_.message(protocol, Outcome::Accepted);
   metrics_.readings_accepted(protocol, result.reading_count);
+  if (!waveforms.empty()) count_waveforms(waveforms, result);
+  return result;
+}
+
+void Ingest::count_waveforms(const std::vector<physiology::WaveformBlock>& blocks, IngestResult& result) {
+  std::size_t samples = 0;
+  for (const auto& b : blocks) {
+    samples += b.samples.size();
+    if (result.reading_count == 0) result.reading_ids.push_back(b.id);
+  }
+  result.waveform_blocks += blocks.size();
+  result.waveform_samples += samples;
+  metrics_.waveform_blocks.fetch_add(blocks.size(), std::memory_order_relaxed);
+  metrics_.waveform_samples.fetch_add(samples, std::memory_order_relaxed);
+}
+
+// Waveform blocks are validated and counted at once: no queue and no rules (the rules are
+// vital-sign rules; a waveform consumer would be a separate analytics path).
+IngestResult Ingest::handle_waveform(Protocol protocol, PayloadKind kind, std::string_view bytes) {
+  IngestResult result;
+  payloads::Decoded<physiology::WaveformBlock> d;
+  if (kind == PayloadKind::Hl7OruR01) {
+    payloads::Hl7Options o;
+    o.epoch_unix_ms = epoch_unix_ms_;
+    d = payloads::decode_waveform_oru(bytes, o, &result.message_id);
+  } else if (kind == PayloadKind::MqttJson) {
+    d = payloads::decode_mqtt_waveform(bytes, epoch_unix_ms_);
+  } else {
+    d = payloads::decode_waveform_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+  }
+  if (!d.ok()) {
+    result.outcome = Outcome::Invalid;
+    result.error = std::move(d.error);
+    metrics_.message(protocol, Outcome::Invalid);
+    metrics_.waveform_invalid.fetch_add(1, std::memory_order_relaxed);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  }
+  count_waveforms({std::move(d.value)}, result);
+  metrics_.message(protocol, Outcome::Accepted);
   return result;
 }
 

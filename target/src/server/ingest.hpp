@@ -40,6 +40,11 @@ struct IngestResult {
   // Transaction entries that are not readings' Observations, answered before them in a
   // transaction-response Bundle: (status, location), e.g. a pump's DeviceMetric update.
   std::vector<std::pair<std::string, std::string>> other_entries;
+  // Waveform blocks (ECG/PPG samples) the message carried: validated and counted only,
+  // never queued for the rules. A waveform-only message has reading_count 0 and its block
+  // ids in reading_ids (for the Location header / BatchAck).
+  std::size_t waveform_blocks = 0;
+  std::size_t waveform_samples = 0;
 };
 
 class Ingest {
@@ -72,6 +77,9 @@ class Ingest {
   OpsStore* ops_ = nullptr;
 
   IngestResult handle_ops(Protocol protocol, PayloadKind kind, std::string_view bytes);
+  // A FHIR, HL7 or MQTT JSON message carrying one waveform block (routed by a cheap sniff).
+  IngestResult handle_waveform(Protocol protocol, PayloadKind kind, std::string_view bytes);
+  void count_waveforms(const std::vector<physiology::WaveformBlock>& blocks, IngestResult& result);
 };
 
 }  // namespace iomtsim::target::server

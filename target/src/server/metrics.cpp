@@ -29,6 +29,9 @@ MetricsSnapshot Metrics::snapshot() const {
   s.ops_location_fixes = ops_location_fixes.load(std::memory_order_relaxed);
   s.ops_imaging_results = ops_imaging_results.load(std::memory_order_relaxed);
   s.ops_imaging_bytes = ops_imaging_bytes.load(std::memory_order_relaxed);
+  s.waveform_blocks = waveform_blocks.load(std::memory_order_relaxed);
+  s.waveform_samples = waveform_samples.load(std::memory_order_relaxed);
+  s.waveform_invalid = waveform_invalid.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -89,6 +92,12 @@ std::string Metrics::render_prometheus() const {
          "Point-of-care imaging results received.", s.ops_imaging_results);
   single("iomtsim_target_ops_imaging_bytes_total", "counter", "Media bytes of imaging results.",
          s.ops_imaging_bytes);
+  single("iomtsim_target_waveform_blocks_total", "counter",
+         "ECG/PPG waveform blocks accepted (validated, counted, not evaluated).", s.waveform_blocks);
+  single("iomtsim_target_waveform_samples_total", "counter",
+         "Samples of the accepted waveform blocks.", s.waveform_samples);
+  single("iomtsim_target_waveform_invalid_total", "counter",
+         "Waveform messages refused as invalid.", s.waveform_invalid);
   return out.str();
 }
 

@@ -3,7 +3,9 @@
 // (stream_server.cpp): how bytes become frames, what a frame is, and how each outcome is
 // answered.
 //   MLLP: HL7 v2 ORU^R01 in 0x0B … 0x1C 0x0D frames; answered by an ACK (AA, AE, AR).
-//   Proto: varint-length-delimited ReadingBatch messages; answered by a BatchAck.
+//   Proto: varint-length-delimited ReadingBatch messages (readings and/or waveform blocks);
+//   answered by a BatchAck.
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,11 +95,14 @@ class ProtoCodec {
   void answer(std::string& out, std::string_view frame, const FrameVerdict& v) const {
     payloads::BatchAck ack;
     if (v.result) {
+      // Entries = readings + waveform blocks. A refused batch says at least one entry was
+      // rejected, even when it did not decode far enough to count them: rejected == 0
+      // means accepted to a sender.
+      const auto entries =
+          static_cast<std::uint32_t>(v.result->reading_count + v.result->waveform_blocks);
       ack.batch_id = v.result->batch_id;
-      ack.accepted =
-          v.outcome == Outcome::Accepted ? static_cast<std::uint32_t>(v.result->reading_count) : 0;
-      ack.rejected =
-          v.outcome == Outcome::Accepted ? 0 : static_cast<std::uint32_t>(v.result->reading_count);
+      ack.accepted = v.outcome == Outcome::Accepted ? entries : 0;
+      ack.rejected = v.outcome == Outcome::Accepted ? 0 : std::max<std::uint32_t>(1, entries);
     } else if (auto batch = payloads::decode_batch(frame); batch.ok()) {
       // Rejected before ingest (an injected fault): still say which batch and how many.
       ack.batch_id = batch.value.batch_id;

@@ -57,6 +57,10 @@ struct MetricsSnapshot {
   std::uint64_t ops_location_fixes = 0;
   std::uint64_t ops_imaging_results = 0;
   std::uint64_t ops_imaging_bytes = 0;  // media bytes of the results
+  // Waveform blocks (ECG/PPG sample blocks): validated and counted, no rules run on them.
+  std::uint64_t waveform_blocks = 0;   // accepted
+  std::uint64_t waveform_samples = 0;  // samples of the accepted blocks
+  std::uint64_t waveform_invalid = 0;  // waveform messages refused as invalid
 
   std::uint64_t count(Protocol p, Outcome o) const {
     return messages[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
@@ -96,6 +100,9 @@ class Metrics {
   std::atomic<std::uint64_t> ops_location_fixes{0};
   std::atomic<std::uint64_t> ops_imaging_results{0};
   std::atomic<std::uint64_t> ops_imaging_bytes{0};
+  std::atomic<std::uint64_t> waveform_blocks{0};
+  std::atomic<std::uint64_t> waveform_samples{0};
+  std::atomic<std::uint64_t> waveform_invalid{0};
 
   MetricsSnapshot snapshot() const;
   std::string render_prometheus() const;
