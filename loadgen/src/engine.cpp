@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "iomtsim/payloads/proto_codec.hpp"
+#include "iomtsim/payloads/waveform.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/wire_format.hpp"
 #include "ops_driver.hpp"
@@ -132,7 +133,64 @@ struct Engine::Impl {
     auto out = fleet.next();
     if (recorder_out) std::visit([this](const auto& o) { recorder_out->write(o); }, out);
     if (auto* r = std::get_if<physiology::Reading>(&out)) return generated(*r);
-    ++totals.waveform_blocks_skipped;
+    generated(std::get<physiology::WaveformBlock>(out));
+  }
+
+  // ---- waveform blocks ------------------------------------------------------------------
+  // A block is one message of its device, encoded as the device's protocol sends it (the
+  // transports send a pre-encoded body as is), through the device's network path with its
+  // real size. Its accounting is totals.waveforms, apart from the readings'.
+  static bool is_waveform(const Outbound& m) { return m.ops_kind == 0 && m.readings.empty(); }
+
+  void generated(const physiology::WaveformBlock& b) {
+    const std::size_t slot = fleet.device_slot(b.patient, b.device);
+    const auto format = slots[slot].format;
+    auto& w = totals.waveforms;
+    if (format == PayloadFormat::MqttJson) {  // the MQTT publisher sends readings only
+      ++w.not_sent;
+      return;
+    }
+    auto m = std::make_unique<Outbound>();
+    m->id = b.id;
+    m->intended = b.true_time;  // when the fleet emits it (its first sample)
+    switch (format) {
+      case PayloadFormat::FhirR4:
+        m->body = payloads::encode_waveform_observation(
+            b, {.epoch_unix_ms = cfg.http ? cfg.http->epoch_unix_ms : 0});
+        m->path = "Observation";
+        break;
+      case PayloadFormat::Hl7v2: {
+        payloads::Hl7Options o;
+        o.epoch_unix_ms = cfg.mllp ? cfg.mllp->epoch_unix_ms : 0;
+        m->body = payloads::encode_waveform_oru(b, o);
+        m->ack_key = payloads::hl7_control_id(b.id);
+        break;
+      }
+      default:
+        m->body = payloads::encode_waveform_batch(b.id, std::span(&b, 1));
+        break;
+    }
+    ++w.delivery.generated;
+    w.samples_generated += b.samples.size();
+    w.bytes_offered += m->body.size();
+    wave_samples.emplace(b.id, b.samples.size());
+    const sim::network::Message msg{m->id, m->intended, m->body.size()};
+    pending.emplace(msg.id, PendingMsg{std::move(m), slot});
+    events.clear();
+    net.path(slot).send(msg, events);
+    path_events(slot);
+  }
+
+  // A block's final outcome (every generated block gets exactly one).
+  void waveform_done(const Outbound& m, Outcome o, physiology::Duration latency = {}) {
+    auto& w = totals.waveforms;
+    w.delivery.add(o);
+    auto it = wave_samples.find(m.id);
+    if (o == Outcome::Acknowledged) {
+      w.latency.record(std::max<std::int64_t>(1, latency.count()));
+      if (it != wave_samples.end()) w.samples_acknowledged += it->second;
+    }
+    if (it != wave_samples.end()) wave_samples.erase(it);
   }
 
   void generated(const physiology::Reading& r) {
@@ -176,6 +234,7 @@ struct Engine::Impl {
         case sim::network::Outcome::Dropped: {
           const auto o = e.outcome == sim::network::Outcome::Lost ? Outcome::LostNetwork
                                                                   : Outcome::DroppedBuffer;
+          if (is_waveform(*it->second.msg)) waveform_done(*it->second.msg, o);
           for (const auto& r : it->second.msg->readings)
             shard.on_outcome(r.id, o, it->second.msg->intended, e.sent, e.at);
           counters.errors.fetch_add(it->second.msg->readings.size(), std::memory_order_relaxed);
@@ -239,6 +298,7 @@ struct Engine::Impl {
       if (ops) ops->completed(*m, r.outcome, sent, acked, sent_wall_ns);
       return;
     }
+    if (is_waveform(*m)) return waveform_done(*m, r.outcome, acked - m->intended);
     if (ops && r.outcome == Outcome::Acknowledged && !m->readings.empty()) {
       const auto& rd = m->readings.front();
       const auto& link = fleet.devices()[fleet.device_slot(rd.patient, rd.device)].network->shared_link;
@@ -281,6 +341,7 @@ struct Engine::Impl {
       if (ops) ops->in_flight(m);
       return;
     }
+    if (is_waveform(m)) return waveform_done(m, Outcome::InFlight);
     const SimTime sent = m.written == Steady::time_point{} ? m.intended : stamp(m, m.written);
     for (const auto& r : m.readings) shard.on_outcome(r.id, Outcome::InFlight, m.intended, sent, sent);
   }
@@ -327,6 +388,7 @@ struct Engine::Impl {
   std::vector<Slot> slots;
   std::array<std::unique_ptr<Transport>, kFormats> transports;
   std::unordered_map<std::uint64_t, PendingMsg> pending;  // in the emulated network
+  std::unordered_map<std::uint64_t, std::size_t> wave_samples;  // unfinished blocks' samples
   DueQueue transmit;
   DueQueue drains;
   std::vector<sim::network::PathEvent> events;

@@ -23,6 +23,7 @@
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/ops_report.hpp"
 #include "iomtsim/reports/recorder.hpp"
+#include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
 #include "http_transport.hpp"
@@ -60,7 +61,7 @@ struct EngineCounters {
 // Figures only known once the engine stopped.
 struct EngineTotals {
   std::map<unsigned, std::uint64_t> http_status;
-  std::uint64_t waveform_blocks_skipped = 0;
+  reports::WaveformReport waveforms;  // ECG/PPG blocks: their own delivery accounting
   std::uint64_t reconnects = 0;
   reports::Histogram send_lateness{kLatenessConfig};
   reports::OpsReport ops;  // operations devices of this thread (ops_driver.hpp)

@@ -319,18 +319,19 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (auto& e : engines) {
     const auto& t = e->totals();
     for (auto [status, n] : t.http_status) result.http_status[status] += n;
-    result.waveform_blocks_skipped += t.waveform_blocks_skipped;
+    result.waveform_blocks_skipped += t.waveforms.not_sent;
     result.reconnects += t.reconnects;
     result.send_lateness.merge(t.send_lateness);
     result.messages_sent += e->counters().messages_sent.load();
   }
   result.report = recorder.merge();
   for (auto& e : engines) result.report.ops.merge(e->totals().ops);
+  for (auto& e : engines) result.report.waveforms.merge(e->totals().waveforms);
   detail::attach_pump_alerts(result.report);  // rescores
   result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);
-  const bool balanced = result.report.delivery.balanced();
+  const bool balanced = result.report.delivery.balanced() && result.report.waveforms.balanced();
   result.exit_code = result.failed.empty() && balanced ? 0 : 1;
 
   if (!options.record.empty()) {
@@ -355,6 +356,13 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   log << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged]
       << ", alerts " << result.alerts_received << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE")
       << '\n';
+  if (!result.report.waveforms.empty()) {
+    const auto& w = result.report.waveforms;
+    log << "waveform blocks " << w.delivery.generated << ", acknowledged "
+        << w.delivery[reports::Outcome::Acknowledged] << " (" << w.samples_acknowledged << " samples)";
+    if (w.not_sent) log << ", " << w.not_sent << " not sent (MQTT carries no waveforms)";
+    log << '\n';
+  }
   for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
   return result;
 }

@@ -138,6 +138,8 @@ class StreamTransport final : public Transport {
       payloads::append_mllp_frame(next_, m->body);
     else if (target_.kind == StreamKind::Mllp)
       payloads::append_mllp_frame(next_, payloads::encode_oru_r01(m->readings, hl7_));
+    else if (!m->body.empty())  // pre-encoded ReadingBatch (waveform blocks)
+      payloads::append_delimited(next_, m->body);
     else
       payloads::append_delimited(next_, payloads::encode_batch(m->id, m->readings));
     m->written = Steady::now();

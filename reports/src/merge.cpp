@@ -85,6 +85,11 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     } catch (const HistogramError& e) {
       throw MergeError(std::string("merge: operations: ") + e.what());
     }
+    try {
+      out.waveforms.merge(s.waveforms);
+    } catch (const HistogramError& e) {
+      throw MergeError(std::string("merge: waveforms: ") + e.what());
+    }
   }
   out.channels.clear();
   for (auto& [k, c] : channels) out.channels.push_back(std::move(c));

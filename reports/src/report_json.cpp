@@ -197,6 +197,15 @@ std::string to_json(const Report& r) {
                               {"message", t.message}});
   j["thresholds"] = std::move(thresholds);
   if (!r.ops.empty()) j["operations"] = json_convert::ops_report(r.ops);
+  if (!r.waveforms.empty()) {
+    const auto& w = r.waveforms;
+    j["waveforms"] = Json{{"delivery", json_convert::delivery(w.delivery)},
+                          {"latency", json_convert::histogram(w.latency)},
+                          {"samples_generated", w.samples_generated},
+                          {"samples_acknowledged", w.samples_acknowledged},
+                          {"bytes_offered", w.bytes_offered},
+                          {"not_sent", w.not_sent}};
+  }
   return j.dump(1);
 }
 
@@ -309,6 +318,16 @@ Report from_json(std::string_view text) {
     }
     // Optional: reports of runs without operations devices have no "operations".
     if (j.contains("operations")) r.ops = json_convert::ops_report(j.at("operations"));
+    // Optional: runs without waveform devices (and older reports) have no "waveforms".
+    if (j.contains("waveforms")) {
+      const auto& w = j.at("waveforms");
+      r.waveforms.delivery = json_convert::delivery(w.at("delivery"));
+      r.waveforms.latency = json_convert::histogram(w.at("latency"));
+      r.waveforms.samples_generated = w.at("samples_generated").get<std::uint64_t>();
+      r.waveforms.samples_acknowledged = w.at("samples_acknowledged").get<std::uint64_t>();
+      r.waveforms.bytes_offered = w.at("bytes_offered").get<std::uint64_t>();
+      r.waveforms.not_sent = w.at("not_sent").get<std::uint64_t>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw ReportError(std::string("report.json: ") + e.what());
   } catch (const HistogramError& e) {

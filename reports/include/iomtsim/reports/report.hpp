@@ -23,6 +23,7 @@
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/matching.hpp"
 #include "iomtsim/reports/ops_report.hpp"
+#include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/reports/scores.hpp"
 #include "iomtsim/reports/thresholds.hpp"
 #include "iomtsim/reports/utility.hpp"
@@ -108,6 +109,9 @@ struct Report {
   // Hospital operations devices (pumps, asset tags, imaging): raw records and their
   // scores (ops_report.hpp); empty when the scenario has none.
   OpsReport ops;
+  // Waveform blocks (ECG/PPG): their own delivery accounting (waveform_report.hpp); empty
+  // when the run generated none.
+  WaveformReport waveforms;
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)
