@@ -184,11 +184,6 @@ constexpr KeyDef kAlerts[] = {
     {"mqtt_topic", T::String, false, "", "MQTT topic we subscribe to for alerts"},
 };
 
-constexpr ObjectDef kObjects[] = {
-    {"scenario", "an iomtsim scenario", kRoot},
-    {"metadata", "about the scenario", kMetadata},
-    {"cohort", "a group of similar patients", kCohort},
-    {"demographics", "who the patients are", kDemographics},
 constexpr KeyDef kCapacity[] = {
     {"access_points", T::Object, false, "access_points", "how the devices of each ward reach the core switch"},
     {"core_switch", T::Object, false, "capacity_link", "the core switch's link (default 10 Gbps, 0.1 ms)"},
@@ -230,6 +225,11 @@ constexpr KeyDef kCapacityFailure[] = {
     {"for", T::Quantity, false, "duration", "how long (default: to the end of the run)"},
 };
 
+constexpr ObjectDef kObjects[] = {
+    {"scenario", "an iomtsim scenario", kRoot},
+    {"metadata", "about the scenario", kMetadata},
+    {"cohort", "a group of similar patients", kCohort},
+    {"demographics", "who the patients are", kDemographics},
     {"condition", "something that may happen to a patient", kCondition},
     {"intervention", "a treatment at a time", kIntervention},
     {"device", "a device on each patient of the cohort", kDevice},
@@ -247,17 +247,17 @@ constexpr KeyDef kCapacityFailure[] = {
     {"target", "the system under test", kTarget},
     {"endpoint", "host and port", kEndpoint},
     {"alerts", "where alerts come back", kAlerts},
-};
-
-template <class E, std::size_t N>
-std::vector<std::string_view> names_of() {
-  std::vector<std::string_view> out;
     {"capacity", "what a simulated-time run models behind the access hop", kCapacity},
     {"access_points", "the wards' access points", kAccessPoints},
     {"capacity_link", "a link: bandwidth and latency", kCapacityLink},
     {"load_balancer", "the load balancer", kLoadBalancer},
     {"servers", "the ingest servers", kServers},
     {"capacity_failure", "a scheduled failure: give server or link", kCapacityFailure},
+};
+
+template <class E, std::size_t N>
+std::vector<std::string_view> names_of() {
+  std::vector<std::string_view> out;
   for (std::size_t i = 0; i < N; ++i) out.push_back(physiology::name(static_cast<E>(i)));
   return out;
 }
@@ -294,10 +294,10 @@ std::vector<std::string_view> enum_values(std::string_view set) {
   if (set == "course") return {"progressive", "self_limiting", "sudden"};
   if (set == "time_mode") return {"real_time", "accelerated", "simulated"};
   if (set == "waveform_kind") return {"ecg_lead_ii", "ppg"};
+  if (set == "fidelity") return {"auto", "per_reading", "aggregated"};  // CapacityFidelity order
   if (set == "distribution")
     return {"constant", "uniform", "normal", "lognormal", "exponential", "pareto", "empirical"};
   throw std::logic_error("no enum '" + std::string(set) + "'");
 }
 
-  if (set == "fidelity") return {"auto", "per_reading", "aggregated"};  // CapacityFidelity order
 }  // namespace iomtsim::scenarios::detail

@@ -211,6 +211,7 @@ Scenario read_scenario(const Node& root, Reader& r) {
   if (const Node* v = root.get("time")) s.time = read_time(*v, r);
   if (const Node* v = root.get("target")) s.target = read_target(*v, r);
   if (const Node* v = root.get("expectations")) s.expectations = read_expectations(*v, r);
+  if (const Node* v = root.get("capacity")) s.capacity = read_capacity(*v, s.metadata, r);
   if (const Node* v = root.get("cohorts")) {
     if (r.sequence(*v, "cohorts", "cohorts")) {
       if (v->items.empty()) r.error(v->pos, "a scenario needs at least one cohort");
@@ -230,7 +231,6 @@ Scenario read_scenario(const Node& root, Reader& r) {
                                        " patients in all cohorts together");
           total = 0;  // report once
         }
-  if (const Node* v = root.get("capacity")) s.capacity = read_capacity(*v, s.metadata, r);
         s.cohorts.push_back(std::move(*c));
       }
     }

@@ -116,14 +116,6 @@ struct Expectation {
   bool operator==(const Expectation&) const = default;
 };
 
-struct Metadata {
-  std::string name;
-  std::string description;
-  std::vector<std::string> authors;
-  std::uint64_t seed = 1;
-  Duration duration = std::chrono::hours(1);
-  bool operator==(const Metadata&) const = default;
-};
 // `capacity:` - the infrastructure and ingest tier that the simulated-time engine
 // (`iomtsim simulate` / `sweep`, sim/simgrid) models behind the devices' access hop:
 // access points, core switch, WAN link, load balancer, ingest servers, the links between
@@ -180,6 +172,14 @@ struct CapacitySpec {
   bool operator==(const CapacitySpec&) const = default;
 };
 
+struct Metadata {
+  std::string name;
+  std::string description;
+  std::vector<std::string> authors;
+  std::uint64_t seed = 1;
+  Duration duration = std::chrono::hours(1);
+  bool operator==(const Metadata&) const = default;
+};
 
 struct Scenario {
   Metadata metadata;
@@ -188,6 +188,7 @@ struct Scenario {
   TimeSpec time;
   TargetSpec target;
   std::vector<Expectation> expectations;
+  std::optional<CapacitySpec> capacity;  // `capacity:`; unset when the file has none
   std::string source_file;
   bool operator==(const Scenario&) const = default;
 
@@ -196,7 +197,6 @@ struct Scenario {
     for (const auto& c : cohorts) n += c.physiology.count;
     return n;
   }
-  std::optional<CapacitySpec> capacity;  // `capacity:`; unset when the file has none
 };
 
 }  // namespace iomtsim::scenarios
