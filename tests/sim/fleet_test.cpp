@@ -12,6 +12,7 @@
 
 #include "iomtsim/sim/fleet.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
+#include "iomtsim/sim/fleet_prefetch.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::sim;
@@ -269,4 +270,39 @@ TEST(FleetNetwork, A_DevicesNetworkIsTheSameInEveryShard) {
     }
   }
   EXPECT_EQ(n_parts, n_whole);
+}
+
+TEST(FleetPrefetch, SameOutputsAndEpisodesThreadedOrNotAndStopsAtTheEnd) {
+  const auto scenario = small_scenario();
+  const SimTime end = SimTime{scenario.metadata.duration / 2};
+  Fleet plain(scenario);
+  std::vector<physiology::DeviceOutput> want;
+  while (!plain.done() && plain.next_time() <= end) want.push_back(plain.next());
+  const auto want_episodes = plain.finish();
+  ASSERT_GT(want.size(), 1000u);
+  for (bool threaded : {false, true}) {
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+      Fleet f(scenario);
+      FleetPrefetch feed(f, end, threaded, chunk, 2);
+      std::vector<physiology::DeviceOutput> got;
+      while (!feed.done()) {
+        const auto t = feed.next_time();
+        got.push_back(feed.next());
+        EXPECT_EQ(std::visit([](const auto& o) { return o.true_time; }, got.back()), t);
+      }
+      EXPECT_EQ(feed.next_time(), SimTime::max());
+      EXPECT_THROW(feed.next(), std::logic_error);
+      EXPECT_EQ(got, want) << "threaded " << threaded << " chunk " << chunk;
+      EXPECT_EQ(feed.finish(), want_episodes);
+    }
+  }
+}
+
+TEST(FleetPrefetch, StoppingEarlyJoinsTheProducer) {
+  Fleet f(small_scenario());
+  {
+    FleetPrefetch feed(f, SimTime::max(), true, 16, 2);
+    for (int i = 0; i < 100; ++i) feed.next();
+  }  // the producer waits for room: the destructor must stop it, not hang
+  SUCCEED();
 }

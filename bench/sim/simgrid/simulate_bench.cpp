@@ -58,13 +58,16 @@ scenarios::Scenario fleet(std::uint32_t devices, Duration duration) {
   return s;
 }
 
-void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* label) {
+// prefetch: the fleet's physiology on a second thread (SimulateOptions::prefetch_fleet).
+void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* label,
+              bool prefetch = true) {
   std::fflush(stdout);
   const pid_t pid = ::fork();
   if (pid == 0) {
     SimulateOptions o;
     o.capacity.fidelity = f;
     o.write_files = false;
+    o.prefetch_fleet = prefetch;
     try {
       const auto r = simulate(fleet(devices, duration), o);
       rusage ru{};
@@ -115,11 +118,19 @@ int main(int argc, char** argv) {
       run_case(Fidelity::PerReading, n, 30min, ("per-reading " + label).c_str());
       run_case(Fidelity::Aggregated, n, 30min, ("aggregated " + label).c_str());
     }
-  } else if (argc == 4) {
+  } else if (mode == "prefetch") {  // one thread vs the fleet on a second thread, in one run
+    run_case(Fidelity::Aggregated, 10'000, 24h, "aggregated 10k 24h 1thr", false);
+    run_case(Fidelity::Aggregated, 10'000, 24h, "aggregated 10k 24h 2thr", true);
+    run_case(Fidelity::Aggregated, 100'000, 1h, "aggregated 100k 1h 1thr", false);
+    run_case(Fidelity::Aggregated, 100'000, 1h, "aggregated 100k 1h 2thr", true);
+  } else if (argc == 4 || argc == 5) {
+    const bool prefetch = argc == 4 || std::string(argv[4]) != "1thread";
     run_case(parse_fidelity(argv[1]), static_cast<std::uint32_t>(std::stoul(argv[2])),
-             parse_duration(argv[3]), "custom");
+             parse_duration(argv[3]), prefetch ? "custom" : "custom 1thr", prefetch);
   } else {
-    std::fprintf(stderr, "usage: %s [targets|scaling|FIDELITY DEVICES DURATION]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s [targets|scaling|prefetch|FIDELITY DEVICES DURATION [1thread]]\n",
+                 argv[0]);
     return 2;
   }
   return 0;

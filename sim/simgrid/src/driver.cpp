@@ -22,7 +22,8 @@ Driver::Driver(Fleet& fleet, FleetNetwork& net, reports::Recorder& recorder, Pla
       shard_(recorder.make_shard()),
       platform_(platform),
       pool_(pool),
-      cfg_(std::move(cfg)) {
+      cfg_(std::move(cfg)),
+      feed_(std::make_unique<FleetPrefetch>(fleet, cfg_.end, cfg_.prefetch_fleet)) {
   aggregated_ = cfg_.capacity->fidelity == Fidelity::Aggregated;
   slots_.resize(fleet_.device_count());
   for (std::size_t i = 0; i < slots_.size(); ++i) {
@@ -41,7 +42,7 @@ SimTime Driver::now() const { return to_sim_time(sg4::Engine::get_clock()); }
 
 SimTime Driver::next_time() const {
   SimTime t = SimTime::max();
-  if (!fleet_exhausted_) t = fleet_.next_time();
+  if (!fleet_exhausted_) t = feed_->next_time();
   if (!drains_.empty() && drains_.top().at <= cfg_.end) t = std::min(t, drains_.top().at);
   if (!ap_due_.empty()) t = std::min(t, ap_due_.top().at);
   if (!flushes_.empty()) t = std::min(t, flushes_.top().at);
@@ -77,12 +78,12 @@ void Driver::run() {
 void Driver::process_due(SimTime t) {
   const SimTime deadline = cfg_.end + cfg_.capacity->drain;
   for (;;) {
-    if (!fleet_exhausted_ && (fleet_.done() || fleet_.next_time() > cfg_.end)) {
+    if (!fleet_exhausted_ && feed_->done()) {  // the feed stops at cfg_.end
       fleet_exhausted_ = true;
       for (std::size_t i = 0; i < slots_.size(); ++i)  // partial device batches go out now
         if (!slots_[i].batch.empty()) submit(i, slots_[i].batch.back().true_time);
     }
-    const SimTime tf = fleet_exhausted_ ? SimTime::max() : fleet_.next_time();
+    const SimTime tf = fleet_exhausted_ ? SimTime::max() : feed_->next_time();
     const SimTime td =
         !drains_.empty() && drains_.top().at <= cfg_.end ? drains_.top().at : SimTime::max();
     const SimTime ta = ap_due_.empty() ? SimTime::max() : ap_due_.top().at;
@@ -99,7 +100,7 @@ void Driver::process_due(SimTime t) {
     const SimTime ahead = std::max(t, std::min(sync, deadline));
     if (first > (first == sync ? t : ahead)) return;
     if (tf == first) {
-      auto out = fleet_.next();
+      auto out = feed_->next();
       if (auto* r = std::get_if<physiology::Reading>(&out))
         generated(*r);
       else
@@ -381,7 +382,7 @@ void Driver::finish() {
       shard_.on_outcome(r.id, Outcome::InFlight, r.true_time, r.true_time, r.true_time);
     s.batch.clear();
   }
-  for (const auto& e : fleet_.finish()) recorder_.add_episode(e);
+  for (const auto& e : feed_->finish()) recorder_.add_episode(e);
   stats_.simulated_s = sg4::Engine::get_clock();
 }
 

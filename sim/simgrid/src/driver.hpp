@@ -6,6 +6,9 @@
 // in aggregated mode), and when a communication completes, runs the readings through the
 // server queues and the real rules, and reports every outcome to the Recorder.
 //
+// The fleet's physiology runs on a second thread (FleetPrefetch), a few thousand readings
+// ahead of the actor, in the same order: a simulation uses two cores where it has them.
+//
 // Why one actor and host-to-host comms (Comm::sendto_async) instead of an actor per
 // device or ward: no mailboxes, no receivers, no context switch per message; the actor
 // waits with Comm::wait_any_for on the comms in flight (tens to thousands) with a timeout
@@ -18,6 +21,7 @@
 
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/sim/fleet.hpp"
+#include "iomtsim/sim/fleet_prefetch.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/simgrid/simulate.hpp"
 #include "iomtsim/target/rules/rules_engine.hpp"
@@ -30,6 +34,7 @@ struct DriverConfig {
   const CapacityModel* capacity = nullptr;  // fidelity resolved
   SimTime end{};                            // scenario end
   std::vector<std::uint32_t> ap_of_slot;    // access point of each fleet device slot
+  bool prefetch_fleet = true;               // SimulateOptions::prefetch_fleet
 };
 
 class Driver {
@@ -104,6 +109,7 @@ class Driver {
   Platform& platform_;
   ServerPool& pool_;
   DriverConfig cfg_;
+  std::unique_ptr<FleetPrefetch> feed_;  // after cfg_: built from cfg_.end
   target::rules::RulesEngine rules_;
   bool aggregated_ = false;
   bool fleet_exhausted_ = false;

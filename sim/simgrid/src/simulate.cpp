@@ -100,6 +100,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   detail::DriverConfig dc;
   dc.capacity = &capacity;
   dc.end = SimTime{scenario.metadata.duration};
+  dc.prefetch_fleet = options.prefetch_fleet;
   dc.ap_of_slot = assign_access_points(fleet.devices(), capacity, ap_count);
   detail::Platform platform(*engine, capacity, ap_count);
   detail::ServerPool pool(capacity);

@@ -61,6 +61,9 @@ struct SimulateOptions {
   std::vector<scenarios::Expectation> extra_expectations;
   std::ostream* log = nullptr;                      // summary lines; nullptr: none
   std::string simgrid_log = "root.thres:critical";  // SimGrid's --log value
+  // Generate the fleet's physiology on a second thread, ahead of the SimGrid actor
+  // (sim::FleetPrefetch). Same results either way; false: one thread.
+  bool prefetch_fleet = true;
 };
 
 struct SimulateStats {
