@@ -1,14 +1,17 @@
 // Waveform blocks against the reference target over real sockets: FHIR (POST
-// [base]/Observation), MLLP (ORU^R01 with an NA OBX) and protobuf (ReadingBatch.waveforms).
+// [base]/Observation), MLLP (ORU^R01 with an NA OBX), protobuf (ReadingBatch.waveforms) and
+// MQTT JSON through a real mosquitto.
 // Each is validated and counted (snapshot and /metrics), never evaluated by the rules, and
 // a bad block gets the protocol's own refusal.
 #include <gtest/gtest.h>
+#include <mosquitto.h>
 
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/mllp.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/payloads/waveform.hpp"
+#include "support/mosquitto_broker.hpp"
 #include "support/net.hpp"
 #include "support/target_fixture.hpp"
 
@@ -136,6 +139,43 @@ TEST(WaveformIngest, ProtobufBatchesAreAckedPerBlockAndBadOnesRejected) {
   EXPECT_EQ(s.waveform_invalid, 1u);
   EXPECT_EQ(s.count(Protocol::Proto, Outcome::Accepted), 1u);
   EXPECT_EQ(s.count(Protocol::Proto, Outcome::Invalid), 1u);
+}
+
+TEST(WaveformIngest, MqttJsonBlocksAreCountedAndBadOnesRefused) {
+  if (!MosquittoBroker::available()) GTEST_SKIP() << "mosquitto is not installed";
+  MosquittoBroker broker;
+  ASSERT_TRUE(broker.running());
+  auto server = start_target([&](TargetConfig& c) {
+    c.mqtt.enabled = true;
+    c.mqtt.broker_port = broker.port();
+    c.mqtt.topics = {"iomtsim/#"};
+  });
+  ASSERT_TRUE(server->mqtt_ready());
+  mosquitto_lib_init();
+  mosquitto* m = mosquitto_new(nullptr, true, nullptr);
+  ASSERT_EQ(mosquitto_connect(m, "127.0.0.1", broker.port(), 30), MOSQ_ERR_SUCCESS);
+  ASSERT_EQ(mosquitto_loop_start(m), MOSQ_ERR_SUCCESS);
+  auto publish = [&](const std::string& payload) {
+    return mosquitto_publish(m, nullptr, "iomtsim/5/1", static_cast<int>(payload.size()), payload.data(), 1,
+                             false) == MOSQ_ERR_SUCCESS;
+  };
+  for (std::uint32_t s = 1; s <= 4; ++s) ASSERT_TRUE(publish(payloads::encode_mqtt_waveform(ecg(s, 125))));
+  auto bad = ecg(5);
+  bad.sample_rate_hz = 0;
+  ASSERT_TRUE(publish(payloads::encode_mqtt_waveform(bad)));
+  const bool arrived = eventually([&] {
+    const auto s = server->snapshot();
+    return s.waveform_blocks == 4 && s.waveform_invalid == 1;
+  });
+  mosquitto_disconnect(m);
+  mosquitto_loop_stop(m, false);
+  mosquitto_destroy(m);
+  ASSERT_TRUE(arrived);
+  const auto s = server->snapshot();
+  EXPECT_EQ(s.waveform_samples, 500u);
+  EXPECT_EQ(s.count(Protocol::Mqtt, Outcome::Accepted), 4u);
+  EXPECT_EQ(s.count(Protocol::Mqtt, Outcome::Invalid), 1u);
+  EXPECT_EQ(s.readings_processed, 0u);
 }
 
 }  // namespace
