@@ -8,6 +8,7 @@
 
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/sim/fleet.hpp"
+#include "iomtsim/sim/fleet_prefetch.hpp"
 #include "iomtsim/sim/ops_fleet.hpp"
 
 namespace iomtsim::sim {
@@ -198,9 +199,11 @@ GenerateStats generate(const scenarios::Scenario& scenario, ShardSpec shard, Gen
   auto ops = make_ops_fleet(scenario, shard);
   auto ops_next = [&] { return ops && !ops->done() ? ops->next_time() : physiology::SimTime::max(); };
   std::uint64_t since_progress = 0;
-  while (!fleet.done() || ops_next() != physiology::SimTime::max()) {
+  // Physiology on a second thread, encoding and writing on this one (same order).
+  FleetPrefetch feed(fleet, physiology::SimTime::max());
+  while (!feed.done() || ops_next() != physiology::SimTime::max()) {
     physiology::SimTime t{};
-    if (fleet.done() || ops_next() < fleet.next_time()) {
+    if (feed.done() || ops_next() < feed.next_time()) {
       const auto op = ops->next();
       t = physiology::ops::true_time_of(op);
       std::visit([&stats](const auto& o) { count_ops(stats, o); }, op);
@@ -208,7 +211,7 @@ GenerateStats generate(const scenarios::Scenario& scenario, ShardSpec shard, Gen
         std::visit([&writer](const auto& o) { writer.write(o); }, op);
       else
         csv_ops(line, op);
-    } else if (auto output = fleet.next(); const auto* r = std::get_if<physiology::Reading>(&output)) {
+    } else if (auto output = feed.next(); const auto* r = std::get_if<physiology::Reading>(&output)) {
       ++stats.readings;
       t = r->true_time;
       if (format == GenerateFormat::Protobuf)
@@ -232,7 +235,7 @@ GenerateStats generate(const scenarios::Scenario& scenario, ShardSpec shard, Gen
       if (progress) progress(t, stats);
     }
   }
-  for (const auto& e : fleet.finish()) {
+  for (const auto& e : feed.finish()) {
     ++stats.episodes;
     if (format == GenerateFormat::Protobuf)
       writer.write(e);
