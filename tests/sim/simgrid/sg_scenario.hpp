@@ -15,22 +15,13 @@
 #include "iomtsim/reports/report.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
 #include "iomtsim/sim/simgrid/simulate.hpp"
+#include "support/ward_scenario.hpp"
 
 namespace iomtsim::sim::simgrid::testing {
 
 using namespace std::chrono_literals;
 
-inline physiology::DeviceModelSpec monitor(std::chrono::seconds every) {
-  physiology::DeviceModelSpec m;
-  m.name = "monitor";
-  m.type = physiology::DeviceType::BedsideMonitor;
-  m.measures = {{physiology::Vital::HeartRate, every},
-                {physiology::Vital::SpO2, every},
-                {physiology::Vital::RespRate, every}};
-  m.artifacts = false;
-  m.missing_fraction = 0.0;
-  return m;
-}
+using iomtsim::testing::monitor;
 
 // `patients` healthy adults with one monitor (3 vitals every `every`) on profile "lan"
 // (constant `latency_s`, `loss`), plus `sick` with an opioid respiratory depression from
@@ -38,40 +29,13 @@ inline physiology::DeviceModelSpec monitor(std::chrono::seconds every) {
 inline scenarios::Scenario ward(std::uint32_t patients, std::chrono::seconds every = 15s,
                                 double latency_s = 0.002, double loss = 0.0,
                                 std::uint32_t sick = 0) {
-  scenarios::Scenario s;
-  s.metadata.name = "simgrid-test";
-  s.metadata.seed = 8080;
-  s.metadata.duration = 10min;
-  scenarios::NetworkProfile lan;
-  lan.name = "lan";
-  lan.latency_s = physiology::Distribution::constant(latency_s);
-  lan.loss = loss;
-  s.network_profiles = {{"lan", lan}};
-  auto cohort = [&](std::string name, std::uint32_t n) {
-    scenarios::Cohort c;
-    c.physiology.name = std::move(name);
-    c.physiology.count = n;
-    c.physiology.archetype = physiology::Archetype::HealthyAdult;
-    c.physiology.devices = {monitor(every)};
-    c.ward = "ward1";
-    scenarios::DeviceSpec d;
-    d.model = c.physiology.devices.front();
-    d.network_profile = "lan";
-    c.devices = {d};
-    return c;
-  };
-  if (patients) s.cohorts.push_back(cohort("healthy", patients));
-  if (sick) {
-    auto c = cohort("sick", sick);
-    physiology::ConditionSpec opioid;
-    opioid.kind = physiology::ConditionKind::OpioidRespiratoryDepression;
-    opioid.probability = 1.0;
-    opioid.onset_s = physiology::Distribution::constant(30.0);
-    opioid.severity = physiology::Distribution::constant(1.0);
-    opioid.course = physiology::Course::Sudden;
-    c.physiology.conditions = {opioid};
-    s.cohorts.push_back(c);
-  }
+  auto s = iomtsim::testing::ward_scenario({.healthy = patients,
+                                            .sick = sick,
+                                            .every = every,
+                                            .latency_s = latency_s,
+                                            .loss = loss,
+                                            .seed = 8080,
+                                            .name = "simgrid-test"});
   s.time.mode = scenarios::TimeMode::Simulated;
   return s;
 }
