@@ -97,7 +97,8 @@ Result drive(std::vector<bench::Conn>& conns, const std::vector<std::string>& me
     for (int d = 0; d < depth; ++d) c.send(messages[next++ % messages.size()]);
   Result r;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   bench::poll_loop(conns, end, [&](bench::Conn& c) {
     const std::size_t n = count(c.in);
     for (std::size_t i = 0; i < n; ++i) c.send(messages[next++ % messages.size()]);
@@ -122,15 +123,17 @@ int main(int argc, char** argv) {
   pin_to(1);
   const auto ports = server.ports();
   const auto client_tid = static_cast<pid_t>(::syscall(SYS_gettid));
-  std::printf("target waveform ingest over loopback (1 s ECG blocks, 250 Hz), %.1f s each, window %d\n",
-              seconds, window);
+  std::printf(
+      "target waveform ingest over loopback (1 s ECG blocks, 250 Hz), %.1f s each, window %d\n",
+      seconds, window);
   auto report = [&](const char* what, const Result& r, double cpu_before) {
     const double cpu = target_cpu_seconds(client_tid) - cpu_before;
     const double blocks = static_cast<double>(r.answers);
-    std::printf("  %-28s: %8.0f blocks/s (%9.0f samples/s) wall, %8.0f blocks per target CPU-second "
-                "(target CPU %.0f%%)\n",
-                what, blocks / r.seconds, 250.0 * blocks / r.seconds, cpu > 0 ? blocks / cpu : 0.0,
-                100.0 * cpu / r.seconds);
+    std::printf(
+        "  %-28s: %8.0f blocks/s (%9.0f samples/s) wall, %8.0f blocks per target CPU-second "
+        "(target CPU %.0f%%)\n",
+        what, blocks / r.seconds, 250.0 * blocks / r.seconds, cpu > 0 ? blocks / cpu : 0.0,
+        100.0 * cpu / r.seconds);
   };
   std::vector<physiology::WaveformBlock> blocks;
   for (std::uint32_t i = 0; i < 64; ++i) blocks.push_back(block(i, i + 1));
@@ -139,9 +142,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> requests;
     for (const auto& b : blocks) {
       const auto body = payloads::encode_waveform_observation(b);
-      requests.push_back("POST /fhir/Observation HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-                         "application/fhir+json\r\nContent-Length: " +
-                         std::to_string(body.size()) + "\r\n\r\n" + body);
+      requests.push_back(
+          "POST /fhir/Observation HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+          "application/fhir+json\r\nContent-Length: " +
+          std::to_string(body.size()) + "\r\n\r\n" + body);
     }
     std::vector<bench::Conn> conns;
     for (int i = 0; i < window; ++i) conns.emplace_back(ports.http);
@@ -163,7 +167,8 @@ int main(int argc, char** argv) {
   }
   {  // MLLP
     std::vector<std::string> messages;
-    for (const auto& b : blocks) messages.push_back(payloads::mllp_frame(payloads::encode_waveform_oru(b)));
+    for (const auto& b : blocks)
+      messages.push_back(payloads::mllp_frame(payloads::encode_waveform_oru(b)));
     std::vector<bench::Conn> conns;
     conns.emplace_back(ports.mllp);
     payloads::MllpDeframer deframer;
@@ -173,7 +178,8 @@ int main(int argc, char** argv) {
       deframer.feed(in, acks);
       in.clear();
       for (const auto& a : acks)
-        if (payloads::decode_ack(a).value.code != payloads::AckCode::Accept) std::fprintf(stderr, "mllp: not AA\n");
+        if (payloads::decode_ack(a).value.code != payloads::AckCode::Accept)
+          std::fprintf(stderr, "mllp: not AA\n");
       return acks.size();
     });
     report("mllp  ORU^R01 (NA OBX)", r, cpu0);
@@ -194,22 +200,27 @@ int main(int argc, char** argv) {
       reader.feed(in, frames);
       in.clear();
       for (const auto& f : frames)
-        if (payloads::decode_batch_ack(f).value.rejected != 0) std::fprintf(stderr, "proto: rejected\n");
+        if (payloads::decode_batch_ack(f).value.rejected != 0)
+          std::fprintf(stderr, "proto: rejected\n");
       return frames.size();
     });
     report("proto ReadingBatch.waveforms", r, cpu0);
   }
   server.stop();
   const auto s = server.snapshot();
-  std::printf("target counters: waveform blocks %llu, samples %llu, invalid %llu, readings processed %llu\n",
-              static_cast<unsigned long long>(s.waveform_blocks),
-              static_cast<unsigned long long>(s.waveform_samples),
-              static_cast<unsigned long long>(s.waveform_invalid),
-              static_cast<unsigned long long>(s.readings_processed));
+  std::printf(
+      "target counters: waveform blocks %llu, samples %llu, invalid %llu, readings processed "
+      "%llu\n",
+      static_cast<unsigned long long>(s.waveform_blocks),
+      static_cast<unsigned long long>(s.waveform_samples),
+      static_cast<unsigned long long>(s.waveform_invalid),
+      static_cast<unsigned long long>(s.readings_processed));
   const auto& b = blocks.front();
-  std::printf("bytes of one such block: fhir %zu, hl7 %zu (+3 MLLP), mqtt json %zu, protobuf %zu (+2 length)\n",
-              payloads::encode_waveform_observation(b).size(), payloads::encode_waveform_oru(b).size(),
-              payloads::encode_mqtt_waveform(b).size(),
-              payloads::encode_waveform_batch(b.id, std::span(&b, 1)).size());
+  std::printf(
+      "bytes of one such block: fhir %zu, hl7 %zu (+3 MLLP), mqtt json %zu, protobuf %zu (+2 "
+      "length)\n",
+      payloads::encode_waveform_observation(b).size(), payloads::encode_waveform_oru(b).size(),
+      payloads::encode_mqtt_waveform(b).size(),
+      payloads::encode_waveform_batch(b.id, std::span(&b, 1)).size());
   return 0;
 }

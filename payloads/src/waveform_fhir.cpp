@@ -25,8 +25,9 @@ struct KindCodes {
   std::string_view code, display, unit;
 };
 KindCodes kind_codes(physiology::WaveformKind k) {
-  return k == physiology::WaveformKind::EcgLeadII ? KindCodes{"131330", "MDC_ECG_ELEC_POTL_II", "mV"}
-                                                  : KindCodes{"150452", "MDC_PULS_OXIM_PLETH", "1"};
+  return k == physiology::WaveformKind::EcgLeadII
+             ? KindCodes{"131330", "MDC_ECG_ELEC_POTL_II", "mV"}
+             : KindCodes{"150452", "MDC_PULS_OXIM_PLETH", "1"};
 }
 
 // Shortest decimal that reads back as the same double (1000/250 -> "4", 1000/128 -> "7.8125").
@@ -38,7 +39,8 @@ void append_shortest(std::string& out, double v) {
 
 }  // namespace
 
-std::string encode_waveform_observation(const physiology::WaveformBlock& b, const FhirOptions& options) {
+std::string encode_waveform_observation(const physiology::WaveformBlock& b,
+                                        const FhirOptions& options) {
   const KindCodes c = kind_codes(b.kind);
   std::string out;
   out.reserve(720 + b.samples.size() * 5);
@@ -46,7 +48,8 @@ std::string encode_waveform_observation(const physiology::WaveformBlock& b, cons
   out.append(kSystem);
   out.append(R"(","value":")");
   append_uint(out, b.id);
-  out.append(R"("}],"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"procedure","display":"Procedure"}]}],"code":{"coding":[{"system":")");
+  out.append(
+      R"("}],"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"procedure","display":"Procedure"}]}],"code":{"coding":[{"system":")");
   out.append(kMdc);
   out.append(R"(","code":")");
   out.append(c.code);
@@ -73,7 +76,8 @@ std::string encode_waveform_observation(const physiology::WaveformBlock& b, cons
   }
   out.append(R"("})");
   if (b.flags & physiology::kFlagProbeOff)
-    out.append(R"(,"interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"IE","display":"Insufficient evidence"}],"text":"lead off"}])");
+    out.append(
+        R"(,"interpretation":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation","code":"IE","display":"Insufficient evidence"}],"text":"lead off"}])");
   out.push_back('}');
   return out;
 }
@@ -99,7 +103,8 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
       if (detail::string_member(id, "system") == kSystem) {
         const auto v = detail::string_member(id, "value").value_or("");
         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), b.id);
-        if (ec != std::errc{} || p != v.data() + v.size()) return fail("bad waveform identifier '" + v + "'");
+        if (ec != std::errc{} || p != v.data() + v.size())
+          return fail("bad waveform identifier '" + v + "'");
       }
   }
   bool known_code = false;
@@ -108,9 +113,12 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
       for (const auto& c : *cs) {
         if (detail::string_member(c, "system") != kMdc) continue;
         const auto v = detail::string_member(c, "code").value_or("");
-        if (v == "131330") b.kind = physiology::WaveformKind::EcgLeadII;
-        else if (v == "150452") b.kind = physiology::WaveformKind::Ppg;
-        else return fail("unknown waveform MDC code '" + v + "'");
+        if (v == "131330")
+          b.kind = physiology::WaveformKind::EcgLeadII;
+        else if (v == "150452")
+          b.kind = physiology::WaveformKind::Ppg;
+        else
+          return fail("unknown waveform MDC code '" + v + "'");
         known_code = true;
       }
   if (!known_code) return fail("no MDC waveform code (131330 or 150452)");
@@ -119,7 +127,8 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
   const auto subj = subject ? detail::string_member(*subject, "reference").value_or("") : "";
   std::uint32_t patient = 0;
   if (!subj.starts_with("Patient/p") ||
-      std::from_chars(subj.data() + 9, subj.data() + subj.size(), patient).ptr != subj.data() + subj.size())
+      std::from_chars(subj.data() + 9, subj.data() + subj.size(), patient).ptr !=
+          subj.data() + subj.size())
     return fail("missing or unparseable subject '" + subj + "'");
   b.patient = patient;
   if (const json* dev = detail::member(j, "device")) {
@@ -127,7 +136,8 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
     const auto dash = ref.rfind("-d");
     unsigned device = 0;
     if (dash == std::string::npos ||
-        std::from_chars(ref.data() + dash + 2, ref.data() + ref.size(), device).ptr != ref.data() + ref.size() ||
+        std::from_chars(ref.data() + dash + 2, ref.data() + ref.size(), device).ptr !=
+            ref.data() + ref.size() ||
         device > 0xFF)
       return fail("unparseable device reference '" + ref + "'");
     b.device = static_cast<physiology::DeviceIndex>(device);
@@ -148,7 +158,8 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
   // shortest decimal of 1000/rate reads back within a few ulps of it.
   const double rounded = std::round(rate * 1000.0) / 1000.0;
   if (std::abs(rate - rounded) > 1e-9 * rounded)
-    return fail("valueSampledData.period " + period->dump() + " ms is not 1000/rate of a known rate");
+    return fail("valueSampledData.period " + period->dump() +
+                " ms is not 1000/rate of a known rate");
   b.sample_rate_hz = rounded;
   const json* factor = detail::member(*sd, "factor");
   if (factor && (!factor->is_number() || factor->get<double>() != 0.001))
@@ -167,9 +178,12 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
     if (ec != std::errc{} || p != tok.data() + tok.size())
       return fail("valueSampledData.data: sample " + std::to_string(b.samples.size()) + " '" +
                   std::string(tok.substr(0, 20)) + "' is not an integer");
-    if (v < std::numeric_limits<std::int16_t>::min() || v > std::numeric_limits<std::int16_t>::max())
-      return fail("valueSampledData.data: sample " + std::to_string(b.samples.size()) + " out of int16 range");
-    if (b.samples.size() >= kMaxWaveformSamples) return fail("valueSampledData.data: too many samples");
+    if (v < std::numeric_limits<std::int16_t>::min() ||
+        v > std::numeric_limits<std::int16_t>::max())
+      return fail("valueSampledData.data: sample " + std::to_string(b.samples.size()) +
+                  " out of int16 range");
+    if (b.samples.size() >= kMaxWaveformSamples)
+      return fail("valueSampledData.data: too many samples");
     b.samples.push_back(static_cast<std::int16_t>(v));
     if (sp == std::string_view::npos) break;
     rest.remove_prefix(sp + 1);

@@ -124,7 +124,8 @@ Decoded<physiology::WaveformBlock> decode_waveform_oru(std::string_view message,
       auto id = detail::component(detail::field(f, 3), 1, '^');
       if (id.starts_with('p')) id.remove_prefix(1);
       std::uint32_t p = 0;
-      if (id.empty() || std::from_chars(id.data(), id.data() + id.size(), p).ptr != id.data() + id.size())
+      if (id.empty() ||
+          std::from_chars(id.data(), id.data() + id.size(), p).ptr != id.data() + id.size())
         return fail("PID-3: no or bad patient id");
       b.patient = p;
       have_pid = true;
@@ -151,19 +152,25 @@ Decoded<physiology::WaveformBlock> decode_waveform_oru(std::string_view message,
           std::int32_t v = 0;
           auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
           if (ec != std::errc{} || p != tok.data() + tok.size() || tok.empty())
-            return fail(std::string(name) + ": sample " + std::to_string(b.samples.size()) + " is not an integer");
-          if (v < std::numeric_limits<std::int16_t>::min() || v > std::numeric_limits<std::int16_t>::max())
-            return fail(std::string(name) + ": sample " + std::to_string(b.samples.size()) + " out of int16 range");
-          if (b.samples.size() >= kMaxWaveformSamples) return fail(std::string(name) + ": too many samples");
+            return fail(std::string(name) + ": sample " + std::to_string(b.samples.size()) +
+                        " is not an integer");
+          if (v < std::numeric_limits<std::int16_t>::min() ||
+              v > std::numeric_limits<std::int16_t>::max())
+            return fail(std::string(name) + ": sample " + std::to_string(b.samples.size()) +
+                        " out of int16 range");
+          if (b.samples.size() >= kMaxWaveformSamples)
+            return fail(std::string(name) + ": too many samples");
           b.samples.push_back(static_cast<std::int16_t>(v));
           start = i + 1;
         }
         const auto t = detail::parse_hl7_time(detail::field(f, 14));
         if (!t) return fail(std::string(name) + ": missing or bad OBX-14 time");
-        b.device_time = physiology::SimTime{physiology::Duration{*t - options.epoch_unix_ms * 1'000'000}};
+        b.device_time =
+            physiology::SimTime{physiology::Duration{*t - options.epoch_unix_ms * 1'000'000}};
         if (detail::field(f, 8) == "IE") b.flags |= physiology::kFlagProbeOff;
         const auto id = detail::field(f, 21);
-        if (!id.empty() && std::from_chars(id.data(), id.data() + id.size(), b.id).ptr != id.data() + id.size())
+        if (!id.empty() &&
+            std::from_chars(id.data(), id.data() + id.size(), b.id).ptr != id.data() + id.size())
           return fail("OBX-21: bad block id");
         have_wave = true;
       } else if (name == "MDC_ATTR_SAMP_RATE") {

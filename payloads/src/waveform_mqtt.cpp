@@ -29,7 +29,8 @@ std::string encode_mqtt_waveform(const physiology::WaveformBlock& b, std::int64_
   out.append(R"(,"kind":")");
   out.append(waveform_kind_name(b.kind));
   out.append(R"(","rate_hz":)");
-  detail::append_fixed(out, b.sample_rate_hz, b.sample_rate_hz == std::floor(b.sample_rate_hz) ? 0 : 3);
+  detail::append_fixed(out, b.sample_rate_hz,
+                       b.sample_rate_hz == std::floor(b.sample_rate_hz) ? 0 : 3);
   out.append(R"(,"t":")");
   out.append(format_fhir_instant(b.device_time, epoch_unix_ms));
   out.append(R"(","samples":[)");
@@ -47,7 +48,8 @@ bool looks_like_mqtt_waveform(std::string_view j) {
   return j.substr(0, 160).find("\"samples\"") != std::string_view::npos;
 }
 
-Decoded<physiology::WaveformBlock> decode_mqtt_waveform(std::string_view text, std::int64_t epoch_unix_ms) {
+Decoded<physiology::WaveformBlock> decode_mqtt_waveform(std::string_view text,
+                                                        std::int64_t epoch_unix_ms) {
   Decoded<physiology::WaveformBlock> d;
   auto fail = [&](std::string why) {
     d.error = std::move(why);
@@ -72,9 +74,12 @@ Decoded<physiology::WaveformBlock> decode_mqtt_waveform(std::string_view text, s
   b.device = static_cast<physiology::DeviceIndex>(dev);
   b.id = id;
   const auto kind = detail::string_member(j, "kind").value_or("");
-  if (kind == "ecg_lead_ii") b.kind = physiology::WaveformKind::EcgLeadII;
-  else if (kind == "ppg") b.kind = physiology::WaveformKind::Ppg;
-  else return fail("unknown waveform kind '" + kind.substr(0, 40) + "'");
+  if (kind == "ecg_lead_ii")
+    b.kind = physiology::WaveformKind::EcgLeadII;
+  else if (kind == "ppg")
+    b.kind = physiology::WaveformKind::Ppg;
+  else
+    return fail("unknown waveform kind '" + kind.substr(0, 40) + "'");
   const json* rate = detail::member(j, "rate_hz");
   if (!rate || !rate->is_number()) return fail("missing or bad \"rate_hz\"");
   b.sample_rate_hz = rate->get<double>();
@@ -88,9 +93,11 @@ Decoded<physiology::WaveformBlock> decode_mqtt_waveform(std::string_view text, s
   if (s->size() > kMaxWaveformSamples) return fail("too many samples");
   b.samples.reserve(s->size());
   for (const auto& v : *s) {
-    if (!v.is_number_integer()) return fail("sample " + std::to_string(b.samples.size()) + " is not an integer");
+    if (!v.is_number_integer())
+      return fail("sample " + std::to_string(b.samples.size()) + " is not an integer");
     const auto x = v.get<std::int64_t>();
-    if (x < std::numeric_limits<std::int16_t>::min() || x > std::numeric_limits<std::int16_t>::max())
+    if (x < std::numeric_limits<std::int16_t>::min() ||
+        x > std::numeric_limits<std::int16_t>::max())
       return fail("sample " + std::to_string(b.samples.size()) + " out of int16 range");
     b.samples.push_back(static_cast<std::int16_t>(x));
   }

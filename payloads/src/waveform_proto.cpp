@@ -36,7 +36,8 @@ Decoded<IngestBatch> decode_ingest_batch(std::string_view bytes) {
   };
   v.readings.resize(static_cast<std::size_t>(msg.readings_size()));
   for (int i = 0; i < msg.readings_size(); ++i)
-    if (auto err = detail::from_wire(msg.readings(i), v.readings[static_cast<std::size_t>(i)]); !err.empty())
+    if (auto err = detail::from_wire(msg.readings(i), v.readings[static_cast<std::size_t>(i)]);
+        !err.empty())
       return fail("reading " + std::to_string(i) + ": " + err);
   v.waveforms.resize(static_cast<std::size_t>(msg.waveforms_size()));
   for (int i = 0; i < msg.waveforms_size(); ++i) {

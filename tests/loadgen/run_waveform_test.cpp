@@ -15,7 +15,8 @@ using reports::Outcome;
 namespace {
 
 scenarios::Scenario with_ecg(scenarios::Scenario s) {
-  const physiology::WaveformSpec ecg{physiology::WaveformKind::EcgLeadII, 250.0, std::chrono::seconds(1)};
+  const physiology::WaveformSpec ecg{physiology::WaveformKind::EcgLeadII, 250.0,
+                                     std::chrono::seconds(1)};
   for (auto& c : s.cohorts) {
     for (auto& d : c.physiology.devices) d.waveform = ecg;
     for (auto& d : c.devices) d.model.waveform = ecg;
@@ -33,7 +34,8 @@ TEST_P(RunWaveform, EveryBlockAcknowledgedOrInFlightAndReadingsUnaffected) {
   // 2 patients x 120 one-second blocks (phase offsets: one more or less each).
   EXPECT_NEAR(static_cast<double>(w.delivery.generated), 240.0, 2.0);
   EXPECT_TRUE(w.balanced());
-  EXPECT_EQ(w.delivery[Outcome::Acknowledged] + w.delivery[Outcome::InFlight], w.delivery.generated);
+  EXPECT_EQ(w.delivery[Outcome::Acknowledged] + w.delivery[Outcome::InFlight],
+            w.delivery.generated);
   EXPECT_LE(w.delivery[Outcome::InFlight], 4u);  // only what the drain cut off
   EXPECT_EQ(w.samples_generated, 250u * w.delivery.generated);
   EXPECT_EQ(w.samples_acknowledged, 250u * w.delivery[Outcome::Acknowledged]);
@@ -51,18 +53,23 @@ TEST_P(RunWaveform, EveryBlockAcknowledgedOrInFlightAndReadingsUnaffected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Protocols, RunWaveform,
-                         ::testing::Values(scenarios::PayloadFormat::FhirR4, scenarios::PayloadFormat::Hl7v2,
+                         ::testing::Values(scenarios::PayloadFormat::FhirR4,
+                                           scenarios::PayloadFormat::Hl7v2,
                                            scenarios::PayloadFormat::Protobuf),
                          [](const auto& p) {
                            switch (p.param) {
-                             case scenarios::PayloadFormat::FhirR4: return std::string("Fhir");
-                             case scenarios::PayloadFormat::Hl7v2: return std::string("Mllp");
-                             default: return std::string("Protobuf");
+                             case scenarios::PayloadFormat::FhirR4:
+                               return std::string("Fhir");
+                             case scenarios::PayloadFormat::Hl7v2:
+                               return std::string("Mllp");
+                             default:
+                               return std::string("Protobuf");
                            }
                          });
 
 TEST(RunWaveformLoss, ALossyProfileLosesItsFractionOfBlocks) {
-  auto s = with_ecg(tiny_scenarios::tiny(4, 0, scenarios::PayloadFormat::Protobuf, 1, /*loss=*/0.2));
+  auto s =
+      with_ecg(tiny_scenarios::tiny(4, 0, scenarios::PayloadFormat::Protobuf, 1, /*loss=*/0.2));
   s.metadata.duration = std::chrono::minutes(10);
   s.time.speed = 1200;
   const auto r = run(s, quiet());

@@ -17,7 +17,8 @@ using physiology::WaveformKind;
 
 constexpr std::int64_t kEpochMs = 1714521600000;  // 2024-05-01T00:00:00Z
 
-WaveformBlock block(WaveformKind kind = WaveformKind::EcgLeadII, double rate = 250.0, std::size_t n = 250) {
+WaveformBlock block(WaveformKind kind = WaveformKind::EcgLeadII, double rate = 250.0,
+                    std::size_t n = 250) {
   WaveformBlock b;
   b.patient = 12;
   b.device = 3;
@@ -27,7 +28,8 @@ WaveformBlock block(WaveformKind kind = WaveformKind::EcgLeadII, double rate = 2
   b.true_time = physiology::SimTime{3'600'000'000'123ns};
   b.device_time = physiology::SimTime{3'600'004'000'000ns};  // whole ms: survives every wire
   for (std::size_t i = 0; i < n; ++i)
-    b.samples.push_back(static_cast<std::int16_t>(std::lround(1200.0 * std::sin(0.1 * static_cast<double>(i)))));
+    b.samples.push_back(
+        static_cast<std::int16_t>(std::lround(1200.0 * std::sin(0.1 * static_cast<double>(i)))));
   b.samples.front() = -32768;
   b.samples.back() = 32767;
   return b;
@@ -54,13 +56,16 @@ TEST(WaveformFhir, RoundTripsEcgAndPpgWithLeadOff) {
 
 TEST(WaveformFhir, CarriesTheCodesUnitsAndCategoryWeDocument) {
   const auto json = encode_waveform_observation(block(), {.epoch_unix_ms = kEpochMs});
-  EXPECT_NE(json.find(R"("system":"urn:iso:std:iso:11073:10101","code":"131330")"), std::string::npos);
+  EXPECT_NE(json.find(R"("system":"urn:iso:std:iso:11073:10101","code":"131330")"),
+            std::string::npos);
   EXPECT_NE(json.find(R"("code":"procedure")"), std::string::npos);
   EXPECT_EQ(json.find("vital-signs"), std::string::npos);
-  EXPECT_NE(json.find(R"("period":4,"factor":0.001,"dimensions":1,"data":"-32768 )"), std::string::npos);
-  EXPECT_NE(json.find(R"("effectiveDateTime":"2024-05-01T01:00:00.004Z")"), std::string::npos);
-  EXPECT_NE(json.find(R"("subject":{"reference":"Patient/p12"},"device":{"reference":"Device/p12-d3"})"),
+  EXPECT_NE(json.find(R"("period":4,"factor":0.001,"dimensions":1,"data":"-32768 )"),
             std::string::npos);
+  EXPECT_NE(json.find(R"("effectiveDateTime":"2024-05-01T01:00:00.004Z")"), std::string::npos);
+  EXPECT_NE(
+      json.find(R"("subject":{"reference":"Patient/p12"},"device":{"reference":"Device/p12-d3"})"),
+      std::string::npos);
   EXPECT_EQ(json.find("interpretation"), std::string::npos);  // leads on
   const auto ppg = encode_waveform_observation(block(WaveformKind::Ppg));
   EXPECT_NE(ppg.find(R"("code":"150452")"), std::string::npos);
@@ -144,14 +149,19 @@ TEST(WaveformMqtt, RoundTripsTheDocumentedObject) {
   b.flags = physiology::kFlagProbeOff;
   const auto json = encode_mqtt_waveform(b, kEpochMs);
   EXPECT_TRUE(json.starts_with(R"({"patient":12,"device":3,"id":)")) << json.substr(0, 100);
-  EXPECT_NE(json.find(R"("kind":"ppg","rate_hz":100,"t":"2024-05-01T01:00:00.004Z","samples":[-32768,)"),
-            std::string::npos);
+  EXPECT_NE(
+      json.find(R"("kind":"ppg","rate_hz":100,"t":"2024-05-01T01:00:00.004Z","samples":[-32768,)"),
+      std::string::npos);
   EXPECT_TRUE(looks_like_mqtt_waveform(json));
   auto d = decode_mqtt_waveform(json, kEpochMs);
   ASSERT_TRUE(d.ok()) << d.error;
   EXPECT_EQ(d.value, wire_view(b));
-  EXPECT_FALSE(decode_mqtt_waveform(R"({"patient":1,"device":0,"kind":"eeg","rate_hz":250,"t":"2024-05-01T00:00:00Z","samples":[1]})").ok());
-  auto bad = decode_mqtt_waveform(R"({"patient":1,"device":0,"kind":"ppg","rate_hz":250,"t":"2024-05-01T00:00:00Z","samples":[1,40000]})");
+  EXPECT_FALSE(
+      decode_mqtt_waveform(
+          R"({"patient":1,"device":0,"kind":"eeg","rate_hz":250,"t":"2024-05-01T00:00:00Z","samples":[1]})")
+          .ok());
+  auto bad = decode_mqtt_waveform(
+      R"({"patient":1,"device":0,"kind":"ppg","rate_hz":250,"t":"2024-05-01T00:00:00Z","samples":[1,40000]})");
   EXPECT_NE(bad.error.find("sample 1 out of int16 range"), std::string::npos) << bad.error;
 }
 
@@ -185,7 +195,8 @@ TEST(WaveformSizes, OneSecondAt250HzPerEncoding) {
   const auto hl7 = encode_waveform_oru(b, {.epoch_unix_ms = kEpochMs}).size();
   const auto mqtt = encode_mqtt_waveform(b, kEpochMs).size();
   const auto proto = encode_waveform_batch(b.id, std::span(&b, 1)).size();
-  std::printf("bytes per 1 s 250 Hz ECG block: fhir %zu hl7 %zu mqtt %zu proto %zu\n", fhir, hl7, mqtt, proto);
+  std::printf("bytes per 1 s 250 Hz ECG block: fhir %zu hl7 %zu mqtt %zu proto %zu\n", fhir, hl7,
+              mqtt, proto);
   EXPECT_LT(proto, hl7);
   EXPECT_LT(proto, 700u);  // zigzag varints: 1-2 bytes a sample
   EXPECT_GT(fhir, 250u * 2);

@@ -29,7 +29,8 @@ WaveformBlock ecg(std::uint32_t seq, std::size_t n = 250) {
   b.id = physiology::make_reading_id(5, 1, seq);
   b.sample_rate_hz = 250;
   b.device_time = physiology::at_seconds(seq);
-  for (std::size_t i = 0; i < n; ++i) b.samples.push_back(static_cast<std::int16_t>(i * 7 % 900 - 300));
+  for (std::size_t i = 0; i < n; ++i)
+    b.samples.push_back(static_cast<std::int16_t>(i * 7 % 900 - 300));
   return b;
 }
 
@@ -156,10 +157,11 @@ TEST(WaveformIngest, MqttJsonBlocksAreCountedAndBadOnesRefused) {
   ASSERT_EQ(mosquitto_connect(m, "127.0.0.1", broker.port(), 30), MOSQ_ERR_SUCCESS);
   ASSERT_EQ(mosquitto_loop_start(m), MOSQ_ERR_SUCCESS);
   auto publish = [&](const std::string& payload) {
-    return mosquitto_publish(m, nullptr, "iomtsim/5/1", static_cast<int>(payload.size()), payload.data(), 1,
-                             false) == MOSQ_ERR_SUCCESS;
+    return mosquitto_publish(m, nullptr, "iomtsim/5/1", static_cast<int>(payload.size()),
+                             payload.data(), 1, false) == MOSQ_ERR_SUCCESS;
   };
-  for (std::uint32_t s = 1; s <= 4; ++s) ASSERT_TRUE(publish(payloads::encode_mqtt_waveform(ecg(s, 125))));
+  for (std::uint32_t s = 1; s <= 4; ++s)
+    ASSERT_TRUE(publish(payloads::encode_mqtt_waveform(ecg(s, 125))));
   auto bad = ecg(5);
   bad.sample_rate_hz = 0;
   ASSERT_TRUE(publish(payloads::encode_mqtt_waveform(bad)));

@@ -81,7 +81,8 @@ Decoded<physiology::WaveformBlock> decode_waveform_oru(std::string_view message,
                                                        std::string* message_id = nullptr);
 
 // ---- MQTT JSON --------------------------------------------------------------------------
-std::string encode_mqtt_waveform(const physiology::WaveformBlock& b, std::int64_t epoch_unix_ms = 0);
+std::string encode_mqtt_waveform(const physiology::WaveformBlock& b,
+                                 std::int64_t epoch_unix_ms = 0);
 // True when an MQTT JSON payload is a waveform object (has "samples" near its head).
 bool looks_like_mqtt_waveform(std::string_view json);
 Decoded<physiology::WaveformBlock> decode_mqtt_waveform(std::string_view json,

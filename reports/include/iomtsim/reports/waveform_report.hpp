@@ -16,12 +16,12 @@
 namespace iomtsim::reports {
 
 struct WaveformReport {
-  DeliveryCounts delivery;            // blocks
-  Histogram latency;                  // acknowledged blocks: intended send -> ack, ns
+  DeliveryCounts delivery;                 // blocks
+  Histogram latency;                       // acknowledged blocks: intended send -> ack, ns
   std::uint64_t samples_generated = 0;     // samples of the blocks in `delivery.generated`
   std::uint64_t samples_acknowledged = 0;  // samples of the acknowledged blocks
-  std::uint64_t bytes_offered = 0;    // encoded bytes of the generated blocks (body, no framing)
-  std::uint64_t not_sent = 0;         // blocks of devices whose protocol carries no waveforms
+  std::uint64_t bytes_offered = 0;  // encoded bytes of the generated blocks (body, no framing)
+  std::uint64_t not_sent = 0;       // blocks of devices whose protocol carries no waveforms
 
   bool empty() const { return delivery.generated == 0 && not_sent == 0; }
   bool balanced() const { return delivery.balanced(); }
