@@ -359,7 +359,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   if (!result.report.waveforms.empty()) {
     const auto& w = result.report.waveforms;
     log << "waveform blocks " << w.delivery.generated << ", acknowledged "
-        << w.delivery[reports::Outcome::Acknowledged] << " (" << w.samples_acknowledged << " samples)";
+        << w.delivery[reports::Outcome::Acknowledged] << " (" << w.samples_acknowledged
+        << " samples)";
     if (w.not_sent) log << ", " << w.not_sent << " not sent (MQTT carries no waveforms)";
     log << '\n';
   }

@@ -110,7 +110,8 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   return result;
 }
 
-void Ingest::count_waveforms(const std::vector<physiology::WaveformBlock>& blocks, IngestResult& result) {
+void Ingest::count_waveforms(const std::vector<physiology::WaveformBlock>& blocks,
+                             IngestResult& result) {
   std::size_t samples = 0;
   for (const auto& b : blocks) {
     samples += b.samples.size();

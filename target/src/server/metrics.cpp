@@ -93,7 +93,8 @@ std::string Metrics::render_prometheus() const {
   single("iomtsim_target_ops_imaging_bytes_total", "counter", "Media bytes of imaging results.",
          s.ops_imaging_bytes);
   single("iomtsim_target_waveform_blocks_total", "counter",
-         "ECG/PPG waveform blocks accepted (validated, counted, not evaluated).", s.waveform_blocks);
+         "ECG/PPG waveform blocks accepted (validated, counted, not evaluated).",
+         s.waveform_blocks);
   single("iomtsim_target_waveform_samples_total", "counter",
          "Samples of the accepted waveform blocks.", s.waveform_samples);
   single("iomtsim_target_waveform_invalid_total", "counter",
