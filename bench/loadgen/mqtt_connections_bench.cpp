@@ -13,10 +13,16 @@
 // (source, destination) pair already has.
 //
 // Prints per worker: connections held, RSS per connection (RSS with N connected minus RSS
-// before the pool existed, over N; /proc/self/status VmRSS), connect rate (wall), publish
+// before the pool existed, over N; /proc/self/status VmRSS; "trimmed": the same after
+// malloc_trim, i.e. without heap the allocator kept from freed handshake and connect
+// temporaries), connect rate (wall), publish
 // rate (acknowledged per wall second), worker CPU seconds, the broker's RSS; then totals.
 //
+// --tls DIR: over TLS (DIR holds ca.pem, and cert.pem/key.pem the CA signed for
+// 127.0.0.1, readable by the mosquitto user).
+//
 //   iomtsim_mqtt_connections_bench --workers 3 --per-worker 18000
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -59,11 +65,12 @@ struct Args {
   bool bind = true;
   int sources = 4;             // loopback source addresses per worker
   double connect_rate = 5000;  // per second per worker: the ramp
+  std::string tls_dir;         // non-empty: TLS with ca.pem, cert.pem, key.pem from there
 };
 
 struct Result {
   int worker = 0, held = 0, acked = 0;
-  long rss_before_kib = 0, rss_held_kib = 0, broker_rss_kib = 0;
+  long rss_before_kib = 0, rss_held_kib = 0, rss_trimmed_kib = 0, broker_rss_kib = 0;
   double connect_s = 0, publish_s = 0, cpu = 0;
   unsigned long long fd_limit = 0;
 };
@@ -74,12 +81,17 @@ Result work(int k, const Args& a, int up, int go) {
   Result r;
   r.worker = k;
   r.fd_limit = raise_open_file_limit();
-  LocalBroker broker;
+  LocalBrokerOptions bo;
+  if (!a.tls_dir.empty())
+    bo = LocalBrokerOptions{a.tls_dir + "/ca.pem", a.tls_dir + "/cert.pem", a.tls_dir + "/key.pem"};
+  LocalBroker broker(bo);
   boost::asio::io_context io;
   int acked = 0;
   r.rss_before_kib = rss_kib();
   MqttTarget t;
-  t.port = broker.port();
+  t.port = a.tls_dir.empty() ? broker.port() : broker.tls_port();
+  t.tls = !a.tls_dir.empty();
+  if (t.tls) t.ca_file = a.tls_dir + "/ca.pem";
   t.qos = 1;
   t.timeout = std::chrono::seconds(30);
   t.client_id = "bench-" + std::to_string(k) + "-{patient}";
@@ -106,6 +118,8 @@ Result work(int k, const Args& a, int up, int go) {
   io.run_for(std::chrono::milliseconds(500));  // settle: no write buffers pending
   r.held = static_cast<int>(pool.connected());
   r.rss_held_kib = rss_kib();
+  ::malloc_trim(0);  // what stays once the allocator returned what the handshakes freed
+  r.rss_trimmed_kib = rss_kib();
   r.broker_rss_kib = rss_kib(broker.pid());
   char byte = 1;
   if (::write(up, &byte, 1) != 1 || ::read(go, &byte, 1) != 1) return r;
@@ -149,6 +163,8 @@ int main(int argc, char** argv) {
       a.rounds = static_cast<int>(next());
     else if (s == "--connect-rate")
       a.connect_rate = next();
+    else if (s == "--tls" && i + 1 < argc)
+      a.tls_dir = argv[++i];
     else if (s == "--sources")
       a.sources = static_cast<int>(next());
     else if (s == "--no-bind")
@@ -156,7 +172,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: %s [--workers N] [--per-worker N] [--rounds N] [--connect-rate N/s] "
-                   "[--sources N] [--no-bind]\n",
+                   "[--sources N] [--no-bind] [--tls DIR]\n",
                    argv[0]);
       return 2;
     }
@@ -204,7 +220,7 @@ int main(int argc, char** argv) {
   (void)wall0;
   long total = 0, acked = 0;
   std::printf(
-      "worker  fd_limit  held    RSS/conn(B)  connect/s  publish_ack/s  cpu_s  "
+      "worker  fd_limit  held    RSS/conn(B)  trimmed(B)  connect/s  publish_ack/s  cpu_s  "
       "broker_RSS/conn(B)\n");
   for (const auto& r : rs) {
     total += r.held;
@@ -212,8 +228,10 @@ int main(int argc, char** argv) {
     const double per =
         r.held ? 1024.0 * static_cast<double>(r.rss_held_kib - r.rss_before_kib) / r.held : 0;
     const double bper = r.held ? 1024.0 * static_cast<double>(r.broker_rss_kib) / r.held : 0;
-    std::printf("%-7d %-9llu %-7d %-12.0f %-10.0f %-14.0f %-6.2f %.0f\n", r.worker, r.fd_limit,
-                r.held, per, r.connect_s > 0 ? r.held / r.connect_s : 0,
+    const double trimmed =
+        r.held ? 1024.0 * static_cast<double>(r.rss_trimmed_kib - r.rss_before_kib) / r.held : 0;
+    std::printf("%-7d %-9llu %-7d %-12.0f %-11.0f %-10.0f %-14.0f %-6.2f %.0f\n", r.worker,
+                r.fd_limit, r.held, per, trimmed, r.connect_s > 0 ? r.held / r.connect_s : 0,
                 r.publish_s > 0 ? r.acked / r.publish_s : 0, r.cpu, bper);
   }
   std::printf("total connections held at once: %ld (of %d); acknowledged publishes: %ld\n", total,
