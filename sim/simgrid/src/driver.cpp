@@ -36,6 +36,12 @@ Driver::Driver(Fleet& fleet, FleetNetwork& net, reports::Recorder& recorder, Pla
   for (const auto& f : cfg_.capacity->failures)
     if (f.kind == ScheduledFailure::Kind::Link)
       link_failures_[sg4::Link::by_name(f.link)].push_back(f);
+  ops_ = OpsTraffic::make(fleet_.scenario(), fleet_, net_.links(), cfg_.ap_of_slot, cfg_.end);
+  if (ops_) {
+    vital_link_.resize(slots_.size());
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      vital_link_[i] = ops_->link_key(fleet_.devices()[i].network->shared_link);
+  }
 }
 
 SimTime Driver::now() const { return to_sim_time(sg4::Engine::get_clock()); }
@@ -46,6 +52,7 @@ SimTime Driver::next_time() const {
   if (!drains_.empty() && drains_.top().at <= cfg_.end) t = std::min(t, drains_.top().at);
   if (!ap_due_.empty()) t = std::min(t, ap_due_.top().at);
   if (!flushes_.empty()) t = std::min(t, flushes_.top().at);
+  if (ops_) t = std::min(t, ops_->next_time());
   return t;
 }
 
@@ -88,7 +95,8 @@ void Driver::process_due(SimTime t) {
         !drains_.empty() && drains_.top().at <= cfg_.end ? drains_.top().at : SimTime::max();
     const SimTime ta = ap_due_.empty() ? SimTime::max() : ap_due_.top().at;
     const SimTime tb = flushes_.empty() ? SimTime::max() : flushes_.top().at;
-    const SimTime first = std::min({tf, td, ta, tb});
+    const SimTime to = ops_ ? ops_->next_time() : SimTime::max();
+    const SimTime first = std::min({tf, td, ta, tb, to});
     if (first == SimTime::max()) return;
     // Only the events that start a SimGrid communication (a message reaching its access
     // point per reading; a flush when aggregated) must wait for SimGrid's clock. The rest
@@ -104,7 +112,9 @@ void Driver::process_due(SimTime t) {
       if (auto* r = std::get_if<physiology::Reading>(&out))
         generated(*r);
       else
-        ++stats_.waveform_blocks_skipped;
+        generated(std::get<physiology::WaveformBlock>(out));
+    } else if (to == first) {  // after readings due at the same instant, as loadgen
+      ops_step(first);
     } else if (td == first) {
       const auto slot = static_cast<std::size_t>(drains_.top().key);
       drains_.pop();
@@ -113,8 +123,9 @@ void Driver::process_due(SimTime t) {
       path_events(slot);
     } else if (ta == first) {
       const auto id = ap_due_.top().key;
+      const bool is_ops = ap_due_.top().ops;
       ap_due_.pop();
-      reached_ap(id, first);
+      reached_ap(id, first, is_ops);
     } else {
       const auto ap = static_cast<std::uint32_t>(flushes_.top().key);
       flushes_.pop();
@@ -142,7 +153,9 @@ void Driver::submit(std::size_t slot, SimTime intended) {
   m->readings.swap(s.batch);  // the slot keeps the recycled message's capacity
   s.batch.clear();
   m->intended = intended;
+  m->kind = Msg::Kind::Readings;
   m->slot = static_cast<std::uint32_t>(slot);
+  m->ap = cfg_.ap_of_slot[slot];
   m->bytes = wire_bytes(s.format, m->readings.size());
   const sim::network::Message msg{m->readings.front().id, intended, m->bytes};
   pending_.emplace(msg.id, std::move(m));
@@ -163,6 +176,11 @@ void Driver::path_events(std::size_t slot) {
         break;
       case sim::network::Outcome::Lost:
       case sim::network::Outcome::Dropped:
+        if (it->second->kind != Msg::Kind::Readings)  // a waveform block
+          unit_outcome(*it->second,
+                       e.outcome == sim::network::Outcome::Lost ? Outcome::LostNetwork
+                                                                : Outcome::DroppedBuffer,
+                       e.at, e.at);
         for (const auto& r : it->second->readings)
           shard_.on_outcome(r.id,
                             e.outcome == sim::network::Outcome::Lost ? Outcome::LostNetwork
@@ -180,13 +198,14 @@ void Driver::path_events(std::size_t slot) {
     drains_.push(Due{path.next_drain_time(), seq_++, slot});
 }
 
-void Driver::reached_ap(std::uint64_t id, SimTime t) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;
+void Driver::reached_ap(std::uint64_t id, SimTime t, bool is_ops) {
+  auto& pending = is_ops ? ops_pending_ : pending_;
+  auto it = pending.find(id);
+  if (it == pending.end()) return;
   MsgPtr m = std::move(it->second);
-  pending_.erase(it);
+  pending.erase(it);
   ++stats_.messages;
-  const auto ap = cfg_.ap_of_slot[m->slot];
+  const auto ap = m->ap;
   if (!aggregated_) {
     auto one = take_list();
     one.push_back(std::move(m));
@@ -271,6 +290,7 @@ void Driver::recycle_list(std::vector<MsgPtr>&& list) {
 }
 
 void Driver::outcome_all(const Msg& m, Outcome o, SimTime at) {
+  if (m.kind != Msg::Kind::Readings) return unit_outcome(m, o, at, at);
   for (const auto& r : m.readings) shard_.on_outcome(r.id, o, m.intended, m.sent, at);
 }
 
@@ -297,7 +317,7 @@ void Driver::completed(std::size_t index, SimTime t) {
   }
   const Duration back = physiology::from_seconds(route.latency_s);  // the answer's way back
   const Duration transfer = std::max(Duration{0}, (t - f.start) - back);
-  for (const auto& m : f.msgs) {
+  for (auto& m : f.msgs) {
     // Aggregated: charge each message its own access-point instant plus its byte share
     // of the batch's transfer, not the wait for the interval to end (simulate.hpp).
     SimTime arrival = t;
@@ -306,6 +326,17 @@ void Driver::completed(std::size_t index, SimTime t) {
           static_cast<double>(transfer.count()) * static_cast<double>(m->bytes) /
           static_cast<double>(std::max<std::size_t>(1, f.bytes)))};
       arrival = std::min(t, m->at_ap + back + share);
+    }
+    if (m->kind != Msg::Kind::Readings) {
+      if (m->kind == Msg::Kind::Ops && m->ops.kind == ops::OpsKind::Imaging)
+        ops_->imaging_arrived(m->ops.event_id, arrival);  // off the links from here
+      if (!aggregated_) {
+        admit_unit(*m, f.server, arrival, back);
+        continue;
+      }
+      unit_arrivals_.push_back(UnitArrival{arrival, seq_++, std::move(m), back, f.server});
+      std::push_heap(unit_arrivals_.begin(), unit_arrivals_.end(), std::greater<>{});
+      continue;
     }
     for (const auto& r : m->readings) {
       if (aggregated_)
@@ -328,7 +359,24 @@ SimTime Driver::watermark() const {
 }
 
 void Driver::admit_ready(SimTime upto) {
-  while (!arrivals_.empty() && arrivals_.top().at <= upto) {
+  for (;;) {
+    const bool reading = !arrivals_.empty() && arrivals_.top().at <= upto;
+    const bool unit = !unit_arrivals_.empty() && unit_arrivals_.front().at <= upto;
+    if (!reading && !unit) return;
+    bool take_unit = unit;
+    if (unit && reading) {  // the earlier of the two heads (time, then sequence)
+      const auto& u0 = unit_arrivals_.front();
+      const auto& a0 = arrivals_.top();
+      take_unit = u0.at < a0.at || (u0.at == a0.at && u0.seq < a0.seq);
+    }
+    if (take_unit) {
+      std::pop_heap(unit_arrivals_.begin(), unit_arrivals_.end(), std::greater<>{});
+      UnitArrival u = std::move(unit_arrivals_.back());
+      unit_arrivals_.pop_back();
+      admit_unit(*u.msg, u.server, u.at, u.back);
+      recycle(std::move(u.msg));
+      continue;
+    }
     const Arrival& a = arrivals_.top();
     Msg m;
     m.intended = a.intended;
@@ -345,6 +393,11 @@ void Driver::admit(const physiology::Reading& r, const Msg& m, std::uint32_t ser
     case Admission::Result::Accepted: {
       const SimTime acked = a.done + back;
       shard_.on_outcome(r.id, Outcome::Acknowledged, m.intended, m.sent, acked);
+      if (ops_) {  // vital signs during or outside imaging (OpsReport)
+        const auto slot = fleet_.device_slot(r.patient, r.device);
+        ops_->note_vitals(cfg_.ap_of_slot[slot], vital_link_[slot], m.intended,
+                          acked - m.intended, now());
+      }
       alerts_.clear();
       rules_.ingest(r, alerts_);
       for (auto& alert : alerts_) {
@@ -377,12 +430,15 @@ void Driver::finish() {
     for (const auto& m : b) outcome_all(*m, Outcome::InFlight, m->sent);
   for (auto& [id, m] : pending_) outcome_all(*m, Outcome::InFlight, m->intended);
   pending_.clear();
+  for (auto& [id, m] : ops_pending_) outcome_all(*m, Outcome::InFlight, m->intended);
+  ops_pending_.clear();
   for (auto& s : slots_) {
     for (const auto& r : s.batch)
       shard_.on_outcome(r.id, Outcome::InFlight, r.true_time, r.true_time, r.true_time);
     s.batch.clear();
   }
   for (const auto& e : feed_->finish()) recorder_.add_episode(e);
+  finish_units();
   stats_.simulated_s = sg4::Engine::get_clock();
 }
 

@@ -24,7 +24,9 @@
 #include "iomtsim/sim/fleet_prefetch.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/simgrid/simulate.hpp"
+#include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/target/rules/rules_engine.hpp"
+#include "ops_traffic.hpp"
 #include "platform.hpp"
 #include "server_pool.hpp"
 
@@ -44,15 +46,25 @@ class Driver {
   // The actor body. Throws on broken invariants (the caller catches inside the actor).
   void run();
   SimulateStats& stats() { return stats_; }
+  // After run(): the waveform blocks' and the operations devices' sections of the report.
+  reports::WaveformReport& waveforms() { return waveforms_; }
+  reports::OpsReport& ops_report() { return ops_report_; }
 
  private:
   struct Msg {
+    // Readings: a device message of readings. Waveform: one waveform block (no readings).
+    // Ops: one operations message (no readings). The last two are one unit at a server.
+    enum class Kind : std::uint8_t { Readings, Waveform, Ops };
+    Kind kind = Kind::Readings;
     std::vector<physiology::Reading> readings;
     SimTime intended{};
     SimTime sent{};   // left the device (path event)
     SimTime at_ap{};  // reached the access point (path Delivered event)
     std::uint32_t slot = 0;
+    std::uint32_t ap = 0;
     std::size_t bytes = 0;
+    std::uint64_t samples = 0;  // Waveform: the block's samples
+    OpsDeparture ops;           // Ops
   };
   using MsgPtr = std::unique_ptr<Msg>;
   struct Slot {
@@ -65,6 +77,7 @@ class Driver {
     SimTime at;
     std::uint64_t seq;
     std::uint64_t key;
+    bool ops = false;  // ap_due_: key is an operations message key, not a reading id
     bool operator>(const Due& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
   using DueQueue = std::priority_queue<Due, std::vector<Due>, std::greater<>>;
@@ -82,7 +95,13 @@ class Driver {
   void generated(const physiology::Reading& r);
   void submit(std::size_t slot, SimTime intended);
   void path_events(std::size_t slot);
-  void reached_ap(std::uint64_t id, SimTime t);
+  void reached_ap(std::uint64_t id, SimTime t, bool ops);
+  // Waveform blocks and operations messages (driver_units.cpp).
+  void generated(const physiology::WaveformBlock& b);
+  void ops_step(SimTime t);
+  void admit_unit(const Msg& m, std::uint32_t server, SimTime arrival, Duration back);
+  void unit_outcome(const Msg& m, reports::Outcome o, SimTime at, SimTime acked);
+  void finish_units();
   void start_comm(std::vector<MsgPtr> msgs, std::uint32_t ap, SimTime t);
   void completed(std::size_t index, SimTime t);
   // A reading reaching its server at `arrival`: queue, answer, rules, alerts.
@@ -134,6 +153,21 @@ class Driver {
     bool operator>(const Arrival& o) const { return at != o.at ? at > o.at : seq > o.seq; }
   };
   std::priority_queue<Arrival, std::vector<Arrival>, std::greater<>> arrivals_;
+  struct UnitArrival {  // aggregated: a waveform block or operations message (a heap)
+    SimTime at;
+    std::uint64_t seq;
+    MsgPtr msg;
+    Duration back;
+    std::uint32_t server;
+    bool operator>(const UnitArrival& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+  };
+  std::vector<UnitArrival> unit_arrivals_;  // std::push_heap with std::greater<>
+  std::unique_ptr<OpsTraffic> ops_;         // nullptr: no operations devices
+  std::unordered_map<std::uint64_t, MsgPtr> ops_pending_;  // by OpsDeparture::key
+  std::vector<OpsDeparture> departures_;
+  std::vector<std::int64_t> vital_link_;  // ops_ only: per slot, its profile's link key
+  reports::WaveformReport waveforms_;
+  reports::OpsReport ops_report_;
   std::vector<MsgPtr> free_msgs_;
   std::vector<std::vector<MsgPtr>> free_lists_;
   std::uint64_t seq_ = 0;

@@ -123,10 +123,15 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   result.stats.devices = fleet.device_count();
   result.stats.access_points = ap_count;
   result.report = recorder.merge();
+  // The sections a real run adds after merging its engines (loadgen/src/run.cpp).
+  result.report.waveforms = std::move(driver.waveforms());
+  result.report.ops = std::move(driver.ops_report());
+  result.report.rescore();
   result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);
-  const bool balanced = result.report.delivery.balanced();
+  const bool balanced = result.report.delivery.balanced() &&
+                        result.report.waveforms.balanced() && result.report.ops.delivery.balanced();
   result.exit_code = result.failed.empty() && balanced ? 0 : 1;
   result.stats.wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -148,6 +153,19 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
         << ", rejected " << d[reports::Outcome::Rejected] << ", failed "
         << d[reports::Outcome::Failed] << ", alerts " << s.alerts
         << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE") << '\n';
+    if (!result.report.waveforms.empty()) {
+      const auto& w = result.report.waveforms;
+      log << "waveform blocks " << w.delivery.generated << ", acknowledged "
+          << w.delivery[reports::Outcome::Acknowledged] << " (" << w.samples_acknowledged
+          << " samples, " << w.bytes_offered << " bytes offered)\n";
+    }
+    if (!result.report.ops.empty()) {
+      const auto& o = result.report.ops.scores;
+      log << "operations: pump alarms " << o.pump_alarms_delivered << "/" << o.pump_alarms
+          << " delivered, asset queries " << o.asset_correct << "/" << o.asset_queries
+          << " correct, imaging " << o.imaging_acked << "/" << o.imaging_results
+          << " acknowledged\n";
+    }
     if (!result.out_dir.empty()) log << "report: " << result.out_dir.string() << '\n';
     for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
   }
