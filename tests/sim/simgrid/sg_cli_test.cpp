@@ -152,6 +152,32 @@ TEST_F(SgCli, ShippedCapacityScenarioSimulates) {
   EXPECT_GT(report["delivery"]["generated"].get<std::uint64_t>(), 100'000u);
 }
 
+TEST_F(SgCli, ShippedWaveformAndOperationsScenariosHaveTheirSections) {
+  // smart_hospital (pumps, RTLS tags, imaging) and icu_stepdown (ECG waveforms), a short
+  // stretch of each: report.json carries the same sections as a real run's.
+  for (const std::string name : {"smart_hospital", "icu_stepdown"}) {
+    const auto out = dir_ / name;
+    const auto r = iomtsim::testing::run_cli(
+        "simulate " + q(std::string(IOMTSIM_SOURCE_DIR) + "/scenarios/library/" + name + ".yaml") +
+        " --duration 20min --quiet --out " + q(out.string()));
+    ASSERT_NE(r.exit_code, -1) << r.out;
+    std::ifstream in(out / "report.json");
+    ASSERT_TRUE(in) << name << "\n" << r.out;
+    const json report = json::parse(in);
+    EXPECT_EQ(report["run"]["mode"], "simulated");
+    if (name == "smart_hospital") {
+      ASSERT_TRUE(report.contains("operations")) << name;
+      const auto& ops = report["operations"];
+      EXPECT_FALSE(ops["asset_queries"].empty());
+      EXPECT_FALSE(ops["asset_tracks"].empty());
+      EXPECT_TRUE(ops.contains("delivery"));
+    } else {
+      ASSERT_TRUE(report.contains("waveforms")) << name;
+      EXPECT_GT(report["waveforms"]["delivery"]["generated"].get<std::uint64_t>(), 1000u);
+    }
+  }
+}
+
 // The sweep's own reading of each point must match that point's report.json: thresholds
 // passed <=> meets, and the knee is the last point of the unbroken passing run that
 // starts at the lightest load.
