@@ -5,6 +5,7 @@
 //   sim_simgrid_bench                 # the targets
 //   sim_simgrid_bench scaling         # 1k / 10k / 100k devices, both fidelities
 //   sim_simgrid_bench per-reading 10000 1h   # one case: fidelity, devices, duration
+//   sim_simgrid_bench waveforms       # cost per waveform block vs per reading
 //
 // Fleet: healthy adults, one device each measuring heart rate once a minute (one reading
 // per device-minute), FHIR R4, a hospital Wi-Fi-like profile (5 ms, 1 % loss), default
@@ -28,7 +29,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-scenarios::Scenario fleet(std::uint32_t devices, Duration duration) {
+// ecg: each monitor also streams ECG lead II, 250 Hz in 1 s blocks (FHIR Observations).
+scenarios::Scenario fleet(std::uint32_t devices, Duration duration, bool ecg = false) {
   scenarios::Scenario s;
   s.metadata.name = "simgrid-bench";
   s.metadata.seed = 99;
@@ -43,6 +45,7 @@ scenarios::Scenario fleet(std::uint32_t devices, Duration duration) {
   m.name = "monitor";
   m.type = physiology::DeviceType::BedsideMonitor;
   m.measures = {{physiology::Vital::HeartRate, 60s}};
+  if (ecg) m.waveform = physiology::WaveformSpec{physiology::WaveformKind::EcgLeadII, 250.0, 1s};
   scenarios::Cohort c;
   c.physiology.name = "fleet";
   c.physiology.count = devices;
@@ -60,7 +63,7 @@ scenarios::Scenario fleet(std::uint32_t devices, Duration duration) {
 
 // prefetch: the fleet's physiology on a second thread (SimulateOptions::prefetch_fleet).
 void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* label,
-              bool prefetch = true) {
+              bool prefetch = true, bool ecg = false) {
   std::fflush(stdout);
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -69,13 +72,13 @@ void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* 
     o.write_files = false;
     o.prefetch_fleet = prefetch;
     try {
-      const auto r = simulate(fleet(devices, duration), o);
+      const auto r = simulate(fleet(devices, duration, ecg), o);
       rusage ru{};
       ::getrusage(RUSAGE_SELF, &ru);
       const auto& s = r.stats;
       std::printf(
           "%-22s %-12s %8u %6.1f h %10llu %8llu %9.2f %8.2f %12.0f %8.0f MB  p50 %.1f ms p99 %.1f "
-          "ms\n",
+          "ms  blocks %llu (%.1f MB)\n",
           label, std::string(name(s.fidelity)).c_str(), devices,
           physiology::to_seconds(duration) / 3600.0, static_cast<unsigned long long>(s.readings),
           static_cast<unsigned long long>(s.communications), s.wall_s,
@@ -84,7 +87,9 @@ void run_case(Fidelity f, std::uint32_t devices, Duration duration, const char* 
           s.readings_per_wall_s(),
           static_cast<double>(ru.ru_maxrss) / 1024.0,
           static_cast<double>(r.report.ingest_latency.value_at_percentile(50)) * 1e-6,
-          static_cast<double>(r.report.ingest_latency.value_at_percentile(99)) * 1e-6);
+          static_cast<double>(r.report.ingest_latency.value_at_percentile(99)) * 1e-6,
+          static_cast<unsigned long long>(s.waveform_blocks),
+          static_cast<double>(r.report.waveforms.bytes_offered) * 1e-6);
       std::fflush(stdout);
       std::_Exit(0);
     } catch (const std::exception& e) {
@@ -123,13 +128,18 @@ int main(int argc, char** argv) {
     run_case(Fidelity::Aggregated, 10'000, 24h, "aggregated 10k 24h 2thr", true);
     run_case(Fidelity::Aggregated, 100'000, 1h, "aggregated 100k 1h 1thr", false);
     run_case(Fidelity::Aggregated, 100'000, 1h, "aggregated 100k 1h 2thr", true);
+  } else if (mode == "waveforms") {  // the same fleet without and with ECG blocks
+    for (auto f : {Fidelity::PerReading, Fidelity::Aggregated}) {
+      run_case(f, 1'000, 30min, "1k 30min vitals", true, false);
+      run_case(f, 1'000, 30min, "1k 30min vitals+ecg", true, true);
+    }
   } else if (argc == 4 || argc == 5) {
     const bool prefetch = argc == 4 || std::string(argv[4]) != "1thread";
     run_case(parse_fidelity(argv[1]), static_cast<std::uint32_t>(std::stoul(argv[2])),
              parse_duration(argv[3]), prefetch ? "custom" : "custom 1thr", prefetch);
   } else {
     std::fprintf(stderr,
-                 "usage: %s [targets|scaling|prefetch|FIDELITY DEVICES DURATION [1thread]]\n",
+                 "usage: %s [targets|scaling|prefetch|waveforms|FIDELITY DEVICES DURATION [1thread]]\n",
                  argv[0]);
     return 2;
   }
