@@ -41,6 +41,10 @@ struct MqttDevicePool::Link {
   std::optional<tcp::socket> plain;
   std::optional<ssl::stream<tcp::socket>> secure;
   std::vector<char> tls_in;
+  // The bytes of the write in progress. Here, not in the Client: a write of a lost
+  // connection may still be running (TLS reads its buffer between socket operations)
+  // while the client is already on a new connection.
+  std::string writing;
 };
 
 MqttDevicePool::MqttDevicePool(asio::io_context& io, const MqttTarget& target, CompletionFn done)
@@ -383,16 +387,16 @@ void MqttDevicePool::flush(std::uint32_t i) {
   Client& c = clients_[i];
   if (c.writing || c.out_pending.empty() || !c.link) return;
   c.writing = true;
-  c.out_writing.swap(c.out_pending);
+  auto link = c.link;
+  link->writing.swap(c.out_pending);
   c.qos0_writing = c.unwritten.size();
   c.last_out = Steady::now();
-  auto link = c.link;
   auto done = [this, i, link](error_code e, std::size_t) {
     Client& cl = clients_[i];
     if (closed_ || cl.link != link) return;
     cl.writing = false;
     if (e) return lost(i);
-    std::string().swap(cl.out_writing);  // idle connections hold no buffers
+    std::string().swap(link->writing);  // idle connections hold no buffers
     for (std::size_t k = 0; k < cl.qos0_writing; ++k)
       complete(std::move(cl.unwritten[k]), Outcome::Acknowledged);
     cl.unwritten.erase(cl.unwritten.begin(),
@@ -402,9 +406,9 @@ void MqttDevicePool::flush(std::uint32_t i) {
     flush(i);
   };
   if (link->secure)
-    asio::async_write(*link->secure, asio::buffer(c.out_writing), std::move(done));
+    asio::async_write(*link->secure, asio::buffer(link->writing), std::move(done));
   else
-    asio::async_write(*link->plain, asio::buffer(c.out_writing), std::move(done));
+    asio::async_write(*link->plain, asio::buffer(link->writing), std::move(done));
 }
 
 // ---- failures, timers, the end ---------------------------------------------------------
@@ -426,7 +430,6 @@ void MqttDevicePool::lost(std::uint32_t i) {
   c.writing = false;
   c.ping_out = false;
   std::string().swap(c.in);
-  std::string().swap(c.out_writing);
   std::string().swap(c.out_pending);
   for (auto& m : c.unwritten) complete(std::move(m), Outcome::Failed);
   c.unwritten.clear();

@@ -70,12 +70,12 @@ class MqttDevicePool {
     bool ping_out = false;
     std::uint16_t next_id = 0;
     std::uint16_t receive_max = 65535;
-    std::size_t qos0_writing = 0;  // unwritten.front() .. these many are in `out_writing`
+    std::size_t qos0_writing = 0;  // unwritten.front() .. these many are in Link::writing
     Steady::time_point since{};    // last state change (Connecting/AwaitConnack) or ping sent
     Steady::time_point last_out{};
     std::chrono::milliseconds backoff{0};
-    std::string in;  // a partial packet
-    std::string out_writing, out_pending;
+    std::string in;                      // a partial packet
+    std::string out_pending;             // packets waiting for the write in progress
     std::vector<OutboundPtr> queue;      // waiting for the connection or for receive_max
     std::vector<Waiting> waiting;        // QoS > 0, in send order
     std::vector<OutboundPtr> unwritten;  // QoS 0, until the socket took them
