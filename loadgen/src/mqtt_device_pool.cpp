@@ -72,9 +72,6 @@ MqttDevicePool::MqttDevicePool(asio::io_context& io, const MqttTarget& target, C
     tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     tls_->set_verify_mode(ssl::verify_peer);
-    // OpenSSL's own record buffers are freed while a connection is idle (most of the time
-    // for a device); Asio's stream keeps its own fixed ones (about 34 KiB per connection).
-    SSL_CTX_set_mode(tls_->native_handle(), SSL_MODE_RELEASE_BUFFERS);
     if (target_.ca_file.empty())
       tls_->set_default_verify_paths(ec);
     else
