@@ -146,22 +146,20 @@ struct Engine::Impl {
     const std::size_t slot = fleet.device_slot(b.patient, b.device);
     const auto format = slots[slot].format;
     auto& w = totals.waveforms;
-    if (format == PayloadFormat::MqttJson) {  // the MQTT publisher sends readings only
-      ++w.not_sent;
-      return;
-    }
     auto m = std::make_unique<Outbound>();
     m->id = b.id;
     m->intended = b.true_time;  // when the fleet emits it (its first sample)
     switch (format) {
       case PayloadFormat::FhirR4:
-        m->body = payloads::encode_waveform_observation(
-            b, {.epoch_unix_ms = cfg.http ? cfg.http->epoch_unix_ms : 0});
+        m->body = payloads::encode_waveform_observation(b, {.epoch_unix_ms = cfg.epoch_unix_ms});
         m->path = "Observation";
+        break;
+      case PayloadFormat::MqttJson:  // published on the device's topic, its own connection
+        m->body = payloads::encode_mqtt_waveform(b, cfg.epoch_unix_ms);
         break;
       case PayloadFormat::Hl7v2: {
         payloads::Hl7Options o;
-        o.epoch_unix_ms = cfg.mllp ? cfg.mllp->epoch_unix_ms : 0;
+        o.epoch_unix_ms = cfg.epoch_unix_ms;
         m->body = payloads::encode_waveform_oru(b, o);
         m->ack_key = payloads::hl7_control_id(b.id);
         break;

@@ -46,6 +46,7 @@ struct EngineConfig {
   std::optional<StreamTarget> mllp;
   std::optional<StreamTarget> proto;
   std::optional<MqttTarget> mqtt;
+  std::int64_t epoch_unix_ms = 0;  // wall time of scenario time zero, for pre-encoded bodies
   std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5);  // wall
 };
 

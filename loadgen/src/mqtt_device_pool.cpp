@@ -339,15 +339,16 @@ bool MqttDevicePool::on_packet(std::uint32_t i, const MqttPacket& p) {
 // ---- writing ---------------------------------------------------------------------------
 
 std::string MqttDevicePool::topic_of(const Outbound& m) const {
-  const auto& r = m.readings.front();
-  return payloads::mqtt_topic(target_.topic, r.patient, r.device);
+  // The message id packs its device (readings' ids, and a waveform block's, alike).
+  return payloads::mqtt_topic(target_.topic, physiology::reading_patient(m.id),
+                              physiology::reading_device(m.id));
 }
 
 void MqttDevicePool::publish(std::uint32_t i, OutboundPtr m, bool dup, std::uint16_t resend_id) {
   Client& c = clients_[i];
-  const std::string payload = m->readings.size() == 1
-                                  ? payloads::encode_mqtt_reading(m->readings.front())
-                                  : payloads::encode_mqtt_batch(m->readings);
+  const std::string payload = !m->body.empty()            ? m->body  // a waveform block
+                              : m->readings.size() == 1 ? payloads::encode_mqtt_reading(m->readings.front())
+                                                        : payloads::encode_mqtt_batch(m->readings);
   std::uint16_t id = resend_id;
   if (target_.qos > 0 && id == 0) {
     if (++c.next_id == 0) c.next_id = 1;

@@ -38,11 +38,13 @@ class MqttTransport final : public Transport {
   void start() override { pool_.start(); }
 
   void send(OutboundPtr m) override {
-    const auto& r = m->readings.front();
-    const auto key = device_key(r.patient, r.device);
+    // A waveform block comes pre-encoded, without readings: its id packs its device.
+    const auto patient = physiology::reading_patient(m->id);
+    const auto device = physiology::reading_device(m->id);
+    const auto key = device_key(patient, device);
     auto it = clients_.find(key);
     if (it == clients_.end())
-      it = clients_.emplace(key, pool_.add_client(r.patient, std::to_string(r.device))).first;
+      it = clients_.emplace(key, pool_.add_client(patient, std::to_string(device))).first;
     pool_.send(it->second, std::move(m));
   }
 

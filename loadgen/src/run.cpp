@@ -235,6 +235,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.mllp = eps.mllp;
     ec.proto = eps.proto;
     ec.mqtt = eps.mqtt;
+    ec.epoch_unix_ms = epoch_unix_ms;
     ec.drain_timeout = options.drain_timeout;
     try {
       engines.push_back(std::make_unique<detail::Engine>(ec));
@@ -361,7 +362,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     log << "waveform blocks " << w.delivery.generated << ", acknowledged "
         << w.delivery[reports::Outcome::Acknowledged] << " (" << w.samples_acknowledged
         << " samples)";
-    if (w.not_sent) log << ", " << w.not_sent << " not sent (MQTT carries no waveforms)";
+    if (w.not_sent) log << ", " << w.not_sent << " not sent";
     log << '\n';
   }
   for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';

@@ -149,3 +149,28 @@ TEST(RunMqtt, NoBrokerFailsEveryReadingButBalances) {
   EXPECT_EQ(d[Outcome::Acknowledged], 0u);
   EXPECT_GT(d[Outcome::Failed], 0u);
 }
+
+TEST(RunMqtt, WaveformBlocksArePublishedOnTheDevicesOwnConnections) {
+  if (!iomtsim::testing::MosquittoBroker::available()) GTEST_SKIP() << "no mosquitto binary";
+  iomtsim::testing::MosquittoBroker broker;
+  ASSERT_TRUE(broker.running());
+  auto s = mqtt_scenario(broker.port(), 1);
+  const iomtsim::physiology::WaveformSpec ecg{iomtsim::physiology::WaveformKind::EcgLeadII,
+                                              250.0, std::chrono::seconds(1)};
+  for (auto& c : s.cohorts) {
+    for (auto& d : c.physiology.devices) d.waveform = ecg;
+    for (auto& d : c.devices) d.model.waveform = ecg;
+  }
+  s.metadata.duration = std::chrono::minutes(1);
+  const auto r = run(s, quiet());
+  const auto& w = r.report.waveforms;
+  EXPECT_NEAR(static_cast<double>(w.delivery.generated), 3.0 * 60.0, 3.0);  // 3 patients
+  EXPECT_EQ(w.not_sent, 0u);
+  EXPECT_EQ(r.waveform_blocks_skipped, 0u);
+  EXPECT_TRUE(w.balanced());
+  EXPECT_EQ(w.delivery[Outcome::Acknowledged] + w.delivery[Outcome::InFlight],
+            w.delivery.generated);
+  EXPECT_GT(w.delivery[Outcome::Acknowledged], w.delivery.generated * 9 / 10);
+  EXPECT_EQ(w.samples_acknowledged, 250u * w.delivery[Outcome::Acknowledged]);
+  EXPECT_TRUE(r.report.delivery.balanced());
+}

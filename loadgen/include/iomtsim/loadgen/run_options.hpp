@@ -88,8 +88,8 @@ struct RunResult {
   bool interrupted = false;               // stopped by SIGINT/SIGTERM (or request_stop)
   std::map<unsigned, std::uint64_t> http_status;  // answers by HTTP status (readings' messages)
   std::uint64_t messages_sent = 0;        // messages written to a socket
-  // Waveform blocks of devices whose protocol carries none (MQTT): report.waveforms.not_sent.
-  // The other blocks are sent and accounted in report.waveforms.
+  // Waveform blocks no transport could carry (report.waveforms.not_sent): 0 now that every
+  // protocol carries them; the blocks are accounted in report.waveforms.
   std::uint64_t waveform_blocks_skipped = 0;
   std::uint64_t alerts_received = 0;
   std::uint64_t reconnects = 0;           // connections re-opened after an error

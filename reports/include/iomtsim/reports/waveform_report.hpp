@@ -5,9 +5,9 @@
 // histogram (intended send -> acknowledged, ns, the readings' coordinated-omission
 // convention). Serialised as report.json's "waveforms" when a run generated any.
 //
-// Blocks whose device's protocol carries no waveforms (MQTT: the per-device publisher sends
-// readings only) are not generated traffic: they are counted in `not_sent` and are in no
-// bucket, so `delivery.generated` is what was offered to the network.
+// Blocks that no transport could carry would be counted in `not_sent`, in no bucket, so
+// that `delivery.generated` is what was offered to the network. Every protocol carries
+// waveforms now (FHIR, HL7, protobuf, MQTT JSON), so it stays 0; kept for older reports.
 #include <cstdint>
 
 #include "iomtsim/reports/delivery.hpp"
@@ -21,7 +21,7 @@ struct WaveformReport {
   std::uint64_t samples_generated = 0;     // samples of the blocks in `delivery.generated`
   std::uint64_t samples_acknowledged = 0;  // samples of the acknowledged blocks
   std::uint64_t bytes_offered = 0;  // encoded bytes of the generated blocks (body, no framing)
-  std::uint64_t not_sent = 0;       // blocks of devices whose protocol carries no waveforms
+  std::uint64_t not_sent = 0;       // blocks no transport could carry (0: see above)
 
   bool empty() const { return delivery.generated == 0 && not_sent == 0; }
   bool balanced() const { return delivery.balanced(); }
