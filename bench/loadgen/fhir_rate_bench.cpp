@@ -6,6 +6,7 @@
 //                              [connections=8]
 // Load: every patient has a monitor sending HR, SpO2 and RR every 15 s, one Observation
 // each: patients * 0.2 * speed requests per second of wall time.
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +29,16 @@ struct Child {
   std::uint16_t port = 0;
 };
 
+// With two or more CPUs, the server and the client each get their own (pinning the client
+// from outside, e.g. with taskset, would put the server it forks on the same CPU).
+void pin_to_cpu(int cpu) {
+  if (::sysconf(_SC_NPROCESSORS_ONLN) < 2) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  ::sched_setaffinity(0, sizeof set, &set);
+}
+
 Child spawn_server() {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");
@@ -37,6 +48,7 @@ Child spawn_server() {
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
+    pin_to_cpu(0);  // the server on CPU 0, this client on CPU 1: as wrk_vs_iomtsim.sh runs wrk
     ::execl(IOMTSIM_MINIMAL_SERVER, IOMTSIM_MINIMAL_SERVER, "0", static_cast<char*>(nullptr));
     std::_Exit(127);
   }
@@ -93,6 +105,7 @@ int main(int argc, char** argv) {
   const auto connections = static_cast<unsigned>(arg(5, 8));
 
   const Child server = spawn_server();
+  pin_to_cpu(1);
   loadgen::RunOptions o;
   o.threads = threads;
   o.connections = connections;

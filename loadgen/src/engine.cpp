@@ -88,6 +88,9 @@ struct Engine::Impl {
     return t;
   }
 
+  // Events closer than this are waited for by re-posting pump() rather than a timer.
+  static constexpr std::chrono::microseconds kSpinGap{50};
+
   void pump() {
     if (finishing) return;
     if (stopping) return begin_finish();
@@ -100,7 +103,14 @@ struct Engine::Impl {
       const SimTime t = next_time();
       if (t == SimTime::max()) return begin_finish();
       if (t > now) {
-        timer.expires_at(cfg.clock->to_wall(t));
+        const auto due = cfg.clock->to_wall(t);
+        if (due - Steady::now() < kSpinGap) {
+          // Due within a few microseconds: arming the timer costs a timerfd_settime per
+          // event at tens of thousands of messages a second; let the loop come round.
+          asio::post(io, [this] { pump(); });
+          return;
+        }
+        timer.expires_at(due);
         timer.async_wait([this](boost::system::error_code ec) {
           if (!ec) pump();
         });

@@ -1,9 +1,12 @@
 #include "iomtsim/loadgen/run.hpp"
+
 #include "iomtsim/loadgen/local_broker.hpp"
 #include "iomtsim/sim/thresholds.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <malloc.h>
+
 #include <atomic>
 #include <csignal>
 #include <ctime>
@@ -132,6 +135,10 @@ void request_stop() { g_stop.store(true); }
 
 RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   g_stop.store(false);
+  // Each engine thread allocates and frees a few small objects per message; glibc then
+  // trims and regrows the thread's arena over and over (measured: 0.4 mprotect calls per
+  // request at 30k requests/s). Keep freed memory up to 64 MiB instead of trimming.
+  ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
   std::ostream& log = options.log ? *options.log : std::cerr;
   scenarios::Scenario scenario = input;
   if (options.duration) scenario.metadata.duration = *options.duration;
