@@ -90,12 +90,16 @@ struct Engine::Impl {
 
   // Events closer than this are waited for by re-posting pump() rather than a timer.
   static constexpr std::chrono::microseconds kSpinGap{50};
+  // Steps per slice when behind: small enough that answers waiting on the sockets are
+  // read between slices (a connection idles while its answer waits), large enough to
+  // amortise the round through the event loop.
+  static constexpr int kSliceSteps = 256;
 
   void pump() {
     if (finishing) return;
     if (stopping) return begin_finish();
     const SimTime now = cfg.clock->to_scenario(Steady::now());
-    for (int budget = 4096; budget > 0; --budget) {
+    for (int budget = kSliceSteps; budget > 0; --budget) {
       if (!fleet_exhausted && (fleet.done() || fleet.next_time() > end)) {
         fleet_exhausted = true;
         flush_partial_batches();

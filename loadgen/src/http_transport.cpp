@@ -36,7 +36,10 @@ struct Conn {
   std::unique_ptr<TlsStream> retired_tls;
   asio::steady_timer timer;  // ramp-up delay and reconnect back-off
   beast::flat_buffer buffer;
-  http::request<http::string_body> req;
+  // The request as bytes (head and body), rebuilt in place for each message: no Beast
+  // field list or serializer per request (a few microseconds of a loopback round trip).
+  std::string raw;
+  std::string body;  // the body being encoded, reused
   std::optional<http::response_parser<http::string_body>> parser;
   OutboundPtr current;
   State state = State::Closed;
@@ -213,34 +216,52 @@ class HttpTransport final : public Transport {
     c.state = Conn::State::Busy;
     c.current = std::move(m);
     const Outbound& o = *c.current;
-    c.req = {};
-    c.req.method(o.get ? http::verb::get : http::verb::post);
-    c.req.version(11);
     const bool single = o.readings.size() == 1;
     // A pre-encoded operations message (to `path` under the FHIR base, or to the base
     // itself for a transaction Bundle) or an asset query (an absolute path).
     const bool pre_encoded = o.get || !o.body.empty();
-    if (pre_encoded)
-      c.req.target(o.path.empty()             ? target_.base_path
-                   : o.path.front() == '/' ? o.path
-                                           : target_.base_path + "/" + o.path);
-    else
-      c.req.target(single ? target_.base_path + "/Observation" : target_.base_path);
-    c.req.set(http::field::host, host_header_);
-    if (!o.get) c.req.set(http::field::content_type, "application/fhir+json");
-    c.req.set(http::field::accept, o.get ? "application/json" : "application/fhir+json");
-    c.req.keep_alive(true);
-    if (pre_encoded)
-      c.req.body() = o.body;
-    else
-      c.req.body() = single ? payloads::encode_observation(o.readings.front(), fhir_)
-                            : payloads::encode_transaction_bundle(o.readings, fhir_);
-    c.req.prepare_payload();
+    const std::string* body = &o.body;
+    if (!pre_encoded) {
+      c.body.clear();
+      if (single)
+        payloads::append_observation(c.body, o.readings.front(), fhir_);
+      else
+        c.body = payloads::encode_transaction_bundle(o.readings, fhir_);
+      body = &c.body;
+    }
+    std::string& r = c.raw;
+    r.clear();
+    r += o.get ? "GET " : "POST ";
+    if (pre_encoded) {
+      if (o.path.empty()) {
+        r += target_.base_path;
+      } else if (o.path.front() == '/') {
+        r += o.path;
+      } else {
+        r += target_.base_path;
+        r += '/';
+        r += o.path;
+      }
+    } else {
+      r += target_.base_path;
+      if (single) r += "/Observation";
+    }
+    r += " HTTP/1.1\r\nHost: ";
+    r += host_header_;
+    r += o.get ? "\r\nAccept: application/json\r\n"
+               : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
+    if (!o.get || !body->empty()) {
+      r += "Content-Length: ";
+      r += std::to_string(body->size());
+      r += "\r\n";
+    }
+    r += "\r\n";
+    r += *body;
     c.current->written = Steady::now();
     c.parser.reset();
     lowest(c).expires_after(target_.timeout);  // covers the write and the answer
     with_stream(c, [this, &c](auto& stream) {
-      http::async_write(stream, c.req, [this, &c, &stream](beast::error_code ec, std::size_t) {
+      asio::async_write(stream, asio::buffer(c.raw), [this, &c, &stream](beast::error_code ec, std::size_t) {
         if (closed_) return;
         if (ec) return request_failed(c, ec);
         c.parser.emplace();
