@@ -454,7 +454,9 @@ void MqttDevicePool::retry_later(std::uint32_t i) {
   c.queue.resize(kept);
   c.backoff = c.backoff.count() == 0 ? target_.reconnect_initial
                                      : std::min(target_.reconnect_max, c.backoff * 2);
-  if (!c.scheduled) schedule(i, now + c.backoff);
+  const double factor = jitter_rng_.uniform(1.0 - kReconnectJitter, 1.0 + kReconnectJitter);
+  const auto delay = std::chrono::duration_cast<Steady::duration>(c.backoff * factor);
+  if (!c.scheduled) schedule(i, now + delay);
 }
 
 void MqttDevicePool::arm_deadline() {

@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "iomtsim/physiology/random.hpp"
 #include "mqtt_transport.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -131,6 +132,11 @@ class MqttDevicePool {
   std::size_t connected_ = 0;
   std::uint64_t reconnects_ = 0;
   std::vector<char> scratch_;  // plain sockets read here
+  // ± kReconnectJitter on each reconnect delay, so clients that lost the broker together
+  // (a broker restart, an outage) do not come back in one wave. Fixed seed: wall-clock
+  // behaviour, but no time-of-day randomness.
+  physiology::Rng jitter_rng_{0x6d717474ull};
+  static constexpr double kReconnectJitter = 0.2;
 };
 
 }  // namespace iomtsim::loadgen::detail

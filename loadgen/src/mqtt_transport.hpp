@@ -55,7 +55,7 @@ struct MqttTarget {
   // except towards a loopback broker with more than 4,096 connections in one pool, which
   // get one 127.x.0.y address per 4,096 (mqtt_device_pool.cpp says why).
   std::vector<std::string> source_addresses;
-  std::chrono::milliseconds reconnect_initial{1000};  // per connection, doubling
+  std::chrono::milliseconds reconnect_initial{1000};  // per connection, doubling, ±20 % jitter
   std::chrono::milliseconds reconnect_max{30000};
 };
 
