@@ -20,7 +20,7 @@ int cmd_calibrate(const std::vector<std::string>& args) {
   visible.add_options()("out,o",
                         po::value<std::string>()->default_value("iomtsim-calibration.json"),
                         "calibration file")(
-      "offered-per-s", po::value<unsigned>()->default_value(20000),
+      "offered-per-s", po::value<unsigned>()->default_value(40000),
       "readings per second offered in the saturating run (must exceed what the target takes)")(
       "seconds", po::value<unsigned>()->default_value(8), "length of each run, wall seconds");
   po::positional_options_description pos;

@@ -8,7 +8,9 @@
 // generator, the target and whatever else the machine runs (load average 6 while this
 // was written), and its latency at half the measured ceiling is dominated by CPU
 // contention the model does not have (first measurement: p50 4.4 ms real vs 0.20 ms
-// simulated, p99 250 ms vs 0.41 ms; ceiling 12.8k/s real vs 16.5k/s simulated). So:
+// simulated, p99 250 ms vs 0.41 ms; ceiling 12.8k/s real vs 16.5k/s simulated; on a
+// quiet machine, 2026-11-25: ceiling 30.9k/s real vs 27.5k/s simulated, p50 0.113 vs
+// 0.148 ms, p99 0.53 vs 0.26 ms). So:
 //  - the throughput ceiling at an overload it was not calibrated on within 35 %;
 //  - the simulation is never slower than reality (p50, p99 upper bounds), and its
 //    p50 is at least the light-load latency calibrate measured, halved;
@@ -56,16 +58,17 @@ double ms(const reports::Histogram& h, double p) {
 }  // namespace
 
 TEST(SimVsReal, CeilingAndLatencyAgreeWithLoopbackRun) {
-  // Calibration: light load for the loopback path, 20k/s offered for the ceiling.
+  // Calibration: light load for the loopback path, 40k/s offered for the ceiling (above
+  // what the target takes: at 20k/s it kept up once the target got faster).
   const auto light = real_run(calibration_scenario(50, 1s, 3s));
-  const auto heavy = real_run(calibration_scenario(2000, 100ms, 4s));
+  const auto heavy = real_run(calibration_scenario(4000, 100ms, 4s));
   const auto cal =
       derive_calibration(light.report, heavy.report,
                          4.0 + static_cast<double>(heavy.report.ingest_latency.max()) * 1e-9, 1);
   ASSERT_GT(cal.ceiling_per_s, 100.0);
 
   // Validation load 1: 1.5x the calibration's overload, for the ceiling.
-  const auto over = calibration_scenario(3000, 100ms, 3s);
+  const auto over = calibration_scenario(6000, 100ms, 3s);
   const auto real_over = real_run(over);
   const auto sim_over = simulate_in_child(over, quiet(loopback_capacity(cal)), "over");
   ASSERT_TRUE(sim_over.ok);
@@ -83,7 +86,7 @@ TEST(SimVsReal, CeilingAndLatencyAgreeWithLoopbackRun) {
                p99_sim = ms(sim_half.report.ingest_latency, 99);
   std::printf(
       "calibration: service %.1f us/reading, loopback %.1f us one way, ceiling %.0f/s\n"
-      "ceiling at 30k/s offered: real %.0f/s, simulated %.0f/s (%.1f %%)\n"
+      "ceiling at 60k/s offered: real %.0f/s, simulated %.0f/s (%.1f %%)\n"
       "at %u readings/s (~half the ceiling): p50 real %.3f ms, simulated %.3f ms; "
       "p99 real %.3f ms, simulated %.3f ms\n",
       static_cast<double>(cal.service_time.count()) * 1e-3,
