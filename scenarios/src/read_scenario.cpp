@@ -121,6 +121,16 @@ TargetSpec read_target(const Node& n, Reader& r) {
   }
   // Endpoints without `embedded:` mean an external target.
   if (any && n.get("embedded") == nullptr) t.embedded = false;
+  // An embedded run sends to the embedded target's own loopback ports: an http, mllp or
+  // protobuf endpoint beside `embedded: true` (often from an included file) would be
+  // silently ignored. (mqtt stays: it names the broker both sides use.)
+  if (t.embedded && n.get("embedded") != nullptr) {
+    for (int i : {0, 2, 3})
+      if (const Node* v = n.get(names[i]))
+        r.error(v->pos, std::string("'") + names[i] +
+                            "' names an external target, but the target is embedded "
+                            "(embedded: true); set embedded: false to send to it");
+  }
   if (!t.embedded && !any && n.get("embedded") != nullptr) {
     r.error(n.get("embedded")->pos,
             "an external target needs at least one endpoint (http, mqtt, mllp or protobuf)");
