@@ -6,6 +6,7 @@
 
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
+#include "fhir_decode_common.hpp"
 #include "json_read.hpp"
 #include "ops_fhir_codes.hpp"
 
@@ -26,11 +27,8 @@ std::optional<std::uint64_t> base64_decoded_size(const std::string& s) {
   return s.size() / 4 * 3 - pad;
 }
 
-std::optional<std::uint64_t> uint_text(const std::string& s) {
-  if (s.empty() || s.size() > 20) return std::nullopt;
-  for (char c : s)
-    if (c < '0' || c > '9') return std::nullopt;
-  return std::stoull(s);
+std::optional<std::uint64_t> uint_text(std::string_view s) {
+  return detail::parse_unsigned<std::uint64_t>(s);  // digits only; nullopt on overflow
 }
 
 std::optional<std::uint64_t> identifier_of(const json& j, const char* system) {

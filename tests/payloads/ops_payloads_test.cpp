@@ -148,6 +148,12 @@ TEST(OpsPayloads, BrokenFhirResourcesAreRefusedWithAReason) {
                 R"({"resourceType":"Patient","effectiveDateTime":"2024-05-01T08:00:00Z"})", kEpoch)
                 .error.find("not an operations resource"),
             std::string::npos);
+  // Twenty digits past 2^64 in a reference: refused, not an exception out of the decoder.
+  std::string huge = encode_pump_observation(pump_event(ops::PumpEventKind::Status), kEpoch);
+  huge.replace(huge.find("Device/pump-70"), 14, "Device/pump-99999999999999999999");
+  Decoded<OpsResource> d;
+  EXPECT_NO_THROW(d = decode_ops_fhir(huge, kEpoch));
+  EXPECT_EQ(d.error, "pump Observation: missing or bad device");
 }
 
 TEST(OpsPayloads, PumpBundleCarriesTheDeviceMetricAndTheEventForEveryKind) {
