@@ -175,7 +175,6 @@ struct Engine::Impl {
         payloads::Hl7Options o;
         o.epoch_unix_ms = cfg.epoch_unix_ms;
         m->body = payloads::encode_waveform_oru(b, o);
-        m->ack_key = payloads::hl7_control_id(b.id);
         break;
       }
       default:
@@ -185,7 +184,7 @@ struct Engine::Impl {
     ++w.delivery.generated;
     w.samples_generated += b.samples.size();
     w.bytes_offered += m->body.size();
-    wave_samples.emplace(b.id, b.samples.size());
+    m->samples = static_cast<std::uint32_t>(b.samples.size());
     const sim::network::Message msg{m->id, m->intended, m->body.size()};
     pending.emplace(msg.id, PendingMsg{std::move(m), slot});
     events.clear();
@@ -197,12 +196,10 @@ struct Engine::Impl {
   void waveform_done(const Outbound& m, Outcome o, physiology::Duration latency = {}) {
     auto& w = totals.waveforms;
     w.delivery.add(o);
-    auto it = wave_samples.find(m.id);
     if (o == Outcome::Acknowledged) {
       w.latency.record(std::max<std::int64_t>(1, latency.count()));
-      if (it != wave_samples.end()) w.samples_acknowledged += it->second;
+      w.samples_acknowledged += m.samples;
     }
-    if (it != wave_samples.end()) wave_samples.erase(it);
   }
 
   void generated(const physiology::Reading& r) {
@@ -268,23 +265,17 @@ struct Engine::Impl {
     OutboundPtr m = std::move(it->second.msg);
     const auto format = slots[it->second.slot].format;
     pending.erase(it);
-    m->due = cfg.clock->to_wall(m->arrival);
-    auto& t = transports[static_cast<std::size_t>(format)];
-    counters.messages_sent.fetch_add(1, std::memory_order_relaxed);
-    if (!t) {  // no endpoint configured for this format
-      const auto now = Steady::now();
-      m->written = now;
-      return completed(std::move(m), Completion{Outcome::Failed, 0, now});
-    }
-    t->send(std::move(m));
+    hand_over(static_cast<std::size_t>(format), std::move(m));
   }
 
-  void send_ops(OpsDriver::Send s) {
-    OutboundPtr m = std::move(s.msg);
+  void send_ops(OpsDriver::Send s) { hand_over(s.transport, std::move(s.msg)); }
+
+  // A message leaves now: to its transport, or failed when no endpoint is configured.
+  void hand_over(std::size_t transport, OutboundPtr m) {
     m->due = cfg.clock->to_wall(m->arrival);
     counters.messages_sent.fetch_add(1, std::memory_order_relaxed);
-    auto& t = transports[s.transport];
-    if (!t) {  // no endpoint for it: failed, as for readings
+    auto& t = transports[transport];
+    if (!t) {
       const auto now = Steady::now();
       m->written = now;
       return completed(std::move(m), Completion{Outcome::Failed, 0, now});
@@ -400,7 +391,6 @@ struct Engine::Impl {
   std::vector<Slot> slots;
   std::array<std::unique_ptr<Transport>, kFormats> transports;
   std::unordered_map<std::uint64_t, PendingMsg> pending;  // in the emulated network
-  std::unordered_map<std::uint64_t, std::size_t> wave_samples;  // unfinished blocks' samples
   DueQueue transmit;
   DueQueue drains;
   std::vector<sim::network::PathEvent> events;

@@ -346,9 +346,15 @@ std::string MqttDevicePool::topic_of(const Outbound& m) const {
 
 void MqttDevicePool::publish(std::uint32_t i, OutboundPtr m, bool dup, std::uint16_t resend_id) {
   Client& c = clients_[i];
-  const std::string payload = !m->body.empty()            ? m->body  // a waveform block
-                              : m->readings.size() == 1 ? payloads::encode_mqtt_reading(m->readings.front())
-                                                        : payloads::encode_mqtt_batch(m->readings);
+  std::string_view payload = m->body;  // a waveform block comes encoded
+  if (payload.empty()) {
+    payload_.clear();
+    if (m->readings.size() == 1)
+      payloads::append_mqtt_reading(payload_, m->readings.front());
+    else
+      payload_ = payloads::encode_mqtt_batch(m->readings);
+    payload = payload_;
+  }
   std::uint16_t id = resend_id;
   if (target_.qos > 0 && id == 0) {
     if (++c.next_id == 0) c.next_id = 1;

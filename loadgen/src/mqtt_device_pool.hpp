@@ -132,6 +132,7 @@ class MqttDevicePool {
   std::size_t connected_ = 0;
   std::uint64_t reconnects_ = 0;
   std::vector<char> scratch_;  // plain sockets read here
+  std::string payload_;        // a readings payload being encoded, reused
   // ± kReconnectJitter on each reconnect delay, so clients that lost the broker together
   // (a broker restart, an outage) do not come back in one wave. Fixed seed: wall-clock
   // behaviour, but no time-of-day randomness.

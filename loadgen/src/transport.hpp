@@ -38,6 +38,7 @@ struct Outbound {
   bool get = false;
   std::string ack_key;
   std::string answer;
+  std::uint32_t samples = 0;  // a waveform block's sample count (body holds the block)
 };
 using OutboundPtr = std::unique_ptr<Outbound>;
 

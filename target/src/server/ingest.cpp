@@ -110,7 +110,7 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   return result;
 }
 
-void Ingest::count_waveforms(const std::vector<physiology::WaveformBlock>& blocks,
+void Ingest::count_waveforms(std::span<const physiology::WaveformBlock> blocks,
                              IngestResult& result) {
   std::size_t samples = 0;
   for (const auto& b : blocks) {
@@ -146,7 +146,7 @@ IngestResult Ingest::handle_waveform(Protocol protocol, PayloadKind kind, std::s
       log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
     return result;
   }
-  count_waveforms({std::move(d.value)}, result);
+  count_waveforms(std::span(&d.value, 1), result);
   metrics_.message(protocol, Outcome::Accepted);
   return result;
 }

@@ -4,6 +4,7 @@
 // (201/400/429, ACK AA/AE/AR, BatchAck). Counts the message outcome and readings.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -79,7 +80,7 @@ class Ingest {
   IngestResult handle_ops(Protocol protocol, PayloadKind kind, std::string_view bytes);
   // A FHIR, HL7 or MQTT JSON message carrying one waveform block (routed by a cheap sniff).
   IngestResult handle_waveform(Protocol protocol, PayloadKind kind, std::string_view bytes);
-  void count_waveforms(const std::vector<physiology::WaveformBlock>& blocks, IngestResult& result);
+  void count_waveforms(std::span<const physiology::WaveformBlock> blocks, IngestResult& result);
 };
 
 }  // namespace iomtsim::target::server
