@@ -309,8 +309,8 @@ Report Recorder::merge() const {
         other->resolve(a);
       }
       // Trigger never found: keep the given receive time, and the wall stamp for a caller
-      // that knows the trigger elsewhere (see AlertRecord::received_wall_ns).
-      if (a.trigger_known) a.received_wall_ns.reset();
+      // that knows the trigger elsewhere (see AlertRecord::received_wall_ns; resolve()
+      // clears it when it finds the trigger).
       r.alerts.push_back(std::move(a));
     }
   }
@@ -320,7 +320,6 @@ Report Recorder::merge() const {
       if (a.trigger_known) break;
       s->resolve(a);
     }
-    if (a.trigger_known) a.received_wall_ns.reset();
     r.alerts.push_back(std::move(a));
   }
   for (auto& c : channels)

@@ -40,19 +40,15 @@ void FleetPrefetch::produce() {
       space_.wait(lock, [this] { return stop_ || full_.size() < depth_; });
       if (stop_) break;
       if (!chunk.empty()) full_.push_back(std::move(chunk));
-      if (last) {
-        finished_ = true;
-        break;
-      }
+      if (last) break;
       lock.unlock();
       ready_.notify_one();
     }
   } catch (...) {
     std::lock_guard lock(mutex_);
     error_ = std::current_exception();
-    finished_ = true;
   }
-  {
+  {  // every way out: the stream is over (after an error, once its chunks are taken)
     std::lock_guard lock(mutex_);
     finished_ = true;
   }

@@ -300,10 +300,7 @@ reports::OpsReport OpsTraffic::finish(
   }
   auto truth = fleet_.finish();
   report_.asset_tracks = std::move(truth.asset_tracks);
-  reports::OpsReport out = std::move(report_);
-  out.sort();
-  out.rescore();
-  return out;
+  return std::move(report_);  // scored by simulate() with the rest of the report
 }
 
 }  // namespace iomtsim::sim::simgrid::detail

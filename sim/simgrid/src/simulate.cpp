@@ -126,7 +126,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   // The sections a real run adds after merging its engines (loadgen/src/run.cpp).
   result.report.waveforms = std::move(driver.waveforms());
   result.report.ops = std::move(driver.ops_report());
-  result.report.rescore();
+  result.report.ops.rescore();  // merge() scored the rest; only the operations are new
   result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);

@@ -78,7 +78,6 @@ struct SimulateStats {
   std::uint64_t link_failures = 0;            // readings failed by a down link
   std::uint64_t waveform_blocks = 0;          // waveform blocks generated (all carried)
   std::uint64_t ops_messages = 0;             // operations messages that reached an access point
-  std::uint64_t waveform_blocks_skipped = 0;  // always 0: every block is carried (MQTT too)
   std::uint64_t alerts = 0;
   std::uint64_t peak_in_flight = 0;  // SimGrid comms at once
   double simulated_s = 0.0;          // SimGrid clock at the end
