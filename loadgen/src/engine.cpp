@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "iomtsim/payloads/proto_codec.hpp"
-#include "iomtsim/payloads/waveform.hpp"
+#include "iomtsim/sim/waveform_body.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/wire_format.hpp"
 #include "ops_driver.hpp"
@@ -163,24 +163,10 @@ struct Engine::Impl {
     auto m = std::make_unique<Outbound>();
     m->id = b.id;
     m->intended = b.true_time;  // when the fleet emits it (its first sample)
-    switch (format) {
-      case PayloadFormat::FhirR4:
-        m->body = payloads::encode_waveform_observation(b, {.epoch_unix_ms = cfg.epoch_unix_ms});
-        m->path = "Observation";
-        break;
-      case PayloadFormat::MqttJson:  // published on the device's topic, its own connection
-        m->body = payloads::encode_mqtt_waveform(b, cfg.epoch_unix_ms);
-        break;
-      case PayloadFormat::Hl7v2: {
-        payloads::Hl7Options o;
-        o.epoch_unix_ms = cfg.epoch_unix_ms;
-        m->body = payloads::encode_waveform_oru(b, o);
-        break;
-      }
-      default:
-        m->body = payloads::encode_waveform_batch(b.id, std::span(&b, 1));
-        break;
-    }
+    // MQTT: published on the device's topic, its own connection; HL7: the transport's
+    // ACK key is the block id's control id.
+    m->body = sim::encode_waveform_body(b, format, cfg.epoch_unix_ms);
+    if (format == PayloadFormat::FhirR4) m->path = "Observation";
     ++w.delivery.generated;
     w.samples_generated += b.samples.size();
     w.bytes_offered += m->body.size();

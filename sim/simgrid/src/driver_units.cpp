@@ -6,7 +6,7 @@
 
 #include "driver.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
-#include "iomtsim/payloads/waveform.hpp"
+#include "iomtsim/sim/waveform_body.hpp"
 
 namespace iomtsim::sim::simgrid::detail {
 
@@ -15,21 +15,10 @@ using scenarios::PayloadFormat;
 
 namespace {
 
-// The block's body as the real-time engine sends it (loadgen/src/engine.cpp), epoch 0:
-// timestamps are fixed width, so the size is a real run's. MQTT devices send theirs too
-// (encode_mqtt_waveform): loadgen's per-device MQTT publisher sends readings only and
-// counts blocks as not sent, but a planner wants the bytes a waveform MQTT device offers.
+// The block's body as the real-time engine sends it, epoch 0: timestamps are fixed
+// width, so the size is a real run's.
 std::size_t waveform_bytes(const physiology::WaveformBlock& b, PayloadFormat format) {
-  switch (format) {
-    case PayloadFormat::FhirR4:
-      return payloads::encode_waveform_observation(b).size();
-    case PayloadFormat::Hl7v2:
-      return payloads::encode_waveform_oru(b).size();
-    case PayloadFormat::MqttJson:
-      return payloads::encode_mqtt_waveform(b).size();
-    default:
-      return payloads::encode_waveform_batch(b.id, std::span(&b, 1)).size();
-  }
+  return sim::encode_waveform_body(b, format, 0).size();
 }
 
 }  // namespace
