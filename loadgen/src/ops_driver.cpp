@@ -57,9 +57,7 @@ OpsDriver::OpsDriver(const scenarios::Scenario& s, ops::OpsFleet fleet, sim::Sha
     // Asset queries: every query interval per owned asset, phases spread over the interval.
     for (std::uint32_t a = co.first_asset; a < co.end_asset; ++a) {
       if (a % part.count != part.index) continue;
-      const auto phase =
-          o.asset_query_interval * static_cast<std::int64_t>(1 + (a * 7919u) % 97) / 98;
-      queries_.push({SimTime{} + o.asset_query_interval + phase, a});
+      queries_.push({SimTime{} + sim::first_asset_query(a, o.asset_query_interval), a});
     }
     cohorts_.push_back(std::move(co));
   }
@@ -127,16 +125,12 @@ void OpsDriver::generated(SimTime t) {
   std::size_t transport = 0;
   sim::network::SharedLink* l = nullptr;
   const std::string* profile = nullptr;
-  std::uint64_t path_id = 0;
-  // A path per operations device; seq 0xFFFFFFFF never occurs in a device_path_id (seq 0),
-  // so these random streams are never a patient device's.
-  constexpr std::uint32_t kPathSeq = 0xFFFFFFFFu;
+  const std::uint64_t path_id = sim::ops_path_id(out);  // a path per operations device
   if (const auto* e = std::get_if<ops::PumpEvent>(&out)) {
     const auto& c = cohort_of_patient(e->patient);
     m->ops_kind = kOpsPump;
     l = c.pump_link;
     profile = &c.spec->pumps.network_profile;
-    path_id = ops::make_ops_id(ops::OpsKind::Pump, e->pump, kPathSeq);
     if (c.spec->pumps.format == PayloadFormat::Hl7v2) {
       transport = 1;
       m->body = payloads::encode_pump_oru(*e, epoch_unix_ms_);
@@ -159,7 +153,6 @@ void OpsDriver::generated(SimTime t) {
     m->ops_kind = kOpsFix;
     l = c.asset_link;
     profile = &c.spec->assets.network_profile;
-    path_id = ops::make_ops_id(ops::OpsKind::Location, f->asset, kPathSeq);
     m->body = payloads::encode_location_observation(*f, epoch_unix_ms_);
     m->path = "Observation";
   } else if (const auto* r = std::get_if<ops::ImagingResult>(&out)) {
@@ -167,7 +160,6 @@ void OpsDriver::generated(SimTime t) {
     m->ops_kind = kOpsImaging;
     l = c.imaging_link;
     profile = &c.spec->imaging.network_profile;
-    path_id = ops::make_ops_id(ops::OpsKind::Imaging, r->patient, kPathSeq);
     m->body = payloads::encode_diagnostic_report(*r, epoch_unix_ms_);
     m->path = "DiagnosticReport";
     imaging_index_[r->id] = report_.imaging.size();

@@ -10,12 +10,6 @@ namespace iomtsim::sim::simgrid::detail {
 using reports::Outcome;
 using scenarios::PayloadFormat;
 
-namespace {
-// loadgen's OpsDriver: seq 0xFFFFFFFF never occurs in a device path id, so an operations
-// device's random streams are never a patient device's, and are the real run's.
-constexpr std::uint32_t kPathSeq = 0xFFFFFFFFu;
-}  // namespace
-
 std::unique_ptr<OpsTraffic> OpsTraffic::make(const scenarios::Scenario& scenario,
                                              const Fleet& fleet, network::LinkRegistry& links,
                                              const std::vector<std::uint32_t>& ap_of_slot,
@@ -90,6 +84,7 @@ void OpsTraffic::step(SimTime t, std::vector<OpsDeparture>& out) {
 void OpsTraffic::generated(SimTime t, std::vector<OpsDeparture>& out) {
   const auto ev = fleet_.next();
   Held h;
+  h.path_id = sim::ops_path_id(ev);
   h.d.key = next_key_++;
   h.d.event_id = ops::id_of(ev);
   h.d.intended = t;
@@ -100,7 +95,6 @@ void OpsTraffic::generated(SimTime t, std::vector<OpsDeparture>& out) {
     h.d.kind = ops::OpsKind::Pump;
     h.d.ap = ap_of_patient(e->patient);
     profile = &c.spec->pumps.network_profile;
-    h.path_id = ops::make_ops_id(ops::OpsKind::Pump, e->pump, kPathSeq);
     bytes = c.spec->pumps.format == PayloadFormat::Hl7v2 ? payloads::encode_pump_oru(*e, 0).size()
                                                          : payloads::encode_pump_bundle(*e, 0).size();
     if (e->alarm()) {
@@ -118,7 +112,6 @@ void OpsTraffic::generated(SimTime t, std::vector<OpsDeparture>& out) {
     h.d.kind = ops::OpsKind::Location;
     h.d.ap = c.aps[(f->asset - c.first_asset) % c.aps.size()];
     profile = &c.spec->assets.network_profile;
-    h.path_id = ops::make_ops_id(ops::OpsKind::Location, f->asset, kPathSeq);
     bytes = payloads::encode_location_observation(*f, 0).size();
     // Kept until served: the zone the target will answer with.
     pending_fix_[h.d.key] = {f->asset, Fix{SimTime::max(), f->device_time, f->zone}};
@@ -128,7 +121,6 @@ void OpsTraffic::generated(SimTime t, std::vector<OpsDeparture>& out) {
     h.d.ap = ap_of_patient(r->patient);
     h.link = c.imaging_link;
     profile = &c.spec->imaging.network_profile;
-    h.path_id = ops::make_ops_id(ops::OpsKind::Imaging, r->patient, kPathSeq);
     bytes = payloads::encode_diagnostic_report(*r, 0).size();
     imaging_index_[r->id] = report_.imaging.size();
     report_.imaging.push_back({r->id, r->patient, r->bytes, r->acquired_time, t, false, {}});
@@ -278,9 +270,8 @@ reports::OpsReport OpsTraffic::finish(
     const auto interval = c.spec->asset_query_interval;
     for (std::uint32_t a = c.first_asset; a < c.end_asset; ++a) {
       const auto rtt = round_trip(c.aps[(a - c.first_asset) % c.aps.size()]);
-      const auto phase = interval * static_cast<std::int64_t>(1 + (a * 7919u) % 97) / 98;
       const auto& fixes = fixes_[a];
-      for (SimTime q = SimTime{} + interval + phase; q < end_; q += interval) {
+      for (SimTime q = SimTime{} + sim::first_asset_query(a, interval); q < end_; q += interval) {
         reports::AssetQueryRecord r;
         r.asset = a;
         r.query_time = q;

@@ -22,4 +22,14 @@ std::vector<physiology::ops::OpsCohort> ops_cohorts(const scenarios::Scenario& s
 std::optional<physiology::ops::OpsFleet> make_ops_fleet(const scenarios::Scenario& scenario,
                                                         ShardSpec part = {});
 
+// The network path id of the operations device that produced `out` (its pump, its asset
+// tag, its patient's imaging device), for sim::network::NetworkPath in both engines. Its
+// sequence field is 0xFFFFFFFF, which no patient device's device_path_id has (sequence 0),
+// so their random streams never coincide.
+std::uint64_t ops_path_id(const physiology::ops::OpsOutput& out);
+
+// When asset `asset` is first asked for (GET /assets/{id}) after the start: one interval
+// plus a phase spread over it, so a ward's assets are not all queried at once.
+physiology::Duration first_asset_query(std::uint32_t asset, physiology::Duration interval);
+
 }  // namespace iomtsim::sim
