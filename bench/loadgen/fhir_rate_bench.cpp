@@ -1,5 +1,5 @@
 // Sustained FHIR request rate of the real-time engine against a server that only answers
-// 201 (bench/target/minimal_beast_server.cpp, spawned as a child), and how late messages
+// 201 (bench/reference_target/minimal_beast_server.cpp, spawned as a child), and how late messages
 // went on the wire compared with their due instant (open-loop lateness).
 //
 //   iomtsim_loadgen_fhir_bench [patients=1000] [speed=60] [scenario_s=600] [threads=1]

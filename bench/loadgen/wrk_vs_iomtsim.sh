@@ -13,7 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${1:-$root/build}"
 conns="${2:-8}"
 secs="${3:-5}"
-minimal="$build/bench/target/iomtsim_minimal_beast_server"
+minimal="$build/bench/reference_target/iomtsim_minimal_beast_server"
 lg="$build/bench/loadgen/iomtsim_loadgen_fhir_bench"
 for bin in "$minimal" "$lg"; do
   [[ -x "$bin" ]] || { echo "missing $bin (build the bench targets first)" >&2; exit 2; }
@@ -33,7 +33,7 @@ port="$(sed -n 's/.*"http_port":\([0-9]*\).*/\1/p' "$out" | head -1)"
 [[ -n "$port" ]] || { echo "minimal server did not report its port" >&2; exit 1; }
 
 wrk_rate="$("${client_cpu[@]}" wrk -t1 -c"$conns" -d"${secs}s" \
-  -s "$root/bench/target/post_observation.lua" "http://127.0.0.1:$port/fhir/Observation" |
+  -s "$root/bench/reference_target/post_observation.lua" "http://127.0.0.1:$port/fhir/Observation" |
   awk '/Requests\/sec/ {print $2}')"
 kill $pid 2>/dev/null || true
 

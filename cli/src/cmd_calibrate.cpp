@@ -1,6 +1,6 @@
 // `iomtsim calibrate [--out FILE]`: measures the reference target's service time and the
 // loopback network on this machine with two short real runs (loadgen against the
-// embedded target::server::TargetServer on loopback), and writes the calibration file
+// embedded reference_target::TargetServer on loopback), and writes the calibration file
 // `simulate --calibration FILE` reads. The arithmetic is sim::simgrid::derive_calibration.
 #include <iostream>
 #include <sstream>

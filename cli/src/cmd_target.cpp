@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "command.hpp"
-#include "iomtsim/target/server/run.hpp"
+#include "iomtsim/reference_target/run.hpp"
 #include "options.hpp"
 
 namespace iomtsim::cli {
@@ -21,14 +21,14 @@ int cmd_target(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (auto rc = parse_options("target", "[--config FILE] [options]", visible, pos, args, vm))
     return *rc;
-  target::server::TargetCliOptions o;
+  reference_target::TargetCliOptions o;
   if (vm.count("config")) o.config_file = vm["config"].as<std::string>();
   if (vm.count("http-port")) o.http_port = vm["http-port"].as<std::uint16_t>();
   if (vm.count("mllp-port")) o.mllp_port = vm["mllp-port"].as<std::uint16_t>();
   if (vm.count("proto-port")) o.proto_port = vm["proto-port"].as<std::uint16_t>();
   if (vm.count("mqtt-broker")) o.mqtt_broker = vm["mqtt-broker"].as<std::string>();
   if (vm.count("log-level")) o.log_level = vm["log-level"].as<std::string>();
-  return target::server::run_target_main(o, std::cout, std::cerr);
+  return reference_target::run_target_main(o, std::cout, std::cerr);
 }
 
 }  // namespace iomtsim::cli

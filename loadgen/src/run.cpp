@@ -18,7 +18,7 @@
 #include "iomtsim/loadgen/accelerated_clock.hpp"
 #include "iomtsim/loadgen/alert_intake.hpp"
 #include "iomtsim/reports/recorder.hpp"
-#include "iomtsim/target/server/target_server.hpp"
+#include "iomtsim/reference_target/target_server.hpp"
 #include "progress.hpp"
 #include "recording_merge.hpp"
 
@@ -27,7 +27,7 @@ namespace {
 
 namespace asio = boost::asio;
 using Steady = std::chrono::steady_clock;
-namespace ts = target::server;
+namespace ts = reference_target;
 
 std::atomic<bool> g_stop{false};
 

@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "iomtsim/physiology/patient_generator.hpp"
-#include "iomtsim/target/rules/news2.hpp"
+#include "iomtsim/rules/news2.hpp"
 
 namespace iomtsim::sim {
 namespace {
@@ -40,7 +40,7 @@ std::vector<Pick> pick_patients(const scenarios::Scenario& s, std::uint32_t want
 }
 
 int true_news2(const physiology::VitalSigns& v) {
-  target::rules::News2Inputs in;
+  rules::News2Inputs in;
   in.resp_rate_per_min = v.resp_rate_per_min;
   in.spo2_pct = v.spo2_pct;
   in.on_oxygen = v.on_oxygen;
@@ -48,7 +48,7 @@ int true_news2(const physiology::VitalSigns& v) {
   in.pulse_per_min = v.heart_rate_bpm;
   in.consciousness_acvpu = static_cast<double>(v.consciousness);
   in.temperature_cel = v.temperature_c;
-  return target::rules::news2(in).total;
+  return rules::news2(in).total;
 }
 
 }  // namespace

@@ -74,7 +74,7 @@ TEST(RunFhir, CrashedTargetStillBalancesTheBuckets) {
   auto s = tiny_scenarios::tiny(4, 0);
   s.target.request_timeout = std::chrono::milliseconds(300);
   auto o = quiet();
-  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
   o.embedded_target->faults.crash_after = std::chrono::milliseconds(500);
   const auto r = run(s, o);
   const auto& d = r.report.delivery;
@@ -88,7 +88,7 @@ TEST(RunFhir, CrashedTargetStillBalancesTheBuckets) {
 TEST(RunFhir, StalledTargetShowsInTheP99) {
   auto s = tiny_scenarios::tiny(4, 0);
   auto o = quiet();
-  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
   o.embedded_target->faults.stall_start = std::chrono::milliseconds(400);
   o.embedded_target->faults.stall_duration = std::chrono::milliseconds(600);
   const auto r = run(s, o);
@@ -114,7 +114,7 @@ TEST(RunFhir, ThreadCountDoesNotChangeWhatIsGeneratedOrLost) {
 TEST(RunFhir, RejectionsAreCountedByStatus) {
   auto s = tiny_scenarios::tiny(4, 0);
   auto o = quiet();
-  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
   o.embedded_target->faults.reject_fraction = 0.3;
   const auto r = run(s, o);
   const auto& d = r.report.delivery;
@@ -128,7 +128,7 @@ TEST(RunFhir, RejectionsAreCountedByStatus) {
 TEST(RunFhir, GarbageAnswersFailAndTheRunGoesOn) {
   auto s = tiny_scenarios::tiny(4, 0);
   auto o = quiet();
-  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
   o.embedded_target->faults.garbage_fraction = 0.2;
   const auto r = run(s, o);
   const auto& d = r.report.delivery;

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "iomtsim/loadgen/run.hpp"
-#include "iomtsim/target/server/target_server.hpp"
+#include "iomtsim/reference_target/target_server.hpp"
 #include "quiet_options.hpp"
 #include "support/test_certs.hpp"
 #include "tiny_scenario.hpp"
@@ -16,7 +16,7 @@ using namespace iomtsim;
 using namespace iomtsim::loadgen;
 using reports::Outcome;
 using iomtsim::testing::TestCerts;
-namespace ts = iomtsim::target::server;
+namespace ts = iomtsim::reference_target;
 
 namespace {
 

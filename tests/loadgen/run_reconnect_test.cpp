@@ -6,13 +6,13 @@
 #include <thread>
 
 #include "iomtsim/loadgen/run.hpp"
-#include "iomtsim/target/server/target_server.hpp"
+#include "iomtsim/reference_target/target_server.hpp"
 #include "tiny_scenario.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::loadgen;
 using reports::Outcome;
-namespace ts = iomtsim::target::server;
+namespace ts = iomtsim::reference_target;
 
 TEST(RunReconnect, TargetRestartIsCountedAndSurvived) {
   auto cfg = ts::loopback_ephemeral_config();

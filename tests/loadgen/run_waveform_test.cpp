@@ -89,7 +89,7 @@ TEST(RunWaveformCrash, ACrashedTargetStillBalancesTheBlocks) {
   s.metadata.duration = std::chrono::minutes(2);
   s.target.request_timeout = std::chrono::milliseconds(300);
   auto o = quiet();
-  o.embedded_target = target::server::loopback_ephemeral_config();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
   o.embedded_target->faults.crash_after = std::chrono::milliseconds(100);
   const auto r = run(s, o);
   const auto& w = r.report.waveforms;

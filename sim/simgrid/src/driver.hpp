@@ -25,7 +25,7 @@
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/simgrid/simulate.hpp"
 #include "iomtsim/reports/waveform_report.hpp"
-#include "iomtsim/target/rules/rules_engine.hpp"
+#include "iomtsim/rules/rules_engine.hpp"
 #include "ops_traffic.hpp"
 #include "platform.hpp"
 #include "server_pool.hpp"
@@ -129,7 +129,7 @@ class Driver {
   ServerPool& pool_;
   DriverConfig cfg_;
   std::unique_ptr<FleetPrefetch> feed_;  // after cfg_: built from cfg_.end
-  target::rules::RulesEngine rules_;
+  rules::RulesEngine rules_;
   bool aggregated_ = false;
   bool fleet_exhausted_ = false;
   std::vector<Slot> slots_;

@@ -25,7 +25,7 @@
 #include "iomtsim/reports/report.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
-#include "iomtsim/target/server/config.hpp"
+#include "iomtsim/reference_target/config.hpp"
 
 namespace iomtsim::loadgen {
 
@@ -59,7 +59,7 @@ struct RunOptions {
   // Base config of the embedded target (tests inject faults with it); nullopt: the file
   // named by scenario.target.config_file, or loopback defaults. Listeners are always put
   // on 127.0.0.1 ephemeral ports and the alert webhook on our intake.
-  std::optional<target::server::TargetConfig> embedded_target;
+  std::optional<reference_target::TargetConfig> embedded_target;
   // Where the readings come from; empty: the scenario's simulated fleet (replay.hpp sets
   // a recording here).
   SourceFactory source;

@@ -7,7 +7,7 @@
 //  - real: the fleet (physiology, devices, batching), the devices' network profiles
 //    applied by the shared sim::FleetNetwork / NetworkPath code (loss, latency, jitter,
 //    outages, reconnect back-off, store-and-forward), the reference rules
-//    (target::rules::RulesEngine) on every reading the modelled target accepts, the
+//    (rules::RulesEngine) on every reading the modelled target accepts, the
 //    Recorder and scoring;
 //  - modelled: everything from the access point on (SimGrid links, CM02 flow model), the
 //    ingest servers as FIFO queues with a service time per reading (calibrate measures

@@ -1,0 +1,183 @@
+#pragma once
+// What the reference target server is told: ports, queue and worker sizing, service
+// times, faults to inject, where alerts go. A plain value; load_target_config() builds one
+// from YAML with file:line:column errors, default_target_config() gives the values used
+// with no file.
+//
+// Ports: 0 means "let the OS choose" (the chosen ports are reported by
+// TargetServer::ports() and by the ready line). Durations are integer nanoseconds; the
+// YAML takes "250ms", "2s", "1m" or a bare number of seconds.
+//
+//   auto cfg = iomtsim::reference_target::loopback_ephemeral_config();
+//   cfg.alerts.webhook_url = "http://127.0.0.1:9000/alerts";
+//   TargetServer server(cfg);
+//   server.start();
+//   auto ports = server.ports();   // ports.http, ports.mllp, ports.proto
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "iomtsim/physiology/time.hpp"
+#include "iomtsim/rules/rule.hpp"
+
+namespace iomtsim::reference_target {
+
+using physiology::Duration;
+
+// TLS for a listener (server side: certificate chain and private key, PEM files) or for
+// the MQTT client (ca_file to verify the broker; cert/key for client authentication).
+struct TlsConfig {
+  bool enabled = false;
+  std::string cert_file;
+  std::string key_file;
+  std::string ca_file;
+  bool operator==(const TlsConfig&) const = default;
+};
+
+// FHIR R4 over HTTP/1.1: POST {base}/Observation, POST {base} (transaction Bundle),
+// GET /metrics, GET /health.
+struct HttpConfig {
+  bool enabled = true;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string fhir_base_path = "/fhir";
+  // larger bodies: 413 and the connection closes. 16 MiB: point-of-care imaging results
+  // (DiagnosticReport with base64 media of several MiB) must fit.
+  std::size_t body_limit_bytes = 16u << 20;
+  Duration header_timeout = std::chrono::seconds(10);  // whole request must arrive within this
+  Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
+  unsigned queue_full_status = 429;                    // 429 or 503 when the queue is full
+  TlsConfig tls;
+  bool operator==(const HttpConfig&) const = default;
+};
+
+// A framed TCP listener: HL7 v2 over MLLP, or length-delimited protobuf batches.
+struct StreamListenerConfig {
+  bool enabled = true;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::size_t max_frame_bytes = 4u << 20;            // a larger frame closes the connection
+  Duration idle_timeout = std::chrono::seconds(60);  // no complete frame for this long: close
+  bool operator==(const StreamListenerConfig&) const = default;
+};
+
+enum class MqttPayload : std::uint8_t { Auto, MqttJson, Fhir };
+
+// Ingest from an MQTT broker (libmosquitto client). Alerts may be published on the same
+// connection (AlertConfig::mqtt_topic).
+struct MqttConfig {
+  bool enabled = false;
+  std::string broker_host = "127.0.0.1";
+  std::uint16_t broker_port = 1883;
+  std::vector<std::string> topics = {"iomtsim/#"};
+  int qos = 1;            // 0 or 1
+  std::string client_id;  // empty: "iomtsim-target-<pid>"
+  MqttPayload payload = MqttPayload::Auto;
+  Duration keepalive = std::chrono::seconds(30);
+  // start() waits this long for the subscriptions; after it the client keeps retrying in
+  // the background (a broker that is down is survived, not fatal).
+  Duration connect_wait = std::chrono::seconds(5);
+  TlsConfig tls;
+  bool operator==(const MqttConfig&) const = default;
+};
+
+// Between ingest and the rules: a bounded queue, sharded by patient over `workers`
+// processing threads, each owning its own rules engine (so one patient's state is only
+// ever touched by one thread). Service time is spent by the worker per message and per
+// reading, so a slow pipeline backs up, fills the queue and answers "queue full".
+struct ProcessingConfig {
+  unsigned io_threads = 1;           // threads running the sockets
+  unsigned workers = 1;              // processing threads (rules engines)
+  std::size_t queue_bound = 100000;  // readings waiting for a worker, all shards together
+  Duration service_time_per_message{};
+  Duration service_time_per_reading{};
+  // false: answer as soon as the readings are queued (an ingest front door);
+  // true: answer once the rules have processed them (service time shows in latency).
+  bool ack_after_processing = false;
+  bool operator==(const ProcessingConfig&) const = default;
+};
+
+// Where alerts go. Either, both or neither.
+struct AlertConfig {
+  std::string webhook_url;  // http://host:port/path; POST application/json, one alert each
+  std::string mqtt_topic;   // published on the ingest broker connection; {patient} expands
+  int mqtt_qos = 1;
+  Duration webhook_timeout = std::chrono::seconds(5);
+  std::size_t max_pending =
+      100000;  // alerts waiting to be sent; beyond it they are dropped (counted)
+  bool operator==(const AlertConfig&) const = default;
+};
+
+// Faults to inject, for testing the load generator. Fractions are per answered message
+// (HTTP request, MLLP message, protobuf batch), drawn from a seeded stream, applied in
+// the order crash > stall > close > garbage > reject.
+struct FaultConfig {
+  double reject_fraction = 0.0;         // answered 503 / ACK AR / protobuf nack
+  double close_fraction = 0.0;          // connection closed without an answer
+  double garbage_fraction = 0.0;        // answered with bytes that are no valid answer
+  Duration stall_start{};               // from start(): answers are held from here …
+  Duration stall_duration{};            // … for this long (0: no stall)
+  std::optional<Duration> crash_after;  // from start(): every socket closes, nothing answers
+  std::uint64_t seed = 1;
+  bool operator==(const FaultConfig&) const = default;
+};
+
+enum class LogLevel : std::uint8_t { Quiet, Error, Warn, Info, Debug };
+// "quiet", "error", "warn", "info", "debug"; nullopt for anything else.
+std::optional<LogLevel> log_level_from_name(std::string_view name);
+
+struct TargetConfig {
+  HttpConfig http;
+  StreamListenerConfig mllp{.port = 2575};
+  StreamListenerConfig proto{.port = 9095};
+  MqttConfig mqtt;
+  ProcessingConfig processing;
+  AlertConfig alerts;
+  FaultConfig faults;
+  // The alerting rules (YAML section `rules`, see rules_yaml.cpp for its keys).
+  rules::RuleSet rules = rules::RuleSet::defaults();
+  // Wall time (Unix ms) of scenario time zero: FHIR/HL7 timestamps are mapped back to
+  // device time with it, so alert trigger times are on the scenario clock.
+  std::int64_t epoch_unix_ms = 0;
+  LogLevel log_level = LogLevel::Quiet;
+  bool operator==(const TargetConfig&) const = default;
+};
+
+// One problem in a config file: where, and what was expected / found.
+struct ConfigIssue {
+  std::string file;
+  int line = 0;    // 1-based, 0 when unknown
+  int column = 0;  // 1-based
+  std::string message;
+  std::string to_string() const;  // "file:line:column: message"
+};
+
+// Thrown with every problem found at once.
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(std::vector<ConfigIssue> issues);
+  const std::vector<ConfigIssue>& issues() const { return issues_; }
+
+ private:
+  std::vector<ConfigIssue> issues_;
+};
+
+TargetConfig default_target_config();
+// Defaults, but every listener on 127.0.0.1 port 0: for in-process use and tests.
+TargetConfig loopback_ephemeral_config();
+
+// Parses YAML text on top of the defaults. `file` names the source in messages.
+// Throws ConfigError listing every problem.
+TargetConfig parse_target_config(const std::string& yaml_text,
+                                 const std::string& file = "<config>");
+// Reads and parses a file; an unreadable file is a ConfigError too.
+TargetConfig load_target_config(const std::string& path);
+
+// Command-line style overrides: "host:port" or "port" for the broker.
+void set_mqtt_broker(TargetConfig& cfg, const std::string& host_port);
+
+}  // namespace iomtsim::reference_target

@@ -1,0 +1,125 @@
+#pragma once
+// The target's counters: what came in on each protocol and what became of it. Lock-free
+// atomics, updated from any thread; snapshot() gives a plain copy for tests and reports,
+// render_prometheus() the text /metrics serves (Prometheus exposition format 0.0.4).
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace iomtsim::reference_target {
+
+enum class Protocol : std::uint8_t { Http, Mllp, Proto, Mqtt };
+inline constexpr std::size_t kProtocolCount = 4;
+constexpr std::string_view name(Protocol p) {
+  constexpr std::string_view names[] = {"http", "mllp", "proto", "mqtt"};
+  return names[static_cast<std::size_t>(p)];
+}
+
+// How one message (HTTP request, MLLP message, protobuf batch, MQTT publish) ended.
+enum class Outcome : std::uint8_t {
+  Accepted,      // readings queued (or processed, with ack_after_processing)
+  Invalid,       // bad input: 400 OperationOutcome, ACK AE/AR, protobuf nack
+  QueueFull,     // 429/503, ACK AR, nack: the processing queue was full
+  FaultReject,   // injected: rejected
+  FaultClose,    // injected: connection closed instead of an answer
+  FaultGarbage,  // injected: answered with garbage
+  Other,         // /metrics, /health, 404s
+};
+inline constexpr std::size_t kOutcomeCount = 7;
+constexpr std::string_view name(Outcome o) {
+  constexpr std::string_view names[] = {
+      "accepted", "invalid", "queue_full", "fault_reject", "fault_close", "fault_garbage", "other"};
+  return names[static_cast<std::size_t>(o)];
+}
+
+// A plain copy of every counter at one moment.
+struct MetricsSnapshot {
+  std::array<std::array<std::uint64_t, kOutcomeCount>, kProtocolCount> messages{};
+  std::array<std::uint64_t, kProtocolCount> readings_accepted{};
+  std::array<std::uint64_t, kProtocolCount> connections_accepted{};
+  std::uint64_t connections_open = 0;
+  std::uint64_t timeouts = 0;         // idle/header timeouts that closed a connection
+  std::uint64_t oversized = 0;        // bodies/frames over the limit
+  std::uint64_t protocol_errors = 0;  // unparseable HTTP, bad framing
+  std::uint64_t readings_processed = 0;
+  std::uint64_t queue_depth = 0;  // readings waiting for a worker, now
+  std::uint64_t queue_bound = 0;
+  std::uint64_t alerts_raised = 0;
+  std::uint64_t alerts_delivered = 0;  // webhook 2xx or MQTT publish handed to the broker
+  std::uint64_t alerts_failed = 0;     // delivery errors
+  std::uint64_t alerts_dropped = 0;    // over AlertConfig::max_pending
+  std::uint64_t stall_holds = 0;       // answers held by an injected stall
+  // Operations payloads (ops_store.cpp).
+  std::uint64_t ops_pump_events = 0;
+  std::uint64_t ops_pump_alarms = 0;  // distinct alarms raised as alerts
+  std::uint64_t ops_location_fixes = 0;
+  std::uint64_t ops_imaging_results = 0;
+  std::uint64_t ops_imaging_bytes = 0;  // media bytes of the results
+  // Waveform blocks (ECG/PPG sample blocks): validated and counted, no rules run on them.
+  std::uint64_t waveform_blocks = 0;   // accepted
+  std::uint64_t waveform_samples = 0;  // samples of the accepted blocks
+  std::uint64_t waveform_invalid = 0;  // waveform messages refused as invalid
+
+  std::uint64_t count(Protocol p, Outcome o) const {
+    return messages[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
+  }
+  std::uint64_t readings(Protocol p) const {
+    return readings_accepted[static_cast<std::size_t>(p)];
+  }
+};
+
+class Metrics {
+ public:
+  void message(Protocol p, Outcome o) {
+    at(messages_, p, o).fetch_add(1, std::memory_order_relaxed);
+  }
+  void readings_accepted(Protocol p, std::uint64_t n) {
+    at(readings_accepted_, p).fetch_add(n, std::memory_order_relaxed);
+  }
+  void connection_opened(Protocol p) {
+    at(connections_accepted_, p).fetch_add(1, std::memory_order_relaxed);
+    connections_open_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void connection_closed() { connections_open_.fetch_sub(1, std::memory_order_relaxed); }
+
+  std::atomic<std::uint64_t> timeouts{0};
+  std::atomic<std::uint64_t> oversized{0};
+  std::atomic<std::uint64_t> protocol_errors{0};
+  std::atomic<std::uint64_t> readings_processed{0};
+  std::atomic<std::uint64_t> queue_depth{0};
+  std::atomic<std::uint64_t> queue_bound{0};
+  std::atomic<std::uint64_t> alerts_raised{0};
+  std::atomic<std::uint64_t> alerts_delivered{0};
+  std::atomic<std::uint64_t> alerts_failed{0};
+  std::atomic<std::uint64_t> alerts_dropped{0};
+  std::atomic<std::uint64_t> stall_holds{0};
+  std::atomic<std::uint64_t> ops_pump_events{0};
+  std::atomic<std::uint64_t> ops_pump_alarms{0};
+  std::atomic<std::uint64_t> ops_location_fixes{0};
+  std::atomic<std::uint64_t> ops_imaging_results{0};
+  std::atomic<std::uint64_t> ops_imaging_bytes{0};
+  std::atomic<std::uint64_t> waveform_blocks{0};
+  std::atomic<std::uint64_t> waveform_samples{0};
+  std::atomic<std::uint64_t> waveform_invalid{0};
+
+  MetricsSnapshot snapshot() const;
+  std::string render_prometheus() const;
+
+ private:
+  using Row = std::array<std::atomic<std::uint64_t>, kOutcomeCount>;
+  static std::atomic<std::uint64_t>& at(std::array<Row, kProtocolCount>& m, Protocol p, Outcome o) {
+    return m[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
+  }
+  static std::atomic<std::uint64_t>& at(std::array<std::atomic<std::uint64_t>, kProtocolCount>& m,
+                                        Protocol p) {
+    return m[static_cast<std::size_t>(p)];
+  }
+  std::array<Row, kProtocolCount> messages_{};
+  std::array<std::atomic<std::uint64_t>, kProtocolCount> readings_accepted_{};
+  std::array<std::atomic<std::uint64_t>, kProtocolCount> connections_accepted_{};
+  std::atomic<std::uint64_t> connections_open_{0};
+};
+
+}  // namespace iomtsim::reference_target

@@ -1,0 +1,58 @@
+#pragma once
+// What every transport shares: config, counters, logs, faults, ingest, and the registry
+// of open connections (so stop() and an injected crash can close them all).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "faults.hpp"
+#include "ingest.hpp"
+#include "log.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace iomtsim::reference_target {
+
+class ConnectionRegistry {
+ public:
+  // `close` must be safe to call from any thread (sessions post to their own strand).
+  std::uint64_t add(std::function<void()> close);
+  void remove(std::uint64_t id);
+  void close_all();
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::uint64_t next_ = 1;
+  std::unordered_map<std::uint64_t, std::function<void()>> closers_;
+};
+
+struct ServerContext {
+  const TargetConfig& cfg;
+  Metrics& metrics;
+  const Log& log;
+  Faults& faults;
+  Ingest& ingest;
+  ConnectionRegistry& connections;
+  std::atomic<bool>& crashed;  // after an injected crash nothing answers any more
+};
+
+// A listening socket with its accept loop. close() stops accepting (idempotent).
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  virtual std::uint16_t port() const = 0;
+  virtual void close() = 0;
+};
+
+// Each binds, listens and starts accepting; throws std::runtime_error if it cannot bind.
+std::unique_ptr<Listener> start_http_listener(boost::asio::io_context& ioc, ServerContext& ctx);
+std::unique_ptr<Listener> start_mllp_listener(boost::asio::io_context& ioc, ServerContext& ctx);
+std::unique_ptr<Listener> start_proto_listener(boost::asio::io_context& ioc, ServerContext& ctx);
+
+}  // namespace iomtsim::reference_target

@@ -1,0 +1,196 @@
+#include "ingest.hpp"
+
+#include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/payloads/hl7.hpp"
+#include "iomtsim/payloads/mqtt_json.hpp"
+#include "iomtsim/payloads/ops_payloads.hpp"
+#include "iomtsim/payloads/proto_codec.hpp"
+#include "iomtsim/payloads/waveform.hpp"
+
+namespace iomtsim::reference_target {
+
+namespace {
+
+bool looks_like_fhir(std::string_view bytes) {
+  // Cheap sniff: a FHIR resource names its type near the start; MQTT JSON never does.
+  return bytes.substr(0, 256).find("\"resourceType\"") != std::string_view::npos;
+}
+
+}  // namespace
+
+IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_view bytes,
+                            std::function<void()> on_processed) {
+  IngestResult result;
+  payloads::DecodeResult decoded;
+  if (kind == PayloadKind::MqttAuto)
+    kind = looks_like_fhir(bytes) ? PayloadKind::Fhir : PayloadKind::MqttJson;
+  const bool ops_payload = kind == PayloadKind::FhirDiagnosticReport ||
+                           ((kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir ||
+                             kind == PayloadKind::FhirBundle) &&
+                            payloads::looks_like_ops_fhir(bytes)) ||
+                           (kind == PayloadKind::Hl7OruR01 && payloads::is_pump_oru(bytes));
+  if (ops_payload) return handle_ops(protocol, kind, bytes);
+  // Waveform blocks: a cheap look at the head, so vitals never pay for a waveform decode.
+  const bool fhir_kind = kind == PayloadKind::FhirObservation || kind == PayloadKind::Fhir;
+  if ((fhir_kind && payloads::looks_like_waveform_fhir(bytes)) ||
+      (kind == PayloadKind::Hl7OruR01 && payloads::is_waveform_oru(bytes)) ||
+      (kind == PayloadKind::MqttJson && payloads::looks_like_mqtt_waveform(bytes)))
+    return handle_waveform(protocol, kind, bytes);
+  std::vector<physiology::WaveformBlock> waveforms;  // protobuf batches may carry some
+  switch (kind) {
+    case PayloadKind::FhirObservation:
+      decoded = payloads::decode_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+      break;
+    case PayloadKind::FhirBundle:
+      decoded = payloads::decode_bundle(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+      break;
+    case PayloadKind::Fhir:
+      decoded = payloads::decode_fhir(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+      break;
+    case PayloadKind::Hl7OruR01: {
+      payloads::Hl7Options o;
+      o.epoch_unix_ms = epoch_unix_ms_;
+      decoded = payloads::decode_oru_r01(bytes, o);
+      break;
+    }
+    case PayloadKind::FhirDiagnosticReport:  // handled above
+    case PayloadKind::MqttJson:
+    case PayloadKind::MqttAuto:
+      decoded = payloads::decode_mqtt_json(bytes);
+      break;
+    case PayloadKind::ProtoBatch: {
+      auto batch = payloads::decode_ingest_batch(bytes);
+      result.batch_id = batch.value.batch_id;  // named in the BatchAck even when refused
+      if (!batch.ok()) {
+        decoded.error = batch.error;
+        if (batch.error.starts_with("waveform "))
+          metrics_.waveform_invalid.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        decoded.readings = std::move(batch.value.readings);
+        waveforms = std::move(batch.value.waveforms);
+        // The binary format carries ground truth for recordings; a target must not see it.
+        for (auto& r : decoded.readings) payloads::clear_ground_truth(r);
+      }
+      break;
+    }
+  }
+  result.message_id = decoded.message_id;
+  if (!decoded.ok()) {
+    result.outcome = Outcome::Invalid;
+    result.error = std::move(decoded.error);
+    metrics_.message(protocol, Outcome::Invalid);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  }
+  if (decoded.readings.empty() && !waveforms.empty()) {  // waveforms only: nothing to queue
+    count_waveforms(waveforms, result);
+    metrics_.message(protocol, Outcome::Accepted);
+    return result;
+  }
+  result.reading_count = decoded.readings.size();
+  result.reading_ids.reserve(decoded.readings.size());
+  for (const auto& r : decoded.readings) result.reading_ids.push_back(r.id);
+
+  const bool defer = ack_after_processing_ && on_processed;
+  const auto admit =
+      pipeline_.submit(std::move(decoded.readings), defer ? std::move(on_processed) : nullptr);
+  if (admit != Pipeline::Admit::Queued) {
+    result.outcome = Outcome::QueueFull;
+    result.error = admit == Pipeline::Admit::Full ? "processing queue full" : "server stopping";
+    metrics_.message(protocol, Outcome::QueueFull);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_refused", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  }
+  result.deferred = defer;
+  metrics_.message(protocol, Outcome::Accepted);
+  metrics_.readings_accepted(protocol, result.reading_count);
+  if (!waveforms.empty()) count_waveforms(waveforms, result);
+  return result;
+}
+
+void Ingest::count_waveforms(std::span<const physiology::WaveformBlock> blocks,
+                             IngestResult& result) {
+  std::size_t samples = 0;
+  for (const auto& b : blocks) {
+    samples += b.samples.size();
+    if (result.reading_count == 0) result.reading_ids.push_back(b.id);
+  }
+  result.waveform_blocks += blocks.size();
+  result.waveform_samples += samples;
+  metrics_.waveform_blocks.fetch_add(blocks.size(), std::memory_order_relaxed);
+  metrics_.waveform_samples.fetch_add(samples, std::memory_order_relaxed);
+}
+
+// Waveform blocks are validated and counted at once: no queue and no rules (the rules are
+// vital-sign rules; a waveform consumer would be a separate analytics path).
+IngestResult Ingest::handle_waveform(Protocol protocol, PayloadKind kind, std::string_view bytes) {
+  IngestResult result;
+  payloads::Decoded<physiology::WaveformBlock> d;
+  if (kind == PayloadKind::Hl7OruR01) {
+    payloads::Hl7Options o;
+    o.epoch_unix_ms = epoch_unix_ms_;
+    d = payloads::decode_waveform_oru(bytes, o, &result.message_id);
+  } else if (kind == PayloadKind::MqttJson) {
+    d = payloads::decode_mqtt_waveform(bytes, epoch_unix_ms_);
+  } else {
+    d = payloads::decode_waveform_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
+  }
+  if (!d.ok()) {
+    result.outcome = Outcome::Invalid;
+    result.error = std::move(d.error);
+    metrics_.message(protocol, Outcome::Invalid);
+    metrics_.waveform_invalid.fetch_add(1, std::memory_order_relaxed);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  }
+  count_waveforms(std::span(&d.value, 1), result);
+  metrics_.message(protocol, Outcome::Accepted);
+  return result;
+}
+
+// Operations payloads are small state updates (or counted media), applied at once: no
+// queue, no rules. A refused one is answered like any invalid message.
+IngestResult Ingest::handle_ops(Protocol protocol, PayloadKind kind, std::string_view bytes) {
+  IngestResult result;
+  result.operations = true;
+  auto refuse = [&](std::string why) {
+    result.outcome = Outcome::Invalid;
+    result.error = std::move(why);
+    metrics_.message(protocol, Outcome::Invalid);
+    if (log_.enabled(LogLevel::Debug))
+      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+    return result;
+  };
+  if (!ops_) return refuse("operations payloads are not enabled on this target");
+  payloads::OpsResource resource;
+  if (kind == PayloadKind::Hl7OruR01) {
+    auto d = payloads::decode_pump_oru(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    result.message_id = "PUMP" + std::to_string(d.value.id);
+    resource = std::move(d.value);
+  } else if (kind == PayloadKind::FhirBundle) {  // a pump event with its DeviceMetric
+    auto d = payloads::decode_pump_bundle(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    if (!d.value.metric_id.empty())
+      result.other_entries.emplace_back("200 OK", "DeviceMetric/" + d.value.metric_id);
+    resource = std::move(d.value.event);
+  } else {
+    auto d = payloads::decode_ops_fhir(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    const bool report = std::holds_alternative<physiology::ops::ImagingResult>(d.value);
+    if ((kind == PayloadKind::FhirDiagnosticReport) != report)
+      return refuse(report ? "a DiagnosticReport belongs at [base]/DiagnosticReport"
+                           : "only DiagnosticReports are taken at [base]/DiagnosticReport");
+    resource = std::move(d.value);
+    result.resource_type = report ? "DiagnosticReport" : "Observation";
+  }
+  result.reading_ids.push_back(std::visit([](const auto& v) { return v.id; }, resource));
+  ops_->take(resource);
+  metrics_.message(protocol, Outcome::Accepted);
+  return result;
+}
+
+}  // namespace iomtsim::reference_target

@@ -1,0 +1,150 @@
+#include "mqtt_client.hpp"
+
+#include <mosquitto.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "iomtsim/payloads/alert_json.hpp"
+
+namespace iomtsim::reference_target {
+
+namespace {
+
+void init_library() {
+  static std::once_flag once;
+  std::call_once(once, [] { mosquitto_lib_init(); });
+}
+
+std::string expand_patient(std::string topic, physiology::PatientIndex patient) {
+  const std::string key = "{patient}";
+  for (auto pos = topic.find(key); pos != std::string::npos; pos = topic.find(key, pos))
+    topic.replace(pos, key.size(), std::to_string(patient));
+  return topic;
+}
+
+}  // namespace
+
+MqttClient::MqttClient(ServerContext& ctx, bool subscribe) : ctx_(ctx), subscribe_(subscribe) {
+  init_library();
+  const auto& c = ctx_.cfg.mqtt;
+  std::string id = c.client_id.empty()
+                       ? "iomtsim-target-" + std::to_string(::getpid()) + "-" +
+                             std::to_string(reinterpret_cast<std::uintptr_t>(this) & 0xFFFFFF)
+                       : c.client_id;
+  mosq_ = mosquitto_new(id.c_str(), true, this);
+  if (mosq_ == nullptr) throw std::runtime_error("mqtt: cannot create a client");
+  mosquitto_connect_callback_set(mosq_, &MqttClient::on_connect);
+  mosquitto_subscribe_callback_set(mosq_, &MqttClient::on_subscribe);
+  mosquitto_message_callback_set(mosq_, &MqttClient::on_message);
+  mosquitto_reconnect_delay_set(mosq_, 1, 10, true);
+  if (c.tls.enabled) {
+    const char* ca = c.tls.ca_file.empty() ? nullptr : c.tls.ca_file.c_str();
+    const char* cert = c.tls.cert_file.empty() ? nullptr : c.tls.cert_file.c_str();
+    const char* key = c.tls.key_file.empty() ? nullptr : c.tls.key_file.c_str();
+    const int rc = mosquitto_tls_set(mosq_, ca, nullptr, cert, key, nullptr);
+    if (rc != MOSQ_ERR_SUCCESS)
+      throw std::runtime_error(std::string("mqtt tls: ") + mosquitto_strerror(rc));
+  }
+}
+
+MqttClient::~MqttClient() {
+  stop();
+  if (mosq_ != nullptr) mosquitto_destroy(mosq_);
+}
+
+bool MqttClient::start(std::chrono::milliseconds wait) {
+  const auto& c = ctx_.cfg.mqtt;
+  const int keepalive_s = static_cast<int>(std::max<std::int64_t>(
+      5, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
+  int rc = mosquitto_connect_async(mosq_, c.broker_host.c_str(), c.broker_port, keepalive_s);
+  if (rc != MOSQ_ERR_SUCCESS)
+    ctx_.log.warn("mqtt_connect_failed",
+                  {{"broker", c.broker_host + ":" + std::to_string(c.broker_port)},
+                   {"error", mosquitto_strerror(rc)}});
+  // The loop thread retries the connection if the first attempt failed.
+  rc = mosquitto_loop_start(mosq_);
+  if (rc != MOSQ_ERR_SUCCESS)
+    throw std::runtime_error(std::string("mqtt: cannot start the network loop: ") +
+                             mosquitto_strerror(rc));
+  loop_started_ = true;
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (!ready_.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return ready_.load();
+}
+
+void MqttClient::stop() {
+  if (stopped_.exchange(true)) return;
+  if (mosq_ == nullptr || !loop_started_) return;
+  mosquitto_disconnect(mosq_);
+  mosquitto_loop_stop(mosq_, false);
+}
+
+void MqttClient::on_connect(mosquitto* m, void* self_ptr, int rc) {
+  auto* self = static_cast<MqttClient*>(self_ptr);
+  if (rc != 0) {
+    self->ctx_.log.warn("mqtt_connack_refused", {{"code", rc}});
+    return;
+  }
+  if (!self->subscribe_) {
+    self->ready_.store(true);
+    return;
+  }
+  // (Re)subscribe on every connect: the session is clean.
+  const auto& c = self->ctx_.cfg.mqtt;
+  self->pending_subscriptions_.store(static_cast<int>(c.topics.size()));
+  for (const auto& t : c.topics) {
+    const int r = mosquitto_subscribe(m, nullptr, t.c_str(), c.qos);
+    if (r != MOSQ_ERR_SUCCESS)
+      self->ctx_.log.warn("mqtt_subscribe_failed",
+                          {{"topic", t}, {"error", mosquitto_strerror(r)}});
+  }
+}
+
+void MqttClient::on_subscribe(mosquitto*, void* self_ptr, int, int, const int*) {
+  auto* self = static_cast<MqttClient*>(self_ptr);
+  if (self->pending_subscriptions_.fetch_sub(1) == 1) self->ready_.store(true);
+}
+
+void MqttClient::on_message(mosquitto*, void* self_ptr, const mosquitto_message* msg) {
+  auto* self = static_cast<MqttClient*>(self_ptr);
+  auto& ctx = self->ctx_;
+  if (ctx.crashed.load() || msg->payload == nullptr) return;
+  if (auto until = ctx.faults.stall_until(Faults::Clock::now())) {
+    // Holding the network thread holds the subscription: the broker queues meanwhile.
+    ctx.metrics.stall_holds.fetch_add(1, std::memory_order_relaxed);
+    std::this_thread::sleep_until(*until);
+  }
+  if (ctx.faults.draw() != FaultAction::None) {
+    ctx.metrics.message(Protocol::Mqtt, Outcome::FaultReject);
+    return;
+  }
+  PayloadKind kind = PayloadKind::MqttAuto;
+  if (ctx.cfg.mqtt.payload == MqttPayload::MqttJson) kind = PayloadKind::MqttJson;
+  if (ctx.cfg.mqtt.payload == MqttPayload::Fhir) kind = PayloadKind::Fhir;
+  const std::string_view bytes(static_cast<const char*>(msg->payload),
+                               static_cast<std::size_t>(msg->payloadlen));
+  auto r = ctx.ingest.handle(Protocol::Mqtt, kind, bytes);
+  if (r.outcome != Outcome::Accepted)
+    ctx.log.info("mqtt_message_refused",
+                 {{"topic", msg->topic ? msg->topic : ""}, {"reason", r.error}});
+}
+
+void MqttClient::emit(const physiology::Alert& alert) {
+  const auto& c = ctx_.cfg.alerts;
+  if (c.mqtt_topic.empty() || stopped_.load()) return;
+  const std::string topic = expand_patient(c.mqtt_topic, alert.patient);
+  const std::string body = payloads::encode_alert_json(alert);
+  // Thread-safe in libmosquitto with the threaded loop; queued while disconnected.
+  const int rc = mosquitto_publish(mosq_, nullptr, topic.c_str(), static_cast<int>(body.size()),
+                                   body.data(), c.mqtt_qos, false);
+  if (rc == MOSQ_ERR_SUCCESS)
+    ctx_.metrics.alerts_delivered.fetch_add(1, std::memory_order_relaxed);
+  else
+    ctx_.metrics.alerts_failed.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace iomtsim::reference_target

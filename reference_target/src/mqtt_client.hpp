@@ -1,0 +1,51 @@
+#pragma once
+// The target's MQTT side, over libmosquitto (its own network thread): subscribes to the
+// configured topics and hands each payload to ingest (MQTT JSON or FHIR), and publishes
+// alerts when AlertConfig::mqtt_topic is set. QoS 1 acknowledgements are the library's.
+// MQTT has no negative acknowledgement: a message refused (invalid, queue full, injected
+// reject) is counted and dropped; close and garbage faults do not apply to MQTT.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "context.hpp"
+#include "evaluator.hpp"
+
+struct mosquitto;
+struct mosquitto_message;
+
+namespace iomtsim::reference_target {
+
+class MqttClient final : public AlertSink {
+ public:
+  // subscribe: ingest from cfg.mqtt.topics; publish alerts if cfg.alerts.mqtt_topic is set.
+  MqttClient(ServerContext& ctx, bool subscribe);
+  ~MqttClient() override;
+  MqttClient(const MqttClient&) = delete;
+  MqttClient& operator=(const MqttClient&) = delete;
+
+  // Connects in the background; waits up to `wait` for the subscriptions (or the
+  // connection, when not subscribing) to be acknowledged. Returns whether they were; the
+  // client keeps reconnecting either way. Throws std::runtime_error for bad TLS files.
+  bool start(std::chrono::milliseconds wait);
+  void stop();
+
+  void emit(const physiology::Alert& alert) override;
+  bool ready() const { return ready_.load(); }
+
+ private:
+  static void on_connect(mosquitto* m, void* self, int rc);
+  static void on_subscribe(mosquitto* m, void* self, int mid, int qos_count, const int* granted);
+  static void on_message(mosquitto* m, void* self, const mosquitto_message* msg);
+
+  ServerContext& ctx_;
+  bool subscribe_;
+  mosquitto* mosq_ = nullptr;
+  std::atomic<int> pending_subscriptions_{0};
+  std::atomic<bool> ready_{false};
+  std::atomic<bool> stopped_{false};
+  bool loop_started_ = false;
+};
+
+}  // namespace iomtsim::reference_target

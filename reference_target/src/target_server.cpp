@@ -1,0 +1,194 @@
+// Assembly of the target: config → pipeline, sinks, listeners, threads; and the crash
+// fault. Destruction order matters: sessions left in the io_context are destroyed with
+// it and still touch the metrics, the registry and ingest, so the io_context goes first.
+#include "iomtsim/reference_target/target_server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <condition_variable>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "alert_sinks.hpp"
+#include "context.hpp"
+#include "mqtt_client.hpp"
+
+namespace iomtsim::reference_target {
+
+namespace asio = boost::asio;
+
+std::string ready_line(const TargetPorts& p) {
+  std::ostringstream out;
+  out << R"({"http_port":)" << p.http << R"(,"mllp_port":)" << p.mllp << R"(,"proto_port":)"
+      << p.proto << '}';
+  return out.str();
+}
+
+struct TargetServer::Impl {
+  explicit Impl(TargetConfig c) : cfg(std::move(c)), log(cfg.log_level) {}
+
+  TargetConfig cfg;
+  Log log;
+  Metrics metrics;
+  std::atomic<bool> crashed{false};
+  ConnectionRegistry connections;
+  FanOutSink sinks;
+  std::unique_ptr<Faults> faults;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<Ingest> ingest;
+  std::unique_ptr<OpsStore> ops;
+  std::unique_ptr<ServerContext> ctx;
+  std::unique_ptr<asio::io_context> ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::unique_ptr<WebhookSink> webhook;
+  std::unique_ptr<MqttClient> mqtt;
+  std::vector<std::unique_ptr<Listener>> listeners;
+  std::unique_ptr<asio::steady_timer> crash_timer;
+  std::vector<std::thread> threads;
+  TargetPorts ports;
+  bool started = false;
+  bool stopped = false;
+  std::mutex mutex;  // start/stop
+  mutable std::mutex crash_mutex;
+  mutable std::condition_variable crash_cv;
+
+  void crash() {
+    if (crashed.exchange(true)) return;
+    log.warn("injected_crash");
+    for (auto& l : listeners) l->close();
+    connections.close_all();
+    if (webhook) webhook->close();
+    if (mqtt) mqtt->stop();
+    { std::lock_guard lock(crash_mutex); }
+    crash_cv.notify_all();
+  }
+
+  // Order: stop taking input, stop the sockets' threads, then the workers (which may
+  // still post completions to the io_context, so it must outlive them), then destroy.
+  void shutdown() {
+    for (auto& l : listeners) l->close();
+    connections.close_all();
+    if (mqtt) mqtt->stop();
+    if (webhook) webhook->close();
+    work.reset();
+    if (ioc) ioc->stop();
+    for (auto& t : threads)
+      if (t.joinable()) t.join();
+    threads.clear();
+    if (pipeline) pipeline->stop();
+    listeners.clear();
+    crash_timer.reset();
+    webhook.reset();
+    ioc.reset();  // destroys the sessions still in it (closing their sockets)
+    mqtt.reset();
+  }
+};
+
+TargetServer::TargetServer(TargetConfig config)
+    : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+TargetServer::~TargetServer() { stop(); }
+
+void TargetServer::start() {
+  auto& m = *impl_;
+  std::lock_guard lock(m.mutex);
+  if (m.started) return;
+  m.started = true;
+  const auto& cfg = m.cfg;
+  const auto start_time = Faults::Clock::now();
+  m.faults = std::make_unique<Faults>(cfg.faults, start_time);
+  const unsigned io_threads = cfg.processing.io_threads == 0 ? 1 : cfg.processing.io_threads;
+  m.ioc = std::make_unique<asio::io_context>(static_cast<int>(io_threads));
+  m.work.emplace(m.ioc->get_executor());
+  m.pipeline = std::make_unique<Pipeline>(cfg.processing, m.metrics,
+                                          make_rules_evaluator_factory(cfg.rules), &m.sinks);
+  m.ingest = std::make_unique<Ingest>(*m.pipeline, m.metrics, m.log, cfg.epoch_unix_ms,
+                                      cfg.processing.ack_after_processing);
+  m.ops = std::make_unique<OpsStore>(&m.sinks, m.metrics);
+  m.ingest->set_ops(m.ops.get());
+  m.ctx = std::make_unique<ServerContext>(
+      ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed});
+  try {
+    if (!cfg.alerts.webhook_url.empty()) {
+      m.webhook = std::make_unique<WebhookSink>(*m.ioc, cfg.alerts, m.metrics, m.log);
+      m.sinks.add(m.webhook.get());
+    }
+    if (cfg.mqtt.enabled || !cfg.alerts.mqtt_topic.empty()) {
+      m.mqtt = std::make_unique<MqttClient>(*m.ctx, cfg.mqtt.enabled);
+      if (!cfg.alerts.mqtt_topic.empty()) m.sinks.add(m.mqtt.get());
+    }
+    if (cfg.http.enabled) {
+      m.listeners.push_back(start_http_listener(*m.ioc, *m.ctx));
+      m.ports.http = m.listeners.back()->port();
+    }
+    if (cfg.mllp.enabled) {
+      m.listeners.push_back(start_mllp_listener(*m.ioc, *m.ctx));
+      m.ports.mllp = m.listeners.back()->port();
+    }
+    if (cfg.proto.enabled) {
+      m.listeners.push_back(start_proto_listener(*m.ioc, *m.ctx));
+      m.ports.proto = m.listeners.back()->port();
+    }
+  } catch (const std::exception& e) {
+    m.shutdown();
+    m.stopped = true;
+    throw TargetStartError(e.what());
+  }
+  m.pipeline->start();
+  for (unsigned i = 0; i < io_threads; ++i) {
+    m.threads.emplace_back([&m] {
+      while (true) {
+        try {
+          m.ioc->run();
+          return;
+        } catch (const std::exception& e) {
+          // A handler that throws must not take the server down: log and keep serving.
+          m.log.error("io_handler_exception", {{"what", e.what()}});
+        }
+      }
+    });
+  }
+  if (m.mqtt &&
+      !m.mqtt->start(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.mqtt.connect_wait)))
+    m.log.warn("mqtt_not_ready",
+               {{"broker", cfg.mqtt.broker_host + ":" + std::to_string(cfg.mqtt.broker_port)}});
+  if (cfg.faults.crash_after) {
+    m.crash_timer = std::make_unique<asio::steady_timer>(*m.ioc);
+    m.crash_timer->expires_at(
+        start_time + std::chrono::duration_cast<Faults::Clock::duration>(*cfg.faults.crash_after));
+    m.crash_timer->async_wait([&m](boost::system::error_code ec) {
+      if (!ec) m.crash();
+    });
+  }
+  m.log.info(
+      "target_started",
+      {{"http_port", m.ports.http}, {"mllp_port", m.ports.mllp}, {"proto_port", m.ports.proto}});
+}
+
+TargetPorts TargetServer::ports() const { return impl_->ports; }
+
+void TargetServer::stop() {
+  auto& m = *impl_;
+  std::lock_guard lock(m.mutex);
+  if (!m.started || m.stopped) return;
+  m.stopped = true;
+  m.shutdown();
+  m.log.info("target_stopped");
+}
+
+bool TargetServer::crashed() const { return impl_->crashed.load(); }
+
+bool TargetServer::wait_crashed(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->crash_mutex);
+  return impl_->crash_cv.wait_for(lock, timeout, [this] { return impl_->crashed.load(); });
+}
+
+bool TargetServer::mqtt_ready() const { return impl_->mqtt && impl_->mqtt->ready(); }
+const Metrics& TargetServer::metrics() const { return impl_->metrics; }
+MetricsSnapshot TargetServer::snapshot() const { return impl_->metrics.snapshot(); }
+const TargetConfig& TargetServer::config() const { return impl_->cfg; }
+
+}  // namespace iomtsim::reference_target

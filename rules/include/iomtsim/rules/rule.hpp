@@ -1,0 +1,120 @@
+#pragma once
+// Rules as plain config structs (the target's YAML config maps onto these one to one).
+//
+// A RuleConfig fires when its conditions hold (all of them, or any), evaluated when a
+// reading of a vital it names arrives, at that reading's device time ("now"):
+// - ThresholdCondition: latest value `op` threshold, and (if sustained_for > 0) it has
+//   held on every in-order reading of that vital for at least sustained_for. A gap
+//   between readings longer than max_gap restarts the clock (no evidence in between).
+// - RateCondition: change = newest value − the oldest value within `window` before now;
+//   fires when change `op` threshold (e.g. SBP change <= −20 mmHg over 30 min). Needs at
+//   least two readings spanning min_span of the window.
+// For conditions on vitals other than the triggering one, their last evaluation counts
+// only if that vital's newest reading is within `freshness` of now.
+//
+//   RuleConfig spo2_low{"spo2_low_sustained", AlertSeverity::High, Combine::All,
+//     {ThresholdCondition{Vital::SpO2, CompareOp::Less, 88.0, std::chrono::minutes(2)}}};
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "iomtsim/physiology/alert.hpp"
+#include "iomtsim/physiology/time.hpp"
+#include "iomtsim/physiology/vital.hpp"
+#include "iomtsim/rules/news2.hpp"
+
+namespace iomtsim::rules {
+
+enum class CompareOp : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
+constexpr bool compare(double lhs, CompareOp op, double rhs) {
+  switch (op) {
+    case CompareOp::Less: return lhs < rhs;
+    case CompareOp::LessEqual: return lhs <= rhs;
+    case CompareOp::Greater: return lhs > rhs;
+    case CompareOp::GreaterEqual: return lhs >= rhs;
+    case CompareOp::Equal: return lhs == rhs;
+    case CompareOp::NotEqual: return lhs != rhs;
+  }
+  return false;
+}
+std::string_view op_text(CompareOp op);  // "<", "<=", ">", ">=", "==", "!="
+
+struct ThresholdCondition {
+  physiology::Vital vital = physiology::Vital::HeartRate;
+  CompareOp op = CompareOp::Greater;
+  double threshold = 0.0;  // canonical unit of `vital`
+  physiology::Duration sustained_for{0};
+  physiology::Duration max_gap = std::chrono::minutes(5);
+  bool operator==(const ThresholdCondition&) const = default;
+};
+
+struct RateCondition {
+  physiology::Vital vital = physiology::Vital::SystolicBP;
+  physiology::Duration window = std::chrono::minutes(30);
+  CompareOp op = CompareOp::LessEqual;
+  double change = 0.0;  // newest − oldest within window, canonical unit
+  physiology::Duration min_span = std::chrono::minutes(1);
+  bool operator==(const RateCondition&) const = default;
+};
+
+using Condition = std::variant<ThresholdCondition, RateCondition>;
+physiology::Vital condition_vital(const Condition& c);
+
+enum class Combine : std::uint8_t { All, Any };
+
+struct RuleConfig {
+  std::string name;  // the Alert::rule text, e.g. "spo2_low_sustained"
+  physiology::AlertSeverity severity = physiology::AlertSeverity::Medium;
+  Combine combine = Combine::All;
+  std::vector<Condition> conditions;
+  physiology::Duration freshness = std::chrono::minutes(15);
+  bool operator==(const RuleConfig&) const = default;
+};
+
+// Built-in NEWS2 rule ("news2"): Medium at total >= medium_threshold, High at >=
+// high_threshold, Low for the low–medium band (a single parameter scoring 3) when
+// alert_on_single_three. Computed on the latest values no older than freshness.
+struct News2RuleConfig {
+  bool enabled = true;
+  int medium_threshold = 5;
+  int high_threshold = 7;
+  bool alert_on_single_three = true;
+  int min_parameters = 3;  // score only with at least this many measured parameters
+  physiology::Duration freshness = std::chrono::minutes(15);
+  SpO2Scale default_scale = SpO2Scale::Scale1;
+  bool operator==(const News2RuleConfig&) const = default;
+};
+
+// Built-in qSOFA rule ("qsofa"): alert at points >= threshold.
+struct QsofaRuleConfig {
+  bool enabled = true;
+  int threshold = 2;
+  physiology::AlertSeverity severity = physiology::AlertSeverity::Medium;
+  physiology::Duration freshness = std::chrono::minutes(15);
+  bool operator==(const QsofaRuleConfig&) const = default;
+};
+
+// Per (patient, rule): after an alert, the same rule stays quiet for repeat_interval of
+// device time, unless the severity rises (escalation) and realert_on_escalation is set.
+struct SuppressionConfig {
+  physiology::Duration repeat_interval = std::chrono::minutes(30);
+  bool realert_on_escalation = true;
+  bool operator==(const SuppressionConfig&) const = default;
+};
+
+struct RuleSet {
+  News2RuleConfig news2;
+  QsofaRuleConfig qsofa;
+  std::vector<RuleConfig> rules;
+  SuppressionConfig suppression;
+  bool operator==(const RuleSet&) const = default;
+
+  // news2, qsofa, spo2 < 88 % for 2 min (High), glucose < 54 mg/dL for 15 min (High),
+  // heart rate > 130 /min for 5 min (Medium), resp rate <= 8 /min for 2 min (High).
+  static RuleSet defaults();
+};
+
+}  // namespace iomtsim::rules

@@ -1,0 +1,292 @@
+// Per reading the engine touches only what that reading can change: the rules naming its
+// vital (an index built once), and NEWS2/qSOFA only when the vital is one of their
+// inputs. All state is per patient, in one hash map lookup per reading.
+#include "iomtsim/rules/rules_engine.hpp"
+
+#include <array>
+#include <string>
+
+namespace iomtsim::rules {
+namespace {
+
+using physiology::AlertSeverity;
+using physiology::Duration;
+using physiology::SimTime;
+using physiology::Vital;
+
+constexpr std::size_t vi(Vital v) { return static_cast<std::size_t>(v); }
+
+// A condition's last evaluation for one patient.
+struct ConditionState {
+  SimTime since{};      // first reading of the current run where the threshold held
+  SimTime last_time{};  // device time of the last reading evaluated
+  bool met = false;        // the threshold held on the last reading
+  bool satisfied = false;  // met, sustained long enough / rate criterion met
+  bool evaluated = false;
+};
+
+struct SuppressState {
+  SimTime last_alert{};
+  AlertSeverity last_severity = AlertSeverity::Info;
+  bool alerted = false;
+};
+
+// Recent (time, value) samples of one vital for rate conditions. Fixed capacity: a window
+// holding more samples than this is judged on the newest kCapacity of them.
+struct History {
+  static constexpr std::size_t kCapacity = 64;
+  std::array<std::pair<SimTime, double>, kCapacity> samples{};
+  std::size_t head = 0;  // index of the oldest
+  std::size_t size = 0;
+  void push(SimTime t, double v) {
+    if (size < kCapacity) {
+      samples[(head + size++) % kCapacity] = {t, v};
+    } else {
+      samples[head] = {t, v};
+      head = (head + 1) % kCapacity;
+    }
+  }
+  // The oldest sample at or after `from`, if any.
+  const std::pair<SimTime, double>* oldest_since(SimTime from) const {
+    for (std::size_t i = 0; i < size; ++i) {
+      const auto& s = samples[(head + i) % kCapacity];
+      if (s.first >= from) return &s;
+    }
+    return nullptr;
+  }
+};
+
+bool is_news2_input(Vital v) {
+  switch (v) {
+    case Vital::RespRate: case Vital::SpO2: case Vital::SystolicBP: case Vital::HeartRate:
+    case Vital::PulseRate: case Vital::Consciousness: case Vital::Temperature:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_qsofa_input(Vital v) {
+  return v == Vital::SystolicBP || v == Vital::RespRate || v == Vital::Consciousness;
+}
+
+}  // namespace
+
+struct RulesEngine::Impl {
+  struct Patient {
+    PatientState state;
+    SpO2Scale scale;
+    std::vector<ConditionState> conditions;  // flattened, rule by rule
+    std::vector<SuppressState> suppress;     // one per rule, then news2, then qsofa
+    std::vector<History> histories;          // one per vital used by a rate condition
+  };
+
+  RuleSet rules;
+  EngineCounters counters;
+  std::array<std::vector<std::size_t>, physiology::kVitalCount> rules_by_vital;
+  std::vector<std::size_t> condition_offset;  // per rule
+  std::size_t condition_count = 0;
+  std::array<int, physiology::kVitalCount> history_slot{};  // -1: no rate condition
+  std::size_t history_count = 0;
+  std::unordered_map<physiology::PatientIndex, Patient> patients;
+  std::unordered_map<physiology::PatientIndex, SpO2Scale> scales;
+  std::uint64_t alert_seq = 0;
+
+  explicit Impl(RuleSet r) : rules(std::move(r)) {
+    history_slot.fill(-1);
+    for (std::size_t i = 0; i < rules.rules.size(); ++i) {
+      condition_offset.push_back(condition_count);
+      const auto& rule = rules.rules[i];
+      condition_count += rule.conditions.size();
+      std::array<bool, physiology::kVitalCount> named{};
+      for (const auto& c : rule.conditions) {
+        const Vital v = condition_vital(c);
+        if (!named[vi(v)]) rules_by_vital[vi(v)].push_back(i);
+        named[vi(v)] = true;
+        if (std::holds_alternative<RateCondition>(c) && history_slot[vi(v)] < 0) {
+          history_slot[vi(v)] = static_cast<int>(history_count++);
+        }
+      }
+    }
+  }
+
+  Patient& patient(physiology::PatientIndex p) {
+    auto it = patients.find(p);
+    if (it != patients.end()) return it->second;
+    Patient fresh_patient;
+    auto s = scales.find(p);
+    fresh_patient.scale = s != scales.end() ? s->second : rules.news2.default_scale;
+    fresh_patient.conditions.resize(condition_count);
+    fresh_patient.suppress.resize(rules.rules.size() + 2);
+    fresh_patient.histories.resize(history_count);
+    return patients.emplace(p, std::move(fresh_patient)).first->second;
+  }
+
+  News2Result news2_of(const Patient& pt, SimTime now) const {
+    const Duration f = rules.news2.freshness;
+    const PatientState& s = pt.state;
+    News2Inputs in;
+    in.scale = pt.scale;
+    in.resp_rate_per_min = s.fresh(Vital::RespRate, now, f);
+    in.spo2_pct = s.fresh(Vital::SpO2, now, f);
+    in.on_oxygen = in.spo2_pct && (s.latest(Vital::SpO2).flags & physiology::kFlagOnOxygen);
+    in.systolic_mmhg = s.fresh(Vital::SystolicBP, now, f);
+    // Pulse from the ECG or the oximeter, whichever measured last.
+    const auto hr = s.fresh(Vital::HeartRate, now, f);
+    const auto pr = s.fresh(Vital::PulseRate, now, f);
+    if (hr && pr) {
+      in.pulse_per_min = s.latest(Vital::HeartRate).device_time >= s.latest(Vital::PulseRate).device_time ? hr : pr;
+    } else {
+      in.pulse_per_min = hr ? hr : pr;
+    }
+    in.consciousness_acvpu = s.fresh(Vital::Consciousness, now, f);
+    in.temperature_cel = s.fresh(Vital::Temperature, now, f);
+    return news2(in);
+  }
+
+  QsofaResult qsofa_of(const Patient& pt, SimTime now) const {
+    const Duration f = rules.qsofa.freshness;
+    return qsofa({pt.state.fresh(Vital::SystolicBP, now, f), pt.state.fresh(Vital::RespRate, now, f),
+                  pt.state.fresh(Vital::Consciousness, now, f)});
+  }
+
+  void emit(Patient& pt, std::size_t slot, const std::string& rule, AlertSeverity severity,
+            double score, const physiology::Reading& r, std::vector<physiology::Alert>& out) {
+    SuppressState& s = pt.suppress[slot];
+    const SimTime now = r.device_time;
+    const bool due = !s.alerted || now - s.last_alert >= rules.suppression.repeat_interval ||
+                     (rules.suppression.realert_on_escalation && severity > s.last_severity);
+    if (!due) {
+      ++counters.suppressed;
+      return;
+    }
+    s.alerted = true;
+    s.last_alert = now;
+    s.last_severity = severity;
+    physiology::Alert a;
+    a.alert_id = rule + "-p" + std::to_string(r.patient) + "-" + std::to_string(++alert_seq);
+    a.patient = r.patient;
+    a.rule = rule;
+    a.score = score;
+    a.severity = severity;
+    a.trigger_time = now;
+    a.trigger_reading_id = r.id;
+    out.push_back(std::move(a));
+    ++counters.alerts;
+  }
+
+  void evaluate_rule(Patient& pt, std::size_t ri, const physiology::Reading& r,
+                     std::vector<physiology::Alert>& out) {
+    const RuleConfig& rule = rules.rules[ri];
+    const SimTime now = r.device_time;
+    ConditionState* states = pt.conditions.data() + condition_offset[ri];
+    for (std::size_t ci = 0; ci < rule.conditions.size(); ++ci) {
+      const Condition& c = rule.conditions[ci];
+      if (condition_vital(c) != r.vital) continue;
+      ConditionState& cs = states[ci];
+      if (const auto* th = std::get_if<ThresholdCondition>(&c)) {
+        const bool met = compare(r.value, th->op, th->threshold);
+        if (met && (!cs.met || now - cs.last_time > th->max_gap)) cs.since = now;
+        cs.met = met;
+        cs.satisfied = met && now - cs.since >= th->sustained_for;
+      } else {
+        const auto& rc = std::get<RateCondition>(c);
+        const History& h = pt.histories[static_cast<std::size_t>(history_slot[vi(r.vital)])];
+        const auto* oldest = h.oldest_since(now - rc.window);
+        cs.met = oldest && now - oldest->first >= rc.min_span &&
+                 compare(r.value - oldest->second, rc.op, rc.change);
+        cs.satisfied = cs.met;
+      }
+      cs.last_time = now;
+      cs.evaluated = true;
+    }
+    bool fire = rule.combine == Combine::All;
+    for (std::size_t ci = 0; ci < rule.conditions.size(); ++ci) {
+      const ConditionState& cs = states[ci];
+      const bool ok = cs.evaluated && cs.satisfied && now - cs.last_time <= rule.freshness;
+      if (rule.combine == Combine::All && !ok) {
+        fire = false;
+        break;
+      }
+      if (rule.combine == Combine::Any && ok) {
+        fire = true;
+        break;
+      }
+    }
+    if (fire && !rule.conditions.empty()) emit(pt, ri, rule.name, rule.severity, 0.0, r, out);
+  }
+
+  void ingest(const physiology::Reading& r, std::vector<physiology::Alert>& out) {
+    ++counters.readings;
+    Patient& pt = patient(r.patient);
+    switch (pt.state.apply(r)) {
+      case Arrival::Duplicate: ++counters.duplicates; return;
+      case Arrival::Late: ++counters.late; return;
+      case Arrival::Newest: break;
+    }
+    if (const int slot = history_slot[vi(r.vital)]; slot >= 0) {
+      pt.histories[static_cast<std::size_t>(slot)].push(r.device_time, r.value);
+    }
+    for (std::size_t ri : rules_by_vital[vi(r.vital)]) evaluate_rule(pt, ri, r, out);
+    const std::size_t builtin = rules.rules.size();
+    if (rules.news2.enabled && is_news2_input(r.vital)) {
+      const News2Result n = news2_of(pt, r.device_time);
+      if (n.parameters_present >= rules.news2.min_parameters) {
+        std::optional<AlertSeverity> sev;
+        if (n.total >= rules.news2.high_threshold) sev = AlertSeverity::High;
+        else if (n.total >= rules.news2.medium_threshold) sev = AlertSeverity::Medium;
+        else if (n.any_single_three && rules.news2.alert_on_single_three) sev = AlertSeverity::Low;
+        if (sev) emit(pt, builtin, "news2", *sev, n.total, r, out);
+      }
+    }
+    if (rules.qsofa.enabled && is_qsofa_input(r.vital)) {
+      const QsofaResult q = qsofa_of(pt, r.device_time);
+      if (q.points >= rules.qsofa.threshold) {
+        emit(pt, builtin + 1, "qsofa", rules.qsofa.severity, q.points, r, out);
+      }
+    }
+  }
+};
+
+RulesEngine::RulesEngine(RuleSet rules) : impl_(std::make_unique<Impl>(std::move(rules))) {}
+RulesEngine::~RulesEngine() = default;
+RulesEngine::RulesEngine(RulesEngine&&) noexcept = default;
+RulesEngine& RulesEngine::operator=(RulesEngine&&) noexcept = default;
+
+std::vector<physiology::Alert> RulesEngine::ingest(const physiology::Reading& r) {
+  std::vector<physiology::Alert> out;
+  impl_->ingest(r, out);
+  return out;
+}
+
+void RulesEngine::ingest(const physiology::Reading& r, std::vector<physiology::Alert>& out) {
+  impl_->ingest(r, out);
+}
+
+void RulesEngine::set_spo2_scale(physiology::PatientIndex patient, SpO2Scale scale) {
+  impl_->scales[patient] = scale;
+  if (auto it = impl_->patients.find(patient); it != impl_->patients.end()) it->second.scale = scale;
+}
+
+News2Result RulesEngine::news2_for(physiology::PatientIndex patient, SimTime now) const {
+  auto it = impl_->patients.find(patient);
+  if (it == impl_->patients.end()) return news2(News2Inputs{});
+  return impl_->news2_of(it->second, now);
+}
+
+QsofaResult RulesEngine::qsofa_for(physiology::PatientIndex patient, SimTime now) const {
+  auto it = impl_->patients.find(patient);
+  if (it == impl_->patients.end()) return {};
+  return impl_->qsofa_of(it->second, now);
+}
+
+const PatientState* RulesEngine::patient_state(physiology::PatientIndex patient) const {
+  auto it = impl_->patients.find(patient);
+  return it == impl_->patients.end() ? nullptr : &it->second.state;
+}
+
+const RuleSet& RulesEngine::rules() const noexcept { return impl_->rules; }
+const EngineCounters& RulesEngine::counters() const noexcept { return impl_->counters; }
+std::size_t RulesEngine::patients() const noexcept { return impl_->patients.size(); }
+
+}  // namespace iomtsim::rules

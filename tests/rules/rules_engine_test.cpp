@@ -1,0 +1,292 @@
+#include "iomtsim/rules/rules_engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "rules/rules_test_support.hpp"
+
+namespace iomtsim::rules {
+namespace {
+
+using physiology::AlertSeverity;
+using physiology::Vital;
+using std::chrono::minutes;
+using std::chrono::seconds;
+using testing::reading;
+
+// An engine with only the given custom rules (built-ins off).
+RuleSet only(std::vector<RuleConfig> rules) {
+  RuleSet s;
+  s.news2.enabled = false;
+  s.qsofa.enabled = false;
+  s.rules = std::move(rules);
+  return s;
+}
+
+TEST(RulesEngine, SpO2SustainedTwoMinutes) {
+  RulesEngine e(only(RuleSet::defaults().rules));
+  std::uint32_t seq = 0;
+  std::vector<physiology::Alert> all;
+  // SpO2 86 % every 30 s from t=0: the rule fires at t=120 s, not before.
+  for (int t = 0; t <= 180; t += 30) {
+    auto alerts = e.ingest(reading(3, ++seq, Vital::SpO2, 86, t));
+    if (t < 120) {
+      EXPECT_TRUE(alerts.empty()) << t;
+    }
+    if (t == 120) {
+      ASSERT_EQ(alerts.size(), 1u);
+      EXPECT_EQ(alerts[0].rule, "spo2_low_sustained");
+      EXPECT_EQ(alerts[0].patient, 3u);
+      EXPECT_EQ(alerts[0].severity, AlertSeverity::High);
+      EXPECT_EQ(alerts[0].trigger_time, physiology::at_seconds(120));
+      EXPECT_EQ(alerts[0].trigger_reading_id, physiology::make_reading_id(3, 0, seq));
+    }
+    all.insert(all.end(), alerts.begin(), alerts.end());
+  }
+  EXPECT_EQ(all.size(), 1u);  // 150 s and 180 s are suppressed repeats
+  EXPECT_EQ(e.counters().suppressed, 2u);
+}
+
+TEST(RulesEngine, SustainedClockRestartsWhenConditionBreaks) {
+  RulesEngine e(only(RuleSet::defaults().rules));
+  std::uint32_t seq = 0;
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 0)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 60)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 92, 90)).empty());   // recovers
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 120)).empty());  // clock restarts
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 200)).empty());
+  EXPECT_EQ(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 240)).size(), 1u);
+}
+
+TEST(RulesEngine, SustainedClockRestartsAfterLongGap) {
+  RulesEngine e(only(RuleSet::defaults().rules));
+  EXPECT_TRUE(e.ingest(reading(1, 1, Vital::SpO2, 85, 0)).empty());
+  // 10 min with no reading (max_gap 5 min): no evidence it held in between.
+  EXPECT_TRUE(e.ingest(reading(1, 2, Vital::SpO2, 85, 600)).empty());
+  EXPECT_EQ(e.ingest(reading(1, 3, Vital::SpO2, 85, 720)).size(), 1u);
+}
+
+TEST(RulesEngine, DefaultThresholdRules) {
+  struct Case {
+    Vital vital;
+    double value;
+    int every_s;
+    int fires_at_s;
+    const char* rule;
+  };
+  for (const Case& c : {Case{Vital::Glucose, 50, 300, 900, "glucose_low_sustained"},
+                        Case{Vital::HeartRate, 135, 60, 300, "hr_high_sustained"},
+                        Case{Vital::RespRate, 8, 30, 120, "rr_low_sustained"}}) {
+    RulesEngine e(only(RuleSet::defaults().rules));
+    int fired_at = -1;
+    std::uint32_t seq = 0;
+    for (int t = 0; t <= 1800 && fired_at < 0; t += c.every_s) {
+      const auto alerts = e.ingest(reading(9, ++seq, c.vital, c.value, t));
+      if (!alerts.empty()) {
+        fired_at = t;
+        EXPECT_EQ(alerts[0].rule, c.rule);
+      }
+    }
+    EXPECT_EQ(fired_at, c.fires_at_s) << c.rule;
+  }
+  // Just outside each threshold: nothing in 30 min.
+  RulesEngine e(only(RuleSet::defaults().rules));
+  std::uint32_t seq = 0;
+  for (int t = 0; t <= 1800; t += 30) {
+    EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::Glucose, 54, t)).empty());
+    EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::HeartRate, 130, t)).empty());
+    EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::RespRate, 9, t)).empty());
+    EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::SpO2, 88, t)).empty());
+  }
+}
+
+TEST(RulesEngine, RateOfChange) {
+  RuleConfig drop;
+  drop.name = "sbp_drop";
+  drop.conditions.push_back(RateCondition{Vital::SystolicBP, minutes(30), CompareOp::LessEqual, -20.0});
+  RulesEngine e(only({drop}));
+  EXPECT_TRUE(e.ingest(reading(2, 1, Vital::SystolicBP, 130, 0)).empty());
+  EXPECT_TRUE(e.ingest(reading(2, 2, Vital::SystolicBP, 120, 600)).empty());   // -10
+  const auto a = e.ingest(reading(2, 3, Vital::SystolicBP, 109, 1200));        // -21 in 20 min
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule, "sbp_drop");
+  // A slow drift over more than the window does not fire: -25 over 50 min, at most
+  // -15 within any 30 min.
+  RulesEngine slow(only({drop}));
+  double sbp = 130;
+  std::uint32_t seq = 0;
+  for (int t = 0; t <= 3000; t += 600, sbp -= 5) {
+    EXPECT_TRUE(slow.ingest(reading(2, ++seq, Vital::SystolicBP, sbp, t)).empty()) << t;
+  }
+}
+
+TEST(RulesEngine, AllCombinationNeedsEveryConditionFresh) {
+  RuleConfig shock;
+  shock.name = "shock_index";
+  shock.severity = AlertSeverity::High;
+  shock.combine = Combine::All;
+  shock.freshness = minutes(10);
+  shock.conditions.push_back(ThresholdCondition{Vital::HeartRate, CompareOp::Greater, 110.0});
+  shock.conditions.push_back(ThresholdCondition{Vital::SystolicBP, CompareOp::Less, 95.0});
+  RulesEngine e(only({shock}));
+  EXPECT_TRUE(e.ingest(reading(4, 1, Vital::HeartRate, 120, 0)).empty());
+  EXPECT_EQ(e.ingest(reading(4, 2, Vital::SystolicBP, 90, 60)).size(), 1u);
+
+  // The HR evidence is 20 min old when the SBP arrives: stale, no alert.
+  RulesEngine stale(only({shock}));
+  EXPECT_TRUE(stale.ingest(reading(4, 1, Vital::HeartRate, 120, 0)).empty());
+  EXPECT_TRUE(stale.ingest(reading(4, 2, Vital::SystolicBP, 90, 1200)).empty());
+}
+
+TEST(RulesEngine, AnyCombination) {
+  RuleConfig any;
+  any.name = "any_low";
+  any.combine = Combine::Any;
+  any.conditions.push_back(ThresholdCondition{Vital::SpO2, CompareOp::Less, 90.0});
+  any.conditions.push_back(ThresholdCondition{Vital::RespRate, CompareOp::Less, 8.0});
+  RulesEngine e(only({any}));
+  EXPECT_TRUE(e.ingest(reading(5, 1, Vital::SpO2, 95, 0)).empty());
+  EXPECT_EQ(e.ingest(reading(5, 2, Vital::RespRate, 6, 10)).size(), 1u);
+}
+
+// Vital signs at given times for NEWS2 tests.
+void feed_normal(RulesEngine& e, physiology::PatientIndex p, double t, std::uint32_t& seq) {
+  e.ingest(reading(p, ++seq, Vital::RespRate, 16, t));
+  e.ingest(reading(p, ++seq, Vital::SpO2, 97, t));
+  e.ingest(reading(p, ++seq, Vital::SystolicBP, 125, t));
+  e.ingest(reading(p, ++seq, Vital::HeartRate, 75, t));
+  e.ingest(reading(p, ++seq, Vital::Consciousness, 0, t));
+  e.ingest(reading(p, ++seq, Vital::Temperature, 37.0, t));
+}
+
+TEST(RulesEngine, News2MediumThenEscalatesToHigh) {
+  RuleSet rs;
+  rs.rules.clear();
+  rs.qsofa.enabled = false;
+  RulesEngine e(rs);
+  std::uint32_t seq = 0;
+  feed_normal(e, 7, 0, seq);
+  EXPECT_EQ(e.counters().alerts, 0u);
+  EXPECT_EQ(e.ingest(reading(7, ++seq, Vital::RespRate, 22, 60)).size(), 0u);   // 2
+  EXPECT_EQ(e.ingest(reading(7, ++seq, Vital::HeartRate, 115, 60)).size(), 0u); // 4
+  auto a = e.ingest(reading(7, ++seq, Vital::Temperature, 38.5, 60));           // 5
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule, "news2");
+  EXPECT_EQ(a[0].score, 5.0);
+  EXPECT_EQ(a[0].severity, AlertSeverity::Medium);
+  // Still 5 a minute later: suppressed.
+  EXPECT_TRUE(e.ingest(reading(7, ++seq, Vital::Temperature, 38.6, 120)).empty());
+  // On oxygen: 7, escalation to High re-alerts at once.
+  a = e.ingest(reading(7, ++seq, Vital::SpO2, 97, 180, physiology::kFlagOnOxygen));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].score, 7.0);
+  EXPECT_EQ(a[0].severity, AlertSeverity::High);
+  EXPECT_EQ(e.news2_for(7, physiology::at_seconds(180)).total, 7);
+}
+
+TEST(RulesEngine, News2SingleThreeIsLow) {
+  RuleSet rs;
+  rs.rules.clear();
+  rs.qsofa.enabled = false;
+  RulesEngine e(rs);
+  std::uint32_t seq = 0;
+  feed_normal(e, 1, 0, seq);
+  auto a = e.ingest(reading(1, ++seq, Vital::Consciousness, 2, 30));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].severity, AlertSeverity::Low);
+  EXPECT_EQ(a[0].score, 3.0);
+}
+
+TEST(RulesEngine, News2IgnoresStaleValues) {
+  RuleSet rs;
+  rs.rules.clear();
+  rs.qsofa.enabled = false;
+  rs.news2.freshness = minutes(15);
+  RulesEngine e(rs);
+  std::uint32_t seq = 0;
+  e.ingest(reading(1, ++seq, Vital::RespRate, 26, 0));      // 3
+  e.ingest(reading(1, ++seq, Vital::SystolicBP, 85, 0));    // 3
+  // An hour later the old RR and SBP no longer count: only the pulse (0) and air.
+  e.ingest(reading(1, ++seq, Vital::HeartRate, 70, 3600));
+  e.ingest(reading(1, ++seq, Vital::Temperature, 37, 3600));
+  const auto n = e.news2_for(1, physiology::at_seconds(3600));
+  EXPECT_EQ(n.total, 0);
+  EXPECT_EQ(n.parameters_present, 2);
+}
+
+TEST(RulesEngine, News2Scale2PerPatient) {
+  RuleSet rs;
+  rs.rules.clear();
+  rs.qsofa.enabled = false;
+  RulesEngine e(rs);
+  e.set_spo2_scale(2, SpO2Scale::Scale2);
+  std::uint32_t s1 = 0, s2 = 0;
+  feed_normal(e, 1, 0, s1);
+  feed_normal(e, 2, 0, s2);
+  e.ingest(reading(1, ++s1, Vital::SpO2, 89, 10));
+  e.ingest(reading(2, ++s2, Vital::SpO2, 89, 10));
+  EXPECT_EQ(e.news2_for(1, physiology::at_seconds(10)).total, 3);  // scale 1: <= 91
+  EXPECT_EQ(e.news2_for(2, physiology::at_seconds(10)).total, 0);  // scale 2: 88–92
+}
+
+TEST(RulesEngine, QsofaAtTwo) {
+  RuleSet rs;
+  rs.rules.clear();
+  rs.news2.enabled = false;
+  RulesEngine e(rs);
+  EXPECT_TRUE(e.ingest(reading(8, 1, Vital::SystolicBP, 98, 0)).empty());
+  const auto a = e.ingest(reading(8, 2, Vital::RespRate, 24, 30));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule, "qsofa");
+  EXPECT_EQ(a[0].score, 2.0);
+  EXPECT_EQ(e.qsofa_for(8, physiology::at_seconds(30)).points, 2);
+}
+
+TEST(RulesEngine, RepeatAfterInterval) {
+  RuleSet rs = only(RuleSet::defaults().rules);
+  rs.suppression.repeat_interval = minutes(10);
+  RulesEngine e(rs);
+  std::size_t alerts = 0;
+  std::uint32_t seq = 0;
+  for (int t = 0; t <= 1500; t += 30) alerts += e.ingest(reading(1, ++seq, Vital::SpO2, 80, t)).size();
+  // Fires at 120 s, then again at 720 s and 1320 s.
+  EXPECT_EQ(alerts, 3u);
+}
+
+TEST(RulesEngine, DuplicatesAndLateReadingsDoNotAlert) {
+  RulesEngine e(only(RuleSet::defaults().rules));
+  e.ingest(reading(1, 1, Vital::SpO2, 85, 0));
+  e.ingest(reading(1, 3, Vital::SpO2, 85, 200));  // seq 2 still in flight
+  // The delayed seq 2 (t=100) is late: no alert though 85 % has "held" 2 min by then.
+  EXPECT_TRUE(e.ingest(reading(1, 2, Vital::SpO2, 85, 100)).empty());
+  EXPECT_EQ(e.counters().late, 1u);
+  // A retry of seq 3 is a duplicate.
+  EXPECT_TRUE(e.ingest(reading(1, 3, Vital::SpO2, 85, 200)).empty());
+  EXPECT_EQ(e.counters().duplicates, 1u);
+  EXPECT_EQ(e.counters().readings, 4u);
+}
+
+TEST(RulesEngine, PatientsAreIndependentAndAlertIdsUnique) {
+  RulesEngine e(only(RuleSet::defaults().rules));
+  std::vector<physiology::Alert> out;
+  for (physiology::PatientIndex p = 0; p < 50; ++p) {
+    for (int t = 0; t <= 120; t += 30) e.ingest(reading(p, static_cast<std::uint32_t>(t + 1), Vital::SpO2, p % 2 ? 80 : 97, t), out);
+  }
+  EXPECT_EQ(out.size(), 25u);
+  EXPECT_EQ(e.patients(), 50u);
+  for (std::size_t i = 1; i < out.size(); ++i) EXPECT_NE(out[i].alert_id, out[i - 1].alert_id);
+  for (const auto& a : out) EXPECT_EQ(a.patient % 2, 1u);
+}
+
+TEST(RulesEngine, DefaultsMatchTheBrief) {
+  const RuleSet d = RuleSet::defaults();
+  EXPECT_TRUE(d.news2.enabled);
+  EXPECT_TRUE(d.qsofa.enabled);
+  ASSERT_EQ(d.rules.size(), 4u);
+  const auto& spo2 = std::get<ThresholdCondition>(d.rules[0].conditions[0]);
+  EXPECT_EQ(spo2.vital, Vital::SpO2);
+  EXPECT_EQ(spo2.threshold, 88.0);
+  EXPECT_EQ(spo2.sustained_for, minutes(2));
+}
+
+}  // namespace
+}  // namespace iomtsim::rules
