@@ -38,7 +38,7 @@ function(iomtsim_add_test)
   target_compile_definitions(${ARG_NAME} PRIVATE
     IOMTSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     IOMTSIM_BINARY_DIR="${PROJECT_BINARY_DIR}"
-    IOMTSIM_REFERENCE_DIR="${PROJECT_SOURCE_DIR}/../shared/reference")
+    IOMTSIM_DATA_DIR="${PROJECT_SOURCE_DIR}/data")
   target_compile_options(${ARG_NAME} PRIVATE ${IOMTSIM_WARNINGS})
   gtest_discover_tests(${ARG_NAME}
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}

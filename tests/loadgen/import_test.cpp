@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kPhysionet = fs::path(IOMTSIM_REFERENCE_DIR) / "physionet2019";
+const fs::path kPhysionet = fs::path(IOMTSIM_DATA_DIR) / "physionet2019";
 
 std::vector<std::string> split(const std::string& line, char sep) {
   std::vector<std::string> out;

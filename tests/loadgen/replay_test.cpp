@@ -198,7 +198,7 @@ TEST(Replay, BadInputIsATypedError) {
 // row with a vital sign, the part of a stay a replay can observe).
 TEST(Replay, ImportedPhysionetStaysAreScoredWithTheChallengeUtility) {
   namespace fs = std::filesystem;
-  const fs::path src = fs::path(IOMTSIM_REFERENCE_DIR) / "physionet2019";
+  const fs::path src = fs::path(IOMTSIM_DATA_DIR) / "physionet2019";
   const auto dir = temp_file("psv");
   fs::create_directories(dir);
   // Septic stays whose first label is not on the first row, and short non-septic ones.

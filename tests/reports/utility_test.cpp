@@ -63,7 +63,7 @@ namespace {
 // SepsisLabel column of every PhysioNet 2019 sample file.
 std::vector<std::vector<int>> load_physionet_labels() {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(IOMTSIM_REFERENCE_DIR "/physionet2019"))
+  for (const auto& e : std::filesystem::directory_iterator(IOMTSIM_DATA_DIR "/physionet2019"))
     if (e.path().extension() == ".psv") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   std::vector<std::vector<int>> all;
