@@ -1,4 +1,4 @@
-// The code table of clinical.md, in Vital order so lookups by vital are an index.
+// The code table of docs/clinical.md, in Vital order so lookups by vital are an index.
 #include "iomtsim/payloads/codes.hpp"
 
 #include <array>

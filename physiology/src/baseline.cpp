@@ -7,7 +7,7 @@ namespace iomtsim::physiology::detail {
 namespace {
 
 // Between-patient means and spreads per archetype. Spreads are wide on purpose: the
-// Tarassenko centiles (clinical.md) come from mixed hospital patients, and a ward's
+// Tarassenko centiles (docs/clinical.md) come from mixed hospital patients, and a ward's
 // 5th-centile heart rate near 50 comes mostly from who the patients are, not from
 // moment-to-moment variation.
 struct ArchetypeRow {

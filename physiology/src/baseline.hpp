@@ -19,7 +19,7 @@ struct Baseline {
   // Amplitudes of the patient's own variability.
   double hrv_scale = 1.0;        // HRV declines with age; 1 = young adult
   double glucose_swing = 0.2;    // meal excursions and drift, fraction of baseline
-  // Stable-patient dips (clinical.md "Stable patients are not flat"): events per hour,
+  // Stable-patient dips (docs/clinical.md "Stable patients are not flat"): events per hour,
   // depth scale. Drawn per patient, so some patients dip a lot and most a little.
   double spo2_dip_rate_per_h = 0.3;
   double spo2_dip_depth_pct = 4.0;

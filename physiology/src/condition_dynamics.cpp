@@ -1,5 +1,5 @@
 // How conditions and interventions move the latent state (PatientModel::step's
-// physics). Time constants come from clinical.md's signatures: sepsis over hours,
+// physics). Time constants come from docs/clinical.md's signatures: sepsis over hours,
 // hemorrhage over minutes, heart-failure fluid over weeks, naloxone within minutes.
 #include <algorithm>
 #include <cmath>
@@ -65,7 +65,7 @@ double PatientModel::copd_activity(double t_s) const {
   double a = 0.0;
   for (const auto& c : conditions_) {
     if (c.kind != ConditionKind::CopdExacerbation || t_s < c.onset_s) continue;
-    // Rise over half the course (the prodrome clinical.md describes: RR and HR creep for
+    // Rise over half the course (the prodrome docs/clinical.md describes: RR and HR creep for
     // days, overnight oximetry a week ahead), a short plateau, then recovery.
     const double u = (t_s - c.onset_s) / c.ramp_s;
     double s;
@@ -125,7 +125,7 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
         hf_present = true;
         if (drive) {
           // Fluid accumulates as (tau/T)^2: most of the ~2.3 kg arrives in the last
-          // week or so before the crisis (clinical.md: >= 2 kg in 3 days is uncommon).
+          // week or so before the crisis (docs/clinical.md: >= 2 kg in 3 days is uncommon).
           const double fmax = 4.2 * sev;
           const double tau = t_s - c.onset_s;
           const double rate = tau < c.ramp_s ? 2.0 * fmax * tau / (c.ramp_s * c.ramp_s) : fmax / c.ramp_s;

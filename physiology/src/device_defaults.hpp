@@ -1,5 +1,5 @@
 #pragma once
-// Per-device-type defaults: missing data, artifacts, battery. Figures from clinical.md
+// Per-device-type defaults: missing data, artifacts, battery. Figures from docs/clinical.md
 // ("Devices and their data"): wearable completeness HR/RR 81 %, temperature 92 %,
 // SpO2 69 %; SpO2 probes cause most false alarms; clocks drift 20-100 ppm.
 #include <optional>

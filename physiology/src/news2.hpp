@@ -1,5 +1,5 @@
 #pragma once
-// A small private NEWS2 / qSOFA scorer for ground-truth criteria (clinical.md, RCP 2017).
+// A small private NEWS2 / qSOFA scorer for ground-truth criteria (docs/clinical.md, RCP 2017).
 // The target's rules library has its own; physiology may not depend on it, and the two
 // are meant to be independent: this one says what the true vitals were, the target's
 // what it concluded from measured ones.

@@ -16,7 +16,7 @@ constexpr double kMin = 60.0;
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
 
 // Piecewise-linear response to the blood-volume deficit, after the ATLS classes
-// (clinical.md): < 15 % barely noticed, HR 100-120 at 15-30 %, SBP falls past 30 %.
+// (docs/clinical.md): < 15 % barely noticed, HR 100-120 at 15-30 %, SBP falls past 30 %.
 double interp(double x, const double (&xs)[5], const double (&ys)[5]) {
   if (x <= xs[0]) return ys[0];
   for (int i = 1; i < 5; ++i)

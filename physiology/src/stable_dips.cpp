@@ -1,4 +1,4 @@
-// The transient dips and surges of stable patients (clinical.md "Stable patients are not
+// The transient dips and surges of stable patients (docs/clinical.md "Stable patients are not
 // flat"): desaturations mostly in sleep, tachypnoea, tachycardia, hypotension.
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// Band edges exactly as clinical.md's NEWS2 table. Inputs are rounded to chart resolution
+// Band edges exactly as docs/clinical.md's NEWS2 table. Inputs are rounded to chart resolution
 // first so that a device's 20.4 /min scores as the charted 20 (see news2.hpp).
 #include "iomtsim/rules/news2.hpp"
 

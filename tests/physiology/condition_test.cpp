@@ -1,4 +1,4 @@
-// Each condition reproduces its signature from clinical.md (direction, magnitude and
+// Each condition reproduces its signature from docs/clinical.md (direction, magnitude and
 // timing), and interventions change the course. Assertions use means over a few
 // patients so one patient's spontaneous dip cannot decide a test.
 #include <gtest/gtest.h>
@@ -174,7 +174,7 @@ TEST(CopdExacerbation, ThreeDaysBeforeThePeakRrAndHrHaveCrept) {
   c.conditions.push_back(cs);
   const Duration run = std::chrono::hours(24 * 16);
   const Duration day = 24h;
-  // Peak at onset + 7 d; clinical.md: 3 days before treatment RR +2.0, HR +8.1.
+  // Peak at onset + 7 d; docs/clinical.md: 3 days before treatment RR +2.0, HR +8.1.
   const double drr = mean_over(c, run, 5 * day, 6 * day, rr, 10min) - mean_over(c, run, 0h, day, rr, 10min);
   const double dhr = mean_over(c, run, 5 * day, 6 * day, hr, 10min) - mean_over(c, run, 0h, day, hr, 10min);
   EXPECT_GT(drr, 1.0);

@@ -74,7 +74,7 @@ TEST(Devices, MissingFractionMatchesTheConfiguredRate) {
 }
 
 TEST(Devices, WearableOximeterDefaultsGiveClinicalCompleteness) {
-  // clinical.md: wearable SpO2 completeness 69 % in hospital.
+  // docs/clinical.md: wearable SpO2 completeness 69 % in hospital.
   const CohortSpec c = cohort(Archetype::PostOperativeAdult, {device(DeviceType::PulseOximeter, {{Vital::SpO2, 60s}})});
   std::size_t got = 0;
   for (PatientIndex p = 0; p < 40; ++p) got += readings(c, p, 24h).size();

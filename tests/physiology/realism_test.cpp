@@ -1,5 +1,5 @@
 // A stable adult ward cohort over 24 h lands inside the hospital centile bands of
-// clinical.md (Tarassenko 2011, used as plausibility bands) and shows the dips stable
+// docs/clinical.md (Tarassenko 2011, used as plausibility bands) and shows the dips stable
 // patients really have.
 #include <gtest/gtest.h>
 
@@ -81,7 +81,7 @@ TEST(Realism, StableWardCohortLandsInHospitalCentileBands) {
 
 TEST(Realism, StablePatientsAreNotFlat) {
   const CohortStats s = simulate(Archetype::ElderlyWard, 200);
-  // clinical.md: 52 % SpO2 < 92 % for >= 60 min; 52 % < 88 % for >= 10 min; 12 % RR > 24
+  // docs/clinical.md: 52 % SpO2 < 92 % for >= 60 min; 52 % < 88 % for >= 10 min; 12 % RR > 24
   // for >= 5 min; 3.9 % HR > 110 for >= 60 min; 9.4 % SBP < 90 twice.
   EXPECT_NEAR(s.spo2_below92_60min, 0.52, 0.15);
   EXPECT_NEAR(s.spo2_below88_10min, 0.52, 0.15);

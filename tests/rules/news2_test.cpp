@@ -1,4 +1,4 @@
-// Every band edge of clinical.md's NEWS2 table, both sides.
+// Every band edge of docs/clinical.md's NEWS2 table, both sides.
 #include "iomtsim/rules/news2.hpp"
 
 #include <gtest/gtest.h>

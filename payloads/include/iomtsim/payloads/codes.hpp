@@ -1,6 +1,6 @@
 #pragma once
 // Terminology for each physiology::Vital on the wire: LOINC (FHIR), UCUM units, IEEE 11073
-// MDC codes and units (HL7 v2 / IHE PCD-01). Figures from shared/reference/clinical.md.
+// MDC codes and units (HL7 v2 / IHE PCD-01). Figures from docs/clinical.md.
 //
 // Pitfalls:
 // - Consciousness (ACVPU) has no MDC code; it is sent by LOINC 80288-4 everywhere (in HL7

@@ -141,7 +141,7 @@ struct DeviceModelSpec {
   std::optional<WaveformSpec> waveform;
   std::optional<double> clock_drift_ppm;       // default: drawn from 20..100 ppm
   std::optional<Duration> battery_life;        // default per type; nullopt: mains powered
-  std::optional<double> missing_fraction;      // default per type (clinical.md completeness)
+  std::optional<double> missing_fraction;      // default per type (docs/clinical.md completeness)
   bool artifacts = true;
   bool operator==(const DeviceModelSpec&) const = default;
 };

@@ -1,7 +1,7 @@
 #pragma once
 // The PhysioNet/CinC Challenge 2019 utility for hourly sepsis predictions, exactly as the
 // official scorer (evaluate_sepsis_score.py, compute_prediction_utility) computes it; see
-// /work/shared/reference/clinical.md. Labels are the challenge's SepsisLabel column:
+// docs/clinical.md. Labels are the challenge's SepsisLabel column:
 // 1 from six hours before the clinical onset t_sepsis on, so for a septic stay
 // t_sepsis = (first index with label 1) + 6 hours.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// NEWS2 (Royal College of Physicians, 2017), exactly as shared/reference/clinical.md gives
+// NEWS2 (Royal College of Physicians, 2017), exactly as docs/clinical.md gives
 // the table. Pure functions, no state.
 //
 // Inputs are in iomtsim's canonical units (vital.hpp). Charts record whole numbers (and

@@ -2,6 +2,7 @@
 // qSOFA (Seymour 2016): one point each for systolic BP <= 100 mmHg, respiratory rate
 // >= 22 /min, altered mentation (ACVPU other than alert). Positive at >= 2 points.
 // Like NEWS2, RR and SBP are rounded half away from zero to whole numbers first.
+// Sources and the rounding convention: docs/clinical.md, "qSOFA".
 #include <optional>
 
 namespace iomtsim::rules {

@@ -1,6 +1,6 @@
 #pragma once
 // Defaults the loader fills in when a file leaves something out, per device type,
-// archetype and condition. Figures follow shared/reference/clinical.md: monitor numerics
+// archetype and condition. Figures follow docs/clinical.md: monitor numerics
 // every minute, NIBP every 15 min, CGM every 5 min, spot checks every 4 h, wearable
 // completeness (HR/RR 81 %, temperature 92 %, SpO2 69 %, BP 38 %).
 #include <optional>
