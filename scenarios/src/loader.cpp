@@ -1,9 +1,11 @@
 #include "iomtsim/scenarios/loader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "read.hpp"
@@ -16,11 +18,22 @@ using namespace detail;
 
 namespace {
 
+// One file's parsed tree (its own includes resolved), kept for the rest of the load so a
+// file included from several places is read and parsed once.
+struct CachedFile {
+  std::optional<Node> tree;  // nullopt: it failed (already reported once)
+  std::size_t nodes = 0;     // values in `tree`, charged to the budget at each reuse
+};
+
 struct Loading {
   Diagnostics diags;
   std::size_t budget = kMaxNodes;
   std::vector<std::string> chain;  // canonical paths of the files being loaded, outermost first
   fs::path root_dir;               // the outermost file's folder: messages show paths from there
+  std::vector<fs::path> allowed;   // canonical folders includes may read: root_dir, --include-path
+  std::map<std::string, CachedFile> cache;  // by canonical path
+  std::size_t files_read = 0;
+  std::size_t bytes_read = 0;
   std::string display(const std::string& canonical) const {
     if (root_dir.empty()) return canonical;
     return fs::path(canonical).lexically_relative(root_dir).string();
@@ -54,15 +67,64 @@ std::optional<std::string> read_text(const fs::path& path, std::string& why) {
     why = "cannot open for reading";
     return std::nullopt;
   }
+  // Read in chunks up to the limit: a buffer of the limit's size, zero-filled for every
+  // file (the way this was first written), cost 4 MiB of memset per include of a
+  // 40-byte file, most of the 150 s a diamond of 21 such files took.
   std::string text;
-  text.resize(kMaxFileBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxFileBytes) {
-    why = "file too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)";
-    return std::nullopt;
+  char chunk[64 * 1024];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {  // grew since file_size(), or a size it did not report
+      why = "file too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)";
+      return std::nullopt;
+    }
   }
   return text;
+}
+
+// Binary junk must not reach the terminal as raw bytes.
+bool valid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// Text a person wrote: UTF-8 without control characters other than tab, CR and LF.
+bool plain_text(std::string_view s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7F) return false;
+  }
+  return valid_utf8(s);
+}
+
+bool inside(const fs::path& path, const fs::path& dir) {
+  const fs::path rel = path.lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+bool yaml_name(const fs::path& p) {
+  std::string ext = p.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+std::size_t count_nodes(const Node& n) {
+  std::size_t total = 1 + n.text.size() / 64;  // as parse_yaml charges a scalar
+  for (const auto& item : n.items) total += count_nodes(item);
+  for (const auto& e : n.entries) total += 1 + count_nodes(e.value);
+  return total;
 }
 
 void merge(Node& base, Node&& over) {
@@ -92,6 +154,75 @@ std::string chain_text(const Loading& L, const std::string& last) {
 std::optional<Node> load_tree(const std::string& text, const std::string& name,
                               const fs::path& base_dir, Loading& L);
 
+// The tree of the file that include `p` names, from the cache or read and parsed now;
+// nullopt after reporting why not. Checks, in order: it exists; it lies under an allowed
+// folder once symlinks are resolved; it is not in the chain being loaded (a cycle); it has
+// a YAML name; the per-load limits; it is text; it parses; it is a mapping. Nothing it
+// holds is quoted in a message until it has parsed as YAML.
+std::optional<Node> include_one(const Node& p, const fs::path& base_dir, Loading& L) {
+  auto refuse = [&](const std::string& why) {
+    L.diags.error(p.pos, "cannot include '" + p.text + "': " + why);
+    return std::nullopt;
+  };
+  const fs::path target = base_dir / p.text;
+  std::error_code ec;
+  if (!fs::exists(target, ec)) return refuse("no such file");
+  const fs::path canon = fs::canonical(target, ec);
+  if (ec) return refuse("cannot resolve its path");
+  const std::string key = canon.string();
+  bool allowed = false;
+  for (const auto& dir : L.allowed) allowed = allowed || inside(canon, dir);
+  if (!allowed)
+    return refuse("outside the scenario's folder (allow another folder with --include-path)");
+  bool cycle = false;
+  for (const auto& c : L.chain) cycle = cycle || c == key;
+  if (cycle) {
+    L.diags.error(p.pos, "include cycle: " + chain_text(L, key));
+    return std::nullopt;
+  }
+  if (static_cast<int>(L.chain.size()) >= kMaxIncludeDepth) {
+    L.diags.error(p.pos, "includes nested deeper than " + std::to_string(kMaxIncludeDepth));
+    return std::nullopt;
+  }
+  if (auto hit = L.cache.find(key); hit != L.cache.end()) {
+    if (!hit->second.tree) return std::nullopt;
+    if (hit->second.nodes > L.budget)
+      return refuse("the includes expand to more than " + std::to_string(kMaxNodes) + " values");
+    L.budget -= hit->second.nodes;
+    return hit->second.tree;
+  }
+  if (!yaml_name(canon))
+    return refuse("not a YAML file (an include must end in .yaml, .yml or .json)");
+  if (L.files_read >= 1 + kMaxIncludedFiles)
+    return refuse("more than " + std::to_string(kMaxIncludedFiles) + " files included");
+  std::string why;
+  auto text = read_text(canon, why);
+  if (!text) return refuse(why);
+  if (L.bytes_read + text->size() > kMaxLoadBytes)
+    return refuse("the scenario and its includes exceed " + std::to_string(kMaxLoadBytes) +
+                  " bytes");
+  ++L.files_read;
+  L.bytes_read += text->size();
+  CachedFile& slot = L.cache[key];  // failures stay cached too: reported once
+  if (!plain_text(*text)) return refuse("not a text file");
+  const std::size_t first_diag = L.diags.count();
+  const std::size_t budget_before = L.budget;
+  L.chain.push_back(key);
+  auto sub = load_tree(*text, target.lexically_normal().string(), canon.parent_path(), L);
+  L.chain.pop_back();
+  if (!sub) {
+    L.diags.hide_line_text_from(first_diag);
+    return std::nullopt;
+  }
+  if (sub->kind == Node::Kind::Null) sub->kind = Node::Kind::Map;  // an empty file adds nothing
+  if (!sub->is_map())
+    return refuse("not a mapping of scenario keys (the file holds " + std::string(kind_name(*sub)) +
+                  ")");
+  slot.nodes = budget_before >= L.budget ? budget_before - L.budget : 0;
+  slot.tree = *sub;
+  return sub;
+}
+
 // Resolves the `include:` of `root` (removing it) and returns the merged document.
 Node resolve_includes(Node root, const fs::path& base_dir, Loading& L) {
   if (!root.is_map()) return root;
@@ -116,37 +247,8 @@ Node resolve_includes(Node root, const fs::path& base_dir, Loading& L) {
   merged.kind = Node::Kind::Map;
   merged.pos = root.pos;
   for (const Node* p : paths) {
-    const fs::path target = base_dir / p->text;
-    std::error_code ec;
-    fs::path canon = fs::weakly_canonical(target, ec);
-    if (ec) canon = target;
-    const std::string key = canon.string();
-    bool cycle = false;
-    for (const auto& c : L.chain) cycle = cycle || c == key;
-    if (cycle) {
-      L.diags.error(p->pos, "include cycle: " + chain_text(L, key));
-      continue;
-    }
-    if (static_cast<int>(L.chain.size()) >= kMaxIncludeDepth) {
-      L.diags.error(p->pos, "includes nested deeper than " + std::to_string(kMaxIncludeDepth));
-      continue;
-    }
-    std::string why;
-    auto text = read_text(target, why);
-    if (!text) {
-      L.diags.error(p->pos, "cannot include '" + p->text + "': " + why);
-      continue;
-    }
-    L.chain.push_back(key);
-    auto sub = load_tree(*text, target.lexically_normal().string(), canon.parent_path(), L);
-    L.chain.pop_back();
-    if (sub) {
-      if (!sub->is_map() && sub->kind != Node::Kind::Null) {
-        L.diags.error(sub->pos, "an included file must be a mapping, found " + std::string(kind_name(*sub)));
-      } else if (sub->is_map()) {
-        merge(merged, std::move(*sub));
-      }
-    }
+    if (auto sub = include_one(*p, base_dir, L); sub && sub->is_map())
+      merge(merged, std::move(*sub));
   }
   std::erase_if(root.entries, [](const Node::Entry& e) { return e.key == "include"; });
   merge(merged, std::move(root));
@@ -277,7 +379,33 @@ LoadResult finish(std::optional<Node> root, const std::string& name,
 
 }  // namespace
 
-LoadResult load_file(const std::string& path, const std::vector<std::string>& overrides) {
+namespace {
+
+// The folders includes may read, symlinks resolved: the scenario's own and any given.
+// A folder that does not exist is skipped (nothing can be included from it anyway).
+void allow(Loading& L, const fs::path& scenario_dir,
+           const std::vector<std::string>& include_paths) {
+  std::error_code ec;
+  fs::path dir = fs::canonical(scenario_dir, ec);
+  L.allowed.push_back(ec ? scenario_dir.lexically_normal() : dir);
+  for (const auto& p : include_paths) {
+    dir = fs::canonical(p, ec);
+    if (!ec) L.allowed.push_back(dir);
+  }
+}
+
+LoadResult finish_counted(std::optional<Node> root, const std::string& name,
+                          const std::vector<std::string>& overrides, Loading& L) {
+  LoadResult r = finish(std::move(root), name, overrides, L);
+  r.files_read = L.files_read;
+  r.bytes_read = L.bytes_read;
+  return r;
+}
+
+}  // namespace
+
+LoadResult load_file(const std::string& path, const std::vector<std::string>& overrides,
+                     const std::vector<std::string>& include_paths) {
   Loading L;
   std::string why;
   auto text = read_text(path, why);
@@ -287,17 +415,21 @@ LoadResult load_file(const std::string& path, const std::vector<std::string>& ov
     r.diagnostics = L.diags.take();
     return r;
   }
+  L.files_read = 1;
+  L.bytes_read = text->size();
   std::error_code ec;
   fs::path canon = fs::weakly_canonical(path, ec);
   if (ec) canon = path;
   L.chain.push_back(canon.string());
   L.root_dir = canon.parent_path();
+  allow(L, L.root_dir, include_paths);
   auto root = load_tree(*text, path, canon.parent_path(), L);
-  return finish(std::move(root), path, overrides, L);
+  return finish_counted(std::move(root), path, overrides, L);
 }
 
 LoadResult load_string(const std::string& text, const std::string& name,
-                       const std::vector<std::string>& overrides, const std::string& base_dir) {
+                       const std::vector<std::string>& overrides, const std::string& base_dir,
+                       const std::vector<std::string>& include_paths) {
   Loading L;
   if (text.size() > kMaxFileBytes) {
     L.diags.error_no_pos(name, "scenario too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)");
@@ -305,28 +437,15 @@ LoadResult load_string(const std::string& text, const std::string& name,
     r.diagnostics = L.diags.take();
     return r;
   }
+  L.files_read = 1;
+  L.bytes_read = text.size();
   const fs::path base = base_dir.empty() ? fs::current_path() : fs::path(base_dir);
   L.chain.push_back((base / name).lexically_normal().string());
   L.root_dir = base;
+  allow(L, base, include_paths);
   auto root = load_tree(text, name, base, L);
-  return finish(std::move(root), name, overrides, L);
+  return finish_counted(std::move(root), name, overrides, L);
 }
-
-namespace {
-// Binary junk must not reach the terminal as raw bytes.
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    }
-    i += n;
-  }
-  return true;
-}
-}  // namespace
 
 std::string short_diagnostic(const Diagnostic& d) {
   std::string out = d.where.file;

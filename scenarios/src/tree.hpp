@@ -55,6 +55,11 @@ class Diagnostics {
   std::vector<Diagnostic> take() { return std::move(list_); }
   std::size_t dropped() const { return dropped_; }  // problems found past the cap
   std::size_t count() const { return list_.size(); }
+  // Drops the source line of diagnostics [first, count()): for text that must not be
+  // shown back (a file an include named that turned out not to be YAML).
+  void hide_line_text_from(std::size_t first) {
+    for (std::size_t i = first; i < list_.size(); ++i) list_[i].line_text.clear();
+  }
 
  private:
   std::vector<Diagnostic> list_;

@@ -15,6 +15,14 @@
 // key, lists concatenate (the included file's items first), any other value is replaced.
 // Cycles are errors naming the chain.
 //
+// What an include may reach: files under the scenario's own folder, or under one of
+// `include_paths` (the command line's --include-path), with symlinks resolved before the
+// check, so a link cannot lead out. An included file must be named *.yaml, *.yml or
+// *.json, be text, and hold a mapping; otherwise it is refused by a message that names
+// it but never shows its content. Each file is read and parsed once per load however
+// often it is included (a diamond of includes costs one parse per file), and a load reads
+// at most kMaxIncludedFiles files and kMaxLoadBytes bytes in all.
+//
 // Overrides: each `key.path=value` is applied after includes; the value is YAML
 // (`metadata.seed=7`, `cohorts.0.count=50`, `time.mode=simulated`); numeric path parts
 // index lists. Diagnostics about them name the file `<command line>`, line N for the
@@ -37,6 +45,8 @@ struct Diagnostic {
 struct LoadResult {
   std::optional<Scenario> scenario;  // set only when `diagnostics` is empty
   std::vector<Diagnostic> diagnostics;
+  std::size_t files_read = 0;  // the scenario and each distinct included file, once each
+  std::size_t bytes_read = 0;  // their sizes added up
   bool ok() const { return scenario.has_value(); }
 };
 
@@ -47,16 +57,21 @@ inline constexpr int kMaxNesting = 64;                     // mapping/list depth
 // tree stays under about 100 MB whatever aliases a file uses.
 inline constexpr std::size_t kMaxNodes = 500'000;
 inline constexpr int kMaxIncludeDepth = 16;
+inline constexpr std::size_t kMaxIncludedFiles = 64;       // distinct files, per load
+inline constexpr std::size_t kMaxLoadBytes = 8u << 20;     // all files of one load together
 inline constexpr std::uint32_t kMaxPatients = 10'000'000;  // all cohorts together
 inline constexpr std::size_t kMaxDiagnostics = 200;        // further ones are dropped
 
-LoadResult load_file(const std::string& path, const std::vector<std::string>& overrides = {});
+// `include_paths`: folders besides the scenario's own that includes may read.
+LoadResult load_file(const std::string& path, const std::vector<std::string>& overrides = {},
+                     const std::vector<std::string>& include_paths = {});
 
 // `text` as the contents of a file named `name`; includes resolve relative to `base_dir`
-// (the current directory if empty).
+// (the current directory if empty), which is also the folder they must stay under.
 LoadResult load_string(const std::string& text, const std::string& name = "<string>",
                        const std::vector<std::string>& overrides = {},
-                       const std::string& base_dir = "");
+                       const std::string& base_dir = "",
+                       const std::vector<std::string>& include_paths = {});
 
 // "file:line:column: error: message\n  <line>\n  <caret>\n" (the last two lines only
 // when the line is known).
