@@ -10,6 +10,7 @@
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <exception>
 #include <iostream>
 #include <thread>
 
@@ -259,9 +260,17 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const auto wall_start = Steady::now();
   std::atomic<unsigned> running{threads};
   std::vector<std::thread> workers;
-  for (auto& e : engines)
-    workers.emplace_back([&e, &running] {
-      e->run();
+  // An exception leaving a thread would be std::terminate: each engine's is kept, the
+  // others are stopped, and run() throws it as a RunError once every thread is joined.
+  std::vector<std::exception_ptr> failures(engines.size());
+  for (std::size_t i = 0; i < engines.size(); ++i)
+    workers.emplace_back([&e = engines[i], &failure = failures[i], &running] {
+      try {
+        e->run();
+      } catch (...) {
+        failure = std::current_exception();
+        g_stop.store(true);
+      }
       running.fetch_sub(1);
     });
 
@@ -315,6 +324,20 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   }
   for (auto& w : workers) w.join();
   progress.finish();
+  for (const auto& f : failures) {
+    if (!f) continue;
+    if (server) server->stop();
+    intake.stop();
+    try {
+      std::rethrow_exception(f);
+    } catch (const std::bad_alloc&) {
+      throw RunError(
+          "an engine thread ran out of memory (std::bad_alloc): the fleet needs more than "
+          "this machine has; run it in shards (--shard K/N)");
+    } catch (const std::exception& e) {
+      throw RunError(std::string("an engine thread failed: ") + e.what());
+    }
+  }
   // Alerts for the last readings may still be on their way: a short grace period.
   std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 0 : 300));
   if (server) server->stop();
