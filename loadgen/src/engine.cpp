@@ -3,7 +3,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <fstream>
 #include <queue>
 #include <unordered_map>
 #include <variant>
@@ -14,6 +13,7 @@
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/wire_format.hpp"
 #include "ops_driver.hpp"
+#include "recording_part.hpp"
 
 namespace iomtsim::loadgen::detail {
 namespace {
@@ -51,11 +51,8 @@ struct Engine::Impl {
         source_ptr((c.source ? *c.source : fleet_source())(*c.scenario, c.part)), fleet(*source_ptr),
         net(fleet.devices(), c.scenario->metadata.seed), shard(c.recorder->make_shard()),
         end(SimTime{c.scenario->metadata.duration}) {
-    if (!c.record_part.empty()) {
-      record_file.open(c.record_part, std::ios::binary | std::ios::trunc);
-      if (!record_file) throw std::runtime_error("cannot write " + c.record_part.string());
-      recorder_out.emplace(record_file);
-    }
+    if (!c.record_part.empty())
+      record = std::make_unique<RecordingPartWriter>(c.record_part, c.record_header);
     slots.resize(fleet.devices().size());
     for (std::size_t i = 0; i < slots.size(); ++i) {
       const auto& d = fleet.devices()[i];
@@ -145,7 +142,10 @@ struct Engine::Impl {
       return path_events(slot);
     }
     auto out = fleet.next();
-    if (recorder_out) std::visit([this](const auto& o) { recorder_out->write(o); }, out);
+    if (record) {
+      std::visit([this](const auto& o) { record->write(o); }, out);
+      if (record->checkpoint_due()) record->update_episodes(fleet.episodes());
+    }
     if (auto* r = std::get_if<physiology::Reading>(&out)) return generated(*r);
     generated(std::get<physiology::WaveformBlock>(out));
   }
@@ -347,12 +347,12 @@ struct Engine::Impl {
       for (const auto& r : s.batch) shard.on_outcome(r.id, Outcome::InFlight, r.true_time, r.true_time, r.true_time);
       s.batch.clear();
     }
-    for (const auto& e : fleet.finish()) cfg.recorder->add_episode(e);
+    const auto truth = fleet.finish();
+    for (const auto& e : truth) cfg.recorder->add_episode(e);
     if (ops) totals.ops = ops->finish();
-    if (recorder_out) {
-      record_file.flush();
-      record_ok = static_cast<bool>(record_file);
-      record_file.close();
+    if (record) {
+      record->update_episodes(truth);
+      record_ok = record->close();
     }
     timer.cancel();
     io.stop();
@@ -385,8 +385,7 @@ struct Engine::Impl {
   bool stopping = false;
   bool finishing = false;
   Steady::time_point drain_deadline{};
-  std::ofstream record_file;
-  std::optional<payloads::RecordingWriter> recorder_out;
+  std::unique_ptr<RecordingPartWriter> record;  // --record: this thread's part
   bool record_ok = true;
 };
 

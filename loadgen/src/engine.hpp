@@ -20,6 +20,7 @@
 #include "iomtsim/loadgen/accelerated_clock.hpp"
 #include "iomtsim/loadgen/run_options.hpp"
 #include "iomtsim/loadgen/source.hpp"
+#include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/ops_report.hpp"
 #include "iomtsim/reports/recorder.hpp"
@@ -38,8 +39,10 @@ struct EngineConfig {
   sim::ShardSpec part{};                          // this thread's patients
   const SourceFactory* source = nullptr;          // nullptr: the scenario's fleet
   // Non-empty: every output this engine takes from its source is also written there, in
-  // source order, as a recording stream (run.cpp merges the threads' parts).
+  // source order, as a recording stream after `record_header`, with the episodes as they
+  // become known (recording_part.hpp; run.cpp merges the threads' parts).
   std::filesystem::path record_part;
+  payloads::RecordingHeader record_header;
   const AcceleratedClock* clock = nullptr;
   reports::Recorder* recorder = nullptr;
   std::optional<HttpTarget> http;                 // nullopt: FHIR readings fail (no endpoint)

@@ -14,6 +14,7 @@ class FleetSource final : public OutputSource {
   physiology::SimTime next_time() const override { return fleet_.next_time(); }
   physiology::DeviceOutput next() override { return fleet_.next(); }
   std::vector<physiology::Episode> finish() override { return fleet_.finish(); }
+  std::vector<physiology::Episode> episodes() const override { return fleet_.episodes(); }
 
  private:
   sim::Fleet fleet_;

@@ -9,6 +9,7 @@
 
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/scenarios/builtin_profiles.hpp"
+#include "recording_merge.hpp"
 
 namespace iomtsim::loadgen {
 namespace {
@@ -85,10 +86,18 @@ RecordingSummary scan_recording(const std::filesystem::path& file) {
       ++s.operations_entries;
     }
   }
-  if (!reader.error().empty()) throw ReplayError(file.string() + ": " + reader.error());
+  if (!reader.error().empty()) {
+    if (!reader.truncated()) throw ReplayError(file.string() + ": " + reader.error());
+    s.truncated = reader.error();
+  }
   if (!any) throw ReplayError(file.string() + ": no readings to replay");
   s.devices.assign(devices.begin(), devices.end());
-  for (const auto& [p, d] : s.devices) s.patient_slots = std::max<std::uint64_t>(s.patient_slots, p + 1ull);
+  std::optional<physiology::PatientIndex> previous;
+  for (const auto& [p, d] : s.devices) {  // sorted: a patient's devices are adjacent
+    s.patient_slots = std::max<std::uint64_t>(s.patient_slots, p + 1ull);
+    if (previous != p) ++s.patients;
+    previous = p;
+  }
   return s;
 }
 
@@ -156,14 +165,46 @@ scenarios::Scenario replay_scenario(const RecordingSummary& summary, const Repla
 }
 
 RunResult replay(const std::filesystem::path& file, const ReplayOptions& options) {
+  std::ostream& log = options.run.log ? *options.run.log : std::cerr;
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) {
+    std::optional<detail::RecoveredRecording> recovered;
+    try {
+      recovered = detail::recover_recording(file);
+    } catch (const std::exception& e) {
+      throw ReplayError(
+          file.string() +
+          ": recovering it from the parts an interrupted run left failed: " + e.what());
+    }
+    if (recovered) {
+      const auto& n = recovered->counts;
+      log << "replay: " << file.string()
+          << " was left unfinished by an interrupted run; recovered from " << recovered->parts
+          << " part file" << (recovered->parts == 1 ? "" : "s") << ": " << n.readings
+          << " readings, " << n.waveform_blocks << " waveform blocks, " << n.episodes
+          << " episodes, " << n.alerts << " alerts\n";
+      for (const auto& w : recovered->warnings) log << "replay: warning: " << w << '\n';
+    }
+  }
   auto summary = std::make_shared<const RecordingSummary>(scan_recording(file));
+  if (!summary->truncated.empty())
+    log << "replay: warning: " << file.string() << " ends in an entry cut short ("
+        << summary->truncated << "): the " << summary->readings
+        << " readings before it are replayed\n";
   const auto scenario = replay_scenario(*summary, options);
   RunOptions run = options.run;
   if (!run.speed) run.speed = 1.0;
+  // The patients of the recording this replay holds (a shard recording's ids are sparse).
+  run.patients = 0;
+  std::optional<physiology::PatientIndex> previous;
+  for (const auto& [p, d] : summary->devices) {
+    if (previous != p && run.shard.owns(p)) ++*run.patients;
+    previous = p;
+  }
   if (summary->operations_entries > 0)
-    (run.log ? *run.log : std::cerr) << "replay: " << summary->operations_entries
-             << " operations-device entries (pump events, location fixes, imaging results, "
-                "asset tracks) are not replayed; only the patients' readings are\n";
+    log << "replay: " << summary->operations_entries
+        << " operations-device entries (pump events, location fixes, imaging results, "
+           "asset tracks) are not replayed; only the patients' readings are\n";
   run.source = recording_source(file, summary);
   if (run.trigger_lookback == 0 && *run.speed >= 1000.0 && !summary->devices.empty()) {
     // Fast replays: alerts come back after much of a stay has been sent, so remember

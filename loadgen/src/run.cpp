@@ -22,6 +22,7 @@
 #include "iomtsim/reference_target/target_server.hpp"
 #include "progress.hpp"
 #include "recording_merge.hpp"
+#include "recording_part.hpp"
 
 namespace iomtsim::loadgen {
 namespace {
@@ -183,21 +184,41 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   if (options.shard.count > 1)
     info.shards = {std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count)};
   info.end = physiology::SimTime{scenario.metadata.duration};
-  info.patient_count = options.shard.patients_in(total_patients);
+  info.patient_count = options.patients.value_or(options.shard.patients_in(total_patients));
   recorder.set_run_info(info);
 
   const auto epoch_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch()).count();
   AcceleratedClock clock(Steady::now(), speed);  // reset below, once the engines are built
 
+  // --record: parts written while the run goes on (recording_part.hpp), so a killed run
+  // leaves a recoverable recording; an older recording of the same name goes first.
+  const payloads::RecordingHeader record_header{scenario.metadata.name, scenario.metadata.seed,
+                                                epoch_unix_ms, "iomtsim run"};
+  std::unique_ptr<detail::RecordingPartWriter> alert_part;
+  if (!options.record.empty()) {
+    detail::clear_recording(options.record);
+    if (options.record.has_parent_path())
+      std::filesystem::create_directories(options.record.parent_path());
+    try {
+      alert_part = std::make_unique<detail::RecordingPartWriter>(
+          detail::recording_alerts_path(options.record), record_header);
+    } catch (const std::exception& e) {
+      throw RunError(e.what());
+    }
+  }
+
   reports::RecorderShard& alert_shard = recorder.make_shard();
   // Alerts carry the wall instant of receipt, so the recorder stamps them like readings
   // (scenario arrival of the trigger + real elapsed time), not with the speed-up applied.
-  AlertIntake intake([&](const physiology::Alert& a) {
-                       alert_shard.on_alert(a, std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                   Steady::now().time_since_epoch()).count());
-                     },
-                     [&] { return clock.now(); }, scenario.target.alert_webhook_port.value_or(0));
+  AlertIntake intake(
+      [&](const physiology::Alert& a) {
+        alert_shard.on_alert(a, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                    Steady::now().time_since_epoch())
+                                    .count());
+        if (alert_part) alert_part->write(a);
+      },
+      [&] { return clock.now(); }, scenario.target.alert_webhook_port.value_or(0));
   intake.start();
 
   std::unique_ptr<ts::TargetServer> server;
@@ -233,8 +254,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.part = sim::ShardSpec{options.shard.index + i * options.shard.count, options.shard.count * threads};
     if (options.source) ec.source = &options.source;
     if (!options.record.empty()) {
-      ec.record_part = options.record;
-      ec.record_part += ".part" + std::to_string(i);
+      ec.record_part = detail::recording_part_path(options.record, i);
+      ec.record_header = record_header;
       record_parts.push_back(ec.record_part);
     }
     ec.clock = &clock;
@@ -248,6 +269,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     try {
       engines.push_back(std::make_unique<detail::Engine>(ec));
     } catch (const detail::TransportError& e) {  // e.g. an https CA file that does not load
+      throw RunError(e.what());
+    } catch (const std::runtime_error& e) {  // e.g. a recording part that cannot be created
       throw RunError(e.what());
     }
   }
@@ -368,10 +391,12 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   if (!options.record.empty()) {
     for (auto& e : engines)
       if (!e->record_ok()) throw RunError("writing the recording parts of " + options.record.string() + " failed");
-    payloads::RecordingHeader header{scenario.metadata.name, scenario.metadata.seed, epoch_unix_ms, "iomtsim run"};
+    if (alert_part && !alert_part->close())
+      throw RunError("writing " + alert_part->path().string() + " failed");
     try {
-      const auto n = detail::merge_recording_parts(record_parts, header, result.report.episodes,
-                                                   result.report.alerts, options.record);
+      const auto n =
+          detail::merge_recording_parts(record_parts, record_header, result.report.episodes,
+                                        result.report.alerts, options.record);
       log << "recording: " << options.record.string() << " (" << n.readings << " readings, " << n.episodes
           << " episodes, " << n.alerts << " alerts)\n";
     } catch (const std::exception& e) {

@@ -91,7 +91,10 @@ std::optional<RecordEntry> RecordingReader::next() {
   for (int i = 0;; ++i) {
     const int c = is_.get();
     if (c == std::char_traits<char>::eof()) {
-      if (i != 0) error_ = "truncated length prefix of entry " + std::to_string(entries_);
+      if (i != 0) {
+        error_ = "truncated length prefix of entry " + std::to_string(entries_);
+        truncated_ = true;
+      }
       return std::nullopt;  // i == 0: clean end of stream
     }
     if (i == 9 && (c & 0x80)) {
@@ -111,6 +114,7 @@ std::optional<RecordEntry> RecordingReader::next() {
   if (static_cast<std::uint64_t>(is_.gcount()) != len) {
     error_ = "truncated entry " + std::to_string(entries_) + ": " + std::to_string(is_.gcount()) +
              " of " + std::to_string(len) + " bytes";
+    truncated_ = true;
     return std::nullopt;
   }
   auto decoded = decode_record_entry(buffer_);

@@ -275,3 +275,60 @@ TEST(Replay, ImportedPhysionetStaysAreScoredWithTheChallengeUtility) {
   EXPECT_NEAR(fast.report.sepsis_utility.utility.normalized, u.utility.normalized, 1e-9);
   fs::remove_all(dir.parent_path());
 }
+
+// A replay of shard K/N's recording holds a quarter of the patients, with sparse ids
+// (1, 5, 9, …, 197): the report counts the 50 it holds, not the highest id + 1 (198),
+// or its per-patient-day figures come out four times too small.
+TEST(Replay, AShardRecordingCountsThePatientsItHolds) {
+  auto s = tiny_scenarios::tiny(200, 0);
+  s.metadata.duration = std::chrono::minutes(2);
+  const auto file = temp_file("shard.iomtrec");
+  {
+    std::ofstream out(file, std::ios::binary);
+    sim::generate(s, sim::ShardSpec{1, 4}, sim::GenerateFormat::Protobuf, out);
+  }
+  const auto summary = scan_recording(file);
+  EXPECT_EQ(summary.patient_slots, 198u);
+  EXPECT_EQ(summary.patients, 50u);
+  ReplayOptions ro;
+  ro.run = quiet(2);
+  ro.run.speed = 100000;
+  const auto r = replay(file, ro);
+  EXPECT_EQ(r.report.run.patient_count, 50u);
+  // Replayed as shard 1/3 of itself: the patients 1 + 4k with k % 3 == 0 (17 of them).
+  ro.run.shard = sim::ShardSpec{1, 3};
+  const auto third = replay(file, ro);
+  EXPECT_EQ(third.report.run.patient_count, 17u);
+  std::filesystem::remove_all(file.parent_path());
+}
+
+// A recording cut short in its last entry (a writer killed mid-write) is read up to the
+// cut, with a warning, instead of being refused whole.
+TEST(Replay, ARecordingCutShortIsReplayedUpToTheCut) {
+  const auto s = tiny_scenarios::tiny(2, 1);
+  const auto file = temp_file("cut.iomtrec");
+  std::uint64_t readings = 0;
+  {
+    std::ofstream out(file, std::ios::binary);
+    readings = sim::generate(s, {}, sim::GenerateFormat::Protobuf, out).readings;
+  }
+  // Drop the episodes (generate writes them last) and cut into the last reading.
+  auto entries = read_all(file);
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    payloads::RecordingWriter w(out);
+    for (const auto& e : entries)
+      if (!std::holds_alternative<physiology::Episode>(e)) w.write(e);
+  }
+  std::filesystem::resize_file(file, std::filesystem::file_size(file) - 3);
+  const auto summary = scan_recording(file);
+  EXPECT_EQ(summary.readings, readings - 1);
+  EXPECT_NE(summary.truncated.find("truncated entry"), std::string::npos) << summary.truncated;
+  ReplayOptions ro;
+  ro.run = quiet(1);
+  ro.run.speed = 100000;
+  const auto r = replay(file, ro);
+  EXPECT_EQ(r.report.delivery.generated, readings - 1);
+  EXPECT_TRUE(r.report.delivery.balanced());
+  std::filesystem::remove_all(file.parent_path());
+}

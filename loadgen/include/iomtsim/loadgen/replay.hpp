@@ -59,12 +59,17 @@ struct RecordingSummary {
   std::uint64_t operations_entries = 0;
   std::vector<physiology::Episode> episodes;
   std::vector<std::pair<physiology::PatientIndex, physiology::DeviceIndex>> devices;  // sorted
-  std::uint64_t patient_slots = 0;  // highest patient index + 1
+  std::uint64_t patient_slots = 0;  // highest patient index + 1 (a shard's: 198 for 50)
+  std::uint64_t patients = 0;       // distinct patients with outputs: what it holds
+  // Non-empty: the recording ends in an entry cut short (a writer killed mid-write); what
+  // came before it was read and is replayed. Says how many bytes were missing.
+  std::string truncated;
   physiology::SimTime first{};      // true times of the first and last output
   physiology::SimTime last{};
 };
 
-// Throws ReplayError for an unreadable, corrupt, empty or out-of-order recording.
+// Throws ReplayError for an unreadable, corrupt, empty or out-of-order recording. A last
+// entry cut short is not an error: see RecordingSummary::truncated.
 RecordingSummary scan_recording(const std::filesystem::path& file);
 
 struct ReplayOptions {
@@ -88,6 +93,13 @@ scenarios::Scenario replay_scenario(const RecordingSummary& summary, const Repla
 SourceFactory recording_source(std::filesystem::path file, std::shared_ptr<const RecordingSummary> summary);
 
 // scan + replay_scenario + run. Throws ReplayError, or RunError like run().
+//
+// A recording whose run was killed (`run --record FILE` stopped by kill -9: FILE absent,
+// FILE.part0… present) is first recovered into FILE from its parts, with what they hold:
+// the outputs written before the kill, the episodes as last checkpointed, the alerts
+// received (the log says so, and warns about a part cut short).
+// The report counts the patients the recording holds (in the replayed shard), not its
+// highest patient index.
 RunResult replay(const std::filesystem::path& file, const ReplayOptions& options);
 
 }  // namespace iomtsim::loadgen

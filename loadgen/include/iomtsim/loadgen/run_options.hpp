@@ -74,6 +74,11 @@ struct RunOptions {
   // it); 0: the recorder's default (64). Replays at very high speed raise it, since a
   // whole stay can pass before the first alert comes back.
   std::size_t trigger_lookback = 0;
+  // The patients this run holds, where the scenario's count says otherwise: a replay of a
+  // shard recording holds patients 2, 6, 10, … of a larger fleet, and the report's
+  // per-patient figures divide by how many there are. nullopt: the shard's part of the
+  // scenario's patients.
+  std::optional<std::uint64_t> patients;
 };
 
 // Send lateness: 1 µs .. 1 h, 3 significant digits.

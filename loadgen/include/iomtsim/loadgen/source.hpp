@@ -37,6 +37,9 @@ class OutputSource {
   virtual physiology::DeviceOutput next() = 0;        // throws std::logic_error when done
   // The final ground-truth episodes of this part's patients (call once, at the end).
   virtual std::vector<physiology::Episode> finish() = 0;
+  // The ground truth known so far (an episode's `end` is provisional until it resolves),
+  // for a recording that must stay scorable if the run is killed; none by default.
+  virtual std::vector<physiology::Episode> episodes() const { return {}; }
 };
 
 // Makes one engine thread's source. Called on the thread that calls run(), once per engine.

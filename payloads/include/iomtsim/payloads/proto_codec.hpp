@@ -128,11 +128,18 @@ class RecordingWriter {
 // Reads what RecordingWriter wrote. next() returns nullopt at a clean end of stream or on
 // error; error() is empty in the first case and says what went wrong (truncated entry,
 // oversized entry, unparseable entry, empty oneof) in the second.
+//
+// A writer killed mid-write (kill -9, a full disk) leaves a stream whose last entry is cut
+// short: truncated() tells that case apart from corruption. Every entry before the cut
+// was read in full, so a caller may keep them and warn (error() says how many bytes of
+// the last entry were missing).
 class RecordingReader {
  public:
   explicit RecordingReader(std::istream& is, std::size_t max_entry_bytes = 64u << 20);
   std::optional<RecordEntry> next();
   const std::string& error() const noexcept { return error_; }
+  // The stream ended inside an entry (its length prefix or its bytes): error() is set.
+  bool truncated() const noexcept { return truncated_; }
   std::uint64_t entries_read() const noexcept { return entries_; }
 
  private:
@@ -140,6 +147,7 @@ class RecordingReader {
   std::size_t max_entry_bytes_;
   std::string buffer_;
   std::string error_;
+  bool truncated_ = false;
   std::uint64_t entries_ = 0;
 };
 
