@@ -340,6 +340,7 @@ struct Engine::Impl {
       if (!t) continue;
       for (auto& m : t->abandon()) in_flight(*m);
       totals.reconnects += t->reconnects();
+      for (const auto& [reason, n] : t->tls_failures()) totals.tls_failures[reason] += n;
     }
     for (auto& [id, p] : pending) in_flight(*p.msg);  // buffered or not yet on the wire
     pending.clear();

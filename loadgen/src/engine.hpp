@@ -67,6 +67,7 @@ struct EngineTotals {
   std::map<unsigned, std::uint64_t> http_status;
   reports::WaveformReport waveforms;  // ECG/PPG blocks: their own delivery accounting
   std::uint64_t reconnects = 0;
+  TlsFailures tls_failures;  // failed TLS handshakes by reason
   reports::Histogram send_lateness{kLatenessConfig};
   reports::OpsReport ops;  // operations devices of this thread (ops_driver.hpp)
 };

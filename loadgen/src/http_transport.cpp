@@ -103,6 +103,7 @@ class HttpTransport final : public Transport {
 
   std::size_t in_flight() const override { return in_flight_; }
   std::uint64_t reconnects() const override { return reconnects_; }
+  TlsFailures tls_failures() const override { return tls_failures_; }
 
   std::vector<OutboundPtr> abandon() override {
     closed_ = true;
@@ -157,7 +158,10 @@ class HttpTransport final : public Transport {
       if (!c.tls) return connected(c);
       c.tls->async_handshake(ssl::stream_base::client, [this, &c](beast::error_code e) {
         if (closed_) return;
-        if (e) return connect_failed(c);  // wrong CA or name, not TLS: like a refused connect
+        if (e) {  // wrong CA or name, not TLS: like a refused connect, with its reason kept
+          ++tls_failures_[tls_failure_reason(c.tls->native_handle(), e.message())];
+          return connect_failed(c);
+        }
         connected(c);
       });
     });
@@ -325,6 +329,7 @@ class HttpTransport final : public Transport {
   std::string host_header_;
   std::vector<tcp::endpoint> endpoints_;
   std::optional<ssl::context> tls_;  // set for https
+  TlsFailures tls_failures_;
   std::vector<std::unique_ptr<Conn>> conns_;
   std::deque<OutboundPtr> queue_;
   std::size_t in_flight_ = 0;

@@ -200,7 +200,10 @@ void MqttDevicePool::on_connected(std::uint32_t i, const std::shared_ptr<Link>& 
   link->secure->set_verify_callback(ssl::host_name_verification(target_.host));
   link->secure->async_handshake(ssl::stream_base::client, [this, i, link](error_code e) {
     if (closed_ || clients_[i].link != link) return;
-    if (e) return lost(i);
+    if (e) {
+      ++tls_failures_[tls_failure_reason(link->secure->native_handle(), e.message())];
+      return lost(i);
+    }
     start_session(i, link);
   });
 }

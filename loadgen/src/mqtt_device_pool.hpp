@@ -51,6 +51,7 @@ class MqttDevicePool {
 
   std::size_t in_flight() const { return in_flight_; }
   std::uint64_t reconnects() const { return reconnects_; }
+  const TlsFailures& tls_failures() const { return tls_failures_; }
   std::size_t clients() const { return clients_.size(); }
   std::size_t connected() const { return connected_; }  // CONNACK received, not lost since
 
@@ -131,6 +132,7 @@ class MqttDevicePool {
   std::size_t in_flight_ = 0;
   std::size_t connected_ = 0;
   std::uint64_t reconnects_ = 0;
+  TlsFailures tls_failures_;
   std::vector<char> scratch_;  // plain sockets read here
   std::string payload_;        // a readings payload being encoded, reused
   // ± kReconnectJitter on each reconnect delay, so clients that lost the broker together

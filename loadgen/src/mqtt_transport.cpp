@@ -51,6 +51,7 @@ class MqttTransport final : public Transport {
   std::size_t in_flight() const override { return pool_.in_flight(); }
   std::vector<OutboundPtr> abandon() override { return pool_.abandon(); }
   std::uint64_t reconnects() const override { return pool_.reconnects(); }
+  TlsFailures tls_failures() const override { return pool_.tls_failures(); }
 
  private:
   MqttDevicePool pool_;

@@ -228,6 +228,11 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     cfg.epoch_unix_ms = epoch_unix_ms;
     server = std::make_unique<ts::TargetServer>(cfg);
     server->start();
+    if (cfg.mqtt.enabled && !server->mqtt_ready()) {
+      const auto why = server->mqtt_tls_error();
+      log << "embedded target: not subscribed to the MQTT broker yet"
+          << (why.empty() ? "" : ": " + why) << '\n';
+    }
   }
 
   // Connection ramp-up: per thread, connection i opens i * interval after the start.
@@ -375,6 +380,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     for (auto [status, n] : t.http_status) result.http_status[status] += n;
     result.waveform_blocks_skipped += t.waveforms.not_sent;
     result.reconnects += t.reconnects;
+    for (const auto& [reason, n] : t.tls_failures) result.tls_failures[reason] += n;
     result.send_lateness.merge(t.send_lateness);
     result.messages_sent += e->counters().messages_sent.load();
   }
@@ -420,6 +426,9 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     if (w.not_sent) log << ", " << w.not_sent << " not sent";
     log << '\n';
   }
+  for (const auto& [reason, n] : result.tls_failures)
+    log << "TLS handshake with the target failed " << n << " time" << (n == 1 ? "" : "s") << ": "
+        << reason << '\n';
   for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
   return result;
 }

@@ -15,6 +15,7 @@
 #include "iomtsim/physiology/reading.hpp"
 #include "iomtsim/physiology/time.hpp"
 #include "iomtsim/reports/delivery.hpp"
+#include "tls_failure.hpp"
 
 namespace iomtsim::loadgen::detail {
 
@@ -71,6 +72,8 @@ class Transport {
   // Closes every socket and hands back every accepted, uncompleted message.
   virtual std::vector<OutboundPtr> abandon() = 0;
   virtual std::uint64_t reconnects() const = 0;
+  // TLS handshakes that failed, by reason (tls_failure.hpp); none for plain transports.
+  virtual TlsFailures tls_failures() const { return {}; }
 };
 
 }  // namespace iomtsim::loadgen::detail

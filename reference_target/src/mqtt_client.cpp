@@ -1,6 +1,8 @@
 #include "mqtt_client.hpp"
 
 #include <mosquitto.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <unistd.h>
 
 #include <mutex>
@@ -44,10 +46,50 @@ MqttClient::MqttClient(ServerContext& ctx, bool subscribe) : ctx_(ctx), subscrib
     const char* ca = c.tls.ca_file.empty() ? nullptr : c.tls.ca_file.c_str();
     const char* cert = c.tls.cert_file.empty() ? nullptr : c.tls.cert_file.c_str();
     const char* key = c.tls.key_file.empty() ? nullptr : c.tls.key_file.c_str();
-    const int rc = mosquitto_tls_set(mosq_, ca, nullptr, cert, key, nullptr);
+    int rc = MOSQ_ERR_SUCCESS;
+    if (ca == nullptr) {
+      // No CA file: the system trust store (OpenSSL's default paths, which honour
+      // SSL_CERT_FILE and SSL_CERT_DIR). mosquitto_tls_set wants a CA file or folder, so
+      // it is called only for a client certificate, with OpenSSL's default folder.
+      rc = mosquitto_int_option(mosq_, MOSQ_OPT_TLS_USE_OS_CERTS, 1);
+      if (rc == MOSQ_ERR_SUCCESS && cert != nullptr)
+        rc = mosquitto_tls_set(mosq_, nullptr, X509_get_default_cert_dir(), cert, key, nullptr);
+    } else {
+      rc = mosquitto_tls_set(mosq_, ca, nullptr, cert, key, nullptr);
+    }
     if (rc != MOSQ_ERR_SUCCESS)
       throw std::runtime_error(std::string("mqtt tls: ") + mosquitto_strerror(rc));
+    mosquitto_log_callback_set(mosq_, &MqttClient::on_log);
   }
+}
+
+// libmosquitto reports a failed handshake as "OpenSSL Error[0]: … certificate verify
+// failed" without the reason, and frees the SSL object right after. It logs that line
+// while the object still exists: the verify result is read from it then.
+void MqttClient::on_log(mosquitto* m, void* self_ptr, int level, const char*) {
+  if (level != MOSQ_LOG_ERR) return;
+  auto* ssl = static_cast<SSL*>(mosquitto_ssl_get(m));
+  if (ssl == nullptr) return;
+  const long result = SSL_get_verify_result(ssl);
+  if (result == X509_V_OK) return;
+  auto* self = static_cast<MqttClient*>(self_ptr);
+  std::string reason = std::string("certificate verify failed: ") +
+                       X509_verify_cert_error_string(result) + " (X509 error " +
+                       std::to_string(result) + ")";
+  {
+    std::lock_guard lock(self->tls_mutex_);
+    if (self->tls_error_ == reason) return;  // reconnects repeat it: say it once
+    self->tls_error_ = reason;
+  }
+  const auto& c = self->ctx_.cfg.mqtt;
+  self->ctx_.log.error(
+      "mqtt_tls_failed",
+      {{"broker", c.broker_host + ":" + std::to_string(c.broker_port)}, {"reason", reason}});
+}
+
+std::string MqttClient::tls_error() const {
+  std::lock_guard lock(tls_mutex_);
+  return tls_error_;
 }
 
 MqttClient::~MqttClient() {

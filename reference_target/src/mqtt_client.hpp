@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "context.hpp"
@@ -33,11 +34,16 @@ class MqttClient final : public AlertSink {
 
   void emit(const physiology::Alert& alert) override;
   bool ready() const { return ready_.load(); }
+  // Why the last TLS handshake with the broker failed its certificate check, e.g.
+  // "certificate verify failed: self-signed certificate in certificate chain (X509 error
+  // 19)"; empty if none has.
+  std::string tls_error() const;
 
  private:
   static void on_connect(mosquitto* m, void* self, int rc);
   static void on_subscribe(mosquitto* m, void* self, int mid, int qos_count, const int* granted);
   static void on_message(mosquitto* m, void* self, const mosquitto_message* msg);
+  static void on_log(mosquitto* m, void* self, int level, const char* text);
 
   ServerContext& ctx_;
   bool subscribe_;
@@ -46,6 +52,8 @@ class MqttClient final : public AlertSink {
   std::atomic<bool> ready_{false};
   std::atomic<bool> stopped_{false};
   bool loop_started_ = false;
+  mutable std::mutex tls_mutex_;
+  std::string tls_error_;
 };
 
 }  // namespace iomtsim::reference_target

@@ -154,7 +154,8 @@ void TargetServer::start() {
   if (m.mqtt &&
       !m.mqtt->start(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.mqtt.connect_wait)))
     m.log.warn("mqtt_not_ready",
-               {{"broker", cfg.mqtt.broker_host + ":" + std::to_string(cfg.mqtt.broker_port)}});
+               {{"broker", cfg.mqtt.broker_host + ":" + std::to_string(cfg.mqtt.broker_port)},
+                {"tls_error", m.mqtt->tls_error()}});
   if (cfg.faults.crash_after) {
     m.crash_timer = std::make_unique<asio::steady_timer>(*m.ioc);
     m.crash_timer->expires_at(
@@ -187,6 +188,9 @@ bool TargetServer::wait_crashed(std::chrono::milliseconds timeout) const {
 }
 
 bool TargetServer::mqtt_ready() const { return impl_->mqtt && impl_->mqtt->ready(); }
+std::string TargetServer::mqtt_tls_error() const {
+  return impl_->mqtt ? impl_->mqtt->tls_error() : std::string();
+}
 const Metrics& TargetServer::metrics() const { return impl_->metrics; }
 MetricsSnapshot TargetServer::snapshot() const { return impl_->metrics.snapshot(); }
 const TargetConfig& TargetServer::config() const { return impl_->cfg; }

@@ -4,6 +4,8 @@
 // failed, the buckets still balance, nothing reaches the target.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 
 #include "iomtsim/loadgen/run.hpp"
@@ -109,4 +111,57 @@ TEST(RunHttps, PlainHttpClientAgainstTlsListenerFails) {
 TEST(RunHttps, UnreadableCaFileIsARunError) {
   auto s = https_scenario(1, "/nonexistent/ca.pem");
   EXPECT_THROW(run(s, quiet()), RunError);
+}
+
+namespace {
+// Sets an environment variable for one test and puts the old value back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+}  // namespace
+
+TEST(RunHttps, ARefusedCertificateIsCountedWithTheX509Reason) {
+  // "certificate verify failed" alone does not say what to fix: the X509 verify result
+  // does (here the server's CA is not the one trusted).
+  TestCerts server_cert, other;
+  ASSERT_TRUE(server_cert.ok && other.ok) << "openssl could not make test certificates";
+  auto server = https_target(server_cert);
+  auto s = https_scenario(server->ports().http, other.ca);
+  s.metadata.duration = std::chrono::minutes(3);
+  s.target.request_timeout = std::chrono::milliseconds(200);
+  const auto r = run(s, quiet());
+  ASSERT_EQ(r.tls_failures.size(), 1u);
+  EXPECT_EQ(r.tls_failures.begin()->first,
+            "certificate verify failed: unable to get local issuer certificate (X509 error 20)");
+  EXPECT_GT(r.tls_failures.begin()->second, 0u);
+  server->stop();
+}
+
+TEST(RunHttps, NoCaFileMeansTheSystemTrustStore) {
+  // SSL_CERT_FILE is how OpenSSL's default trust store is pointed elsewhere: a bundle
+  // holding the test CA stands for a system store that trusts the server.
+  TestCerts cert;
+  ASSERT_TRUE(cert.ok);
+  auto server = https_target(cert);
+  ScopedEnv env("SSL_CERT_FILE", cert.ca);
+  const auto r = run(https_scenario(server->ports().http, ""), quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_TRUE(r.tls_failures.empty());
+  server->stop();
 }

@@ -4,6 +4,8 @@
 #include <mosquitto.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -114,6 +116,70 @@ TEST(RunMqtt, TlsToTheBrokerForDevicesAndTarget) {
   EXPECT_GT(d.generated, 0u);
   EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
   EXPECT_GT(r.alerts_received, 0u);  // the embedded target subscribed over TLS too
+}
+
+namespace {
+// Sets an environment variable for one test and puts the old value back.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+}  // namespace
+
+TEST(RunMqtt, TlsWithoutACaFileTrustsTheSystemStore) {
+  // No target.mqtt_ca_file: the devices and the embedded target's mosquitto client both
+  // use the system trust store (OpenSSL's default paths; SSL_CERT_FILE points them at a
+  // bundle holding the test CA). The target's client failed with "Invalid function
+  // arguments" before.
+  if (!LocalBroker::available()) GTEST_SKIP() << "no mosquitto binary";
+  iomtsim::testing::TestCerts certs;
+  if (!certs.ok) GTEST_SKIP() << "openssl could not make test certificates";
+  LocalBroker broker(LocalBrokerOptions{certs.ca, certs.cert, certs.key});
+  ScopedEnv env("SSL_CERT_FILE", certs.ca);
+  auto s = mqtt_scenario(broker.tls_port(), 1);
+  s.target.mqtt->tls = true;
+  s.target.mqtt_ca_file.clear();
+  const auto r = run(s, quiet());
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_TRUE(r.tls_failures.empty());
+  EXPECT_GT(r.alerts_received, 0u);  // the embedded target subscribed over TLS too
+}
+
+TEST(RunMqtt, ARefusedBrokerCertificateIsCountedWithTheX509Reason) {
+  if (!LocalBroker::available()) GTEST_SKIP() << "no mosquitto binary";
+  iomtsim::testing::TestCerts certs, other;
+  if (!certs.ok || !other.ok) GTEST_SKIP() << "openssl could not make test certificates";
+  LocalBroker broker(LocalBrokerOptions{certs.ca, certs.cert, certs.key});
+  auto s = mqtt_scenario(broker.tls_port(), 1);
+  s.target.embedded = false;  // only the devices' handshakes
+  s.target.mqtt->tls = true;
+  s.target.mqtt_ca_file = other.ca;
+  s.metadata.duration = std::chrono::minutes(2);
+  s.target.request_timeout = std::chrono::milliseconds(200);
+  const auto r = run(s, quiet());
+  EXPECT_TRUE(r.report.delivery.balanced());
+  EXPECT_EQ(r.report.delivery[Outcome::Acknowledged], 0u);
+  ASSERT_EQ(r.tls_failures.size(), 1u);
+  // The broker sends its CA along with its certificate: a chain ending in a
+  // self-signed CA this client does not trust (X509 error 19).
+  EXPECT_EQ(r.tls_failures.begin()->first,
+            "certificate verify failed: self-signed certificate in certificate chain (X509 error 19)");
 }
 
 TEST(RunMqtt, QoS1PublishesAcknowledgedByTheBrokerAndAlerted) {

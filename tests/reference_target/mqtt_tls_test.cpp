@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <mosquitto.h>
 
+#include <cstdlib>
+
 #include "iomtsim/loadgen/local_broker.hpp"
 #include "iomtsim/payloads/mqtt_json.hpp"
 #include "support/readings.hpp"
@@ -85,6 +87,51 @@ TEST(MqttTls, TargetTrustingAnotherCaDoesNotSubscribe) {
     c.mqtt.connect_wait = std::chrono::milliseconds(500);
   });
   EXPECT_FALSE(server->mqtt_ready());
+}
+
+TEST(MqttTls, NoCaFileMeansTheSystemTrustStore) {
+  // Before: mosquitto_tls_set(NULL, NULL, …) refused with "Invalid function arguments".
+  // SSL_CERT_FILE points OpenSSL's default trust store at a bundle holding the test CA.
+  if (!loadgen::LocalBroker::available()) GTEST_SKIP() << "mosquitto is not installed";
+  TestCerts certs;
+  if (!certs.ok) GTEST_SKIP() << "openssl could not make test certificates";
+  loadgen::LocalBroker broker(loadgen::LocalBrokerOptions{certs.ca, certs.cert, certs.key});
+  const char* old = std::getenv("SSL_CERT_FILE");
+  const std::string saved = old ? old : "";
+  ::setenv("SSL_CERT_FILE", certs.ca.c_str(), 1);
+  auto server = start_target([&](TargetConfig& c) {
+    c.mqtt.enabled = true;
+    c.mqtt.broker_port = broker.tls_port();
+    c.mqtt.topics = {"iomtsim/#"};
+    c.mqtt.tls.enabled = true;
+  });
+  EXPECT_TRUE(server->mqtt_ready());
+  EXPECT_EQ(server->mqtt_tls_error(), "");
+  server->stop();
+  if (old)
+    ::setenv("SSL_CERT_FILE", saved.c_str(), 1);
+  else
+    ::unsetenv("SSL_CERT_FILE");
+}
+
+TEST(MqttTls, ARefusedBrokerCertificateSaysWhy) {
+  if (!loadgen::LocalBroker::available()) GTEST_SKIP() << "mosquitto is not installed";
+  TestCerts certs, other;
+  if (!certs.ok || !other.ok) GTEST_SKIP() << "openssl could not make test certificates";
+  loadgen::LocalBroker broker(loadgen::LocalBrokerOptions{certs.ca, certs.cert, certs.key});
+  auto server = start_target([&](TargetConfig& c) {
+    c.mqtt.enabled = true;
+    c.mqtt.broker_port = broker.tls_port();
+    c.mqtt.tls.enabled = true;
+    c.mqtt.tls.ca_file = other.ca;
+    c.mqtt.connect_wait = std::chrono::milliseconds(500);
+  });
+  EXPECT_FALSE(server->mqtt_ready());
+  EXPECT_TRUE(eventually([&] { return !server->mqtt_tls_error().empty(); }));
+  // The broker sends its CA along with its certificate: a chain ending in a
+  // self-signed CA this client does not trust (X509 error 19).
+  EXPECT_EQ(server->mqtt_tls_error(),
+            "certificate verify failed: self-signed certificate in certificate chain (X509 error 19)");
 }
 
 }  // namespace

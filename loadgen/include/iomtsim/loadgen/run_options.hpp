@@ -98,6 +98,10 @@ struct RunResult {
   std::uint64_t waveform_blocks_skipped = 0;
   std::uint64_t alerts_received = 0;
   std::uint64_t reconnects = 0;           // connections re-opened after an error
+  // TLS handshakes with the target that failed, by reason: the X509 verify error when
+  // the certificate was refused ("certificate verify failed: unable to get local issuer
+  // certificate (X509 error 20)"), else the handshake's error. Also printed at the end.
+  std::map<std::string, std::uint64_t> tls_failures;
   reports::Histogram send_lateness{kLatenessConfig};       // ns, actual write - due instant (engine lag + queueing)
   double wall_seconds = 0.0;
 };

@@ -66,6 +66,8 @@ class TargetServer {
   bool wait_crashed(std::chrono::milliseconds timeout) const;
   // Whether the MQTT subscriptions are in place (false when MQTT ingest is off).
   bool mqtt_ready() const;
+  // Why the broker's certificate was refused (the X509 verify error), empty if it was not.
+  std::string mqtt_tls_error() const;
 
   const Metrics& metrics() const;
   MetricsSnapshot snapshot() const;
