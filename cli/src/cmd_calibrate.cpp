@@ -62,7 +62,7 @@ int cmd_calibrate(const std::vector<std::string>& args) {
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim calibrate: " << e.what() << '\n';
-    return kExitFailed;
+    return kExitUsage;
   }
 }
 

@@ -5,6 +5,7 @@
 #include "iomtsim/scenarios/explain.hpp"
 #include "iomtsim/scenarios/loader.hpp"
 #include "options.hpp"
+#include "scenario_input.hpp"
 
 namespace iomtsim::cli {
 
@@ -13,6 +14,7 @@ int cmd_explain(const std::vector<std::string>& args) {
   visible.add_options()
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override a value after includes: key.path=value (repeatable)");
+  add_include_path_option(visible);
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "scenario file");
   po::positional_options_description pos;
@@ -27,9 +29,10 @@ int cmd_explain(const std::vector<std::string>& args) {
   }
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  const auto result = scenarios::load_file(vm["file"].as<std::string>(), overrides);
+  const auto result =
+      scenarios::load_file(vm["file"].as<std::string>(), overrides, include_paths(vm));
   for (const auto& d : result.diagnostics) std::cerr << scenarios::format_diagnostic(d);
-  if (!result.ok()) return kExitFailed;
+  if (!result.ok()) return kExitUsage;
   std::cout << scenarios::explain(*result.scenario);
   return kExitOk;
 }

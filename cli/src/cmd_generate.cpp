@@ -25,6 +25,8 @@ int cmd_generate(const std::vector<std::string>& args) {
        "override a scenario value: key.path=value (repeatable)")
       ("progress", po::value<std::string>()->default_value("auto"),
        "auto (a line on a terminal), none");
+  add_include_path_option(visible);
+  add_max_memory_option(visible);
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
   po::positional_options_description pos;
@@ -49,8 +51,11 @@ int cmd_generate(const std::vector<std::string>& args) {
   }
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  auto scenario = load_scenario_or_report("generate", vm["scenario"].as<std::string>(), overrides);
-  if (!scenario) return kExitFailed;
+  auto scenario = load_scenario_or_report("generate", vm["scenario"].as<std::string>(), overrides,
+                                          include_paths(vm));
+  if (!scenario) return kExitUsage;  // invalid input, as for every command but validate
+  if (auto rc = check_memory("generate", *scenario, *shard, sim::EngineKind::Generate, 1.0, vm))
+    return *rc;
 
   const auto& out_path = vm["out"].as<std::string>();
   std::ofstream file;

@@ -55,7 +55,7 @@ int cmd_import(const std::vector<std::string>& args) {
     std::error_code ec;
     std::filesystem::remove(tmp, ec);
     std::cerr << "iomtsim import: " << e.what() << '\n';
-    return kExitFailed;
+    return kExitUsage;
   }
 }
 

@@ -22,6 +22,7 @@ int cmd_preview(const std::vector<std::string>& args) {
       ("out,o", po::value<std::string>()->default_value("preview.html"), "HTML file to write")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override a scenario value: key.path=value (repeatable)");
+  add_include_path_option(visible);
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
   po::positional_options_description pos;
@@ -43,8 +44,9 @@ int cmd_preview(const std::vector<std::string>& args) {
   options.true_step = std::chrono::minutes(step);
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  auto scenario = load_scenario_or_report("preview", vm["scenario"].as<std::string>(), overrides);
-  if (!scenario) return kExitFailed;
+  auto scenario = load_scenario_or_report("preview", vm["scenario"].as<std::string>(), overrides,
+                                          include_paths(vm));
+  if (!scenario) return kExitUsage;  // invalid input, as for every command but validate
 
   const auto patients = sim::build_preview(*scenario, options);
   const auto& path = vm["out"].as<std::string>();

@@ -88,7 +88,7 @@ int cmd_replay(const std::vector<std::string>& args) {
     return r.exit_code == 0 ? kExitOk : kExitFailed;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim replay: " << e.what() << '\n';
-    return kExitFailed;
+    return kExitUsage;
   }
 }
 

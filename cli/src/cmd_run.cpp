@@ -13,6 +13,7 @@
 #include "iomtsim/scenarios/units.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
 #include "options.hpp"
+#include "scenario_input.hpp"
 
 namespace iomtsim::cli {
 
@@ -78,6 +79,8 @@ int cmd_run(const std::vector<std::string>& args) {
        "alert rules counting for the report's sepsis utility (repeatable; default any)")
       ("local-shards", po::value<unsigned>(),
        "run N shard processes of this binary here and merge their reports into --out");
+  add_include_path_option(visible);
+  add_max_memory_option(visible);
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "scenario file");
   po::positional_options_description pos;
@@ -122,9 +125,16 @@ int cmd_run(const std::vector<std::string>& args) {
 
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  const auto loaded = scenarios::load_file(vm["file"].as<std::string>(), overrides);
+  const auto loaded =
+      scenarios::load_file(vm["file"].as<std::string>(), overrides, include_paths(vm));
   for (const auto& d : loaded.diagnostics) std::cerr << scenarios::format_diagnostic(d);
-  if (!loaded.ok()) return kExitFailed;
+  if (!loaded.ok()) return kExitUsage;  // an input error (README): 1 means a threshold failed
+  {
+    const auto& s = *loaded.scenario;
+    const double speed =
+        o.speed.value_or(s.time.mode == scenarios::TimeMode::RealTime ? 1.0 : s.time.speed);
+    if (auto rc = check_memory("run", s, o.shard, sim::EngineKind::RealTime, speed, vm)) return *rc;
+  }
 
   if (vm.count("local-shards")) {
     if (vm.count("shard") || vm.count("record") || vm.count("no-report"))
@@ -143,16 +153,16 @@ int cmd_run(const std::vector<std::string>& args) {
       return loadgen::run_local_shards(lo).exit_code == 0 ? kExitOk : kExitFailed;
     } catch (const std::exception& e) {
       std::cerr << "iomtsim run: " << e.what() << '\n';
-      return kExitFailed;
+      return kExitUsage;
     }
   }
 
   try {
     const auto result = loadgen::run(*loaded.scenario, o);
     return result.exit_code == 0 ? kExitOk : kExitFailed;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // the run could not be made: not a verdict (1)
     std::cerr << "iomtsim run: " << e.what() << '\n';
-    return kExitFailed;
+    return kExitUsage;
   }
 }
 

@@ -46,6 +46,8 @@ int cmd_simulate(const std::vector<std::string>& args) {
       capacity.add_options()(key.c_str(), po::value<std::string>(), help.c_str());
   }
   visible.add(capacity);
+  add_include_path_option(visible);
+  add_max_memory_option(visible);
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
   po::positional_options_description pos;
@@ -60,8 +62,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
 
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-  auto scenario = load_scenario_or_report("simulate", vm["scenario"].as<std::string>(), overrides);
-  if (!scenario) return kExitFailed;
+  auto scenario = load_scenario_or_report("simulate", vm["scenario"].as<std::string>(), overrides,
+                                          include_paths(vm));
+  if (!scenario) return kExitUsage;  // invalid input, as for every command but validate
 
   // Precedence: engine defaults < the scenario's `capacity:` < --calibration < options.
   sg::SimulateOptions options;
@@ -87,13 +90,15 @@ int cmd_simulate(const std::vector<std::string>& args) {
     std::cerr << "iomtsim simulate: " << e.what() << '\n';
     return kExitUsage;
   }
+  if (auto rc = check_memory("simulate", *scenario, {}, sim::EngineKind::Simulated, 1.0, vm))
+    return *rc;
   if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
   if (!vm.count("quiet")) options.log = &std::cerr;
   try {
     return sg::simulate(*scenario, options).exit_code;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim simulate: " << e.what() << '\n';
-    return kExitFailed;
+    return kExitUsage;
   }
 }
 

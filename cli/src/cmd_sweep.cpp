@@ -7,6 +7,7 @@
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
 #include "iomtsim/sim/simgrid/sweep.hpp"
 #include "options.hpp"
+#include "scenario_input.hpp"
 
 namespace iomtsim::cli {
 
@@ -25,7 +26,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "loss", po::value<std::string>(), "sweep network loss, e.g. 0..0.1")(
       "duration", po::value<std::string>(), "passed to simulate")(
       "calibration", po::value<std::string>(), "passed to simulate")(
-      "set", po::value<std::vector<std::string>>()->composing(), "passed to simulate");
+      "set", po::value<std::vector<std::string>>()->composing(), "passed to simulate")(
+      "include-path", po::value<std::vector<std::string>>()->composing(), "passed to simulate");
   po::options_description capacity("capacity settings: a range sweeps it, a single value fixes it");
   for (const auto& s : sg::capacity_settings()) {
     const std::string key(s.key), help(s.help);
@@ -43,6 +45,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
     std::cerr << "iomtsim sweep: no scenario file given\nusage: iomtsim sweep " << usage << '\n';
     return kExitUsage;
   }
+
+  // Every point would fail the same way: say why once, as simulate would.
+  const auto overrides =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if (!load_scenario_or_report("sweep", vm["scenario"].as<std::string>(), overrides,
+                               include_paths(vm)))
+    return kExitUsage;
 
   // The swept parameter is the one given as a range (A..B) or a list (a,b); the others
   // pass through to every simulation unchanged.
@@ -76,9 +85,10 @@ int cmd_sweep(const std::vector<std::string>& args) {
   for (const char* key : {"duration", "calibration"})
     if (vm.count(key))
       o.forward.insert(o.forward.end(), {std::string("--") + key, vm[key].as<std::string>()});
-  if (vm.count("set"))
-    for (const auto& v : vm["set"].as<std::vector<std::string>>())
-      o.forward.insert(o.forward.end(), {"--set", v});
+  for (const char* key : {"set", "include-path"})
+    if (vm.count(key))
+      for (const auto& v : vm[key].as<std::vector<std::string>>())
+        o.forward.insert(o.forward.end(), {std::string("--") + key, v});
   if (sweeps.size() != 1) {
     std::cerr << "iomtsim sweep: give exactly one parameter as a range A..B or a list a,b,c ("
               << sweeps.size() << " given)\n";
@@ -95,7 +105,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim sweep: " << e.what() << '\n';
-    return kExitFailed;
+    return kExitUsage;
   }
 }
 

@@ -4,6 +4,7 @@
 #include "command.hpp"
 #include "iomtsim/scenarios/loader.hpp"
 #include "options.hpp"
+#include "scenario_input.hpp"
 
 namespace iomtsim::cli {
 
@@ -13,6 +14,8 @@ int cmd_validate(const std::vector<std::string>& args) {
       ("set", po::value<std::vector<std::string>>()->composing(),
        "override a value after includes: key.path=value (repeatable)")
       ("quiet,q", "print nothing for valid files");
+  add_include_path_option(visible);
+  add_max_memory_option(visible);
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::vector<std::string>>(), "scenario files");
   po::positional_options_description pos;
@@ -28,15 +31,28 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
   const auto overrides =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const auto limit = memory_limit("validate", vm);
+  if (!limit) return kExitUsage;
   bool all_ok = true;
+  bool too_large = false;
   for (const auto& file : vm["file"].as<std::vector<std::string>>()) {
-    const auto result = scenarios::load_file(file, overrides);
+    const auto result = scenarios::load_file(file, overrides, include_paths(vm));
     for (const auto& d : result.diagnostics) std::cerr << scenarios::format_diagnostic(d);
     if (result.ok()) {
+      // Valid, but can this machine run it? The same estimate `run` checks before it starts.
+      const auto& s = *result.scenario;
+      const double speed = s.time.mode == scenarios::TimeMode::RealTime ? 1.0 : s.time.speed;
+      const auto need = sim::estimate_memory(s, {}, sim::EngineKind::RealTime, speed);
+      if (auto refusal =
+              *limit ? sim::memory_refusal(need, **limit, "a run of this fleet") : std::nullopt) {
+        std::cerr << file << ": valid, but " << *refusal << '\n';
+        too_large = true;
+        continue;
+      }
       if (!vm.count("quiet")) {
-        std::cout << file << ": ok (" << result.scenario->patient_count() << " patients, "
-                  << result.scenario->cohorts.size() << " cohort"
-                  << (result.scenario->cohorts.size() == 1 ? "" : "s") << ")\n";
+        std::cout << file << ": ok (" << s.patient_count() << " patients, " << s.cohorts.size()
+                  << " cohort" << (s.cohorts.size() == 1 ? "" : "s") << "), a run needs "
+                  << sim::format_bytes(need.bytes) << "\n";
       }
     } else {
       all_ok = false;
@@ -44,6 +60,7 @@ int cmd_validate(const std::vector<std::string>& args) {
                 << (result.diagnostics.size() == 1 ? "" : "s") << "\n";
     }
   }
+  if (too_large) return kExitUsage;
   return all_ok ? kExitOk : kExitFailed;
 }
 

@@ -10,8 +10,13 @@ namespace iomtsim::cli {
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;  // thresholds failed, invalid scenario, …
-inline constexpr int kExitUsage = 2;   // bad command line or unreadable input
+// A check failed: an expectation (run, simulate, replay, sweep, report merge), a
+// regression (report diff), an invalid file (validate, whose verdict that is).
+inline constexpr int kExitFailed = 1;
+// Bad command line, or input the command cannot work with: a scenario that does not load
+// (every command but validate), an unreadable or corrupt file, a fleet larger than this
+// machine's memory.
+inline constexpr int kExitUsage = 2;
 
 struct Command {
   std::string_view name;

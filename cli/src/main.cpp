@@ -20,6 +20,12 @@ void print_help(std::ostream& out) {
     n.resize(12, ' ');
     out << "  " << n << c.summary << '\n';
   }
+  out << "\nexit codes:\n"
+         "  0  done, and every check held\n"
+         "  1  done, and a check failed: an expectation (run, simulate, replay, sweep, report\n"
+         "     merge), a regression (report diff), an invalid file (validate)\n"
+         "  2  could not be done: bad options, a scenario that does not load, an unreadable\n"
+         "     or corrupt file, a fleet larger than this machine's memory, a failure to run\n";
 }
 
 }  // namespace

@@ -130,7 +130,8 @@ TEST(CliGenerate, BadArgumentsAreUsageErrorsAndBadScenariosFail) {
   EXPECT_EQ(run_cli("generate " + kScenario + " --out /dev/null --format xml").exit_code, 2);
   EXPECT_EQ(run_cli("generate " + kScenario + " --out /dev/null --shard 3/3").exit_code, 2);
   EXPECT_EQ(run_cli("generate " + kScenario).exit_code, 2);  // --out missing
-  EXPECT_EQ(run_cli("generate " + kScenario + " --out /dev/null --set metadata.seed=-1").exit_code, 1);
+  EXPECT_EQ(run_cli("generate " + kScenario + " --out /dev/null --set metadata.seed=-1").exit_code,
+            2);
   EXPECT_EQ(run_cli("generate " + kScenario + " --out /nonexistent-dir/x.pb").exit_code, 2);
 }
 

@@ -93,7 +93,7 @@ TEST(CliExplain, OverridesChangeTheExplanation) {
 }
 
 TEST(CliExplain, InvalidFileExitsOne) {
-  EXPECT_EQ(run("explain " + kBadKey).exit_code, 1);
+  EXPECT_EQ(run("explain " + kBadKey).exit_code, 2);
   EXPECT_EQ(run("explain").exit_code, 2);
 }
 
