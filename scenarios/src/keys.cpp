@@ -12,7 +12,9 @@ namespace {
 using T = ValueType;
 
 constexpr KeyDef kRoot[] = {
-    {"include", T::StringList, false, "", "files to load first, relative to this file"},
+    {"include", T::StringList, false, "",
+     "files to load first, relative to this file (*.yaml, *.yml or *.json under the scenario's "
+     "folder, or a folder --include-path allows)"},
     {"metadata", T::Object, true, "metadata", "name, description, authors, seed, duration"},
     {"cohorts", T::ObjectList, true, "cohort", "groups of patients"},
     {"network_profiles", T::ObjectMap, false, "network_profile",
