@@ -151,14 +151,14 @@ TEST(Include, RefusedFilesAreNeverShownBack) {
 
 TEST(Include, IncludePathAllowsAFolderOutsideTheScenarios) {
   const fs::path dir = fresh_dir("path");
-  write(dir / "shared/profiles.yaml",
+  write(dir / "common/profiles.yaml",
         "network_profiles:\n  ward_wifi: {extends: hospital_wifi, loss: 1 %}\n");
-  write(dir / "scenarios/s.yaml", "include: ../shared/profiles.yaml\n" + kBody);
+  write(dir / "scenarios/s.yaml", "include: ../common/profiles.yaml\n" + kBody);
   const std::string file = (dir / "scenarios/s.yaml").string();
   const LoadResult refused = load_file(file);
   EXPECT_FALSE(refused.ok());
   EXPECT_TRUE(has_message(refused, "outside the scenario's folder")) << all_messages(refused);
-  const LoadResult allowed = load_file(file, {}, {(dir / "shared").string()});
+  const LoadResult allowed = load_file(file, {}, {(dir / "common").string()});
   EXPECT_TRUE(allowed.ok()) << all_messages(allowed);
   ASSERT_TRUE(allowed.scenario);
   EXPECT_TRUE(allowed.scenario->network_profiles.contains("ward_wifi"));
