@@ -12,6 +12,9 @@ namespace {
 using nlohmann::json;
 using physiology::AlertSeverity;
 
+// An alert is one flat object of about ten values; a capture endpoint may get an array.
+constexpr detail::JsonBounds kAlertBounds{.max_depth = 8, .max_values = 1u << 18};
+
 constexpr std::array<std::string_view, 4> kSeverityNames = {"info", "low", "medium", "high"};
 
 // One alert object -> Alert, or a reason.
@@ -85,22 +88,16 @@ std::string encode_alert_json(const physiology::Alert& a) {
 
 Decoded<physiology::Alert> decode_alert_json(std::string_view text) {
   Decoded<physiology::Alert> res;
-  const json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) {
-    res.error = "invalid JSON";
-    return res;
-  }
+  json j;
+  if (!detail::parse_json_bounded(text, kAlertBounds, j, res.error)) return res;
   res.error = decode_alert_object(j, res.value);
   return res;
 }
 
 Decoded<std::vector<physiology::Alert>> decode_alerts_json(std::string_view text) {
   Decoded<std::vector<physiology::Alert>> res;
-  const json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) {
-    res.error = "invalid JSON";
-    return res;
-  }
+  json j;
+  if (!detail::parse_json_bounded(text, kAlertBounds, j, res.error)) return res;
   if (!j.is_array()) {
     res.value.resize(1);
     res.error = decode_alert_object(j, res.value[0]);

@@ -70,6 +70,9 @@ bool DelimitedReader::feed(std::string_view bytes, std::vector<std::string>& out
     return false;
   }
   buffer_.erase(0, pos);
+  // One reader per connection: after a large frame, give its memory back rather than keep
+  // it for as long as the connection lives.
+  if (buffer_.capacity() > (64u << 10) && buffer_.size() < (16u << 10)) buffer_.shrink_to_fit();
   return true;
 }
 

@@ -18,6 +18,15 @@ std::string mllp_frame(std::string_view message) {
 
 MllpDeframer::MllpDeframer(std::size_t max_frame_bytes) : max_frame_bytes_(max_frame_bytes) {}
 
+namespace {
+// A receiver holds one deframer per connection: after a large frame, give its memory back
+// rather than keep it for as long as the connection lives.
+void reset_buffer(std::string& buffer) {
+  buffer.clear();
+  if (buffer.capacity() > (64u << 10)) buffer.shrink_to_fit();
+}
+}  // namespace
+
 void MllpDeframer::feed(std::string_view bytes, std::vector<std::string>& out) {
   std::size_t i = 0;
   const std::size_t n = bytes.size();
@@ -32,7 +41,7 @@ void MllpDeframer::feed(std::string_view bytes, std::vector<std::string>& out) {
         }
         garbage_bytes_ += start - i;
         i = start + 1;
-        buffer_.clear();
+        reset_buffer(buffer_);
         state_ = State::InFrame;
         break;
       }
@@ -44,8 +53,7 @@ void MllpDeframer::feed(std::string_view bytes, std::vector<std::string>& out) {
         const std::size_t run = j - i;
         if (buffer_.size() + run > max_frame_bytes_) {
           ++oversized_;
-          buffer_.clear();
-          buffer_.shrink_to_fit();
+          reset_buffer(buffer_);
           state_ = State::Discarding;
           i = j;
           break;
@@ -56,7 +64,7 @@ void MllpDeframer::feed(std::string_view bytes, std::vector<std::string>& out) {
         if (bytes[i] == kMllpStart) {
           // A new frame began before this one ended: the sender restarted. Drop the part.
           ++truncated_;
-          buffer_.clear();
+          reset_buffer(buffer_);
           ++i;
           break;
         }
@@ -69,13 +77,13 @@ void MllpDeframer::feed(std::string_view bytes, std::vector<std::string>& out) {
           ++i;
           ++frames_;
           out.push_back(std::move(buffer_));
-          buffer_.clear();
+          reset_buffer(buffer_);
           state_ = State::Idle;
         } else {
           // 0x1C not followed by 0x0D: it was part of the message after all.
           if (buffer_.size() + 1 > max_frame_bytes_) {
             ++oversized_;
-            buffer_.clear();
+            reset_buffer(buffer_);
             state_ = State::Discarding;
           } else {
             buffer_.push_back(kMllpEnd);
@@ -91,7 +99,7 @@ void MllpDeframer::feed(std::string_view bytes, std::vector<std::string>& out) {
         if (i == n) return;
         if (bytes[i] == kMllpStart) {
           ++i;
-          buffer_.clear();
+          reset_buffer(buffer_);
           state_ = State::InFrame;
         } else {
           ++i;

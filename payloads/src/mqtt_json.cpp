@@ -104,11 +104,10 @@ std::string encode_mqtt_batch(std::span<const physiology::Reading> readings) {
 
 DecodeResult decode_mqtt_json(std::string_view text) {
   DecodeResult res;
-  const json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded()) {
-    res.error = "invalid JSON";
+  // A batch is an array of flat objects: about nine values per reading.
+  json j;
+  if (!detail::parse_json_bounded(text, {.max_depth = 8, .max_values = 1u << 18}, j, res.error))
     return res;
-  }
   if (j.is_object()) {
     res.readings.resize(1);
     res.error = decode_object(j, res.readings[0]);

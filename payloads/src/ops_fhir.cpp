@@ -222,8 +222,10 @@ std::string encode_asset_location(const AssetLocation& a, std::int64_t epoch_uni
 
 Decoded<AssetLocation> decode_asset_location(std::string_view text, std::int64_t epoch_unix_ms) {
   Decoded<AssetLocation> d;
-  const auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  nlohmann::json j;
+  if (!detail::parse_json_bounded(text, {.max_depth = 8, .max_values = 1024}, j, d.error))
+    return d;
+  if (!j.is_object()) {
     d.error = "invalid JSON";
     return d;
   }

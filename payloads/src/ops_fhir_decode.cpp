@@ -19,7 +19,12 @@ using detail::kPumpSystem;
 using detail::kRtlsSystem;
 using nlohmann::json;
 
-std::optional<std::uint64_t> base64_decoded_size(const std::string& s) {
+// An operations resource is a few dozen values; its one large member (an imaging
+// result's base64 media) is a single string. Far more than any of them holds, far less
+// than a hostile body of the same size would build.
+constexpr detail::JsonBounds kOpsBounds{.max_depth = 32, .max_values = 4096};
+
+std::optional<std::uint64_t> base64_decoded_size(std::string_view s) {
   if (s.size() % 4 != 0) return std::nullopt;
   std::uint64_t pad = 0;
   if (!s.empty() && s.back() == '=') ++pad;
@@ -115,7 +120,7 @@ Decoded<OpsResource> decode_ops_resource(const json& j, std::int64_t epoch_unix_
       return fail("DiagnosticReport: no presentedForm");
     const json& form = (*forms)[0];
     const json* size = detail::member(form, "size");
-    const auto data = detail::string_member(form, "data");
+    const std::string* data = detail::string_member_ref(form, "data");  // MiBs: no copy
     if (!size || !size->is_number_unsigned()) return fail("presentedForm: missing size");
     if (!data) return fail("presentedForm: missing data");
     const auto decoded = base64_decoded_size(*data);
@@ -162,6 +167,8 @@ Decoded<OpsResource> decode_ops_resource(const json& j, std::int64_t epoch_unix_
                            : std::nullopt;
     if (!asset) return fail("location Observation: missing or bad focus");
     if (!value_code || value_code->empty()) return fail("location Observation: missing zone");
+    // A receiver keeps the zone per asset: a name is a word, not a payload.
+    if (value_code->size() > 64) return fail("location Observation: zone longer than 64 bytes");
     const auto x = component_value(j, "x"), y = component_value(j, "y");
     if (!x || !y) return fail("location Observation: missing x or y");
     f.asset = static_cast<std::uint32_t>(*asset);
@@ -217,8 +224,10 @@ std::string check_device_metric(const json& m, std::uint32_t pump, PumpBundle& o
 }  // namespace
 
 Decoded<OpsResource> decode_ops_fhir(std::string_view text, std::int64_t epoch_unix_ms) {
-  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return {{}, "invalid JSON"};
+  json j;
+  std::string why;
+  if (!detail::parse_json_bounded(text, kOpsBounds, j, why)) return {{}, std::move(why)};
+  if (!j.is_object()) return {{}, "invalid JSON"};
   return decode_ops_resource(j, epoch_unix_ms);
 }
 
@@ -228,8 +237,10 @@ Decoded<PumpBundle> decode_pump_bundle(std::string_view text, std::int64_t epoch
     d.error = std::move(why);
     return d;
   };
-  const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return fail("invalid JSON");
+  json j;
+  std::string why;
+  if (!detail::parse_json_bounded(text, kOpsBounds, j, why)) return fail(std::move(why));
+  if (!j.is_object()) return fail("invalid JSON");
   if (detail::string_member(j, "resourceType") != "Bundle") return fail("not a Bundle");
   if (detail::string_member(j, "type") != "transaction")
     return fail("Bundle.type must be transaction");

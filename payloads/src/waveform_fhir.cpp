@@ -93,8 +93,11 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
     d.error = std::move(why);
     return d;
   };
-  const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return fail("invalid JSON");
+  json j;
+  std::string why;
+  // A block is one Observation whose samples are one string: a few dozen values.
+  if (!detail::parse_json_bounded(text, {.max_depth = 32, .max_values = 4096}, j, why))
+    return fail(std::move(why));
   if (detail::string_member(j, "resourceType") != "Observation") return fail("not an Observation");
   auto& b = d.value;
 
@@ -167,7 +170,7 @@ Decoded<physiology::WaveformBlock> decode_waveform_observation(std::string_view 
   const json* dims = detail::member(*sd, "dimensions");
   if (!dims || !dims->is_number_integer() || dims->get<std::int64_t>() != 1)
     return fail("valueSampledData.dimensions must be 1");
-  const auto data = detail::string_member(*sd, "data");
+  const std::string* data = detail::string_member_ref(*sd, "data");
   if (!data || data->empty()) return fail("valueSampledData.data is missing or empty");
   std::string_view rest = *data;
   while (!rest.empty()) {

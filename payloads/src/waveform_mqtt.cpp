@@ -55,8 +55,11 @@ Decoded<physiology::WaveformBlock> decode_mqtt_waveform(std::string_view text,
     d.error = std::move(why);
     return d;
   };
-  const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return fail("invalid JSON");
+  json j;
+  std::string why;
+  // One flat object; its samples are an array of numbers (a few thousand per block).
+  if (!detail::parse_json_bounded(text, {.max_depth = 8, .max_values = 1u << 18}, j, why))
+    return fail(std::move(why));
   if (!j.is_object()) return fail("a waveform payload is a JSON object");
   auto& b = d.value;
   auto uint_of = [&](const char* key, std::uint64_t max, std::uint64_t& out) {

@@ -6,7 +6,7 @@
 // whole messages. Bytes outside a frame (before 0x0B) are garbage: skipped and counted.
 // A frame longer than max_frame_bytes is dropped: the deframer discards until that
 // frame's end (0x1C 0x0D) or the next 0x0B, counts it, and resumes; it never buffers more
-// than max_frame_bytes.
+// than max_frame_bytes, and keeps no large allocation between frames.
 //
 //   MllpDeframer d(1 << 20);
 //   std::vector<std::string> messages;
@@ -40,6 +40,8 @@ class MllpDeframer {
   std::uint64_t truncated_frames() const noexcept { return truncated_; }
   // True while inside a frame (a partial message is buffered or being discarded).
   bool in_frame() const noexcept { return state_ != State::Idle; }
+  // Bytes held for the frame in progress.
+  std::size_t pending_bytes() const noexcept { return buffer_.size(); }
 
  private:
   enum class State : std::uint8_t { Idle, InFrame, SawEnd, Discarding, DiscardSawEnd };
