@@ -4,6 +4,7 @@
 #include "iomtsim/rules/rules_engine.hpp"
 
 #include <array>
+#include <list>
 #include <string>
 
 namespace iomtsim::rules {
@@ -79,9 +80,11 @@ struct RulesEngine::Impl {
     std::vector<ConditionState> conditions;  // flattened, rule by rule
     std::vector<SuppressState> suppress;     // one per rule, then news2, then qsofa
     std::vector<History> histories;          // one per vital used by a rate condition
+    std::list<physiology::PatientIndex>::iterator recent;  // its place in `by_recency`
   };
 
   RuleSet rules;
+  std::size_t max_patients = 0;  // 0: no bound, `by_recency` stays empty
   EngineCounters counters;
   std::array<std::vector<std::size_t>, physiology::kVitalCount> rules_by_vital;
   std::vector<std::size_t> condition_offset;  // per rule
@@ -90,9 +93,11 @@ struct RulesEngine::Impl {
   std::size_t history_count = 0;
   std::unordered_map<physiology::PatientIndex, Patient> patients;
   std::unordered_map<physiology::PatientIndex, SpO2Scale> scales;
+  // Most recently heard first; only kept when max_patients bounds the map.
+  std::list<physiology::PatientIndex> by_recency;
   std::uint64_t alert_seq = 0;
 
-  explicit Impl(RuleSet r) : rules(std::move(r)) {
+  Impl(RuleSet r, std::size_t cap) : rules(std::move(r)), max_patients(cap) {
     history_slot.fill(-1);
     for (std::size_t i = 0; i < rules.rules.size(); ++i) {
       condition_offset.push_back(condition_count);
@@ -112,13 +117,25 @@ struct RulesEngine::Impl {
 
   Patient& patient(physiology::PatientIndex p) {
     auto it = patients.find(p);
-    if (it != patients.end()) return it->second;
+    if (it != patients.end()) {
+      if (max_patients > 0) by_recency.splice(by_recency.begin(), by_recency, it->second.recent);
+      return it->second;
+    }
+    if (max_patients > 0 && patients.size() >= max_patients) {
+      patients.erase(by_recency.back());
+      by_recency.pop_back();
+      ++counters.evicted;
+    }
     Patient fresh_patient;
     auto s = scales.find(p);
     fresh_patient.scale = s != scales.end() ? s->second : rules.news2.default_scale;
     fresh_patient.conditions.resize(condition_count);
     fresh_patient.suppress.resize(rules.rules.size() + 2);
     fresh_patient.histories.resize(history_count);
+    if (max_patients > 0) {
+      by_recency.push_front(p);
+      fresh_patient.recent = by_recency.begin();
+    }
     return patients.emplace(p, std::move(fresh_patient)).first->second;
   }
 
@@ -248,7 +265,8 @@ struct RulesEngine::Impl {
   }
 };
 
-RulesEngine::RulesEngine(RuleSet rules) : impl_(std::make_unique<Impl>(std::move(rules))) {}
+RulesEngine::RulesEngine(RuleSet rules, std::size_t max_patients)
+    : impl_(std::make_unique<Impl>(std::move(rules), max_patients)) {}
 RulesEngine::~RulesEngine() = default;
 RulesEngine::RulesEngine(RulesEngine&&) noexcept = default;
 RulesEngine& RulesEngine::operator=(RulesEngine&&) noexcept = default;

@@ -6,6 +6,12 @@
 // Not thread-safe. The server shards patients over engines (patient % N) if it needs
 // more than one core; all state is per patient.
 //
+// Patient state is kept for at most `max_patients` patients (0: no bound). A patient id
+// is only a number on the wire, so a sender can invent a million of them: past the bound
+// the engine forgets the patient it heard from least recently (LRU). A forgotten patient
+// that returns starts afresh: no stored vitals, no repeat suppression (so its next alert
+// may repeat an earlier one), and its NEWS2 SpO2 scale, if set, is kept.
+//
 //   RulesEngine engine(RuleSet::defaults());
 //   for (const Reading& r : readings)
 //     for (Alert& a : engine.ingest(r)) send(a);
@@ -29,12 +35,13 @@ struct EngineCounters {
   std::uint64_t late = 0;        // ignored for rules: older than the stored value
   std::uint64_t alerts = 0;      // emitted
   std::uint64_t suppressed = 0;  // rule fired but repeat suppression held it back
+  std::uint64_t evicted = 0;     // patients forgotten to stay within max_patients
   bool operator==(const EngineCounters&) const = default;
 };
 
 class RulesEngine {
  public:
-  explicit RulesEngine(RuleSet rules = RuleSet::defaults());
+  explicit RulesEngine(RuleSet rules = RuleSet::defaults(), std::size_t max_patients = 0);
   ~RulesEngine();
   RulesEngine(RulesEngine&&) noexcept;
   RulesEngine& operator=(RulesEngine&&) noexcept;
@@ -56,7 +63,7 @@ class RulesEngine {
 
   const RuleSet& rules() const noexcept;
   const EngineCounters& counters() const noexcept;
-  std::size_t patients() const noexcept;
+  std::size_t patients() const noexcept;  // patients whose state is held now
 
  private:
   struct Impl;
