@@ -2,6 +2,7 @@
 // marks are 0-based) and thrown together, so a user fixes a file in one pass.
 #include "iomtsim/reference_target/config.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -39,13 +40,16 @@ void read_tls(Reader& r, const YAML::Node& n, const std::string& what, TlsConfig
 void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
   if (!r.check_map(n, "http",
                    {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes",
-                    "header_timeout", "idle_timeout", "queue_full_status", "tls"}))
+                    "max_json_depth", "max_connections", "header_timeout", "idle_timeout",
+                    "queue_full_status", "tls"}))
     return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
   r.get_int(n, "port", c.port, 0, 65535);
   r.get(n, "fhir_base_path", c.fhir_base_path);
   r.get_int(n, "body_limit_bytes", c.body_limit_bytes, 1024, 1ull << 30);
+  r.get_int(n, "max_json_depth", c.max_json_depth, 4, 1024);
+  r.get_int(n, "max_connections", c.max_connections, 1, 1u << 20);
   r.get(n, "header_timeout", c.header_timeout);
   r.get(n, "idle_timeout", c.idle_timeout);
   if (auto s = n["queue_full_status"]) {
@@ -63,18 +67,22 @@ void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
 }
 
 void read_stream(Reader& r, const YAML::Node& n, const std::string& what, StreamListenerConfig& c) {
-  if (!r.check_map(n, what, {"enabled", "host", "port", "max_frame_bytes", "idle_timeout"})) return;
+  if (!r.check_map(n, what,
+                   {"enabled", "host", "port", "max_frame_bytes", "idle_timeout", "max_connections"}))
+    return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
   r.get_int(n, "port", c.port, 0, 65535);
   r.get_int(n, "max_frame_bytes", c.max_frame_bytes, 64, 1ull << 30);
   r.get(n, "idle_timeout", c.idle_timeout);
+  r.get_int(n, "max_connections", c.max_connections, 1, 1u << 20);
 }
 
 void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
   if (!r.check_map(n, "mqtt",
                    {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id",
-                    "payload", "keepalive", "connect_wait", "tls"}))
+                    "payload", "keepalive", "connect_wait", "max_message_bytes", "max_json_depth",
+                    "protocol", "tls"}))
     return;
   c.enabled = true;  // an mqtt section turns ingest on unless it says otherwise
   r.get(n, "enabled", c.enabled);
@@ -84,6 +92,18 @@ void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
   r.get(n, "client_id", c.client_id);
   r.get(n, "keepalive", c.keepalive);
   r.get(n, "connect_wait", c.connect_wait);
+  // MQTT's own ceiling is 256 MiB (its Remaining Length field).
+  r.get_int(n, "max_message_bytes", c.max_message_bytes, 64, (1ull << 28) - (1ull << 16));
+  r.get_int(n, "max_json_depth", c.max_json_depth, 4, 1024);
+  if (auto p = n["protocol"]) {
+    const auto s = Reader::scalar(p);
+    if (s == "5")
+      c.protocol_version = 5;
+    else if (s == "3.1.1")
+      c.protocol_version = 4;
+    else
+      r.issue(p, "'protocol' must be 5 or 3.1.1, found '" + s + "'");
+  }
   if (auto t = n["topics"]) {
     if (!t.IsSequence() || t.size() == 0) {
       r.issue(t, "'topics' must be a non-empty list of topic filters");
@@ -138,6 +158,18 @@ void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
             "'webhook_url' must be an http:// URL, found '" + c.webhook_url + "'");
 }
 
+void read_limits(Reader& r, const YAML::Node& n, LimitsConfig& c) {
+  if (!r.check_map(n, "limits",
+                   {"max_connections", "body_memory_budget_bytes", "retry_after", "max_patients",
+                    "max_assets"}))
+    return;
+  r.get_int(n, "max_connections", c.max_connections, 1, 1u << 20);
+  r.get_int(n, "body_memory_budget_bytes", c.body_memory_budget_bytes, 1u << 16, 1ull << 40);
+  r.get(n, "retry_after", c.retry_after);
+  r.get_int(n, "max_patients", c.max_patients, 1, 1ull << 32);
+  r.get_int(n, "max_assets", c.max_assets, 1, 1ull << 32);
+}
+
 void read_faults(Reader& r, const YAML::Node& n, FaultConfig& c) {
   if (!r.check_map(n, "faults",
                    {"reject_fraction", "close_fraction", "garbage_fraction", "stall_start",
@@ -187,8 +219,8 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
   }
   if (root.IsNull()) return cfg;  // an empty file: defaults
   if (r.check_map(root, "<top level>",
-                  {"http", "mllp", "proto", "mqtt", "processing", "alerts", "faults", "rules",
-                   "log_level", "epoch_unix_ms"})) {
+                  {"http", "mllp", "proto", "mqtt", "processing", "alerts", "faults", "limits",
+                   "rules", "log_level", "epoch_unix_ms"})) {
     if (auto n = root["http"]) read_http(r, n, cfg.http);
     if (auto n = root["mllp"]) read_stream(r, n, "mllp", cfg.mllp);
     if (auto n = root["proto"]) read_stream(r, n, "proto", cfg.proto);
@@ -196,6 +228,15 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
     if (auto n = root["processing"]) read_processing(r, n, cfg.processing);
     if (auto n = root["alerts"]) read_alerts(r, n, cfg.alerts);
     if (auto n = root["faults"]) read_faults(r, n, cfg.faults);
+    if (auto n = root["limits"]) read_limits(r, n, cfg.limits);
+    // A body or frame the budget can never hold would be refused forever.
+    const std::size_t largest =
+        std::max({cfg.http.body_limit_bytes, cfg.mllp.max_frame_bytes, cfg.proto.max_frame_bytes});
+    if (cfg.limits.body_memory_budget_bytes < largest)
+      r.issue(root["limits"] ? root["limits"] : root,
+              "'limits.body_memory_budget_bytes' (" +
+                  std::to_string(cfg.limits.body_memory_budget_bytes) +
+                  ") must hold the largest body or frame allowed (" + std::to_string(largest) + ")");
     if (auto n = root["rules"]) read_rules(r, n, cfg.rules);
     if (auto n = root["epoch_unix_ms"]) {
       std::uint64_t ms = 0;

@@ -1,6 +1,7 @@
 #pragma once
-// What every transport shares: config, counters, logs, faults, ingest, and the registry
-// of open connections (so stop() and an injected crash can close them all).
+// What every transport shares: config, counters, logs, faults, ingest, the registry of
+// open connections (its limits, and so stop() and an injected crash can close them all)
+// and the memory budget for bodies in flight.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -8,6 +9,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "body_budget.hpp"
+#include "connection_registry.hpp"
 #include "faults.hpp"
 #include "ingest.hpp"
 #include "log.hpp"
@@ -18,20 +21,6 @@ class io_context;
 
 namespace iomtsim::reference_target {
 
-class ConnectionRegistry {
- public:
-  // `close` must be safe to call from any thread (sessions post to their own strand).
-  std::uint64_t add(std::function<void()> close);
-  void remove(std::uint64_t id);
-  void close_all();
-  std::size_t size() const;
-
- private:
-  mutable std::mutex mutex_;
-  std::uint64_t next_ = 1;
-  std::unordered_map<std::uint64_t, std::function<void()>> closers_;
-};
-
 struct ServerContext {
   const TargetConfig& cfg;
   Metrics& metrics;
@@ -39,6 +28,7 @@ struct ServerContext {
   Faults& faults;
   Ingest& ingest;
   ConnectionRegistry& connections;
+  BodyBudget& bodies;
   std::atomic<bool>& crashed;  // after an injected crash nothing answers any more
 };
 

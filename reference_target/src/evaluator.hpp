@@ -9,6 +9,7 @@
 #include "iomtsim/physiology/alert.hpp"
 #include "iomtsim/physiology/reading.hpp"
 #include "iomtsim/reference_target/config.hpp"
+#include "iomtsim/reference_target/metrics.hpp"
 
 namespace iomtsim::reference_target {
 
@@ -22,8 +23,12 @@ class Evaluator {
 
 using EvaluatorFactory = std::function<std::unique_ptr<Evaluator>()>;
 
-// One RulesEngine per worker, each with the same rules.
-EvaluatorFactory make_rules_evaluator_factory(const rules::RuleSet& rules);
+// One RulesEngine per worker, each with the same rules, holding state for at most
+// `max_patients_per_worker` patients (0: no bound); patients held and forgotten are
+// counted in `metrics`, which must outlive the evaluators.
+EvaluatorFactory make_rules_evaluator_factory(const rules::RuleSet& rules,
+                                              std::size_t max_patients_per_worker,
+                                              Metrics& metrics);
 
 // Where raised alerts go (webhook, MQTT topic, or both). emit() is called from worker
 // threads and must not block for long.

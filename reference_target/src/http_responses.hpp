@@ -28,12 +28,24 @@ inline HttpResponse json_response(unsigned status, std::string body, unsigned ve
   return res;
 }
 
-// An OperationOutcome carrying `why`; `retry` adds Retry-After for 429/503.
+// An OperationOutcome carrying `why`; a non-zero `retry_after_s` adds Retry-After (seconds)
+// for 429/503.
 inline HttpResponse error_response(unsigned status, const std::string& why, unsigned version,
-                                   bool retry = false) {
+                                   unsigned retry_after_s = 0) {
   auto res = json_response(status, payloads::operation_outcome(why), version);
-  if (retry) res.set(boost::beast::http::field::retry_after, "1");
+  if (retry_after_s != 0)
+    res.set(boost::beast::http::field::retry_after, std::to_string(retry_after_s));
   return res;
+}
+
+// The whole answer to a connection refused at the connection limit, before any request
+// was read (so HTTP/1.1, and the connection closes).
+inline std::string busy_response_bytes(unsigned retry_after_s) {
+  const std::string body = payloads::operation_outcome("too many connections; retry later");
+  return "HTTP/1.1 503 Service Unavailable\r\nServer: iomtsim-target\r\nRetry-After: " +
+         std::to_string(retry_after_s) +
+         "\r\nContent-Type: application/fhir+json\r\nConnection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 inline HttpResponse text_response(std::string body, unsigned version) {

@@ -1,6 +1,7 @@
 // FHIR R4 over HTTP/1.1 with Boost.Beast: keep-alive sessions, body and header limits,
-// idle and whole-request timeouts (slow clients are cut off, not waited for), optional
-// TLS. This is the only Beast server TU of the target: Beast is slow to compile.
+// idle and whole-request timeouts (slow clients are cut off, not waited for), the
+// connection limit and the body memory budget (refused with 503 and Retry-After),
+// optional TLS. This is the only Beast server TU of the target: Beast is slow to compile.
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -28,6 +29,20 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr std::size_t kHeaderLimitBytes = 16 * 1024;
+constexpr std::size_t kIdleBufferBytes = 4096;
+constexpr std::size_t kDrainBufferBytes = 16 * 1024;
+
+// Connections refused at the limit that are still being answered: each holds a socket
+// for up to kLingerTime (so the client reads its 503 instead of a reset). Past this many
+// a refused connection is closed at once.
+constexpr int kMaxLingering = 64;
+constexpr auto kLingerTime = std::chrono::milliseconds(500);
+std::atomic<int> g_lingering{0};
+
+unsigned retry_after_s(const TargetConfig& cfg) {
+  const auto s = std::chrono::ceil<std::chrono::seconds>(cfg.limits.retry_after).count();
+  return static_cast<unsigned>(std::max<std::int64_t>(1, s));
+}
 
 template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
@@ -35,22 +50,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
  public:
   HttpSession(tcp::socket&& socket, ServerContext& ctx) requires(!kTls)
-      : stream_(std::move(socket)), ctx_(ctx), stall_timer_(stream_.get_executor()) {}
+      : stream_(std::move(socket)), ctx_(ctx), stall_timer_(stream_.get_executor()),
+        lease_(ctx.bodies) {}
   HttpSession(tcp::socket&& socket, ssl::context& tls, ServerContext& ctx) requires(kTls)
-      : stream_(std::move(socket), tls), ctx_(ctx), stall_timer_(stream_.get_executor()) {}
+      : stream_(std::move(socket), tls), ctx_(ctx), stall_timer_(stream_.get_executor()),
+        lease_(ctx.bodies) {}
 
   ~HttpSession() {
-    ctx_.connections.remove(registration_);
+    if (lingering_) g_lingering.fetch_sub(1, std::memory_order_relaxed);
+    if (!slot_) return;  // refused: never counted as open
+    ctx_.connections.remove(slot_);
     ctx_.metrics.connection_closed();
   }
 
   void start() {
-    ctx_.metrics.connection_opened(Protocol::Http);
     std::weak_ptr<HttpSession> weak = this->shared_from_this();
-    registration_ = ctx_.connections.add([weak] {
+    slot_ = ctx_.connections.admit(Protocol::Http, [weak] {
       if (auto self = weak.lock())
         asio::post(self->stream_.get_executor(), [self] { self->force_close(); });
     });
+    if (!slot_) {
+      asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->refuse(); });
+      return;
+    }
+    ctx_.metrics.connection_opened(Protocol::Http);
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->begin(); });
   }
 
@@ -58,6 +81,56 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   auto& lowest() { return beast::get_lowest_layer(stream_); }
   const HttpConfig& cfg() const { return ctx_.cfg.http; }
 
+  // Over the connection limit: a plain connection is told 503 with Retry-After, then we
+  // stop sending and drain what the client sent for a moment before closing, so that it
+  // reads the answer rather than a reset. A TLS connection is closed at once (answering
+  // would cost a handshake).
+  void refuse() {
+    if constexpr (kTls) {
+      force_close();
+    } else {
+      if (g_lingering.fetch_add(1, std::memory_order_relaxed) >= kMaxLingering) {
+        g_lingering.fetch_sub(1, std::memory_order_relaxed);
+        return force_close();
+      }
+      lingering_ = true;
+      raw_ = busy_response_bytes(retry_after_s(ctx_.cfg));
+      lowest().expires_after(kLingerTime);
+      asio::async_write(stream_, asio::buffer(raw_),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec) return self->force_close();
+                          self->graceful_close();
+                        });
+    }
+  }
+  // After our last answer on a plain connection: the client may still be sending (a body
+  // we refused, a pipelined request). Closing with unread bytes would reset the
+  // connection and could destroy the answer before the client reads it, so read and drop
+  // until the client closes or kLingerTime ends.
+  void drain() {
+    if (!drain_buf_) drain_buf_ = std::make_unique<char[]>(kDrainBufferBytes);
+    stream_.async_read_some(asio::buffer(drain_buf_.get(), kDrainBufferBytes),
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->force_close();
+                              self->drain();
+                            });
+  }
+
+  // Gives the request body's memory back (to the allocator and to the budget) as soon as
+  // it has been handled: an idle keep-alive connection must not keep a 16 MiB body.
+  void release_body() {
+    if (parser_) std::string().swap(parser_->get().body());
+    lease_.resize(0);
+  }
+
+  // Takes the declared body size from the budget before reading it; a chunked body takes
+  // each chunk as its header arrives (chunk_cb_). False: refuse with 503.
+  bool reserve_body() {
+    if (const auto len = parser_->content_length(); len && *len > 0) {
+      if (!lease_.resize(static_cast<std::size_t>(*len))) return false;
+    }
+    return true;
+  }
   void begin() {
     if constexpr (kTls) {
       lowest().expires_after(cfg().header_timeout);
@@ -77,9 +150,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void do_read() {
     if (closed_) return;
     if (buffer_.size() > 0) return read_request();
+    release_body();
+    // Reading a request grows the buffer to Beast's read size (64 KiB); an idle connection
+    // keeps only the little it needs to wait for the next request.
+    if (buffer_.capacity() > kIdleBufferBytes) buffer_ = beast::flat_buffer();
     lowest().expires_after(cfg().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(8192),
+    slot_->set_idle(true);  // between requests: the first to go when room is needed
+    stream_.async_read_some(buffer_.prepare(kIdleBufferBytes),
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->slot_->set_idle(false);
                               if (ec) return self->on_io_error(ec);
                               self->buffer_.commit(n);
                               self->read_request();
@@ -89,10 +168,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // The header first, on its own: a client that sent `Expect: 100-continue` waits for our
   // go-ahead (or a refusal) before it sends the body.
   void read_request() {
+    release_body();
     parser_.emplace();
     continue_sent_ = false;
+    budget_refused_ = false;
     parser_->body_limit(cfg().body_limit_bytes);
     parser_->header_limit(kHeaderLimitBytes);
+    parser_->on_chunk_header(chunk_cb_);
     lowest().expires_after(cfg().header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
@@ -102,6 +184,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void on_header(beast::error_code ec) {
     if (ec) return on_read(ec);
+    if (!reserve_body()) return refuse_budget();
     // Body bytes already here: the client did not wait, no interim answer is due.
     if (!parser_->is_done() && buffer_.size() == 0 && expects_continue()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -140,11 +223,25 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                      });
   }
 
+  // The body does not fit in the memory budget now: 503 with Retry-After. The body was
+  // not read (or only in part), so the connection cannot carry another request.
+  void refuse_budget() {
+    ctx_.metrics.refused(Protocol::Http, Refusal::MemoryBudget);
+    ctx_.metrics.message(Protocol::Http, Outcome::QueueFull);
+    const unsigned version = parser_->get().version();
+    release_body();
+    send(error_response(503, "the server is short of memory for request bodies; retry later",
+                        version, retry_after_s(ctx_.cfg)),
+         /*keep_alive=*/false);
+  }
+
   void on_read(beast::error_code ec) {
     if (!ec) return handle();
+    if (budget_refused_) return refuse_budget();
     if (ec == http::error::end_of_stream) return graceful_close();
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       ctx_.metrics.oversized.fetch_add(1, std::memory_order_relaxed);
+      ctx_.metrics.refused(Protocol::Http, Refusal::TooLarge);
       ctx_.metrics.message(Protocol::Http, Outcome::Invalid);
       const bool body = ec == http::error::body_limit;
       // A declared length over the limit fails while the header is read (fields are all
@@ -231,7 +328,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         return send_garbage();
       case FaultAction::Reject:
         ctx_.metrics.message(Protocol::Http, Outcome::FaultReject);
-        return send(error_response(503, "rejected (injected fault)", req.version(), true),
+        return send(error_response(503, "rejected (injected fault)", req.version(),
+                                   retry_after_s(ctx_.cfg)),
                     keep_alive);
       case FaultAction::None:
         break;
@@ -249,12 +347,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         is_report ? PayloadKind::FhirDiagnosticReport
                   : (is_observation ? PayloadKind::FhirObservation : PayloadKind::FhirBundle),
         req.body(), std::move(on_processed));
+    release_body();  // decoded: the readings are copies
     switch (result.outcome) {
       case Outcome::Invalid:
         res_ = error_response(400, result.error, req.version());
         break;
       case Outcome::QueueFull:
-        res_ = error_response(cfg().queue_full_status, result.error, req.version(), true);
+        res_ = error_response(cfg().queue_full_status, result.error, req.version(),
+                              retry_after_s(ctx_.cfg));
         break;
       default:
         if (is_observation || is_report) {
@@ -292,6 +392,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void write() {
     if (closed_) return;
+    release_body();
     if (use_raw_) return write_raw();
     res_.prepare_payload();
     lowest().expires_after(cfg().header_timeout);
@@ -332,7 +433,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     } else {
       beast::error_code ec;
       lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
-      force_close();
+      if (ec) return force_close();
+      lowest().expires_after(kLingerTime);
+      drain();
     }
   }
 
@@ -352,8 +455,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::string raw_;  // a 201 serialized by hand, reused across requests
   bool use_raw_ = false;
   bool raw_keep_alive_ = true;
-  std::uint64_t registration_ = 0;
+  ConnectionRegistry::SlotPtr slot_;
+  BodyLease lease_;
+  // Beast keeps a reference to this callback: it lives as long as the session.
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> chunk_cb_ =
+      [this](std::uint64_t size, beast::string_view, beast::error_code& ec) {
+        if (lease_.grow_by(static_cast<std::size_t>(size))) return;
+        budget_refused_ = true;
+        ec = asio::error::no_buffer_space;  // ends the read; on_read answers 503
+      };
+  std::unique_ptr<char[]> drain_buf_;  // only while draining before a close
   bool continue_sent_ = false;  // this request got "100 Continue"
+  bool budget_refused_ = false;  // a chunk did not fit in the body budget
+  bool lingering_ = false;       // refused, answering before the close
   bool closed_ = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/hl7.hpp"
+#include "iomtsim/payloads/json_limits.hpp"
 #include "iomtsim/payloads/mqtt_json.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
@@ -16,10 +17,38 @@ bool looks_like_fhir(std::string_view bytes) {
   return bytes.substr(0, 256).find("\"resourceType\"") != std::string_view::npos;
 }
 
+bool is_json(PayloadKind kind) {
+  return kind != PayloadKind::Hl7OruR01 && kind != PayloadKind::ProtoBatch;
+}
+
+// The reasons payloads' bounded DOM parse gives (json_read.hpp): a document that would
+// have cost too much to build, refused for that rather than for its content.
+bool past_json_bounds(std::string_view error) {
+  return error.starts_with("JSON nested deeper than") || error.starts_with("JSON has more than");
+}
+
 }  // namespace
+
+IngestResult Ingest::refuse(Protocol protocol, std::string why) {
+  if (past_json_bounds(why)) metrics_.refused(protocol, Refusal::TooDeep);
+  IngestResult result;
+  result.outcome = Outcome::Invalid;
+  result.error = std::move(why);
+  metrics_.message(protocol, Outcome::Invalid);
+  if (log_.enabled(LogLevel::Debug))
+    log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
+  return result;
+}
 
 IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_view bytes,
                             std::function<void()> on_processed) {
+  // Before any decoder (and before the sniffs route a body to a DOM decoder): the one
+  // check that "[[[[…" cannot get past, whatever the route.
+  if (const std::size_t max_depth = max_json_depth_[static_cast<std::size_t>(protocol)];
+      max_depth != 0 && is_json(kind) && payloads::json_nesting_depth(bytes, max_depth) > max_depth) {
+    return refuse(protocol, "JSON nested deeper than " + std::to_string(max_depth) +
+                                " levels");  // counted as too_deep by refuse()
+  }
   IngestResult result;
   payloads::DecodeResult decoded;
   if (kind == PayloadKind::MqttAuto)
@@ -76,12 +105,10 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   }
   result.message_id = decoded.message_id;
   if (!decoded.ok()) {
-    result.outcome = Outcome::Invalid;
-    result.error = std::move(decoded.error);
-    metrics_.message(protocol, Outcome::Invalid);
-    if (log_.enabled(LogLevel::Debug))
-      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
-    return result;
+    auto refused = refuse(protocol, std::move(decoded.error));
+    refused.message_id = std::move(result.message_id);
+    refused.batch_id = result.batch_id;
+    return refused;
   }
   if (decoded.readings.empty() && !waveforms.empty()) {  // waveforms only: nothing to queue
     count_waveforms(waveforms, result);
@@ -138,13 +165,10 @@ IngestResult Ingest::handle_waveform(Protocol protocol, PayloadKind kind, std::s
     d = payloads::decode_waveform_observation(bytes, {.epoch_unix_ms = epoch_unix_ms_});
   }
   if (!d.ok()) {
-    result.outcome = Outcome::Invalid;
-    result.error = std::move(d.error);
-    metrics_.message(protocol, Outcome::Invalid);
     metrics_.waveform_invalid.fetch_add(1, std::memory_order_relaxed);
-    if (log_.enabled(LogLevel::Debug))
-      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
-    return result;
+    auto refused = refuse(protocol, std::move(d.error));
+    refused.message_id = std::move(result.message_id);
+    return refused;
   }
   count_waveforms(std::span(&d.value, 1), result);
   metrics_.message(protocol, Outcome::Accepted);
@@ -157,12 +181,10 @@ IngestResult Ingest::handle_ops(Protocol protocol, PayloadKind kind, std::string
   IngestResult result;
   result.operations = true;
   auto refuse = [&](std::string why) {
-    result.outcome = Outcome::Invalid;
-    result.error = std::move(why);
-    metrics_.message(protocol, Outcome::Invalid);
-    if (log_.enabled(LogLevel::Debug))
-      log_.debug("message_invalid", {{"protocol", name(protocol)}, {"reason", result.error}});
-    return result;
+    auto refused = Ingest::refuse(protocol, std::move(why));
+    refused.operations = true;
+    refused.message_id = std::move(result.message_id);
+    return refused;
   };
   if (!ops_) return refuse("operations payloads are not enabled on this target");
   payloads::OpsResource resource;

@@ -2,6 +2,7 @@
 // Protocol-neutral ingest: bytes of one message in, decoded and queued readings (or a
 // reason) out. Every transport calls handle() and turns the result into its own answer
 // (201/400/429, ACK AA/AE/AR, BatchAck). Counts the message outcome and readings.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <span>
@@ -48,6 +49,9 @@ struct IngestResult {
   std::size_t waveform_samples = 0;
 };
 
+// JSON nesting allowed per protocol (0: not checked; MLLP and protobuf carry no JSON).
+using JsonDepthLimits = std::array<std::size_t, kProtocolCount>;
+
 class Ingest {
  public:
   Ingest(Pipeline& pipeline, Metrics& metrics, const Log& log, std::int64_t epoch_unix_ms,
@@ -57,6 +61,10 @@ class Ingest {
         log_(log),
         epoch_unix_ms_(epoch_unix_ms),
         ack_after_processing_(ack_after_processing) {}
+
+  // A JSON message nested deeper than its protocol's limit is refused before any decoder
+  // sees it (Outcome::Invalid, counted as refusal too_deep).
+  void set_json_depth_limits(const JsonDepthLimits& limits) { max_json_depth_ = limits; }
 
   // Decodes and queues. With ack_after_processing and an accepted message, `on_processed`
   // runs later on a worker thread (result.deferred is set); otherwise it is not called.
@@ -76,6 +84,10 @@ class Ingest {
   std::int64_t epoch_unix_ms_;
   bool ack_after_processing_;
   OpsStore* ops_ = nullptr;
+  JsonDepthLimits max_json_depth_{};
+
+  // Refuses as Invalid, with the reason and a debug log line.
+  IngestResult refuse(Protocol protocol, std::string why);
 
   IngestResult handle_ops(Protocol protocol, PayloadKind kind, std::string_view bytes);
   // A FHIR, HL7 or MQTT JSON message carrying one waveform block (routed by a cheap sniff).

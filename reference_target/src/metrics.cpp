@@ -11,7 +11,13 @@ MetricsSnapshot Metrics::snapshot() const {
       s.messages[p][o] = messages_[p][o].load(std::memory_order_relaxed);
     s.readings_accepted[p] = readings_accepted_[p].load(std::memory_order_relaxed);
     s.connections_accepted[p] = connections_accepted_[p].load(std::memory_order_relaxed);
+    for (std::size_t r = 0; r < kRefusalCount; ++r)
+      s.refusals[p][r] = refusals_[p][r].load(std::memory_order_relaxed);
   }
+  s.body_bytes_in_flight = body_bytes_in_flight.load(std::memory_order_relaxed);
+  s.patients_held = patients_held.load(std::memory_order_relaxed);
+  s.patients_evicted = patients_evicted.load(std::memory_order_relaxed);
+  s.assets_evicted = assets_evicted.load(std::memory_order_relaxed);
   s.connections_open = connections_open_.load(std::memory_order_relaxed);
   s.timeouts = timeouts.load(std::memory_order_relaxed);
   s.oversized = oversized.load(std::memory_order_relaxed);
@@ -56,12 +62,29 @@ std::string Metrics::render_prometheus() const {
   for (std::size_t p = 0; p < kProtocolCount; ++p)
     out << "iomtsim_target_connections_accepted_total{protocol=\"" << name(static_cast<Protocol>(p))
         << "\"} " << s.connections_accepted[p] << '\n';
+  family("iomtsim_target_refusals_total", "counter",
+         "Input refused to stay within the target's limits, by protocol and reason.");
+  for (std::size_t p = 0; p < kProtocolCount; ++p)
+    for (std::size_t r = 0; r < kRefusalCount; ++r)
+      out << "iomtsim_target_refusals_total{protocol=\"" << name(static_cast<Protocol>(p))
+          << "\",reason=\"" << name(static_cast<Refusal>(r)) << "\"} " << s.refusals[p][r]
+          << '\n';
   auto single = [&](std::string_view metric, std::string_view type, std::string_view help,
                     std::uint64_t v) {
     family(metric, type, help);
     out << metric << ' ' << v << '\n';
   };
   single("iomtsim_target_connections_open", "gauge", "Connections open now.", s.connections_open);
+  single("iomtsim_target_body_bytes_in_flight", "gauge",
+         "Request bodies and partial frames held now (against body_memory_budget_bytes).",
+         s.body_bytes_in_flight);
+  single("iomtsim_target_patients", "gauge", "Patients whose rule state is held.",
+         s.patients_held);
+  single("iomtsim_target_patients_evicted_total", "counter",
+         "Patients forgotten (least recently heard) to stay within limits.max_patients.",
+         s.patients_evicted);
+  single("iomtsim_target_assets_evicted_total", "counter",
+         "Asset locations forgotten to stay within limits.max_assets.", s.assets_evicted);
   single("iomtsim_target_timeouts_total", "counter",
          "Connections closed by an idle or header timeout.", s.timeouts);
   single("iomtsim_target_oversized_total", "counter", "Bodies or frames over the size limit.",

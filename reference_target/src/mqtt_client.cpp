@@ -1,6 +1,7 @@
 #include "mqtt_client.hpp"
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <unistd.h>
@@ -38,10 +39,14 @@ MqttClient::MqttClient(ServerContext& ctx, bool subscribe) : ctx_(ctx), subscrib
                        : c.client_id;
   mosq_ = mosquitto_new(id.c_str(), true, this);
   if (mosq_ == nullptr) throw std::runtime_error("mqtt: cannot create a client");
+  // Publishes (alerts) come from worker threads while run() loops on its own.
+  mosquitto_threaded_set(mosq_, true);
+  if (c.protocol_version == 5)
+    mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
   mosquitto_connect_callback_set(mosq_, &MqttClient::on_connect);
+  mosquitto_disconnect_callback_set(mosq_, &MqttClient::on_disconnect);
   mosquitto_subscribe_callback_set(mosq_, &MqttClient::on_subscribe);
   mosquitto_message_callback_set(mosq_, &MqttClient::on_message);
-  mosquitto_reconnect_delay_set(mosq_, 1, 10, true);
   if (c.tls.enabled) {
     const char* ca = c.tls.ca_file.empty() ? nullptr : c.tls.ca_file.c_str();
     const char* cert = c.tls.cert_file.empty() ? nullptr : c.tls.cert_file.c_str();
@@ -98,20 +103,7 @@ MqttClient::~MqttClient() {
 }
 
 bool MqttClient::start(std::chrono::milliseconds wait) {
-  const auto& c = ctx_.cfg.mqtt;
-  const int keepalive_s = static_cast<int>(std::max<std::int64_t>(
-      5, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
-  int rc = mosquitto_connect_async(mosq_, c.broker_host.c_str(), c.broker_port, keepalive_s);
-  if (rc != MOSQ_ERR_SUCCESS)
-    ctx_.log.warn("mqtt_connect_failed",
-                  {{"broker", c.broker_host + ":" + std::to_string(c.broker_port)},
-                   {"error", mosquitto_strerror(rc)}});
-  // The loop thread retries the connection if the first attempt failed.
-  rc = mosquitto_loop_start(mosq_);
-  if (rc != MOSQ_ERR_SUCCESS)
-    throw std::runtime_error(std::string("mqtt: cannot start the network loop: ") +
-                             mosquitto_strerror(rc));
-  loop_started_ = true;
+  thread_ = std::thread([this] { run(); });
   const auto deadline = std::chrono::steady_clock::now() + wait;
   while (!ready_.load() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -120,9 +112,75 @@ bool MqttClient::start(std::chrono::milliseconds wait) {
 
 void MqttClient::stop() {
   if (stopped_.exchange(true)) return;
-  if (mosq_ == nullptr || !loop_started_) return;
-  mosquitto_disconnect(mosq_);
-  mosquitto_loop_stop(mosq_, false);
+  {
+    std::lock_guard lock(stop_mutex_);
+  }
+  stop_cv_.notify_all();
+  if (mosq_ != nullptr && connected_.load()) mosquitto_disconnect(mosq_);
+  if (thread_.joinable()) thread_.join();
+}
+
+bool MqttClient::pause(std::chrono::milliseconds d) {
+  std::unique_lock lock(stop_mutex_);
+  stop_cv_.wait_for(lock, d, [this] { return stopped_.load(); });
+  return !stopped_.load();
+}
+
+int MqttClient::connect_once() {
+  const auto& c = ctx_.cfg.mqtt;
+  const int keepalive_s = static_cast<int>(std::max<std::int64_t>(
+      5, std::chrono::duration_cast<std::chrono::seconds>(c.keepalive).count()));
+  if (c.protocol_version != 5)
+    return mosquitto_connect_bind(mosq_, c.broker_host.c_str(), c.broker_port, keepalive_s,
+                                  nullptr);
+  // Room for the fixed header, the topic (at most 64 KiB) and properties on top of the
+  // payload: a message a little over the limit still arrives and is refused (and counted)
+  // here; a larger one never leaves the broker.
+  const std::uint64_t packet = c.max_message_bytes + (64u << 10) + 64;
+  mosquitto_property* props = nullptr;
+  mosquitto_property_add_int32(&props, MQTT_PROP_MAXIMUM_PACKET_SIZE,
+                               static_cast<std::uint32_t>(std::min<std::uint64_t>(packet, 268435460)));
+  const int rc = mosquitto_connect_bind_v5(mosq_, c.broker_host.c_str(), c.broker_port,
+                                           keepalive_s, nullptr, props);
+  mosquitto_property_free_all(&props);
+  return rc;
+}
+
+void MqttClient::run() {
+  const auto& c = ctx_.cfg.mqtt;
+  auto backoff = std::chrono::milliseconds(1000);
+  bool warned = false;
+  while (!stopped_.load()) {
+    const int rc = connect_once();
+    if (rc != MOSQ_ERR_SUCCESS) {
+      if (!warned)
+        ctx_.log.warn("mqtt_connect_failed",
+                      {{"broker", c.broker_host + ":" + std::to_string(c.broker_port)},
+                       {"error", mosquitto_strerror(rc)}});
+      warned = true;
+      if (!pause(backoff)) break;
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+      continue;
+    }
+    connected_.store(true);
+    while (!stopped_.load()) {
+      const int lrc = mosquitto_loop(mosq_, 100, 1);
+      if (lrc != MOSQ_ERR_SUCCESS) break;  // lost: connect again (with the properties)
+      backoff = std::chrono::milliseconds(1000);
+      warned = false;
+    }
+    connected_.store(false);
+    ready_.store(false);
+    if (stopped_.load()) break;
+    if (!pause(backoff)) break;
+  }
+  // stop() sent DISCONNECT; give the loop a moment to write it before the socket goes.
+  for (int i = 0; i < 5 && mosquitto_loop(mosq_, 10, 1) == MOSQ_ERR_SUCCESS; ++i) {
+  }
+}
+
+void MqttClient::on_disconnect(mosquitto*, void* self_ptr, int) {
+  static_cast<MqttClient*>(self_ptr)->ready_.store(false);
 }
 
 void MqttClient::on_connect(mosquitto* m, void* self_ptr, int rc) {
@@ -155,6 +213,16 @@ void MqttClient::on_message(mosquitto*, void* self_ptr, const mosquitto_message*
   auto* self = static_cast<MqttClient*>(self_ptr);
   auto& ctx = self->ctx_;
   if (ctx.crashed.load() || msg->payload == nullptr) return;
+  if (static_cast<std::size_t>(msg->payloadlen) > ctx.cfg.mqtt.max_message_bytes) {
+    ctx.metrics.refused(Protocol::Mqtt, Refusal::TooLarge);
+    ctx.metrics.oversized.fetch_add(1, std::memory_order_relaxed);
+    ctx.metrics.message(Protocol::Mqtt, Outcome::Invalid);
+    ctx.log.info("mqtt_message_refused",
+                 {{"topic", msg->topic ? msg->topic : ""},
+                  {"reason", "payload of " + std::to_string(msg->payloadlen) + " bytes exceeds " +
+                                 std::to_string(ctx.cfg.mqtt.max_message_bytes)}});
+    return;
+  }
   if (auto until = ctx.faults.stall_until(Faults::Clock::now())) {
     // Holding the network thread holds the subscription: the broker queues meanwhile.
     ctx.metrics.stall_holds.fetch_add(1, std::memory_order_relaxed);

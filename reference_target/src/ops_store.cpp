@@ -33,7 +33,14 @@ void OpsStore::take(const payloads::OpsResource& resource) {
     if (!e->alarm()) return;
     {
       std::lock_guard lock(mutex_);
-      if (e->id != 0 && !alarms_seen_.insert(e->id).second) return;
+      if (e->id != 0) {
+        if (!alarms_seen_.insert(e->id).second) return;
+        alarm_order_.push_back(e->id);
+        if (alarm_order_.size() > max_entries_) {
+          alarms_seen_.erase(alarm_order_.front());
+          alarm_order_.pop_front();
+        }
+      }
     }
     metrics_.ops_pump_alarms.fetch_add(1, std::memory_order_relaxed);
     metrics_.alerts_raised.fetch_add(1, std::memory_order_relaxed);
@@ -46,6 +53,14 @@ void OpsStore::take(const payloads::OpsResource& resource) {
     auto [it, fresh] = assets_.try_emplace(f->asset);
     // A late, older fix (store-and-forward, retries) must not replace a newer one.
     if (!fresh && it->second.fix_device_time > f->device_time) return;
+    if (fresh) {
+      asset_order_.push_back(f->asset);
+      if (asset_order_.size() > max_entries_) {
+        assets_.erase(asset_order_.front());  // never the new one: it is at the back
+        asset_order_.pop_front();
+        metrics_.assets_evicted.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
     it->second = {f->asset, f->zone, f->x_m, f->y_m, f->device_time, f->battery_low};
     return;
   }

@@ -32,6 +32,7 @@ class MllpCodec {
   static constexpr Protocol kProtocol = Protocol::Mllp;
   static constexpr PayloadKind kKind = PayloadKind::Hl7OruR01;
   explicit MllpCodec(std::size_t max_frame_bytes) : deframer_(max_frame_bytes) {}
+  std::size_t pending_bytes() const { return deframer_.pending_bytes(); }
 
   // Appends complete messages; false when the connection must close (an oversized frame:
   // its sender cannot be answered in step any more).
@@ -83,6 +84,7 @@ class ProtoCodec {
   static constexpr Protocol kProtocol = Protocol::Proto;
   static constexpr PayloadKind kKind = PayloadKind::ProtoBatch;
   explicit ProtoCodec(std::size_t max_frame_bytes) : reader_(max_frame_bytes) {}
+  std::size_t pending_bytes() const { return reader_.pending_bytes(); }
 
   bool feed(std::string_view bytes, std::vector<std::string>& frames, Metrics& m) {
     if (reader_.feed(bytes, frames)) return true;

@@ -5,6 +5,12 @@
 // (answers of consecutive frames go out in one write). A frame that must wait (a stall,
 // or ack_after_processing) pauses the session until it is answered, which is also the
 // back-pressure: nothing more is read meanwhile.
+//
+// Limits: a connection over max_connections is closed at once (MLLP and the protobuf
+// stream have no way to say "busy" before a message). Bytes a session buffers (a partial
+// frame, frames not yet handled) are held against the body memory budget; when the
+// budget is spent the session stops reading (TCP pushes back on the sender) and retries
+// shortly, until its frame deadline closes it.
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -53,19 +59,26 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
         ctx_(ctx),
         cfg_(cfg),
         codec_(cfg.max_frame_bytes),
-        timer_(socket_.get_executor()) {}
+        timer_(socket_.get_executor()),
+        budget_timer_(socket_.get_executor()),
+        lease_(ctx.bodies) {}
   ~StreamSession() {
-    ctx_.connections.remove(registration_);
+    if (!slot_) return;  // refused: never counted as open
+    ctx_.connections.remove(slot_);
     ctx_.metrics.connection_closed();
   }
 
   void start() {
-    ctx_.metrics.connection_opened(Codec::kProtocol);
     std::weak_ptr<StreamSession> weak = this->shared_from_this();
-    registration_ = ctx_.connections.add([weak] {
+    slot_ = ctx_.connections.admit(Codec::kProtocol, [weak] {
       if (auto self = weak.lock())
         asio::post(self->socket_.get_executor(), [self] { self->close(); });
     });
+    if (!slot_) {
+      asio::dispatch(socket_.get_executor(), [self = this->shared_from_this()] { self->close(); });
+      return;
+    }
+    ctx_.metrics.connection_opened(Codec::kProtocol);
     asio::dispatch(socket_.get_executor(), [self = this->shared_from_this()] { self->do_read(); });
   }
 
@@ -88,21 +101,53 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
     timer_.cancel();
   }
 
+  // Bytes this session holds for frames: a partial one in the codec, whole ones queued.
+  std::size_t held_bytes() const {
+    std::size_t n = codec_.pending_bytes();
+    for (const auto& f : frames_) n += f.size();
+    return n;
+  }
+
   void do_read() {
     if (closed_) return;
     if (!armed_) arm_deadline();
+    const bool idle = codec_.pending_bytes() == 0 && frames_.empty();
+    slot_->set_idle(idle);  // between frames: the first to go when room is needed
     socket_.async_read_some(asio::buffer(read_buf_),
                             [self = this->shared_from_this()](error_code ec, std::size_t n) {
+                              self->slot_->set_idle(false);
                               if (ec) return self->close();
-                              std::vector<std::string> frames;
-                              if (!self->codec_.feed(std::string_view(self->read_buf_.data(), n),
-                                                     frames, self->ctx_.metrics))
-                                return self->close();
-                              if (frames.empty()) return self->do_read();
-                              self->disarm_deadline();
-                              for (auto& f : frames) self->frames_.push_back(std::move(f));
-                              self->process();
+                              self->unfed_ = n;
+                              self->feed();
                             });
+  }
+
+  // Feeds what was read, once the budget has room for it; until then nothing more is read.
+  void feed() {
+    if (closed_) return;
+    if (!lease_.resize(held_bytes() + unfed_)) {
+      if (!budget_wait_counted_) {
+        ctx_.metrics.refused(Codec::kProtocol, Refusal::MemoryBudget);
+        budget_wait_counted_ = true;
+      }
+      budget_timer_.expires_after(std::chrono::milliseconds(20));
+      budget_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+        if (!ec) self->feed();
+      });
+      return;
+    }
+    budget_wait_counted_ = false;
+    const std::size_t n = std::exchange(unfed_, 0);
+    std::vector<std::string> frames;
+    if (!codec_.feed(std::string_view(read_buf_.data(), n), frames, ctx_.metrics)) return close();
+    if (frames.empty()) {
+      lease_.resize(held_bytes());
+      return do_read();
+    }
+    disarm_deadline();
+    for (auto& f : frames) frames_.push_back(std::move(f));
+    lease_.resize(held_bytes());
+    process();
   }
 
   // Handles queued frames in order until one must wait; then writes what is answered.
@@ -165,6 +210,7 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
 
   void flush() {
     if (closed_) return;
+    lease_.resize(held_bytes());  // the frames handled so far are gone
     if (writing_) return;
     if (out_.empty()) {
       if (frames_.empty() && !waiting_) do_read();
@@ -189,6 +235,7 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
     if (closed_) return;
     closed_ = true;
     timer_.cancel();
+    budget_timer_.cancel();
     error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
@@ -199,13 +246,17 @@ class StreamSession : public std::enable_shared_from_this<StreamSession<Codec>> 
   const StreamListenerConfig& cfg_;
   Codec codec_;
   asio::steady_timer timer_;
-  std::array<char, 64 * 1024> read_buf_{};
+  asio::steady_timer budget_timer_;  // retries feed() while the body budget is spent
+  ConnectionRegistry::SlotPtr slot_;
+  BodyLease lease_;
+  // Not value-initialised: an idle connection must not pay for touched pages it never used.
+  std::array<char, 16 * 1024> read_buf_;
+  std::size_t unfed_ = 0;  // bytes in read_buf_ not yet given to the codec
   std::deque<std::string> frames_;
   std::string out_, wbuf_;
   std::uint64_t deadline_gen_ = 0;
-  std::uint64_t registration_ = 0;
   bool armed_ = false, waiting_ = false, writing_ = false, closed_ = false,
-       close_after_write_ = false;
+       close_after_write_ = false, budget_wait_counted_ = false;
 };
 
 template <class Codec>

@@ -6,6 +6,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <sys/resource.h>
 
 #include <condition_variable>
 #include <optional>
@@ -20,6 +21,47 @@ namespace iomtsim::reference_target {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Descriptors the target needs besides client connections: its listeners, the MQTT and
+// webhook sockets, the TLS and config files it reads, the io_context's own, stdio.
+constexpr std::size_t kReservedDescriptors = 64;
+
+// Raises the open-file soft limit to the hard limit (the default soft limit, often 1024,
+// is what let a thousand idle sockets lock every other client out), and returns how many
+// connections fit under it. Process-wide, and harmless to repeat.
+std::size_t raise_descriptor_limit(const Log& log) {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return 0;
+  if (r.rlim_cur < r.rlim_max) {
+    rlimit want = r;
+    want.rlim_cur = r.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &want) == 0)
+      r = want;
+    else
+      log.warn("rlimit_nofile_not_raised", {{"soft", static_cast<std::uint64_t>(r.rlim_cur)}});
+  }
+  if (r.rlim_cur == RLIM_INFINITY) return 0;
+  const auto soft = static_cast<std::size_t>(r.rlim_cur);
+  return soft > 2 * kReservedDescriptors ? soft - kReservedDescriptors : kReservedDescriptors;
+}
+
+ConnectionRegistry::Limits connection_limits(const TargetConfig& cfg, const Log& log) {
+  ConnectionRegistry::Limits l;
+  l.total = cfg.limits.max_connections;
+  if (const std::size_t fit = raise_descriptor_limit(log); fit != 0 && l.total > fit) {
+    log.warn("max_connections_lowered", {{"configured", static_cast<std::uint64_t>(l.total)},
+                                         {"open_file_limit_allows", static_cast<std::uint64_t>(fit)}});
+    l.total = fit;
+  }
+  l.per_protocol[static_cast<std::size_t>(Protocol::Http)] = cfg.http.max_connections;
+  l.per_protocol[static_cast<std::size_t>(Protocol::Mllp)] = cfg.mllp.max_connections;
+  l.per_protocol[static_cast<std::size_t>(Protocol::Proto)] = cfg.proto.max_connections;
+  return l;
+}
+
+}  // namespace
+
 std::string ready_line(const TargetPorts& p) {
   std::ostringstream out;
   out << R"({"http_port":)" << p.http << R"(,"mllp_port":)" << p.mllp << R"(,"proto_port":)"
@@ -28,13 +70,18 @@ std::string ready_line(const TargetPorts& p) {
 }
 
 struct TargetServer::Impl {
-  explicit Impl(TargetConfig c) : cfg(std::move(c)), log(cfg.log_level) {}
+  explicit Impl(TargetConfig c)
+      : cfg(std::move(c)),
+        log(cfg.log_level),
+        connections(connection_limits(cfg, log), metrics),
+        bodies(cfg.limits.body_memory_budget_bytes, metrics.body_bytes_in_flight) {}
 
   TargetConfig cfg;
   Log log;
   Metrics metrics;
   std::atomic<bool> crashed{false};
   ConnectionRegistry connections;
+  BodyBudget bodies;
   FanOutSink sinks;
   std::unique_ptr<Faults> faults;
   std::unique_ptr<Pipeline> pipeline;
@@ -103,14 +150,22 @@ void TargetServer::start() {
   const unsigned io_threads = cfg.processing.io_threads == 0 ? 1 : cfg.processing.io_threads;
   m.ioc = std::make_unique<asio::io_context>(static_cast<int>(io_threads));
   m.work.emplace(m.ioc->get_executor());
-  m.pipeline = std::make_unique<Pipeline>(cfg.processing, m.metrics,
-                                          make_rules_evaluator_factory(cfg.rules), &m.sinks);
+  const unsigned workers = cfg.processing.workers == 0 ? 1 : cfg.processing.workers;
+  m.pipeline = std::make_unique<Pipeline>(
+      cfg.processing, m.metrics,
+      make_rules_evaluator_factory(cfg.rules, (cfg.limits.max_patients + workers - 1) / workers,
+                                   m.metrics),
+      &m.sinks);
   m.ingest = std::make_unique<Ingest>(*m.pipeline, m.metrics, m.log, cfg.epoch_unix_ms,
                                       cfg.processing.ack_after_processing);
-  m.ops = std::make_unique<OpsStore>(&m.sinks, m.metrics);
+  m.ops = std::make_unique<OpsStore>(&m.sinks, m.metrics, cfg.limits.max_assets);
   m.ingest->set_ops(m.ops.get());
-  m.ctx = std::make_unique<ServerContext>(
-      ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed});
+  JsonDepthLimits depth{};
+  depth[static_cast<std::size_t>(Protocol::Http)] = cfg.http.max_json_depth;
+  depth[static_cast<std::size_t>(Protocol::Mqtt)] = cfg.mqtt.max_json_depth;
+  m.ingest->set_json_depth_limits(depth);
+  m.ctx = std::make_unique<ServerContext>(ServerContext{
+      cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.bodies, m.crashed});
   try {
     if (!cfg.alerts.webhook_url.empty()) {
       m.webhook = std::make_unique<WebhookSink>(*m.ioc, cfg.alerts, m.metrics, m.log);

@@ -4,6 +4,10 @@
 // from YAML with file:line:column errors, default_target_config() gives the values used
 // with no file.
 //
+// Limits (the `limits` section and each listener's sizes) bound what an unauthenticated
+// peer can make the target hold; reference_target/README.md states the memory bound they
+// give and how each refusal is answered and counted.
+//
 // Ports: 0 means "let the OS choose" (the chosen ports are reported by
 // TargetServer::ports() and by the ready line). Durations are integer nanoseconds; the
 // YAML takes "250ms", "2s", "1m" or a bare number of seconds.
@@ -48,6 +52,12 @@ struct HttpConfig {
   // larger bodies: 413 and the connection closes. 16 MiB: point-of-care imaging results
   // (DiagnosticReport with base64 media of several MiB) must fit.
   std::size_t body_limit_bytes = 16u << 20;
+  // A JSON body nested deeper is refused (400, counted as too_deep) before it is decoded.
+  std::size_t max_json_depth = 32;
+  // Open connections on this listener; past it (and past limits.max_connections) the
+  // longest-idle keep-alive connection is closed to make room, or the new one is answered
+  // 503 with Retry-After and closed.
+  std::size_t max_connections = 1024;
   Duration header_timeout = std::chrono::seconds(10);  // whole request must arrive within this
   Duration idle_timeout = std::chrono::seconds(60);    // keep-alive connection with no request
   unsigned queue_full_status = 429;                    // 429 or 503 when the queue is full
@@ -62,6 +72,7 @@ struct StreamListenerConfig {
   std::uint16_t port = 0;
   std::size_t max_frame_bytes = 4u << 20;            // a larger frame closes the connection
   Duration idle_timeout = std::chrono::seconds(60);  // no complete frame for this long: close
+  std::size_t max_connections = 1024;                // as HttpConfig's; refused ones are closed
   bool operator==(const StreamListenerConfig&) const = default;
 };
 
@@ -81,6 +92,15 @@ struct MqttConfig {
   // start() waits this long for the subscriptions; after it the client keeps retrying in
   // the background (a broker that is down is survived, not fatal).
   Duration connect_wait = std::chrono::seconds(5);
+  // Larger payloads are refused unread (counted as too_large). The client connects with
+  // MQTT 5 and tells the broker this size (plus room for the topic) as its Maximum Packet
+  // Size, so a broker that honours it (mosquitto does) never even sends a larger one.
+  std::size_t max_message_bytes = 1u << 20;
+  std::size_t max_json_depth = 32;  // deeper JSON payloads are refused (too_deep)
+  // 5 (MQTT 5, the default) or 4 (MQTT 3.1.1, YAML "3.1.1") for brokers without MQTT 5;
+  // with 3.1.1 nothing stops a broker sending a message of any size (up to MQTT's 256
+  // MiB), so set the broker's own limit (mosquitto: message_size_limit).
+  int protocol_version = 5;
   TlsConfig tls;
   bool operator==(const MqttConfig&) const = default;
 };
@@ -126,6 +146,25 @@ struct FaultConfig {
   bool operator==(const FaultConfig&) const = default;
 };
 
+// What the target holds at once, whatever its peers send (YAML section `limits`).
+struct LimitsConfig {
+  // Open connections on all listeners together. Start-up raises the process's open-file
+  // limit to its hard limit and lowers this to fit under it, if it must.
+  std::size_t max_connections = 2048;
+  // Request bodies and partial frames held at once, all connections together. An HTTP
+  // request whose body does not fit is answered 503 with Retry-After and the connection
+  // closes; an MLLP or protobuf connection is not read until room is free (TCP pushes
+  // back on the sender) and is closed if that outlasts its idle_timeout.
+  std::size_t body_memory_budget_bytes = 128u << 20;
+  Duration retry_after = std::chrono::seconds(1);  // what a 503 tells a client to wait
+  // Patients whose rule state is held, all workers together; past it the least recently
+  // heard patient is forgotten (rules::RulesEngine). Also bounds the assets whose last
+  // location is kept for GET /assets/{id} and the pump alarm ids remembered for retries.
+  std::size_t max_patients = 100000;
+  std::size_t max_assets = 100000;
+  bool operator==(const LimitsConfig&) const = default;
+};
+
 enum class LogLevel : std::uint8_t { Quiet, Error, Warn, Info, Debug };
 // "quiet", "error", "warn", "info", "debug"; nullopt for anything else.
 std::optional<LogLevel> log_level_from_name(std::string_view name);
@@ -138,6 +177,7 @@ struct TargetConfig {
   ProcessingConfig processing;
   AlertConfig alerts;
   FaultConfig faults;
+  LimitsConfig limits;
   // The alerting rules (YAML section `rules`, see rules_yaml.cpp for its keys).
   rules::RuleSet rules = rules::RuleSet::defaults();
   // Wall time (Unix ms) of scenario time zero: FHIR/HL7 timestamps are mapped back to

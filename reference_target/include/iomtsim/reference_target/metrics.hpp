@@ -34,12 +34,35 @@ constexpr std::string_view name(Outcome o) {
   return names[static_cast<std::size_t>(o)];
 }
 
+// Why the target refused to take something from a peer, to stay within its limits
+// (config.hpp LimitsConfig and the per-listener sizes). Counted per protocol as
+// iomtsim_target_refusals_total{protocol,reason}; each refused message is also counted
+// in messages_total (outcome invalid, or queue_full for a 503 of the body budget).
+enum class Refusal : std::uint8_t {
+  TooLarge,         // a body, frame or MQTT payload over its size limit
+  TooDeep,          // JSON nested deeper than max_json_depth (or a DOM past its bounds)
+  ConnectionLimit,  // a connection over max_connections, answered 503 / closed at once
+  MemoryBudget,     // a body that would pass body_memory_budget_bytes: 503 Retry-After
+  IdleEvicted,      // an idle keep-alive connection closed to make room for a new one
+};
+inline constexpr std::size_t kRefusalCount = 5;
+constexpr std::string_view name(Refusal r) {
+  constexpr std::string_view names[] = {"too_large", "too_deep", "connection_limit",
+                                        "memory_budget", "idle_evicted"};
+  return names[static_cast<std::size_t>(r)];
+}
+
 // A plain copy of every counter at one moment.
 struct MetricsSnapshot {
   std::array<std::array<std::uint64_t, kOutcomeCount>, kProtocolCount> messages{};
   std::array<std::uint64_t, kProtocolCount> readings_accepted{};
   std::array<std::uint64_t, kProtocolCount> connections_accepted{};
+  std::array<std::array<std::uint64_t, kRefusalCount>, kProtocolCount> refusals{};
   std::uint64_t connections_open = 0;
+  std::uint64_t body_bytes_in_flight = 0;  // held against body_memory_budget_bytes, now
+  std::uint64_t patients_held = 0;         // patients with rule state, now
+  std::uint64_t patients_evicted = 0;      // forgotten to stay within max_patients
+  std::uint64_t assets_evicted = 0;        // asset locations forgotten (max_assets)
   std::uint64_t timeouts = 0;         // idle/header timeouts that closed a connection
   std::uint64_t oversized = 0;        // bodies/frames over the limit
   std::uint64_t protocol_errors = 0;  // unparseable HTTP, bad framing
@@ -68,6 +91,9 @@ struct MetricsSnapshot {
   std::uint64_t readings(Protocol p) const {
     return readings_accepted[static_cast<std::size_t>(p)];
   }
+  std::uint64_t refused(Protocol p, Refusal r) const {
+    return refusals[static_cast<std::size_t>(p)][static_cast<std::size_t>(r)];
+  }
 };
 
 class Metrics {
@@ -83,7 +109,15 @@ class Metrics {
     connections_open_.fetch_add(1, std::memory_order_relaxed);
   }
   void connection_closed() { connections_open_.fetch_sub(1, std::memory_order_relaxed); }
+  void refused(Protocol p, Refusal r) {
+    refusals_[static_cast<std::size_t>(p)][static_cast<std::size_t>(r)].fetch_add(
+        1, std::memory_order_relaxed);
+  }
 
+  std::atomic<std::uint64_t> body_bytes_in_flight{0};
+  std::atomic<std::uint64_t> patients_held{0};
+  std::atomic<std::uint64_t> patients_evicted{0};
+  std::atomic<std::uint64_t> assets_evicted{0};
   std::atomic<std::uint64_t> timeouts{0};
   std::atomic<std::uint64_t> oversized{0};
   std::atomic<std::uint64_t> protocol_errors{0};
@@ -119,6 +153,7 @@ class Metrics {
   std::array<Row, kProtocolCount> messages_{};
   std::array<std::atomic<std::uint64_t>, kProtocolCount> readings_accepted_{};
   std::array<std::atomic<std::uint64_t>, kProtocolCount> connections_accepted_{};
+  std::array<std::array<std::atomic<std::uint64_t>, kRefusalCount>, kProtocolCount> refusals_{};
   std::atomic<std::uint64_t> connections_open_{0};
 };
 
