@@ -93,6 +93,48 @@ rules:
   EXPECT_DOUBLE_EQ(rate.change, -20.0);
 }
 
+TEST(TargetConfig, LimitsHaveBoundedDefaultsAndParse) {
+  const auto d = default_target_config();
+  EXPECT_EQ(d.limits.max_connections, 2048u);
+  EXPECT_EQ(d.limits.body_memory_budget_bytes, 128u << 20);
+  EXPECT_EQ(d.limits.max_patients, 100000u);
+  EXPECT_EQ(d.http.max_connections, 1024u);
+  EXPECT_EQ(d.http.max_json_depth, 32u);
+  EXPECT_EQ(d.mqtt.max_message_bytes, 1u << 20);
+  EXPECT_EQ(d.mqtt.protocol_version, 5);
+  const auto c = parse_target_config(R"(
+http: {max_json_depth: 16, max_connections: 10}
+mllp: {max_connections: 3}
+mqtt: {max_message_bytes: 65536, max_json_depth: 8, protocol: "3.1.1"}
+limits: {max_connections: 20, body_memory_budget_bytes: 33554432, retry_after: 4s,
+         max_patients: 500, max_assets: 50}
+)");
+  EXPECT_EQ(c.http.max_json_depth, 16u);
+  EXPECT_EQ(c.http.max_connections, 10u);
+  EXPECT_EQ(c.mllp.max_connections, 3u);
+  EXPECT_EQ(c.mqtt.max_message_bytes, 65536u);
+  EXPECT_EQ(c.mqtt.max_json_depth, 8u);
+  EXPECT_EQ(c.mqtt.protocol_version, 4);
+  EXPECT_EQ(c.limits.max_connections, 20u);
+  EXPECT_EQ(c.limits.body_memory_budget_bytes, 32u << 20);
+  EXPECT_EQ(c.limits.retry_after, 4s);
+  EXPECT_EQ(c.limits.max_patients, 500u);
+  EXPECT_EQ(c.limits.max_assets, 50u);
+}
+
+TEST(TargetConfig, ABudgetThatCannotHoldTheLargestBodyIsRefused) {
+  try {
+    parse_target_config("limits:\n  body_memory_budget_bytes: 1048576\nmqtt: {protocol: 4}\n",
+                        "l.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 2u) << e.what();
+    EXPECT_NE(e.issues()[0].message.find("protocol"), std::string::npos) << e.what();
+    EXPECT_EQ(e.issues()[1].line, 2);
+    EXPECT_NE(e.issues()[1].message.find("16777216"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TargetConfig, ReportsEveryProblemWithLineAndColumn) {
   try {
     parse_target_config(

@@ -290,3 +290,45 @@ TEST(RulesEngine, DefaultsMatchTheBrief) {
 
 }  // namespace
 }  // namespace iomtsim::rules
+
+namespace iomtsim::rules {
+namespace {
+
+using physiology::Vital;
+using testing::reading;
+
+// Patient ids are only numbers on the wire: past max_patients the least recently heard
+// patient is forgotten, and a returning one starts afresh.
+TEST(RulesEngine, PatientStateIsBoundedWithLeastRecentlyHeardEvicted) {
+  RulesEngine e(RuleSet::defaults(), 3);
+  std::uint32_t seq = 0;
+  for (physiology::PatientIndex p = 1; p <= 3; ++p) e.ingest(reading(p, ++seq, Vital::HeartRate, 70, 10));
+  e.ingest(reading(1, ++seq, Vital::HeartRate, 71, 20));  // 1 is now the most recent
+  e.ingest(reading(4, ++seq, Vital::HeartRate, 72, 20));  // evicts 2, the least recent
+  EXPECT_EQ(e.patients(), 3u);
+  EXPECT_EQ(e.counters().evicted, 1u);
+  EXPECT_EQ(e.patient_state(2), nullptr);
+  ASSERT_NE(e.patient_state(1), nullptr);
+  EXPECT_DOUBLE_EQ(e.patient_state(1)->latest(Vital::HeartRate).value, 71);
+  // 2 comes back with an older reading: it has no history, so it is the newest again.
+  e.ingest(reading(2, ++seq, Vital::HeartRate, 69, 5));
+  ASSERT_NE(e.patient_state(2), nullptr);
+  EXPECT_DOUBLE_EQ(e.patient_state(2)->latest(Vital::HeartRate).value, 69);
+  EXPECT_EQ(e.counters().evicted, 2u);  // 3 went
+  EXPECT_EQ(e.patient_state(3), nullptr);
+  // A hundred thousand ids later, still three.
+  for (physiology::PatientIndex p = 100; p < 100100; ++p)
+    e.ingest(reading(p, 1, Vital::SpO2, 97, 30));
+  EXPECT_EQ(e.patients(), 3u);
+  EXPECT_EQ(e.counters().evicted, 100002u);
+}
+
+TEST(RulesEngine, UnboundedByDefault) {
+  RulesEngine e;
+  for (physiology::PatientIndex p = 0; p < 5000; ++p) e.ingest(reading(p, 1, Vital::SpO2, 97, 30));
+  EXPECT_EQ(e.patients(), 5000u);
+  EXPECT_EQ(e.counters().evicted, 0u);
+}
+
+}  // namespace
+}  // namespace iomtsim::rules
