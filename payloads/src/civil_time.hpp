@@ -47,6 +47,16 @@ constexpr CivilTime civil_from_unix_ns(std::int64_t unix_ns) {
   return t;
 }
 
+// The years a decoder takes an instant in. Nanoseconds since 1970 in an int64 end in 2262;
+// within these years an instant, moved by any zone offset and less any epoch in the same
+// range, always fits (found by fuzzing: a year 4048 made the arithmetic overflow). Device
+// clocks that were never set say 1970 or 2000, which stay readable.
+inline constexpr std::int64_t kMinWireYear = 1970;
+inline constexpr std::int64_t kMaxWireYear = 2200;
+// Milliseconds since 1970 of 2200-01-01T00:00Z: the largest epoch a decoder may be given.
+inline constexpr std::int64_t kMaxEpochUnixMs = 7'258'118'400'000;
+
+// Caller's duty: t.year within [kMinWireYear, kMaxWireYear].
 constexpr std::int64_t unix_ns_from_civil(const CivilTime& t) {
   return ((days_from_civil(t.year, t.month, t.day) * 24 + t.hour) * 60 + t.minute) * 60 *
              1'000'000'000 +

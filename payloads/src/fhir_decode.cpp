@@ -198,6 +198,7 @@ std::optional<physiology::SimTime> parse_fhir_instant(std::string_view s, std::i
   const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2),
              mi = digits(14, 2), se = digits(17, 2);
   if (!y || !mo || !d || !h || !mi || !se) return std::nullopt;
+  if (*y < detail::kMinWireYear || *y > detail::kMaxWireYear) return std::nullopt;
   if (*mo < 1 || *mo > 12 || *d < 1 || *d > detail::days_in_month(*y, *mo) || *h > 23 ||
       *mi > 59 || *se > 60) {
     return std::nullopt;

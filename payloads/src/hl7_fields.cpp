@@ -54,6 +54,7 @@ std::optional<std::int64_t> parse_hl7_time(std::string_view s) {
   const auto y = digits(0, 4), mo = digits(4, 2), d = digits(6, 2), h = digits(8, 2),
              mi = digits(10, 2);
   if (!y || !mo || !d || !h || !mi) return std::nullopt;
+  if (*y < kMinWireYear || *y > kMaxWireYear) return std::nullopt;
   if (*mo < 1 || *mo > 12 || *d < 1 || *d > days_in_month(*y, *mo) || *h > 23 || *mi > 59) {
     return std::nullopt;
   }

@@ -10,7 +10,8 @@
 //     surrogate must be followed by an escaped low one and a lone low one is an error;
 //   - numbers in the JSON grammar; a float (or an integer too long for 64 bits, which
 //     nlohmann re-reads as a float) that overflows to infinity is an error;
-//   - any nesting depth (skip_value keeps an explicit stack, no recursion).
+//   - any nesting depth (skip_value keeps an explicit stack, no recursion);
+//   - a NUL byte after the top-level value ends the document (see finish()).
 //
 // Usage: the caller walks the document with object()/array(), reading the members it
 // wants and calling skip_value() for the rest; every function returns false on the first
@@ -57,10 +58,13 @@ class JsonScanner {
 
   // Skips a byte order mark and whitespace; false on a broken mark.
   bool begin() noexcept;
-  // After the top-level value: only whitespace may follow.
+  // After the top-level value: only whitespace may follow, up to the end or a NUL byte.
+  // nlohmann's lexer reads a NUL outside a string as the end of input and ignores what
+  // comes after it; the differential fuzzer (tests/fuzz/fhir_fuzzer.cpp) found that the
+  // scanner refused "{…}\0…" where json::parse took it.
   bool finish() noexcept {
     skip_ws();
-    return p_ == end_;
+    return p_ == end_ || *p_ == '\0';
   }
 
   // The next byte (whitespace already skipped by the walkers), or 0 at the end.

@@ -45,12 +45,13 @@ std::optional<std::uint64_t> identifier_of(const json& j, const char* system) {
   return std::nullopt;
 }
 
-// "Device/pump-17" -> 17
-std::optional<std::uint64_t> reference_number(const json* ref_holder, std::string_view prefix) {
+// "Device/pump-17" -> 17. Patients, pumps and assets are 32-bit numbers: a larger one is
+// refused, not wrapped onto another.
+std::optional<std::uint32_t> reference_number(const json* ref_holder, std::string_view prefix) {
   if (!ref_holder) return std::nullopt;
   auto r = detail::string_member(*ref_holder, "reference");
   if (!r || !std::string_view(*r).starts_with(prefix)) return std::nullopt;
-  return uint_text(r->substr(prefix.size()));
+  return detail::parse_unsigned<std::uint32_t>(std::string_view(*r).substr(prefix.size()));
 }
 
 const json* first_coding(const json& concept_holder, const char* key) {

@@ -3,6 +3,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "fhir_decode_common.hpp"
 #include "hl7_fields.hpp"
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
@@ -102,9 +103,11 @@ Decoded<ops::PumpEvent> decode_pump_oru(std::string_view message, std::int64_t e
     } else if (type == "PID") {
       const auto id = detail::component(detail::field(f, 3), 1, '^');
       if (id.size() < 2 || id[0] != 'p') return fail("PID-3: no patient id");
-      const auto v = number(id.substr(1));
-      if (!v || *v < 0) return fail("PID-3: bad patient id '" + std::string(id) + "'");
-      e.patient = static_cast<physiology::PatientIndex>(*v);
+      // An integer, not a number: "p1e12" as a double does not fit a patient index
+      // (found by fuzzing: the conversion was undefined behaviour).
+      const auto v = detail::parse_unsigned<physiology::PatientIndex>(id.substr(1));
+      if (!v) return fail("PID-3: bad patient id '" + std::string(id) + "'");
+      e.patient = *v;
       have_pid = true;
     } else if (type == "OBX") {
       const auto code = detail::field(f, 3);

@@ -240,7 +240,8 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
     if (auto n = root["rules"]) read_rules(r, n, cfg.rules);
     if (auto n = root["epoch_unix_ms"]) {
       std::uint64_t ms = 0;
-      r.get_int(root, "epoch_unix_ms", ms, 0, std::uint64_t{1} << 50);
+      // Up to 2200-01-01: wire times relative to a later epoch would not fit in int64 ns.
+      r.get_int(root, "epoch_unix_ms", ms, 0, 7'258'118'400'000);
       cfg.epoch_unix_ms = static_cast<std::int64_t>(ms);
     }
     if (auto n = root["log_level"]) {

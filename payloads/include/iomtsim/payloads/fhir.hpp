@@ -77,7 +77,8 @@ std::string operation_outcome(std::string_view diagnostics);
 
 // Times: device time <-> ISO 8601 UTC text ("2024-05-01T08:00:01.250Z").
 std::string format_fhir_instant(physiology::SimTime device_time, std::int64_t epoch_unix_ms);
-// Parses YYYY-MM-DDThh:mm:ss[.fff…](Z|±hh:mm); nullopt on anything else.
+// Parses YYYY-MM-DDThh:mm:ss[.fff…](Z|±hh:mm) with a year in 1970..2200 (so the result
+// fits int64 nanoseconds); nullopt on anything else.
 std::optional<physiology::SimTime> parse_fhir_instant(std::string_view text,
                                                       std::int64_t epoch_unix_ms);
 
