@@ -18,6 +18,8 @@ class io_context;
 
 namespace iomtsim::reference_target {
 
+class FlagStore;
+
 class ConnectionRegistry {
  public:
   // `close` must be safe to call from any thread (sessions post to their own strand).
@@ -40,6 +42,7 @@ struct ServerContext {
   Ingest& ingest;
   ConnectionRegistry& connections;
   std::atomic<bool>& crashed;  // after an injected crash nothing answers any more
+  const FlagStore* flags = nullptr;  // the alerts as Flags (FHIR search); nullptr: none kept
 };
 
 // A listening socket with its accept loop. close() stops accepting (idempotent).

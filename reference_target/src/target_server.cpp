@@ -14,6 +14,7 @@
 
 #include "alert_sinks.hpp"
 #include "context.hpp"
+#include "flag_store.hpp"
 #include "mqtt_client.hpp"
 
 namespace iomtsim::reference_target {
@@ -44,6 +45,8 @@ struct TargetServer::Impl {
   std::unique_ptr<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::unique_ptr<WebhookSink> webhook;
+  std::unique_ptr<Pcd04Sink> pcd04;
+  std::unique_ptr<FlagStore> flags;
   std::unique_ptr<MqttClient> mqtt;
   std::vector<std::unique_ptr<Listener>> listeners;
   std::unique_ptr<asio::steady_timer> crash_timer;
@@ -61,6 +64,7 @@ struct TargetServer::Impl {
     for (auto& l : listeners) l->close();
     connections.close_all();
     if (webhook) webhook->close();
+    if (pcd04) pcd04->close();
     if (mqtt) mqtt->stop();
     { std::lock_guard lock(crash_mutex); }
     crash_cv.notify_all();
@@ -73,6 +77,7 @@ struct TargetServer::Impl {
     connections.close_all();
     if (mqtt) mqtt->stop();
     if (webhook) webhook->close();
+    if (pcd04) pcd04->close();
     work.reset();
     if (ioc) ioc->stop();
     for (auto& t : threads)
@@ -82,6 +87,7 @@ struct TargetServer::Impl {
     listeners.clear();
     crash_timer.reset();
     webhook.reset();
+    pcd04.reset();
     ioc.reset();  // destroys the sessions still in it (closing their sockets)
     mqtt.reset();
   }
@@ -109,9 +115,17 @@ void TargetServer::start() {
                                       cfg.processing.ack_after_processing);
   m.ops = std::make_unique<OpsStore>(&m.sinks, m.metrics);
   m.ingest->set_ops(m.ops.get());
+  if (cfg.alerts.flags) {
+    m.flags = std::make_unique<FlagStore>(cfg.alerts.max_flags, cfg.http.fhir_base_path);
+    m.sinks.add(m.flags.get());
+  }
   m.ctx = std::make_unique<ServerContext>(
-      ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed});
+      ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.crashed, m.flags.get()});
   try {
+    if (!cfg.alerts.pcd04_mllp.empty()) {
+      m.pcd04 = std::make_unique<Pcd04Sink>(*m.ioc, cfg.alerts, m.metrics, m.log);
+      m.sinks.add(m.pcd04.get());
+    }
     if (!cfg.alerts.webhook_url.empty()) {
       m.webhook = std::make_unique<WebhookSink>(*m.ioc, cfg.alerts, m.metrics, m.log);
       m.sinks.add(m.webhook.get());
