@@ -66,6 +66,7 @@ struct EngineTotals {
   std::uint64_t reconnects = 0;
   reports::Histogram send_lateness{kLatenessConfig};
   reports::OpsReport ops;  // operations devices of this thread (ops_driver.hpp)
+  reports::OutcomeCodes outcome_codes;  // answers by protocol and code, reasons (answer_codes.hpp)
 };
 
 class Engine {
