@@ -186,6 +186,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   reports::RecorderOptions ropts;
   ropts.matching.utility_rules = options.utility_rules;
   if (options.trigger_lookback > 0) ropts.trigger_lookback = options.trigger_lookback;
+  else if (const auto n = detail::trigger_lookback_for(scenario, speed)) ropts.trigger_lookback = n;
   if (options.shard.patients_in(total_patients) > 0) ropts.timeline_patients = {options.shard.index};
   reports::Recorder recorder(ropts);
   reports::RunInfo info;

@@ -4,7 +4,10 @@
 
 #include <ostream>
 
+#include <algorithm>
+
 #include "connect/jwt_assertion.hpp"
+#include "iomtsim/scenarios/explain.hpp"
 #include "connect/secrets.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -150,6 +153,24 @@ void finish_target(const scenarios::Scenario& s, TargetAccess& access, Provision
   HttpClient fhir(*access.fhir, access.fhir_tls, "FHIR clean-up");
   out.deleted = clean_up(p, s.target.provision, fhir, access.fhir_credentials.get(), log);
   out.requests += fhir.requests();
+}
+
+std::size_t trigger_lookback_for(const scenarios::Scenario& s, double speed) {
+  const auto& a = s.target.alerts;
+  const bool other = a.mllp || asks_for_webhook(s.target) || !s.target.alert_mqtt_topic.empty();
+  const bool late = a.fhir_poll || a.fhir_subscription || (s.target.embedded && !other);
+  if (!late) return 0;
+  const double every_s = physiology::to_seconds(a.fhir_poll.value_or(scenarios::FhirPollSpec{}).every);
+  double per_device_per_hour = 0.0;
+  std::uint64_t devices = 0;
+  for (const auto& c : s.cohorts) {
+    devices += static_cast<std::uint64_t>(c.physiology.count) * c.devices.size();
+    for (const auto& d : c.devices) per_device_per_hour = std::max(per_device_per_hour, scenarios::readings_per_hour(d.model));
+  }
+  // A polling interval, the reads of the triggers and the end of the run's last rounds.
+  const double wanted = per_device_per_hour / 3600.0 * speed * (every_s + 15.0);
+  const double budget = static_cast<double>((std::size_t{256} << 20) / 64) / static_cast<double>(std::max<std::uint64_t>(1, devices));
+  return static_cast<std::size_t>(std::clamp(std::min(wanted, budget), 64.0, 4096.0));
 }
 
 AlertCaptureCounts capture_counts(const AlertCaptureStats& s) {

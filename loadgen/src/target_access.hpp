@@ -47,6 +47,12 @@ void point_embedded_alerts(reference_target::TargetConfig& cfg, const scenarios:
 // Clean-up of provisioned resources when the scenario asks for it; counts into `out`.
 void finish_target(const scenarios::Scenario& s, TargetAccess& access, ProvisionCounts& out, std::ostream& log);
 
+// Readings the recorder should remember per device so that alerts heard late (FHIR polling,
+// the embedded target's default, or Subscriptions) still find their trigger: about what a
+// device sends over a polling interval and some margin at this speed, within 64..4096 and
+// about 256 MiB in all. 0: the recorder's default will do (alerts come as they are raised).
+std::size_t trigger_lookback_for(const scenarios::Scenario& s, double speed);
+
 // The counts for RunResult.
 AlertCaptureCounts capture_counts(const AlertCaptureStats& s);
 

@@ -317,6 +317,26 @@ std::optional<std::uint64_t> observation_reading_id(std::string_view text) {
   return std::nullopt;
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> observations_by_id(std::string_view text) {
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  const json j = json::parse(text.begin(), text.end(), nullptr, false);
+  const json* entries = j.is_discarded() ? nullptr : member(j, "entry");
+  if (entries == nullptr || !entries->is_array()) return out;
+  for (const auto& e : *entries) {
+    const json* r = member(e, "resource");
+    if (r == nullptr || string_member(*r, "resourceType").value_or("") != "Observation") continue;
+    const auto id = string_member(*r, "id");
+    if (!id) continue;
+    std::uint64_t reading = 0;
+    if (const json* ids = member(*r, "identifier"); ids && ids->is_array())
+      for (const auto& i : *ids)
+        if (string_member(i, "system").value_or("") == kReadingSystem)
+          reading = decimal_id(string_member(i, "value").value_or("")).value_or(0);
+    out.emplace_back(*id, reading);
+  }
+  return out;
+}
+
 std::optional<std::int64_t> parse_fhir_time(std::string_view text) {
   const auto t = parse_fhir_instant(text, 0);
   if (!t) return std::nullopt;

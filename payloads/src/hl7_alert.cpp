@@ -76,7 +76,7 @@ std::string encode_alert_oru_r40(const physiology::Alert& a, std::string_view pa
   out.append(time);
   out.append("\rOBX|1|ST|196616^MDC_EVT_ALARM^MDC|1.0.0.0.1|");
   out.append(hl7_escape(a.rule));
-  out.append("||");
+  out.append("|||");  // OBX-6 units and OBX-7 range empty; OBX-8 abnormal flags
   out.append(priority_code(a.severity));
   out.append("~SP|||F|||");
   out.append(time);

@@ -1,5 +1,7 @@
 #include "fhir_alert_reader.hpp"
 
+#include <algorithm>
+
 #include "../connect/secrets.hpp"
 #include "../provision/fhir_batch.hpp"
 #include "iomtsim/payloads/fhir_alerts.hpp"
@@ -159,32 +161,46 @@ std::size_t FhirAlertReader::round() {
 }
 
 void FhirAlertReader::resolve_pending(Clock::time_point deadline) {
-  while (true) {
-    HeardAlert a;
-    {
-      std::lock_guard lock(mutex_);
-      if (pending_.empty() || stopping_) return;
-      a = std::move(pending_.front());
-      pending_.pop_front();
-    }
-    auto it = observation_cache_.find(a.trigger_reference);
-    if (it == observation_cache_.end()) {
-      std::uint64_t id = 0;
-      if (Clock::now() < deadline) {
-        HttpReply r = get(a.trigger_reference);
-        if (r.status == 200) id = payloads::observation_reading_id(r.body).value_or(0);
-        else note_error("reading " + a.trigger_reference + ": " + (r.status ? "HTTP " + std::to_string(r.status) : r.error));
-      }
-      if (observation_cache_.size() < 100000) it = observation_cache_.emplace(a.trigger_reference, id).first;
-      a.trigger_reading_id = id;
-    } else {
-      a.trigger_reading_id = it->second;
-    }
-    a.trigger_reference.clear();  // resolved (or given up): delivered as it is now
-    std::vector<HeardAlert> v;
-    v.push_back(std::move(a));
-    sink_(std::move(v));
+  std::vector<HeardAlert> batch;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    pending_.clear();
   }
+  if (batch.empty()) return;
+  // The Observations not read yet, 50 to a search (GET Observation?_id=a,b,…): one request
+  // for many alerts; a server that cannot search by _id is asked one by one.
+  std::vector<std::string> ids;
+  for (const auto& a : batch) {
+    const auto id = a.trigger_reference.substr(std::string_view("Observation/").size());
+    if (!observation_cache_.contains(a.trigger_reference) && std::find(ids.begin(), ids.end(), id) == ids.end())
+      ids.push_back(id);
+  }
+  for (std::size_t at = 0; at < ids.size() && Clock::now() < deadline; at += 50) {
+    std::string list;
+    const auto end = std::min(ids.size(), at + 50);
+    for (std::size_t i = at; i < end; ++i) list += (list.empty() ? "" : ",") + query_encode(ids[i]);
+    HttpReply r = get("Observation?_id=" + list + "&_count=50");
+    const auto page = r.status == 200 ? payloads::observations_by_id(r.body) : std::vector<std::pair<std::string, std::uint64_t>>{};
+    for (const auto& [id, reading] : page) observation_cache_["Observation/" + id] = reading;
+    for (std::size_t i = at; i < end && Clock::now() < deadline; ++i) {
+      const std::string ref = "Observation/" + ids[i];
+      if (observation_cache_.contains(ref)) continue;
+      HttpReply one = get(ref);  // not found by the search (or no search): read it
+      if (one.status == 200) observation_cache_[ref] = payloads::observation_reading_id(one.body).value_or(0);
+      else note_error("reading " + ref + ": " + (one.status ? "HTTP " + std::to_string(one.status) : one.error));
+    }
+  }
+  std::vector<HeardAlert> out;
+  for (auto& a : batch) {
+    auto it = observation_cache_.find(a.trigger_reference);
+    a.trigger_reading_id = it == observation_cache_.end() ? 0 : it->second;
+    a.trigger_reference.clear();  // resolved, or given up: delivered as it is now
+    out.push_back(std::move(a));
+  }
+  if (observation_cache_.size() > 100000) observation_cache_.clear();  // bounded
+  sink_(std::move(out));
 }
 
 void FhirAlertReader::loop() {

@@ -26,7 +26,8 @@ void replace_all(std::string& s, std::string_view what) {
     s.replace(at, what.size(), kRedacted);
 }
 
-// "Bearer abc", "Basic abc" (any case): the credential after the scheme goes.
+// "Bearer <credential>", "Basic <credential>" (any case): the credential goes. Only words of
+// 12 characters or more count as one, so prose such as "unknown bearer token" survives.
 void redact_schemes(std::string& s) {
   for (std::string_view scheme : {"bearer ", "basic "}) {
     std::size_t at = 0;
@@ -38,7 +39,7 @@ void redact_schemes(std::string& s) {
       auto end = start;
       while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end])) && s[end] != '"' && s[end] != ',')
         ++end;
-      if (end > start) s.replace(start, end - start, kRedacted);
+      if (end >= start + 12) s.replace(start, end - start, kRedacted);
       at = start + kRedacted.size();
     }
   }

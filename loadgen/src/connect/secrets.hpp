@@ -3,7 +3,8 @@
 // secret header values): from the environment variable or the file a scenario names
 // (scenarios::SecretRef). Every value read is remembered by the process-wide redactor, and
 // every text that may reach a log, a report or an exception passes through redact(), which
-// replaces any remembered secret (and any Bearer/Basic credential) with "[redacted]".
+// replaces any remembered secret (and any Bearer/Basic credential of 12 characters or more)
+// with "[redacted]".
 //
 //   const std::string token = read_secret(auth.token, "the FHIR bearer token");
 //   log << redact(server_reason);

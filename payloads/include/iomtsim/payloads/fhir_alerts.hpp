@@ -83,6 +83,8 @@ std::string operation_outcome_reason(std::string_view json);
 
 // The iomtsim reading id in an Observation's identifiers (urn:iomtsim:reading), if any.
 std::optional<std::uint64_t> observation_reading_id(std::string_view json);
+// (id, reading id or 0) of each Observation in a searchset Bundle.
+std::vector<std::pair<std::string, std::uint64_t>> observations_by_id(std::string_view bundle);
 
 // Unix nanoseconds of a FHIR instant or dateTime with a time and zone; nullopt otherwise.
 std::optional<std::int64_t> parse_fhir_time(std::string_view text);

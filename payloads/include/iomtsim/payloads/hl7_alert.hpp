@@ -5,7 +5,7 @@
 //   PID|||p12^^^IOMTSIM^PI||Patient^p12
 //   PV1||I
 //   OBR|1|<alert id>^IOMTSIM|<alert id>^IOMTSIM|196616^MDC_EVT_ALARM^MDC|||<alert time>
-//   OBX|1|ST|196616^MDC_EVT_ALARM^MDC|1.0.0.0.1|<rule>||PH~SP|||F|||<alert time>|||||||<trigger reading id>
+//   OBX|1|ST|196616^MDC_EVT_ALARM^MDC|1.0.0.0.1|<rule>|||PH~SP|||F|||<alert time>|||||||<trigger reading id>
 //   OBX|2|NM|0^IOMTSIM_ALERT_SCORE^IOMTSIM|1.0.0.0.2|<score>||||||F
 //   OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.0.0.0.3|start||||||F
 //   OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.0.0.0.4|active||||||F
