@@ -73,7 +73,8 @@ scenarios::Scenario ward(std::uint32_t patients, double speed, std::chrono::seco
   c.physiology.count = patients;
   physiology::DeviceModelSpec m;
   m.name = "monitor";
-  m.measures = {{physiology::Vital::HeartRate, every}, {physiology::Vital::SpO2, every},
+  m.measures = {{physiology::Vital::HeartRate, every},
+                {physiology::Vital::SpO2, every},
                 {physiology::Vital::RespRate, every}};
   m.artifacts = false;
   m.missing_fraction = 0.0;
@@ -110,7 +111,8 @@ int auth(int argc, char** argv) {
   const auto seconds = std::chrono::seconds(static_cast<int>(arg(4, 120)));
   const int rounds = static_cast<int>(arg(5, 3));
   const Child server = spawn_server();
-  ::setenv("IOMTSIM_BENCH_TOKEN", "eyJhbGciOiJSUzM4NCJ9.bench-token-of-a-realistic-length-0123456789abcdef0123456789", 1);
+  ::setenv("IOMTSIM_BENCH_TOKEN",
+           "eyJhbGciOiJSUzM4NCJ9.bench-token-of-a-realistic-length-0123456789abcdef0123456789", 1);
   std::vector<double> plain, bearer;
   for (int i = 0; i < rounds; ++i) {
     for (bool with_auth : {false, true}) {
@@ -124,19 +126,23 @@ int auth(int argc, char** argv) {
       }
       std::ostringstream log;
       const auto r = loadgen::run(s, options(log, 1));
-      const double rate = static_cast<double>(r.report.delivery[reports::Outcome::Acknowledged]) / r.wall_seconds;
+      const double rate =
+          static_cast<double>(r.report.delivery[reports::Outcome::Acknowledged]) / r.wall_seconds;
       (with_auth ? bearer : plain).push_back(rate);
-      std::printf("round %d %-7s acknowledged %llu of %llu in %.2f s -> %.0f req/s\n", i + 1,
-                  with_auth ? "bearer" : "plain",
-                  static_cast<unsigned long long>(r.report.delivery[reports::Outcome::Acknowledged]),
-                  static_cast<unsigned long long>(r.report.delivery.generated), r.wall_seconds, rate);
+      std::printf(
+          "round %d %-7s acknowledged %llu of %llu in %.2f s -> %.0f req/s\n", i + 1,
+          with_auth ? "bearer" : "plain",
+          static_cast<unsigned long long>(r.report.delivery[reports::Outcome::Acknowledged]),
+          static_cast<unsigned long long>(r.report.delivery.generated), r.wall_seconds, rate);
     }
   }
   ::kill(server.pid, SIGTERM);
   ::waitpid(server.pid, nullptr, 0);
   const double ratio = median(bearer) / median(plain);
-  std::printf("offered %.0f req/s; median plain %.0f req/s, bearer + header %.0f req/s: ratio %.3f (want >= 0.9)\n",
-              patients * 0.2 * speed, median(plain), median(bearer), ratio);
+  std::printf(
+      "offered %.0f req/s; median plain %.0f req/s, bearer + header %.0f req/s: ratio %.3f (want "
+      ">= 0.9)\n",
+      patients * 0.2 * speed, median(plain), median(bearer), ratio);
   return ratio >= 0.9 ? 0 : 1;
 }
 
@@ -152,10 +158,13 @@ int polling(int argc, char** argv) {
   const auto r = loadgen::run(s, options(log, 2));
   const double readings = static_cast<double>(r.messages_sent);
   const double polls = static_cast<double>(r.alert_capture.fhir_requests);
-  std::printf("%u patients, readings every %lld s, %lld s of real time: %.0f reading requests, %.0f polling requests "
-              "(%llu rounds), polling share %.3f %% of the target's requests (want < 1 %%)\n",
-              patients, static_cast<long long>(every.count()), static_cast<long long>(wall.count()), readings, polls,
-              static_cast<unsigned long long>(r.alert_capture.polls), 100.0 * polls / (readings + polls));
+  std::printf(
+      "%u patients, readings every %lld s, %lld s of real time: %.0f reading requests, %.0f "
+      "polling requests "
+      "(%llu rounds), polling share %.3f %% of the target's requests (want < 1 %%)\n",
+      patients, static_cast<long long>(every.count()), static_cast<long long>(wall.count()),
+      readings, polls, static_cast<unsigned long long>(r.alert_capture.polls),
+      100.0 * polls / (readings + polls));
   return polls / (readings + polls) < 0.01 ? 0 : 1;
 }
 

@@ -23,7 +23,8 @@ inline void note_answer(reports::OutcomeCodes& codes, const Completion& c, std::
   if (code.empty())
     codes.add_error(c.protocol, "none", "connect", c.detail);
   else
-    codes.add_error(c.protocol, code, c.status ? reports::http_error_kind(c.status) : "rejected", c.detail);
+    codes.add_error(c.protocol, code, c.status ? reports::http_error_kind(c.status) : "rejected",
+                    c.detail);
 }
 
 }  // namespace iomtsim::loadgen::detail

@@ -219,7 +219,11 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
       detail::alert_capture_setup(scenario, access),
       [&](const physiology::Alert& a, std::int64_t wall_ns) { alert_shard.on_alert(a, wall_ns); },
       [&](Steady::time_point t) { return clock.to_scenario(t); });
-  capture.start_listeners();
+  try {
+    capture.start_listeners();
+  } catch (const std::exception& e) {  // a port that cannot be bound
+    throw RunError(std::string("alert listeners: ") + e.what());
+  }
   if (options.on_alert_listeners) {
     const auto url = capture.webhook_url();
     const auto colon = url.rfind(':');
@@ -238,7 +242,11 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     if (server->ports().http)
       embedded_fhir = detail::Url{false, "127.0.0.1", server->ports().http, server->config().http.fhir_base_path};
   }
-  capture.start_readers(epoch_unix_ms * 1'000'000, log, embedded_fhir);
+  try {
+    capture.start_readers(epoch_unix_ms * 1'000'000, log, embedded_fhir);
+  } catch (const std::exception& e) {  // TLS files of the FHIR or MQTT endpoint
+    throw RunError(detail::redact(e.what()));
+  }
 
   // Connection ramp-up: per thread, connection i opens i * interval after the start.
   double rate = options.connect_rate_per_s;

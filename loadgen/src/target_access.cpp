@@ -7,8 +7,8 @@
 #include <algorithm>
 
 #include "connect/jwt_assertion.hpp"
-#include "iomtsim/scenarios/explain.hpp"
 #include "connect/secrets.hpp"
+#include "iomtsim/scenarios/explain.hpp"
 
 namespace iomtsim::loadgen::detail {
 namespace {
@@ -21,7 +21,9 @@ std::string random_secret() {
   return s;
 }
 
-bool asks_for_webhook(const scenarios::TargetSpec& t) { return t.alerts.webhook || t.alert_webhook_port.has_value(); }
+bool asks_for_webhook(const scenarios::TargetSpec& t) {
+  return t.alerts.webhook || t.alert_webhook_port.has_value();
+}
 
 // MQTT filters cannot be published to: the embedded target publishes on the filter with
 // its wildcards made concrete ({patient} where a level is open).
@@ -55,7 +57,8 @@ TlsClientSettings mqtt_tls(const scenarios::TargetSpec& t) {
   return s;
 }
 
-TargetAccess connect_target(const scenarios::Scenario& s, const sim::ShardSpec& shard, std::ostream& log) {
+TargetAccess connect_target(const scenarios::Scenario& s, const sim::ShardSpec& shard,
+                            std::ostream& log) {
   TargetAccess a;
   const auto& t = s.target;
   if (asks_for_webhook(t)) {
@@ -64,7 +67,9 @@ TargetAccess connect_target(const scenarios::Scenario& s, const sim::ShardSpec& 
     else if (t.embedded)
       a.webhook_secret = random_secret();  // only our own target is told it
     else
-      throw SecretError("the alert webhook needs a shared secret: alerts.webhook_secret_env or webhook_secret_file");
+      throw SecretError(
+          "the alert webhook needs a shared secret: alerts.webhook_secret_env or "
+          "webhook_secret_file");
   } else if (t.alerts.fhir_subscription) {
     a.webhook_secret = random_secret();
   }
@@ -73,20 +78,23 @@ TargetAccess connect_target(const scenarios::Scenario& s, const sim::ShardSpec& 
     if (*ep && (*ep)->tls && !(*ep)->connection.verify)
       log << "WARNING: TLS to " << (*ep)->host << ":" << (*ep)->port
           << " does not verify the server (tls_verify: false)\n";
-  a.fhir = Url{t.http->tls, t.http->host, t.http->port, t.fhir_base_path == "/" ? "" : t.fhir_base_path};
+  a.fhir =
+      Url{t.http->tls, t.http->host, t.http->port, t.fhir_base_path == "/" ? "" : t.fhir_base_path};
   while (!a.fhir->path.empty() && a.fhir->path.back() == '/') a.fhir->path.pop_back();
   a.fhir_tls = http_tls(t);
   a.fhir_credentials = std::make_shared<Credentials>(t.http->connection, a.fhir_tls);
   a.fhir_credentials->start_refresh();
   if (t.provision.enabled()) {
-    HttpClient fhir(*a.fhir, a.fhir_tls, "FHIR provisioning", t.request_timeout > std::chrono::seconds(30)
-                                                                  ? std::chrono::duration_cast<std::chrono::milliseconds>(t.request_timeout)
-                                                                  : std::chrono::milliseconds(30000));
+    HttpClient fhir(*a.fhir, a.fhir_tls, "FHIR provisioning",
+                    t.request_timeout > std::chrono::seconds(30)
+                        ? std::chrono::duration_cast<std::chrono::milliseconds>(t.request_timeout)
+                        : std::chrono::milliseconds(30000));
     a.provisioned = provision(s, shard, fhir, a.fhir_credentials.get());
     a.directory = a.provisioned->directory;
     log << "provisioning: " << a.provisioned->patients << " patients and " << a.provisioned->devices
-        << " devices on " << a.fhir->origin() << a.fhir->path << " (" << a.provisioned->created.size() << " created, "
-        << a.provisioned->reused << " already there, " << a.provisioned->requests << " requests)\n";
+        << " devices on " << a.fhir->origin() << a.fhir->path << " ("
+        << a.provisioned->created.size() << " created, " << a.provisioned->reused
+        << " already there, " << a.provisioned->requests << " requests)\n";
   }
   return a;
 }
@@ -119,8 +127,8 @@ AlertCaptureSetup alert_capture_setup(const scenarios::Scenario& s, const Target
     c.mqtt = m;
   }
   c.poll = spec.fhir_poll;
-  const bool anything = spec.fhir_poll || spec.mllp || asks_for_webhook(t) || !t.alert_mqtt_topic.empty() ||
-                        spec.fhir_subscription;
+  const bool anything = spec.fhir_poll || spec.mllp || asks_for_webhook(t) ||
+                        !t.alert_mqtt_topic.empty() || spec.fhir_subscription;
   if (t.embedded && !anything) c.poll = scenarios::FhirPollSpec{};  // the embedded target's Flags
   c.fhir = access.fhir;  // the embedded target's is set when it has started
   c.fhir_tls = access.fhir_tls;
@@ -137,11 +145,14 @@ void point_embedded_alerts(reference_target::TargetConfig& cfg, const scenarios:
     cfg.alerts.webhook_url = url;
     cfg.alerts.webhook_secret = access.webhook_secret;
   }
-  if (const auto port = capture.pcd04_port(); port != 0) cfg.alerts.pcd04_mllp = "127.0.0.1:" + std::to_string(port);
-  if (!s.target.alert_mqtt_topic.empty()) cfg.alerts.mqtt_topic = publish_topic(s.target.alert_mqtt_topic);
+  if (const auto port = capture.pcd04_port(); port != 0)
+    cfg.alerts.pcd04_mllp = "127.0.0.1:" + std::to_string(port);
+  if (!s.target.alert_mqtt_topic.empty())
+    cfg.alerts.mqtt_topic = publish_topic(s.target.alert_mqtt_topic);
 }
 
-void finish_target(const scenarios::Scenario& s, TargetAccess& access, ProvisionCounts& out, std::ostream& log) {
+void finish_target(const scenarios::Scenario& s, TargetAccess& access, ProvisionCounts& out,
+                   std::ostream& log) {
   if (!access.provisioned) return;
   const auto& p = *access.provisioned;
   out.patients = p.patients;
@@ -160,16 +171,19 @@ std::size_t trigger_lookback_for(const scenarios::Scenario& s, double speed) {
   const bool other = a.mllp || asks_for_webhook(s.target) || !s.target.alert_mqtt_topic.empty();
   const bool late = a.fhir_poll || a.fhir_subscription || (s.target.embedded && !other);
   if (!late) return 0;
-  const double every_s = physiology::to_seconds(a.fhir_poll.value_or(scenarios::FhirPollSpec{}).every);
+  const double every_s =
+      physiology::to_seconds(a.fhir_poll.value_or(scenarios::FhirPollSpec{}).every);
   double per_device_per_hour = 0.0;
   std::uint64_t devices = 0;
   for (const auto& c : s.cohorts) {
     devices += static_cast<std::uint64_t>(c.physiology.count) * c.devices.size();
-    for (const auto& d : c.devices) per_device_per_hour = std::max(per_device_per_hour, scenarios::readings_per_hour(d.model));
+    for (const auto& d : c.devices)
+      per_device_per_hour = std::max(per_device_per_hour, scenarios::readings_per_hour(d.model));
   }
   // A polling interval, the reads of the triggers and the end of the run's last rounds.
   const double wanted = per_device_per_hour / 3600.0 * speed * (every_s + 15.0);
-  const double budget = static_cast<double>((std::size_t{256} << 20) / 64) / static_cast<double>(std::max<std::uint64_t>(1, devices));
+  const double budget = static_cast<double>((std::size_t{256} << 20) / 64) /
+                        static_cast<double>(std::max<std::uint64_t>(1, devices));
   return static_cast<std::size_t>(std::clamp(std::min(wanted, budget), 64.0, 4096.0));
 }
 

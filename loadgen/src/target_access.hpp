@@ -19,12 +19,12 @@
 namespace iomtsim::loadgen::detail {
 
 struct TargetAccess {
-  std::optional<Url> fhir;                          // an external FHIR endpoint's base
+  std::optional<Url> fhir;  // an external FHIR endpoint's base
   TlsClientSettings fhir_tls;
-  std::shared_ptr<Credentials> fhir_credentials;    // null without an external FHIR endpoint
+  std::shared_ptr<Credentials> fhir_credentials;  // null without an external FHIR endpoint
   std::optional<Provisioned> provisioned;
   std::shared_ptr<const PatientDirectory> directory = std::make_shared<PatientDirectory>();
-  std::string webhook_secret;                       // the alert webhook's (read or made)
+  std::string webhook_secret;  // the alert webhook's (read or made)
 };
 
 // Each endpoint's TLS settings: its own, with the target-wide http_ca_file / mqtt_ca_file
@@ -34,7 +34,8 @@ TlsClientSettings mqtt_tls(const scenarios::TargetSpec& t);
 
 // Reads the secrets, gets the first token, provisions. Throws with a message fit for the
 // user (secrets redacted): SecretError, AuthError, ProvisionError, TlsSetupError.
-TargetAccess connect_target(const scenarios::Scenario& s, const sim::ShardSpec& shard, std::ostream& log);
+TargetAccess connect_target(const scenarios::Scenario& s, const sim::ShardSpec& shard,
+                            std::ostream& log);
 
 // The alert channels of the scenario (with the embedded target's default: its Flags).
 AlertCaptureSetup alert_capture_setup(const scenarios::Scenario& s, const TargetAccess& access);
@@ -45,7 +46,8 @@ void point_embedded_alerts(reference_target::TargetConfig& cfg, const scenarios:
                            const AlertCapture& capture, const TargetAccess& access);
 
 // Clean-up of provisioned resources when the scenario asks for it; counts into `out`.
-void finish_target(const scenarios::Scenario& s, TargetAccess& access, ProvisionCounts& out, std::ostream& log);
+void finish_target(const scenarios::Scenario& s, TargetAccess& access, ProvisionCounts& out,
+                   std::ostream& log);
 
 // Readings the recorder should remember per device so that alerts heard late (FHIR polling,
 // the embedded target's default, or Subscriptions) still find their trigger: about what a

@@ -13,9 +13,9 @@
 namespace iomtsim::payloads {
 namespace {
 
-using nlohmann::json;
 using detail::member;
 using detail::string_member;
+using nlohmann::json;
 using physiology::AlertSeverity;
 
 constexpr std::string_view kFlagDetail = "http://hl7.org/fhir/StructureDefinition/flag-detail";
@@ -75,7 +75,8 @@ bool take_trigger(const json& ref, FhirAlert& a) {
   if (at != std::string::npos && (at == 0 || text[at - 1] == '/')) {
     a.trigger_reference = text.substr(at);
     // A versioned reference still names the same Observation.
-    if (auto h = a.trigger_reference.find("/_history/"); h != std::string::npos) a.trigger_reference.resize(h);
+    if (auto h = a.trigger_reference.find("/_history/"); h != std::string::npos)
+      a.trigger_reference.resize(h);
     return true;
   }
   return false;
@@ -119,12 +120,15 @@ std::string decode_into(const json& r, FhirAlert& a) {
   const std::string& t = a.resource_type;
   const bool flag = t == "Flag", issue = t == "DetectedIssue", risk = t == "RiskAssessment",
              comm = t == "Communication", request = t == "CommunicationRequest";
-  if (!(flag || issue || risk || comm || request)) return "resourceType '" + t + "' is not an alert resource";
+  if (!(flag || issue || risk || comm || request))
+    return "resourceType '" + t + "' is not an alert resource";
   a.id = string_member(r, "id").value_or("");
-  if (const json* meta = member(r, "meta")) a.last_updated = string_member(*meta, "lastUpdated").value_or("");
+  if (const json* meta = member(r, "meta"))
+    a.last_updated = string_member(*meta, "lastUpdated").value_or("");
 
   const json* subject = member(r, issue ? "patient" : "subject");
-  if (subject == nullptr || !subject->is_object()) return t + " has no " + (issue ? "patient" : "subject");
+  if (subject == nullptr || !subject->is_object())
+    return t + " has no " + (issue ? "patient" : "subject");
   a.patient_reference = string_member(*subject, "reference").value_or("");
   if (const json* id = member(*subject, "identifier"))
     if (auto v = string_member(*id, "value"))
@@ -136,7 +140,8 @@ std::string decode_into(const json& r, FhirAlert& a) {
   if (issue) a.time_unix_ns = time_of(r, {"identifiedDateTime", "identifiedPeriod"});
   if (risk) a.time_unix_ns = time_of(r, {"occurrenceDateTime", "occurrencePeriod"});
   if (comm) a.time_unix_ns = time_of(r, {"sent", "received"});
-  if (request) a.time_unix_ns = time_of(r, {"authoredOn", "occurrenceDateTime", "occurrencePeriod"});
+  if (request)
+    a.time_unix_ns = time_of(r, {"authoredOn", "occurrenceDateTime", "occurrencePeriod"});
 
   a.rule = concept_code(first_of(r, {"code", "reasonCode", "category", "topic"}));
   if (a.rule.empty() && risk) {
@@ -150,7 +155,8 @@ std::string decode_into(const json& r, FhirAlert& a) {
       const auto url = string_member(e, "url").value_or("");
       if (url == kFlagDetail) take_triggers(member(e, "valueReference"), a);
       if (url == kScoreExtension)
-        if (const json* v = member(e, "valueDecimal"); v && v->is_number()) a.score = v->get<double>();
+        if (const json* v = member(e, "valueDecimal"); v && v->is_number())
+          a.score = v->get<double>();
       if (url == kSeverityExtension)
         if (auto v = string_member(e, "valueCode")) a.severity = severity_word(*v);
     }
@@ -163,9 +169,11 @@ std::string decode_into(const json& r, FhirAlert& a) {
   if (risk) {
     take_triggers(member(r, "basis"), a);
     if (const json* p = member(r, "prediction"); p && p->is_array() && !p->empty()) {
-      if (const json* pr = member((*p)[0], "probabilityDecimal"); pr && pr->is_number()) a.score = pr->get<double>();
+      if (const json* pr = member((*p)[0], "probabilityDecimal"); pr && pr->is_number())
+        a.score = pr->get<double>();
       if (!a.severity)
-        if (auto q = concept_code(member((*p)[0], "qualitativeRisk")); !q.empty()) a.severity = severity_word(q);
+        if (auto q = concept_code(member((*p)[0], "qualitativeRisk")); !q.empty())
+          a.severity = severity_word(q);
     }
   }
   if (comm || request) {
@@ -177,7 +185,8 @@ std::string decode_into(const json& r, FhirAlert& a) {
 
   if (const json* ids = member(r, "identifier"); ids && ids->is_array())
     for (const auto& i : *ids)
-      if (string_member(i, "system").value_or("") == kAlertIdentifierSystem) a.alert_id = string_member(i, "value").value_or("");
+      if (string_member(i, "system").value_or("") == kAlertIdentifierSystem)
+        a.alert_id = string_member(i, "value").value_or("");
   if (a.alert_id.empty() && !a.id.empty()) a.alert_id = t + "/" + a.id;
   return {};
 }
@@ -204,8 +213,8 @@ Decoded<FhirAlertPage> decode_alert_page(std::string_view text) {
   }
   auto one = [&](const json& r) {
     const auto type = string_member(r, "resourceType").value_or("");
-    if (type != "Flag" && type != "DetectedIssue" && type != "RiskAssessment" && type != "Communication" &&
-        type != "CommunicationRequest")
+    if (type != "Flag" && type != "DetectedIssue" && type != "RiskAssessment" &&
+        type != "Communication" && type != "CommunicationRequest")
       return;
     FhirAlert a;
     if (auto err = decode_into(r, a); !err.empty())
@@ -215,8 +224,10 @@ Decoded<FhirAlertPage> decode_alert_page(std::string_view text) {
   };
   const auto type = string_member(j, "resourceType").value_or("");
   if (type != "Bundle") {
-    if (type.empty()) res.error = "not a FHIR resource";
-    else one(j);
+    if (type.empty())
+      res.error = "not a FHIR resource";
+    else
+      one(j);
     return res;
   }
   if (const json* entries = member(j, "entry"); entries && entries->is_array()) {
@@ -226,7 +237,8 @@ Decoded<FhirAlertPage> decode_alert_page(std::string_view text) {
   }
   if (const json* links = member(j, "link"); links && links->is_array())
     for (const auto& l : *links)
-      if (string_member(l, "relation").value_or("") == "next") res.value.next = string_member(l, "url").value_or("");
+      if (string_member(l, "relation").value_or("") == "next")
+        res.value.next = string_member(l, "url").value_or("");
   return res;
 }
 
@@ -238,8 +250,8 @@ std::string alert_flag_id(std::string_view alert_id) {
   return id;
 }
 
-std::string encode_alert_flag(const physiology::Alert& a, std::string_view id, std::int64_t raised_unix_ns,
-                              const FhirOptions& options) {
+std::string encode_alert_flag(const physiology::Alert& a, std::string_view id,
+                              std::int64_t raised_unix_ns, const FhirOptions& options) {
   const std::string when = format_fhir_time_us(raised_unix_ns);
   std::string out = R"({"resourceType":"Flag","id":")";
   out.append(id);
@@ -249,7 +261,8 @@ std::string encode_alert_flag(const physiology::Alert& a, std::string_view id, s
   out.append(kAlertIdentifierSystem);
   out.append(R"(","value":)");
   detail::append_json_string(out, a.alert_id);
-  out.append(R"(}],"status":"active","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/flag-category","code":"clinical","display":"Clinical"}]}],"code":{"coding":[{"system":"urn:iomtsim:rule","code":)");
+  out.append(
+      R"(}],"status":"active","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/flag-category","code":"clinical","display":"Clinical"}]}],"code":{"coding":[{"system":"urn:iomtsim:rule","code":)");
   detail::append_json_string(out, a.rule);
   out.append(R"(}],"text":)");
   detail::append_json_string(out, a.rule + " alert");
@@ -289,7 +302,8 @@ std::string encode_alert_flag(const physiology::Alert& a, std::string_view id, s
 
 std::string operation_outcome_reason(std::string_view text) {
   const json j = json::parse(text.begin(), text.end(), nullptr, false);
-  if (j.is_discarded() || string_member(j, "resourceType").value_or("") != "OperationOutcome") return {};
+  if (j.is_discarded() || string_member(j, "resourceType").value_or("") != "OperationOutcome")
+    return {};
   std::string out;
   if (const json* issues = member(j, "issue"); issues && issues->is_array()) {
     for (const auto& i : *issues) {

@@ -15,10 +15,14 @@ using physiology::AlertSeverity;
 
 std::string_view priority_code(AlertSeverity s) {
   switch (s) {
-    case AlertSeverity::High: return "PH";
-    case AlertSeverity::Medium: return "PM";
-    case AlertSeverity::Low: return "PL";
-    case AlertSeverity::Info: return "PN";
+    case AlertSeverity::High:
+      return "PH";
+    case AlertSeverity::Medium:
+      return "PM";
+    case AlertSeverity::Low:
+      return "PL";
+    case AlertSeverity::Info:
+      return "PN";
   }
   return "PM";
 }
@@ -46,11 +50,12 @@ bool is_oru_r40(std::string_view message) {
   std::vector<std::string_view> f;
   detail::split(message.substr(0, eol), message[3], f);
   const auto type = detail::field(f, 9, true);
-  return detail::component(type, 1, message[4]) == "ORU" && detail::component(type, 2, message[4]) == "R40";
+  return detail::component(type, 1, message[4]) == "ORU" &&
+         detail::component(type, 2, message[4]) == "R40";
 }
 
-std::string encode_alert_oru_r40(const physiology::Alert& a, std::string_view patient_id, std::int64_t raised_unix_ns,
-                                 const Hl7Options& o) {
+std::string encode_alert_oru_r40(const physiology::Alert& a, std::string_view patient_id,
+                                 std::int64_t raised_unix_ns, const Hl7Options& o) {
   const std::string id = hl7_escape(a.alert_id);
   std::string time;
   detail::append_hl7_time(time, raised_unix_ns);
@@ -64,7 +69,9 @@ std::string encode_alert_oru_r40(const physiology::Alert& a, std::string_view pa
   out.append(time);
   out.append("||ORU^R40^ORU_R40|");
   out.append(id);
-  out.append("|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO\rPID|||");
+  out.append(
+      "|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_ACM_001^IHE "
+      "PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO\rPID|||");
   out.append(hl7_escape(patient_id));
   out.append("^^^IOMTSIM^PI||Patient^");
   out.append(hl7_escape(patient_id));
@@ -128,7 +135,8 @@ Decoded<Hl7Alert> decode_alert_oru_r40(std::string_view message) {
       saw_obr = true;
       a.time_unix_ns = detail::parse_hl7_time(detail::field(f, 7));
       a.alert_id = hl7_unescape(detail::component(detail::field(f, 3), 1, cs));
-      if (a.alert_id.empty()) a.alert_id = hl7_unescape(detail::component(detail::field(f, 2), 1, cs));
+      if (a.alert_id.empty())
+        a.alert_id = hl7_unescape(detail::component(detail::field(f, 2), 1, cs));
     } else if (f[0] == "OBX") {
       const auto code = detail::field(f, 3);
       if (detail::component(code, 2, cs) == "IOMTSIM_ALERT_SCORE") {
@@ -165,7 +173,8 @@ Decoded<Hl7Alert> decode_alert_oru_r40(std::string_view message) {
 
 std::string encode_alert_ack(const Hl7Ack& ack, const Hl7Options& options) {
   std::string out = encode_ack(ack, options);
-  if (const auto at = out.find("ACK^R01^ACK"); at != std::string::npos) out.replace(at, 11, "ACK^R40^ACK");
+  if (const auto at = out.find("ACK^R01^ACK"); at != std::string::npos)
+    out.replace(at, 11, "ACK^R40^ACK");
   return out;
 }
 

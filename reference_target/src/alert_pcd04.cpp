@@ -27,7 +27,13 @@ using error_code = boost::system::error_code;
 
 struct Pcd04Sink::Impl : std::enable_shared_from_this<Pcd04Sink::Impl> {
   Impl(asio::io_context& ioc, const AlertConfig& c, Metrics& m, const Log& l)
-      : cfg(c), metrics(m), log(l), strand(asio::make_strand(ioc)), resolver(strand), socket(strand), timer(strand) {
+      : cfg(c),
+        metrics(m),
+        log(l),
+        strand(asio::make_strand(ioc)),
+        resolver(strand),
+        socket(strand),
+        timer(strand) {
     const auto colon = cfg.pcd04_mllp.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == cfg.pcd04_mllp.size())
       throw std::invalid_argument("pcd04_mllp must be host:port, found '" + cfg.pcd04_mllp + "'");
@@ -61,14 +67,16 @@ struct Pcd04Sink::Impl : std::enable_shared_from_this<Pcd04Sink::Impl> {
     }
     if (connected) return write(retry);
     arm(cfg.webhook_timeout);
-    resolver.async_resolve(host, port, [self = shared_from_this(), retry](error_code ec, tcp::resolver::results_type eps) {
-      if (ec) return self->finish(false, retry, ec);
-      asio::async_connect(self->socket, eps, [self, retry](error_code e, const tcp::endpoint&) {
-        if (e) return self->finish(false, retry, e);
-        self->connected = true;
-        self->write(retry);
-      });
-    });
+    resolver.async_resolve(
+        host, port,
+        [self = shared_from_this(), retry](error_code ec, tcp::resolver::results_type eps) {
+          if (ec) return self->finish(false, retry, ec);
+          asio::async_connect(self->socket, eps, [self, retry](error_code e, const tcp::endpoint&) {
+            if (e) return self->finish(false, retry, e);
+            self->connected = true;
+            self->write(retry);
+          });
+        });
   }
 
   void arm(std::chrono::nanoseconds t) {
@@ -83,21 +91,23 @@ struct Pcd04Sink::Impl : std::enable_shared_from_this<Pcd04Sink::Impl> {
 
   void write(bool retry) {
     arm(cfg.webhook_timeout);
-    asio::async_write(socket, asio::buffer(out), [self = shared_from_this(), retry](error_code ec, std::size_t) {
-      if (ec) return self->finish(false, retry, ec);
-      self->read(retry);
-    });
+    asio::async_write(socket, asio::buffer(out),
+                      [self = shared_from_this(), retry](error_code ec, std::size_t) {
+                        if (ec) return self->finish(false, retry, ec);
+                        self->read(retry);
+                      });
   }
 
   void read(bool retry) {
-    socket.async_read_some(asio::buffer(in), [self = shared_from_this(), retry](error_code ec, std::size_t n) {
-      if (ec) return self->finish(false, retry, ec);
-      self->frames.clear();
-      self->deframer.feed(std::string_view(self->in.data(), n), self->frames);
-      if (self->frames.empty()) return self->read(retry);
-      const auto ack = payloads::decode_ack(self->frames.front());
-      self->finish(ack.ok() && ack.value.code == payloads::AckCode::Accept, false, {});
-    });
+    socket.async_read_some(
+        asio::buffer(in), [self = shared_from_this(), retry](error_code ec, std::size_t n) {
+          if (ec) return self->finish(false, retry, ec);
+          self->frames.clear();
+          self->deframer.feed(std::string_view(self->in.data(), n), self->frames);
+          if (self->frames.empty()) return self->read(retry);
+          const auto ack = payloads::decode_ack(self->frames.front());
+          self->finish(ack.ok() && ack.value.code == payloads::AckCode::Accept, false, {});
+        });
   }
 
   void finish(bool delivered, bool retried, error_code ec) {
@@ -110,7 +120,8 @@ struct Pcd04Sink::Impl : std::enable_shared_from_this<Pcd04Sink::Impl> {
       metrics.alerts_delivered.fetch_add(1, std::memory_order_relaxed);
     } else {
       metrics.alerts_failed.fetch_add(1, std::memory_order_relaxed);
-      log.warn("alert_pcd04_failed", {{"to", cfg.pcd04_mllp}, {"error", ec ? ec.message() : "not acknowledged"}});
+      log.warn("alert_pcd04_failed",
+               {{"to", cfg.pcd04_mllp}, {"error", ec ? ec.message() : "not acknowledged"}});
     }
     {
       std::lock_guard lock(mutex);
@@ -146,14 +157,16 @@ struct Pcd04Sink::Impl : std::enable_shared_from_this<Pcd04Sink::Impl> {
   bool closed = false;
 };
 
-Pcd04Sink::Pcd04Sink(asio::io_context& ioc, const AlertConfig& cfg, Metrics& metrics, const Log& log)
+Pcd04Sink::Pcd04Sink(asio::io_context& ioc, const AlertConfig& cfg, Metrics& metrics,
+                     const Log& log)
     : impl_(std::make_shared<Impl>(ioc, cfg, metrics, log)) {}
 
 Pcd04Sink::~Pcd04Sink() { close(); }
 
 void Pcd04Sink::emit(const physiology::Alert& alert) {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
   impl_->emit(payloads::encode_alert_oru_r40(alert, "p" + std::to_string(alert.patient), now));
 }
 

@@ -35,7 +35,8 @@ FlagStore::FlagStore(std::size_t max_flags, std::string fhir_base)
 
 void FlagStore::emit(const physiology::Alert& alert) {
   const std::int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
   const std::string id = payloads::alert_flag_id(alert.alert_id);
   std::lock_guard lock(mutex_);
   // Microsecond steps (the precision written), strictly increasing.
@@ -58,16 +59,20 @@ FlagStore::Answer FlagStore::search(std::string_view query) const {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const auto eq = pair.find('=');
     const auto key = pair.substr(0, eq);
-    const std::string value = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+    const std::string value =
+        eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
     if (key == "_lastUpdated") {
       const bool gt = value.starts_with("gt"), ge = value.starts_with("ge");
-      const auto t = payloads::parse_fhir_time(gt || ge ? std::string_view(value).substr(2) : std::string_view(value));
-      if (!t || !(gt || ge)) return {400, "_lastUpdated takes gt<instant> or ge<instant> with a time zone"};
+      const auto t = payloads::parse_fhir_time(gt || ge ? std::string_view(value).substr(2)
+                                                        : std::string_view(value));
+      if (!t || !(gt || ge))
+        return {400, "_lastUpdated takes gt<instant> or ge<instant> with a time zone"};
       after = ge ? *t - 1 : *t;
     } else if (key == "_count") {
       unsigned n = 0;
       auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || p != value.data() + value.size()) return {400, "_count must be a number"};
+      if (ec != std::errc() || p != value.data() + value.size())
+        return {400, "_count must be a number"};
       count = std::clamp<std::size_t>(n, 1, 1000);
     } else if (key == "_sort") {
       if (value != "_lastUpdated") return {400, "only _sort=_lastUpdated is supported"};
@@ -86,7 +91,8 @@ FlagStore::Answer FlagStore::search(std::string_view query) const {
     auto it = std::upper_bound(flags_.begin(), flags_.end(), after,
                                [](std::int64_t v, const Entry& e) { return v < e.updated_ns; });
     for (; it != flags_.end(); ++it) {
-      if (!subject.empty() && it->json.find("\"reference\":\"" + subject + "\"") == std::string::npos &&
+      if (!subject.empty() &&
+          it->json.find("\"reference\":\"" + subject + "\"") == std::string::npos &&
           it->json.find("\"reference\":\"Patient/" + subject + "\"") == std::string::npos)
         continue;
       if (n == count) {

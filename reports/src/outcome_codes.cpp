@@ -4,20 +4,21 @@
 
 namespace iomtsim::reports {
 
-void OutcomeCodes::add_code(std::string_view protocol, std::string_view code, std::uint64_t messages,
-                            std::uint64_t readings) {
-  auto it = std::lower_bound(codes.begin(), codes.end(), std::pair{protocol, code},
-                             [](const CodeCount& c, const std::pair<std::string_view, std::string_view>& k) {
-                               return std::pair<std::string_view, std::string_view>{c.protocol, c.code} < k;
-                             });
+void OutcomeCodes::add_code(std::string_view protocol, std::string_view code,
+                            std::uint64_t messages, std::uint64_t readings) {
+  auto it = std::lower_bound(
+      codes.begin(), codes.end(), std::pair{protocol, code},
+      [](const CodeCount& c, const std::pair<std::string_view, std::string_view>& k) {
+        return std::pair<std::string_view, std::string_view>{c.protocol, c.code} < k;
+      });
   if (it == codes.end() || it->protocol != protocol || it->code != code)
     it = codes.insert(it, CodeCount{std::string(protocol), std::string(code), 0, 0});
   it->messages += messages;
   it->readings += readings;
 }
 
-void OutcomeCodes::add_error(std::string_view protocol, std::string_view code, std::string_view kind,
-                             std::string_view text, std::uint64_t count) {
+void OutcomeCodes::add_error(std::string_view protocol, std::string_view code,
+                             std::string_view kind, std::string_view text, std::uint64_t count) {
   std::string t(text.substr(0, kMaxTextBytes));
   for (auto& c : t)
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
@@ -28,7 +29,8 @@ void OutcomeCodes::add_error(std::string_view protocol, std::string_view code, s
     }
   }
   if (errors.size() >= kMaxErrorTexts) return;
-  errors.push_back(ErrorText{std::string(protocol), std::string(code), std::string(kind), std::move(t), count});
+  errors.push_back(
+      ErrorText{std::string(protocol), std::string(code), std::string(kind), std::move(t), count});
 }
 
 void OutcomeCodes::merge(const OutcomeCodes& other) {

@@ -50,7 +50,8 @@ std::optional<Header> read_header(const Node::Entry& e, Reader& r) {
   Header h;
   h.name = e.key;
   const bool token_chars = !h.name.empty() && std::all_of(h.name.begin(), h.name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
   });
   if (!token_chars) {
     r.error(e.key_pos, "'" + h.name + "' is not an HTTP header name");
@@ -65,7 +66,8 @@ std::optional<Header> read_header(const Node::Entry& e, Reader& r) {
     h.value = v.text;
     return h;
   }
-  if (!v.is_map() || v.entries.size() != 1 || (v.get("env") == nullptr && v.get("file") == nullptr)) {
+  if (!v.is_map() || v.entries.size() != 1 ||
+      (v.get("env") == nullptr && v.get("file") == nullptr)) {
     r.error(v.pos, "header " + h.name + ": expected a value, {env: VAR} or {file: PATH}");
     return std::nullopt;
   }
@@ -97,7 +99,8 @@ AuthSpec read_auth(const Node& n, Reader& r) {
   a.client_secret = read_secret_keys(n, "client_secret", r);
   if (const Node* v = n.get("token_url")) {
     if (auto x = r.str(*v, "token_url")) {
-      if (!http_url(*x)) r.error(v->pos, "token_url must be an http:// or https:// URL, found '" + *x + "'");
+      if (!http_url(*x))
+        r.error(v->pos, "token_url must be an http:// or https:// URL, found '" + *x + "'");
       a.token_url = *x;
     }
   }
@@ -105,13 +108,15 @@ AuthSpec read_auth(const Node& n, Reader& r) {
     if (auto x = r.str(*v, "client_id")) a.client_id = *x;
   }
   if (const Node* v = n.get("client_auth")) {
-    if (auto i = r.choice(*v, "client_auth", "client_auth")) a.client_auth = static_cast<ClientAuthMethod>(*i);
+    if (auto i = r.choice(*v, "client_auth", "client_auth"))
+      a.client_auth = static_cast<ClientAuthMethod>(*i);
   }
   if (const Node* v = n.get("private_key_file")) {
     if (auto x = r.str(*v, "private_key_file")) a.private_key_file = *x;
   }
   if (const Node* v = n.get("algorithm")) {
-    if (auto i = r.choice(*v, "jwt_algorithm", "algorithm")) a.algorithm = static_cast<JwtAlgorithm>(*i + 1);
+    if (auto i = r.choice(*v, "jwt_algorithm", "algorithm"))
+      a.algorithm = static_cast<JwtAlgorithm>(*i + 1);
   }
   if (const Node* v = n.get("key_id")) {
     if (auto x = r.str(*v, "key_id")) a.key_id = *x;
@@ -128,33 +133,42 @@ AuthSpec read_auth(const Node& n, Reader& r) {
     bool bearer, client_credentials, smart;
   };
   static constexpr Use kUse[] = {
-      {"token_env", true, false, false},          {"token_file", true, false, false},
-      {"token_url", false, true, true},           {"client_id", false, true, true},
-      {"client_secret_env", false, true, false},  {"client_secret_file", false, true, false},
-      {"client_auth", false, true, false},        {"private_key_file", false, false, true},
-      {"algorithm", false, false, true},          {"key_id", false, false, true},
-      {"scope", false, true, true},               {"refresh_before", false, true, true},
+      {"token_env", true, false, false},
+      {"token_file", true, false, false},
+      {"token_url", false, true, true},
+      {"client_id", false, true, true},
+      {"client_secret_env", false, true, false},
+      {"client_secret_file", false, true, false},
+      {"client_auth", false, true, false},
+      {"private_key_file", false, false, true},
+      {"algorithm", false, false, true},
+      {"key_id", false, false, true},
+      {"scope", false, true, true},
+      {"refresh_before", false, true, true},
   };
   const Node* kind = n.get("kind");
   if (a.kind == AuthKind::None) return a;
   for (const auto& u : kUse) {
     const Node* v = n.get(u.key);
-    const bool ok = a.kind == AuthKind::Bearer ? u.bearer
+    const bool ok = a.kind == AuthKind::Bearer              ? u.bearer
                     : a.kind == AuthKind::ClientCredentials ? u.client_credentials
                                                             : u.smart;
-    if (v && !ok) r.error(v->pos, std::string("'") + u.key + "' does not apply to auth kind " + kind->text);
+    if (v && !ok)
+      r.error(v->pos, std::string("'") + u.key + "' does not apply to auth kind " + kind->text);
   }
   auto need = [&](bool have, const char* what) {
     if (!have) r.error(n.pos, "auth kind " + kind->text + " needs " + what);
   };
   switch (a.kind) {
     case AuthKind::Bearer:
-      need(!a.token.empty() || n.get("token_env") || n.get("token_file"), "token_env or token_file");
+      need(!a.token.empty() || n.get("token_env") || n.get("token_file"),
+           "token_env or token_file");
       break;
     case AuthKind::ClientCredentials:
       need(n.get("token_url") != nullptr, "token_url");
       need(n.get("client_id") != nullptr, "client_id");
-      need(n.get("client_secret_env") || n.get("client_secret_file"), "client_secret_env or client_secret_file");
+      need(n.get("client_secret_env") || n.get("client_secret_file"),
+           "client_secret_env or client_secret_file");
       break;
     case AuthKind::SmartBackend:
       need(n.get("token_url") != nullptr, "token_url");
@@ -211,8 +225,10 @@ void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Read
       c.auth = read_auth(*v, r);
   }
   if (const Node* v = n.get("username")) {
-    if (!mqtt) r.error(v->pos, "'username' applies to the mqtt endpoint");
-    else if (auto x = r.str(*v, "username")) c.username = *x;
+    if (!mqtt)
+      r.error(v->pos, "'username' applies to the mqtt endpoint");
+    else if (auto x = r.str(*v, "username"))
+      c.username = *x;
   }
   if (n.get("password_env") || n.get("password_file")) {
     const Node* v = n.get("password_env") ? n.get("password_env") : n.get("password_file");
@@ -230,7 +246,8 @@ ProvisionSpec read_provision(const Node& n, Reader& r) {
   ProvisionSpec p;
   if (!r.object(n, "provision", "provision")) return p;
   if (const Node* v = n.get("patients")) {
-    if (auto i = r.choice(*v, "provision_patients", "patients")) p.patients = static_cast<ProvisionPatients>(*i);
+    if (auto i = r.choice(*v, "provision_patients", "patients"))
+      p.patients = static_cast<ProvisionPatients>(*i);
   }
   if (const Node* v = n.get("patients_file")) {
     if (auto x = r.str(*v, "patients_file")) p.patients_file = *x;
@@ -269,7 +286,8 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
   if (!r.object(n, "alerts", "alerts")) return;
   AlertCaptureSpec& a = t.alerts;
   if (const Node* p = n.get("webhook_port")) {
-    if (auto x = r.integer(*p, 1, 65535, "webhook_port")) t.alert_webhook_port = static_cast<std::uint16_t>(*x);
+    if (auto x = r.integer(*p, 1, 65535, "webhook_port"))
+      t.alert_webhook_port = static_cast<std::uint16_t>(*x);
   }
   if (const Node* p = n.get("mqtt_topic")) {
     if (auto x = r.str(*p, "mqtt_topic")) {
@@ -285,15 +303,18 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
   }
   a.webhook_secret = read_secret_keys(n, "webhook_secret", r);
   if (const Node* p = n.get("webhook_fields")) {
-    static constexpr std::string_view kFields[] = {"patient", "rule", "time", "trigger", "severity", "score", "alert_id"};
+    static constexpr std::string_view kFields[] = {"patient",  "rule",  "time",    "trigger",
+                                                   "severity", "score", "alert_id"};
     if (!p->is_map()) {
-      r.error(p->pos, "expected a mapping of alert properties to JSON fields for 'webhook_fields', found " +
-                          std::string(kind_name(*p)));
+      r.error(p->pos,
+              "expected a mapping of alert properties to JSON fields for 'webhook_fields', found " +
+                  std::string(kind_name(*p)));
     } else {
       for (const auto& e : p->entries) {
         if (std::find(std::begin(kFields), std::end(kFields), e.key) == std::end(kFields)) {
-          r.error(e.key_pos, "unknown alert property '" + e.key + "'" + did_you_mean(e.key, kFields) +
-                                 " (expected patient, rule, time, trigger, severity, score or alert_id)");
+          r.error(e.key_pos,
+                  "unknown alert property '" + e.key + "'" + did_you_mean(e.key, kFields) +
+                      " (expected patient, rule, time, trigger, severity, score or alert_id)");
           continue;
         }
         if (auto x = r.str(e.value, e.key)) {
@@ -307,7 +328,8 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
   }
   if (const Node* p = n.get("webhook_url")) {
     if (auto x = r.str(*p, "webhook_url")) {
-      if (!http_url(*x)) r.error(p->pos, "webhook_url must be an http:// or https:// URL, found '" + *x + "'");
+      if (!http_url(*x))
+        r.error(p->pos, "webhook_url must be an http:// or https:// URL, found '" + *x + "'");
       a.webhook_url = *x;
     }
   }
@@ -318,11 +340,12 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
       if (auto x = r.boolean(*p, "fhir_poll"); x && *x) a.fhir_poll = FhirPollSpec{};
     } else if (r.object(*p, "fhir_poll", "fhir_poll")) {
       FhirPollSpec f;
-      static constexpr std::string_view kTypes[] = {"Flag", "DetectedIssue", "RiskAssessment", "Communication",
-                                                    "CommunicationRequest"};
+      static constexpr std::string_view kTypes[] = {"Flag", "DetectedIssue", "RiskAssessment",
+                                                    "Communication", "CommunicationRequest"};
       if (const Node* v = p->get("resources")) {
         std::vector<const Node*> items;
-        if (v->is_scalar()) items.push_back(v);
+        if (v->is_scalar())
+          items.push_back(v);
         else if (r.sequence(*v, "resources", "FHIR resource types"))
           for (const auto& i : v->items) items.push_back(&i);
         f.resources.clear();
@@ -330,22 +353,28 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
           auto x = r.str(*i, "resources");
           if (!x) continue;
           if (std::find(std::begin(kTypes), std::end(kTypes), *x) == std::end(kTypes)) {
-            r.error(i->pos, "'" + *x + "' is not an alert resource type" + did_you_mean(*x, kTypes) +
-                                " (Flag, DetectedIssue, RiskAssessment, Communication, CommunicationRequest)");
+            r.error(
+                i->pos,
+                "'" + *x + "' is not an alert resource type" + did_you_mean(*x, kTypes) +
+                    " (Flag, DetectedIssue, RiskAssessment, Communication, CommunicationRequest)");
             continue;
           }
-          if (std::find(f.resources.begin(), f.resources.end(), *x) == f.resources.end()) f.resources.push_back(*x);
+          if (std::find(f.resources.begin(), f.resources.end(), *x) == f.resources.end())
+            f.resources.push_back(*x);
         }
-        if (items.empty()) r.error(v->pos, "fhir_poll.resources must name at least one resource type");
+        if (items.empty())
+          r.error(v->pos, "fhir_poll.resources must name at least one resource type");
       }
       if (const Node* v = p->get("every")) {
         if (auto x = r.duration(*v, 0.05, 3600, "every")) f.every = *x;
       }
       if (const Node* v = p->get("page_size")) {
-        if (auto x = r.integer(*v, 1, 1000, "page_size")) f.page_size = static_cast<std::uint32_t>(*x);
+        if (auto x = r.integer(*v, 1, 1000, "page_size"))
+          f.page_size = static_cast<std::uint32_t>(*x);
       }
       if (const Node* v = p->get("max_rate")) {
-        if (auto x = r.quantity(*v, QuantityKind::Number, 0.01, 1000, "max_rate")) f.max_rate_per_s = *x;
+        if (auto x = r.quantity(*v, QuantityKind::Number, 0.01, 1000, "max_rate"))
+          f.max_rate_per_s = *x;
       }
       a.fhir_poll = f;
     }
@@ -353,8 +382,9 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
   if (const Node* p = n.get("fhir_subscription")) {
     if (auto x = r.boolean(*p, "fhir_subscription")) a.fhir_subscription = *x;
     if (a.fhir_subscription && !a.webhook)
-      r.error(p->pos, "fhir_subscription needs the webhook the notifications go to (webhook_secret_env or "
-                      "webhook_secret_file, and webhook_bind/webhook_port as needed)");
+      r.error(p->pos,
+              "fhir_subscription needs the webhook the notifications go to (webhook_secret_env or "
+              "webhook_secret_file, and webhook_bind/webhook_port as needed)");
   }
   if (const Node* p = n.get("mllp")) {
     if (auto x = r.str(*p, "mllp")) {
@@ -367,7 +397,8 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
         if (ec != std::errc() || ptr != last) port = -1;
       }
       if (port < 0 || port > 65535) {
-        r.error(p->pos, "mllp: expected 'host:port' to listen on (port 0: any free port), found '" + *x + "'");
+        r.error(p->pos, "mllp: expected 'host:port' to listen on (port 0: any free port), found '" +
+                            *x + "'");
       } else {
         a.mllp = ListenAddress{x->substr(0, colon), static_cast<std::uint16_t>(port)};
       }

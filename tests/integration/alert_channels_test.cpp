@@ -23,7 +23,8 @@ namespace ts = iomtsim::reference_target;
 namespace {
 
 scenarios::Scenario embedded_ward(std::uint32_t healthy, std::uint32_t sick) {
-  auto s = ward_scenario({.healthy = healthy, .sick = sick, .seed = 424242, .name = "alert-channels"});
+  auto s =
+      ward_scenario({.healthy = healthy, .sick = sick, .seed = 424242, .name = "alert-channels"});
   s.time.mode = scenarios::TimeMode::Accelerated;
   s.time.speed = 600;
   s.target.embedded = true;
@@ -91,9 +92,9 @@ TEST(AlertChannels, Pcd04FromPython3Hl7IsScoredWithItsPatientAndOwnTime) {
       char when[32];
       std::strftime(when, sizeof when, "%Y%m%d%H%M%S+0000", &utc);
       const std::string w(when);
-      sent = run_command("/usr/bin/python3 " + std::string(IOMTSIM_SOURCE_DIR) + "/tests/support/pcd04_send.py " +
-                         std::to_string(pcd04_port) + " p1:" + w + ":SPO2_LOW:PH p3:" + w + ":RR_LOW:PM:0 zz9:" + w +
-                         ":HR_HIGH:PL 2>&1")
+      sent = run_command("/usr/bin/python3 " + std::string(IOMTSIM_SOURCE_DIR) +
+                         "/tests/support/pcd04_send.py " + std::to_string(pcd04_port) + " p1:" + w +
+                         ":SPO2_LOW:PH p3:" + w + ":RR_LOW:PM:0 zz9:" + w + ":HR_HIGH:PL 2>&1")
                  .out;
     });
   };
@@ -108,9 +109,11 @@ TEST(AlertChannels, Pcd04FromPython3Hl7IsScoredWithItsPatientAndOwnTime) {
     got.insert({a.alert.patient, a.alert.rule});
     EXPECT_GE(a.alert.received_time.time_since_epoch().count(), 0);
   }
-  EXPECT_EQ(got, (std::set<std::pair<physiology::PatientIndex, std::string>>{{1, "SPO2_LOW"}, {3, "RR_LOW"}}));
+  EXPECT_EQ(got, (std::set<std::pair<physiology::PatientIndex, std::string>>{{1, "SPO2_LOW"},
+                                                                             {3, "RR_LOW"}}));
   for (const auto& a : r.report.alerts)
-    EXPECT_EQ(a.alert.severity, a.alert.patient == 1 ? physiology::AlertSeverity::High : physiology::AlertSeverity::Medium);
+    EXPECT_EQ(a.alert.severity, a.alert.patient == 1 ? physiology::AlertSeverity::High
+                                                     : physiology::AlertSeverity::Medium);
 }
 
 TEST(AlertChannels, WebhookRefusesForgedAlertsAndReadsMappedFields) {
@@ -118,12 +121,14 @@ TEST(AlertChannels, WebhookRefusesForgedAlertsAndReadsMappedFields) {
   auto s = embedded_ward(3, 1);
   s.target.alerts.webhook = true;
   s.target.alerts.webhook_secret.env = "IOMTSIM_TEST_WEBHOOK_SECRET";
-  s.target.alerts.webhook_fields = {{"patient", "subject.id"}, {"rule", "type"}, {"time", "raised_at"}};
+  s.target.alerts.webhook_fields = {
+      {"patient", "subject.id"}, {"rule", "type"}, {"time", "raised_at"}};
   std::vector<int> statuses;
   std::ostringstream log;
   auto o = kept_options(log);
   o.on_alert_listeners = [&](std::uint16_t webhook_port, std::uint16_t) {
-    const std::string forged = R"({"subject":{"id":"p0"},"type":"forged","raised_at":"2030-01-01T00:00:00Z"})";
+    const std::string forged =
+        R"({"subject":{"id":"p0"},"type":"forged","raised_at":"2030-01-01T00:00:00Z"})";
     const std::string mapped = R"({"subject":{"id":"p2"},"type":"ward-sepsis-screen"})";
     for (const auto& [body, headers] : std::vector<std::pair<std::string, std::string>>{
              {forged, ""},
@@ -150,7 +155,8 @@ TEST(AlertChannels, WebhookRefusesForgedAlertsAndReadsMappedFields) {
 TEST(AlertChannels, MqttAlertTopicIsHeard) {
   if (!loadgen::LocalBroker::available()) GTEST_SKIP() << "mosquitto is not installed";
   auto s = embedded_ward(3, 1);
-  s.target.alert_mqtt_topic = "ward/alerts/#";  // the run starts a broker; the target publishes there
+  s.target.alert_mqtt_topic =
+      "ward/alerts/#";  // the run starts a broker; the target publishes there
   std::ostringstream log;
   const auto r = loadgen::run(s, kept_options(log));
   ASSERT_GT(r.alert_capture.scored, 0u) << log.str();

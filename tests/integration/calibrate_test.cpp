@@ -28,9 +28,9 @@ target:
 )"));
   ScopedEnv env("IOMTSIM_TEST_CAL_TOKEN", "cal-token-1234");
   const auto before = target.snapshot().readings(reference_target::Protocol::Http);
-  const auto r = run_cli("calibrate " + (dir / "mine.yaml") + " --set target.http.port=" +
-                         std::to_string(target.ports().http) + " --seconds 2 --offered-per-s 2000 --out " +
-                         (dir / "cal.json"));
+  const auto r = run_cli("calibrate " + (dir / "mine.yaml") +
+                         " --set target.http.port=" + std::to_string(target.ports().http) +
+                         " --seconds 2 --offered-per-s 2000 --out " + (dir / "cal.json"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(contains(r.out, "network one way"));
   EXPECT_FALSE(contains(r.out, "cal-token-1234"));
@@ -40,7 +40,8 @@ target:
   EXPECT_EQ(j["schema"], 1);
   EXPECT_GT(j["ceiling_per_s"].get<double>(), 0.0);
   EXPECT_GT(j["service_time_ns"].get<std::int64_t>(), 0);
-  EXPECT_NE(j["note"].get<std::string>().find("http://127.0.0.1:" + std::to_string(target.ports().http) + "/fhir"),
+  EXPECT_NE(j["note"].get<std::string>().find(
+                "http://127.0.0.1:" + std::to_string(target.ports().http) + "/fhir"),
             std::string::npos);
   target.stop();
 }

@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -36,12 +36,14 @@ struct ClientCert {
     cert = ca.dir + "/client.pem";
     key = ca.dir + "/client-key.pem";
     const std::string csr = ca.dir + "/client.csr", ext = ca.dir + "/client.ext";
-    write_text(ext, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n");
-    ok = run_command("openssl req -newkey rsa:2048 -nodes -subj /CN=iomtsim-device -keyout " + key + " -out " + csr +
-                     " >/dev/null 2>&1")
+    write_text(
+        ext, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n");
+    ok = run_command("openssl req -newkey rsa:2048 -nodes -subj /CN=iomtsim-device -keyout " + key +
+                     " -out " + csr + " >/dev/null 2>&1")
                  .exit_code == 0 &&
          run_command("openssl x509 -req -in " + csr + " -CA " + ca.ca + " -CAkey " + ca.ca_key +
-                     " -CAcreateserial -days 2 -extfile " + ext + " -out " + cert + " >/dev/null 2>&1")
+                     " -CAcreateserial -days 2 -extfile " + ext + " -out " + cert +
+                     " >/dev/null 2>&1")
                  .exit_code == 0;
   }
 };
@@ -65,8 +67,8 @@ struct TlsFront {
   std::uint16_t port = 0;
   TlsFront(const TestCerts& certs, std::uint16_t backend, bool require_client_cert) {
     port = free_loopback_port();
-    std::string listen = "OPENSSL-LISTEN:" + std::to_string(port) + ",bind=127.0.0.1,reuseaddr,fork,cert=" +
-                         certs.cert + ",key=" + certs.key;
+    std::string listen = "OPENSSL-LISTEN:" + std::to_string(port) +
+                         ",bind=127.0.0.1,reuseaddr,fork,cert=" + certs.cert + ",key=" + certs.key;
     listen += require_client_cert ? ",cafile=" + certs.ca + ",verify=1" : ",verify=0";
     std::vector<std::string> args = {"socat", listen, "TCP:127.0.0.1:" + std::to_string(backend)};
     std::vector<char*> argv;
@@ -115,7 +117,8 @@ TEST(Connect, MllpAndProtobufOverMutualTls) {
   ASSERT_GT(mllp.pid, 0) << "socat is not installed (scripts/install-deps.sh)";
   for (auto format : {scenarios::PayloadFormat::Hl7v2, scenarios::PayloadFormat::Protobuf}) {
     auto s = stream_ward(format);
-    scenarios::Endpoint ep{"127.0.0.1", format == scenarios::PayloadFormat::Hl7v2 ? mllp.port : proto.port, true};
+    scenarios::Endpoint ep{
+        "127.0.0.1", format == scenarios::PayloadFormat::Hl7v2 ? mllp.port : proto.port, true};
     ep.connection.ca_file = certs.ca;
     ep.connection.client_cert_file = client.cert;
     ep.connection.client_key_file = client.key;
@@ -127,7 +130,8 @@ TEST(Connect, MllpAndProtobufOverMutualTls) {
     EXPECT_EQ(d[Outcome::Acknowledged], d.generated) << log.str();
     bool coded = false;
     for (const auto& c : r.report.outcome_codes.codes)
-      coded |= c.code == (format == scenarios::PayloadFormat::Hl7v2 ? "AA" : "ok") && c.readings == d.generated;
+      coded |= c.code == (format == scenarios::PayloadFormat::Hl7v2 ? "AA" : "ok") &&
+               c.readings == d.generated;
     EXPECT_TRUE(coded);
   }
   // Without the client certificate the front end refuses the handshake.
@@ -170,8 +174,12 @@ TEST(Connect, MqttUserNameAndPasswordFromTheEnvironment) {
   if (!loadgen::LocalBroker::available()) GTEST_SKIP() << "mosquitto is not installed";
   TempDir dir;
   // mosquitto drops to its own user before it reads the password file.
-  ASSERT_EQ(run_command("mosquitto_passwd -c -b " + (dir / "passwd") + " ward7 correct-horse-99 2>&1").exit_code, 0);
-  ASSERT_EQ(run_command("chmod 755 " + dir.path + " && chmod 644 " + (dir / "passwd")).exit_code, 0);
+  ASSERT_EQ(
+      run_command("mosquitto_passwd -c -b " + (dir / "passwd") + " ward7 correct-horse-99 2>&1")
+          .exit_code,
+      0);
+  ASSERT_EQ(run_command("chmod 755 " + dir.path + " && chmod 644 " + (dir / "passwd")).exit_code,
+            0);
   loadgen::LocalBrokerOptions bo;
   bo.password_file = dir / "passwd";
   loadgen::LocalBroker broker(bo);
@@ -179,7 +187,8 @@ TEST(Connect, MqttUserNameAndPasswordFromTheEnvironment) {
     ScopedEnv env("IOMTSIM_TEST_MQTT_PASSWORD", password);
     auto s = stream_ward(scenarios::PayloadFormat::MqttJson);
     s.metadata.duration = std::chrono::minutes(2);
-    s.time.speed = 20;  // 6 s: the refused connections retry and the waiting messages fail with the reason
+    s.time.speed =
+        20;  // 6 s: the refused connections retry and the waiting messages fail with the reason
     s.target.mqtt = scenarios::Endpoint{"127.0.0.1", broker.port(), false};
     s.target.mqtt->connection.username = "ward7";
     s.target.mqtt->connection.password.env = "IOMTSIM_TEST_MQTT_PASSWORD";
@@ -193,8 +202,9 @@ TEST(Connect, MqttUserNameAndPasswordFromTheEnvironment) {
     } else {
       EXPECT_EQ(d[Outcome::Acknowledged], 0u);
       bool said = false;
-      for (const auto& e : r.report.outcome_codes.errors) said |= e.text.find("not authorized") != std::string::npos ||
-                                                               e.text.find("bad user name or password") != std::string::npos;
+      for (const auto& e : r.report.outcome_codes.errors)
+        said |= e.text.find("not authorized") != std::string::npos ||
+                e.text.find("bad user name or password") != std::string::npos;
       EXPECT_TRUE(said) << log.str();
     }
     EXPECT_EQ(where_found(password, out.path, log.str()), "");

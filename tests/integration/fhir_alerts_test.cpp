@@ -37,8 +37,9 @@ TEST(ShippedExample, ExternalFhirPipelineScoresMedplumsFlagsWithNo401AndNoRefusa
   MedplumServer fhir({"--token", token, "--check-references", "--analytics", kRules});
   ASSERT_TRUE(fhir.ok()) << fhir.error();
   ScopedEnv env("IOMTSIM_FHIR_TOKEN", token);
-  const auto loaded = scenarios::load_file(std::string(IOMTSIM_SOURCE_DIR) + "/scenarios/library/external_fhir_pipeline.yaml",
-                                           {"target.http.port=" + std::to_string(fhir.port()), "time.speed=900"});
+  const auto loaded = scenarios::load_file(
+      std::string(IOMTSIM_SOURCE_DIR) + "/scenarios/library/external_fhir_pipeline.yaml",
+      {"target.http.port=" + std::to_string(fhir.port()), "time.speed=900"});
   for (const auto& d : loaded.diagnostics) ADD_FAILURE() << scenarios::format_diagnostic(d);
   ASSERT_TRUE(loaded.ok());
   TempDir out;
@@ -60,10 +61,10 @@ TEST(ShippedExample, ExternalFhirPipelineScoresMedplumsFlagsWithNo401AndNoRefusa
   // trigger (read from the Observation it names).
   const auto raised = stats["alerts_raised"].get<std::uint64_t>();
   ASSERT_GT(raised, 0u) << "the scenario's patients should cross the analytics' thresholds";
-  EXPECT_EQ(r.alert_capture.scored, raised) << log.str() << " heard " << r.alert_capture.heard << " dup "
-                                            << r.alert_capture.duplicates << " unmapped " << r.alert_capture.unmapped
-                                            << " unreadable " << r.alert_capture.unreadable << " polls "
-                                            << r.alert_capture.polls << " requests " << r.alert_capture.fhir_requests;
+  EXPECT_EQ(r.alert_capture.scored, raised)
+      << log.str() << " heard " << r.alert_capture.heard << " dup " << r.alert_capture.duplicates
+      << " unmapped " << r.alert_capture.unmapped << " unreadable " << r.alert_capture.unreadable
+      << " polls " << r.alert_capture.polls << " requests " << r.alert_capture.fhir_requests;
   EXPECT_EQ(r.alert_capture.unmapped, 0u);
   EXPECT_EQ(r.report.alerts.size(), raised);
   EXPECT_EQ(alerts_with_latency(r.report), raised);
@@ -76,19 +77,23 @@ TEST(ShippedExample, ExternalFhirPipelineScoresMedplumsFlagsWithNo401AndNoRefusa
 }
 
 TEST(FhirAlerts, DetectedIssuesPolledAndMappedThroughProvisionedIds) {
-  MedplumServer fhir({"--check-references", "--analytics", kRules, "--analytics-resource", "DetectedIssue"});
+  MedplumServer fhir(
+      {"--check-references", "--analytics", kRules, "--analytics-resource", "DetectedIssue"});
   ASSERT_TRUE(fhir.ok()) << fhir.error();
   auto s = fhir_ward(fhir.port(), 2, 2, "issues-ward");
   s.target.provision.patients = scenarios::ProvisionPatients::Create;
-  s.target.alerts.fhir_poll = scenarios::FhirPollSpec{{"DetectedIssue"}, std::chrono::milliseconds(300), 2, 50};
+  s.target.alerts.fhir_poll =
+      scenarios::FhirPollSpec{{"DetectedIssue"}, std::chrono::milliseconds(300), 2, 50};
   std::ostringstream log;
   const auto r = loadgen::run(s, kept_options(log));
   const auto raised = fhir.stats()["alerts_raised"].get<std::uint64_t>();
   ASSERT_GT(raised, 0u);
   EXPECT_EQ(r.alert_capture.scored, raised) << log.str();
   EXPECT_EQ(alerts_with_latency(r.report), raised);
-  for (const auto& a : r.report.alerts) EXPECT_GE(a.alert.patient, 2u) << "only the sick patients (2, 3) cross";
-  EXPECT_EQ(r.alert_capture.duplicates, 0u);  // page size 2: many pages and cursor steps, none read twice
+  for (const auto& a : r.report.alerts)
+    EXPECT_GE(a.alert.patient, 2u) << "only the sick patients (2, 3) cross";
+  EXPECT_EQ(r.alert_capture.duplicates,
+            0u);  // page size 2: many pages and cursor steps, none read twice
 }
 
 TEST(FhirAlerts, RestHookSubscriptionNotificationsReachTheWebhookWithTheSecret) {

@@ -54,8 +54,11 @@ TEST(FhirAuth, RefusedTokenIsAnAuthFailureWithTheServersReason) {
   s.metadata.duration = std::chrono::minutes(3);
   s.target.http->connection.auth.kind = scenarios::AuthKind::Bearer;
   s.target.http->connection.auth.token.env = kEnv;
-  s.expectations.push_back({"delivery.acknowledged_fraction >= 0.99", "delivery.acknowledged_fraction",
-                            scenarios::CompareOp::GreaterEqual, 0.99, {}});
+  s.expectations.push_back({"delivery.acknowledged_fraction >= 0.99",
+                            "delivery.acknowledged_fraction",
+                            scenarios::CompareOp::GreaterEqual,
+                            0.99,
+                            {}});
   TempDir out;
   std::ostringstream log;
   const auto r = loadgen::run(s, kept_options(log, out.path));
@@ -85,14 +88,17 @@ TEST(FhirAuth, MissingSecretStopsTheRunNamingTheVariableOnly) {
     loadgen::run(s, kept_options(log));
     FAIL() << "expected a RunError";
   } catch (const loadgen::RunError& e) {
-    EXPECT_NE(std::string(e.what()).find("IOMTSIM_TEST_UNSET_VARIABLE is not set"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("IOMTSIM_TEST_UNSET_VARIABLE is not set"),
+              std::string::npos)
+        << e.what();
   }
 }
 
 TEST(FhirAuth, ClientCredentialsBasicAndPostWithTokensRenewedBeforeTheyExpire) {
   const std::string secret = "client-secret-5e6f7a8b";
   // Tokens live 2 s; a run of 4 s of wall time needs them renewed.
-  MedplumServer fhir({"--client-id", "iomtsim-test", "--client-secret", secret, "--token-lifetime", "2"});
+  MedplumServer fhir(
+      {"--client-id", "iomtsim-test", "--client-secret", secret, "--token-lifetime", "2"});
   ASSERT_TRUE(fhir.ok()) << fhir.error();
   ScopedEnv env("IOMTSIM_TEST_CLIENT_SECRET", secret);
   for (auto method : {scenarios::ClientAuthMethod::Basic, scenarios::ClientAuthMethod::Post}) {
@@ -135,7 +141,8 @@ TEST(FhirAuth, WrongClientSecretStopsTheRunWithTheTokenEndpointsReason) {
   } catch (const loadgen::RunError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("invalid_client"), std::string::npos) << what;
-    EXPECT_NE(what.find("client_secret_basic"), std::string::npos) << what;  // the server's description
+    EXPECT_NE(what.find("client_secret_basic"), std::string::npos)
+        << what;  // the server's description
     EXPECT_EQ(what.find("wrong-secret-wxyz"), std::string::npos) << what;
   }
 }
@@ -149,13 +156,17 @@ struct SmartKey {
     private_pem = dir / (ec ? "ec.pem" : "rsa.pem");
     public_pem = dir / (ec ? "ec.pub.pem" : "rsa.pub.pem");
     jwks = dir / (ec ? "ec.jwks.json" : "rsa.jwks.json");
-    const std::string gen = ec ? "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "
-                               : "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ";
+    const std::string gen =
+        ec ? "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "
+           : "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ";
     ok = run_command(gen + private_pem + " 2>&1").exit_code == 0 &&
-         run_command("openssl pkey -in " + private_pem + " -pubout -out " + public_pem + " 2>&1").exit_code == 0 &&
-         run_command("node -e \"const c=require('crypto'),fs=require('fs');const j=c.createPublicKey(fs.readFileSync('" +
-                     public_pem + "')).export({format:'jwk'});j.kid='k1';fs.writeFileSync('" + jwks +
-                     "',JSON.stringify({keys:[j]}))\" 2>&1")
+         run_command("openssl pkey -in " + private_pem + " -pubout -out " + public_pem + " 2>&1")
+                 .exit_code == 0 &&
+         run_command(
+             "node -e \"const c=require('crypto'),fs=require('fs');const "
+             "j=c.createPublicKey(fs.readFileSync('" +
+             public_pem + "')).export({format:'jwk'});j.kid='k1';fs.writeFileSync('" + jwks +
+             "',JSON.stringify({keys:[j]}))\" 2>&1")
                  .exit_code == 0;
   }
 };
@@ -166,8 +177,10 @@ TEST(FhirAuth, SmartBackendServicesWithRs384AndEs384Assertions) {
     SmartKey key(dir, ec);
     ASSERT_TRUE(key.ok) << "openssl/node could not make a key";
     // RS384 against the PEM public key, ES384 against a JWKS chosen by kid.
-    MedplumServer fhir(ec ? std::vector<std::string>{"--smart-client-id", "backend-app", "--jwks", key.jwks}
-                          : std::vector<std::string>{"--smart-client-id", "backend-app", "--public-key", key.public_pem});
+    MedplumServer fhir(
+        ec ? std::vector<std::string>{"--smart-client-id", "backend-app", "--jwks", key.jwks}
+           : std::vector<std::string>{"--smart-client-id", "backend-app", "--public-key",
+                                      key.public_pem});
     ASSERT_TRUE(fhir.ok()) << fhir.error();
     auto s = fhir_ward(fhir.port(), 2, 0);
     s.metadata.duration = std::chrono::minutes(4);
@@ -210,7 +223,8 @@ TEST(FhirAuth, SmartAssertionSignedWithAnotherKeyIsRefusedWithTheReason) {
     loadgen::run(s, kept_options(log));
     FAIL() << "expected a RunError";
   } catch (const loadgen::RunError& e) {
-    EXPECT_NE(std::string(e.what()).find("signature does not verify"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("signature does not verify"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -63,11 +63,13 @@ std::vector<Labelled> what_iomtsim_sends() {
     readings.push_back(r);
     add("Observation " + std::string(physiology::name(v)), payloads::encode_observation(r, fhir));
   }
-  add("transaction Bundle", payloads::encode_transaction_bundle(std::span(readings).first(3), fhir));
+  add("transaction Bundle",
+      payloads::encode_transaction_bundle(std::span(readings).first(3), fhir));
   payloads::ReferenceMap refs;
   refs.set_patient(3, "0b1c2d3e-provisioned");
   refs.set_device(3, 1, "device-7f");
-  add("Observation with provisioned references", payloads::encode_observation(readings[0], {kEpochMs, &refs}));
+  add("Observation with provisioned references",
+      payloads::encode_observation(readings[0], {kEpochMs, &refs}));
 
   for (auto kind : {physiology::WaveformKind::EcgLeadII, physiology::WaveformKind::Ppg}) {
     physiology::WaveformBlock b;
@@ -77,7 +79,8 @@ std::vector<Labelled> what_iomtsim_sends() {
     b.kind = kind;
     b.sample_rate_hz = 250;
     b.device_time = physiology::SimTime{std::chrono::seconds(5)};
-    for (int i = 0; i < 50; ++i) b.samples.push_back(static_cast<std::int16_t>(std::lround(900 * std::sin(0.2 * i))));
+    for (int i = 0; i < 50; ++i)
+      b.samples.push_back(static_cast<std::int16_t>(std::lround(900 * std::sin(0.2 * i))));
     add(std::string("waveform Observation ") + std::string(payloads::waveform_kind_name(kind)),
         payloads::encode_waveform_observation(b, fhir));
   }
@@ -118,8 +121,10 @@ std::vector<Labelled> what_iomtsim_sends() {
   scenarios::DeviceSpec device;
   device.model.name = "bedside_monitor";
   add("provisioned Patient", loadgen::detail::patient_resource(spec, "ward-p3"));
-  add("provisioned Device", loadgen::detail::device_resource(spec, "ward-p3-d1", device, "0b1c2d3e-provisioned"));
-  add("alert Subscription", loadgen::detail::subscription_resource("Flag", "http://127.0.0.1:9/alerts/fhir", "s3cret"));
+  add("provisioned Device",
+      loadgen::detail::device_resource(spec, "ward-p3-d1", device, "0b1c2d3e-provisioned"));
+  add("alert Subscription",
+      loadgen::detail::subscription_resource("Flag", "http://127.0.0.1:9/alerts/fhir", "s3cret"));
 
   physiology::Alert a;
   a.alert_id = "news2-p3-1";
@@ -129,16 +134,20 @@ std::vector<Labelled> what_iomtsim_sends() {
   a.severity = physiology::AlertSeverity::High;
   a.trigger_reading_id = readings[0].id;
   add("reference target Flag", payloads::encode_alert_flag(a, payloads::alert_flag_id(a.alert_id),
-                                                          kEpochMs * 1'000'000 + 1'250'000'000));
+                                                           kEpochMs * 1'000'000 + 1'250'000'000));
   return out;
 }
 
 TEST(MedplumValidation, WhatIomtsimSendsIsValidFhirR4ToMedplum) {
-  ASSERT_TRUE(std::filesystem::exists(testing::MedplumServer::script_dir() + "/node_modules/@medplum/core"))
+  ASSERT_TRUE(
+      std::filesystem::exists(testing::MedplumServer::script_dir() + "/node_modules/@medplum/core"))
       << "run scripts/install-test-deps.sh";
   auto resources = what_iomtsim_sends();
   // A control the validator must refuse, so a validator that checks nothing cannot pass.
-  resources.push_back({"control", json::parse(R"({"resourceType":"Observation","code":{"text":"x"},"valueQuantity":{"value":"high"},"colour":"red"})")});
+  resources.push_back(
+      {"control",
+       json::parse(
+           R"({"resourceType":"Observation","code":{"text":"x"},"valueQuantity":{"value":"high"},"colour":"red"})")});
   char dir_tmpl[] = "/tmp/iomtsim-validate-XXXXXX";
   ASSERT_NE(::mkdtemp(dir_tmpl), nullptr);
   const std::string file = std::string(dir_tmpl) + "/resources.json";
@@ -147,8 +156,9 @@ TEST(MedplumValidation, WhatIomtsimSendsIsValidFhirR4ToMedplum) {
     for (const auto& r : resources) all.push_back(r.resource);
     std::ofstream(file) << all.dump();
   }
-  const auto run = testing::run_command("node " + testing::shell_quote(testing::MedplumServer::script_dir() + "/validate.js") +
-                                        " " + testing::shell_quote(file) + " 2>&1");
+  const auto run = testing::run_command(
+      "node " + testing::shell_quote(testing::MedplumServer::script_dir() + "/validate.js") + " " +
+      testing::shell_quote(file) + " 2>&1");
   std::filesystem::remove_all(dir_tmpl);
   ASSERT_EQ(run.exit_code, 0) << run.out;
   std::set<std::string> found;
@@ -164,12 +174,15 @@ TEST(MedplumValidation, WhatIomtsimSendsIsValidFhirR4ToMedplum) {
       continue;
     }
     for (const auto& issue : j["issues"])
-      found.insert(label + ": " + issue["expression"].get<std::string>() + ": " + issue["text"].get<std::string>());
+      found.insert(label + ": " + issue["expression"].get<std::string>() + ": " +
+                   issue["text"].get<std::string>());
   }
   EXPECT_EQ(lines, resources.size());
-  EXPECT_GE(control_issues, 3u) << "Medplum's validator refused nothing in the control (status, value, colour)";
+  EXPECT_GE(control_issues, 3u)
+      << "Medplum's validator refused nothing in the control (status, value, colour)";
   for (const auto& f : found) EXPECT_TRUE(kKnownIssues.contains(f)) << "Medplum: " << f;
-  for (const auto& k : kKnownIssues) EXPECT_TRUE(found.contains(k)) << "no longer found, remove from the list: " << k;
+  for (const auto& k : kKnownIssues)
+    EXPECT_TRUE(found.contains(k)) << "no longer found, remove from the list: " << k;
 }
 
 }  // namespace

@@ -61,7 +61,9 @@ inline loadgen::RunOptions kept_options(std::ostringstream& log, const std::stri
 // An environment variable for the length of a scope (secrets come from the environment).
 struct ScopedEnv {
   std::string name;
-  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) { ::setenv(name.c_str(), value.c_str(), 1); }
+  ScopedEnv(std::string n, const std::string& value) : name(std::move(n)) {
+    ::setenv(name.c_str(), value.c_str(), 1);
+  }
   ~ScopedEnv() { ::unsetenv(name.c_str()); }
 };
 
@@ -79,7 +81,8 @@ inline bool write_text(const std::string& file, const std::string& text) {
 }
 
 // `text` holds none of report.json, report.html, junit.xml in `dir` nor `log`.
-inline std::string where_found(const std::string& secret, const std::string& dir, const std::string& log) {
+inline std::string where_found(const std::string& secret, const std::string& dir,
+                               const std::string& log) {
   if (log.find(secret) != std::string::npos) return "the run's log";
   for (const char* f : {"report.json", "report.html", "junit.xml"})
     if (read_text(dir + "/" + f).find(secret) != std::string::npos) return f;

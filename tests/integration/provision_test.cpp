@@ -13,8 +13,8 @@
 
 using namespace iomtsim;
 using namespace iomtsim::testing;
-using reports::Outcome;
 using nlohmann::json;
+using reports::Outcome;
 
 namespace {
 
@@ -30,7 +30,8 @@ TEST(Provisioning, WithoutItAReferenceCheckingServerRefusesEveryReadingAndSaysWh
   ASSERT_TRUE(fhir.ok()) << fhir.error();
   auto s = fhir_ward(fhir.port(), 2, 0);
   s.metadata.duration = std::chrono::minutes(3);
-  s.expectations.push_back({"delivery.rejected == 0", "delivery.rejected", scenarios::CompareOp::Equal, 0, {}});
+  s.expectations.push_back(
+      {"delivery.rejected == 0", "delivery.rejected", scenarios::CompareOp::Equal, 0, {}});
   TempDir out;
   std::ostringstream log;
   const auto r = loadgen::run(s, kept_options(log, out.path));
@@ -59,7 +60,8 @@ TEST(Provisioning, CreatedOnceReusedByTheNextRunAndCleanedUpWhenAsked) {
   EXPECT_EQ(first.provisioned.devices, 3u);
   EXPECT_EQ(first.provisioned.created, 6u);
   EXPECT_EQ(first.provisioned.reused, 0u);
-  EXPECT_EQ(first.report.delivery[Outcome::Acknowledged], first.report.delivery.generated) << log1.str();
+  EXPECT_EQ(first.report.delivery[Outcome::Acknowledged], first.report.delivery.generated)
+      << log1.str();
   EXPECT_EQ(fhir.stats()["refused_references"], 0);
   EXPECT_EQ(search_count(fhir, "Patient?identifier=urn:iomtsim:patient%7Cprov-ward-p1"), 1u);
 
@@ -68,7 +70,8 @@ TEST(Provisioning, CreatedOnceReusedByTheNextRunAndCleanedUpWhenAsked) {
   EXPECT_EQ(second.provisioned.created, 0u);
   EXPECT_EQ(second.provisioned.reused, 6u);  // conditional creates matched
   EXPECT_EQ(second.report.delivery[Outcome::Acknowledged], second.report.delivery.generated);
-  EXPECT_EQ(search_count(fhir, "Patient?identifier=urn:iomtsim:patient%7Cprov-ward-p1"), 1u);  // not twice
+  EXPECT_EQ(search_count(fhir, "Patient?identifier=urn:iomtsim:patient%7Cprov-ward-p1"),
+            1u);  // not twice
 
   auto other = s;
   other.metadata.name = "prov-cleanup";
@@ -88,15 +91,16 @@ TEST(Provisioning, ExistingPatientsFromAFileByIdAndByIdentifier) {
   // Three test patients the server already has.
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
-    const std::string body = R"({"resourceType":"Patient","identifier":[{"system":"urn:hospital:mrn","value":"MRN-)" +
-                             std::to_string(100 + i) + R"("}],"name":[{"text":"Test )" + std::to_string(i) + R"("}]})";
+    const std::string body =
+        R"({"resourceType":"Patient","identifier":[{"system":"urn:hospital:mrn","value":"MRN-)" +
+        std::to_string(100 + i) + R"("}],"name":[{"text":"Test )" + std::to_string(i) + R"("}]})";
     auto r = fhir.request("POST", "/fhir/Patient", body);
     ASSERT_TRUE(r && r->status == 201);
     ids.push_back(json::parse(r->body)["id"].get<std::string>());
   }
   TempDir dir;
-  ASSERT_TRUE(write_text(dir / "patients.txt", "# ward 7 test patients\nPatient/" + ids[0] + "\n" + ids[1] +
-                                                  "\n\nurn:hospital:mrn|MRN-102\n"));
+  ASSERT_TRUE(write_text(dir / "patients.txt", "# ward 7 test patients\nPatient/" + ids[0] + "\n" +
+                                                   ids[1] + "\n\nurn:hospital:mrn|MRN-102\n"));
   auto s = fhir_ward(fhir.port(), 3, 0, "existing-ward");
   s.metadata.duration = std::chrono::minutes(3);
   s.target.provision.patients = scenarios::ProvisionPatients::Existing;
@@ -125,7 +129,9 @@ TEST(Provisioning, AFileWithTooFewPatientsOrAnUnknownOneStopsTheRun) {
     loadgen::run(s, kept_options(log));
     FAIL() << "expected a RunError";
   } catch (const loadgen::RunError& e) {
-    EXPECT_NE(std::string(e.what()).find("urn:hospital:mrn|NOBODY' matches 0 Patients"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("urn:hospital:mrn|NOBODY' matches 0 Patients"),
+              std::string::npos)
+        << e.what();
   }
   auto three = fhir_ward(fhir.port(), 3, 0);
   three.target.provision = s.target.provision;
@@ -133,7 +139,8 @@ TEST(Provisioning, AFileWithTooFewPatientsOrAnUnknownOneStopsTheRun) {
     loadgen::run(three, kept_options(log));
     FAIL() << "expected a RunError";
   } catch (const loadgen::RunError& e) {
-    EXPECT_NE(std::string(e.what()).find("lists 2 patients, the fleet has 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("lists 2 patients, the fleet has 3"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -36,8 +36,9 @@ std::string base64url_decode(std::string s) {
   for (auto& c : s) c = c == '-' ? '+' : (c == '_' ? '/' : c);
   while (s.size() % 4) s += '=';
   std::string out(s.size(), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+  const int n =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
   out.resize(static_cast<std::size_t>(n) - (s.ends_with("==") ? 2 : s.ends_with("=") ? 1 : 0));
   return out;
 }
@@ -47,7 +48,8 @@ TEST(Secrets, ReadFromTheEnvironmentOrAFileAndRedactedEverywhere) {
   scenarios::SecretRef env{"IOMTSIM_UNIT_SECRET", ""};
   EXPECT_EQ(read_secret(env, "a test secret"), "s3cr3t-from-env");
   const auto file = temp_file("s3cr3t-from-file\n");
-  EXPECT_EQ(read_secret({"", file}, "a test secret"), "s3cr3t-from-file");  // trailing newline dropped
+  EXPECT_EQ(read_secret({"", file}, "a test secret"),
+            "s3cr3t-from-file");  // trailing newline dropped
   std::filesystem::remove(file);
   EXPECT_EQ(redact("server said: token s3cr3t-from-env is unknown; s3cr3t-from-file too"),
             "server said: token [redacted] is unknown; [redacted] too");
@@ -59,7 +61,8 @@ TEST(Secrets, ReadFromTheEnvironmentOrAFileAndRedactedEverywhere) {
     read_secret(env, "the FHIR bearer token");
     FAIL();
   } catch (const SecretError& e) {
-    EXPECT_STREQ(e.what(), "the FHIR bearer token: environment variable IOMTSIM_UNIT_SECRET is not set");
+    EXPECT_STREQ(e.what(),
+                 "the FHIR bearer token: environment variable IOMTSIM_UNIT_SECRET is not set");
   }
   EXPECT_THROW(read_secret({"", "/nonexistent/secret"}, "x"), SecretError);
 }
@@ -103,9 +106,10 @@ bool verify_jws(const std::string& jwt, const std::string& public_pem_file, bool
     ECDSA_SIG_free(es);
   }
   EVP_MD_CTX* md = EVP_MD_CTX_new();
-  const bool ok = EVP_DigestVerifyInit(md, nullptr, EVP_sha384(), nullptr, key) == 1 &&
-                  EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
-                                   reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+  const bool ok =
+      EVP_DigestVerifyInit(md, nullptr, EVP_sha384(), nullptr, key) == 1 &&
+      EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
   EVP_MD_CTX_free(md);
   EVP_PKEY_free(key);
   return ok;
@@ -115,18 +119,22 @@ TEST(JwtAssertion, Rs384AndEs384VerifyWithThePublicKeyAndCarrySmartClaims) {
   char dir[] = "/tmp/iomtsim-jwt-XXXXXX";
   ASSERT_NE(::mkdtemp(dir), nullptr);
   const std::string d = dir;
-  ASSERT_EQ(std::system(("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + d +
-                         "/rsa.pem 2>/dev/null && openssl pkey -in " + d + "/rsa.pem -pubout -out " + d +
-                         "/rsa.pub 2>/dev/null && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out " +
-                         d + "/ec.pem 2>/dev/null && openssl pkey -in " + d + "/ec.pem -pubout -out " + d +
-                         "/ec.pub 2>/dev/null && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
-                         d + "/p256.pem 2>/dev/null")
-                            .c_str()),
+  ASSERT_EQ(std::system(
+                ("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + d +
+                 "/rsa.pem 2>/dev/null && openssl pkey -in " + d + "/rsa.pem -pubout -out " + d +
+                 "/rsa.pub 2>/dev/null && openssl genpkey -algorithm EC -pkeyopt "
+                 "ec_paramgen_curve:P-384 -out " +
+                 d + "/ec.pem 2>/dev/null && openssl pkey -in " + d + "/ec.pem -pubout -out " + d +
+                 "/ec.pub 2>/dev/null && openssl genpkey -algorithm EC -pkeyopt "
+                 "ec_paramgen_curve:P-256 -out " +
+                 d + "/p256.pem 2>/dev/null")
+                    .c_str()),
             0);
   for (bool ec : {false, true}) {
     JwtSigner signer(d + (ec ? "/ec.pem" : "/rsa.pem"), scenarios::JwtAlgorithm::FromKey, "kid-1");
     EXPECT_EQ(signer.algorithm(), ec ? "ES384" : "RS384");
-    const auto jwt = signer.assertion("my-client", "https://ehr.example/token", 1'700'000'000, "jti-1");
+    const auto jwt =
+        signer.assertion("my-client", "https://ehr.example/token", 1'700'000'000, "jti-1");
     EXPECT_TRUE(verify_jws(jwt, d + (ec ? "/ec.pub" : "/rsa.pub"), ec)) << jwt;
     const auto header = nlohmann::json::parse(base64url_decode(jwt.substr(0, jwt.find('.'))));
     const auto claims = nlohmann::json::parse(
@@ -140,7 +148,8 @@ TEST(JwtAssertion, Rs384AndEs384VerifyWithThePublicKeyAndCarrySmartClaims) {
     EXPECT_EQ(claims["jti"], "jti-1");
   }
   EXPECT_THROW(JwtSigner(d + "/rsa.pem", scenarios::JwtAlgorithm::ES384, ""), JwtError);
-  EXPECT_THROW(JwtSigner(d + "/p256.pem", scenarios::JwtAlgorithm::FromKey, ""), JwtError);  // not P-384
+  EXPECT_THROW(JwtSigner(d + "/p256.pem", scenarios::JwtAlgorithm::FromKey, ""),
+               JwtError);  // not P-384
   EXPECT_THROW(JwtSigner(d + "/missing.pem", scenarios::JwtAlgorithm::FromKey, ""), JwtError);
   std::filesystem::remove_all(d);
 }
@@ -148,23 +157,30 @@ TEST(JwtAssertion, Rs384AndEs384VerifyWithThePublicKeyAndCarrySmartClaims) {
 TEST(PatientDirectory, ProvisionedIdsAndIdentifiersOrIomtsimsOwnNaming) {
   PatientDirectory own;
   EXPECT_EQ(own.from_reference("Patient/p12"), std::optional<physiology::PatientIndex>(12));
-  EXPECT_EQ(own.from_reference("http://ehr/fhir/Patient/p3/_history/2"), std::optional<physiology::PatientIndex>(3));
+  EXPECT_EQ(own.from_reference("http://ehr/fhir/Patient/p3/_history/2"),
+            std::optional<physiology::PatientIndex>(3));
   EXPECT_EQ(own.from_identifier("p7"), std::optional<physiology::PatientIndex>(7));
-  EXPECT_EQ(own.from_identifier("urn:iomtsim:patient|ward-p9"), std::optional<physiology::PatientIndex>(9));
+  EXPECT_EQ(own.from_identifier("urn:iomtsim:patient|ward-p9"),
+            std::optional<physiology::PatientIndex>(9));
   EXPECT_FALSE(own.from_reference("Patient/xyz"));
   EXPECT_FALSE(own.from_reference("Patient/p"));
   PatientDirectory provisioned;
   provisioned.add_id("8f3c-aa", 4);
   provisioned.add_identifier("urn:hospital:mrn", "MRN-1", 5);
-  EXPECT_EQ(provisioned.from_reference("Patient/8f3c-aa"), std::optional<physiology::PatientIndex>(4));
-  EXPECT_EQ(provisioned.from_identifier("urn:hospital:mrn|MRN-1"), std::optional<physiology::PatientIndex>(5));
-  EXPECT_EQ(provisioned.from_identifier("MRN-1"), std::optional<physiology::PatientIndex>(5));  // HL7 PID-3
-  EXPECT_FALSE(provisioned.from_reference("Patient/p4"));  // the server's ids only, once provisioned
+  EXPECT_EQ(provisioned.from_reference("Patient/8f3c-aa"),
+            std::optional<physiology::PatientIndex>(4));
+  EXPECT_EQ(provisioned.from_identifier("urn:hospital:mrn|MRN-1"),
+            std::optional<physiology::PatientIndex>(5));
+  EXPECT_EQ(provisioned.from_identifier("MRN-1"),
+            std::optional<physiology::PatientIndex>(5));  // HL7 PID-3
+  EXPECT_FALSE(
+      provisioned.from_reference("Patient/p4"));  // the server's ids only, once provisioned
 }
 
 TEST(MqttCodec, ConnectCarriesUserNameAndPassword) {
   std::string out;
-  append_connect(out, MqttConnectOptions{"dev-1", 60, true, MqttVersion::V311, 3600, "ward7", "pw"});
+  append_connect(out,
+                 MqttConnectOptions{"dev-1", 60, true, MqttVersion::V311, 3600, "ward7", "pw"});
   // Fixed header, then variable header: "MQTT", level 4, flags 0xC2 (user, password, clean).
   ASSERT_GE(out.size(), 10u);
   EXPECT_EQ(static_cast<unsigned char>(out[9]), 0xC2);

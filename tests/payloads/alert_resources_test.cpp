@@ -72,8 +72,8 @@ TEST(FhirAlerts, EveryAlertResourceTypeGivesPatientTimeRuleAndTrigger) {
           "about":[{"reference":"Observation/o-1"}]})",
   };
   const std::string rules[] = {"sepsis-risk", "deterioration", "news2", "alert"};
-  const std::optional<AlertSeverity> severities[] = {AlertSeverity::Medium, AlertSeverity::High, AlertSeverity::High,
-                                                    AlertSeverity::Medium};
+  const std::optional<AlertSeverity> severities[] = {AlertSeverity::Medium, AlertSeverity::High,
+                                                     AlertSeverity::High, AlertSeverity::Medium};
   for (int i = 0; i < 4; ++i) {
     auto d = decode_fhir_alert(resources[i]);
     ASSERT_TRUE(d.ok()) << i << ": " << d.error;
@@ -89,9 +89,11 @@ TEST(FhirAlerts, EveryAlertResourceTypeGivesPatientTimeRuleAndTrigger) {
 
 TEST(FhirAlerts, SearchBundleSkipsOtherResourcesAndKeepsTheNextLink) {
   const std::string flag = encode_alert_flag(sample_alert(), "f1", kT);
-  const std::string bundle = R"({"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"x"},
-      {"relation":"next","url":"http://h/fhir/Flag?_offset=2"}],"entry":[{"resource":)" + flag +
-                             R"(},{"resource":{"resourceType":"OperationOutcome","issue":[]}},
+  const std::string bundle =
+      R"({"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":"x"},
+      {"relation":"next","url":"http://h/fhir/Flag?_offset=2"}],"entry":[{"resource":)" +
+      flag +
+      R"(},{"resource":{"resourceType":"OperationOutcome","issue":[]}},
       {"resource":{"resourceType":"Flag","id":"bad","status":"active"}}]})";
   auto d = decode_alert_page(bundle);
   ASSERT_TRUE(d.ok()) << d.error;
@@ -108,20 +110,23 @@ TEST(FhirAlerts, BadAlertResourcesAreRefusedWithAReason) {
   auto d = decode_fhir_alert(R"({"resourceType":"Flag","subject":{}})");
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.error.find("neither a reference nor an identifier"), std::string::npos);
-  auto i = decode_fhir_alert(R"({"resourceType":"Flag","subject":{"identifier":{"system":"urn:mrn","value":"77"}}})");
+  auto i = decode_fhir_alert(
+      R"({"resourceType":"Flag","subject":{"identifier":{"system":"urn:mrn","value":"77"}}})");
   ASSERT_TRUE(i.ok());
   EXPECT_EQ(i.value.patient_identifier, "urn:mrn|77");
 }
 
 TEST(FhirAlerts, OperationOutcomeReasonJoinsErrorIssues) {
-  EXPECT_EQ(operation_outcome_reason(
-                R"({"resourceType":"OperationOutcome","issue":[{"severity":"warning","diagnostics":"w"},
+  EXPECT_EQ(
+      operation_outcome_reason(
+          R"({"resourceType":"OperationOutcome","issue":[{"severity":"warning","diagnostics":"w"},
                 {"severity":"error","diagnostics":"subject does not exist"},{"severity":"fatal","details":{"text":"bad"}}]})"),
-            "subject does not exist; bad");
+      "subject does not exist; bad");
   EXPECT_EQ(operation_outcome_reason(R"({"resourceType":"Patient"})"), "");
   EXPECT_EQ(operation_outcome_reason("not json"), "");
-  EXPECT_EQ(observation_reading_id(R"({"identifier":[{"system":"urn:iomtsim:reading","value":"42"}]})"),
-            std::optional<std::uint64_t>(42));
+  EXPECT_EQ(
+      observation_reading_id(R"({"identifier":[{"system":"urn:iomtsim:reading","value":"42"}]})"),
+      std::optional<std::uint64_t>(42));
 }
 
 TEST(Pcd04, ReferenceTargetMessageRoundTrips) {
@@ -155,7 +160,8 @@ TEST(Pcd04, ThirdPartyMessageWithOnlyTheEssentialsDecodes) {
   EXPECT_EQ(d.value.severity, AlertSeverity::Low);
   EXPECT_EQ(d.value.alert_id, "C9");  // no OBR-2/3: the control id
   EXPECT_EQ(d.value.time_unix_ns, std::optional<std::int64_t>(kT));
-  EXPECT_FALSE(decode_alert_oru_r40("MSH|^~\\&|A|B|C|D|20240501||ORU^R01|1|P|2.6\rPID|||p1\rOBR|1\r").ok());
+  EXPECT_FALSE(
+      decode_alert_oru_r40("MSH|^~\\&|A|B|C|D|20240501||ORU^R01|1|P|2.6\rPID|||p1\rOBR|1\r").ok());
   EXPECT_FALSE(decode_alert_oru_r40("MSH|^~\\&|A|B|C|D|20240501||ORU^R40|1|P|2.6\rOBR|1\r").ok());
   const auto ack = encode_alert_ack({AckCode::Error, "C9", "no PID"});
   EXPECT_NE(ack.find("ACK^R40^ACK"), std::string::npos);

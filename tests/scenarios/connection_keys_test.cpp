@@ -105,8 +105,9 @@ TEST(ConnectionKeys, EveryEndpointConnectsAsTheScenarioSays) {
 
 TEST(ConnectionKeys, TheExampleOfTheIssueValidatesWithMllpTls) {
   // `mllp: {tls: true}` is valid (it used to pass validation and fail the run).
-  auto r = load("target:\n  embedded: false\n  http: {host: h, port: 8080}\n  mqtt: {host: h, port: 1883}\n"
-                "  mllp: {host: h, port: 2575, tls: true}\n");
+  auto r = load(
+      "target:\n  embedded: false\n  http: {host: h, port: 8080}\n  mqtt: {host: h, port: 1883}\n"
+      "  mllp: {host: h, port: 2575, tls: true}\n");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r.scenario->target.mllp->tls);
 }

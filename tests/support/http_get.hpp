@@ -22,11 +22,10 @@ struct SimpleResponse {
   std::string body;
 };
 
-inline std::optional<SimpleResponse> http_request(std::uint16_t port, const std::string& method,
-                                                  const std::string& path,
-                                                  const std::string& body = {},
-                                                  const std::string& headers = {},
-                                                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+inline std::optional<SimpleResponse> http_request(
+    std::uint16_t port, const std::string& method, const std::string& path,
+    const std::string& body = {}, const std::string& headers = {},
+    std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::nullopt;
   sockaddr_in a{};
@@ -40,7 +39,8 @@ inline std::optional<SimpleResponse> http_request(std::uint16_t port, const std:
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                     "\r\nConnection: close\r\n" + headers;
   if (!body.empty() || method == "POST" || method == "PUT")
-    req += "Content-Type: application/fhir+json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    req += "Content-Type: application/fhir+json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\n";
   req += "\r\n" + body;
   std::size_t sent = 0;
   while (sent < req.size()) {

@@ -36,7 +36,9 @@ namespace iomtsim::testing {
 
 class MedplumServer {
  public:
-  static std::string script_dir() { return std::string(IOMTSIM_SOURCE_DIR) + "/tests/support/medplum"; }
+  static std::string script_dir() {
+    return std::string(IOMTSIM_SOURCE_DIR) + "/tests/support/medplum";
+  }
 
   explicit MedplumServer(std::vector<std::string> options,
                          std::chrono::seconds start_timeout = std::chrono::seconds(180)) {
@@ -45,7 +47,8 @@ class MedplumServer {
       error_ = "Medplum is not installed: run scripts/install-test-deps.sh";
       return;
     }
-    std::vector<std::string> argv_s = {"node", script_dir() + "/server.js", "--port", "0", "--quiet"};
+    std::vector<std::string> argv_s = {"node", script_dir() + "/server.js", "--port", "0",
+                                       "--quiet"};
     argv_s.insert(argv_s.end(), options.begin(), options.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());

@@ -25,7 +25,8 @@ HeaderList fhir_headers(const Credentials* creds) {
 
 }  // namespace
 
-std::string subscription_resource(const std::string& type, const std::string& endpoint, const std::string& secret) {
+std::string subscription_resource(const std::string& type, const std::string& endpoint,
+                                  const std::string& secret) {
   const nlohmann::json sub = {
       {"resourceType", "Subscription"},
       {"status", "requested"},
@@ -59,29 +60,36 @@ void AlertCapture::start_listeners() {
 std::string AlertCapture::webhook_url() const { return webhook_ ? webhook_->url() : std::string(); }
 std::uint16_t AlertCapture::pcd04_port() const { return pcd04_ ? pcd04_->port() : 0; }
 
-void AlertCapture::start_readers(std::int64_t since_unix_ns, std::ostream& log, std::optional<Url> fhir) {
+void AlertCapture::start_readers(std::int64_t since_unix_ns, std::ostream& log,
+                                 std::optional<Url> fhir) {
   if (fhir) setup_.fhir = fhir;
   auto on_heard = [this](std::vector<HeardAlert> a) { heard(std::move(a)); };
   if (setup_.mqtt) {
     mqtt_ = std::make_unique<MqttAlerts>(*setup_.mqtt, on_heard);
     if (!mqtt_->start(std::chrono::seconds(5)))
-      log << "alerts: not yet subscribed to " << setup_.mqtt->topic << " on " << setup_.mqtt->host << ":"
-          << setup_.mqtt->port << " (still trying)\n";
+      log << "alerts: not yet subscribed to " << setup_.mqtt->topic << " on " << setup_.mqtt->host
+          << ":" << setup_.mqtt->port << " (still trying)\n";
   }
-  if (!setup_.fhir) return;
-  reader_ = std::make_unique<FhirAlertReader>(*setup_.fhir, setup_.fhir_tls, setup_.fhir_creds, setup_.poll, on_heard);
+  // The FHIR reader polls, and reads the Observations that alerts from the other channels
+  // name: none is needed when no channel is open.
+  if (!setup_.fhir || !(setup_.poll || setup_.subscribe || webhook_ || mqtt_ || pcd04_)) return;
+  reader_ = std::make_unique<FhirAlertReader>(*setup_.fhir, setup_.fhir_tls, setup_.fhir_creds,
+                                              setup_.poll, on_heard);
   reader_->start(since_unix_ns);
   if (!setup_.subscribe || !webhook_) return;
-  subscriptions_client_ = std::make_unique<HttpClient>(*setup_.fhir, setup_.fhir_tls, "FHIR subscriptions");
+  subscriptions_client_ =
+      std::make_unique<HttpClient>(*setup_.fhir, setup_.fhir_tls, "FHIR subscriptions");
   for (const auto& type : setup_.subscription_types) {
     const auto sub = subscription_resource(type, webhook_url() + "/fhir", setup_.webhook->secret);
-    auto r = subscriptions_client_->request("POST", "Subscription", sub, fhir_headers(setup_.fhir_creds.get()));
+    auto r = subscriptions_client_->request("POST", "Subscription", sub,
+                                            fhir_headers(setup_.fhir_creds.get()));
     const auto body = nlohmann::json::parse(r.body, nullptr, false);
     if (r.status / 100 == 2 && body.is_object() && body.contains("id") && body["id"].is_string()) {
       subscriptions_.push_back("Subscription/" + body["id"].get<std::string>());
     } else {
       log << "alerts: the FHIR server did not take a Subscription for " << type << ": "
-          << (r.status ? "HTTP " + std::to_string(r.status) + " " + redact(payloads::operation_outcome_reason(r.body))
+          << (r.status ? "HTTP " + std::to_string(r.status) + " " +
+                             redact(payloads::operation_outcome_reason(r.body))
                        : r.error)
           << '\n';
     }
@@ -93,7 +101,11 @@ void AlertCapture::finish(Clock::time_point deadline, std::ostream& log) {
   if (subscriptions_client_) {
     std::uint64_t gone = 0;
     for (const auto& s : subscriptions_)
-      if (subscriptions_client_->request("DELETE", s, {}, fhir_headers(setup_.fhir_creds.get())).status / 100 == 2) ++gone;
+      if (subscriptions_client_->request("DELETE", s, {}, fhir_headers(setup_.fhir_creds.get()))
+                  .status /
+              100 ==
+          2)
+        ++gone;
     if (gone != subscriptions_.size())
       log << "alerts: " << subscriptions_.size() - gone << " Subscriptions could not be deleted\n";
   }
@@ -139,12 +151,15 @@ void AlertCapture::heard(std::vector<HeardAlert> alerts) {
       if (seen_.size() < kMaxSeen) seen_.insert(a.alert_id);
     }
     std::optional<physiology::PatientIndex> patient = a.patient;
-    if (!patient && !a.patient_reference.empty()) patient = setup_.directory->from_reference(a.patient_reference);
-    if (!patient && !a.patient_identifier.empty()) patient = setup_.directory->from_identifier(a.patient_identifier);
+    if (!patient && !a.patient_reference.empty())
+      patient = setup_.directory->from_reference(a.patient_reference);
+    if (!patient && !a.patient_identifier.empty())
+      patient = setup_.directory->from_identifier(a.patient_identifier);
     if (!patient) {
       ++stats_.unmapped;
       if (stats_.first_unmapped.empty())
-        stats_.first_unmapped = a.patient_reference.empty() ? a.patient_identifier : a.patient_reference;
+        stats_.first_unmapped =
+            a.patient_reference.empty() ? a.patient_identifier : a.patient_reference;
       if (!a.alert_id.empty()) seen_.erase(a.alert_id);
       continue;
     }
@@ -162,7 +177,8 @@ void AlertCapture::deliver(HeardAlert& a, physiology::PatientIndex patient) {
   // than receipt (a clock ahead of ours would otherwise put it in the future).
   Clock::time_point at = a.received_steady;
   if (a.time_unix_ns && *a.time_unix_ns < a.received_unix_ns)
-    at -= std::chrono::duration_cast<Clock::duration>(std::chrono::nanoseconds(a.received_unix_ns - *a.time_unix_ns));
+    at -= std::chrono::duration_cast<Clock::duration>(
+        std::chrono::nanoseconds(a.received_unix_ns - *a.time_unix_ns));
   physiology::Alert alert;
   alert.alert_id = a.alert_id;
   alert.patient = patient;

@@ -54,12 +54,12 @@ struct AlertCaptureSetup {
 };
 
 struct AlertCaptureStats {
-  std::uint64_t heard = 0;       // alerts heard on any channel (before de-duplication)
-  std::uint64_t scored = 0;      // handed to the recorder
-  std::uint64_t duplicates = 0;  // the same alert id again
-  std::uint64_t unmapped = 0;    // no patient of the fleet
-  std::uint64_t refused = 0;     // webhook requests without the shared secret
-  std::uint64_t unreadable = 0;  // bodies / messages that held no readable alert
+  std::uint64_t heard = 0;          // alerts heard on any channel (before de-duplication)
+  std::uint64_t scored = 0;         // handed to the recorder
+  std::uint64_t duplicates = 0;     // the same alert id again
+  std::uint64_t unmapped = 0;       // no patient of the fleet
+  std::uint64_t refused = 0;        // webhook requests without the shared secret
+  std::uint64_t unreadable = 0;     // bodies / messages that held no readable alert
   std::uint64_t fhir_requests = 0;  // polling, Observation reads, Subscriptions
   std::uint64_t polls = 0;
   std::string first_unmapped;  // the first subject no patient matched
@@ -68,7 +68,8 @@ struct AlertCaptureStats {
 
 // The R4 rest-hook Subscription iomtsim asks a server for: `type` resources created, POSTed
 // to `endpoint` with the shared secret as a bearer credential.
-std::string subscription_resource(const std::string& type, const std::string& endpoint, const std::string& secret);
+std::string subscription_resource(const std::string& type, const std::string& endpoint,
+                                  const std::string& secret);
 
 class AlertCapture {
  public:
@@ -82,11 +83,12 @@ class AlertCapture {
   AlertCapture(const AlertCapture&) = delete;
   AlertCapture& operator=(const AlertCapture&) = delete;
 
-  void start_listeners();  // throws std::system_error when a port cannot be bound
-  std::string webhook_url() const;  // "" without a webhook
+  void start_listeners();            // throws std::system_error when a port cannot be bound
+  std::string webhook_url() const;   // "" without a webhook
   std::uint16_t pcd04_port() const;  // 0 without a listener
   // `fhir`: overrides the setup's FHIR server (the embedded target's, known once started).
-  void start_readers(std::int64_t since_unix_ns, std::ostream& log, std::optional<Url> fhir = std::nullopt);
+  void start_readers(std::int64_t since_unix_ns, std::ostream& log,
+                     std::optional<Url> fhir = std::nullopt);
   void finish(std::chrono::steady_clock::time_point deadline, std::ostream& log);
   void stop();
 

@@ -37,7 +37,8 @@ std::string path_of(const std::string& link) {
 
 }  // namespace
 
-FhirAlertReader::FhirAlertReader(Url base, const TlsClientSettings& tls, std::shared_ptr<const Credentials> creds,
+FhirAlertReader::FhirAlertReader(Url base, const TlsClientSettings& tls,
+                                 std::shared_ptr<const Credentials> creds,
                                  std::optional<scenarios::FhirPollSpec> poll, Sink sink)
     : client_(std::move(base), tls, "alert polling", std::chrono::seconds(30)),
       creds_(std::move(creds)),
@@ -50,7 +51,8 @@ void FhirAlertReader::start(std::int64_t since_unix_ns) {
   if (poll_)
     // Milliseconds, as most servers store lastUpdated (and parse instants).
     for (const auto& t : poll_->resources)
-      cursors_[t].since = payloads::format_fhir_instant(physiology::SimTime{std::chrono::nanoseconds(since_unix_ns)}, 0);
+      cursors_[t].since = payloads::format_fhir_instant(
+          physiology::SimTime{std::chrono::nanoseconds(since_unix_ns)}, 0);
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -94,7 +96,8 @@ void FhirAlertReader::note_error(const std::string& e) {
 HttpReply FhirAlertReader::get(const std::string& target) {
   // Rate limit: requests spaced by 1 / max_rate.
   const double rate = poll_ ? poll_->max_rate_per_s : 2.0;
-  const auto gap = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+  const auto gap =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
   const auto now = Clock::now();
   if (next_request_ > now) std::this_thread::sleep_until(next_request_);
   next_request_ = std::max(now, next_request_) + gap;
@@ -111,14 +114,15 @@ HttpReply FhirAlertReader::get(const std::string& target) {
 
 std::size_t FhirAlertReader::poll_type(const std::string& type, Cursor& c) {
   std::size_t fresh = 0;
-  std::string target = type + "?_lastUpdated=ge" + query_encode(c.since) + "&_sort=_lastUpdated&_count=" +
-                       std::to_string(poll_->page_size);
+  std::string target = type + "?_lastUpdated=ge" + query_encode(c.since) +
+                       "&_sort=_lastUpdated&_count=" + std::to_string(poll_->page_size);
   for (int page = 0; page < 1000; ++page) {  // bounded: a server that pages forever stops here
     HttpReply r = get(target);
     if (r.status != 200) {
-      note_error("searching " + type + ": " + (r.status ? "HTTP " + std::to_string(r.status) + " " +
-                                                              payloads::operation_outcome_reason(r.body)
-                                                        : r.error));
+      note_error("searching " + type + ": " +
+                 (r.status ? "HTTP " + std::to_string(r.status) + " " +
+                                 payloads::operation_outcome_reason(r.body)
+                           : r.error));
       return fresh;
     }
     auto decoded = payloads::decode_alert_page(r.body);
@@ -146,8 +150,8 @@ std::size_t FhirAlertReader::poll_type(const std::string& type, Cursor& c) {
       continue;
     }
     if (!full || fresh == 0) break;  // a full page of nothing new: do not spin on one instant
-    target = type + "?_lastUpdated=ge" + query_encode(c.since) + "&_sort=_lastUpdated&_count=" +
-             std::to_string(poll_->page_size);
+    target = type + "?_lastUpdated=ge" + query_encode(c.since) +
+             "&_sort=_lastUpdated&_count=" + std::to_string(poll_->page_size);
   }
   return fresh;
 }
@@ -165,7 +169,8 @@ void FhirAlertReader::resolve_pending(Clock::time_point deadline) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
-    batch.assign(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    batch.assign(std::make_move_iterator(pending_.begin()),
+                 std::make_move_iterator(pending_.end()));
     pending_.clear();
   }
   if (batch.empty()) return;
@@ -174,7 +179,8 @@ void FhirAlertReader::resolve_pending(Clock::time_point deadline) {
   std::vector<std::string> ids;
   for (const auto& a : batch) {
     const auto id = a.trigger_reference.substr(std::string_view("Observation/").size());
-    if (!observation_cache_.contains(a.trigger_reference) && std::find(ids.begin(), ids.end(), id) == ids.end())
+    if (!observation_cache_.contains(a.trigger_reference) &&
+        std::find(ids.begin(), ids.end(), id) == ids.end())
       ids.push_back(id);
   }
   for (std::size_t at = 0; at < ids.size() && Clock::now() < deadline; at += 50) {
@@ -182,14 +188,18 @@ void FhirAlertReader::resolve_pending(Clock::time_point deadline) {
     const auto end = std::min(ids.size(), at + 50);
     for (std::size_t i = at; i < end; ++i) list += (list.empty() ? "" : ",") + query_encode(ids[i]);
     HttpReply r = get("Observation?_id=" + list + "&_count=50");
-    const auto page = r.status == 200 ? payloads::observations_by_id(r.body) : std::vector<std::pair<std::string, std::uint64_t>>{};
+    const auto page = r.status == 200 ? payloads::observations_by_id(r.body)
+                                      : std::vector<std::pair<std::string, std::uint64_t>>{};
     for (const auto& [id, reading] : page) observation_cache_["Observation/" + id] = reading;
     for (std::size_t i = at; i < end && Clock::now() < deadline; ++i) {
       const std::string ref = "Observation/" + ids[i];
       if (observation_cache_.contains(ref)) continue;
       HttpReply one = get(ref);  // not found by the search (or no search): read it
-      if (one.status == 200) observation_cache_[ref] = payloads::observation_reading_id(one.body).value_or(0);
-      else note_error("reading " + ref + ": " + (one.status ? "HTTP " + std::to_string(one.status) : one.error));
+      if (one.status == 200)
+        observation_cache_[ref] = payloads::observation_reading_id(one.body).value_or(0);
+      else
+        note_error("reading " + ref + ": " +
+                   (one.status ? "HTTP " + std::to_string(one.status) : one.error));
     }
   }
   std::vector<HeardAlert> out;
@@ -204,12 +214,14 @@ void FhirAlertReader::resolve_pending(Clock::time_point deadline) {
 }
 
 void FhirAlertReader::loop() {
-  const auto every = poll_ ? std::chrono::duration_cast<Clock::duration>(poll_->every) : std::chrono::seconds(1);
+  const auto every =
+      poll_ ? std::chrono::duration_cast<Clock::duration>(poll_->every) : std::chrono::seconds(1);
   auto next_round = Clock::now();
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, next_round, [&] { return stopping_ || finishing_ || !pending_.empty(); });
+      wake_.wait_until(lock, next_round,
+                       [&] { return stopping_ || finishing_ || !pending_.empty(); });
       if (stopping_) return;
     }
     if (Clock::now() >= next_round) {

@@ -71,7 +71,8 @@ class FhirAlertReader {
   std::optional<scenarios::FhirPollSpec> poll_;
   Sink sink_;
   std::map<std::string, Cursor> cursors_;
-  std::map<std::string, std::uint64_t> observation_cache_;  // "Observation/<id>" -> reading id (0: none)
+  std::map<std::string, std::uint64_t>
+      observation_cache_;  // "Observation/<id>" -> reading id (0: none)
   std::chrono::steady_clock::time_point next_request_{};
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -59,8 +59,8 @@ HeardAlert from_fhir(const payloads::FhirAlert& a, const char* source) {
   return h;
 }
 
-std::string read_mapped(const json& j, const std::map<std::string, std::string>& fields, const char* source,
-                        HeardAlert& h) {
+std::string read_mapped(const json& j, const std::map<std::string, std::string>& fields,
+                        const char* source, HeardAlert& h) {
   if (!j.is_object()) return "an alert is not a JSON object";
   h.source = source;
   auto field = [&](const char* property) -> const json* {
@@ -69,19 +69,25 @@ std::string read_mapped(const json& j, const std::map<std::string, std::string>&
   };
   const json* patient = field("patient");
   if (patient == nullptr) return "no '" + fields.at("patient") + "' (the patient) in an alert";
-  if (patient->is_number_unsigned()) h.patient_reference = "p" + text_of(*patient);
-  else if (patient->is_string()) h.patient_reference = patient->get<std::string>();
-  else return "'" + fields.at("patient") + "' is neither text nor a number";
-  if (h.patient_reference.find('|') != std::string::npos) std::swap(h.patient_reference, h.patient_identifier);
+  if (patient->is_number_unsigned())
+    h.patient_reference = "p" + text_of(*patient);
+  else if (patient->is_string())
+    h.patient_reference = patient->get<std::string>();
+  else
+    return "'" + fields.at("patient") + "' is neither text nor a number";
+  if (h.patient_reference.find('|') != std::string::npos)
+    std::swap(h.patient_reference, h.patient_identifier);
   if (const json* v = field("rule")) h.rule = text_of(*v);
   if (h.rule.empty()) h.rule = "webhook";
   if (const json* v = field("alert_id")) h.alert_id = text_of(*v);
-  if (const json* v = field("severity"); v && v->is_string()) h.severity = severity_of(v->get<std::string>());
+  if (const json* v = field("severity"); v && v->is_string())
+    h.severity = severity_of(v->get<std::string>());
   if (const json* v = field("score"); v && v->is_number()) h.score = v->get<double>();
   if (const json* v = field("time")) {
     if (v->is_string()) {
       h.time_unix_ns = payloads::parse_fhir_time(v->get<std::string>());
-      if (!h.time_unix_ns) return "'" + fields.at("time") + "' is not an ISO 8601 date-time with a zone";
+      if (!h.time_unix_ns)
+        return "'" + fields.at("time") + "' is not an ISO 8601 date-time with a zone";
     } else if (v->is_number()) {
       h.time_unix_ns = static_cast<std::int64_t>(std::llround(v->get<double>() * 1e9));
     }

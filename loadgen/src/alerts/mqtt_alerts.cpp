@@ -11,7 +11,8 @@
 
 namespace iomtsim::loadgen::detail {
 
-MqttAlerts::MqttAlerts(MqttAlertOptions options, Sink sink) : options_(std::move(options)), sink_(std::move(sink)) {
+MqttAlerts::MqttAlerts(MqttAlertOptions options, Sink sink)
+    : options_(std::move(options)), sink_(std::move(sink)) {
   static std::once_flag once;
   std::call_once(once, [] { mosquitto_lib_init(); });
   const std::string id = "iomtsim-alerts-" + std::to_string(::getpid());
@@ -27,11 +28,13 @@ MqttAlerts::MqttAlerts(MqttAlertOptions options, Sink sink) : options_(std::move
   if (options_.tls) {
     const auto& t = options_.tls_settings;
     const char* ca = t.ca_file.empty() ? nullptr : t.ca_file.c_str();
-    int rc = mosquitto_tls_set(mosq_, ca, ca ? nullptr : "/etc/ssl/certs",
-                               t.client_cert_file.empty() ? nullptr : t.client_cert_file.c_str(),
-                               t.client_key_file.empty() ? nullptr : t.client_key_file.c_str(), nullptr);
+    int rc =
+        mosquitto_tls_set(mosq_, ca, ca ? nullptr : "/etc/ssl/certs",
+                          t.client_cert_file.empty() ? nullptr : t.client_cert_file.c_str(),
+                          t.client_key_file.empty() ? nullptr : t.client_key_file.c_str(), nullptr);
     if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_tls_insecure_set(mosq_, !t.verify);
-    if (rc == MOSQ_ERR_SUCCESS && !t.verify) rc = mosquitto_tls_opts_set(mosq_, 0, nullptr, nullptr);
+    if (rc == MOSQ_ERR_SUCCESS && !t.verify)
+      rc = mosquitto_tls_opts_set(mosq_, 0, nullptr, nullptr);
     if (rc != MOSQ_ERR_SUCCESS) {
       mosquitto_destroy(mosq_);
       throw std::runtime_error(std::string("MQTT alerts TLS: ") + mosquitto_strerror(rc));
@@ -80,7 +83,8 @@ void MqttAlerts::on_message(mosquitto*, void* self_ptr, const mosquitto_message*
     return;
   }
   std::vector<HeardAlert> alerts;
-  const std::string_view body(static_cast<const char*>(msg->payload), static_cast<std::size_t>(msg->payloadlen));
+  const std::string_view body(static_cast<const char*>(msg->payload),
+                              static_cast<std::size_t>(msg->payloadlen));
   const auto err = read_alert_json(body, self->options_.fields, "mqtt", alerts);
   if (!err.empty()) self->unreadable_.fetch_add(1, std::memory_order_relaxed);
   if (!alerts.empty()) self->sink_(std::move(alerts));

@@ -41,7 +41,9 @@ struct Pcd04Listener::Impl {
       : owner(o), host(std::move(h)), requested(p), sink(std::move(s)), acceptor(io) {}
 
   struct Session : std::enable_shared_from_this<Session> {
-    Session(Impl& i, tcp::socket s) : impl(i), socket(std::move(s)), idle(socket.get_executor()) { ++impl.open; }
+    Session(Impl& i, tcp::socket s) : impl(i), socket(std::move(s)), idle(socket.get_executor()) {
+      ++impl.open;
+    }
     ~Session() { --impl.open; }
     Impl& impl;
     tcp::socket socket;
@@ -61,15 +63,16 @@ struct Pcd04Listener::Impl {
           self->socket.close(ignored);
         }
       });
-      socket.async_read_some(asio::buffer(in), [self = shared_from_this()](error_code ec, std::size_t n) {
-        self->idle.cancel();
-        if (ec) return;
-        self->frames.clear();
-        self->deframer.feed(std::string_view(self->in.data(), n), self->frames);
-        for (const auto& f : self->frames) self->handle(f);
-        self->flush();
-        self->read();
-      });
+      socket.async_read_some(
+          asio::buffer(in), [self = shared_from_this()](error_code ec, std::size_t n) {
+            self->idle.cancel();
+            if (ec) return;
+            self->frames.clear();
+            self->deframer.feed(std::string_view(self->in.data(), n), self->frames);
+            for (const auto& f : self->frames) self->handle(f);
+            self->flush();
+            self->read();
+          });
     }
 
     void handle(const std::string& message) {
@@ -87,7 +90,8 @@ struct Pcd04Listener::Impl {
         HeardAlert h;
         h.source = "pcd04";
         h.alert_id = a.alert_id;
-        h.patient_identifier = a.patient_authority.empty() ? a.patient_id : a.patient_authority + "|" + a.patient_id;
+        h.patient_identifier =
+            a.patient_authority.empty() ? a.patient_id : a.patient_authority + "|" + a.patient_id;
         h.patient_reference = a.patient_id;
         h.rule = a.rule;
         h.severity = a.severity;
@@ -106,10 +110,11 @@ struct Pcd04Listener::Impl {
       out.swap(pending);
       pending.clear();
       writing = true;
-      asio::async_write(socket, asio::buffer(out), [self = shared_from_this()](error_code ec, std::size_t) {
-        self->writing = false;
-        if (!ec) self->flush();
-      });
+      asio::async_write(socket, asio::buffer(out),
+                        [self = shared_from_this()](error_code ec, std::size_t) {
+                          self->writing = false;
+                          if (!ec) self->flush();
+                        });
     }
   };
 

@@ -26,7 +26,8 @@ bool secret_matches(std::string_view header, const std::string& secret) {
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() != kScheme.size() + secret.size()) return false;
   for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(header[i])) != std::tolower(static_cast<unsigned char>(kScheme[i])))
+    if (std::tolower(static_cast<unsigned char>(header[i])) !=
+        std::tolower(static_cast<unsigned char>(kScheme[i])))
       return false;
   return CRYPTO_memcmp(header.data() + kScheme.size(), secret.data(), secret.size()) == 0;
 }
@@ -34,7 +35,8 @@ bool secret_matches(std::string_view header, const std::string& secret) {
 }  // namespace
 
 struct WebhookIntake::Impl {
-  Impl(WebhookIntake& o, WebhookOptions opts, Sink s) : owner(o), options(std::move(opts)), sink(std::move(s)), acceptor(io) {}
+  Impl(WebhookIntake& o, WebhookOptions opts, Sink s)
+      : owner(o), options(std::move(opts)), sink(std::move(s)), acceptor(io) {}
 
   struct Session : std::enable_shared_from_this<Session> {
     Session(Impl& i, tcp::socket s) : impl(i), stream(std::move(s)) { ++impl.open; }
@@ -49,10 +51,11 @@ struct WebhookIntake::Impl {
       parser.emplace();
       parser->body_limit(kBodyLimit);
       stream.expires_after(std::chrono::seconds(30));
-      http::async_read(stream, buffer, *parser, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        if (ec) return;  // closed, timed out, too large or unparseable: drop the connection
-        self->handle();
-      });
+      http::async_read(
+          stream, buffer, *parser, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return;  // closed, timed out, too large or unparseable: drop the connection
+            self->handle();
+          });
     }
 
     void handle() {
@@ -86,14 +89,15 @@ struct WebhookIntake::Impl {
       res.keep_alive(req.keep_alive());
       res.body() = std::move(body);
       res.prepare_payload();
-      http::async_write(stream, res, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        if (ec || !self->res.keep_alive()) {
-          beast::error_code ignored;
-          self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-          return;
-        }
-        self->read();
-      });
+      http::async_write(stream, res,
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec || !self->res.keep_alive()) {
+                            beast::error_code ignored;
+                            self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                            return;
+                          }
+                          self->read();
+                        });
     }
   };
 
@@ -148,8 +152,9 @@ void WebhookIntake::stop() {
 std::uint16_t WebhookIntake::port() const { return impl_->port; }
 
 std::string WebhookIntake::url() const {
-  const std::string host = impl_->options.bind == "0.0.0.0" || impl_->options.bind == "::" ? "127.0.0.1"
-                                                                                           : impl_->options.bind;
+  const std::string host = impl_->options.bind == "0.0.0.0" || impl_->options.bind == "::"
+                               ? "127.0.0.1"
+                               : impl_->options.bind;
   return "http://" + host + ":" + std::to_string(port()) + "/alerts";
 }
 

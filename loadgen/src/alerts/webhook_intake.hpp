@@ -26,8 +26,8 @@ namespace iomtsim::loadgen::detail {
 
 struct WebhookOptions {
   std::string bind = "127.0.0.1";
-  std::uint16_t port = 0;  // 0: ephemeral
-  std::string secret;      // required (an empty secret refuses everything)
+  std::uint16_t port = 0;                     // 0: ephemeral
+  std::string secret;                         // required (an empty secret refuses everything)
   std::map<std::string, std::string> fields;  // alerts.webhook_fields
 };
 

@@ -1,7 +1,7 @@
 #include "credentials.hpp"
 
-#include <nlohmann/json.hpp>
 #include <openssl/rand.h>
+#include <nlohmann/json.hpp>
 
 #include "jwt_assertion.hpp"
 #include "secrets.hpp"
@@ -62,7 +62,8 @@ Credentials::Credentials(const scenarios::Connection& c, const TlsClientSettings
     : spec_(c.auth), kind_(c.auth.kind), tls_(tls) {
   try {
     for (const auto& h : c.headers) {
-      const std::string value = h.secret.empty() ? h.value : read_secret(h.secret, "header " + h.name);
+      const std::string value =
+          h.secret.empty() ? h.value : read_secret(h.secret, "header " + h.name);
       headers_.emplace_back(h.name, value);
       header_lines_ += h.name + ": " + value + "\r\n";
     }
@@ -76,7 +77,8 @@ Credentials::Credentials(const scenarios::Connection& c, const TlsClientSettings
         client_secret_ = read_secret(spec_.client_secret, "the OAuth2 client secret");
         break;
       case AuthKind::SmartBackend:
-        signer_ = std::make_unique<JwtSigner>(spec_.private_key_file, spec_.algorithm, spec_.key_id);
+        signer_ =
+            std::make_unique<JwtSigner>(spec_.private_key_file, spec_.algorithm, spec_.key_id);
         break;
     }
   } catch (const std::exception& e) {
@@ -86,7 +88,8 @@ Credentials::Credentials(const scenarios::Connection& c, const TlsClientSettings
     auto url = parse_url(spec_.token_url);
     if (!url) throw AuthError("token_url is not an http(s) URL: " + spec_.token_url);
     try {
-      token_client_ = std::make_unique<HttpClient>(*url, tls_, "token endpoint", std::chrono::seconds(30));
+      token_client_ =
+          std::make_unique<HttpClient>(*url, tls_, "token endpoint", std::chrono::seconds(30));
     } catch (const std::exception& e) {
       throw AuthError(e.what());
     }
@@ -107,42 +110,49 @@ Credentials::Token Credentials::fetch() const {
   std::lock_guard fl(fetch_mutex_);
   std::string body = "grant_type=client_credentials";
   if (!spec_.scope.empty()) body += "&scope=" + form_encode(spec_.scope);
-  HeaderList headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  HeaderList headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                        {"Accept", "application/json"}};
   const char* how = "OAuth2 client credentials";
   if (kind_ == AuthKind::ClientCredentials) {
     if (spec_.client_auth == scenarios::ClientAuthMethod::Basic) {
       // RFC 6749 2.3.1: id and secret form-encoded before the Basic encoding.
-      headers.emplace_back("Authorization",
-                           "Basic " + base64(form_encode(spec_.client_id) + ":" + form_encode(client_secret_)));
+      headers.emplace_back("Authorization", "Basic " + base64(form_encode(spec_.client_id) + ":" +
+                                                              form_encode(client_secret_)));
     } else {
-      body += "&client_id=" + form_encode(spec_.client_id) + "&client_secret=" + form_encode(client_secret_);
+      body += "&client_id=" + form_encode(spec_.client_id) +
+              "&client_secret=" + form_encode(client_secret_);
     }
   } else {
     how = "SMART backend services";
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
     const std::string jwt = signer_->assertion(spec_.client_id, spec_.token_url, now, random_id());
-    body += "&client_assertion_type=" + form_encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+    body += "&client_assertion_type=" +
+            form_encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
             "&client_assertion=" + form_encode(jwt);
   }
   const auto before = Clock::now();
   HttpReply r = token_client_->request("POST", spec_.token_url, body, headers);
   if (r.status != 200)
-    throw AuthError(redact(std::string(how) + ": the token endpoint " + spec_.token_url + " refused: " + token_reason(r)));
+    throw AuthError(redact(std::string(how) + ": the token endpoint " + spec_.token_url +
+                           " refused: " + token_reason(r)));
   const auto j = nlohmann::json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string())
     throw AuthError(std::string(how) + ": the token endpoint's answer has no access_token");
   if (j.contains("token_type") && j["token_type"].is_string()) {
     std::string type = j["token_type"].get<std::string>();
     for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (type != "bearer") throw AuthError(std::string(how) + ": token_type " + type + " is not bearer");
+    if (type != "bearer")
+      throw AuthError(std::string(how) + ": token_type " + type + " is not bearer");
   }
   Token t;
   t.access = j["access_token"].get<std::string>();
   remember_secret(t.access);
   t.lifetime = std::chrono::seconds(3600);  // RFC 6749 leaves it optional; assume an hour
   if (j.contains("expires_in") && j["expires_in"].is_number())
-    t.lifetime = std::chrono::seconds(std::max<std::int64_t>(1, j["expires_in"].get<std::int64_t>()));
+    t.lifetime =
+        std::chrono::seconds(std::max<std::int64_t>(1, j["expires_in"].get<std::int64_t>()));
   t.expires = before + t.lifetime;
   fetched_.fetch_add(1, std::memory_order_relaxed);
   return t;
@@ -197,7 +207,8 @@ void Credentials::refresh_loop() {
     // token would otherwise be renewed as soon as it came).
     const auto ahead = std::min(std::chrono::duration_cast<Clock::duration>(spec_.refresh_before),
                                 std::chrono::duration_cast<Clock::duration>(lifetime_) / 5);
-    const auto due = expires_ == Clock::time_point::max() ? Clock::time_point::max() : expires_ - ahead;
+    const auto due =
+        expires_ == Clock::time_point::max() ? Clock::time_point::max() : expires_ - ahead;
     wake_.wait_until(lock, due, [&] { return stop_ || renew_now_ || Clock::now() >= due; });
     if (stop_) break;
     renew_now_ = false;

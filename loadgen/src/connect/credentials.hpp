@@ -83,7 +83,8 @@ class Credentials {
   std::chrono::seconds lifetime_{};
   std::atomic<std::uint64_t> version_{1};
   mutable std::atomic<std::uint64_t> fetched_{0};
-  mutable std::unique_ptr<HttpClient> token_client_;  // used by one thread at a time (mutex_ not held)
+  mutable std::unique_ptr<HttpClient>
+      token_client_;  // used by one thread at a time (mutex_ not held)
   mutable std::mutex fetch_mutex_;
   mutable std::condition_variable wake_;
   bool stop_ = false;

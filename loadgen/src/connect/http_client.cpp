@@ -55,7 +55,8 @@ std::optional<Url> parse_url(const std::string& text) {
     authority.remove_prefix(1);
     unsigned p = 0;
     auto [ptr, ec] = std::from_chars(authority.data(), authority.data() + authority.size(), p);
-    if (ec != std::errc() || ptr != authority.data() + authority.size() || p == 0 || p > 65535) return std::nullopt;
+    if (ec != std::errc() || ptr != authority.data() + authority.size() || p == 0 || p > 65535)
+      return std::nullopt;
     u.port = static_cast<std::uint16_t>(p);
   }
   if (u.host.empty()) return std::nullopt;
@@ -124,7 +125,8 @@ struct HttpClient::Impl {
     std::string error;
     lowest().async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
       if (e) {
-        error = what + ": cannot connect to " + url.host + ":" + std::to_string(url.port) + ": " + e.message();
+        error = what + ": cannot connect to " + url.host + ":" + std::to_string(url.port) + ": " +
+                e.message();
         done = true;
         return;
       }
@@ -139,14 +141,15 @@ struct HttpClient::Impl {
         done = true;
       });
     });
-    if (!run_until(done, deadline)) return what + ": connecting to " + url.host + ":" + std::to_string(url.port) + " timed out";
+    if (!run_until(done, deadline))
+      return what + ": connecting to " + url.host + ":" + std::to_string(url.port) + " timed out";
     if (error.empty()) connected = true;
     return error;
   }
 
   // One exchange on the open connection; `answered` tells whether any answer byte came.
-  HttpReply exchange(http::request<http::string_body>& req, std::chrono::steady_clock::time_point deadline,
-                     bool& answered) {
+  HttpReply exchange(http::request<http::string_body>& req,
+                     std::chrono::steady_clock::time_point deadline, bool& answered) {
     HttpReply reply;
     bool done = false;
     http::response_parser<http::string_body> parser;
@@ -162,11 +165,15 @@ struct HttpClient::Impl {
         done = true;
         return;
       }
-      if (secure) http::async_read(*secure, buffer, parser, on_read);
-      else http::async_read(*plain, buffer, parser, on_read);
+      if (secure)
+        http::async_read(*secure, buffer, parser, on_read);
+      else
+        http::async_read(*plain, buffer, parser, on_read);
     };
-    if (secure) http::async_write(*secure, req, on_write);
-    else http::async_write(*plain, req, on_write);
+    if (secure)
+      http::async_write(*secure, req, on_write);
+    else
+      http::async_write(*plain, req, on_write);
     if (!run_until(done, deadline)) {
       answered = parser.got_some();
       reply.error = what + ": no answer within " + std::to_string(timeout.count()) + " ms";
@@ -191,15 +198,16 @@ struct HttpClient::Impl {
   }
 };
 
-HttpClient::HttpClient(Url base, const TlsClientSettings& tls, std::string what, std::chrono::milliseconds timeout)
+HttpClient::HttpClient(Url base, const TlsClientSettings& tls, std::string what,
+                       std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>(base, tls, std::move(what), timeout)), base_(std::move(base)) {}
 
 HttpClient::~HttpClient() {
   if (impl_) impl_->close();
 }
 
-HttpReply HttpClient::request(const std::string& method, const std::string& target, const std::string& body,
-                              const HeaderList& headers) {
+HttpReply HttpClient::request(const std::string& method, const std::string& target,
+                              const std::string& body, const HeaderList& headers) {
   ++requests_;
   std::string path;
   if (target.starts_with("http://") || target.starts_with("https://")) {

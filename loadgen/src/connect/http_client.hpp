@@ -9,8 +9,8 @@
 // why (connect refused, TLS verification and its reason, time-out), `status` is 0.
 //
 //   HttpClient c(parse_url("https://fhir.example/fhir"), tls, "FHIR");
-//   auto r = c.request("GET", "Flag?_lastUpdated=gt2024-05-01T08:00:00Z", "", {{"Accept", "application/fhir+json"}});
-//   if (r.status == 200) …
+//   auto r = c.request("GET", "Flag?_lastUpdated=gt2024-05-01T08:00:00Z", "", {{"Accept",
+//   "application/fhir+json"}}); if (r.status == 200) …
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -28,17 +28,17 @@ struct Url {
   bool tls = false;
   std::string host;
   std::uint16_t port = 0;
-  std::string path;  // "/fhir" (no trailing slash), "" for the root
+  std::string path;            // "/fhir" (no trailing slash), "" for the root
   std::string origin() const;  // "https://host:port"
 };
 // http(s)://host[:port][/path]; nullopt for anything else.
 std::optional<Url> parse_url(const std::string& text);
 
 struct HttpReply {
-  unsigned status = 0;  // 0: no answer (see error)
+  unsigned status = 0;                         // 0: no answer (see error)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::string error;    // why there is no answer
+  std::string error;  // why there is no answer
   std::string header(const std::string& name) const {
     auto it = headers.find(name);
     return it == headers.end() ? std::string() : it->second;
@@ -59,8 +59,8 @@ class HttpClient {
 
   // `target`: relative to the base ("Flag?…", "" for the base itself), absolute on the
   // server ("/oauth2/token"), or a full URL on the same server (a Bundle's next link).
-  HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
-                    const HeaderList& headers = {});
+  HttpReply request(const std::string& method, const std::string& target,
+                    const std::string& body = {}, const HeaderList& headers = {});
   const Url& base() const { return base_; }
   std::uint64_t requests() const { return requests_; }  // sent, answered or not
 

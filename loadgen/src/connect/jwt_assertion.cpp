@@ -26,12 +26,14 @@ std::string openssl_error() {
 }  // namespace
 
 std::string base64url(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const std::uint32_t v = (static_cast<std::uint8_t>(bytes[i]) << 16) | (static_cast<std::uint8_t>(bytes[i + 1]) << 8) |
+    const std::uint32_t v = (static_cast<std::uint8_t>(bytes[i]) << 16) |
+                            (static_cast<std::uint8_t>(bytes[i + 1]) << 8) |
                             static_cast<std::uint8_t>(bytes[i + 2]);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
@@ -43,7 +45,8 @@ std::string base64url(std::string_view bytes) {
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
   } else if (i + 2 == bytes.size()) {
-    const std::uint32_t v = (static_cast<std::uint8_t>(bytes[i]) << 16) | (static_cast<std::uint8_t>(bytes[i + 1]) << 8);
+    const std::uint32_t v = (static_cast<std::uint8_t>(bytes[i]) << 16) |
+                            (static_cast<std::uint8_t>(bytes[i + 1]) << 8);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -57,37 +60,41 @@ JwtSigner::JwtSigner(const std::string& file, scenarios::JwtAlgorithm algorithm,
   if (f == nullptr) throw JwtError("SMART backend: cannot read private key " + file);
   key_ = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
   std::fclose(f);
-  if (key_ == nullptr) throw JwtError("SMART backend: " + file + " holds no PEM private key: " + openssl_error());
+  if (key_ == nullptr)
+    throw JwtError("SMART backend: " + file + " holds no PEM private key: " + openssl_error());
   const int type = EVP_PKEY_get_base_id(key_);
   if (type == EVP_PKEY_RSA) {
     ec_ = false;
-    if (EVP_PKEY_get_bits(key_) < 2048) throw JwtError("SMART backend: RSA key " + file + " is under 2048 bits");
+    if (EVP_PKEY_get_bits(key_) < 2048)
+      throw JwtError("SMART backend: RSA key " + file + " is under 2048 bits");
   } else if (type == EVP_PKEY_EC) {
     ec_ = true;
     char group[64] = {0};
     std::size_t len = 0;
     EVP_PKEY_get_utf8_string_param(key_, "group", group, sizeof group, &len);
     if (std::string_view(group) != "secp384r1")
-      throw JwtError("SMART backend: EC key " + file + " is on " + group + ", ES384 needs P-384 (secp384r1)");
+      throw JwtError("SMART backend: EC key " + file + " is on " + group +
+                     ", ES384 needs P-384 (secp384r1)");
   } else {
     throw JwtError("SMART backend: " + file + " is neither an RSA nor an EC key");
   }
   if (algorithm == scenarios::JwtAlgorithm::RS384 && ec_)
     throw JwtError("SMART backend: algorithm RS384 needs an RSA key, " + file + " holds an EC key");
   if (algorithm == scenarios::JwtAlgorithm::ES384 && !ec_)
-    throw JwtError("SMART backend: algorithm ES384 needs an EC P-384 key, " + file + " holds an RSA key");
+    throw JwtError("SMART backend: algorithm ES384 needs an EC P-384 key, " + file +
+                   " holds an RSA key");
 }
 
 JwtSigner::~JwtSigner() { EVP_PKEY_free(key_); }
 
 std::string_view JwtSigner::algorithm() const { return ec_ ? "ES384" : "RS384"; }
 
-std::string JwtSigner::assertion(const std::string& client_id, const std::string& audience, std::int64_t now,
-                                 const std::string& jti) const {
+std::string JwtSigner::assertion(const std::string& client_id, const std::string& audience,
+                                 std::int64_t now, const std::string& jti) const {
   nlohmann::json header = {{"alg", std::string(algorithm())}, {"typ", "JWT"}};
   if (!key_id_.empty()) header["kid"] = key_id_;
   const nlohmann::json claims = {{"iss", client_id}, {"sub", client_id}, {"aud", audience},
-                                 {"exp", now + 300},  {"iat", now},      {"jti", jti}};
+                                 {"exp", now + 300}, {"iat", now},       {"jti", jti}};
   const std::string signing_input = base64url(header.dump()) + "." + base64url(claims.dump());
 
   EVP_MD_CTX* md = EVP_MD_CTX_new();
@@ -95,10 +102,12 @@ std::string JwtSigner::assertion(const std::string& client_id, const std::string
   std::vector<unsigned char> sig;
   std::size_t len = 0;
   const bool ok = EVP_DigestSignInit(md, nullptr, EVP_sha384(), nullptr, key_) == 1 &&
-                  EVP_DigestSign(md, nullptr, &len, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                  EVP_DigestSign(md, nullptr, &len,
+                                 reinterpret_cast<const unsigned char*>(signing_input.data()),
                                  signing_input.size()) == 1 &&
                   (sig.resize(len), true) &&
-                  EVP_DigestSign(md, sig.data(), &len, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                  EVP_DigestSign(md, sig.data(), &len,
+                                 reinterpret_cast<const unsigned char*>(signing_input.data()),
                                  signing_input.size()) == 1;
   EVP_MD_CTX_free(md);
   if (!ok) throw JwtError("SMART backend: signing failed: " + openssl_error());

@@ -30,13 +30,14 @@ class JwtSigner {
  public:
   // Loads the PEM private key. FromKey picks RS384 for an RSA key, ES384 for an EC P-384 key.
   // Throws JwtError when the file does not load, or the key does not suit the algorithm.
-  JwtSigner(const std::string& private_key_file, scenarios::JwtAlgorithm algorithm, std::string key_id);
+  JwtSigner(const std::string& private_key_file, scenarios::JwtAlgorithm algorithm,
+            std::string key_id);
   ~JwtSigner();
   JwtSigner(const JwtSigner&) = delete;
   JwtSigner& operator=(const JwtSigner&) = delete;
 
-  std::string assertion(const std::string& client_id, const std::string& audience, std::int64_t now_unix_s,
-                        const std::string& jti) const;
+  std::string assertion(const std::string& client_id, const std::string& audience,
+                        std::int64_t now_unix_s, const std::string& jti) const;
   std::string_view algorithm() const;  // "RS384" or "ES384"
 
  private:

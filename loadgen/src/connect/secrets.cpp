@@ -22,7 +22,8 @@ std::vector<std::string>& remembered() {
 constexpr std::string_view kRedacted = "[redacted]";
 
 void replace_all(std::string& s, std::string_view what) {
-  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + kRedacted.size()))
+  for (std::size_t at = s.find(what); at != std::string::npos;
+       at = s.find(what, at + kRedacted.size()))
     s.replace(at, what.size(), kRedacted);
 }
 
@@ -32,12 +33,14 @@ void redact_schemes(std::string& s) {
   for (std::string_view scheme : {"bearer ", "basic "}) {
     std::size_t at = 0;
     while (true) {
-      auto it = std::search(s.begin() + static_cast<std::ptrdiff_t>(at), s.end(), scheme.begin(), scheme.end(),
-                            [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+      auto it = std::search(
+          s.begin() + static_cast<std::ptrdiff_t>(at), s.end(), scheme.begin(), scheme.end(),
+          [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
       if (it == s.end()) break;
       const auto start = static_cast<std::size_t>(it - s.begin()) + scheme.size();
       auto end = start;
-      while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end])) && s[end] != '"' && s[end] != ',')
+      while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end])) && s[end] != '"' &&
+             s[end] != ',')
         ++end;
       if (end >= start + 12) s.replace(start, end - start, kRedacted);
       at = start + kRedacted.size();
@@ -53,7 +56,8 @@ void remember_secret(std::string_view value) {
   auto& v = remembered();
   if (std::find(v.begin(), v.end(), value) == v.end()) v.emplace_back(value);
   // Longest first, so a secret that contains another is replaced whole.
-  std::sort(v.begin(), v.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::sort(v.begin(), v.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
 }
 
 std::string redact(std::string_view text) {
@@ -70,9 +74,11 @@ std::string read_secret(const scenarios::SecretRef& ref, std::string_view what) 
   std::string value;
   if (!ref.env.empty()) {
     const char* v = std::getenv(ref.env.c_str());
-    if (v == nullptr) throw SecretError(std::string(what) + ": environment variable " + ref.env + " is not set");
+    if (v == nullptr)
+      throw SecretError(std::string(what) + ": environment variable " + ref.env + " is not set");
     value = v;
-    if (value.empty()) throw SecretError(std::string(what) + ": environment variable " + ref.env + " is empty");
+    if (value.empty())
+      throw SecretError(std::string(what) + ": environment variable " + ref.env + " is empty");
   } else if (!ref.file.empty()) {
     std::ifstream in(ref.file, std::ios::binary);
     if (!in) throw SecretError(std::string(what) + ": cannot read " + ref.file);

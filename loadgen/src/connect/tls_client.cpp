@@ -11,8 +11,8 @@ namespace ssl = boost::asio::ssl;
 
 ssl::context make_client_tls(const TlsClientSettings& s, const std::string& what) {
   ssl::context ctx(ssl::context::tls_client);
-  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                  ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+  ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                  ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
   if (s.verify) {
     ctx.set_verify_mode(ssl::verify_peer, ec);
@@ -22,17 +22,23 @@ ssl::context make_client_tls(const TlsClientSettings& s, const std::string& what
       ctx.load_verify_file(s.ca_file, ec);
     if (ec)
       throw TlsSetupError(what + " TLS: cannot load CA " +
-                          (s.ca_file.empty() ? std::string("(system trust store)") : s.ca_file) + ": " + ec.message());
+                          (s.ca_file.empty() ? std::string("(system trust store)") : s.ca_file) +
+                          ": " + ec.message());
   } else {
     ctx.set_verify_mode(ssl::verify_none, ec);
   }
   if (!s.client_cert_file.empty()) {
     ctx.use_certificate_chain_file(s.client_cert_file, ec);
-    if (ec) throw TlsSetupError(what + " TLS: cannot load client certificate " + s.client_cert_file + ": " + ec.message());
+    if (ec)
+      throw TlsSetupError(what + " TLS: cannot load client certificate " + s.client_cert_file +
+                          ": " + ec.message());
     ctx.use_private_key_file(s.client_key_file, ssl::context::pem, ec);
-    if (ec) throw TlsSetupError(what + " TLS: cannot load client key " + s.client_key_file + ": " + ec.message());
+    if (ec)
+      throw TlsSetupError(what + " TLS: cannot load client key " + s.client_key_file + ": " +
+                          ec.message());
     if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
-      throw TlsSetupError(what + " TLS: client key " + s.client_key_file + " does not match " + s.client_cert_file);
+      throw TlsSetupError(what + " TLS: client key " + s.client_key_file + " does not match " +
+                          s.client_cert_file);
   }
   return ctx;
 }
@@ -56,7 +62,8 @@ void prepare_client_ssl(SSL* ssl, const std::string& host, bool verify) {
 std::string handshake_failure(SSL* ssl, const std::string& error_message) {
   if (ssl != nullptr) {
     const long v = SSL_get_verify_result(ssl);
-    if (v != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(v);
+    if (v != X509_V_OK)
+      return std::string("certificate verify failed: ") + X509_verify_cert_error_string(v);
   }
   return error_message;
 }

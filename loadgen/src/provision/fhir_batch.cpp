@@ -61,8 +61,10 @@ std::vector<BatchAnswer> FhirBatch::run(const std::vector<BatchRequest>& request
   std::vector<BatchAnswer> out;
   out.reserve(requests.size());
   for (std::size_t at = 0; at < requests.size(); at += per_bundle_) {
-    const std::vector<BatchRequest> part(requests.begin() + static_cast<std::ptrdiff_t>(at),
-                                         requests.begin() + static_cast<std::ptrdiff_t>(std::min(requests.size(), at + per_bundle_)));
+    const std::vector<BatchRequest> part(
+        requests.begin() + static_cast<std::ptrdiff_t>(at),
+        requests.begin() +
+            static_cast<std::ptrdiff_t>(std::min(requests.size(), at + per_bundle_)));
     bool refused = false;
     if (batches_) {
       auto answers = run_bundle(part, refused);
@@ -77,7 +79,8 @@ std::vector<BatchAnswer> FhirBatch::run(const std::vector<BatchRequest>& request
   return out;
 }
 
-std::vector<BatchAnswer> FhirBatch::run_bundle(const std::vector<BatchRequest>& part, bool& refused) {
+std::vector<BatchAnswer> FhirBatch::run_bundle(const std::vector<BatchRequest>& part,
+                                               bool& refused) {
   json bundle = {{"resourceType", "Bundle"}, {"type", "batch"}, {"entry", json::array()}};
   for (const auto& r : part) {
     json e = {{"request", {{"method", r.method}, {"url", r.url}}}};
@@ -119,11 +122,13 @@ std::vector<BatchAnswer> FhirBatch::run_bundle(const std::vector<BatchRequest>& 
       const json& r = e["response"];
       a.status = static_cast<unsigned>(std::atoi(r.value("status", "0").c_str()));
       a.location = location_reference(r.value("location", ""), type_of(part[i].url));
-      if (r.contains("outcome")) a.reason = redact(payloads::operation_outcome_reason(r["outcome"].dump()));
+      if (r.contains("outcome"))
+        a.reason = redact(payloads::operation_outcome_reason(r["outcome"].dump()));
     }
     if (e.contains("resource") && e["resource"].is_object()) {
       a.body = e["resource"].dump();
-      if (a.id.empty() && e["resource"].contains("id") && e["resource"]["id"].is_string()) a.id = e["resource"]["id"].get<std::string>();
+      if (a.id.empty() && e["resource"].contains("id") && e["resource"]["id"].is_string())
+        a.id = e["resource"]["id"].get<std::string>();
     }
     if (!a.location.empty()) a.id = id_from_reference(a.location);
   }

@@ -13,10 +13,10 @@
 namespace iomtsim::loadgen::detail {
 
 struct BatchRequest {
-  std::string method;          // POST, GET, DELETE
-  std::string url;             // relative: "Patient", "Patient?identifier=…", "Device/abc"
-  std::string resource;        // JSON for POST, else empty
-  std::string if_none_exist;   // conditional create: a search query without the type
+  std::string method;         // POST, GET, DELETE
+  std::string url;            // relative: "Patient", "Patient?identifier=…", "Device/abc"
+  std::string resource;       // JSON for POST, else empty
+  std::string if_none_exist;  // conditional create: a search query without the type
 };
 
 struct BatchAnswer {

@@ -17,7 +17,8 @@ namespace iomtsim::loadgen::detail {
 class PatientDirectory {
  public:
   void add_id(std::string id, physiology::PatientIndex p) { by_id_[std::move(id)] = p; }
-  void add_identifier(const std::string& system, const std::string& value, physiology::PatientIndex p) {
+  void add_identifier(const std::string& system, const std::string& value,
+                      physiology::PatientIndex p) {
     by_identifier_[system + "|" + value] = p;
     by_value_[value] = p;
   }

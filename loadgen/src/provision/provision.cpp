@@ -38,9 +38,10 @@ std::string conditional(const std::string& system, const std::string& value) {
 }
 
 [[noreturn]] void fail(const std::string& what, const BatchAnswer& a) {
-  throw ProvisionError("provisioning: " + what + " failed: " +
-                       (a.status ? "HTTP " + std::to_string(a.status) + (a.reason.empty() ? "" : ": " + a.reason)
-                                 : a.reason));
+  throw ProvisionError(
+      "provisioning: " + what + " failed: " +
+      (a.status ? "HTTP " + std::to_string(a.status) + (a.reason.empty() ? "" : ": " + a.reason)
+                : a.reason));
 }
 
 // patients_file lines: "Patient/<id>", "<id>" or "system|value"; blank lines and # comments skip.
@@ -50,7 +51,8 @@ std::vector<std::string> read_patient_lines(const std::string& file) {
   std::vector<std::string> out;
   std::string line;
   while (std::getline(in, line)) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
     const auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
     out.push_back(line.substr(first));
@@ -61,10 +63,11 @@ std::vector<std::string> read_patient_lines(const std::string& file) {
 }  // namespace
 
 std::string patient_resource(const scenarios::ProvisionSpec& spec, const std::string& value) {
-  const json r = {{"resourceType", "Patient"},
-                  {"identifier", json::array({{{"system", spec.identifier_system}, {"value", value}}})},
-                  {"active", true},
-                  {"name", json::array({{{"use", "anonymous"}, {"text", "iomtsim " + value}}})}};
+  const json r = {
+      {"resourceType", "Patient"},
+      {"identifier", json::array({{{"system", spec.identifier_system}, {"value", value}}})},
+      {"active", true},
+      {"name", json::array({{{"use", "anonymous"}, {"text", "iomtsim " + value}}})}};
   return r.dump();
 }
 
@@ -83,7 +86,8 @@ std::string patient_identifier_value(const std::string& scenario, PatientIndex p
   return scenario + "-p" + std::to_string(p);
 }
 
-std::string device_identifier_value(const std::string& scenario, PatientIndex p, physiology::DeviceIndex d) {
+std::string device_identifier_value(const std::string& scenario, PatientIndex p,
+                                    physiology::DeviceIndex d) {
   return scenario + "-p" + std::to_string(p) + "-d" + std::to_string(d);
 }
 
@@ -99,7 +103,8 @@ Provisioned provision(const scenarios::Scenario& s, const sim::ShardSpec& shard,
     std::vector<BatchRequest> requests;
     for (const auto& p : plan) {
       const auto value = patient_identifier_value(s.metadata.name, p.index);
-      requests.push_back({"POST", "Patient", patient_resource(spec, value), conditional(spec.identifier_system, value)});
+      requests.push_back({"POST", "Patient", patient_resource(spec, value),
+                          conditional(spec.identifier_system, value)});
     }
     const auto answers = batch.run(requests);
     for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -107,25 +112,33 @@ Provisioned provision(const scenarios::Scenario& s, const sim::ShardSpec& shard,
       if (a.status / 100 != 2 || !payloads::valid_fhir_id(a.id))
         fail("Patient " + patient_identifier_value(s.metadata.name, plan[i].index), a);
       patient_ids[i] = a.id;
-      if (a.status == 201) out.created.push_back("Patient/" + a.id);
-      else ++out.reused;
-      out.directory->add_identifier(spec.identifier_system, patient_identifier_value(s.metadata.name, plan[i].index),
+      if (a.status == 201)
+        out.created.push_back("Patient/" + a.id);
+      else
+        ++out.reused;
+      out.directory->add_identifier(spec.identifier_system,
+                                    patient_identifier_value(s.metadata.name, plan[i].index),
                                     plan[i].index);
     }
   } else if (spec.patients == scenarios::ProvisionPatients::Existing) {
     const auto lines = read_patient_lines(spec.patients_file);
     if (lines.size() < s.patient_count())
-      throw ProvisionError("provisioning: " + spec.patients_file + " lists " + std::to_string(lines.size()) +
-                           " patients, the fleet has " + std::to_string(s.patient_count()));
+      throw ProvisionError("provisioning: " + spec.patients_file + " lists " +
+                           std::to_string(lines.size()) + " patients, the fleet has " +
+                           std::to_string(s.patient_count()));
     std::vector<BatchRequest> requests;
     for (const auto& p : plan) {
       const std::string& line = lines[p.index];
       const auto bar = line.find('|');
       if (bar != std::string::npos)
-        requests.push_back({"GET", "Patient?identifier=" + query_encode(line.substr(0, bar)) + "|" +
-                                       query_encode(line.substr(bar + 1)), {}, {}});
+        requests.push_back({"GET",
+                            "Patient?identifier=" + query_encode(line.substr(0, bar)) + "|" +
+                                query_encode(line.substr(bar + 1)),
+                            {},
+                            {}});
       else
-        requests.push_back({"GET", "Patient/" + (line.starts_with("Patient/") ? line.substr(8) : line), {}, {}});
+        requests.push_back(
+            {"GET", "Patient/" + (line.starts_with("Patient/") ? line.substr(8) : line), {}, {}});
     }
     const auto answers = batch.run(requests);
     for (std::size_t i = 0; i < plan.size(); ++i) {
@@ -135,15 +148,17 @@ Provisioned provision(const scenarios::Scenario& s, const sim::ShardSpec& shard,
       const json body = json::parse(a.body, nullptr, false);
       std::string id;
       if (body.is_object() && body.value("resourceType", "") == "Bundle") {
-        const auto n = body.contains("entry") && body["entry"].is_array() ? body["entry"].size() : 0;
+        const auto n =
+            body.contains("entry") && body["entry"].is_array() ? body["entry"].size() : 0;
         if (n != 1)
-          throw ProvisionError("provisioning: the identifier '" + line + "' matches " + std::to_string(n) +
-                               " Patients on the server, not one");
+          throw ProvisionError("provisioning: the identifier '" + line + "' matches " +
+                               std::to_string(n) + " Patients on the server, not one");
         id = body["entry"][0]["resource"].value("id", "");
       } else if (body.is_object()) {
         id = body.value("id", "");
       }
-      if (!payloads::valid_fhir_id(id)) throw ProvisionError("provisioning: no Patient id for '" + line + "'");
+      if (!payloads::valid_fhir_id(id))
+        throw ProvisionError("provisioning: no Patient id for '" + line + "'");
       patient_ids[i] = id;
       const auto bar = line.find('|');
       if (bar != std::string::npos)
@@ -164,7 +179,8 @@ Provisioned provision(const scenarios::Scenario& s, const sim::ShardSpec& shard,
       for (std::size_t d = 0; d < plan[i].devices.size(); ++d) {
         const auto di = static_cast<physiology::DeviceIndex>(d);
         const auto value = device_identifier_value(s.metadata.name, plan[i].index, di);
-        requests.push_back({"POST", "Device", device_resource(spec, value, *plan[i].devices[d], patient_ids[i]),
+        requests.push_back({"POST", "Device",
+                            device_resource(spec, value, *plan[i].devices[d], patient_ids[i]),
                             conditional(spec.device_identifier_system, value)});
         which.emplace_back(i, di);
       }
@@ -176,8 +192,10 @@ Provisioned provision(const scenarios::Scenario& s, const sim::ShardSpec& shard,
       if (a.status / 100 != 2 || !payloads::valid_fhir_id(a.id))
         fail("Device " + device_identifier_value(s.metadata.name, plan[i].index, d), a);
       out.refs->set_device(plan[i].index, d, a.id);
-      if (a.status == 201) out.created.push_back("Device/" + a.id);
-      else ++out.reused;
+      if (a.status == 201)
+        out.created.push_back("Device/" + a.id);
+      else
+        ++out.reused;
       ++out.devices;
     }
   }
@@ -197,8 +215,12 @@ std::uint64_t clean_up(const Provisioned& p, const scenarios::ProvisionSpec& spe
   std::string first_error;
   const auto answers = batch.run(requests);
   for (std::size_t i = 0; i < answers.size(); ++i) {
-    if (answers[i].status / 100 == 2) ++deleted;
-    else if (first_error.empty()) first_error = requests[i].url + ": " + (answers[i].reason.empty() ? "HTTP " + std::to_string(answers[i].status) : answers[i].reason);
+    if (answers[i].status / 100 == 2)
+      ++deleted;
+    else if (first_error.empty())
+      first_error = requests[i].url + ": " +
+                    (answers[i].reason.empty() ? "HTTP " + std::to_string(answers[i].status)
+                                               : answers[i].reason);
   }
   log << "provisioning: clean-up deleted " << deleted << " of " << requests.size() << " resources";
   if (!first_error.empty()) log << " (first failure " << first_error << ")";

@@ -48,8 +48,10 @@ std::string device_identifier_value(const std::string& scenario, physiology::Pat
                                     physiology::DeviceIndex d);
 
 // The resources provisioning creates (JSON), for tests that validate them.
-std::string patient_resource(const scenarios::ProvisionSpec& spec, const std::string& identifier_value);
-std::string device_resource(const scenarios::ProvisionSpec& spec, const std::string& identifier_value,
+std::string patient_resource(const scenarios::ProvisionSpec& spec,
+                             const std::string& identifier_value);
+std::string device_resource(const scenarios::ProvisionSpec& spec,
+                            const std::string& identifier_value,
                             const scenarios::DeviceSpec& device, const std::string& patient_id);
 
 // `fhir`: a client on the FHIR base; `creds`: its headers and Authorization (may be null).

@@ -42,9 +42,9 @@ inline constexpr std::string_view kAlertIdentifierSystem = "urn:iomtsim:alert";
 
 struct FhirAlert {
   std::string resource_type;
-  std::string id;                   // the server's id
-  std::string patient_reference;    // "Patient/123" (as written; may be absolute)
-  std::string patient_identifier;   // "system|value" when the reference carries an identifier
+  std::string id;                  // the server's id
+  std::string patient_reference;   // "Patient/123" (as written; may be absolute)
+  std::string patient_identifier;  // "system|value" when the reference carries an identifier
   std::string rule;
   std::optional<physiology::AlertSeverity> severity;
   double score = 0.0;
@@ -72,8 +72,8 @@ Decoded<FhirAlertPage> decode_alert_page(std::string_view json);
 
 // The reference target's Flag for `alert`, raised at `raised_unix_ns` (also its
 // lastUpdated). `id` must be a valid FHIR id (alert_flag_id gives one).
-std::string encode_alert_flag(const physiology::Alert& alert, std::string_view id, std::int64_t raised_unix_ns,
-                              const FhirOptions& options = {});
+std::string encode_alert_flag(const physiology::Alert& alert, std::string_view id,
+                              std::int64_t raised_unix_ns, const FhirOptions& options = {});
 // A FHIR id for an alert id: characters outside [A-Za-z0-9-.] become '-', at most 64.
 std::string alert_flag_id(std::string_view alert_id);
 

@@ -1,12 +1,13 @@
 #pragma once
 // Alerts as HL7 v2.6 ORU^R40, IHE PCD-04 (Report Alert), one alert per message:
-//   MSH|^~\&|<sender>|IOMTSIM|RECEIVER|RECEIVER|<time>||ORU^R40^ORU_R40|<control id>|P|2.6|||AL|NE||
+//   MSH|^~\&|<sender>|IOMTSIM|RECEIVER|RECEIVER|<time>||ORU^R40^ORU_R40|<control
+//   id>|P|2.6|||AL|NE||
 //       UNICODE UTF-8|||IHE_PCD_ACM_001^IHE PCD^1.3.6.1.4.1.19376.1.6.4.4^ISO
 //   PID|||p12^^^IOMTSIM^PI||Patient^p12
 //   PV1||I
 //   OBR|1|<alert id>^IOMTSIM|<alert id>^IOMTSIM|196616^MDC_EVT_ALARM^MDC|||<alert time>
-//   OBX|1|ST|196616^MDC_EVT_ALARM^MDC|1.0.0.0.1|<rule>|||PH~SP|||F|||<alert time>|||||||<trigger reading id>
-//   OBX|2|NM|0^IOMTSIM_ALERT_SCORE^IOMTSIM|1.0.0.0.2|<score>||||||F
+//   OBX|1|ST|196616^MDC_EVT_ALARM^MDC|1.0.0.0.1|<rule>|||PH~SP|||F|||<alert time>|||||||<trigger
+//   reading id> OBX|2|NM|0^IOMTSIM_ALERT_SCORE^IOMTSIM|1.0.0.0.2|<score>||||||F
 //   OBX|3|ST|68481^MDC_ATTR_EVENT_PHASE^MDC|1.0.0.0.3|start||||||F
 //   OBX|4|ST|68482^MDC_ATTR_ALARM_STATE^MDC|1.0.0.0.4|active||||||F
 // As IHE ACM has it, the alert's priority and source go in OBX-8 of its first facet (PH, PM,
@@ -30,9 +31,9 @@
 namespace iomtsim::payloads {
 
 struct Hl7Alert {
-  std::string control_id;          // MSH-10 (for the ACK)
-  std::string patient_id;          // PID-3.1
-  std::string patient_authority;   // PID-3.4
+  std::string control_id;         // MSH-10 (for the ACK)
+  std::string patient_id;         // PID-3.1
+  std::string patient_authority;  // PID-3.4
   std::string rule;
   std::optional<physiology::AlertSeverity> severity;
   double score = 0.0;

@@ -56,15 +56,15 @@ enum class JwtAlgorithm : std::uint8_t { FromKey, RS384, ES384 };
 // own TLS settings).
 struct AuthSpec {
   AuthKind kind = AuthKind::None;
-  SecretRef token;           // Bearer
-  std::string token_url;     // ClientCredentials, SmartBackend
-  std::string client_id;     // ClientCredentials, SmartBackend
-  SecretRef client_secret;   // ClientCredentials
+  SecretRef token;          // Bearer
+  std::string token_url;    // ClientCredentials, SmartBackend
+  std::string client_id;    // ClientCredentials, SmartBackend
+  SecretRef client_secret;  // ClientCredentials
   ClientAuthMethod client_auth = ClientAuthMethod::Basic;
   std::string private_key_file;  // SmartBackend: PEM, RSA (RS384) or EC P-384 (ES384)
   JwtAlgorithm algorithm = JwtAlgorithm::FromKey;
-  std::string key_id;        // SmartBackend: the JWT header's kid (as in the client's JWKS)
-  std::string scope;         // requested scope; empty: none sent
+  std::string key_id;  // SmartBackend: the JWT header's kid (as in the client's JWKS)
+  std::string scope;   // requested scope; empty: none sent
   // A token is renewed this long before it expires (but not before 80 % of its lifetime),
   // so no request goes out with a token about to lapse.
   physiology::Duration refresh_before = std::chrono::seconds(60);
