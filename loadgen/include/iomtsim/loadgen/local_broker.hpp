@@ -31,10 +31,10 @@ struct LocalBrokerOptions {
   // present certificates, none are required).
   std::string ca_file, cert_file, key_file;
   // The TLS listener requires a client certificate signed by ca_file (mutual TLS).
-  bool require_certificate = false;
+  bool require_certificate{false};
   // Non-empty: clients must log in with a user name and password from this file (made with
   // mosquitto_passwd); anonymous clients are refused on every listener.
-  std::string password_file;
+  std::string password_file{};
 };
 
 class LocalBroker {
