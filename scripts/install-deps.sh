@@ -13,6 +13,7 @@ packages=(
   libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang wrk
+  python3-hl7 socat
 )
 
 missing=()

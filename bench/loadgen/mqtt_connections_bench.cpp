@@ -91,7 +91,7 @@ Result work(int k, const Args& a, int up, int go) {
   MqttTarget t;
   t.port = a.tls_dir.empty() ? broker.port() : broker.tls_port();
   t.tls = !a.tls_dir.empty();
-  if (t.tls) t.ca_file = a.tls_dir + "/ca.pem";
+  if (t.tls) t.tls_settings.ca_file = a.tls_dir + "/ca.pem";
   t.qos = 1;
   t.timeout = std::chrono::seconds(30);
   t.client_id = "bench-" + std::to_string(k) + "-{patient}";

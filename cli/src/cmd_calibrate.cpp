@@ -1,12 +1,16 @@
-// `iomtsim calibrate [--out FILE]`: measures the reference target's service time and the
-// loopback network on this machine with two short real runs (loadgen against the
-// embedded reference_target::TargetServer on loopback), and writes the calibration file
-// `simulate --calibration FILE` reads. The arithmetic is sim::simgrid::derive_calibration.
+// `iomtsim calibrate [SCENARIO] [--set k=v] [--out FILE]`: measures a target's service time
+// and the network path to it with two short real runs (loadgen), and writes the
+// calibration file `simulate --calibration FILE` reads. Without a scenario the target is
+// the embedded reference target on loopback; with one it is the scenario's target (its
+// FHIR endpoint, with its TLS, authentication and provisioning), so a capacity planner
+// calibrates the model against the system they plan for. The arithmetic is
+// sim::simgrid::derive_calibration.
 #include <iostream>
 #include <sstream>
 
 #include "command.hpp"
 #include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/scenarios/loader.hpp"
 #include "iomtsim/sim/simgrid/calibration.hpp"
 #include "options.hpp"
 
@@ -15,19 +19,55 @@ namespace iomtsim::cli {
 namespace sg = sim::simgrid;
 
 int cmd_calibrate(const std::vector<std::string>& args) {
-  const std::string usage = "[--out FILE] [--offered-per-s N] [--seconds S]";
+  const std::string usage = "[SCENARIO] [--set key.path=value] [--out FILE] [--offered-per-s N] [--seconds S]";
   po::options_description visible("options");
   visible.add_options()("out,o",
                         po::value<std::string>()->default_value("iomtsim-calibration.json"),
                         "calibration file")(
       "offered-per-s", po::value<unsigned>()->default_value(40000),
       "readings per second offered in the saturating run (must exceed what the target takes)")(
-      "seconds", po::value<unsigned>()->default_value(8), "length of each run, wall seconds");
+      "seconds", po::value<unsigned>()->default_value(8), "length of each run, wall seconds")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a value of SCENARIO: key.path=value (repeatable)");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value<std::string>(), "scenario naming the target");
   po::positional_options_description pos;
+  pos.add("scenario", 1);
   po::variables_map vm;
-  if (auto rc = parse_options("calibrate", usage, visible, pos, args, vm)) return *rc;
+  if (auto rc = parse_options("calibrate", usage, visible, pos, args, vm, &hidden)) return *rc;
   const auto seconds = std::max(2u, vm["seconds"].as<unsigned>());
   const auto offered = std::max(100u, vm["offered-per-s"].as<unsigned>());
+
+  // The target to measure: the scenario's (everything that says how to reach it and set it
+  // up), or the embedded reference target.
+  std::optional<scenarios::TargetSpec> target;
+  std::string what = "reference target defaults (1 I/O thread, 1 worker)";
+  if (vm.count("scenario")) {
+    const auto overrides =
+        vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto loaded = scenarios::load_file(vm["scenario"].as<std::string>(), overrides);
+    for (const auto& d : loaded.diagnostics) std::cerr << scenarios::format_diagnostic(d);
+    if (!loaded.ok()) return kExitFailed;
+    const auto& t = loaded.scenario->target;
+    if (!t.embedded) {
+      if (!t.http) {
+        std::cerr << "iomtsim calibrate: the scenario's target has no FHIR endpoint (http) to measure\n";
+        return kExitFailed;
+      }
+      target = t;
+      target->alerts = {};  // calibration scores no alerts
+      target->alert_webhook_port.reset();
+      target->alert_mqtt_topic.clear();
+      what = std::string("the scenario's target ") + (t.http->tls ? "https://" : "http://") + t.http->host + ":" +
+             std::to_string(t.http->port) + t.fhir_base_path + " (workers unknown: service time per reading "
+             "is the whole server's)";
+    }
+  }
+  auto scenario = [&](std::uint32_t patients, std::chrono::milliseconds every) {
+    auto s = sg::calibration_scenario(patients, every, std::chrono::seconds(seconds));
+    if (target) s.target = *target;
+    return s;
+  };
 
   loadgen::RunOptions o;
   o.threads = 1;  // the other core serves the target
@@ -40,25 +80,21 @@ int cmd_calibrate(const std::vector<std::string>& args) {
   o.log = &sink;
   try {
     std::cerr << "calibrate: light run (" << seconds << " s, 50 readings/s)\n";
-    const auto light = loadgen::run(
-        sg::calibration_scenario(50, std::chrono::seconds(1), std::chrono::seconds(seconds)), o);
+    const auto light = loadgen::run(scenario(50, std::chrono::seconds(1)), o);
     std::cerr << "calibrate: saturating run (" << seconds << " s, " << offered
               << " readings/s offered)\n";
-    const auto every = std::chrono::milliseconds(100);
-    const auto heavy = loadgen::run(
-        sg::calibration_scenario(offered / 10, every, std::chrono::seconds(seconds)), o);
+    const auto heavy = loadgen::run(scenario(offered / 10, std::chrono::milliseconds(100)), o);
     // Span of the saturated run: sending, plus the backlog the last readings waited for.
     const double span_s = seconds + static_cast<double>(heavy.report.ingest_latency.max()) * 1e-9;
     auto c = sg::derive_calibration(light.report, heavy.report, span_s, 1);
-    c.note =
-        "reference target defaults (1 I/O thread, 1 worker), FHIR R4, one reading per "
-        "request, loadgen 1 thread x 4 connections on loopback";
+    c.note = what + ", FHIR R4, one reading per request, loadgen 1 thread x 4 connections";
     sg::write_calibration(c, vm["out"].as<std::string>());
     std::cout << "service time per reading: " << static_cast<double>(c.service_time.count()) * 1e-3
               << " us (" << c.ceiling_per_s << " readings/s ceiling)\n"
-              << "loopback one way: " << static_cast<double>(c.loopback_one_way.count()) * 1e-3
-              << " us (light-load p50 raw " << static_cast<double>(c.light_p50_raw.count()) * 1e-3
-              << " us)\ncalibration: " << vm["out"].as<std::string>() << '\n';
+              << (target ? "network one way: " : "loopback one way: ")
+              << static_cast<double>(c.loopback_one_way.count()) * 1e-3 << " us (light-load p50 raw "
+              << static_cast<double>(c.light_p50_raw.count()) * 1e-3 << " us)\ncalibration: "
+              << vm["out"].as<std::string>() << '\n';
     return kExitOk;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim calibrate: " << e.what() << '\n';

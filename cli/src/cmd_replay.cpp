@@ -18,6 +18,8 @@ int cmd_replay(const std::vector<std::string>& args) {
        "http://HOST:PORT/fhir, mllp://HOST:PORT, proto://HOST:PORT or mqtt://HOST:PORT (repeatable); "
        "default: the embedded reference target")
       ("alert-port", po::value<std::uint16_t>(), "port of our alert webhook (external target)")
+      ("alert-secret-env", po::value<std::string>(),
+       "environment variable holding the webhook's shared secret (required with --alert-port)")
       ("speed", po::value<std::string>()->default_value("1"),
        "recording seconds per wall second: 1 = original pace, N, or max")
       ("format", po::value<std::string>()->default_value("fhir"), "fhir|hl7|mqtt|proto")
@@ -64,6 +66,7 @@ int cmd_replay(const std::vector<std::string>& args) {
   o.network = vm["network"].as<std::string>();
   if (vm.count("target")) o.targets = vm["target"].as<std::vector<std::string>>();
   if (vm.count("alert-port")) o.alert_webhook_port = vm["alert-port"].as<std::uint16_t>();
+  if (vm.count("alert-secret-env")) o.alert_secret_env = vm["alert-secret-env"].as<std::string>();
   if (vm.count("threads")) o.run.threads = vm["threads"].as<unsigned>();
   if (vm.count("out")) o.run.out_dir = vm["out"].as<std::string>();
   if (vm.count("utility-rules")) o.run.utility_rules = vm["utility-rules"].as<std::vector<std::string>>();

@@ -30,7 +30,7 @@ std::span<const Command> commands() {
               &cmd_simulate},
       Command{"sweep", "simulations over a parameter range: latency versus load, capacity knee",
               &cmd_sweep},
-      Command{"calibrate", "measure the reference target and loopback here, for simulate",
+      Command{"calibrate", "measure a target (the scenario's, or the reference one) for simulate",
               &cmd_calibrate},
       Command{"preview", "render patient timelines of a scenario as HTML, no target",
               &cmd_preview},

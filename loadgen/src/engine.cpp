@@ -12,6 +12,7 @@
 #include "iomtsim/sim/waveform_body.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/wire_format.hpp"
+#include "answer_codes.hpp"
 #include "ops_driver.hpp"
 #include "recording_part.hpp"
 
@@ -276,6 +277,7 @@ struct Engine::Impl {
 
   void completed(OutboundPtr m, const Completion& r) {
     if (r.status) ++totals.http_status[r.status];
+    note_answer(totals.outcome_codes, r, m->readings.size());
     const auto written = m->written == Steady::time_point{} ? r.at : m->written;
     totals.send_lateness.record(std::max<std::int64_t>(
         1000, std::chrono::duration_cast<std::chrono::nanoseconds>(written - m->due).count()));

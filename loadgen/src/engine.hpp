@@ -70,6 +70,7 @@ struct EngineTotals {
   TlsFailures tls_failures;  // failed TLS handshakes by reason
   reports::Histogram send_lateness{kLatenessConfig};
   reports::OpsReport ops;  // operations devices of this thread (ops_driver.hpp)
+  reports::OutcomeCodes outcome_codes;  // answers by protocol and code, reasons (answer_codes.hpp)
 };
 
 class Engine {

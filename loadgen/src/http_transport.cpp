@@ -12,7 +12,9 @@
 #include <deque>
 #include <optional>
 
+#include "connect/secrets.hpp"
 #include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/payloads/fhir_alerts.hpp"
 
 namespace iomtsim::loadgen::detail {
 namespace {
@@ -55,24 +57,16 @@ class HttpTransport final : public Transport {
   HttpTransport(asio::io_context& io, HttpTarget target, CompletionFn done)
       : io_(io), target_(std::move(target)), done_(std::move(done)) {
     fhir_.epoch_unix_ms = target_.epoch_unix_ms;
+    fhir_.refs = target_.refs.get();
     host_header_ = target_.host + ":" + std::to_string(target_.port);
+    if (target_.credentials) static_headers_ = target_.credentials->header_lines();
     const unsigned n = std::max(1u, target_.connections);
     for (unsigned i = 0; i < n; ++i) conns_.push_back(std::make_unique<Conn>(io_));
     if (target_.tls) {
-      tls_.emplace(ssl::context::tls_client);
-      tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-      tls_->set_verify_mode(ssl::verify_peer);
-      beast::error_code ec;
-      if (target_.ca_file.empty())
-        tls_->set_default_verify_paths(ec);
-      else
-        tls_->load_verify_file(target_.ca_file, ec);
-      if (ec) {
-        throw TransportError("https: cannot load CA " +
-                             (target_.ca_file.empty() ? std::string("(system trust store)")
-                                                      : target_.ca_file) +
-                             ": " + ec.message());
+      try {
+        tls_.emplace(make_client_tls(target_.tls_settings, "FHIR"));
+      } catch (const TlsSetupError& e) {
+        throw TransportError(e.what());
       }
     }
   }
@@ -122,9 +116,30 @@ class HttpTransport final : public Transport {
  private:
   bool stale(const Outbound& m, Steady::time_point now) const { return now - m.due > target_.timeout; }
 
-  void complete(OutboundPtr m, Outcome o, unsigned status) {
+  void complete(OutboundPtr m, Outcome o, unsigned status, std::string detail = {}) {
     --in_flight_;
-    done_(std::move(m), Completion{o, status, Steady::now()});
+    done_(std::move(m), Completion{o, status, Steady::now(), "fhir_r4", {}, std::move(detail)});
+  }
+
+  // Why the server refused: its OperationOutcome, and for a 401 what WWW-Authenticate says.
+  static std::string refusal_reason(const http::response<http::string_body>& res) {
+    std::string why = payloads::operation_outcome_reason(res.body());
+    if (res.result_int() == 401 || res.result_int() == 403) {
+      const auto challenge = res[http::field::www_authenticate];
+      if (!challenge.empty()) {
+        const auto at = challenge.find("error_description=\"");
+        std::string text = at == std::string_view::npos
+                               ? std::string(challenge)
+                               : std::string(challenge.substr(at + 19, challenge.find('"', at + 19) - at - 19));
+        if (why.find(text) == std::string::npos) why = why.empty() ? text : text + "; " + why;
+      }
+      if (why.empty()) why = res.result_int() == 401 ? "unauthorized" : "forbidden";
+    }
+    if (why.empty()) {
+      why = res.body().substr(0, 200);
+      if (why.empty()) why = std::string(res.reason());
+    }
+    return redact(why);
   }
 
   // The stream a connection's requests go over.
@@ -143,23 +158,25 @@ class HttpTransport final : public Transport {
       c.retired_tls = std::move(c.tls);
       c.tls = std::make_unique<TlsStream>(io_, *tls_);
       // SNI for name-based virtual hosts (not for IP literals), then name verification.
-      beast::error_code not_ip;
-      asio::ip::make_address(target_.host, not_ip);
-      if (not_ip) SSL_set_tlsext_host_name(c.tls->native_handle(), target_.host.c_str());
-      c.tls->set_verify_callback(ssl::host_name_verification(target_.host));
+      prepare_client_ssl(c.tls->native_handle(), target_.host, target_.tls_settings.verify);
     }
     beast::tcp_stream& tcp_layer = lowest(c);
     tcp_layer.expires_after(target_.timeout);
     tcp_layer.async_connect(endpoints_, [this, &c](beast::error_code ec, const tcp::endpoint&) {
       if (closed_) return;
-      if (ec) return connect_failed(c);
+      if (ec) {
+        last_connect_error_ = "cannot connect to " + host_header_ + ": " + ec.message();
+        return connect_failed(c);
+      }
       beast::error_code ignored;
       lowest(c).socket().set_option(tcp::no_delay(true), ignored);
       if (!c.tls) return connected(c);
       c.tls->async_handshake(ssl::stream_base::client, [this, &c](beast::error_code e) {
         if (closed_) return;
         if (e) {  // wrong CA or name, not TLS: like a refused connect, with its reason kept
-          ++tls_failures_[tls_failure_reason(c.tls->native_handle(), e.message())];
+          const auto reason = handshake_failure(c.tls->native_handle(), e.message());
+          ++tls_failures_[reason];
+          last_connect_error_ = "TLS handshake with " + host_header_ + " failed: " + reason;
           return connect_failed(c);
         }
         connected(c);
@@ -183,7 +200,7 @@ class HttpTransport final : public Transport {
     while (!queue_.empty() && stale(*queue_.front(), now)) {
       auto m = std::move(queue_.front());
       queue_.pop_front();
-      complete(std::move(m), Outcome::Failed, 0);
+      complete(std::move(m), Outcome::Failed, 0, last_connect_error_);
     }
     c.state = Conn::State::Waiting;
     c.timer.expires_after(c.backoff.next());
@@ -257,6 +274,11 @@ class HttpTransport final : public Transport {
     r += host_header_;
     r += o.get ? "\r\nAccept: application/json\r\n"
                : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
+    if (target_.credentials) {
+      target_.credentials->authorization_line(auth_version_, auth_line_);
+      r += static_headers_;
+      r += auth_line_;
+    }
     if (!o.get || !body->empty()) {
       r += "Content-Length: ";
       r += std::to_string(body->size());
@@ -290,8 +312,10 @@ class HttpTransport final : public Transport {
     lowest(c).expires_never();
     c.reused = true;
     if (c.current->get) c.current->answer = res.body();
-    complete(std::move(c.current), status / 100 == 2 ? Outcome::Acknowledged : Outcome::Rejected,
-             status);
+    const bool ok = status / 100 == 2;
+    if (status == 401 && target_.credentials) target_.credentials->unauthorized();
+    complete(std::move(c.current), ok ? Outcome::Acknowledged : Outcome::Rejected, status,
+             ok ? std::string() : refusal_reason(res));
     if (keep) {
       c.state = Conn::State::Idle;
     } else {
@@ -317,7 +341,8 @@ class HttpTransport final : public Transport {
       m->retried = true;
       queue_.push_front(std::move(m));
     } else {
-      complete(std::move(m), timed_out ? Outcome::TimedOut : Outcome::Failed, 0);
+      complete(std::move(m), timed_out ? Outcome::TimedOut : Outcome::Failed, 0,
+               timed_out ? std::string() : redact("connection to " + host_header_ + ": " + ec.message()));
     }
     connect(c);  // a refused connect backs off in connect_failed
   }
@@ -327,6 +352,10 @@ class HttpTransport final : public Transport {
   CompletionFn done_;
   payloads::FhirOptions fhir_;
   std::string host_header_;
+  std::string static_headers_;  // the endpoint's custom headers, as raw lines
+  std::uint64_t auth_version_ = 0;  // of auth_line_, see Credentials::authorization_line
+  std::string auth_line_;
+  std::string last_connect_error_;  // why the last connect or handshake failed
   std::vector<tcp::endpoint> endpoints_;
   std::optional<ssl::context> tls_;  // set for https
   TlsFailures tls_failures_;

@@ -12,17 +12,30 @@
 // or Failed if no connection could be opened meanwhile.
 //
 // HTTPS (`tls`): each connection does a TLS handshake after connecting, verifying the
-// server's certificate chain against `ca_file` (PEM; empty: the system's default trust
-// store) and its name against `host` (DNS name or IP address, subjectAltName). A failed
-// handshake (wrong CA, wrong name, not TLS at all) counts like a refused connect: the
-// connection backs off and retries, and readings that waited longer than `timeout` are
-// Failed. A CA file that cannot be loaded throws TransportError from the constructor.
+// server's certificate chain against `tls_settings.ca_file` (PEM; empty: the system's
+// default trust store) and its name against `host` (DNS name or IP address,
+// subjectAltName), with a client certificate when one is set (connect/tls_client.hpp). A
+// failed handshake (wrong CA, wrong name, not TLS at all) counts like a refused connect:
+// the connection backs off and retries, and readings that waited longer than `timeout` are
+// Failed, with the reason (e.g. the certificate verification error) in their completion.
+// A TLS file that cannot be loaded throws TransportError from the constructor.
+//
+// Every request carries the endpoint's custom headers and its current Authorization
+// (connect/credentials.hpp); a 401 asks the credentials for a fresh token. A refusal's
+// completion carries the server's reason: the OperationOutcome's diagnostics, and for a
+// 401 the WWW-Authenticate error description (redacted).
+//
+// References: with a provisioned `refs` map the Observations name the server's Patient and
+// Device ids (payloads/fhir.hpp).
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "connect/credentials.hpp"
+#include "connect/tls_client.hpp"
+#include "iomtsim/payloads/fhir.hpp"
 #include "transport.hpp"
 
 namespace boost::asio {
@@ -40,7 +53,9 @@ struct HttpTarget {
   std::chrono::nanoseconds ramp_interval{};  // wall, between opening connection i and i+1
   std::int64_t epoch_unix_ms = 0;            // FHIR effectiveDateTime base
   bool tls = false;                          // https://
-  std::string ca_file;                       // PEM CA bundle for tls; empty: system trust
+  TlsClientSettings tls_settings;            // CA (empty: system trust), verify, client cert
+  std::shared_ptr<const Credentials> credentials{};  // headers and Authorization; nullptr: none
+  std::shared_ptr<const payloads::ReferenceMap> refs{};  // provisioned ids; nullptr: p<N>, p<N>-d<M>
 };
 
 // A transport that cannot be set up from its target (a CA file that does not load).

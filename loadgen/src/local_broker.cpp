@@ -77,13 +77,16 @@ LocalBroker::LocalBroker(const LocalBrokerOptions& options) {
     if (port_ == 0 || (tls && (tls_port_ == 0 || tls_port_ == port_))) continue;
     {
       std::ofstream f(conf, std::ios::trunc);
-      f << "allow_anonymous true\npersistence false\nlog_dest none\nmax_queued_messages 100000\n"
+      f << (options.password_file.empty() ? "allow_anonymous true\n"
+                                          : "allow_anonymous false\npassword_file " + options.password_file + "\n")
+        << "per_listener_settings false\npersistence false\nlog_dest none\nmax_queued_messages 100000\n"
         << "sys_interval 1\n"
         << "listener " << port_ << " 127.0.0.1\nmax_connections -1\n";
       if (tls) {
         f << "listener " << tls_port_ << " 127.0.0.1\nmax_connections -1\ncertfile " << options.cert_file
           << "\nkeyfile " << options.key_file << '\n';
         if (!options.ca_file.empty()) f << "cafile " << options.ca_file << '\n';
+        if (options.require_certificate) f << "require_certificate true\n";
       }
     }
     const pid_t pid = ::fork();

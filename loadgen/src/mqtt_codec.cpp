@@ -59,11 +59,13 @@ void append_connect(std::string& out, const MqttConnectOptions& o) {
   const std::size_t props = expiry ? 5 : 0;  // 0x11 + u32
   if (o.client_id.size() > 0xffff)
     throw std::length_error("MQTT client id longer than 65535 bytes");
-  const std::size_t remaining = 10 + (v5 ? 1 + props : 0) + 2 + o.client_id.size();
+  const bool user = !o.username.empty(), pass = user && !o.password.empty();
+  const std::size_t remaining = 10 + (v5 ? 1 + props : 0) + 2 + o.client_id.size() +
+                                (user ? 2 + o.username.size() : 0) + (pass ? 2 + o.password.size() : 0);
   put_header(out, MqttType::Connect, 0, remaining);
   put_str(out, "MQTT");
   out.push_back(static_cast<char>(o.version));
-  out.push_back(static_cast<char>(o.clean_session ? 0x02 : 0x00));
+  out.push_back(static_cast<char>((o.clean_session ? 0x02 : 0x00) | (user ? 0x80 : 0x00) | (pass ? 0x40 : 0x00)));
   put_u16(out, o.keepalive_s);
   if (v5) {
     put_varint(out, props);
@@ -74,6 +76,8 @@ void append_connect(std::string& out, const MqttConnectOptions& o) {
     }
   }
   put_str(out, o.client_id);
+  if (user) put_str(out, o.username);
+  if (pass) put_str(out, o.password);
 }
 
 void append_publish(std::string& out, MqttVersion v, std::string_view topic,

@@ -44,6 +44,8 @@ struct MqttConnectOptions {
   bool clean_session = true;       // MQTT 5: clean start (and session expiry 0)
   MqttVersion version = MqttVersion::V311;
   std::uint32_t session_expiry_s = 3600;  // MQTT 5, persistent sessions only
+  std::string_view username{};  // empty: none
+  std::string_view password{};  // empty: none (needs a username in 3.1.1)
 };
 
 // Each append_* adds one whole packet to `out`. Throws std::length_error for a string or

@@ -12,6 +12,8 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
+#include <cstdio>
+
 #include "iomtsim/payloads/mqtt_json.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -25,6 +27,46 @@ using reports::Outcome;
 using State = MqttDevicePool::State;
 
 constexpr std::chrono::seconds kSweep{1};  // keep-alive and stuck-connect checks
+
+// CONNACK refusals in words (3.1.1 return codes; MQTT 5 reason codes).
+std::string connack_reason(std::uint8_t code, MqttVersion v) {
+  if (v == MqttVersion::V311) {
+    switch (code) {
+      case 1: return "unacceptable protocol version";
+      case 2: return "client identifier rejected";
+      case 3: return "server unavailable";
+      case 4: return "bad user name or password";
+      case 5: return "not authorized";
+      default: break;
+    }
+  } else {
+    switch (code) {
+      case 0x84: return "unsupported protocol version";
+      case 0x85: return "client identifier not valid";
+      case 0x86: return "bad user name or password";
+      case 0x87: return "not authorized";
+      case 0x88: return "server unavailable";
+      case 0x8A: return "banned";
+      case 0x8C: return "bad authentication method";
+      default: break;
+    }
+  }
+  return "code " + std::to_string(code);
+}
+
+// A refused PUBLISH's reason as an outcome code (static text).
+std::string_view puback_code(std::uint8_t reason) {
+  switch (reason) {
+    case 0x80: return "0x80";
+    case 0x83: return "0x83";
+    case 0x87: return "0x87";
+    case 0x90: return "0x90";
+    case 0x91: return "0x91";
+    case 0x97: return "0x97";
+    case 0x99: return "0x99";
+    default: return "refused";
+  }
+}
 
 // One open socket (and its TLS state). Shared with the handlers that use it, so it lives
 // until the last of them ran, whatever happened to the client meanwhile.
@@ -67,17 +109,7 @@ MqttDevicePool::MqttDevicePool(asio::io_context& io, const MqttTarget& target, C
     if (ec) throw std::runtime_error("bad MQTT source address " + s);
     sources_.push_back(a);
   }
-  if (target_.tls) {
-    tls_.emplace(ssl::context::tls_client);
-    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    tls_->set_verify_mode(ssl::verify_peer);
-    if (target_.ca_file.empty())
-      tls_->set_default_verify_paths(ec);
-    else
-      tls_->load_verify_file(target_.ca_file, ec);
-    if (ec) throw std::runtime_error("MQTT TLS CA " + target_.ca_file + ": " + ec.message());
-  }
+  if (target_.tls) tls_.emplace(make_client_tls(target_.tls_settings, "MQTT"));
 }
 
 MqttDevicePool::~MqttDevicePool() = default;
@@ -195,13 +227,13 @@ void MqttDevicePool::on_connected(std::uint32_t i, const std::shared_ptr<Link>& 
     link->socket().non_blocking(true, ec);
     return start_session(i, link);
   }
-  if (asio::ip::make_address(target_.host, ec); ec)  // SNI for names, not for addresses
-    SSL_set_tlsext_host_name(link->secure->native_handle(), target_.host.c_str());
-  link->secure->set_verify_callback(ssl::host_name_verification(target_.host));
+  prepare_client_ssl(link->secure->native_handle(), target_.host, target_.tls_settings.verify);
   link->secure->async_handshake(ssl::stream_base::client, [this, i, link](error_code e) {
     if (closed_ || clients_[i].link != link) return;
     if (e) {
-      ++tls_failures_[tls_failure_reason(link->secure->native_handle(), e.message())];
+      const auto reason = handshake_failure(link->secure->native_handle(), e.message());
+      ++tls_failures_[reason];
+      last_error_ = "TLS handshake with the broker failed: " + reason;
       return lost(i);
     }
     start_session(i, link);
@@ -213,15 +245,18 @@ void MqttDevicePool::start_session(std::uint32_t i, const std::shared_ptr<Link>&
   c.state = State::AwaitConnack;
   c.since = Steady::now();
   const std::string id = mqtt_client_id(target_.client_id, c.patient, c.device);
-  append_connect(c.out_pending,
-                 MqttConnectOptions{id, keepalive_s_, target_.clean_session, target_.version});
+  append_connect(c.out_pending, MqttConnectOptions{id, keepalive_s_, target_.clean_session, target_.version, 3600,
+                                                   target_.username, target_.password});
   flush(i);
   read(i, link);
 }
 
 void MqttDevicePool::on_connack(std::uint32_t i, const MqttConnack& a) {
   Client& c = clients_[i];
-  if (a.code != 0) return lost(i);  // refused (bad id, not authorised, …): retried later
+  if (a.code != 0) {  // refused (bad id, not authorised, …): retried later, the reason kept
+    last_error_ = "the broker refused the connection: " + connack_reason(a.code, target_.version);
+    return lost(i);
+  }
   c.state = State::Up;
   ++connected_;
   c.backoff = std::chrono::milliseconds{0};
@@ -325,7 +360,14 @@ bool MqttDevicePool::on_packet(std::uint32_t i, const MqttPacket& p) {
       }
       auto m = std::move(it->msg);
       c.waiting.erase(it);
-      complete(std::move(m), a->reason >= 0x80 ? Outcome::Rejected : Outcome::Acknowledged);
+      if (a->reason >= 0x80) {
+        char code[8];
+        std::snprintf(code, sizeof code, "0x%02x", a->reason);
+        complete(std::move(m), Outcome::Rejected, puback_code(a->reason),
+                 std::string("the broker refused the message: reason ") + code);
+      } else {
+        complete(std::move(m), Outcome::Acknowledged, p.type == MqttType::Pubcomp ? "pubcomp" : "puback");
+      }
       drain_queue(i);
       return true;
     }
@@ -420,9 +462,10 @@ void MqttDevicePool::flush(std::uint32_t i) {
 
 // ---- failures, timers, the end ---------------------------------------------------------
 
-void MqttDevicePool::complete(OutboundPtr m, Outcome o) {
+void MqttDevicePool::complete(OutboundPtr m, Outcome o, std::string_view code, std::string detail) {
   --in_flight_;
-  done_(std::move(m), Completion{o, 0, Steady::now()});
+  if (o == Outcome::Failed && detail.empty()) detail = last_error_;
+  done_(std::move(m), Completion{o, 0, Steady::now(), "mqtt_json", code, std::move(detail)});
 }
 
 void MqttDevicePool::lost(std::uint32_t i) {

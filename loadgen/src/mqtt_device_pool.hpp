@@ -106,7 +106,9 @@ class MqttDevicePool {
   void flush(std::uint32_t i);
   void lost(std::uint32_t i);
   void retry_later(std::uint32_t i);
-  void complete(OutboundPtr m, reports::Outcome o);
+  // `code`: static text (the report's outcome codes); a Failed message without a detail gets
+  // the last connection error.
+  void complete(OutboundPtr m, reports::Outcome o, std::string_view code = {}, std::string detail = {});
   void schedule(std::uint32_t i, Steady::time_point at);
   void arm_wake();
   void arm_deadline();
@@ -135,6 +137,7 @@ class MqttDevicePool {
   TlsFailures tls_failures_;
   std::vector<char> scratch_;  // plain sockets read here
   std::string payload_;        // a readings payload being encoded, reused
+  std::string last_error_;     // why a connection failed last (TLS, CONNACK refusal)
   // ± kReconnectJitter on each reconnect delay, so clients that lost the broker together
   // (a broker restart, an outage) do not come back in one wave. Fixed seed: wall-clock
   // behaviour, but no time-of-day randomness.

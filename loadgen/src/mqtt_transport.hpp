@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "iomtsim/sim/fleet.hpp"
+#include "connect/tls_client.hpp"
 #include "mqtt_codec.hpp"
 #include "transport.hpp"
 
@@ -46,7 +47,9 @@ struct MqttTarget {
   bool clean_session = true;
   MqttVersion version = MqttVersion::V311;
   bool tls = false;
-  std::string ca_file;  // PEM CA to verify the broker; empty: the system's trust store
+  TlsClientSettings tls_settings;  // CA (empty: the system's store), verify, client certificate
+  std::string username;  // CONNECT user name and password (read from the scenario's secret)
+  std::string password;
   // Ramp (wall time). connect_interval wins when both are set; both zero: lazy connects.
   std::chrono::nanoseconds connect_interval{};
   std::chrono::nanoseconds ramp_up{};

@@ -144,6 +144,8 @@ scenarios::Scenario replay_scenario(const RecordingSummary& summary, const Repla
 
   s.target.embedded = o.targets.empty();
   s.target.alert_webhook_port = o.alert_webhook_port;
+  s.target.alerts.webhook = o.alert_webhook_port.has_value();
+  s.target.alerts.webhook_secret.env = o.alert_secret_env;
   for (const auto& t : o.targets) {
     const Url u = parse_url(t);
     const bool tls = u.scheme == "https";

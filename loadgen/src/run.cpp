@@ -12,17 +12,19 @@
 #include <ctime>
 #include <exception>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "engine.hpp"
 #include "ops_driver.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
-#include "iomtsim/loadgen/alert_intake.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
+#include "connect/secrets.hpp"
 #include "progress.hpp"
 #include "recording_merge.hpp"
 #include "recording_part.hpp"
+#include "target_access.hpp"
 
 namespace iomtsim::loadgen {
 namespace {
@@ -86,15 +88,24 @@ struct MqttRamp {
 };
 
 Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server, std::int64_t epoch,
-                    std::chrono::nanoseconds ramp_interval, unsigned connections, const MqttRamp& mqtt_ramp) {
+                    std::chrono::nanoseconds ramp_interval, unsigned connections, const MqttRamp& mqtt_ramp,
+                    const detail::TargetAccess& access) {
   Endpoints e;
   const auto timeout = s.target.request_timeout;
   auto http = [&](std::string host, std::uint16_t port, std::string base, bool tls = false) {
     e.http = detail::HttpTarget{std::move(host), port, std::move(base), timeout, connections,
-                                ramp_interval, epoch, tls, tls ? s.target.http_ca_file : std::string()};
+                                ramp_interval, epoch, tls, detail::http_tls(s.target)};
+    e.http->credentials = access.fhir_credentials;
+    if (access.provisioned) e.http->refs = access.provisioned->refs;
   };
-  auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port) {
-    return detail::StreamTarget{k, std::move(host), port, timeout, epoch};
+  auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port,
+                    const scenarios::Endpoint* ep = nullptr) {
+    detail::StreamTarget st{k, std::move(host), port, timeout, epoch};
+    if (ep && ep->tls) {
+      st.tls = true;
+      st.tls_settings = detail::TlsClientSettings::from(ep->connection);
+    }
+    return st;
   };
   if (s.target.mqtt) {  // a broker, for the embedded target as for any other
     detail::MqttTarget m;
@@ -108,7 +119,10 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     m.clean_session = s.target.mqtt_clean_session;
     m.version = s.target.mqtt_version == 5 ? detail::MqttVersion::V5 : detail::MqttVersion::V311;
     m.tls = s.target.mqtt->tls;
-    m.ca_file = s.target.mqtt_ca_file;
+    m.tls_settings = detail::mqtt_tls(s.target);
+    m.username = s.target.mqtt->connection.username;
+    if (!s.target.mqtt->connection.password.empty())
+      m.password = detail::read_secret(s.target.mqtt->connection.password, "the MQTT password");
     m.connect_interval = mqtt_ramp.interval;
     m.ramp_up = mqtt_ramp.span;
     m.source_addresses = mqtt_ramp.sources;
@@ -121,13 +135,12 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     if (p.proto) e.proto = stream(detail::StreamKind::Proto, "127.0.0.1", p.proto);
     return e;
   }
-  for (const auto& ep : {s.target.mllp, s.target.protobuf})  // HTTP and MQTT do TLS
-    if (ep && ep->tls) throw RunError("TLS endpoints are not supported by the load generator yet");
   if (s.target.http)
     http(s.target.http->host, s.target.http->port, s.target.fhir_base_path, s.target.http->tls);
-  if (s.target.mllp) e.mllp = stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port);
+  if (s.target.mllp)
+    e.mllp = stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port, &*s.target.mllp);
   if (s.target.protobuf)
-    e.proto = stream(detail::StreamKind::Proto, s.target.protobuf->host, s.target.protobuf->port);
+    e.proto = stream(detail::StreamKind::Proto, s.target.protobuf->host, s.target.protobuf->port, &*s.target.protobuf);
   return e;
 }
 
@@ -154,7 +167,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   // Each MQTT device holds its own connection: as many descriptors as the hard limit allows.
   if (sends_mqtt(scenario)) detail::raise_open_file_limit();
   std::unique_ptr<LocalBroker> broker;
-  if (scenario.target.embedded && !scenario.target.mqtt && sends_mqtt(scenario)) {
+  if (scenario.target.embedded && !scenario.target.mqtt &&
+      (sends_mqtt(scenario) || !scenario.target.alert_mqtt_topic.empty())) {
     try {
       broker = std::make_unique<LocalBroker>();
     } catch (const LocalBrokerError& e) {
@@ -175,6 +189,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   reports::RecorderOptions ropts;
   ropts.matching.utility_rules = options.utility_rules;
   if (options.trigger_lookback > 0) ropts.trigger_lookback = options.trigger_lookback;
+  else if (const auto n = detail::trigger_lookback_for(scenario, speed)) ropts.trigger_lookback = n;
   if (options.shard.patients_in(total_patients) > 0) ropts.timeline_patients = {options.shard.index};
   reports::Recorder recorder(ropts);
   reports::RunInfo info;
@@ -209,22 +224,46 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   }
 
   reports::RecorderShard& alert_shard = recorder.make_shard();
-  // Alerts carry the wall instant of receipt, so the recorder stamps them like readings
-  // (scenario arrival of the trigger + real elapsed time), not with the speed-up applied.
-  AlertIntake intake(
-      [&](const physiology::Alert& a) {
-        alert_shard.on_alert(a, std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                    Steady::now().time_since_epoch())
-                                    .count());
-        if (alert_part) alert_part->write(a);
+  // Credentials, provisioning and the alert channels (target_access.hpp); the errors they
+  // throw say what is wrong without any secret.
+  detail::TargetAccess access;
+  try {
+    access = detail::connect_target(scenario, options.shard, log);
+  } catch (const std::exception& e) {
+    throw RunError(detail::redact(e.what()));
+  }
+  // Alerts carry the instant they count as received on the steady clock, so the recorder
+  // stamps them like readings (scenario arrival of the trigger + real elapsed time), not with
+  // the speed-up applied. Channels hear alerts on their own threads: the recording part takes
+  // one writer at a time.
+  std::mutex alert_part_mutex;
+  detail::AlertCapture capture(
+      detail::alert_capture_setup(scenario, access),
+      [&](const physiology::Alert& a, std::int64_t wall_ns) {
+        alert_shard.on_alert(a, wall_ns);
+        if (alert_part) {
+          std::lock_guard lock(alert_part_mutex);
+          alert_part->write(a);
+        }
       },
-      [&] { return clock.now(); }, scenario.target.alert_webhook_port.value_or(0));
-  intake.start();
+      [&](Steady::time_point t) { return clock.to_scenario(t); });
+  try {
+    capture.start_listeners();
+  } catch (const std::exception& e) {  // a port that cannot be bound
+    throw RunError(std::string("alert listeners: ") + e.what());
+  }
+  if (options.on_alert_listeners) {
+    const auto url = capture.webhook_url();
+    const auto colon = url.rfind(':');
+    options.on_alert_listeners(url.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1))),
+                               capture.pcd04_port());
+  }
 
   std::unique_ptr<ts::TargetServer> server;
+  std::optional<detail::Url> embedded_fhir;
   if (scenario.target.embedded) {
     auto cfg = embedded_config(scenario, options);
-    cfg.alerts.webhook_url = intake.url();
+    detail::point_embedded_alerts(cfg, scenario, capture, access);
     cfg.epoch_unix_ms = epoch_unix_ms;
     server = std::make_unique<ts::TargetServer>(cfg);
     server->start();
@@ -233,6 +272,13 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
       log << "embedded target: not subscribed to the MQTT broker yet"
           << (why.empty() ? "" : ": " + why) << '\n';
     }
+    if (server->ports().http)
+      embedded_fhir = detail::Url{false, "127.0.0.1", server->ports().http, server->config().http.fhir_base_path};
+  }
+  try {
+    capture.start_readers(epoch_unix_ms * 1'000'000, log, embedded_fhir);
+  } catch (const std::exception& e) {  // TLS files of the FHIR or MQTT endpoint
+    throw RunError(detail::redact(e.what()));
   }
 
   // Connection ramp-up: per thread, connection i opens i * interval after the start.
@@ -249,7 +295,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   else if (scenario.time.ramp_up.count() > 0)
     mqtt_ramp.span = std::chrono::nanoseconds(
         static_cast<std::int64_t>(static_cast<double>(scenario.time.ramp_up.count()) / speed));
-  const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections, mqtt_ramp);
+  const auto eps =
+      endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections, mqtt_ramp, access);
 
   std::vector<std::unique_ptr<detail::Engine>> engines;
   std::vector<std::filesystem::path> record_parts;
@@ -274,6 +321,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     try {
       engines.push_back(std::make_unique<detail::Engine>(ec));
     } catch (const detail::TransportError& e) {  // e.g. an https CA file that does not load
+      throw RunError(e.what());
+    } catch (const detail::TlsSetupError& e) {  // TLS files of the MQTT or stream endpoints
       throw RunError(e.what());
     } catch (const std::runtime_error& e) {  // e.g. a recording part that cannot be created
       throw RunError(e.what());
@@ -329,7 +378,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
       s.errors += c.errors.load(std::memory_order_relaxed);
       max_lat = std::max(max_lat, c.max_latency_ns.exchange(0, std::memory_order_relaxed));
     }
-    s.alerts = intake.alerts_received();
+    s.alerts = capture.scored();
     s.max_latency_s = static_cast<double>(max_lat) * 1e-9;
     s.p50_latency_s = static_cast<double>(detail::live_percentile(buckets, 50)) * 1e-9;
     s.p99_latency_s = static_cast<double>(detail::live_percentile(buckets, 99)) * 1e-9;
@@ -355,7 +404,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (const auto& f : failures) {
     if (!f) continue;
     if (server) server->stop();
-    intake.stop();
+    capture.stop();
     try {
       std::rethrow_exception(f);
     } catch (const std::bad_alloc&) {
@@ -366,15 +415,21 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
       throw RunError(std::string("an engine thread failed: ") + e.what());
     }
   }
-  // Alerts for the last readings may still be on their way: a short grace period.
+  // Alerts for the last readings may still be on their way: a short grace period, then the
+  // last polling rounds (the target still up), then the channels close.
   std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 0 : 300));
+  capture.finish(Steady::now() + (stopped ? std::chrono::seconds(2) : std::chrono::seconds(15)), log);
   if (server) server->stop();
-  intake.stop();
+  capture.stop();
 
   RunResult result;
   result.interrupted = stopped;
   result.wall_seconds = std::chrono::duration<double>(Steady::now() - wall_start).count();
-  result.alerts_received = intake.alerts_received();
+  result.alerts_received = capture.scored();
+  const auto capture_stats = capture.stats();
+  result.alert_capture = detail::capture_counts(capture_stats);
+  detail::finish_target(scenario, access, result.provisioned, log);
+  if (access.fhir_credentials) result.tokens_fetched = access.fhir_credentials->tokens_fetched();
   for (auto& e : engines) {
     const auto& t = e->totals();
     for (auto [status, n] : t.http_status) result.http_status[status] += n;
@@ -385,6 +440,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     result.messages_sent += e->counters().messages_sent.load();
   }
   result.report = recorder.merge();
+  for (auto& e : engines) result.report.outcome_codes.merge(e->totals().outcome_codes);
   for (auto& e : engines) result.report.ops.merge(e->totals().ops);
   for (auto& e : engines) result.report.waveforms.merge(e->totals().waveforms);
   detail::attach_pump_alerts(result.report);  // rescores
@@ -429,6 +485,22 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (const auto& [reason, n] : result.tls_failures)
     log << "TLS handshake with the target failed " << n << " time" << (n == 1 ? "" : "s") << ": "
         << reason << '\n';
+  {
+    const auto& c = result.alert_capture;
+    if (c.unmapped || c.refused || c.unreadable || c.duplicates)
+      log << "alerts heard " << c.heard << ": " << c.duplicates << " heard twice, " << c.unmapped
+          << " naming no patient of the fleet"
+          << (capture_stats.first_unmapped.empty() ? "" : " (first: " + capture_stats.first_unmapped + ")") << ", "
+          << c.unreadable << " unreadable, " << c.refused << " webhook requests refused (no shared secret)\n";
+    if (!capture_stats.first_error.empty()) log << "alert polling: " << capture_stats.first_error << '\n';
+    if (const auto auth = result.report.outcome_codes.auth_failures())
+      for (const auto& e : result.report.outcome_codes.errors)
+        if (e.kind == "auth") {
+          log << "AUTHENTICATION FAILED: " << auth << " messages refused (" << e.protocol << " " << e.code
+              << "): " << e.text << '\n';
+          break;
+        }
+  }
   for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
   return result;
 }

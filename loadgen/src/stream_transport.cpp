@@ -3,8 +3,10 @@
 #include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <optional>
 #include <deque>
 #include <unordered_map>
 
@@ -16,6 +18,7 @@ namespace iomtsim::loadgen::detail {
 namespace {
 
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 using reports::Outcome;
@@ -26,6 +29,14 @@ class StreamTransport final : public Transport {
       : io_(io), target_(std::move(target)), done_(std::move(done)), socket_(io), retry_(io),
         deadline_(io) {
     hl7_.epoch_unix_ms = target_.epoch_unix_ms;
+    protocol_ = target_.kind == StreamKind::Mllp ? "hl7v2" : "protobuf";
+    if (target_.tls) {
+      try {
+        tls_ctx_.emplace(make_client_tls(target_.tls_settings, target_.kind == StreamKind::Mllp ? "MLLP" : "protobuf"));
+      } catch (const TlsSetupError& e) {
+        throw std::runtime_error(e.what());
+      }
+    }
   }
 
   void start() override {
@@ -64,18 +75,52 @@ class StreamTransport final : public Transport {
   }
 
  private:
-  void complete(OutboundPtr m, Outcome o) {
+  void complete(OutboundPtr m, Outcome o, std::string_view code = {}, std::string detail = {}) {
     --in_flight_;
-    done_(std::move(m), Completion{o, 0, Steady::now()});
+    done_(std::move(m), Completion{o, 0, Steady::now(), protocol_, code, std::move(detail)});
   }
+
+  // The socket under TLS or not.
+  tcp::socket& lowest() { return tls_ ? tls_->next_layer() : socket_; }
+  template <class F>
+  void with_stream(F&& f) {
+    if (tls_)
+      f(*tls_);
+    else
+      f(socket_);
+  }
+
+  std::string where() const { return target_.host + ":" + std::to_string(target_.port); }
 
   void connect() {
     const auto gen = ++generation_;
-    asio::async_connect(socket_, endpoints_, [this, gen](error_code ec, const tcp::endpoint&) {
+    if (tls_ctx_) {
+      retired_tls_ = std::move(tls_);  // a handler of the old stream may still be running
+      tls_ = std::make_unique<ssl::stream<tcp::socket>>(io_, *tls_ctx_);
+      prepare_client_ssl(tls_->native_handle(), target_.host, target_.tls_settings.verify);
+    }
+    asio::async_connect(lowest(), endpoints_, [this, gen](error_code ec, const tcp::endpoint&) {
       if (closed_ || gen != generation_) return;
-      if (ec) return connect_failed();
+      if (ec) {
+        last_error_ = "cannot connect to " + where() + ": " + ec.message();
+        return connect_failed();
+      }
       error_code ignored;
-      socket_.set_option(tcp::no_delay(true), ignored);
+      lowest().set_option(tcp::no_delay(true), ignored);
+      if (!tls_) return connected();
+      tls_->async_handshake(ssl::stream_base::client, [this, gen](error_code e) {
+        if (closed_ || gen != generation_) return;
+        if (e) {
+          last_error_ = "TLS handshake with " + where() + " failed: " + handshake_failure(tls_->native_handle(), e.message());
+          return connect_failed();
+        }
+        connected();
+      });
+    });
+  }
+
+  void connected() {
+    {
       connected_ = true;
       backoff_.reset();
       mllp_ = payloads::MllpDeframer(1u << 20);
@@ -90,7 +135,7 @@ class StreamTransport final : public Transport {
         else
           write_one(std::move(m));
       }
-    });
+    }
   }
 
   void connect_failed() {
@@ -100,7 +145,7 @@ class StreamTransport final : public Transport {
     while (!queue_.empty() && now - queue_.front()->due > target_.timeout) {
       auto m = std::move(queue_.front());
       queue_.pop_front();
-      complete(std::move(m), Outcome::Failed);
+      complete(std::move(m), Outcome::Failed, {}, last_error_);
     }
     retry_.expires_after(backoff_.next());
     retry_.async_wait([this](error_code e) {
@@ -110,8 +155,8 @@ class StreamTransport final : public Transport {
 
   void close() {
     error_code ec;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
-    socket_.close(ec);
+    lowest().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().close(ec);
     connected_ = false;
     writing_ = false;
     next_.clear();
@@ -121,7 +166,7 @@ class StreamTransport final : public Transport {
   void connection_lost() {
     ++generation_;
     close();
-    for (auto& [k, m] : waiting_) complete(std::move(m), Outcome::Failed);
+    for (auto& [k, m] : waiting_) complete(std::move(m), Outcome::Failed, {}, "connection to " + where() + " lost");
     waiting_.clear();
     order_.clear();
     ++reconnects_;
@@ -155,50 +200,61 @@ class StreamTransport final : public Transport {
     next_.clear();
     writing_ = true;
     const auto gen = generation_;
-    asio::async_write(socket_, asio::buffer(out_), [this, gen](error_code ec, std::size_t) {
-      if (closed_ || gen != generation_) return;
-      writing_ = false;
-      if (ec) return connection_lost();
-      if (!next_.empty()) flush();
+    with_stream([&](auto& s) {
+      asio::async_write(s, asio::buffer(out_), [this, gen](error_code ec, std::size_t) {
+        if (closed_ || gen != generation_) return;
+        writing_ = false;
+        if (ec) return connection_lost();
+        if (!next_.empty()) flush();
+      });
     });
   }
 
   void read() {
     const auto gen = generation_;
-    socket_.async_read_some(asio::buffer(in_), [this, gen](error_code ec, std::size_t n) {
-      if (closed_ || gen != generation_) return;
-      if (ec) return connection_lost();
-      frames_.clear();
-      const std::string_view bytes(in_.data(), n);
-      if (target_.kind == StreamKind::Mllp) {
-        mllp_.feed(bytes, frames_);
-      } else if (!proto_.feed(bytes, frames_)) {
-        return connection_lost();  // a length-delimited stream cannot resynchronise
-      }
-      for (const auto& f : frames_) answer(f);
-      read();
+    with_stream([&](auto& s) {
+      s.async_read_some(asio::buffer(in_), [this, gen](error_code ec, std::size_t n) {
+        if (closed_ || gen != generation_) return;
+        if (ec) return connection_lost();
+        frames_.clear();
+        const std::string_view bytes(in_.data(), n);
+        if (target_.kind == StreamKind::Mllp) {
+          mllp_.feed(bytes, frames_);
+        } else if (!proto_.feed(bytes, frames_)) {
+          return connection_lost();  // a length-delimited stream cannot resynchronise
+        }
+        for (const auto& f : frames_) answer(f);
+        read();
+      });
     });
   }
 
   void answer(const std::string& frame) {
     std::string key;
     Outcome o = Outcome::Acknowledged;
+    std::string_view code;
+    std::string reason;
     if (target_.kind == StreamKind::Mllp) {
       auto ack = payloads::decode_ack(frame);
       if (!ack.ok()) return;  // garbage: the message it was for will time out
       key = ack.value.control_id;
       o = ack.value.code == payloads::AckCode::Accept ? Outcome::Acknowledged : Outcome::Rejected;
+      code = payloads::ack_code_text(ack.value.code);
+      if (o != Outcome::Acknowledged) reason = ack.value.reason.empty() ? "no reason given" : ack.value.reason;
     } else {
       auto ack = payloads::decode_batch_ack(frame);
       if (!ack.ok()) return;
       key = std::to_string(ack.value.batch_id);
       o = ack.value.rejected == 0 ? Outcome::Acknowledged : Outcome::Rejected;
+      code = o == Outcome::Acknowledged ? "ok" : "nack";
+      if (o != Outcome::Acknowledged)
+        reason = ack.value.reason.empty() ? std::to_string(ack.value.rejected) + " readings rejected" : ack.value.reason;
     }
     auto it = waiting_.find(key);
     if (it == waiting_.end()) return;  // already timed out
     auto m = std::move(it->second);
     waiting_.erase(it);
-    complete(std::move(m), o);
+    complete(std::move(m), o, code, std::move(reason));
   }
 
   void arm_deadline() {
@@ -226,7 +282,11 @@ class StreamTransport final : public Transport {
   StreamTarget target_;
   CompletionFn done_;
   payloads::Hl7Options hl7_;
+  const char* protocol_ = "hl7v2";
   tcp::socket socket_;
+  std::optional<ssl::context> tls_ctx_;
+  std::unique_ptr<ssl::stream<tcp::socket>> tls_, retired_tls_;
+  std::string last_error_;
   asio::steady_timer retry_;
   asio::steady_timer deadline_;
   bool deadline_armed_ = false;

@@ -9,11 +9,17 @@
 // or it is TimedOut; a connection error fails everything unanswered on it (Failed) and
 // the connection comes back with back-off. Answers to messages already timed out are
 // ignored.
+//
+// TLS (`tls`, MLLP over TLS as interface engines offer it, and protobuf alike): after
+// connecting, a handshake verifying the server (connect/tls_client.hpp); a failed one
+// counts like a refused connect and its reason goes with the messages it fails.
+// Completions carry the ACK code (AA/AE/AR, ok/nack) and a refusal's reason (ERR text).
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "connect/tls_client.hpp"
 #include "transport.hpp"
 
 namespace boost::asio {
@@ -30,6 +36,8 @@ struct StreamTarget {
   std::uint16_t port = 0;
   std::chrono::nanoseconds timeout = std::chrono::seconds(10);  // wall
   std::int64_t epoch_unix_ms = 0;
+  bool tls = false;
+  TlsClientSettings tls_settings{};
 };
 
 std::unique_ptr<Transport> make_stream_transport(boost::asio::io_context& io,

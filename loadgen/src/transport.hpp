@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "iomtsim/physiology/reading.hpp"
@@ -47,6 +48,13 @@ struct Completion {
   reports::Outcome outcome = reports::Outcome::Failed;
   unsigned status = 0;  // HTTP status, 0 when none
   Steady::time_point at{};  // wall instant of the answer (or of the failure)
+  // For the report's outcome codes (answer_codes.hpp): the protocol ("fhir_r4", "hl7v2",
+  // "protobuf", "mqtt_json"; nullptr: not tallied), a non-HTTP answer code ("AA", "AE",
+  // "AR", "ok", "nack"), and the target's reason for a refusal or why there was no answer
+  // (already redacted; empty on success).
+  const char* protocol = nullptr;
+  std::string_view code{};  // static text
+  std::string detail{};
 };
 
 using CompletionFn = std::function<void(OutboundPtr, const Completion&)>;

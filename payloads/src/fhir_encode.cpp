@@ -55,12 +55,24 @@ void append_observation(std::string& out, const physiology::Reading& r, const Fh
   out.append(c.loinc);
   out.append(R"(","display":")");
   out.append(c.loinc_display);  // table text: no characters that need escaping
-  out.append(R"("}]},"subject":{"reference":"Patient/p)");
-  append_uint(out, r.patient);
-  out.append(R"("},"device":{"reference":"Device/p)");
-  append_uint(out, r.patient);
-  out.append("-d");
-  append_uint(out, r.device);
+  out.append(R"("}]},"subject":{"reference":"Patient/)");
+  const std::string* patient = options.refs ? options.refs->patient(r.patient) : nullptr;
+  if (patient) {
+    out.append(*patient);
+  } else {
+    out.push_back('p');
+    append_uint(out, r.patient);
+  }
+  out.append(R"("},"device":{"reference":"Device/)");
+  const std::string* device = options.refs ? options.refs->device(r.patient, r.device) : nullptr;
+  if (device) {
+    out.append(*device);
+  } else {
+    out.push_back('p');
+    append_uint(out, r.patient);
+    out.append("-d");
+    append_uint(out, r.device);
+  }
   out.append(R"("},"effectiveDateTime":")");
   append_instant(out, r.device_time, options.epoch_unix_ms);
   if (r.vital == physiology::Vital::Consciousness) {

@@ -72,6 +72,7 @@ struct WebhookSink::Impl : std::enable_shared_from_this<WebhookSink::Impl> {
       req.set(http::field::host, host_header);
       req.set(http::field::content_type, "application/json");
       req.set(http::field::user_agent, "iomtsim-target");
+      if (!cfg.webhook_secret.empty()) req.set(http::field::authorization, "Bearer " + cfg.webhook_secret);
       req.keep_alive(true);
       req.body() = pending.front();
     }

@@ -3,6 +3,7 @@
 #include "iomtsim/reference_target/config.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -146,8 +147,23 @@ void read_processing(Reader& r, const YAML::Node& n, ProcessingConfig& c) {
 
 void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
   if (!r.check_map(n, "alerts",
-                   {"webhook_url", "mqtt_topic", "mqtt_qos", "webhook_timeout", "max_pending"}))
+                   {"flags", "max_flags", "pcd04_mllp", "webhook_url", "webhook_secret_env", "mqtt_topic",
+                    "mqtt_qos", "webhook_timeout", "max_pending"}))
     return;
+  r.get(n, "flags", c.flags);
+  r.get_int(n, "max_flags", c.max_flags, 1, 1u << 24);
+  r.get(n, "pcd04_mllp", c.pcd04_mllp);
+  if (!c.pcd04_mllp.empty() && c.pcd04_mllp.rfind(':') == std::string::npos)
+    r.issue(n["pcd04_mllp"], "'pcd04_mllp' must be host:port, found '" + c.pcd04_mllp + "'");
+  std::string secret_env;
+  r.get(n, "webhook_secret_env", secret_env);
+  if (!secret_env.empty()) {
+    const char* v = std::getenv(secret_env.c_str());
+    if (v == nullptr || *v == '\0')
+      r.issue(n["webhook_secret_env"], "environment variable " + secret_env + " (webhook_secret_env) is not set");
+    else
+      c.webhook_secret = v;
+  }
   r.get(n, "webhook_url", c.webhook_url);
   r.get(n, "mqtt_topic", c.mqtt_topic);
   r.get_int(n, "mqtt_qos", c.mqtt_qos, 0, 2);

@@ -21,6 +21,8 @@ class io_context;
 
 namespace iomtsim::reference_target {
 
+class FlagStore;
+
 struct ServerContext {
   const TargetConfig& cfg;
   Metrics& metrics;
@@ -30,6 +32,7 @@ struct ServerContext {
   ConnectionRegistry& connections;
   BodyBudget& bodies;
   std::atomic<bool>& crashed;  // after an injected crash nothing answers any more
+  const FlagStore* flags = nullptr;  // the alerts as Flags (FHIR search); nullptr: none kept
 };
 
 // A listening socket with its accept loop. close() stops accepting (idempotent).

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "context.hpp"
+#include "flag_store.hpp"
 #include "http_responses.hpp"
 
 namespace iomtsim::reference_target {
@@ -294,6 +295,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const bool is_report =
         target.starts_with(base) && target.substr(base.size()) == "/DiagnosticReport";
 
+    if (target.starts_with(base) && (target.substr(base.size()) == "/Flag" ||
+                                     target.substr(base.size()).starts_with("/Flag/"))) {
+      ctx_.metrics.message(Protocol::Http, Outcome::Other);
+      if (req.method() != http::verb::get)
+        return send(error_response(405, "use GET", req.version()), keep_alive);
+      return send(flag_response(target.substr(base.size()), req), keep_alive);
+    }
     if (target.starts_with("/assets/")) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
       if (req.method() != http::verb::get)
@@ -368,6 +376,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
     res_.keep_alive(keep_alive);
     if (!result.deferred) write();
+  }
+
+  // GET [base]/Flag?… (search) and GET [base]/Flag/{id} (read): the alerts raised, as Flags.
+  http::response<http::string_body> flag_response(std::string_view rest, const http::request<http::string_body>& req) {
+    const unsigned version = req.version();
+    if (ctx_.flags == nullptr) return error_response(404, "this target keeps no Flags (alerts.flags: false)", version);
+    if (rest.starts_with("/Flag/")) {
+      auto flag = ctx_.flags->read(rest.substr(6));
+      if (!flag) return error_response(404, "no Flag " + std::string(rest.substr(6)), version);
+      return json_response(200, std::move(*flag), version);
+    }
+    std::string_view query(req.target().data(), req.target().size());
+    const auto q = query.find('?');
+    query = q == std::string_view::npos ? std::string_view() : query.substr(q + 1);
+    auto answer = ctx_.flags->search(query);
+    if (answer.status != 200) return error_response(answer.status, answer.body, version);
+    return json_response(200, std::move(answer.body), version);
   }
 
   // GET /assets/{id}: where the target last heard the asset was (ops_store.hpp).

@@ -15,6 +15,7 @@
 
 #include "alert_sinks.hpp"
 #include "context.hpp"
+#include "flag_store.hpp"
 #include "mqtt_client.hpp"
 
 namespace iomtsim::reference_target {
@@ -91,6 +92,8 @@ struct TargetServer::Impl {
   std::unique_ptr<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::unique_ptr<WebhookSink> webhook;
+  std::unique_ptr<Pcd04Sink> pcd04;
+  std::unique_ptr<FlagStore> flags;
   std::unique_ptr<MqttClient> mqtt;
   std::vector<std::unique_ptr<Listener>> listeners;
   std::unique_ptr<asio::steady_timer> crash_timer;
@@ -108,6 +111,7 @@ struct TargetServer::Impl {
     for (auto& l : listeners) l->close();
     connections.close_all();
     if (webhook) webhook->close();
+    if (pcd04) pcd04->close();
     if (mqtt) mqtt->stop();
     { std::lock_guard lock(crash_mutex); }
     crash_cv.notify_all();
@@ -120,6 +124,7 @@ struct TargetServer::Impl {
     connections.close_all();
     if (mqtt) mqtt->stop();
     if (webhook) webhook->close();
+    if (pcd04) pcd04->close();
     work.reset();
     if (ioc) ioc->stop();
     for (auto& t : threads)
@@ -129,6 +134,7 @@ struct TargetServer::Impl {
     listeners.clear();
     crash_timer.reset();
     webhook.reset();
+    pcd04.reset();
     ioc.reset();  // destroys the sessions still in it (closing their sockets)
     mqtt.reset();
   }
@@ -164,9 +170,18 @@ void TargetServer::start() {
   depth[static_cast<std::size_t>(Protocol::Http)] = cfg.http.max_json_depth;
   depth[static_cast<std::size_t>(Protocol::Mqtt)] = cfg.mqtt.max_json_depth;
   m.ingest->set_json_depth_limits(depth);
-  m.ctx = std::make_unique<ServerContext>(ServerContext{
-      cfg, m.metrics, m.log, *m.faults, *m.ingest, m.connections, m.bodies, m.crashed});
+  if (cfg.alerts.flags) {
+    m.flags = std::make_unique<FlagStore>(cfg.alerts.max_flags, cfg.http.fhir_base_path);
+    m.sinks.add(m.flags.get());
+  }
+  m.ctx = std::make_unique<ServerContext>(ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest,
+                                                        m.connections, m.bodies, m.crashed,
+                                                        m.flags.get()});
   try {
+    if (!cfg.alerts.pcd04_mllp.empty()) {
+      m.pcd04 = std::make_unique<Pcd04Sink>(*m.ioc, cfg.alerts, m.metrics, m.log);
+      m.sinks.add(m.pcd04.get());
+    }
     if (!cfg.alerts.webhook_url.empty()) {
       m.webhook = std::make_unique<WebhookSink>(*m.ioc, cfg.alerts, m.metrics, m.log);
       m.sinks.add(m.webhook.get());

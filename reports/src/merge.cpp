@@ -85,6 +85,7 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     } catch (const HistogramError& e) {
       throw MergeError(std::string("merge: operations: ") + e.what());
     }
+    out.outcome_codes.merge(s.outcome_codes);
     try {
       out.waveforms.merge(s.waveforms);
     } catch (const HistogramError& e) {

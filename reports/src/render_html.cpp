@@ -7,6 +7,7 @@
 
 #include "html_page.hpp"
 #include "ops_section.hpp"
+#include "outcome_codes_section.hpp"
 #include "svg_plot.hpp"
 #include "timeline_section.hpp"
 
@@ -255,6 +256,7 @@ std::string render_html(const Report& report, const HtmlOptions& options) {
   o += over_time(report);
   o += delivery(report);
   o += accuracy(report);
+  o += outcome_codes_section(report);
   o += ops_section(report);
   o += timeline_section(report, options.timeline_patient);
   o += html::page_end();

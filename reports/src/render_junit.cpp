@@ -1,5 +1,6 @@
 #include "iomtsim/reports/render_junit.hpp"
 
+#include "outcome_codes_section.hpp"
 #include "xml_text.hpp"
 
 namespace iomtsim::reports {
@@ -28,6 +29,8 @@ std::string render_junit(const Report& report) {
        xml::escape(report.run.scenario.empty() ? "iomtsim" : report.run.scenario) + "\" tests=\"" +
        std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
        "\" errors=\"0\" skipped=\"0\">\n";
+  // The target's own reasons explain most failures: they go in every failure's text.
+  const std::string note = outcome_codes_note(report);
   for (const auto& c : cases) {
     o += "    <testcase classname=\"iomtsim.thresholds\" name=\"" + xml::escape(c.name) + "\"";
     if (c.passed) {
@@ -35,7 +38,7 @@ std::string render_junit(const Report& report) {
       continue;
     }
     o += ">\n      <failure message=\"" + xml::escape(c.failure) + "\" type=\"threshold\">" +
-         xml::escape(c.failure) + "</failure>\n    </testcase>\n";
+         xml::escape(c.failure + note) + "</failure>\n    </testcase>\n";
   }
   o += "  </testsuite>\n</testsuites>\n";
   return o;

@@ -197,6 +197,14 @@ std::string to_json(const Report& r) {
                               {"message", t.message}});
   j["thresholds"] = std::move(thresholds);
   if (!r.ops.empty()) j["operations"] = json_convert::ops_report(r.ops);
+  if (!r.outcome_codes.empty()) {
+    Json codes = Json::array(), errors = Json::array();
+    for (const auto& c : r.outcome_codes.codes)
+      codes.push_back(Json{{"protocol", c.protocol}, {"code", c.code}, {"messages", c.messages}, {"readings", c.readings}});
+    for (const auto& e : r.outcome_codes.errors)
+      errors.push_back(Json{{"protocol", e.protocol}, {"code", e.code}, {"kind", e.kind}, {"text", e.text}, {"count", e.count}});
+    j["outcome_codes"] = Json{{"codes", std::move(codes)}, {"errors", std::move(errors)}};
+  }
   if (!r.waveforms.empty()) {
     const auto& w = r.waveforms;
     j["waveforms"] = Json{{"delivery", json_convert::delivery(w.delivery)},
@@ -318,6 +326,16 @@ Report from_json(std::string_view text) {
     }
     // Optional: reports of runs without operations devices have no "operations".
     if (j.contains("operations")) r.ops = json_convert::ops_report(j.at("operations"));
+    // Optional: older reports have no "outcome_codes".
+    if (j.contains("outcome_codes")) {
+      for (const auto& c : j.at("outcome_codes").at("codes"))
+        r.outcome_codes.add_code(c.at("protocol").get<std::string>(), c.at("code").get<std::string>(),
+                                 c.at("messages").get<std::uint64_t>(), c.at("readings").get<std::uint64_t>());
+      for (const auto& e : j.at("outcome_codes").at("errors"))
+        r.outcome_codes.add_error(e.at("protocol").get<std::string>(), e.at("code").get<std::string>(),
+                                  e.at("kind").get<std::string>(), e.at("text").get<std::string>(),
+                                  e.at("count").get<std::uint64_t>());
+    }
     // Optional: runs without waveform devices (and older reports) have no "waveforms".
     if (j.contains("waveforms")) {
       const auto& w = j.at("waveforms");

@@ -249,7 +249,10 @@ std::string explain(const Scenario& s) {
     o << "the embedded reference target on loopback\n";
   } else {
     auto ep = [&](const char* what, const std::optional<Endpoint>& e) {
-      if (e) o << "\n  " << what << " " << (e->tls ? "(TLS) " : "") << e->host << ":" << e->port;
+      if (!e) return;
+      o << "\n  " << what << " " << (e->tls ? "(TLS) " : "") << e->host << ":" << e->port;
+      const std::string how = connection_words(*e);
+      if (!how.empty()) o << " - " << how;
     };
     o << "an external system";
     ep("FHIR", s.target.http);
@@ -257,7 +260,9 @@ std::string explain(const Scenario& s) {
     ep("MLLP", s.target.mllp);
     ep("protobuf", s.target.protobuf);
     o << "\n";
+    if (s.target.provision.enabled()) o << "  " << provision_words(s.target.provision, s.metadata.name) << "\n";
   }
+  o << "  alerts heard from: " << alert_capture_words(s.target) << "\n";
 
   if (s.capacity) o << "\n" << explain_capacity(*s.capacity);
 

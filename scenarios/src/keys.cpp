@@ -173,17 +173,69 @@ constexpr KeyDef kTarget[] = {
     {"mllp", T::Endpoint, false, "", "HL7 v2 MLLP listener"},
     {"protobuf", T::Endpoint, false, "", "protobuf ingest"},
     {"alerts", T::Object, false, "alerts", "where alerts come back"},
+    {"provision", T::Object, false, "provision",
+     "FHIR Patients and Devices set up before readings flow (conditional create), or existing ones"},
     {"request_timeout", T::Quantity, false, "duration", "per request"},
     {"config_file", T::String, false, "", "embedded target's YAML config"},
 };
 constexpr KeyDef kEndpoint[] = {
     {"host", T::String, true, "", "host name or address"},
     {"port", T::Integer, true, "", "1 .. 65535"},
-    {"tls", T::Boolean, false, "", "use TLS"},
+    {"tls", T::Boolean, false, "", "use TLS (the server is verified by chain and name)"},
+    {"ca_file", T::String, false, "", "PEM CA bundle to verify the server; default: the system store"},
+    {"tls_verify", T::Boolean, false, "", "false: do not verify the server (tests only; default true)"},
+    {"client_cert", T::String, false, "", "mutual TLS: our certificate chain, PEM file"},
+    {"client_key", T::String, false, "", "mutual TLS: its private key, PEM file"},
+    {"headers", T::Headers, false, "",
+     "HTTP headers for every request: name -> value, or name -> {env: VAR} / {file: PATH} for secrets"},
+    {"auth", T::Object, false, "auth", "HTTP authentication: bearer token, OAuth2 client credentials, SMART backend"},
+    {"username", T::String, false, "", "MQTT user name"},
+    {"password_env", T::String, false, "", "MQTT password: environment variable holding it"},
+    {"password_file", T::String, false, "", "MQTT password: file holding it"},
+};
+constexpr KeyDef kAuth[] = {
+    {"kind", T::Enum, true, "auth_kind", "bearer, client_credentials (OAuth2) or smart_backend (SMART Backend Services)"},
+    {"token_env", T::String, false, "", "bearer: environment variable holding the token"},
+    {"token_file", T::String, false, "", "bearer: file holding the token"},
+    {"token_url", T::String, false, "", "client_credentials, smart_backend: the token endpoint"},
+    {"client_id", T::String, false, "", "client_credentials, smart_backend: our client id"},
+    {"client_secret_env", T::String, false, "", "client_credentials: environment variable holding the secret"},
+    {"client_secret_file", T::String, false, "", "client_credentials: file holding the secret"},
+    {"client_auth", T::Enum, false, "client_auth", "client_credentials: basic (client_secret_basic, default) or post"},
+    {"private_key_file", T::String, false, "", "smart_backend: PEM private key signing the assertion (RSA or EC P-384)"},
+    {"algorithm", T::Enum, false, "jwt_algorithm", "smart_backend: RS384 or ES384 (default: from the key)"},
+    {"key_id", T::String, false, "", "smart_backend: kid of the key in our JWKS"},
+    {"scope", T::String, false, "", "scope asked for, e.g. system/Observation.write"},
+    {"refresh_before", T::Quantity, false, "duration", "renew a token this long before it expires (default 60s)"},
 };
 constexpr KeyDef kAlerts[] = {
-    {"webhook_port", T::Integer, false, "", "port we listen on for alert webhooks"},
-    {"mqtt_topic", T::String, false, "", "MQTT topic we subscribe to for alerts"},
+    {"webhook_port", T::Integer, false, "", "port we listen on for alert webhooks (default: ephemeral)"},
+    {"webhook_bind", T::String, false, "", "address the webhook listens on (default 127.0.0.1)"},
+    {"webhook_url", T::String, false, "", "URL the target reaches the webhook at (default http://<bind>:<port>/alerts)"},
+    {"webhook_secret_env", T::String, false, "", "environment variable holding the webhook's shared secret"},
+    {"webhook_secret_file", T::String, false, "", "file holding the webhook's shared secret"},
+    {"webhook_fields", T::StringMap, false, "",
+     "JSON field of each alert property: patient, rule, time, trigger, severity, score, alert_id"},
+    {"mqtt_topic", T::String, false, "", "MQTT topic filter we subscribe to for alerts"},
+    {"fhir_poll", T::Toggle, false, "fhir_poll", "search the FHIR target for alert resources"},
+    {"fhir_subscription", T::Boolean, false, "", "create FHIR rest-hook Subscriptions to the webhook"},
+    {"mllp", T::String, false, "", "host:port we listen on for HL7 ORU^R40 (IHE PCD-04) alerts"},
+};
+constexpr KeyDef kFhirPoll[] = {
+    {"resources", T::StringList, false, "",
+     "Flag (default), DetectedIssue, RiskAssessment, Communication, CommunicationRequest"},
+    {"every", T::Quantity, false, "duration", "wall time between polling rounds (default 5s)"},
+    {"page_size", T::Integer, false, "", "resources per page, _count (default 100)"},
+    {"max_rate", T::Number, false, "", "requests per second at most (default 2)"},
+};
+constexpr KeyDef kProvision[] = {
+    {"patients", T::Enum, true, "provision_patients", "create (conditional create), existing (from patients_file) or none"},
+    {"patients_file", T::String, false, "", "existing: one Patient id or system|value identifier per line"},
+    {"devices", T::Boolean, false, "", "also create the patients' Device resources (default true)"},
+    {"identifier_system", T::String, false, "", "Patient identifier system (default urn:iomtsim:patient)"},
+    {"device_identifier_system", T::String, false, "", "Device identifier system (default urn:iomtsim:device)"},
+    {"batch", T::Integer, false, "", "entries per batch Bundle (1 .. 1000, default 100)"},
+    {"cleanup", T::Boolean, false, "", "delete what the run created, at its end"},
 };
 
 constexpr KeyDef kCapacity[] = {
@@ -247,8 +299,11 @@ constexpr ObjectDef kObjects[] = {
     {"reconnect", "reconnect back-off", kReconnect},
     {"time", "how scenario time relates to wall time", kTime},
     {"target", "the system under test", kTarget},
-    {"endpoint", "host and port", kEndpoint},
+    {"endpoint", "host, port and how to connect", kEndpoint},
+    {"auth", "HTTP authentication; secrets come from environment variables or files", kAuth},
     {"alerts", "where alerts come back", kAlerts},
+    {"fhir_poll", "FHIR search for alert resources", kFhirPoll},
+    {"provision", "FHIR resources set up before readings flow", kProvision},
     {"capacity", "what a simulated-time run models behind the access hop", kCapacity},
     {"access_points", "the wards' access points", kAccessPoints},
     {"capacity_link", "a link: bandwidth and latency", kCapacityLink},
@@ -297,6 +352,11 @@ std::vector<std::string_view> enum_values(std::string_view set) {
   if (set == "time_mode") return {"real_time", "accelerated", "simulated"};
   if (set == "waveform_kind") return {"ecg_lead_ii", "ppg"};
   if (set == "fidelity") return {"auto", "per_reading", "aggregated"};  // CapacityFidelity order
+  // AuthKind order without None; ClientAuthMethod; JwtAlgorithm without FromKey; ProvisionPatients.
+  if (set == "auth_kind") return {"bearer", "client_credentials", "smart_backend"};
+  if (set == "client_auth") return {"basic", "post"};
+  if (set == "jwt_algorithm") return {"RS384", "ES384"};
+  if (set == "provision_patients") return {"none", "create", "existing"};
   if (set == "distribution")
     return {"constant", "uniform", "normal", "lognormal", "exponential", "pareto", "empirical"};
   throw std::logic_error("no enum '" + std::string(set) + "'");

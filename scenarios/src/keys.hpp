@@ -25,6 +25,9 @@ enum class ValueType : unsigned char {
   Measures,      // list of vital names, or vital -> interval
   ExpectationList,
   Baselines,     // vital -> distribution
+  Headers,       // name -> string, or name -> {env: VAR} / {file: PATH}
+  StringMap,     // name -> string
+  Toggle,        // true/false, or the object `ref` (its presence means true)
 };
 
 struct KeyDef {
@@ -45,7 +48,8 @@ std::span<const ObjectDef> object_defs();
 const ObjectDef& object_def(std::string_view name);  // must exist
 std::vector<std::string_view> key_names(const ObjectDef& def);
 // Names accepted for an Enum ref: "archetype", "condition", "device_type", "vital",
-// "intervention", "format", "course", "time_mode", "waveform_kind", "distribution", "fidelity".
+// "intervention", "format", "course", "time_mode", "waveform_kind", "distribution", "fidelity",
+// "auth_kind", "client_auth", "jwt_algorithm", "provision_patients".
 std::vector<std::string_view> enum_values(std::string_view set);
 
 }  // namespace iomtsim::scenarios::detail

@@ -24,6 +24,12 @@ Operations read_operations(const Node& n, const std::string& ward,
 // The `capacity:` section (read_capacity.cpp); `meta` bounds the failure times.
 CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r);
 
+// Connection settings of an endpoint mapping (`endpoint` is http, mqtt, mllp or protobuf),
+// `target.provision` and `target.alerts` (read_connection.cpp).
+void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Reader& r);
+ProvisionSpec read_provision(const Node& n, Reader& r);
+void read_alert_capture(const Node& n, TargetSpec& t, Reader& r);
+
 // Range limits shared by the readers, in canonical units.
 inline constexpr double kMaxScenarioSeconds = 366.0 * 86400.0;  // a year
 inline constexpr double kMaxLatencySeconds = 600.0;

@@ -99,6 +99,7 @@ std::optional<Endpoint> read_endpoint(const Node& n, std::string_view what, Read
   if (const Node* v = n.get("tls")) {
     if (auto x = r.boolean(*v, "tls")) e.tls = *x;
   }
+  read_connection(n, what, e, r);
   if (!ok) return std::nullopt;
   return e;
 }
@@ -166,16 +167,27 @@ TargetSpec read_target(const Node& n, Reader& r) {
       else r.error(v->pos, "mqtt_version: expected 3.1.1 or 5, found '" + *x + "'");
     }
   }
+  if (const Node* v = n.get("alerts")) read_alert_capture(*v, t, r);
+  if (const Node* v = n.get("provision")) {
+    t.provision = read_provision(*v, r);
+    if (t.embedded)
+      r.error(v->pos, "'provision' sets up resources on an external FHIR server; the embedded target needs none");
+    else if (!t.http)
+      r.error(v->pos, "'provision' needs the FHIR server: an 'http' endpoint");
+  }
   if (const Node* v = n.get("alerts")) {
-    if (r.object(*v, "alerts", "alerts")) {
-      if (const Node* p = v->get("webhook_port")) {
-        if (auto x = r.integer(*p, 1, 65535, "webhook_port"))
-          t.alert_webhook_port = static_cast<std::uint16_t>(*x);
-      }
-      if (const Node* p = v->get("mqtt_topic")) {
-        if (auto x = r.str(*p, "mqtt_topic")) t.alert_mqtt_topic = *x;
-      }
-    }
+    const auto& a = t.alerts;
+    if (a.fhir_poll && !t.embedded && !t.http)
+      r.error(v->get("fhir_poll")->pos, "fhir_poll searches the FHIR server: the target needs an 'http' endpoint");
+    if (a.fhir_subscription && !t.embedded && !t.http)
+      r.error(v->get("fhir_subscription")->pos, "fhir_subscription needs the FHIR server: an 'http' endpoint");
+    if (a.fhir_subscription && t.embedded)
+      r.error(v->get("fhir_subscription")->pos, "the embedded target offers no Subscriptions; it serves its Flags to fhir_poll");
+    // Anyone who can reach the webhook could otherwise feed the run alerts.
+    if (a.webhook && a.webhook_secret.empty() && !t.embedded)
+      r.error(v->pos, "the alert webhook needs a shared secret: webhook_secret_env or webhook_secret_file");
+    if (!t.alert_mqtt_topic.empty() && !t.mqtt && !t.embedded)
+      r.error(v->get("mqtt_topic")->pos, "alerts.mqtt_topic subscribes on the target's broker: the target needs an 'mqtt' endpoint");
   }
   if (const Node* v = n.get("request_timeout")) {
     if (auto x = r.duration(*v, 0.001, 3600, "request_timeout")) t.request_timeout = *x;

@@ -51,6 +51,19 @@ json type_of(const detail::KeyDef& k) {
               {"items", {{"type", "string"},
                          {"pattern", "^\\s*" + metric_name_pattern() +
                                          "\\s*(<=|>=|==|<|>)\\s*\\S+"}}}};
+    case ValueType::Headers: {
+      json secret = {{"type", "object"},
+                     {"properties", {{"env", {{"type", "string"}}}, {"file", {{"type", "string"}}}}},
+                     {"minProperties", 1},
+                     {"maxProperties", 1},
+                     {"additionalProperties", false}};
+      return {{"type", "object"},
+              {"additionalProperties", {{"oneOf", json::array({{{"type", "string"}}, secret})}}}};
+    }
+    case ValueType::StringMap:
+      return {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
+    case ValueType::Toggle:
+      return {{"oneOf", json::array({{{"type", "boolean"}}, ref(k.ref)})}};
     case ValueType::Baselines:
       return {{"type", "object"},
               {"propertyNames", {{"enum", strings(detail::enum_values("vital"))}}},

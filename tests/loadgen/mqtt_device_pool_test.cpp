@@ -197,10 +197,10 @@ TEST(MqttPoolTls, VerifiedAgainstTheCaAndRefusedWithAnotherCa) {
   ASSERT_NE(broker.tls_port(), 0);
   auto t = target_for(broker.tls_port());
   t.tls = true;
-  t.ca_file = certs.ca;
+  t.tls_settings.ca_file = certs.ca;
   sends_all_acknowledged(t, 10, 2);
 
-  t.ca_file = other.ca;  // a broker we must not trust
+  t.tls_settings.ca_file = other.ca;  // a broker we must not trust
   t.timeout = 300ms;
   t.reconnect_initial = 100ms;
   Harness h(t);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "iomtsim/loadgen/run.hpp"
+#include "iomtsim/reference_target/target_server.hpp"
 #include "iomtsim/reports/report.hpp"
 #include "tiny_scenario.hpp"
 
@@ -46,16 +47,32 @@ TEST(RunControl, StopRequestDrainsAndBalances) {
   EXPECT_GT(r.report.run.end, physiology::SimTime{std::chrono::minutes(2)});
 }
 
-TEST(RunControl, TlsEndpointIsRefusedNotSentInClear) {
-  // HTTP and MQTT speak TLS (run_https_test, run_mqtt_test); MLLP does not yet.
-  auto s = tiny_scenarios::tiny(1, 0);
+TEST(RunControl, TlsEndpointIsNeverSentInClear) {
+  // MLLP with tls: true towards a listener that speaks plain MLLP (it never answers the
+  // ClientHello): no message goes out in clear, none is acknowledged, the buckets balance.
+  // (Handshakes refused with a reason: tests/integration/connect_test.cpp.)
+  auto cfg = reference_target::loopback_ephemeral_config();
+  reference_target::TargetServer target(cfg);
+  target.start();
+  auto s = tiny_scenarios::tiny(1, 0, scenarios::PayloadFormat::Hl7v2);
+  s.metadata.duration = std::chrono::minutes(3);
   s.target.embedded = false;
-  s.target.mllp = scenarios::Endpoint{"127.0.0.1", 443, true};
+  s.target.request_timeout = std::chrono::milliseconds(100);
+  s.target.mllp = scenarios::Endpoint{"127.0.0.1", target.ports().mllp, true};
   RunOptions o;
   o.write_files = false;
   o.handle_signals = false;
   o.progress = ProgressMode::None;
-  EXPECT_THROW(run(s, o), RunError);
+  std::ostringstream log;
+  o.log = &log;
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  EXPECT_GT(d.generated, 0u);
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], 0u);
+  EXPECT_EQ(target.snapshot().readings(reference_target::Protocol::Mllp), 0u);
+  EXPECT_EQ(target.snapshot().count(reference_target::Protocol::Mllp, reference_target::Outcome::Accepted), 0u);
+  target.stop();
 }
 
 TEST(RunControl, WritesTheReportFolder) {

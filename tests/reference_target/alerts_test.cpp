@@ -7,6 +7,7 @@
 
 #include "iomtsim/payloads/alert_json.hpp"
 #include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/payloads/fhir_alerts.hpp"
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/mllp.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
@@ -132,6 +133,54 @@ TEST(Alerts, UnreachableWebhookIsCountedNotFatal) {
                                                2, physiology::Vital::SpO2, 97, 90, 99)))
                 ->status,
             201);
+}
+
+TEST(Alerts, RaisedAlertsAreServedAsFlagsOverFhirSearchPaged) {
+  WebhookListener hook;
+  auto server = start_target([&](TargetConfig& c) { c.alerts.webhook_url = hook.url(); });
+  HttpClient client(server->ports().http);
+  for (physiology::PatientIndex p : {4u, 6u, 9u})
+    ASSERT_EQ(client.post("/fhir", payloads::encode_transaction_bundle(deteriorated_set(p, 120)))->status, 200);
+  ASSERT_TRUE(eventually([&] {
+    const auto s = server->snapshot();
+    return s.alerts_raised >= 3 && s.alerts_delivered == s.alerts_raised;
+  }));
+  const auto raised = server->snapshot().alerts_raised;
+  // Pages of two, following the next links: every alert once, as a Flag, in order.
+  std::vector<payloads::FhirAlert> flags;
+  std::string target = "/fhir/Flag?_lastUpdated=gt2000-01-01T00:00:00Z&_count=2";
+  for (int page = 0; page < 100 && !target.empty(); ++page) {
+    auto r = client.request("GET", target);
+    ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+    auto d = payloads::decode_alert_page(r->body);
+    ASSERT_TRUE(d.ok()) << d.error;
+    EXPECT_LE(d.value.alerts.size(), 2u);
+    flags.insert(flags.end(), d.value.alerts.begin(), d.value.alerts.end());
+    target = d.value.next;
+  }
+  ASSERT_EQ(flags.size(), raised);
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < flags.size(); ++i) {
+    ids.insert(flags[i].alert_id);
+    EXPECT_NE(flags[i].trigger_reading_id, 0u);
+    EXPECT_TRUE(flags[i].patient_reference == "Patient/p4" || flags[i].patient_reference == "Patient/p6" ||
+                flags[i].patient_reference == "Patient/p9");
+    if (i > 0) EXPECT_LT(*flags[i - 1].time_unix_ns, *flags[i].time_unix_ns);  // strictly increasing
+  }
+  EXPECT_EQ(ids.size(), flags.size());
+  // The same alerts as the webhook's, by id; one Flag read by its id.
+  for (const auto& a : decode_all(hook.bodies())) EXPECT_TRUE(ids.count(a.alert_id)) << a.alert_id;
+  auto one = client.request("GET", "/fhir/Flag/" + flags.front().id);
+  ASSERT_TRUE(one && one->status == 200);
+  EXPECT_EQ(payloads::decode_fhir_alert(one->body).value.alert_id, flags.front().alert_id);
+  // Searching after the last one finds nothing; a subject narrows the search.
+  auto after = client.request("GET", "/fhir/Flag?_lastUpdated=gt" + payloads::format_fhir_time_us(*flags.back().time_unix_ns));
+  ASSERT_TRUE(after && after->status == 200);
+  EXPECT_TRUE(payloads::decode_alert_page(after->body).value.alerts.empty());
+  auto six = client.request("GET", "/fhir/Flag?subject=Patient/p6");
+  ASSERT_TRUE(six && six->status == 200);
+  for (const auto& f : payloads::decode_alert_page(six->body).value.alerts) EXPECT_EQ(f.patient_reference, "Patient/p6");
+  EXPECT_EQ(client.request("GET", "/fhir/Flag?code=x")->status, 400);
 }
 
 }  // namespace

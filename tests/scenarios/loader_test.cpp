@@ -105,7 +105,7 @@ target:
   embedded: false
   http: {host: fhir.test, port: 8443, tls: true}
   mqtt: "127.0.0.1:1883"
-  alerts: {webhook_port: 9100}
+  alerts: {webhook_port: 9100, webhook_secret_env: IOMTSIM_WEBHOOK_SECRET}
 expectations:
   - ingest_latency.p99 < 2s
   - alerts.sensitivity >= 90 %
@@ -177,6 +177,7 @@ expectations:
   ASSERT_TRUE(s.target.mqtt);
   EXPECT_EQ(s.target.mqtt->host, "127.0.0.1");
   EXPECT_EQ(s.target.alert_webhook_port, std::optional<std::uint16_t>(9100));
+  EXPECT_EQ(s.target.alerts.webhook_secret.env, "IOMTSIM_WEBHOOK_SECRET");
   ASSERT_EQ(s.expectations.size(), 2u);
   EXPECT_EQ(s.expectations[0].metric, "ingest_latency.p99");
   EXPECT_EQ(s.expectations[0].op, CompareOp::Less);

@@ -1,6 +1,6 @@
 #pragma once
-// Running the built `iomtsim` binary as a user would, for CLI tests. The test target
-// must define IOMTSIM_CLI_PATH (the binary's path).
+// Running the built `iomtsim` binary as a user would, for CLI tests (run_cli needs the test
+// target to define IOMTSIM_CLI_PATH, the binary's path), and any other command.
 #include <sys/wait.h>
 
 #include <array>
@@ -20,9 +20,8 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-inline CliRun run_cli(const std::string& args, bool with_stderr = true) {
-  const std::string cmd =
-      shell_quote(IOMTSIM_CLI_PATH) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+// Any shell command line; its stdout (redirect stderr in `cmd` to keep it).
+inline CliRun run_command(const std::string& cmd) {
   CliRun r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -33,6 +32,12 @@ inline CliRun run_cli(const std::string& args, bool with_stderr = true) {
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   return r;
 }
+
+#ifdef IOMTSIM_CLI_PATH
+inline CliRun run_cli(const std::string& args, bool with_stderr = true) {
+  return run_command(shell_quote(IOMTSIM_CLI_PATH) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+#endif
 
 inline bool contains(const std::string& hay, const std::string& needle) {
   return hay.find(needle) != std::string::npos;

@@ -17,7 +17,7 @@ std::span<const Command> commands() {
       Command{"simulate", "run a scenario in simulated time (SimGrid)", &cmd_simulate},
       Command{"sweep", "simulations over a parameter range: latency versus load, capacity knee",
               &cmd_sweep},
-      Command{"calibrate", "measure the reference target and loopback for the simulation",
+      Command{"calibrate", "measure a target (the scenario's, or the reference one) for simulate",
               &cmd_calibrate},
   };
   return table;

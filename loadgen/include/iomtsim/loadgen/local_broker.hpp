@@ -30,6 +30,11 @@ struct LocalBrokerOptions {
   // All three set: a TLS listener too (PEM files; ca_file is offered to clients that
   // present certificates, none are required).
   std::string ca_file, cert_file, key_file;
+  // The TLS listener requires a client certificate signed by ca_file (mutual TLS).
+  bool require_certificate{false};
+  // Non-empty: clients must log in with a user name and password from this file (made with
+  // mosquitto_passwd); anonymous clients are refused on every listener.
+  std::string password_file{};
 };
 
 class LocalBroker {

@@ -82,6 +82,7 @@ struct ReplayOptions {
   // mqtt://host:1883; none: the embedded reference target.
   std::vector<std::string> targets;
   std::optional<std::uint16_t> alert_webhook_port;  // where an external target posts alerts
+  std::string alert_secret_env;  // the environment variable holding the webhook's shared secret
 };
 
 // The scenario a replay runs: the recording's name and seed, its patients as one cohort,

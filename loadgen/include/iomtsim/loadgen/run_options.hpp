@@ -13,6 +13,7 @@
 // acknowledgement (service time only; the difference is queueing and send lateness).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <map>
 #include <optional>
@@ -79,6 +80,29 @@ struct RunOptions {
   // per-patient figures divide by how many there are. nullopt: the shard's part of the
   // scenario's patients.
   std::optional<std::uint64_t> patients;
+  // Called once the alert listeners are up (before any reading goes out) with their ports:
+  // the webhook's and the PCD-04 MLLP listener's (0 when there is none). Tests that play a
+  // pipeline's part learn where to send from it.
+  std::function<void(std::uint16_t webhook_port, std::uint16_t pcd04_port)> on_alert_listeners;
+};
+
+// How the run heard the target's alerts (alert capture) and set the target up.
+struct AlertCaptureCounts {
+  std::uint64_t heard = 0;       // on any channel, before de-duplication
+  std::uint64_t scored = 0;      // handed to the report
+  std::uint64_t duplicates = 0;  // the same alert again (another channel, a re-read)
+  std::uint64_t unmapped = 0;    // naming no patient of the fleet
+  std::uint64_t refused = 0;     // webhook requests without the shared secret
+  std::uint64_t unreadable = 0;
+  std::uint64_t fhir_requests = 0;  // polling, Observation reads, Subscriptions
+  std::uint64_t polls = 0;          // polling rounds
+};
+struct ProvisionCounts {
+  std::uint64_t patients = 0, devices = 0;
+  std::uint64_t reused = 0;    // found on the server (conditional create matched)
+  std::uint64_t created = 0;   // new this run
+  std::uint64_t deleted = 0;   // by clean-up
+  std::uint64_t requests = 0;  // HTTP requests it took
 };
 
 // Send lateness: 1 µs .. 1 h, 3 significant digits.
@@ -96,7 +120,10 @@ struct RunResult {
   // Waveform blocks no transport could carry (report.waveforms.not_sent): 0 now that every
   // protocol carries them; the blocks are accounted in report.waveforms.
   std::uint64_t waveform_blocks_skipped = 0;
-  std::uint64_t alerts_received = 0;
+  std::uint64_t alerts_received = 0;      // alerts scored (= alert_capture.scored)
+  AlertCaptureCounts alert_capture;
+  ProvisionCounts provisioned;
+  std::uint64_t tokens_fetched = 0;       // from the FHIR endpoint's token endpoint
   std::uint64_t reconnects = 0;           // connections re-opened after an error
   // TLS handshakes with the target that failed, by reason: the X509 verify error when
   // the certificate was refused ("certificate verify failed: unable to get local issuer

@@ -38,6 +38,7 @@
 #include <string_view>
 
 #include "iomtsim/payloads/decode_result.hpp"
+#include "iomtsim/payloads/reference_map.hpp"
 #include "iomtsim/physiology/reading.hpp"
 
 namespace iomtsim::payloads {
@@ -46,6 +47,10 @@ struct FhirOptions {
   // Wall-clock time (Unix epoch, milliseconds) of scenario time zero: device times are
   // offsets from it. Decoders subtract it again.
   std::int64_t epoch_unix_ms = 0;
+  // The server's ids of the fleet's Patients and Devices (provisioning): subject and device
+  // references name them. nullptr (or an id not in the map): "Patient/p<index>" and
+  // "Device/p<index>-d<device>". Encoders only; the caller keeps it alive.
+  const ReferenceMap* refs = nullptr;
 };
 
 // Appends one Observation to `out` (no allocation beyond `out` growing).

@@ -23,6 +23,7 @@
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/matching.hpp"
 #include "iomtsim/reports/ops_report.hpp"
+#include "iomtsim/reports/outcome_codes.hpp"
 #include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/reports/scores.hpp"
 #include "iomtsim/reports/thresholds.hpp"
@@ -112,6 +113,9 @@ struct Report {
   // Waveform blocks (ECG/PPG): their own delivery accounting (waveform_report.hpp); empty
   // when the run generated none.
   WaveformReport waveforms;
+  // Answers by protocol and code, and the first distinct reasons the target gave
+  // (outcome_codes.hpp); empty when nothing was sent.
+  OutcomeCodes outcome_codes;
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)

@@ -17,6 +17,15 @@ std::string explain(const Scenario& s);
 // what the file leaves unset is named as the simulator's default.
 std::string explain_capacity(const CapacitySpec& c);
 
+// How a run connects to one endpoint, in words: "TLS verified against ca.pem, client
+// certificate, bearer token from $IOMTSIM_FHIR_TOKEN, 2 headers". Names where secrets come
+// from, never a secret. Empty when there is nothing beyond host and port.
+std::string connection_words(const Endpoint& e);
+// `target.provision` in words; `scenario` is the scenario's name (part of the identifiers).
+std::string provision_words(const ProvisionSpec& p, const std::string& scenario);
+// Where alerts are heard from (`target.alerts`, with the embedded target's default).
+std::string alert_capture_words(const TargetSpec& t);
+
 // Readings per hour one device produces (numerics; waveform blocks counted separately).
 double readings_per_hour(const physiology::DeviceModelSpec& d);
 

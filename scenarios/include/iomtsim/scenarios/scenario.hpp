@@ -10,7 +10,10 @@
 
 #include "iomtsim/physiology/cohort_spec.hpp"
 #include "iomtsim/physiology/ops/ops_spec.hpp"
+#include "iomtsim/scenarios/alert_capture.hpp"
+#include "iomtsim/scenarios/connection.hpp"
 #include "iomtsim/scenarios/network_profile.hpp"
+#include "iomtsim/scenarios/provision.hpp"
 
 namespace iomtsim::scenarios {
 
@@ -74,6 +77,7 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   bool tls = false;
+  Connection connection{};  // TLS details, headers, authentication (connection.hpp)
   bool operator==(const Endpoint&) const = default;
 };
 
@@ -95,9 +99,12 @@ struct TargetSpec {
   std::string mqtt_ca_file;        // mqtt.tls: PEM CA to verify the broker; empty: system trust
   std::optional<Endpoint> mllp;
   std::optional<Endpoint> protobuf;
-  // Alerts coming back: a webhook we listen on and/or an MQTT topic we subscribe to.
+  // Alerts coming back: a webhook we listen on, an MQTT topic we subscribe to, and the
+  // standard forms of alert_capture.hpp.
   std::optional<std::uint16_t> alert_webhook_port;
   std::string alert_mqtt_topic;
+  AlertCaptureSpec alerts;
+  ProvisionSpec provision;  // FHIR Patients and Devices set up before readings flow
   Duration request_timeout = std::chrono::seconds(10);
   std::string config_file;  // embedded target: its YAML config, if any
   bool operator==(const TargetSpec&) const = default;
