@@ -5,14 +5,19 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <span>
 
 namespace iomtsim::scenarios {
 namespace {
 
+// A unit spelling: canonical = value * scale + offset. `listed` spellings are the ones
+// messages and the guide name ("expected a duration in ms, s, …"); the others are common
+// ways people write the same unit (mmol/l, beats/min), accepted without comment.
 struct UnitDef {
   std::string_view name;
-  double scale;   // canonical = value * scale + offset
+  double scale;
   double offset;
+  bool listed;
 };
 
 struct KindDef {
@@ -20,61 +25,153 @@ struct KindDef {
   std::string_view canonical;
   std::string_view examples;
   bool bare_number_ok;
-  std::array<UnitDef, 14> units;  // unused entries have an empty name
+  std::span<const UnitDef> units;
 };
 
 constexpr double kF = 5.0 / 9.0;
 
+constexpr UnitDef kTimeUnits[] = {
+    {"ms", 1e-3, 0, true},
+    {"s", 1, 0, true},
+    {"sec", 1, 0, true},
+    {"secs", 1, 0, true},
+    {"seconds", 1, 0, true},
+    {"min", 60, 0, true},
+    {"mins", 60, 0, true},
+    {"minutes", 60, 0, true},
+    {"h", 3600, 0, true},
+    {"hr", 3600, 0, true},
+    {"hours", 3600, 0, true},
+    {"d", 86400, 0, true},
+    {"days", 86400, 0, true},
+    {"weeks", 604800, 0, true},
+    {"hour", 3600, 0, false},
+    {"hrs", 3600, 0, false},
+    {"minute", 60, 0, false},
+    {"second", 1, 0, false},
+    {"day", 86400, 0, false},
+    {"week", 604800, 0, false},
+    {"w", 604800, 0, false},
+    {"wk", 604800, 0, false},
+    {"wks", 604800, 0, false},
+    // Microseconds are for the capacity model's service times and switch latencies.
+    {"us", 1e-6, 0, false},
+    {"\xC2\xB5s", 1e-6, 0, false},
+};
+constexpr UnitDef kPressureUnits[] = {
+    {"mmHg", 1, 0, true},          {"kPa", 7.50062, 0, true},     {"cmH2O", 0.735559, 0, true},
+    {"mm Hg", 1, 0, false},        {"mmhg", 1, 0, false},         {"kpa", 7.50062, 0, false},
+    {"cmh2o", 0.735559, 0, false}, {"cm H2O", 0.735559, 0, false}};
+constexpr UnitDef kTemperatureUnits[] = {
+    {"C", 1, 0, true},
+    {"degC", 1, 0, true},
+    {"\xC2\xB0"
+     "C",
+     1, 0, true},
+    {"F", kF, -32 * kF, true},
+    {"degF", kF, -32 * kF, true},
+    {"\xC2\xB0"
+     "F",
+     kF, -32 * kF, true},
+    {"Cel", 1, 0, false},
+    {"celsius", 1, 0, false},
+    {"Celsius", 1, 0, false},
+    {"deg C", 1, 0, false},
+    {"\xC2\xB0"
+     "c",
+     1, 0, false},
+    {"fahrenheit", kF, -32 * kF, false},
+    {"Fahrenheit", kF, -32 * kF, false},
+};
+constexpr UnitDef kFractionUnits[] = {{"%", 0.01, 0, true}, {"percent", 0.01, 0, false}};
+constexpr UnitDef kGlucoseUnits[] = {{"mg/dL", 1, 0, true},      {"mmol/L", 18.016, 0, true},
+                                     {"mg/dl", 1, 0, false},     {"mmol/l", 18.016, 0, false},
+                                     {"mmol", 18.016, 0, false}, {"mM", 18.016, 0, false}};
+constexpr UnitDef kMassUnits[] = {{"kg", 1, 0, true},
+                                  {"g", 1e-3, 0, true},
+                                  {"lb", 0.45359237, 0, true},
+                                  {"lbs", 0.45359237, 0, false},
+                                  {"kgs", 1, 0, false}};
+constexpr UnitDef kPerMinuteUnits[] = {{"/min", 1, 0, true},
+                                       {"bpm", 1, 0, true},
+                                       {"brpm", 1, 0, true},
+                                       {"per min", 1, 0, true},
+                                       {"beats/min", 1, 0, false},
+                                       {"breaths/min", 1, 0, false},
+                                       {"/minute", 1, 0, false},
+                                       {"per minute", 1, 0, false},
+                                       {"beats per minute", 1, 0, false},
+                                       {"breaths per minute", 1, 0, false},
+                                       {"min-1", 1, 0, false},
+                                       {"rpm", 1, 0, false},
+                                       {"{beats}/min", 1, 0, false},
+                                       {"{breaths}/min", 1, 0, false}};
+constexpr UnitDef kFrequencyUnits[] = {
+    {"Hz", 1, 0, true}, {"kHz", 1e3, 0, true}, {"hz", 1, 0, false}};
+constexpr UnitDef kBandwidthUnits[] = {{"bps", 1, 0, true},       {"kbps", 1e3, 0, true},
+                                       {"Mbps", 1e6, 0, true},    {"Gbps", 1e9, 0, true},
+                                       {"bit/s", 1, 0, false},    {"kbit/s", 1e3, 0, false},
+                                       {"Mbit/s", 1e6, 0, false}, {"Gbit/s", 1e9, 0, false}};
+constexpr UnitDef kByteUnits[] = {{"B", 1, 0, true},
+                                  {"KB", 1e3, 0, true},
+                                  {"MB", 1e6, 0, true},
+                                  {"GB", 1e9, 0, true},
+                                  {"KiB", 1024, 0, true},
+                                  {"MiB", 1048576, 0, true},
+                                  {"GiB", 1073741824, 0, true},
+                                  {"bytes", 1, 0, false},
+                                  {"kB", 1e3, 0, false}};
+constexpr UnitDef kAgeUnits[] = {{"y", 1, 0, true},     {"yr", 1, 0, true},
+                                 {"years", 1, 0, true}, {"months", 1.0 / 12.0, 0, true},
+                                 {"yrs", 1, 0, false},  {"year", 1, 0, false},
+                                 {"yo", 1, 0, false},   {"month", 1.0 / 12.0, 0, false}};
+constexpr UnitDef kVolumeUnits[] = {{"L", 1, 0, true},      {"mL", 1e-3, 0, true},
+                                    {"l", 1, 0, false},     {"ml", 1e-3, 0, false},
+                                    {"litre", 1, 0, false}, {"litres", 1, 0, false},
+                                    {"liter", 1, 0, false}, {"liters", 1, 0, false}};
+constexpr UnitDef kFlowUnits[] = {
+    {"L/min", 1, 0, true}, {"l/min", 1, 0, false}, {"lpm", 1, 0, false}, {"LPM", 1, 0, false}};
+constexpr UnitDef kDrugMassUnits[] = {{"mcg", 1e-3, 0, true},
+                                      {"ug", 1e-3, 0, true},
+                                      {"mg", 1, 0, true},
+                                      {"g", 1e3, 0, true},
+                                      {"\xC2\xB5g", 1e-3, 0, false},
+                                      {"\xCE\xBCg", 1e-3, 0, false},
+                                      {"micrograms", 1e-3, 0, false},
+                                      {"milligrams", 1, 0, false},
+                                      {"grams", 1e3, 0, false},
+                                      {"gram", 1e3, 0, false}};
+constexpr UnitDef kInsulinUnits[] = {
+    {"U", 1, 0, true}, {"units", 1, 0, true}, {"IU", 1, 0, false}, {"unit", 1, 0, false}};
+constexpr UnitDef kPpmUnits[] = {{"ppm", 1, 0, true}};
+
 // Order follows QuantityKind.
 constexpr std::array<KindDef, 17> kKinds = {{
-    {"a duration", "s", "'90s', '15 min' or '2h'", false,
-     {{{"ms", 1e-3, 0}, {"s", 1, 0}, {"sec", 1, 0}, {"secs", 1, 0}, {"seconds", 1, 0},
-       {"min", 60, 0}, {"mins", 60, 0}, {"minutes", 60, 0}, {"h", 3600, 0}, {"hr", 3600, 0},
-       {"hours", 3600, 0}, {"d", 86400, 0}, {"days", 86400, 0}, {"weeks", 604800, 0}}}},
-    {"a pressure", "mmHg", "'120 mmHg'", false, {{{"mmHg", 1, 0}, {"kPa", 7.50062, 0}}}},
-    {"a temperature", "C", "'38.5 C' or '101.3 F'", false,
-     {{{"C", 1, 0}, {"degC", 1, 0}, {"\xC2\xB0" "C", 1, 0}, {"F", kF, -32 * kF},
-       {"degF", kF, -32 * kF}, {"\xC2\xB0" "F", kF, -32 * kF}}}},
-    {"a fraction", "", "'0.02' or '2 %'", true, {{{"%", 0.01, 0}}}},
-    {"a glucose concentration", "mg/dL", "'70 mg/dL' or '3.9 mmol/L'", false,
-     {{{"mg/dL", 1, 0}, {"mmol/L", 18.016, 0}}}},
-    {"a mass", "kg", "'82 kg'", false, {{{"kg", 1, 0}, {"g", 1e-3, 0}, {"lb", 0.45359237, 0}}}},
-    {"a rate per minute", "/min", "'72 /min' or '72 bpm'", false,
-     {{{"/min", 1, 0}, {"bpm", 1, 0}, {"brpm", 1, 0}, {"per min", 1, 0}}}},
-    {"a frequency", "Hz", "'250 Hz'", false, {{{"Hz", 1, 0}, {"kHz", 1e3, 0}}}},
-    {"a bandwidth", "bps", "'20 Mbps'", false,
-     {{{"bps", 1, 0}, {"kbps", 1e3, 0}, {"Mbps", 1e6, 0}, {"Gbps", 1e9, 0}}}},
-    {"a size in bytes", "B", "'512 KiB'", false,
-     {{{"B", 1, 0}, {"KB", 1e3, 0}, {"MB", 1e6, 0}, {"GB", 1e9, 0}, {"KiB", 1024, 0},
-       {"MiB", 1048576, 0}, {"GiB", 1073741824, 0}}}},
-    {"an age", "years", "'65 y'", false,
-     {{{"y", 1, 0}, {"yr", 1, 0}, {"years", 1, 0}, {"months", 1.0 / 12.0, 0}}}},
-    {"a volume", "L", "'1 L' or '500 mL'", false, {{{"L", 1, 0}, {"mL", 1e-3, 0}}}},
-    {"a flow rate", "L/min", "'2 L/min'", false, {{{"L/min", 1, 0}}}},
-    {"a drug mass", "mg", "'0.4 mg'", false,
-     {{{"mcg", 1e-3, 0}, {"ug", 1e-3, 0}, {"mg", 1, 0}, {"g", 1e3, 0}}}},
-    {"an insulin dose", "U", "'4 U'", false, {{{"U", 1, 0}, {"units", 1, 0}}}},
-    {"a clock drift", "ppm", "'50 ppm'", false, {{{"ppm", 1, 0}}}},
+    {"a duration", "s", "'90s', '15 min' or '2h'", false, kTimeUnits},
+    {"a pressure", "mmHg", "'120 mmHg'", false, kPressureUnits},
+    {"a temperature", "C", "'38.5 C' or '101.3 F'", false, kTemperatureUnits},
+    {"a fraction", "", "'0.02' or '2 %'", true, kFractionUnits},
+    {"a glucose concentration", "mg/dL", "'70 mg/dL' or '3.9 mmol/L'", false, kGlucoseUnits},
+    {"a mass", "kg", "'82 kg'", false, kMassUnits},
+    {"a rate per minute", "/min", "'72 /min' or '72 bpm'", false, kPerMinuteUnits},
+    {"a frequency", "Hz", "'250 Hz'", false, kFrequencyUnits},
+    {"a bandwidth", "bps", "'20 Mbps'", false, kBandwidthUnits},
+    {"a size in bytes", "B", "'512 KiB'", false, kByteUnits},
+    {"an age", "years", "'65 y'", false, kAgeUnits},
+    {"a volume", "L", "'1 L' or '500 mL'", false, kVolumeUnits},
+    {"a flow rate", "L/min", "'2 L/min'", false, kFlowUnits},
+    {"a drug mass", "mg", "'0.4 mg'", false, kDrugMassUnits},
+    {"an insulin dose", "U", "'4 U'", false, kInsulinUnits},
+    {"a clock drift", "ppm", "'50 ppm'", false, kPpmUnits},
     {"a number", "", "'0.9'", true, {}},
 }};
-
-// Extra duration spellings that do not fit the fixed-size table. Microseconds are for
-// the capacity model's service times and switch latencies (`capacity:`).
-constexpr std::array<UnitDef, 8> kMoreDurations = {{{"hour", 3600, 0},
-                                                    {"minute", 60, 0},
-                                                    {"second", 1, 0},
-                                                    {"day", 86400, 0},
-                                                    {"week", 604800, 0},
-                                                    {"w", 604800, 0},
-                                                    {"us", 1e-6, 0},
-                                                    {"\xC2\xB5" "s", 1e-6, 0}}};
 
 const KindDef& def(QuantityKind k) { return kKinds[static_cast<std::size_t>(k)]; }
 
 std::string unit_list(QuantityKind k) {
   std::string out;
   for (const auto& u : def(k).units) {
-    if (u.name.empty()) continue;
+    if (!u.listed) continue;
     if (!out.empty()) out += ", ";
     out += u.name;
   }
@@ -83,11 +180,59 @@ std::string unit_list(QuantityKind k) {
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+// The unit `unit` of kind `k`: an exact spelling, else the one spelling that matches
+// ignoring case (MMOL/L, Mg/Dl), never a guess between two ("m" is not "M"). Sizes and
+// bandwidths are matched exactly: there b and B are bits and bytes, a factor of 8.
+const UnitDef* find_unit(QuantityKind k, std::string_view unit) {
+  for (const auto& d : def(k).units)
+    if (d.name == unit) return &d;
+  if (k == QuantityKind::Bytes || k == QuantityKind::Bandwidth) return nullptr;
+  const UnitDef* found = nullptr;
+  for (const auto& d : def(k).units) {
+    if (!equal_ignoring_case(d.name, unit)) continue;
+    if (found != nullptr && (found->scale != d.scale || found->offset != d.offset)) return nullptr;
+    found = &d;
+  }
+  return found;
+}
+
+// The listed spelling of the unit a (possibly alias) spelling stands for, so that
+// messages and previews use one name per unit ("mmol/l" shows as "mmol/L").
+std::string_view listed_name(QuantityKind k, const UnitDef& u) {
+  if (u.listed) return u.name;
+  for (const auto& d : def(k).units)
+    if (d.listed && d.scale == u.scale && d.offset == u.offset) return d.name;
+  return u.name;
+}
+
+std::string number_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
 }  // namespace
 
 std::string_view describe(QuantityKind kind) { return def(kind).description; }
 std::string_view canonical_unit(QuantityKind kind) { return def(kind).canonical; }
 std::string_view examples(QuantityKind kind) { return def(kind).examples; }
+
+std::vector<UnitSpelling> unit_spellings(QuantityKind kind) {
+  std::vector<UnitSpelling> out;
+  for (const auto& u : def(kind).units)
+    out.push_back(
+        {std::string(u.name), std::string(listed_name(kind, u)), u.scale, u.offset, u.listed});
+  return out;
+}
 
 QuantityResult parse_quantity(std::string_view text, QuantityKind kind) {
   QuantityResult r;
@@ -108,9 +253,9 @@ QuantityResult parse_quantity(std::string_view text, QuantityKind kind) {
     r.error_offset = i;
     return r;
   }
-  if (ec == std::errc::result_out_of_range || !std::isfinite(number) ||
-      std::fabs(number) > 1e15) {
-    r.error = "number '" + std::string(body.substr(0, static_cast<std::size_t>(ptr - body.data()))) +
+  if (ec == std::errc::result_out_of_range || !std::isfinite(number) || std::fabs(number) > 1e15) {
+    r.error = "number '" +
+              std::string(body.substr(0, static_cast<std::size_t>(ptr - body.data()))) +
               "' is too large";
     r.error_offset = i;
     return r;
@@ -134,25 +279,16 @@ QuantityResult parse_quantity(std::string_view text, QuantityKind kind) {
     r.error_offset = i + u;
     return r;
   }
-  for (const auto& d : k.units) {
-    if (!d.name.empty() && d.name == unit) {
-      r.value = number * d.scale + d.offset;
-      return r;
-    }
-  }
-  if (kind == QuantityKind::TimeSpan) {
-    for (const auto& d : kMoreDurations) {
-      if (d.name == unit) {
-        r.value = number * d.scale;
-        return r;
-      }
-    }
+  if (const UnitDef* d = find_unit(kind, unit)) {
+    r.value = number * d->scale + d->offset;
+    r.unit = std::string(listed_name(kind, *d));
+    return r;
   }
   // A unit of another kind is the likely mistake ("2 mmHg" for a duration): say so.
   std::string other;
   for (std::size_t j = 0; j < kKinds.size() && other.empty(); ++j) {
     for (const auto& d : kKinds[j].units) {
-      if (!d.name.empty() && d.name == unit) other = std::string(kKinds[j].description);
+      if (d.name == unit) other = std::string(kKinds[j].description);
     }
   }
   r.error = "wrong unit '" + std::string(unit) + "'" +
@@ -170,15 +306,47 @@ std::optional<physiology::Duration> seconds_to_duration(double seconds) {
 }
 
 std::string format_quantity(double v, QuantityKind kind) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  std::string out = buf;
+  std::string out = number_text(v);
   const auto unit = canonical_unit(kind);
   if (!unit.empty()) {
     out += ' ';
     out += unit;
   }
   return out;
+}
+
+std::string format_in_unit(double canonical_value, QuantityKind kind, std::string_view unit) {
+  if (kind == QuantityKind::TimeSpan && unit.empty()) return format_duration(canonical_value);
+  if (unit.empty()) return format_quantity(canonical_value, kind);
+  const UnitDef* d = find_unit(kind, unit);
+  if (d == nullptr) return format_quantity(canonical_value, kind);
+  const double v = (canonical_value - d->offset) / d->scale;
+  // Four significant digits are plenty for a message and keep 3.9 mmol/L from showing
+  // as 3.899999.
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  std::string out = buf;
+  if (out.find('e') != std::string::npos) out = number_text(v);
+  if (unit == "%") return out + " %";
+  return out + " " + std::string(listed_name(kind, *d));
+}
+
+std::string format_duration(double seconds) {
+  const double a = std::fabs(seconds);
+  auto in = [&](double unit, const char* name) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4g", seconds / unit);
+    return std::string(buf) + " " + name;
+  };
+  if (a == 0) return "0 s";
+  if (a < 1) return in(1e-3, "ms");
+  // A whole number of hours or days reads as such ("1 h", not "60 min").
+  if (a >= 2 * 86400 && std::fmod(a, 86400) == 0) return in(86400, "d");
+  if (a >= 3600 && std::fmod(a, 3600) == 0) return in(3600, "h");
+  if (a < 120) return in(1, "s");
+  if (a < 2 * 3600) return in(60, "min");
+  if (a < 2 * 86400) return in(3600, "h");
+  return in(86400, "d");
 }
 
 }  // namespace iomtsim::scenarios

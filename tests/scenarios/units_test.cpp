@@ -70,3 +70,46 @@ TEST(Units, SecondsToDurationRoundsAndGuardsOverflow) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Units, CommonSpellingsAreAccepted) {
+  EXPECT_NEAR(q("3.9 mmol/l", QuantityKind::Glucose), 70.26, 0.01);
+  EXPECT_DOUBLE_EQ(q("70 mg/dl", QuantityKind::Glucose), 70);
+  EXPECT_NEAR(q("3.9 MMOL/L", QuantityKind::Glucose), 70.26,
+              0.01);  // one unit matches ignoring case
+  EXPECT_DOUBLE_EQ(q("72 beats/min", QuantityKind::PerMinute), 72);
+  EXPECT_DOUBLE_EQ(q("16 breaths/min", QuantityKind::PerMinute), 16);
+  EXPECT_DOUBLE_EQ(q("16 breaths per minute", QuantityKind::PerMinute), 16);
+  EXPECT_DOUBLE_EQ(q("120 mm Hg", QuantityKind::Pressure), 120);
+  EXPECT_NEAR(q("20 cmH2O", QuantityKind::Pressure), 14.71, 0.01);
+  EXPECT_DOUBLE_EQ(q("2 l/min", QuantityKind::FlowRate), 2);
+  EXPECT_DOUBLE_EQ(q("500 ml", QuantityKind::Volume), 0.5);
+  EXPECT_DOUBLE_EQ(q("38 \xC2\xB0"
+                     "C",
+                     QuantityKind::Temperature),
+                   38);
+  EXPECT_DOUBLE_EQ(q("400 \xC2\xB5g", QuantityKind::DrugMass), 0.4);
+  // The unit written comes back in its listed spelling, for messages in the author's units.
+  EXPECT_EQ(parse_quantity("3.9 mmol/l", QuantityKind::Glucose).unit, "mmol/L");
+  EXPECT_EQ(parse_quantity("16 breaths/min", QuantityKind::PerMinute).unit, "/min");
+  // Sizes and bandwidths keep their case: "mb" could be megabits or megabytes.
+  EXPECT_FALSE(parse_quantity("5 mb", QuantityKind::Bytes).value);
+  EXPECT_FALSE(parse_quantity("5 MBPS", QuantityKind::Bandwidth).value);
+  EXPECT_DOUBLE_EQ(q("5 MB", QuantityKind::Bytes), 5e6);
+}
+
+TEST(Units, ValuesFormatInTheUnitTheAuthorWrote) {
+  EXPECT_EQ(format_in_unit(54.048, QuantityKind::Glucose, "mmol/L"), "3 mmol/L");
+  EXPECT_EQ(format_in_unit(108000, QuantityKind::TimeSpan, "h"), "30 h");
+  EXPECT_EQ(format_in_unit(0.95, QuantityKind::Fraction, "%"), "95 %");
+  EXPECT_EQ(format_in_unit(38.5, QuantityKind::Temperature, "F"), "101.3 F");
+  EXPECT_EQ(format_in_unit(366 * 86400.0, QuantityKind::TimeSpan, ""), "366 d");
+  EXPECT_EQ(format_duration(90), "90 s");
+  EXPECT_EQ(format_duration(900), "15 min");
+  EXPECT_EQ(format_duration(3600), "1 h");
+  EXPECT_EQ(format_duration(5400), "90 min");
+  EXPECT_EQ(format_duration(7 * 86400), "7 d");
+}
+
+}  // namespace
