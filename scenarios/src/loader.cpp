@@ -236,7 +236,8 @@ Node resolve_includes(Node root, const fs::path& base_dir, Loading& L) {
       if (item.is_scalar()) {
         paths.push_back(&item);
       } else {
-        L.diags.error(item.pos, "expected a file name in 'include', found " + std::string(kind_name(item)));
+        L.diags.error(item.pos,
+                      "expected a file name in 'include', found " + std::string(kind_name(item)));
       }
     }
   } else {
@@ -258,7 +259,10 @@ Node resolve_includes(Node root, const fs::path& base_dir, Loading& L) {
 std::optional<Node> load_tree(const std::string& text, const std::string& name,
                               const fs::path& base_dir, Loading& L) {
   auto source = make_source(name, text);
-  auto root = parse_yaml(text, source, L.budget, L.diags);
+  // The scenario itself is linted in full; an included file only once it parsed as YAML
+  // (its text is not shown before: include_one).
+  const LintMode lint = L.chain.size() <= 1 ? LintMode::Full : LintMode::AfterParse;
+  auto root = parse_yaml(text, source, L.budget, L.diags, 0, 0, lint);
   if (!root) return std::nullopt;
   return resolve_includes(std::move(*root), base_dir, L);
 }
@@ -277,8 +281,8 @@ void apply_overrides(Node& root, const std::vector<std::string>& overrides, Load
       continue;
     }
     const std::string value = o.substr(eq + 1);
-    auto parsed = parse_yaml(value, source, L.budget, L.diags, static_cast<int>(i),
-                             static_cast<int>(eq + 1));
+    auto parsed =
+        parse_yaml(value, source, L.budget, L.diags, static_cast<int>(i), static_cast<int>(eq + 1));
     if (!parsed) continue;
     if (parsed->kind == Node::Kind::Null && value.empty()) {
       L.diags.error(Pos{source, line, static_cast<int>(eq) + 2}, "missing value after '='");
@@ -348,6 +352,11 @@ LoadResult finish(std::optional<Node> root, const std::string& name,
   }
   const std::size_t dropped = L.diags.dropped();
   result.diagnostics = L.diags.take();
+  // Warnings are about a file that loads: next to errors they would be about values
+  // that were not read (a default standing in for a refused onset), and noise besides.
+  if (!result.scenario) {
+    std::erase_if(result.diagnostics, [](const Diagnostic& d) { return d.warning; });
+  }
   // Readers run in dependency order (profiles before the cohorts that use them); a
   // person reads top to bottom, so sort by position, the command line last.
   // Files keep the order in which they first reported (a strict order for the sort).
@@ -432,7 +441,8 @@ LoadResult load_string(const std::string& text, const std::string& name,
                        const std::vector<std::string>& include_paths) {
   Loading L;
   if (text.size() > kMaxFileBytes) {
-    L.diags.error_no_pos(name, "scenario too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)");
+    L.diags.error_no_pos(
+        name, "scenario too large (the limit is " + std::to_string(kMaxFileBytes) + " bytes)");
     LoadResult r;
     r.diagnostics = L.diags.take();
     return r;
@@ -447,16 +457,26 @@ LoadResult load_string(const std::string& text, const std::string& name,
   return finish_counted(std::move(root), name, overrides, L);
 }
 
+std::size_t LoadResult::error_count() const {
+  std::size_t n = 0;
+  for (const auto& d : diagnostics) n += d.warning ? 0 : 1;
+  return n;
+}
+
+std::size_t LoadResult::warning_count() const { return diagnostics.size() - error_count(); }
+
 std::string short_diagnostic(const Diagnostic& d) {
   std::string out = d.where.file;
-  if (d.where.line > 0) out += ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
-  return out + ": " + d.message;
+  if (d.where.line > 0)
+    out += ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
+  return out + ": " + (d.warning ? "warning: " : "") + d.message;
 }
 
 std::string format_diagnostic(const Diagnostic& d) {
   std::string out = d.where.file;
-  if (d.where.line > 0) out += ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
-  out += ": error: " + d.message + "\n";
+  if (d.where.line > 0)
+    out += ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
+  out += (d.warning ? ": warning: " : ": error: ") + d.message + "\n";
   if (d.where.line > 0 && !d.line_text.empty()) {
     // Tabs kept as tabs so the caret lines up; other control bytes shown as '?'.
     std::string line;

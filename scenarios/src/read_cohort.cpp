@@ -20,15 +20,22 @@ VitalUnit vital_unit(Vital v) {
   switch (v) {
     case Vital::HeartRate:
     case Vital::PulseRate:
-    case Vital::RespRate: return {Q::PerMinute, 1};
-    case Vital::SpO2: return {Q::Fraction, 100};
+    case Vital::RespRate:
+      return {Q::PerMinute, 1};
+    case Vital::SpO2:
+      return {Q::Fraction, 100};
     case Vital::SystolicBP:
     case Vital::DiastolicBP:
-    case Vital::MeanBP: return {Q::Pressure, 1};
-    case Vital::Temperature: return {Q::Temperature, 1};
-    case Vital::Glucose: return {Q::Glucose, 1};
-    case Vital::Weight: return {Q::Mass, 1};
-    case Vital::Consciousness: return {Q::Number, 1};
+    case Vital::MeanBP:
+      return {Q::Pressure, 1};
+    case Vital::Temperature:
+      return {Q::Temperature, 1};
+    case Vital::Glucose:
+      return {Q::Glucose, 1};
+    case Vital::Weight:
+      return {Q::Mass, 1};
+    case Vital::Consciousness:
+      return {Q::Number, 1};
   }
   return {Q::Number, 1};
 }
@@ -51,14 +58,22 @@ struct DoseUnit {
 };
 DoseUnit dose_unit(InterventionKind k) {
   switch (k) {
-    case InterventionKind::Fluids: return {Q::Volume, 1, 10};
-    case InterventionKind::Oxygen: return {Q::FlowRate, 1, 60};
-    case InterventionKind::Naloxone: return {Q::DrugMass, 1, 10};
-    case InterventionKind::Antibiotics: return {Q::DrugMass, 1e-3, 5000};
-    case InterventionKind::Insulin: return {Q::InsulinUnits, 1, 100};
-    case InterventionKind::Glucose: return {Q::DrugMass, 1e-3, 100000};
-    case InterventionKind::Diuretic: return {Q::DrugMass, 1, 1000};
-    case InterventionKind::RateControl: return {Q::DrugMass, 1, 1000};
+    case InterventionKind::Fluids:
+      return {Q::Volume, 1, 10};
+    case InterventionKind::Oxygen:
+      return {Q::FlowRate, 1, 60};
+    case InterventionKind::Naloxone:
+      return {Q::DrugMass, 1, 10};
+    case InterventionKind::Antibiotics:
+      return {Q::DrugMass, 1e-3, 5000};
+    case InterventionKind::Insulin:
+      return {Q::InsulinUnits, 1, 100};
+    case InterventionKind::Glucose:
+      return {Q::DrugMass, 1e-3, 100000};
+    case InterventionKind::Diuretic:
+      return {Q::DrugMass, 1, 1000};
+    case InterventionKind::RateControl:
+      return {Q::DrugMass, 1, 1000};
   }
   return {Q::Number, 1, 1};
 }
@@ -67,19 +82,27 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
   if (!r.object(n, "intervention", "intervention")) return std::nullopt;
   InterventionSpec s;
   bool ok = true;
+  bool kind_known = false;  // an unknown kind has no dose unit to check: one error, not two
   if (const Node* k = n.get("kind")) {
-    if (auto i = r.choice(*k, "intervention", "intervention")) s.kind = static_cast<InterventionKind>(*i);
-    else ok = false;
+    if (auto i = r.choice(*k, "intervention", "intervention")) {
+      s.kind = static_cast<InterventionKind>(*i);
+      kind_known = true;
+    } else {
+      ok = false;
+    }
   }
   const Node* at = n.get("at");
   const Node* after = n.get("after");
   if (at != nullptr && after != nullptr) {
-    r.error(after->pos, "give either 'at' (from the scenario start) or 'after' (from the onset), not both");
+    r.error(after->pos,
+            "give either 'at' (from the scenario start) or 'after' (from the onset), not both");
     ok = false;
   } else if (at != nullptr) {
     s.anchor = InterventionSpec::Anchor::ScenarioStart;
-    if (auto d = r.distribution(*at, Q::TimeSpan, 0, kMaxScenarioSeconds, "at")) s.delay_s = *d;
-    else ok = false;
+    if (auto d = r.distribution(*at, Q::TimeSpan, 0, kMaxScenarioSeconds, "at"))
+      s.delay_s = *d;
+    else
+      ok = false;
   } else if (after != nullptr) {
     if (!in_condition) {
       r.error(after->pos, "'after' needs a condition to follow; a cohort's interventions use 'at'");
@@ -94,13 +117,17 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
     ok = false;
   }
   if (const Node* p = n.get("probability")) {
-    if (auto v = r.quantity(*p, Q::Fraction, 0, 1, "probability")) s.probability = *v;
-    else ok = false;
+    if (auto v = r.quantity(*p, Q::Fraction, 0, 1, "probability"))
+      s.probability = *v;
+    else
+      ok = false;
   }
-  if (const Node* d = n.get("dose")) {
+  if (const Node* d = n.get("dose"); d != nullptr && kind_known) {
     const DoseUnit u = dose_unit(s.kind);
-    if (auto v = r.quantity(*d, u.kind, 0, u.max, "dose of " + std::string(name(s.kind)))) s.dose = *v * u.scale;
-    else ok = false;
+    if (auto v = r.quantity(*d, u.kind, 0, u.max, "dose of " + std::string(name(s.kind))))
+      s.dose = *v * u.scale;
+    else
+      ok = false;
   }
   if (!ok) return std::nullopt;
   return s;
@@ -128,7 +155,8 @@ std::optional<ConditionSpec> read_condition(const Node& n, Reader& r) {
     if (auto i = r.choice(*s, "course", "course")) c.course = static_cast<Course>(*i);
   }
   if (const Node* s = n.get("duration")) {
-    if (auto d = r.distribution(*s, Q::TimeSpan, 1, kMaxScenarioSeconds, "duration")) c.duration_s = *d;
+    if (auto d = r.distribution(*s, Q::TimeSpan, 1, kMaxScenarioSeconds, "duration"))
+      c.duration_s = *d;
   }
   if (const Node* list = n.get("interventions")) {
     if (r.sequence(*list, "interventions", "interventions")) {
@@ -154,18 +182,15 @@ void read_measures(const Node& n, const Node* every, DeviceModelSpec& d, Reader&
   auto add = [&](const Node& name_node, std::string_view vital_name, const Node* interval) {
     auto v = vital_from_name(vital_name);
     if (!v) {
-      std::vector<std::string_view> names;
-      for (Vital x : kAllVitals) names.push_back(name(x));
-      std::string hint = did_you_mean(vital_name, names);
-      r.error(name_node.pos, "unknown vital '" + std::string(vital_name) + "'" + hint);
+      r.unknown(name_node.pos, "vital", vital_name, enum_values("vital"), "vital");
       return;
     }
     if (std::find(info.can_measure.begin(), info.can_measure.end(), *v) == info.can_measure.end()) {
       std::string can;
       for (Vital x : info.can_measure) can += (can.empty() ? "" : ", ") + std::string(name(x));
-      r.error(name_node.pos, "a " + std::string(name(d.type)) + " cannot measure '" +
-                                 std::string(vital_name) + "'" +
-                                 (can.empty() ? " (it measures no vitals)" : " (it measures " + can + ")"));
+      r.error(name_node.pos,
+              "a " + std::string(name(d.type)) + " cannot measure '" + std::string(vital_name) +
+                  "'" + (can.empty() ? " (it measures no vitals)" : " (it measures " + can + ")"));
       return;
     }
     for (const auto& m : d.measures) {
@@ -188,15 +213,18 @@ void read_measures(const Node& n, const Node* every, DeviceModelSpec& d, Reader&
       if (auto s = r.str(item, "measures")) add(item, *s, nullptr);
     }
   } else if (n.is_map()) {
-    if (every != nullptr) r.error(every->pos, "'every' applies to a list of measures; this mapping gives an interval per vital");
+    if (every != nullptr)
+      r.error(every->pos,
+              "'every' applies to a list of measures; this mapping gives an interval per vital");
     for (const auto& e : n.entries) {
       Node key;
       key.pos = e.key_pos;
       add(key, e.key, &e.value);
     }
   } else {
-    r.error(n.pos, "expected a list of vitals or a mapping vital -> interval for 'measures', found " +
-                       std::string(kind_name(n)));
+    r.error(n.pos,
+            "expected a list of vitals or a mapping vital -> interval for 'measures', found " +
+                std::string(kind_name(n)));
   }
 }
 
@@ -233,9 +261,11 @@ std::optional<DeviceSpec> read_device(const Node& n, const ArchetypeDefaults& ar
       if (const Node* k = v->get("kind")) {
         if (auto i = r.choice(*k, "waveform_kind", "waveform kind")) {
           w.kind = static_cast<WaveformKind>(*i);
-          const bool can = w.kind == WaveformKind::EcgLeadII ? info.can_stream_ecg : info.can_stream_ppg;
+          const bool can =
+              w.kind == WaveformKind::EcgLeadII ? info.can_stream_ecg : info.can_stream_ppg;
           if (!can) {
-            r.error(k->pos, "a " + std::string(name(d.type)) + " cannot stream a '" + k->text + "' waveform");
+            r.error(k->pos, "a " + std::string(name(d.type)) + " cannot stream a '" + k->text +
+                                "' waveform");
             ok = false;
           }
         } else {
@@ -243,25 +273,30 @@ std::optional<DeviceSpec> read_device(const Node& n, const ArchetypeDefaults& ar
         }
       }
       if (const Node* f = v->get("sample_rate")) {
-        if (auto hz = r.quantity(*f, Q::Frequency, 25, 2000, "sample_rate")) w.sample_rate_hz = *hz;
-        else ok = false;
+        if (auto hz = r.quantity(*f, Q::Frequency, 25, 2000, "sample_rate"))
+          w.sample_rate_hz = *hz;
+        else
+          ok = false;
       }
       if (const Node* b = v->get("block")) {
-        if (auto blk = r.duration(*b, 0.04, 60, "block")) w.block = *blk;
-        else ok = false;
+        if (auto blk = r.duration(*b, 0.04, 60, "block"))
+          w.block = *blk;
+        else
+          ok = false;
       }
       if (ok) d.waveform = w;
     }
   }
   if (const Node* v = n.get("format")) {
-    if (auto i = r.choice(*v, "format", "payload format")) s.format = static_cast<PayloadFormat>(*i);
+    if (auto i = r.choice(*v, "format", "payload format"))
+      s.format = static_cast<PayloadFormat>(*i);
   }
   if (const Node* v = n.get("network")) {
     if (auto x = r.str(*v, "network")) {
       if (profiles.count(*x) == 0) {
         std::vector<std::string_view> names;
         for (const auto& kv : profiles) names.push_back(kv.first);
-        r.error(v->pos, "unknown network profile '" + *x + "'" + did_you_mean(*x, names));
+        r.unknown(v->pos, "network profile", *x, names, "network_profile");
       }
       s.network_profile = *x;
     }
@@ -320,28 +355,30 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
         if (auto d = r.distribution(*a, Q::Age, 0, 120, "age")) p.demographics.age_years = *d;
       }
       if (const Node* f = v->get("female")) {
-        if (auto x = r.quantity(*f, Q::Fraction, 0, 1, "female")) p.demographics.female_fraction = *x;
+        if (auto x = r.quantity(*f, Q::Fraction, 0, 1, "female"))
+          p.demographics.female_fraction = *x;
       }
       if (const Node* f = v->get("comorbidity")) {
-        if (auto x = r.quantity(*f, Q::Fraction, 0, 1, "comorbidity")) p.demographics.comorbidity_rate = *x;
+        if (auto x = r.quantity(*f, Q::Fraction, 0, 1, "comorbidity"))
+          p.demographics.comorbidity_rate = *x;
       }
     }
   }
   if (const Node* v = n.get("baseline")) {
     if (!v->is_map()) {
-      r.error(v->pos, "expected a mapping vital -> value for 'baseline', found " + std::string(kind_name(*v)));
+      r.error(v->pos, "expected a mapping vital -> value for 'baseline', found " +
+                          std::string(kind_name(*v)));
     } else {
-      std::vector<std::string_view> names;
-      for (Vital x : kAllVitals) names.push_back(name(x));
       for (const auto& e : v->entries) {
         auto vital = vital_from_name(e.key);
         if (!vital) {
-          r.error(e.key_pos, "unknown vital '" + e.key + "'" + did_you_mean(e.key, names));
+          r.unknown(e.key_pos, "vital", e.key, enum_values("vital"), "vital");
           continue;
         }
         const VitalUnit u = vital_unit(*vital);
         const VitalRange range = vital_range(*vital);
-        if (auto d = r.distribution(e.value, u.kind, range.lo / u.scale, range.hi / u.scale, e.key)) {
+        if (auto d =
+                r.distribution(e.value, u.kind, range.lo / u.scale, range.hi / u.scale, e.key)) {
           scale(*d, u.scale);
           p.baselines.push_back(BaselineSpec{*vital, *d});
         }
@@ -365,15 +402,17 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
   if (const Node* v = n.get("devices")) {
     if (r.sequence(*v, "devices", "devices")) {
       if (v->items.empty()) r.error(v->pos, "a cohort needs at least one device");
-      if (v->items.size() > 256) r.error(v->pos, "at most 256 devices per patient, found " + std::to_string(v->items.size()));
+      if (v->items.size() > 256)
+        r.error(v->pos,
+                "at most 256 devices per patient, found " + std::to_string(v->items.size()));
       std::set<std::string> names;
       for (const auto& item : v->items) {
         auto d = read_device(item, arch, profiles, r);
         if (!d) continue;
         if (!names.insert(d->model.name).second) {
           const Node* at = item.get("name") ? item.get("name") : &item;
-          r.error(at->pos, "two devices named '" + d->model.name +
-                               "' in cohort '" + p.name + "': give each a distinct 'name'");
+          r.error(at->pos, "two devices named '" + d->model.name + "' in cohort '" + p.name +
+                               "': give each a distinct 'name'");
         }
         c.devices.push_back(*d);
       }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 
 #include "iomtsim/scenarios/builtin_profiles.hpp"
@@ -15,7 +16,8 @@ void apply(const Node& n, NetworkProfile& p, Reader& r) {
     if (auto s = r.str(*v, "description")) p.description = *s;
   }
   if (const Node* v = n.get("latency")) {
-    if (auto d = r.distribution(*v, Q::TimeSpan, 0, kMaxLatencySeconds, "latency")) p.latency_s = *d;
+    if (auto d = r.distribution(*v, Q::TimeSpan, 0, kMaxLatencySeconds, "latency"))
+      p.latency_s = *d;
   }
   if (const Node* v = n.get("jitter")) {
     if (auto d = r.quantity(*v, Q::TimeSpan, 0, kMaxLatencySeconds, "jitter")) p.jitter_s = *d;
@@ -52,12 +54,16 @@ void apply(const Node& n, NetworkProfile& p, Reader& r) {
         OutageWindow w;
         bool ok = true;
         if (const Node* at = o.get("at")) {
-          if (auto d = r.duration(*at, 0, kMaxScenarioSeconds, "outage start")) w.start = SimTime{*d};
-          else ok = false;
+          if (auto d = r.duration(*at, 0, kMaxScenarioSeconds, "outage start"))
+            w.start = SimTime{*d};
+          else
+            ok = false;
         }
         if (const Node* len = o.get("for")) {
-          if (auto d = r.duration(*len, 0.001, kMaxScenarioSeconds, "outage length")) w.length = *d;
-          else ok = false;
+          if (auto d = r.duration(*len, 0.001, kMaxScenarioSeconds, "outage length"))
+            w.length = *d;
+          else
+            ok = false;
         }
         if (ok) p.outages.push_back(w);
       }
@@ -135,8 +141,9 @@ std::map<std::string, NetworkProfile> read_profiles(const Node* profiles, Reader
             std::vector<std::string_view> names;
             for (const auto& kv : out) names.push_back(kv.first);
             for (const auto& other : profiles->entries) names.push_back(other.key);
-            r.error(ext->pos, "unknown network profile '" + *base + "'" +
-                                  did_you_mean(*base, names));
+            std::sort(names.begin(), names.end());
+            names.erase(std::unique(names.begin(), names.end()), names.end());
+            r.unknown(ext->pos, "network profile", *base, names, "network_profile");
           }
         }
       } else if (auto it = out.find(e.key); it != out.end()) {

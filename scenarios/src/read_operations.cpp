@@ -32,7 +32,7 @@ void read_network(const Node& n, OpsChannel& ch,
   if (profiles.count(*x) == 0) {
     std::vector<std::string_view> names;
     for (const auto& kv : profiles) names.push_back(kv.first);
-    r.error(v->pos, "unknown network profile '" + *x + "'" + did_you_mean(*x, names));
+    r.unknown(v->pos, "network profile", *x, names, "network_profile");
   }
   ch.network_profile = *x;
 }

@@ -1,31 +1,13 @@
 #include "reader.hpp"
 
+#include "suggest.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace iomtsim::scenarios::detail {
 namespace {
-
-// Optimal string alignment distance: insertions, deletions, substitutions and adjacent
-// transpositions ("devcies" is one edit from "devices") each cost one.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  if (a.size() > 64 || b.size() > 64) return 1000;
-  const std::size_t w = b.size() + 1;
-  std::vector<std::size_t> d((a.size() + 1) * w);
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i * w] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t sub = d[(i - 1) * w + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      std::size_t best = std::min({d[(i - 1) * w + j] + 1, d[i * w + j - 1] + 1, sub});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        best = std::min(best, d[(i - 2) * w + j - 2] + 1);
-      d[i * w + j] = best;
-    }
-  }
-  return d[a.size() * w + b.size()];
-}
 
 std::string join(std::span<const std::string_view> names) {
   std::string out;
@@ -64,33 +46,24 @@ Pos offset_pos(const Node& n, std::size_t offset) {
 }
 
 std::string did_you_mean(std::string_view word, std::span<const std::string_view> candidates) {
-  std::string_view best;
-  std::size_t best_d = 1000;
-  for (auto c : candidates) {
-    const std::size_t d = edit_distance(word, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  const std::size_t allowed = std::max<std::size_t>(1, std::min(word.size(), best.size()) / 3);
-  if (best.empty() || best_d > allowed) {
-    // A prefix of a longer name ("fhir" for "fhir_r4") is also a likely slip.
-    if (word.size() >= 3) {
-      for (auto c : candidates) {
-        if (c.size() > word.size() && c.substr(0, word.size()) == word)
-          return " (did you mean '" + std::string(c) + "'?)";
-      }
-    }
-    return "";
-  }
+  const std::string_view best = suggest(word, candidates);
+  if (best.empty()) return "";
   return " (did you mean '" + std::string(best) + "'?)";
+}
+
+void Reader::unknown(const Pos& p, std::string_view what, std::string_view word,
+                     std::span<const std::string_view> allowed, std::string_view set) {
+  const std::string_view best = suggest(word, allowed, set);
+  std::string m = "unknown " + std::string(what) + " '" + shown(word) + "' (";
+  if (!best.empty()) m += "did you mean '" + std::string(best) + "'? ";
+  m += "expected one of: " + join(allowed) + ")" + suggestion_note(word, set);
+  error(p, std::move(m));
 }
 
 bool Reader::object(const Node& n, std::string_view object, std::string_view what) {
   if (!n.is_map()) {
-    error(n.pos, "expected a mapping for '" + std::string(what) + "', found " +
-                     std::string(kind_name(n)));
+    error(n.pos,
+          "expected a mapping for '" + std::string(what) + "', found " + std::string(kind_name(n)));
     return false;
   }
   const ObjectDef& def = object_def(object);
@@ -99,14 +72,13 @@ bool Reader::object(const Node& n, std::string_view object, std::string_view wha
     if (std::find(names.begin(), names.end(), e.key) != names.end()) continue;
     const std::string hint = did_you_mean(e.key, names);
     error(e.key_pos, "unknown key '" + shown(e.key) + "'" +
-                         (hint.empty() ? " in " + std::string(object) + " (expected one of: " +
-                                             join(names) + ")"
+                         (hint.empty() ? " in " + std::string(object) +
+                                             " (expected one of: " + join(names) + ")"
                                        : hint));
   }
   for (const auto& k : def.keys) {
     if (k.required && n.get(k.name) == nullptr) {
-      error(n.pos, "missing required key '" + std::string(k.name) + "' in " +
-                       std::string(object));
+      error(n.pos, "missing required key '" + std::string(k.name) + "' in " + std::string(object));
     }
   }
   return true;
@@ -121,8 +93,8 @@ bool Reader::sequence(const Node& n, std::string_view what, std::string_view of)
 
 std::optional<std::string> Reader::str(const Node& n, std::string_view what) {
   if (n.is_scalar()) return n.text;
-  error(n.pos, "expected a string for '" + std::string(what) + "', found " +
-                   std::string(kind_name(n)));
+  error(n.pos,
+        "expected a string for '" + std::string(what) + "', found " + std::string(kind_name(n)));
   return std::nullopt;
 }
 
@@ -143,8 +115,8 @@ std::optional<std::int64_t> Reader::integer(const Node& n, std::int64_t lo, std:
     return std::nullopt;
   }
   if (ec != std::errc() || ptr != last) {
-    error(n.pos, "expected an integer for '" + std::string(what) + "', found '" +
-                     shown(n.text) + "'");
+    error(n.pos,
+          "expected an integer for '" + std::string(what) + "', found '" + shown(n.text) + "'");
     return std::nullopt;
   }
   if (v < lo || v > hi) {
@@ -168,14 +140,25 @@ std::optional<bool> Reader::boolean(const Node& n, std::string_view what) {
 }
 
 bool Reader::in_range(const Node& n, double v, QuantityKind kind, double lo, double hi,
-                      std::string_view what) {
+                      std::string_view what, std::string_view unit) {
   if (v >= lo && v <= hi) return true;
+  // The value as written; the bounds in the same unit, except durations, whose bounds
+  // read better in their own natural units ("1 s to 366 d", not "0.0002778 h"), and
+  // bounds that would need a fraction of the author's unit ("25 Hz", not "0.025 kHz").
+  std::string_view bound_unit = kind == QuantityKind::TimeSpan ? std::string_view() : unit;
+  if (!bound_unit.empty()) {
+    for (double b : {lo, hi}) {
+      const std::string t = format_in_unit(b, kind, bound_unit);
+      if (b != 0 && (t.starts_with("0.") || t.starts_with("-0."))) bound_unit = {};
+    }
+  }
   if (v < 0 && lo == 0) {
-    error(n.pos, std::string(what) + " must not be negative, found " + format_quantity(v, kind));
+    error(n.pos,
+          std::string(what) + " must not be negative, found " + format_in_unit(v, kind, unit));
   } else {
-    error(n.pos, std::string(what) + " " + format_quantity(v, kind) +
-                     " is out of range: expected " + format_quantity(lo, kind) + " to " +
-                     format_quantity(hi, kind));
+    error(n.pos, std::string(what) + " " + format_in_unit(v, kind, unit) +
+                     " is out of range: expected " + format_in_unit(lo, kind, bound_unit) + " to " +
+                     format_in_unit(hi, kind, bound_unit));
   }
   return false;
 }
@@ -192,7 +175,8 @@ std::optional<double> Reader::quantity(const Node& n, QuantityKind kind, double 
     error(offset_pos(n, r.error_offset), std::string(what) + ": " + r.error);
     return std::nullopt;
   }
-  if (!in_range(n, *r.value, kind, lo, hi, what)) return std::nullopt;
+  if (!in_range(n, *r.value, kind, lo, hi, what, r.unit)) return std::nullopt;
+  last_unit_ = r.unit;
   return r.value;
 }
 
@@ -214,9 +198,7 @@ std::optional<std::size_t> Reader::choice(const Node& n, std::string_view set,
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == n.text) return i;
   }
-  const std::string hint = did_you_mean(n.text, names);
-  error(n.pos, "unknown " + std::string(what) + " '" + shown(n.text) + "'" +
-                   (hint.empty() ? " (expected one of: " + join(names) + ")" : hint));
+  unknown(n.pos, what, n.text, names, set);
   return std::nullopt;
 }
 
@@ -258,15 +240,17 @@ std::optional<physiology::Distribution> Reader::distribution(const Node& n, Quan
       continue;
     }
     if (which != nullptr) {
-      error(e.key_pos, "a distribution has one kind, found both '" + which->key + "' and '" +
-                           e.key + "'");
+      error(e.key_pos,
+            "a distribution has one kind, found both '" + which->key + "' and '" + e.key + "'");
       ok = false;
       continue;
     }
     which = &e;
   }
   if (which == nullptr) {
-    if (ok) error(n.pos, "missing distribution kind for '" + std::string(what) + "' (expected one of: " + join(kinds) + ")");
+    if (ok)
+      error(n.pos, "missing distribution kind for '" + std::string(what) +
+                       "' (expected one of: " + join(kinds) + ")");
     return std::nullopt;
   }
   const Node& p = which->value;
@@ -274,8 +258,8 @@ std::optional<physiology::Distribution> Reader::distribution(const Node& n, Quan
   Distribution d;
   // Reads parameter i named `name` from a list [..], a mapping {name: ..} or a scalar
   // (single-parameter kinds).
-  auto param = [&](std::size_t i, std::string_view pname, QuantityKind pk, double plo,
-                   double phi, std::span<const std::string_view> names) -> std::optional<double> {
+  auto param = [&](std::size_t i, std::string_view pname, QuantityKind pk, double plo, double phi,
+                   std::span<const std::string_view> names) -> std::optional<double> {
     const Node* v = nullptr;
     if (p.is_seq()) {
       if (p.items.size() != names.size()) {
@@ -318,11 +302,12 @@ std::optional<physiology::Distribution> Reader::distribution(const Node& n, Quan
   } else if (which->key == "uniform") {
     static constexpr std::string_view n2[] = {"low", "high"};
     auto a = param(0, "low", kind, lo, hi, n2);
+    const std::string low_unit = last_unit_;
     auto b = param(1, "high", kind, lo, hi, n2);
     if (!a || !b) return std::nullopt;
     if (*a > *b) {
-      error(p.pos, w + ": uniform low " + format_quantity(*a, kind) + " is above high " +
-                       format_quantity(*b, kind));
+      error(p.pos, w + ": uniform low " + format_in_unit(*a, kind, low_unit) + " is above high " +
+                       format_in_unit(*b, kind, last_unit_));
       return std::nullopt;
     }
     d = Distribution::uniform(*a, *b);
@@ -374,8 +359,8 @@ std::optional<physiology::Distribution> Reader::distribution(const Node& n, Quan
   d.min = min_v ? *min_v : lo;
   d.max = max_v ? *max_v : hi;
   if (d.min > d.max) {
-    error(n.pos, w + ": min " + format_quantity(d.min, kind) + " is above max " +
-                     format_quantity(d.max, kind));
+    error(n.pos, w + ": min " + format_in_unit(d.min, kind, "") + " is above max " +
+                     format_in_unit(d.max, kind, ""));
     return std::nullopt;
   }
   return d;

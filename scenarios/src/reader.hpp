@@ -47,16 +47,28 @@ class Reader {
   // A fixed quantity, or {uniform: [a, b]}, {normal: {mean, sd}}, {lognormal: {median,
   // sigma}}, {exponential: mean}, {pareto: {scale, shape}}, {empirical: [...]},
   // {constant: x}, each with optional min/max. Samples are clamped to [lo, hi].
-  std::optional<physiology::Distribution> distribution(const Node& n, QuantityKind kind,
-                                                       double lo, double hi,
-                                                       std::string_view what);
+  std::optional<physiology::Distribution> distribution(const Node& n, QuantityKind kind, double lo,
+                                                       double hi, std::string_view what);
+  // "unknown <what> '<word>' (did you mean '…'? expected one of: …)": every vocabulary
+  // reports a word it does not know this way. `set` names it for synonyms (suggest.hpp).
+  void unknown(const Pos& p, std::string_view what, std::string_view word,
+               std::span<const std::string_view> allowed, std::string_view set);
+
   // One of `names` (an Enum set of keys.cpp); returns its index.
   std::optional<std::size_t> choice(const Node& n, std::string_view set, std::string_view what);
 
+  // The unit the last successful quantity() was written in ("" for a bare number), so
+  // that later messages about the value speak the author's units.
+  const std::string& last_unit() const { return last_unit_; }
+
+  // A warning: reported, but the scenario still loads.
+  void warning(const Pos& p, std::string message) { d_.warning(p, std::move(message)); }
+
  private:
   bool in_range(const Node& n, double v, QuantityKind kind, double lo, double hi,
-                std::string_view what);
+                std::string_view what, std::string_view unit);
   Diagnostics& d_;
+  std::string last_unit_;
 };
 
 }  // namespace iomtsim::scenarios::detail

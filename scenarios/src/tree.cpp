@@ -1,5 +1,7 @@
 #include "tree.hpp"
 
+#include "yaml_lint.hpp"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -21,13 +23,18 @@ Node* Node::get(std::string_view key) {
   return nullptr;
 }
 
-void Diagnostics::error(const Pos& p, std::string message) {
+void Diagnostics::error(const Pos& p, std::string message) { add(p, std::move(message), false); }
+void Diagnostics::warning(const Pos& p, std::string message) { add(p, std::move(message), true); }
+
+void Diagnostics::add(const Pos& p, std::string message, bool warning) {
+  if (!warning) ++errors_;  // counted even past the cap: the load must still fail
   if (list_.size() >= kMaxDiagnostics) {
     ++dropped_;
     return;
   }
   Diagnostic d;
   d.message = std::move(message);
+  d.warning = warning;
   if (p.file) {
     d.where.file = p.file->name;
     d.where.line = p.line;
@@ -44,6 +51,7 @@ void Diagnostics::error(const Pos& p, std::string message) {
 }
 
 void Diagnostics::error_no_pos(const std::string& file, std::string message) {
+  ++errors_;
   if (list_.size() >= kMaxDiagnostics) {
     ++dropped_;
     return;
@@ -73,10 +81,14 @@ std::shared_ptr<SourceFile> make_source(std::string name, const std::string& tex
 
 std::string_view kind_name(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::Null: return "nothing";
-    case Node::Kind::Scalar: return "a value";
-    case Node::Kind::Sequence: return "a list";
-    case Node::Kind::Map: return "a mapping";
+    case Node::Kind::Null:
+      return "nothing";
+    case Node::Kind::Scalar:
+      return "a value";
+    case Node::Kind::Sequence:
+      return "a list";
+    case Node::Kind::Map:
+      return "a mapping";
   }
   return "?";
 }
@@ -176,8 +188,8 @@ struct Converter {
 
 // Flow collections nest without indentation, so "[[[[…" can reach yaml-cpp's recursive
 // descent long before our tree conversion sees it; stop them before parsing.
-bool prescan(const std::string& text, const std::shared_ptr<SourceFile>& source,
-             Diagnostics& diags, int line_offset, int column_offset) {
+bool prescan(const std::string& text, const std::shared_ptr<SourceFile>& source, Diagnostics& diags,
+             int line_offset, int column_offset) {
   int depth = 0;
   int line = 1;
   int column = 0;
@@ -204,8 +216,8 @@ bool prescan(const std::string& text, const std::shared_ptr<SourceFile>& source,
     } else if (c == '#' && (prev == ' ' || prev == '\t' || prev == '\n' || column == 1)) {
       comment = true;
     } else if (c == '"' || c == '\'') {
-      if (prev == ' ' || prev == '[' || prev == '{' || prev == ',' || prev == ':' ||
-          prev == '\n' || column == 1 || prev == '-')
+      if (prev == ' ' || prev == '[' || prev == '{' || prev == ',' || prev == ':' || prev == '\n' ||
+          column == 1 || prev == '-')
         quote = c;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxNesting) {
@@ -239,12 +251,19 @@ struct EventCounter : YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    note(m);
+  }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override { note(m); }
+                       YAML::EmitterStyle::value) override {
+    note(m);
+  }
   void OnSequenceEnd() override {}
   void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override { note(m); }
+                  YAML::EmitterStyle::value) override {
+    note(m);
+  }
   void OnMapEnd() override {}
 };
 
@@ -252,8 +271,16 @@ struct EventCounter : YAML::EventHandler {
 
 std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<SourceFile>& source,
                                std::size_t& node_budget, Diagnostics& diags, int line_offset,
-                               int column_offset) {
+                               int column_offset, LintMode lint) {
   if (!prescan(text, source, diags, line_offset, column_offset)) return std::nullopt;
+  // One message per mistake: a slip the lint names is reported alone, not followed by
+  // what the parser or the readers make of the text it broke.
+  auto report_lint = [&] {
+    const auto issues = lint_yaml(source->lines);
+    for (const auto& i : issues) diags.error(Pos{source, i.line, i.column}, i.message);
+    return !issues.empty();
+  };
+  if (lint == LintMode::Full && report_lint()) return std::nullopt;
   auto at = [&](const YAML::Mark& m) {
     Pos p{source, 1 + line_offset, 1 + column_offset};
     if (!m.is_null()) {
@@ -290,8 +317,16 @@ std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<So
                                 " values after expanding aliases");
     return std::nullopt;
   } catch (const YAML::Exception& e) {
-    std::string msg = e.msg.empty() ? std::string("invalid YAML") : e.msg;
-    diags.error(at(e.mark), "invalid YAML: " + msg);
+    const Pos where = at(e.mark);
+    // The cause usually comes before the line where the parser gave up.
+    if (lint == LintMode::Full) {
+      if (auto cause = diagnose_yaml(source->lines); cause && cause->line <= where.line) {
+        diags.error(Pos{source, cause->line, cause->column}, "invalid YAML: " + cause->message);
+        return std::nullopt;
+      }
+    }
+    std::string msg = e.msg.empty() ? std::string("invalid YAML") : plain_yaml_message(e.msg);
+    diags.error(where, "invalid YAML: " + msg);
     return std::nullopt;
   } catch (const std::exception& e) {
     diags.error(Pos{source, 1 + line_offset, 1 + column_offset},
@@ -302,6 +337,7 @@ std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<So
   try {
     Node n = conv.convert(doc, 0);
     if (conv.failed) return std::nullopt;
+    if (lint == LintMode::AfterParse && n.is_map() && report_lint()) return std::nullopt;
     return n;
   } catch (const std::exception& e) {
     diags.error(Pos{source, 1 + line_offset, 1 + column_offset},

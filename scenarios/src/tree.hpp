@@ -27,7 +27,7 @@ struct Pos {
 struct Node {
   enum class Kind : unsigned char { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
-  std::string text;  // scalars
+  std::string text;         // scalars
   std::vector<Node> items;  // sequences
   struct Entry;
   std::vector<Entry> entries;  // maps, in file order
@@ -50,8 +50,9 @@ struct Node::Entry {
 class Diagnostics {
  public:
   void error(const Pos& p, std::string message);
+  void warning(const Pos& p, std::string message);
   void error_no_pos(const std::string& file, std::string message);
-  bool has_errors() const { return !list_.empty(); }
+  bool has_errors() const { return errors_ > 0; }
   std::vector<Diagnostic> take() { return std::move(list_); }
   std::size_t dropped() const { return dropped_; }  // problems found past the cap
   std::size_t count() const { return list_.size(); }
@@ -62,18 +63,28 @@ class Diagnostics {
   }
 
  private:
+  void add(const Pos& p, std::string message, bool warning);
   std::vector<Diagnostic> list_;
   std::size_t dropped_ = 0;
+  std::size_t errors_ = 0;
 };
 
 std::shared_ptr<SourceFile> make_source(std::string name, const std::string& text);
+
+// How parse_yaml looks for the usual YAML slips (yaml_lint.hpp):
+// - Full: the scenario file itself: tabs and missing spaces before parsing, and the
+//   likely cause when the parser fails (the message may quote the file's text);
+// - AfterParse: an included file, whose text must not be shown until it has parsed as
+//   a YAML mapping: the slips are looked for only then;
+// - None: a --set value.
+enum class LintMode : unsigned char { Full, AfterParse, None };
 
 // Parses one YAML document of `source` (text as given) into a tree. Checks the limits of
 // loader.hpp; `node_budget` is shared across files and decremented. On failure reports
 // and returns nullopt.
 std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<SourceFile>& source,
-                               std::size_t& node_budget, Diagnostics& diags,
-                               int line_offset = 0, int column_offset = 0);
+                               std::size_t& node_budget, Diagnostics& diags, int line_offset = 0,
+                               int column_offset = 0, LintMode lint = LintMode::None);
 
 // What kind of thing a node is, for "expected X, found Y" messages.
 std::string_view kind_name(const Node& n);

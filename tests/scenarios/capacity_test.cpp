@@ -99,9 +99,9 @@ TEST(Capacity, AbsentSectionAndUnsetFieldsStayUnset) {
 }
 
 TEST(Capacity, OverridesReachIntoTheSection) {
-  const auto r = load_string(kFull, "cap.yaml",
-                             {"capacity.servers.count=6", "capacity.failures=[]",
-                              "capacity.wan.bandwidth=2 Gbps"});
+  const auto r = load_string(
+      kFull, "cap.yaml",
+      {"capacity.servers.count=6", "capacity.failures=[]", "capacity.wan.bandwidth=2 Gbps"});
   ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : format_diagnostic(r.diagnostics[0]));
   EXPECT_EQ(r.scenario->capacity->servers, 6u);
   EXPECT_TRUE(r.scenario->capacity->failures.empty());
@@ -122,19 +122,22 @@ TEST(Capacity, ErrorsPointAtTheirValue) {
 )",
                              "cap.yaml");
   EXPECT_FALSE(r.ok());
-  EXPECT_EQ(messages(r),
-            (std::vector<std::string>{
-                "5:37: servers.service_time: missing unit: expected a duration such as '90s', "
-                "'15 min' or '2h'",
-                "6:22: wan.bandwidth: wrong unit 'Gbit': expected a bandwidth in bps, kbps, Mbps, Gbps",
-                "7:49: give either 'devices_per_ap' or 'per_ward', not both",
-                "8:13: unknown fidelity 'per-reading' (did you mean 'per_reading'?)",
-                "10:16: server 2 does not exist: there are 2 servers, numbered from 0",
-                "11:14: unknown link 'wam': the built platform has wan, core, ap<k> and server<j> "
-                "(an XML 'platform' may name others)",
-                "12:7: a failure names either a 'server' or a 'link'",
-                "13:23: the failure starts after the run ends (metadata.duration)",
-            }));
+  EXPECT_EQ(
+      messages(r),
+      (std::vector<std::string>{
+          "5:37: servers.service_time: missing unit: expected a duration such as '90s', "
+          "'15 min' or '2h'",
+          "6:22: wan.bandwidth: wrong unit 'Gbit': expected a bandwidth in bps, kbps, Mbps, Gbps",
+          "7:49: give either 'devices_per_ap' or 'per_ward', not both",
+          "8:13: unknown fidelity 'per-reading' (did you mean 'per_reading'? expected one of: "
+          "auto, "
+          "per_reading, aggregated)",
+          "10:16: server 2 does not exist: there are 2 servers, numbered from 0",
+          "11:14: unknown link 'wam': the built platform has wan, core, ap<k> and server<j> "
+          "(an XML 'platform' may name others)",
+          "12:7: a failure names either a 'server' or a 'link'",
+          "13:23: the failure starts after the run ends (metadata.duration)",
+      }));
 }
 
 TEST(Capacity, XmlPlatformAllowsItsOwnLinkNames) {

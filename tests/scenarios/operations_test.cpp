@@ -77,7 +77,8 @@ TEST(Operations, MistakesAreReportedAtTheirLineAllAtOnce) {
   const std::string m = all_messages(r);
   EXPECT_NE(m.find("per_patient"), std::string::npos) << m;
   EXPECT_NE(m.find("pumps send hl7v2"), std::string::npos) << m;
-  EXPECT_NE(m.find("unknown network profile 'hospital_wify' (did you mean 'hospital_wifi'?)"),
+  EXPECT_NE(m.find("unknown network profile 'hospital_wify' (did you mean 'hospital_wifi'? "
+                   "expected one of:"),
             std::string::npos)
       << m;
   EXPECT_NE(m.find("a route needs at least one zone"), std::string::npos) << m;

@@ -36,23 +36,29 @@
 namespace iomtsim::scenarios {
 
 struct Diagnostic {
-  SourceLocation where;    // line/column 1-based; 0 when there is no position (unreadable file)
-  std::string message;     // what was expected, what was found
-  std::string line_text;   // the offending line, for the caret display ("" if none)
+  SourceLocation where;   // line/column 1-based; 0 when there is no position (unreadable file)
+  std::string message;    // what was expected, what was found
+  std::string line_text;  // the offending line, for the caret display ("" if none)
+  // A warning: something that loads but will probably not do what the author meant (an
+  // onset after the end, a condition that reaches no patient). It does not stop a load,
+  // and is reported only for a file that loads (no errors).
+  bool warning = false;
   bool operator==(const Diagnostic&) const = default;
 };
 
 struct LoadResult {
-  std::optional<Scenario> scenario;  // set only when `diagnostics` is empty
+  std::optional<Scenario> scenario;  // set only when no diagnostic is an error
   std::vector<Diagnostic> diagnostics;
   std::size_t files_read = 0;  // the scenario and each distinct included file, once each
   std::size_t bytes_read = 0;  // their sizes added up
   bool ok() const { return scenario.has_value(); }
+  std::size_t error_count() const;    // diagnostics that are errors
+  std::size_t warning_count() const;  // and warnings
 };
 
 // Limits that keep hostile input from exhausting memory or the stack.
-inline constexpr std::size_t kMaxFileBytes = 4u << 20;     // 4 MiB per file
-inline constexpr int kMaxNesting = 64;                     // mapping/list depth
+inline constexpr std::size_t kMaxFileBytes = 4u << 20;  // 4 MiB per file
+inline constexpr int kMaxNesting = 64;                  // mapping/list depth
 // Values after alias expansion, all files; a scalar counts 1 + its length / 64, so the
 // tree stays under about 100 MB whatever aliases a file uses.
 inline constexpr std::size_t kMaxNodes = 500'000;
@@ -74,10 +80,11 @@ LoadResult load_string(const std::string& text, const std::string& name = "<stri
                        const std::vector<std::string>& include_paths = {});
 
 // "file:line:column: error: message\n  <line>\n  <caret>\n" (the last two lines only
-// when the line is known).
+// when the line is known); "warning:" for a warning.
 std::string format_diagnostic(const Diagnostic& d);
 
-// "file:line:column: message" without the source line, as tests compare it.
+// "file:line:column: message" without the source line, as tests compare it; a warning's
+// message starts "warning: ".
 std::string short_diagnostic(const Diagnostic& d);
 
 }  // namespace iomtsim::scenarios
