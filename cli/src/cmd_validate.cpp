@@ -10,10 +10,9 @@ namespace iomtsim::cli {
 
 int cmd_validate(const std::vector<std::string>& args) {
   po::options_description visible("options");
-  visible.add_options()
-      ("set", po::value<std::vector<std::string>>()->composing(),
-       "override a value after includes: key.path=value (repeatable)")
-      ("quiet,q", "print nothing for valid files");
+  visible.add_options()("set", po::value<std::vector<std::string>>()->composing(),
+                        "override a value after includes: key.path=value (repeatable)")(
+      "quiet,q", "print nothing for valid files");
   add_include_path_option(visible);
   add_max_memory_option(visible);
   po::options_description hidden;
@@ -52,12 +51,15 @@ int cmd_validate(const std::vector<std::string>& args) {
       if (!vm.count("quiet")) {
         std::cout << file << ": ok (" << s.patient_count() << " patients, " << s.cohorts.size()
                   << " cohort" << (s.cohorts.size() == 1 ? "" : "s") << "), a run needs "
-                  << sim::format_bytes(need.bytes) << "\n";
+                  << sim::format_bytes(need.bytes);
+        if (const auto w = result.warning_count(); w > 0)
+          std::cout << "; " << w << " warning" << (w == 1 ? "" : "s") << " above";
+        std::cout << "\n";
       }
     } else {
       all_ok = false;
-      std::cerr << file << ": " << result.diagnostics.size() << " error"
-                << (result.diagnostics.size() == 1 ? "" : "s") << "\n";
+      std::cerr << file << ": " << result.error_count() << " error"
+                << (result.error_count() == 1 ? "" : "s") << "\n";
     }
   }
   if (too_large) return kExitUsage;

@@ -69,8 +69,8 @@ std::optional<scenarios::Scenario> load_scenario_or_report(
   for (const auto& d : result.diagnostics) std::cerr << scenarios::format_diagnostic(d);
   if (!result.ok()) {
     std::cerr << "iomtsim " << command << ": " << file << " is not a valid scenario ("
-              << result.diagnostics.size() << " error"
-              << (result.diagnostics.size() == 1 ? "" : "s") << ")\n";
+              << result.error_count() << " error" << (result.error_count() == 1 ? "" : "s")
+              << ")\n";
     return std::nullopt;
   }
   return std::move(result.scenario);

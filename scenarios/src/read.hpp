@@ -14,8 +14,11 @@ std::map<std::string, NetworkProfile> read_profiles(const Node* profiles, Reader
 
 // One entry of `cohorts:`. `profiles` lets device `network:` names be checked.
 std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
-                                  const std::map<std::string, NetworkProfile>& profiles,
-                                  Reader& r);
+                                  const std::map<std::string, NetworkProfile>& profiles, Reader& r);
+
+// Warnings about one cohort's conditions (read_warnings.cpp): an onset after the end of
+// the scenario, a condition that will reach no patient. `n` is the cohort's node.
+void warn_cohort(const Node& n, const Cohort& c, const Metadata& meta, Reader& r);
 
 // A cohort's `operations:` (read_operations.cpp).
 Operations read_operations(const Node& n, const std::string& ward,

@@ -89,12 +89,16 @@ std::optional<Endpoint> read_endpoint(const Node& n, std::string_view what, Read
   if (!r.object(n, "endpoint", what)) return std::nullopt;
   bool ok = n.get("host") && n.get("port");
   if (const Node* v = n.get("host")) {
-    if (auto x = r.str(*v, "host")) e.host = *x;
-    else ok = false;
+    if (auto x = r.str(*v, "host"))
+      e.host = *x;
+    else
+      ok = false;
   }
   if (const Node* v = n.get("port")) {
-    if (auto x = r.integer(*v, 1, 65535, "port")) e.port = static_cast<std::uint16_t>(*x);
-    else ok = false;
+    if (auto x = r.integer(*v, 1, 65535, "port"))
+      e.port = static_cast<std::uint16_t>(*x);
+    else
+      ok = false;
   }
   if (const Node* v = n.get("tls")) {
     if (auto x = r.boolean(*v, "tls")) e.tls = *x;
@@ -162,9 +166,12 @@ TargetSpec read_target(const Node& n, Reader& r) {
   }
   if (const Node* v = n.get("mqtt_version")) {
     if (auto x = r.str(*v, "mqtt_version")) {
-      if (*x == "3.1.1" || *x == "4") t.mqtt_version = 4;
-      else if (*x == "5" || *x == "5.0") t.mqtt_version = 5;
-      else r.error(v->pos, "mqtt_version: expected 3.1.1 or 5, found '" + *x + "'");
+      if (*x == "3.1.1" || *x == "4")
+        t.mqtt_version = 4;
+      else if (*x == "5" || *x == "5.0")
+        t.mqtt_version = 5;
+      else
+        r.error(v->pos, "mqtt_version: expected 3.1.1 or 5, found '" + *x + "'");
     }
   }
   if (const Node* v = n.get("alerts")) read_alert_capture(*v, t, r);
@@ -242,10 +249,10 @@ Scenario read_scenario(const Node& root, Reader& r) {
       for (std::size_t i = 0; i < v->items.size(); ++i) {
         auto c = read_cohort(v->items[i], i, s.network_profiles, r);
         if (!c) continue;
+        warn_cohort(v->items[i], *c, s.metadata, r);
         if (!names.insert(c->physiology.name).second) {
           const Node* at = v->items[i].get("name");
-          r.error(at ? at->pos : v->items[i].pos,
-                  "two cohorts named '" + c->physiology.name + "'");
+          r.error(at ? at->pos : v->items[i].pos, "two cohorts named '" + c->physiology.name + "'");
         }
         total += c->physiology.count;
         if (total > kMaxPatients) {
@@ -266,10 +273,18 @@ Scenario read_scenario(const Node& root, Reader& r) {
         // once, where it is written.
         const char* key = "http";
         switch (d.format) {
-          case PayloadFormat::FhirR4: key = "http"; break;
-          case PayloadFormat::MqttJson: key = "mqtt"; break;
-          case PayloadFormat::Hl7v2: key = "mllp"; break;
-          case PayloadFormat::Protobuf: key = "protobuf"; break;
+          case PayloadFormat::FhirR4:
+            key = "http";
+            break;
+          case PayloadFormat::MqttJson:
+            key = "mqtt";
+            break;
+          case PayloadFormat::Hl7v2:
+            key = "mllp";
+            break;
+          case PayloadFormat::Protobuf:
+            key = "protobuf";
+            break;
         }
         const char* needed = target != nullptr && target->get(key) == nullptr ? key : nullptr;
         if (needed != nullptr && target != nullptr) {

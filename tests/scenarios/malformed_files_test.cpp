@@ -1,10 +1,17 @@
 // Every tests/data/scenarios/bad_*.yaml must produce exactly the diagnostics its
-// `# expect: LINE:COLUMN: message` lines list, in that order, and no scenario.
+// `# expect: LINE:COLUMN: message` lines list, in that order, and no scenario; every
+// warn_*.yaml loads, with exactly the warnings its expect lines list
+// (`# expect: LINE:COLUMN: warning: message`).
+//
+// After a deliberate change of wording, IOMTSIM_UPDATE_EXPECT=1 rewrites the expect
+// lines from what the loader says now; review the diff of tests/data before committing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,14 +24,26 @@ namespace {
 
 const fs::path kDataDir = fs::path(IOMTSIM_SOURCE_DIR) / "tests/data/scenarios";
 
-std::vector<std::string> bad_files() {
+std::vector<std::string> data_files(std::string_view prefix) {
   std::vector<std::string> out;
   for (const auto& e : fs::directory_iterator(kDataDir)) {
     const auto name = e.path().filename().string();
-    if (name.starts_with("bad_") && name.ends_with(".yaml")) out.push_back(name);
+    if (name.starts_with(prefix) && name.ends_with(".yaml")) out.push_back(name);
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+std::vector<std::string> bad_files() { return data_files("bad_"); }
+
+// Rewrites the leading expect lines of `file` to `got` (IOMTSIM_UPDATE_EXPECT=1).
+void update_expect(const fs::path& file, const std::vector<std::string>& got) {
+  std::ifstream in(file, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t body = 0;
+  while (text.compare(body, 10, "# expect: ") == 0) body = text.find('\n', body) + 1;
+  std::string head;
+  for (const auto& g : got) head += "# expect: " + g + "\n";
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << head << text.substr(body);
 }
 
 std::vector<std::string> expected(const fs::path& file) {
@@ -50,8 +69,9 @@ TEST_P(MalformedFile, ReportsExactlyTheExpectedDiagnostics) {
   std::vector<std::string> got;
   for (const auto& d : r.diagnostics) {
     got.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
-                  d.message);
+                  (d.warning ? "warning: " : "") + d.message);
   }
+  if (std::getenv("IOMTSIM_UPDATE_EXPECT") && got != want) update_expect(file, got);
   EXPECT_EQ(got, want);
   // Every diagnostic carries a file and a 1-based position, and its formatted form has
   // the source line and a caret under the column.
@@ -60,7 +80,7 @@ TEST_P(MalformedFile, ReportsExactlyTheExpectedDiagnostics) {
     EXPECT_GE(d.where.line, 1);
     EXPECT_GE(d.where.column, 1);
     const std::string f = format_diagnostic(d);
-    EXPECT_NE(f.find(": error: " + d.message), std::string::npos);
+    EXPECT_NE(f.find((d.warning ? ": warning: " : ": error: ") + d.message), std::string::npos);
     if (!d.line_text.empty()) {
       EXPECT_NE(f.find("^\n"), std::string::npos);
     }
@@ -77,5 +97,33 @@ INSTANTIATE_TEST_SUITE_P(Data, MalformedFile, testing::ValuesIn(bad_files()),
                          });
 
 TEST(MalformedFiles, AtLeastFortyCases) { EXPECT_GE(bad_files().size(), 40u); }
+
+class WarnedFile : public testing::TestWithParam<std::string> {};
+
+TEST_P(WarnedFile, LoadsWithExactlyTheExpectedWarnings) {
+  const fs::path file = kDataDir / GetParam();
+  const auto want = expected(file);
+  ASSERT_FALSE(want.empty()) << GetParam() << " has no '# expect:' line";
+  const LoadResult r = load_file(file.string());
+  EXPECT_TRUE(r.ok()) << "a file with warnings only still loads";
+  std::vector<std::string> got;
+  for (const auto& d : r.diagnostics) {
+    got.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + ": " +
+                  (d.warning ? "warning: " : "") + d.message);
+    EXPECT_TRUE(d.warning) << d.message;
+    EXPECT_NE(format_diagnostic(d).find(": warning: " + d.message), std::string::npos);
+  }
+  if (std::getenv("IOMTSIM_UPDATE_EXPECT") && got != want) update_expect(file, got);
+  EXPECT_EQ(got, want);
+}
+
+INSTANTIATE_TEST_SUITE_P(Data, WarnedFile, testing::ValuesIn(data_files("warn_")),
+                         [](const testing::TestParamInfo<std::string>& param_info) {
+                           std::string n = param_info.param.substr(5, param_info.param.size() - 10);
+                           for (auto& c : n) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return n;
+                         });
 
 }  // namespace
