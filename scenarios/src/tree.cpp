@@ -1,10 +1,12 @@
 #include "tree.hpp"
 
+#include "keys.hpp"
 #include "yaml_lint.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace iomtsim::scenarios::detail {
@@ -276,7 +278,14 @@ std::optional<Node> parse_yaml(const std::string& text, const std::shared_ptr<So
   // One message per mistake: a slip the lint names is reported alone, not followed by
   // what the parser or the readers make of the text it broke.
   auto report_lint = [&] {
-    const auto issues = lint_yaml(source->lines);
+    const auto issues = lint_yaml(source->lines, [](std::string_view word) {
+      for (const auto& object : object_defs())
+        for (const auto& key : object.keys)
+          if (key.name == word) return true;
+      // Vitals are the keys of `baseline:` and of `measures:` maps.
+      const auto vitals = enum_values("vital");
+      return std::find(vitals.begin(), vitals.end(), word) != vitals.end();
+    });
     for (const auto& i : issues) diags.error(Pos{source, i.line, i.column}, i.message);
     return !issues.empty();
   };

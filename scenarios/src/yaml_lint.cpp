@@ -140,7 +140,8 @@ std::string quoted(std::string_view s) {
 
 }  // namespace
 
-std::vector<LintIssue> lint_yaml(const std::vector<std::string>& lines) {
+std::vector<LintIssue> lint_yaml(const std::vector<std::string>& lines,
+                                 const std::function<bool(std::string_view)>& is_key) {
   std::vector<LintIssue> out;
   const auto scanned = scan(lines);
   for (const Line& l : scanned) {
@@ -162,7 +163,7 @@ std::vector<LintIssue> lint_yaml(const std::vector<std::string>& lines) {
     if (!ident_start(text[k])) continue;
     while (k < text.size() && ident_char(text[k])) ++k;
     if (k + 1 < text.size() && text[k] == ':' && text[k + 1] != ' ' && text[k + 1] != '\t' &&
-        text[k + 1] != '/' && text[k + 1] != ':') {
+        text[k + 1] != '/' && text[k + 1] != ':' && is_key(text.substr(l.body, k - l.body))) {
       std::size_t end = text.find_first_of(" \t#", k);
       if (end == std::string_view::npos) end = text.size();
       const std::string_view word = text.substr(l.body, end - l.body);
@@ -170,9 +171,7 @@ std::vector<LintIssue> lint_yaml(const std::vector<std::string>& lines) {
                                 std::string(text.substr(k + 1, end - k - 1));
       out.push_back({l.number, static_cast<int>(k) + 1,
                      "missing space after ':' in " + quoted(word) +
-                         ": YAML reads it as one piece of "
-                         "text; write " +
-                         quoted(fixed)});
+                         ": YAML reads it as one piece of text; write " + quoted(fixed)});
     }
   }
   return out;

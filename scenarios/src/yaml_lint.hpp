@@ -9,8 +9,10 @@
 // - diagnose_yaml: after the parser failed, the likely cause: an indentation that does
 //   not line up with the block above, a line indented under a key that already has its
 //   value, an unclosed quote or bracket; nullopt when none is found.
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace iomtsim::scenarios::detail {
@@ -21,7 +23,10 @@ struct LintIssue {
   std::string message;
 };
 
-std::vector<LintIssue> lint_yaml(const std::vector<std::string>& lines);
+// `is_key` says whether a word is a key of the format: 'count:10' is reported, while
+// 'broker.local:1883' in a list is a host and port, not a slip.
+std::vector<LintIssue> lint_yaml(const std::vector<std::string>& lines,
+                                 const std::function<bool(std::string_view)>& is_key);
 std::optional<LintIssue> diagnose_yaml(const std::vector<std::string>& lines);
 
 // yaml-cpp's message in plain words ("illegal map value" says nothing to most authors).

@@ -127,3 +127,31 @@ INSTANTIATE_TEST_SUITE_P(Data, WarnedFile, testing::ValuesIn(data_files("warn_")
                          });
 
 }  // namespace
+
+namespace {
+
+// The missing-space check looks only at the format's keys: 'ward7:nurse' in a list of
+// authors is text, 'count:10' is a slip. Line and column are where the slip is.
+TEST(YamlSlips, MissingSpaceOnlyForKeysOfTheFormat) {
+  const std::string head =
+      "metadata:\n  name: t\n  duration: 1h\n  authors:\n    - ward7:nurse\n"
+      "cohorts:\n  - name: c\n    archetype: icu\n";
+  const LoadResult fine = load_string(head + "    count: 2\n", "s.yaml");
+  EXPECT_TRUE(fine.ok()) << (fine.diagnostics.empty() ? ""
+                                                      : format_diagnostic(fine.diagnostics[0]));
+  const LoadResult slip = load_string(head + "    count:2\n", "s.yaml");
+  ASSERT_EQ(slip.diagnostics.size(), 1u);
+  EXPECT_EQ(short_diagnostic(slip.diagnostics[0]),
+            "s.yaml:9:10: missing space after ':' in 'count:2': YAML reads it as one piece of "
+            "text; write 'count: 2'");
+}
+
+// A tab is named as a tab whatever the parser would have made of it.
+TEST(YamlSlips, TabNamedAtItsLine) {
+  const LoadResult r = load_string("metadata:\n  name: t\n\tduration: 1h\ncohorts: []\n", "s.yaml");
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].where.line, 3);
+  EXPECT_NE(r.diagnostics[0].message.find("a tab in the indentation"), std::string::npos);
+}
+
+}  // namespace
