@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <exception>
 #include <iostream>
@@ -144,7 +145,28 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   return e;
 }
 
+// The summary's words for a delivery bucket.
+std::string_view outcome_words(reports::Outcome o) {
+  switch (o) {
+    case reports::Outcome::Acknowledged: return "acknowledged";
+    case reports::Outcome::Rejected: return "rejected by the target";
+    case reports::Outcome::LostNetwork: return "lost on the network";
+    case reports::Outcome::DroppedBuffer: return "dropped from full device buffers";
+    case reports::Outcome::TimedOut: return "timed out";
+    case reports::Outcome::Failed: return "failed to send";
+    case reports::Outcome::InFlight: return "still in flight at the end";
+  }
+  return reports::name(o);
+}
+
 }  // namespace
+
+std::string run_mode_name(double speed) {
+  if (speed == 1.0) return "realtime";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "accelerated \xC3\x97%g", speed);
+  return buf;
+}
 
 void request_stop() { g_stop.store(true); }
 
@@ -195,7 +217,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   reports::RunInfo info;
   info.scenario = scenario.metadata.name;
   info.seed = scenario.metadata.seed;
-  info.mode = "realtime";
+  info.mode = run_mode_name(speed);
   if (options.shard.count > 1)
     info.shards = {std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count)};
   info.end = physiology::SimTime{scenario.metadata.duration};
@@ -471,9 +493,16 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     log << "report: " << result.out_dir.string() << '\n';
   }
   const auto& d = result.report.delivery;
-  log << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged]
-      << ", alerts " << result.alerts_received << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE")
-      << '\n';
+  log << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged];
+  // Every other bucket that holds readings, so that readings lost on the network are
+  // stated here as in report.json (a reader of the summary alone would miss them).
+  for (std::size_t i = 0; i < reports::kOutcomeCount; ++i) {
+    const auto o = static_cast<reports::Outcome>(i);
+    if (o == reports::Outcome::Acknowledged || d[o] == 0) continue;
+    log << ", " << outcome_words(o) << " " << d[o];
+  }
+  log << ", alerts " << result.alerts_received
+      << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE") << '\n';
   if (!result.report.waveforms.empty()) {
     const auto& w = result.report.waveforms;
     log << "waveform blocks " << w.delivery.generated << ", acknowledged "

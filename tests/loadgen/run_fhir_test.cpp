@@ -6,26 +6,26 @@
 #include <sstream>
 
 #include "iomtsim/loadgen/run.hpp"
-#include "tiny_scenario.hpp"
 #include "quiet_options.hpp"
+#include "tiny_scenario.hpp"
 
 using namespace iomtsim;
 using namespace iomtsim::loadgen;
 using reports::Outcome;
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 TEST(RunFhir, EveryReadingAcknowledgedAndSickPatientsAlerted) {
   const auto s = tiny_scenarios::tiny(3, 1);
   const auto r = run(s, quiet());
   const auto& d = r.report.delivery;
   // About 4 patients x 3 vitals x 40 samples in 10 minutes.
-  EXPECT_NEAR(static_cast<double>(d.generated), 4u * 3u * 40u, 6);  // phase offsets: one sample more or less per vital
+  EXPECT_NEAR(static_cast<double>(d.generated), 4u * 3u * 40u,
+              6);  // phase offsets: one sample more or less per vital
   EXPECT_TRUE(d.balanced());
   EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
-  EXPECT_EQ(r.http_status.at(201) + (r.http_status.count(200) ? r.http_status.at(200) : 0), d.generated);
+  EXPECT_EQ(r.http_status.at(201) + (r.http_status.count(200) ? r.http_status.at(200) : 0),
+            d.generated);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_GT(r.report.ingest_latency.count(), 0);
   ASSERT_GT(r.alerts_received, 0u);
@@ -52,7 +52,8 @@ TEST(RunFhir, TransactionBundlesPerDeviceBatch) {
   const auto s = tiny_scenarios::tiny(3, 0, scenarios::PayloadFormat::FhirR4, /*batch=*/6);
   const auto r = run(s, quiet());
   const auto& d = r.report.delivery;
-  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u, 6);  // phase offsets: one sample more or less per vital
+  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u,
+              6);  // phase offsets: one sample more or less per vital
   EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
   EXPECT_GE(r.messages_sent, d.generated / 6);
   EXPECT_LE(r.messages_sent, d.generated / 6 + 3);  // + the partial batches at the end
@@ -68,6 +69,9 @@ TEST(RunFhir, TwentyPercentNetworkLossIsCountedAsLost) {
   EXPECT_TRUE(d.balanced());
   EXPECT_NEAR(d.fraction(Outcome::LostNetwork), 0.2, 0.05);
   EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::LostNetwork], d.generated);
+  EXPECT_EQ(r.report.run.mode,
+            "accelerated \xC3\x97"
+            "1200");  // the mode as run
 }
 
 TEST(RunFhir, CrashedTargetStillBalancesTheBuckets) {
@@ -136,4 +140,14 @@ TEST(RunFhir, GarbageAnswersFailAndTheRunGoesOn) {
   EXPECT_NEAR(d.fraction(Outcome::Failed), 0.2, 0.08);
   EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::Failed], d.generated);
   EXPECT_GT(r.reconnects, 0u);
+}
+
+TEST(RunMode, NamesTheSpeedAsRun) {
+  EXPECT_EQ(run_mode_name(1.0), "realtime");
+  EXPECT_EQ(run_mode_name(720),
+            "accelerated \xC3\x97"
+            "720");
+  EXPECT_EQ(run_mode_name(2.5),
+            "accelerated \xC3\x97"
+            "2.5");
 }

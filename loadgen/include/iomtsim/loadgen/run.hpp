@@ -18,6 +18,7 @@
 // that cannot be written throw (RunError or the underlying typed exception). A target
 // that refuses, resets, stalls or answers garbage is not an error: it is counted.
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "iomtsim/loadgen/run_options.hpp"
@@ -30,6 +31,10 @@ class RunError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The report's run mode for a wall-clock run at `speed`: "realtime" at 1, else
+// "accelerated ×720" (the mode as run, not the scenario's nominal one).
+std::string run_mode_name(double speed);
 
 RunResult run(const scenarios::Scenario& scenario, const RunOptions& options);
 

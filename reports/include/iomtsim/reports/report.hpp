@@ -40,7 +40,7 @@ inline const HistogramConfig kTimeBucketLatencyConfig{1000, 86'400'000'000'000, 
 struct RunInfo {
   std::string scenario;  // scenario name
   std::uint64_t seed = 0;
-  std::string mode;                 // "realtime" or "simulated"
+  std::string mode;                 // "realtime", "accelerated ×720" or "simulated"
   std::vector<std::string> shards;  // e.g. {"1/4","2/4"} after a merge; {} = whole run
   SimTime start{};                  // observed scenario span
   SimTime end{};
