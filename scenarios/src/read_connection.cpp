@@ -312,9 +312,7 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
     } else {
       for (const auto& e : p->entries) {
         if (std::find(std::begin(kFields), std::end(kFields), e.key) == std::end(kFields)) {
-          r.error(e.key_pos,
-                  "unknown alert property '" + e.key + "'" + did_you_mean(e.key, kFields) +
-                      " (expected patient, rule, time, trigger, severity, score or alert_id)");
+          r.unknown(e.key_pos, "alert property", e.key, kFields, "");
           continue;
         }
         if (auto x = r.str(e.value, e.key)) {
@@ -353,10 +351,7 @@ void read_alert_capture(const Node& n, TargetSpec& t, Reader& r) {
           auto x = r.str(*i, "resources");
           if (!x) continue;
           if (std::find(std::begin(kTypes), std::end(kTypes), *x) == std::end(kTypes)) {
-            r.error(
-                i->pos,
-                "'" + *x + "' is not an alert resource type" + did_you_mean(*x, kTypes) +
-                    " (Flag, DetectedIssue, RiskAssessment, Communication, CommunicationRequest)");
+            r.unknown(i->pos, "alert resource type", *x, kTypes, "");
             continue;
           }
           if (std::find(f.resources.begin(), f.resources.end(), *x) == f.resources.end())

@@ -210,7 +210,9 @@ std::string_view suggest(std::string_view raw, std::span<const std::string_view>
   std::string_view best;
   std::size_t best_d = 1000;
   for (auto c : candidates) {
-    const std::size_t d = edit_distance(word, c);
+    // The word as written too: in a vocabulary with capitals ("Flag") lower-casing
+    // the word would add an edit.
+    const std::size_t d = std::min(edit_distance(word, c), edit_distance(raw, c));
     if (d < best_d) {
       best_d = d;
       best = c;
