@@ -250,7 +250,8 @@ std::string_view suggest(std::string_view raw, std::span<const std::string_view>
 std::string suggestion_note(std::string_view raw, std::string_view set) {
   const std::string word = normalised(raw);
   if (set == "condition" && (word.starts_with("nocturnal_") || word.starts_with("night_")))
-    return "; the time of day is the onset's: onset: {between: [\"23:00\", \"06:00\"]}";
+    return "; when in the day it starts is set by 'onset' (hours from the scenario start), "
+           "not by the condition's name";
   if (set == "condition" && word.starts_with("severe_"))
     return "; severity is its own key: severity: severe";
   return "";
