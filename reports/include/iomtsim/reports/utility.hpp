@@ -7,8 +7,14 @@
 //
 //   double u = prediction_utility({0,0,0,0,1,1}, {0,0,1,1,1,1});  // 3.388888…
 //
-// Pitfall: hours after t_sepsis + 3 earn nothing either way, so a stay's best utility is
-// reached by predicting exactly the hours (t_sepsis - 12, t_sepsis + 3].
+// Per hour t of a septic stay, with Δ = t - t_sepsis (hours):
+//   predicted:     max(-0.05, (Δ + 12) / 6) for Δ <= -6 (0 at exactly -12, -0.05 from -13 on),
+//                  (3 - Δ) / 9 for -6 < Δ <= 3;
+//   not predicted: 0 for Δ <= -6, -2 (Δ + 6) / 9 for -6 < Δ <= 3;
+//   Δ > 3:         not scored (0 either way).
+// A non-septic stay scores -0.05 per predicted hour and 0 otherwise. The best predictions
+// are the hours [t_sepsis - 12, t_sepsis + 3] within the stay, as the scorer builds them.
+// The sums are normalised as (observed - inaction) / (best - inaction).
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -70,12 +76,7 @@ UtilityResult normalized_utility(std::span<const std::vector<int>> labels,
 //   onset = first labelled hour + 6 h, which round-trips exactly).
 // t_sepsis is used directly, not re-derived from labels, so a stay whose first observed
 // hour is already labelled keeps its true onset.
-struct PatientSpan {
-  physiology::PatientIndex patient = 0;
-  SimTime first{};  // true time of the first reading
-  SimTime last{};   // true time of the last reading
-  bool operator==(const PatientSpan&) const = default;
-};
+// PatientSpan (matching.hpp): one patient's observed stay.
 
 struct SepsisUtility {
   std::uint64_t patients = 0;         // stays scored (patients with at least one reading)
