@@ -28,7 +28,9 @@ double spot_jitter_ns(std::int64_t interval_ns) {
 
 DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed)
     : index_(index),
-      artifacts_(spec.artifacts),
+      // Charted values are validated by whoever charts them: no artifacts.
+      artifacts_(spec.artifacts && spec.charting == Charting::None),
+      charting_(spec.charting),
       patient_(patient),
       rng_(stream_seed(seed, StreamKind::Device, patient, index)),
       key_(rng_.next_u64()),
@@ -207,10 +209,25 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
     truth = patient.value_at(m.vital, m.next, &grid);
   }
   const VitalSigns& v = *grid;  // oxygen, and the NIBP heart-rate limit
+  if (charting_ != Charting::None) {
+    // A charted value may be missing from this set; blood pressure's three go together.
+    const bool bp = m.vital == Vital::SystolicBP || m.vital == Vital::DiastolicBP || m.vital == Vital::MeanBP;
+    const auto salt = static_cast<std::uint64_t>(bp ? Vital::SystolicBP : m.vital);
+    if (hash_uniform(key_ + 101 + salt, m.next.time_since_epoch().count()) >= charted_presence(charting_, m.vital))
+      return false;
+  }
   const double s = profile_->numeric_noise_scale;
   const bool motion = art == Artifact::Motion, off = art == Artifact::ProbeOff;
   auto noise = [this](double sd) { return sd * fast_normal(rng_.next_u64()); };
   double x = truth;
+  // What the device says about its own value, as real devices do: during motion the value
+  // is sent but marked questionable (a poor signal-quality index); with the probe off
+  // there is no value at all (an oximeter shows dashes and sends none, or sends the
+  // parameter as unavailable).
+  bool absent = false;
+  // Motion corrupts the optical and impedance signals (HR, pulse, RR, SpO2), not the rest.
+  bool questionable = motion && (m.vital == Vital::HeartRate || m.vital == Vital::PulseRate ||
+                                 m.vital == Vital::RespRate || m.vital == Vital::SpO2);
   switch (m.vital) {
     case Vital::HeartRate:
       if (off) return false;  // ECG lead off: no rate
@@ -218,8 +235,8 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       break;
     case Vital::PulseRate:
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
-      x = off ? rng_.uniform(30.0, 150.0) : truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0);
-      x = quantize(x, 1.0);
+      absent = off;
+      x = off ? 0.0 : quantize(truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0), 1.0);
       break;
     case Vital::RespRate:
       if (off) return false;
@@ -229,7 +246,8 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       // 1 % resolution, ±2 % accuracy (bias + noise); motion desaturations are the
       // classic false alarm.
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
-      x = off ? rng_.uniform(40.0, 85.0) : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
+      absent = off;
+      x = off ? 0.0 : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
       x = std::clamp(quantize(x, 1.0), 0.0, 100.0);
       break;
     case Vital::SystolicBP:
@@ -243,7 +261,10 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       break;
     }
     case Vital::Temperature:
+      // A detached skin probe reads low; continuous sensors notice the lost contact and
+      // mark the value questionable.
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
+      questionable = questionable || off;
       x = quantize(off ? truth - rng_.uniform(1.5, 3.5) : truth + noise(0.1), 0.1);
       break;
     case Vital::Glucose:
@@ -254,6 +275,8 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
   }
   if (motion) flags |= kFlagMotionArtifact;
   if (off) flags |= kFlagProbeOff;
+  if (questionable) flags |= kFlagQuestionable;
+  if (absent) flags |= kFlagValueAbsent;
   if (v.on_oxygen) flags |= kFlagOnOxygen;
   Reading& r = std::get<Reading>(out.emplace(std::in_place_type<Reading>));
   r.patient = patient_;

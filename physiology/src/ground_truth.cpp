@@ -17,7 +17,8 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
   const double dep = x_.opioid * (1.0 - x_.naloxone);
   const int news2 = news2_score(v, baseline_.spo2_scale2);
   for (auto& c : conditions_) {
-    if (t < c.onset_s || c.resolved) continue;
+    // The episode (and its criteria) from the start of the prodrome, if any.
+    if (t < c.onset_s - c.prodrome_s || c.resolved) continue;
     if (c.episode < 0) {
       Episode e;
       e.id = static_cast<std::uint32_t>(episodes_.size());
@@ -25,6 +26,7 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
       e.condition = c.kind;
       e.severity = c.severity;
       e.onset = at_seconds(c.onset_s);
+      if (c.prodrome_s > 0.0) e.prodrome_start = at_seconds(c.onset_s - c.prodrome_s);
       e.end = at_seconds(duration_s_);  // provisional until it resolves
       c.episode = static_cast<std::int32_t>(episodes_.size());
       episodes_.push_back(e);

@@ -53,7 +53,9 @@ physiology::Reading random_reading(physiology::Rng& rng, std::uint32_t seq) {
   return testing::make(static_cast<physiology::PatientIndex>(uniform_int(rng, 0, 5000)),
                        static_cast<physiology::DeviceIndex>(uniform_int(rng, 0, 7)), seq, v, value,
                        uniform_int(rng, -100'000, 1'000'000'000),
-                       rng.bernoulli(0.3) ? physiology::kFlagOnOxygen : 0);
+                       static_cast<std::uint8_t>((rng.bernoulli(0.3) ? physiology::kFlagOnOxygen : 0) |
+                                (rng.bernoulli(0.2) ? physiology::kFlagQuestionable : 0) |
+                                (rng.bernoulli(0.1) ? physiology::kFlagValueAbsent : 0)));
 }
 
 std::string replace_first(std::string s, std::string_view from, std::string_view to) {
@@ -72,6 +74,13 @@ TEST(FhirDifferential, HandWrittenEdgeCases) {
       "{\"resourceType\":\"Patient\"," + body, "{\"code\":5," + body,
       replace_first(obs, "\"subject\":{", "\"subject\":{\"reference\":7,"),
       replace_first(obs, "}", ",\"valueQuantity\":{\"value\":1,\"code\":\"mm[Hg]\"}}"),
+      // Device verdicts: a reason instead of a value, an interpretation, repeated keys.
+      obs.substr(0, obs.size() - 1) + ",\"dataAbsentReason\":{\"coding\":[{\"code\":\"error\"}]}}",
+      "{\"dataAbsentReason\":7," + body,
+      obs.substr(0, obs.size() - 1) + ",\"interpretation\":[{\"coding\":[{\"code\":\"questionable\"}]}]}",
+      obs.substr(0, obs.size() - 1) + ",\"interpretation\":[{\"coding\":[{\"code\":\"questionable\"}],\"coding\":[]}]}",
+      obs.substr(0, obs.size() - 1) + ",\"interpretation\":[{\"coding\":{\"code\":\"questionable\"}},7,[]]}",
+      obs.substr(0, obs.size() - 1) + ",\"interpretation\":{\"coding\":[{\"code\":\"questionable\"}]}}",
       obs.substr(0, obs.size() - 1) + ",\"code\":{\"coding\":[]}}",
       obs.substr(0, obs.size() - 1) + ",\"identifier\":[{\"system\":\"urn:iomtsim:reading\",\"value\":\"7\"}]}",
       obs.substr(0, obs.size() - 1) + ",\"identifier\":{}}",
