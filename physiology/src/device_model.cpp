@@ -38,6 +38,8 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
       missing_fraction_(profile_->missing_fraction),
       battery_life_s_(profile_->battery_life_s.value_or(0.0)) {
   if (spec.missing_fraction) missing_fraction_ = std::clamp(*spec.missing_fraction, 0.0, 0.99);
+  // Charted data has its own gaps (charted_presence), not a device's wireless ones.
+  if (spec.charting != Charting::None) missing_fraction_ = 0.0;
   if (spec.battery_life) {
     const double life_s = to_seconds(*spec.battery_life);
     if (!(life_s > 0.0)) throw std::invalid_argument("device '" + spec.name + "': battery_life must be positive");
@@ -71,7 +73,10 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
   // spread over their whole interval.
   const double span = min_interval >= kHourNs ? static_cast<double>(min_interval)
                                                : std::min(static_cast<double>(min_interval), 60e9);
-  phase_ns_ = min_interval == INT64_MAX ? 0.0 : rng_.uniform(0.0, span);
+  // Charted values are charted once per interval: keep the ±10 % jitter of spot checks
+  // inside their interval, so an hour never holds two and the next none.
+  const double lead = charting_ != Charting::None ? 0.1 * span : 0.0;
+  phase_ns_ = min_interval == INT64_MAX ? 0.0 : rng_.uniform(lead, span - lead);
 
   for (const MeasureSpec& m : spec.measures) {
     float bias = 0.0f;

@@ -40,7 +40,10 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
     switch (c.kind) {
       case ConditionKind::Sepsis:
         activity = x_.inflammation;
-        met = news2 >= 5 || qsofa_score(v) >= 2;
+        // The criteria must be the infection's doing: an ICU patient who already scores 5
+        // does not meet them at the moment an infection starts, only once it has raised
+        // a systemic response (inflammation 0.15; a mild sepsis may never).
+        met = (news2 >= 5 || qsofa_score(v) >= 2) && x_.inflammation >= 0.15;
         resolved = (x_.antibiotics_at_s >= 0 || t >= c.drive_end_s) && x_.burden < 0.01 && x_.inflammation < 0.05;
         break;
       case ConditionKind::Hemorrhage:

@@ -113,7 +113,7 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
       const bool first = std::none_of(conditions_.begin(), conditions_.end(),
                                       [](const ConditionInstance& o) { return o.kind == ConditionKind::Sepsis; });
       SepsisResponse r;
-      r.fever = std::clamp(crng.normal(0.9, 0.45), -0.5, 1.5);
+      r.fever = std::clamp(crng.normal(0.8, 0.6), -0.6, 1.6);
       r.heart_rate = std::exp(crng.normal(0.0, 0.3));
       r.resp_rate = std::exp(crng.normal(0.0, 0.3));
       r.pressure = std::exp(crng.normal(0.0, 0.35));
@@ -170,17 +170,19 @@ VitalSigns PatientModel::slow_vitals(double t) {
 
   VitalSigns v;
   v.temperature_c = b.temperature_c + 0.32 * circ + 0.12 * slow_noise_.eval(kSlowTemperature, k + 1, t, 60 * kMin) + fever;
-  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] + sr.heart_rate * (14.0 * inf + 8.0 * std::max(0.0, fever)) +
-                     interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 30.0 * copd - 6.0 * dep + hypo_hr +
-                     dips_[2].value(t);
+  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] +
+                     sr.heart_rate * (10.0 * inf + 8.0 * std::max(0.0, fever)) +
+                     interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 30.0 * copd - 6.0 * dep +
+                     hypo_hr + dips_[2].value(t);
   if (x_.af_level > 0.0) {
     const double excess = std::max(0.0, x_.af_rate_bpm - v.heart_rate_bpm) * (1.0 - 0.7 * x_.rate_control);
     v.heart_rate_bpm += excess * x_.af_level;
   }
-  v.resp_rate_per_min = b.resp_rate_per_min * (1.0 - dep) +
-                        (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] +
-                         12.0 * sr.resp_rate * inf + interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 8.0 * copd +
-                         dips_[1].value(t)) * (1.0 - dep);
+  v.resp_rate_per_min =
+      b.resp_rate_per_min * (1.0 - dep) +
+      (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] + 20.0 * sr.resp_rate * inf +
+       interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 8.0 * copd + dips_[1].value(t)) *
+          (1.0 - dep);
   v.resp_rate_per_min = std::clamp(v.resp_rate_per_min, 2.0, 60.0);
 
   // SpO2 on air, then the oxygen effect. Hypoventilation desaturates once minute

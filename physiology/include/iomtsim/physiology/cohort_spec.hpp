@@ -135,11 +135,11 @@ struct WaveformSpec {
 // Charted data: what reaches a patient's chart is not every reading a monitor makes but
 // what a nurse charts, with the care setting's gaps (docs/clinical.md, "Charting"):
 // - IcuHourly: one value per vital per hour, each present with the probability the
-//   PhysioNet 2019 ICU data shows (HR 0.89, SpO2 0.87, temperature 0.34, blood pressure
-//   0.88 (the three together), RR 0.80); the device's measures should then be hourly;
+//   PhysioNet 2019 ICU data shows (HR 0.92, SpO2 0.90, temperature 0.36, blood pressure
+//   0.91 (the three together), RR 0.83); the device's measures should then be hourly;
 // - WardSpotChecks: full observation sets, each vital missing in about 5 % of sets (the
 //   measures should be 4–8-hourly; spot checks are jittered ±10 % as any interval >= 1 h).
-// Charted values are validated: no motion or probe-off artifacts.
+// Charted values are validated: no motion or probe-off artifacts, and no wireless gaps.
 enum class Charting : std::uint8_t { None, IcuHourly, WardSpotChecks };
 inline constexpr std::size_t kChartingCount = 3;
 constexpr std::string_view name(Charting c) {
