@@ -39,6 +39,10 @@ std::int64_t hour_of(SimTime t) {
 
 }  // namespace
 
+SimTime clinical_sepsis_onset(const physiology::Episode& e) {
+  return e.criteria_met.value_or(e.onset);
+}
+
 double stay_utility(double t_sepsis, std::span<const int> predictions, const UtilityParams& p) {
   for (int v : predictions)
     if (v != 0 && v != 1) throw UtilityError("utility: predictions must be 0 or 1");
@@ -120,7 +124,7 @@ SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
                                     std::span<const std::string> rules, const UtilityParams& p) {
   struct Stay {
     std::int64_t first = 0, last = 0;        // hours
-    std::optional<std::int64_t> sepsis_hour;  // earliest onset
+    std::optional<std::int64_t> sepsis_hour;  // earliest clinical onset
     std::vector<int> predictions;
   };
   std::map<physiology::PatientIndex, Stay> stays;
@@ -136,7 +140,7 @@ SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
     if (e.condition != physiology::ConditionKind::Sepsis) continue;
     auto it = stays.find(e.patient);
     if (it == stays.end()) continue;  // never observed: no hours to score
-    const auto h = hour_of(e.onset);
+    const auto h = hour_of(clinical_sepsis_onset(e));
     if (!it->second.sepsis_hour || h < *it->second.sepsis_hour) it->second.sepsis_hour = h;
   }
   for (auto& [patient, stay] : stays)

@@ -71,9 +71,10 @@ UtilityResult normalized_utility(std::span<const std::vector<int>> labels,
 // - hour h is a positive prediction when any alert for the patient (of a rule in `rules`,
 //   or of any rule when `rules` is empty) was *received* in [h, h + 1);
 // - a patient is septic when it has a Sepsis episode; t_sepsis is the hour of the earliest
-//   Sepsis episode's onset, floor(onset / 1 h), so the hourly labels are 1 from hour
-//   t_sepsis - 6 on, as in the challenge data (an import of PhysioNet 2019 files sets
-//   onset = first labelled hour + 6 h, which round-trips exactly).
+//   Sepsis episode's clinical onset (clinical_sepsis_onset below), so the hourly labels
+//   are 1 from hour t_sepsis - 6 on, as in the challenge data (an import of PhysioNet 2019
+//   files sets onset = first labelled hour + 6 h and no criteria time, which round-trips
+//   exactly).
 // t_sepsis is used directly, not re-derived from labels, so a stay whose first observed
 // hour is already labelled keeps its true onset.
 // PatientSpan (matching.hpp): one patient's observed stay.
@@ -91,6 +92,13 @@ struct SepsisUtility {
 // this with t_sepsis = first label + 6.
 double stay_utility(double t_sepsis, std::span<const int> predictions, const UtilityParams& params = {});
 std::vector<int> best_stay_predictions(double t_sepsis, std::size_t hours, const UtilityParams& params = {});
+
+// The challenge's t_sepsis for a ground-truth episode: the time its clinical criteria were
+// first met (as the challenge's is the time the Sepsis-3 criteria were met), or its onset
+// when they never were (a mild sepsis) or are unknown (an imported stay, whose onset is the
+// challenge's t_sepsis already). A generated sepsis's onset is the start of the infection,
+// hours before anyone could see it.
+SimTime clinical_sepsis_onset(const physiology::Episode& e);
 
 // Spans need not be sorted; a patient listed twice uses the union of its spans.
 SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
