@@ -83,7 +83,10 @@ struct Recent {
       if (times[k] >= from && times[k] <= now) v[n++] = values[k];
     }
     if (n == 0) return std::nullopt;
-    std::sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
+    // Insertion sort: at most 8 values (std::sort on a prefix of a fixed array trips GCC's
+    // -Warray-bounds).
+    for (std::size_t i = 1; i < n; ++i)
+      for (std::size_t j = i; j > 0 && v[j - 1] > v[j]; --j) std::swap(v[j - 1], v[j]);
     return n % 2 ? static_cast<double>(v[n / 2]) : 0.5 * (static_cast<double>(v[n / 2 - 1]) + v[n / 2]);
   }
   // The last two readings of this parameter are at most `gap` apart.
