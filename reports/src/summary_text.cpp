@@ -19,6 +19,12 @@ std::string minutes(double s, bool sign = false) {
   return std::isfinite(s) ? fixed(s / 60.0, 1, sign) + " min" : "n/a";
 }
 
+// The lift in lead time (chance median delay - observed median delay) in words.
+std::string than_chance(double lift_s) {
+  if (!std::isfinite(lift_s)) return "lift n/a";
+  return minutes(std::abs(lift_s)) + (lift_s >= 0 ? " earlier than chance" : " later than chance");
+}
+
 }  // namespace
 
 std::string alert_summary(const Report& r) {
@@ -34,12 +40,14 @@ std::string alert_summary(const Report& r) {
          std::to_string(a.episodes_detected) + "/" + std::to_string(a.episodes) +
          " episodes); chance " + fixed(a.chance.sensitivity, 2) + ", lift " +
          fixed(a.sensitivity_lift, 2, true) + "\n";
-    o += "lead from criteria: median " + minutes(a.criteria_lead_time_s.median) +
-         "; chance median " + minutes(a.chance.criteria_lead_time_s.median) + ", lift " +
-         minutes(a.criteria_lead_time_lift_s, true) + "\n";
-    o += "lead from onset: median " + minutes(a.lead_time_s.median) + "; chance median " +
-         minutes(a.chance.lead_time_s.median) + ", lift " + minutes(a.lead_time_lift_s, true) +
-         "\n";
+    // Signed delays, so "+5 min" cannot be read as a lead of five minutes.
+    o += "first alert after the criteria were met: median " +
+         minutes(a.criteria_lead_time_s.median, true) + "; at random " +
+         minutes(a.chance.criteria_lead_time_s.median, true) + ", " +
+         than_chance(a.criteria_lead_time_lift_s) + "\n";
+    o += "first alert after onset: median " + minutes(a.lead_time_s.median, true) +
+         "; at random " + minutes(a.chance.lead_time_s.median, true) + ", " +
+         than_chance(a.lead_time_lift_s) + "\n";
   }
   const auto& u = r.sepsis_utility;
   if (u.septic_patients > 0)
