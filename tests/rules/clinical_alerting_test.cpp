@@ -152,5 +152,19 @@ TEST(DefaultAlerting, PostOperativeSepsisWardSensitivityAtLeast0_8AboveChance) {
   EXPECT_GT(s.sensitivity_lift, 0.0);
 }
 
+// The quick start as shipped (20 patients, 12 h), no network: the thresholds its scenario
+// comment explains hold with the defaults (sepsis caught once it shows, at most 2 urgent
+// NEWS2 calls and 3 alerts of any kind per patient-day without an episode).
+TEST(DefaultAlerting, QuickStartMeetsItsClinicalThresholds) {
+  const auto run = testing::run_clinical(ward({}), rules::RuleSet::defaults());
+  print("quick start", run);
+  const auto& s = run.accuracy.by_condition.at("sepsis");
+  EXPECT_GE(s.episodes, 3u);
+  EXPECT_GE(s.sensitivity, 0.8);
+  EXPECT_GT(s.sensitivity_lift, 0.0);
+  EXPECT_LE(run.accuracy.by_rule.at("news2").false_per_patient_day, 2.0);
+  EXPECT_LE(run.accuracy.overall.false_per_patient_day, 3.0);
+}
+
 }  // namespace
 }  // namespace iomtsim
