@@ -4,16 +4,16 @@
 #include <filesystem>
 #include <iostream>
 
-#include "iomtsim/reports/summary_text.hpp"
-#include "iomtsim/reports/validity.hpp"
 #include "command.hpp"
 #include "iomtsim/loadgen/local_shards.hpp"
 #include "iomtsim/loadgen/run.hpp"
-#include "iomtsim/sim/thresholds.hpp"
+#include "iomtsim/reports/summary_text.hpp"
+#include "iomtsim/reports/validity.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
 #include "iomtsim/scenarios/loader.hpp"
 #include "iomtsim/scenarios/units.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
+#include "iomtsim/sim/thresholds.hpp"
 #include "options.hpp"
 #include "scenario_input.hpp"
 

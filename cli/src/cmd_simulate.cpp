@@ -5,9 +5,9 @@
 // capacity.failures=[]` removes those).
 #include <iostream>
 
+#include "command.hpp"
 #include "iomtsim/reports/summary_text.hpp"
 #include "iomtsim/reports/validity.hpp"
-#include "command.hpp"
 #include "iomtsim/sim/simgrid/calibration.hpp"
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
 #include "iomtsim/sim/simgrid/scenario_capacity.hpp"

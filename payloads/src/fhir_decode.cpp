@@ -100,7 +100,8 @@ std::string decode_observation_fields(const ObservationFields& obs, const FhirOp
   if (obs.reading_id_bad)
     return "identifier " + std::string(detail::kReadingSystem) + " value is not a decimal id";
   out.id = obs.reading_id;
-  out.flags = static_cast<std::uint8_t>((obs.flags & ~kStatusFlags) | (absent ? physiology::kFlagValueAbsent : 0) |
+  out.flags = static_cast<std::uint8_t>((obs.flags & ~kStatusFlags) |
+                                        (absent ? physiology::kFlagValueAbsent : 0) |
                                         (obs.questionable ? physiology::kFlagQuestionable : 0));
   out.true_value = 0.0;
   out.true_time = {};

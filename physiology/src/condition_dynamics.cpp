@@ -17,7 +17,9 @@ bool driving(const ConditionInstance& c, double t_s) { return t_s >= c.onset_s &
 
 double smoothstep(double r) { return r * r * (3.0 - 2.0 * r); }
 
-double hf_fluid_cap_kg(const ConditionInstance& c) { return (kHfProdromeGainKg + 2.5) * c.severity; }
+double hf_fluid_cap_kg(const ConditionInstance& c) {
+  return (kHfProdromeGainKg + 2.5) * c.severity;
+}
 
 // Decay factors for the fixed grid step, computed once: exp() per step per patient was
 // a visible share of a 10,000-patient run.
@@ -43,7 +45,8 @@ double hf_fluid_before_start(const ConditionInstance& c) {
   const double tau = std::min(-start, c.prodrome_s);
   double f = kHfProdromeGainKg * c.severity * (tau / c.prodrome_s) * (tau / c.prodrome_s);
   if (c.onset_s < 0.0)
-    f += kHfDecompensationKgPerDay * c.severity * std::min(-c.onset_s, c.drive_end_s - c.onset_s) / 86400.0;
+    f += kHfDecompensationKgPerDay * c.severity * std::min(-c.onset_s, c.drive_end_s - c.onset_s) /
+         86400.0;
   return std::min(f, hf_fluid_cap_kg(c));
 }
 
@@ -120,7 +123,9 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
         c.seeded = true;
         sepsis_cap = std::max(sepsis_cap, sev);
         sepsis_drive = sepsis_drive || drive;
-        sepsis_rate = std::max(sepsis_rate, (c.course == Course::Sudden ? 1.0 / (0.4 * kHour) : 1.0 / (1.2 * kHour)) / c.pace);
+        sepsis_rate = std::max(
+            sepsis_rate,
+            (c.course == Course::Sudden ? 1.0 / (0.4 * kHour) : 1.0 / (1.2 * kHour)) / c.pace);
         break;
       case ConditionKind::Hemorrhage:
         if (drive) {
@@ -142,7 +147,8 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
         // days is uncommon). From the onset on, faster, until diuretics or the course end.
         double rate = 0.0;
         if (t_s < c.onset_s)
-          rate = 2.0 * kHfProdromeGainKg * sev * (t_s - (c.onset_s - c.prodrome_s)) / (c.prodrome_s * c.prodrome_s);
+          rate = 2.0 * kHfProdromeGainKg * sev * (t_s - (c.onset_s - c.prodrome_s)) /
+                 (c.prodrome_s * c.prodrome_s);
         else if (drive)
           rate = kHfDecompensationKgPerDay * sev / 86400.0;
         if (x_.congestion_kg < hf_fluid_cap_kg(c)) hf_inflow += rate;

@@ -26,7 +26,8 @@ double spot_jitter_ns(std::int64_t interval_ns) {
 
 }  // namespace
 
-DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed)
+DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient,
+                         std::uint64_t seed)
     : index_(index),
       // Charted values are validated by whoever charts them: no artifacts.
       artifacts_(spec.artifacts && spec.charting == Charting::None),
@@ -216,9 +217,11 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
   const VitalSigns& v = *grid;  // oxygen, and the NIBP heart-rate limit
   if (charting_ != Charting::None) {
     // A charted value may be missing from this set; blood pressure's three go together.
-    const bool bp = m.vital == Vital::SystolicBP || m.vital == Vital::DiastolicBP || m.vital == Vital::MeanBP;
+    const bool bp =
+        m.vital == Vital::SystolicBP || m.vital == Vital::DiastolicBP || m.vital == Vital::MeanBP;
     const auto salt = static_cast<std::uint64_t>(bp ? Vital::SystolicBP : m.vital);
-    if (hash_uniform(key_ + 101 + salt, m.next.time_since_epoch().count()) >= charted_presence(charting_, m.vital))
+    if (hash_uniform(key_ + 101 + salt, m.next.time_since_epoch().count()) >=
+        charted_presence(charting_, m.vital))
       return false;
   }
   const double s = profile_->numeric_noise_scale;
@@ -241,7 +244,8 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
     case Vital::PulseRate:
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
       absent = off;
-      x = off ? 0.0 : quantize(truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0), 1.0);
+      x = off ? 0.0
+              : quantize(truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0), 1.0);
       break;
     case Vital::RespRate:
       if (off) return false;

@@ -35,9 +35,12 @@ Acvpu worse(Acvpu a, Acvpu b) { return static_cast<std::uint8_t>(a) >= static_ca
 // treated, RR and HR up by 3 days before.
 double prodrome_length_s(ConditionKind k) {
   switch (k) {
-    case ConditionKind::HeartFailureDecompensation: return kHfProdromeS;
-    case ConditionKind::CopdExacerbation: return kCopdProdromeS;
-    default: return 0.0;
+    case ConditionKind::HeartFailureDecompensation:
+      return kHfProdromeS;
+    case ConditionKind::CopdExacerbation:
+      return kCopdProdromeS;
+    default:
+      return 0.0;
   }
 }
 
@@ -110,8 +113,9 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
       // a day to develop) and patients answer the same inflammation differently. Drawn
       // last, so the draws above stay as they were.
       c.pace = std::exp(crng.normal(0.0, 0.35));  // about 0.5 .. 2 times the textbook time scale
-      const bool first = std::none_of(conditions_.begin(), conditions_.end(),
-                                      [](const ConditionInstance& o) { return o.kind == ConditionKind::Sepsis; });
+      const bool first =
+          std::none_of(conditions_.begin(), conditions_.end(),
+                       [](const ConditionInstance& o) { return o.kind == ConditionKind::Sepsis; });
       SepsisResponse r;
       r.fever = std::clamp(crng.normal(0.8, 0.6), -0.6, 1.6);
       r.heart_rate = std::exp(crng.normal(0.0, 0.3));

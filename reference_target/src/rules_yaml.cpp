@@ -174,9 +174,9 @@ void read_rules(Reader& r, const YAML::Node& n, rules::RuleSet& out) {
       c.default_scale = scale == 2 ? rules::SpO2Scale::Scale2 : rules::SpO2Scale::Scale1;
     }
   }
-  if (auto s = n["qsofa"];
-      s && r.check_map(s, "rules.qsofa",
-                       {"enabled", "threshold", "severity", "freshness", "persistence", "repeat_interval"})) {
+  if (auto s = n["qsofa"]; s && r.check_map(s, "rules.qsofa",
+                                            {"enabled", "threshold", "severity", "freshness",
+                                             "persistence", "repeat_interval"})) {
     r.get(s, "enabled", out.qsofa.enabled);
     r.get_int(s, "threshold", out.qsofa.threshold, 1, 3);
     read_severity(r, s, "severity", out.qsofa.severity);

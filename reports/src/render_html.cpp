@@ -234,7 +234,8 @@ std::string accuracy(const Report& r) {
       "shows in the physiology (its onset, or the start of its prodrome for heart failure and "
       "COPD)" +
       (r.matching.early_limit.count() > 0
-           ? " or up to " + num(physiology::to_seconds(r.matching.early_limit) / 60.0) + " min before"
+           ? " or up to " + num(physiology::to_seconds(r.matching.early_limit) / 60.0) +
+                 " min before"
            : std::string()) +
       ", until " + num(physiology::to_seconds(r.matching.late_limit) / 60.0) +
       " min after its end; earlier alerts are false. Early, on time and late are against the "

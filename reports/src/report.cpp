@@ -14,8 +14,10 @@ std::uint64_t observed_patient_seconds(std::span<const PatientSpan> spans) {
   // over the union of its spans.
   std::map<physiology::PatientIndex, std::pair<SimTime, SimTime>> stay;
   for (const auto& s : spans) {
-    auto [it, fresh] = stay.try_emplace(s.patient, std::min(s.first, s.last), std::max(s.first, s.last));
-    if (!fresh) it->second = {std::min(it->second.first, s.first), std::max(it->second.second, s.last)};
+    auto [it, fresh] =
+        stay.try_emplace(s.patient, std::min(s.first, s.last), std::max(s.first, s.last));
+    if (!fresh)
+      it->second = {std::min(it->second.first, s.first), std::max(it->second.second, s.last)};
   }
   std::int64_t ns = 0;
   for (const auto& [p, fl] : stay) ns += (fl.second - fl.first).count();

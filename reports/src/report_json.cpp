@@ -111,15 +111,15 @@ std::string to_json(const Report& r) {
   j["time_buckets"] = std::move(buckets);
   Json episodes = Json::array();
   for (const auto& e : r.episodes)
-    episodes.push_back(
-        Json{{"id", e.id},
-             {"patient", e.patient},
-             {"condition", physiology::name(e.condition)},
-             {"severity", e.severity},
-             {"onset_ns", ns(e.onset)},
-             {"end_ns", ns(e.end)},
-             {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)},
-             {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}});
+    episodes.push_back(Json{
+        {"id", e.id},
+        {"patient", e.patient},
+        {"condition", physiology::name(e.condition)},
+        {"severity", e.severity},
+        {"onset_ns", ns(e.onset)},
+        {"end_ns", ns(e.end)},
+        {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)},
+        {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}});
   j["episodes"] = std::move(episodes);
   Json alerts = Json::array();
   for (const auto& a : r.alerts) {

@@ -83,7 +83,8 @@ AccuracyStats stats_for(std::span<const Episode> episodes, std::span<const Alert
   s.chance = chance_level(episodes, keep_episode, spans, alerts.size(), options);
   s.sensitivity_lift = s.sensitivity - s.chance.sensitivity;
   s.lead_time_lift_s = s.chance.lead_time_s.median - s.lead_time_s.median;
-  s.criteria_lead_time_lift_s = s.chance.criteria_lead_time_s.median - s.criteria_lead_time_s.median;
+  s.criteria_lead_time_lift_s =
+      s.chance.criteria_lead_time_s.median - s.criteria_lead_time_s.median;
   return s;
 }
 
@@ -108,25 +109,25 @@ Accuracy score_alerts(std::span<const Episode> episodes, std::span<const AlertRe
                       std::span<const PatientSpan> spans) {
   Accuracy acc;
   const MatchResult all = match_alerts(episodes, alerts, options);
-  acc.overall = stats_for(episodes, alerts, all, patient_days, [](const Episode&) { return true; },
-                          spans, options);
+  acc.overall = stats_for(
+      episodes, alerts, all, patient_days, [](const Episode&) { return true; }, spans, options);
 
   for (std::size_t c = 0; c < physiology::kConditionCount; ++c) {
     const auto kind = static_cast<physiology::ConditionKind>(c);
     if (std::none_of(episodes.begin(), episodes.end(),
                      [&](const Episode& e) { return e.condition == kind; }))
       continue;
-    acc.by_condition[std::string(physiology::name(kind))] =
-        stats_for(episodes, alerts, all, patient_days,
-                  [&](const Episode& e) { return e.condition == kind; }, spans, options);
+    acc.by_condition[std::string(physiology::name(kind))] = stats_for(
+        episodes, alerts, all, patient_days, [&](const Episode& e) { return e.condition == kind; },
+        spans, options);
   }
 
   std::map<std::string, std::vector<AlertRecord>> by_rule;
   for (const auto& a : alerts) by_rule[a.alert.rule].push_back(a);
   for (const auto& [rule, list] : by_rule) {
     const MatchResult m = match_alerts(episodes, list, options);
-    acc.by_rule[rule] =
-        stats_for(episodes, list, m, patient_days, [](const Episode&) { return true; }, spans, options);
+    acc.by_rule[rule] = stats_for(
+        episodes, list, m, patient_days, [](const Episode&) { return true; }, spans, options);
   }
   return acc;
 }

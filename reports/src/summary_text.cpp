@@ -45,9 +45,8 @@ std::string alert_summary(const Report& r) {
          minutes(a.criteria_lead_time_s.median, true) + "; at random " +
          minutes(a.chance.criteria_lead_time_s.median, true) + ", " +
          than_chance(a.criteria_lead_time_lift_s) + "\n";
-    o += "first alert after onset: median " + minutes(a.lead_time_s.median, true) +
-         "; at random " + minutes(a.chance.lead_time_s.median, true) + ", " +
-         than_chance(a.lead_time_lift_s) + "\n";
+    o += "first alert after onset: median " + minutes(a.lead_time_s.median, true) + "; at random " +
+         minutes(a.chance.lead_time_s.median, true) + ", " + than_chance(a.lead_time_lift_s) + "\n";
   }
   const auto& u = r.sepsis_utility;
   if (u.septic_patients > 0)

@@ -87,7 +87,8 @@ struct Recent {
     // -Warray-bounds).
     for (std::size_t i = 1; i < n; ++i)
       for (std::size_t j = i; j > 0 && v[j - 1] > v[j]; --j) std::swap(v[j - 1], v[j]);
-    return n % 2 ? static_cast<double>(v[n / 2]) : 0.5 * (static_cast<double>(v[n / 2 - 1]) + v[n / 2]);
+    return n % 2 ? static_cast<double>(v[n / 2])
+                 : 0.5 * (static_cast<double>(v[n / 2 - 1]) + v[n / 2]);
   }
   // The last two readings of this parameter are at most `gap` apart.
   bool continuous(Duration gap) const {
@@ -96,17 +97,34 @@ struct Recent {
 };
 
 // NEWS2 and qSOFA inputs, each with its Recent ring.
-enum RecentSlot : std::size_t { kRecentRr, kRecentSpo2, kRecentSbp, kRecentHr, kRecentPr, kRecentAcvpu, kRecentTemp, kRecentCount };
+enum RecentSlot : std::size_t {
+  kRecentRr,
+  kRecentSpo2,
+  kRecentSbp,
+  kRecentHr,
+  kRecentPr,
+  kRecentAcvpu,
+  kRecentTemp,
+  kRecentCount
+};
 constexpr int recent_slot(Vital v) {
   switch (v) {
-    case Vital::RespRate: return kRecentRr;
-    case Vital::SpO2: return kRecentSpo2;
-    case Vital::SystolicBP: return kRecentSbp;
-    case Vital::HeartRate: return kRecentHr;
-    case Vital::PulseRate: return kRecentPr;
-    case Vital::Consciousness: return kRecentAcvpu;
-    case Vital::Temperature: return kRecentTemp;
-    default: return -1;
+    case Vital::RespRate:
+      return kRecentRr;
+    case Vital::SpO2:
+      return kRecentSpo2;
+    case Vital::SystolicBP:
+      return kRecentSbp;
+    case Vital::HeartRate:
+      return kRecentHr;
+    case Vital::PulseRate:
+      return kRecentPr;
+    case Vital::Consciousness:
+      return kRecentAcvpu;
+    case Vital::Temperature:
+      return kRecentTemp;
+    default:
+      return -1;
   }
 }
 
@@ -132,7 +150,13 @@ struct BandState {
     return sparse || now - since >= persistence;
   }
 };
-enum BandSlot : std::size_t { kBandNews2Medium, kBandNews2High, kBandSingleThree, kBandQsofa, kBandCount };
+enum BandSlot : std::size_t {
+  kBandNews2Medium,
+  kBandNews2High,
+  kBandSingleThree,
+  kBandQsofa,
+  kBandCount
+};
 
 bool is_news2_input(Vital v) {
   switch (v) {
@@ -220,10 +244,13 @@ struct RulesEngine::Impl {
 
   // A parameter as the scores see it: the median of its readings in the aggregation
   // window, else its latest value if fresh (spot checks).
-  std::optional<double> aggregated(const Patient& pt, Vital v, SimTime now, Duration freshness) const {
+  std::optional<double> aggregated(const Patient& pt, Vital v, SimTime now,
+                                   Duration freshness) const {
     const Duration window = rules.news2.aggregation;
     if (window.count() > 0)
-      if (auto m = pt.recent[static_cast<std::size_t>(recent_slot(v))].median_since(now - window, now)) return m;
+      if (auto m =
+              pt.recent[static_cast<std::size_t>(recent_slot(v))].median_since(now - window, now))
+        return m;
     return pt.state.fresh(v, now, freshness);
   }
 
@@ -251,7 +278,8 @@ struct RulesEngine::Impl {
 
   QsofaResult qsofa_of(const Patient& pt, SimTime now) const {
     const Duration f = rules.qsofa.freshness;
-    return qsofa({aggregated(pt, Vital::SystolicBP, now, f), aggregated(pt, Vital::RespRate, now, f),
+    return qsofa({aggregated(pt, Vital::SystolicBP, now, f),
+                  aggregated(pt, Vital::RespRate, now, f),
                   aggregated(pt, Vital::Consciousness, now, f)});
   }
 
@@ -349,7 +377,8 @@ struct RulesEngine::Impl {
     if (const int slot = history_slot[vi(r.vital)]; slot >= 0) {
       pt.histories[static_cast<std::size_t>(slot)].push(r.device_time, r.value);
     }
-    if (const int slot = recent_slot(r.vital); slot >= 0) pt.recent[static_cast<std::size_t>(slot)].push(r.device_time, r.value);
+    if (const int slot = recent_slot(r.vital); slot >= 0)
+      pt.recent[static_cast<std::size_t>(slot)].push(r.device_time, r.value);
     for (std::size_t ri : rules_by_vital[vi(r.vital)]) evaluate_rule(pt, ri, r, out);
     const std::size_t builtin = rules.rules.size();
     const SimTime now = r.device_time;
@@ -363,23 +392,28 @@ struct RulesEngine::Impl {
         // name the one it means: "news2" is the aggregate score at the RCP's key
         // threshold and above, "news2_single_3" the lower-priority low–medium band.
         const bool thin = sparse(pt);
-        const bool medium = pt.bands[kBandNews2Medium].update(n.total >= c.medium_threshold, now, c.persistence, gap, thin);
-        const bool high = pt.bands[kBandNews2High].update(n.total >= c.high_threshold, now, c.persistence, gap, thin);
-        const bool single = pt.bands[kBandSingleThree].update(n.any_single_three && n.total < c.medium_threshold, now,
-                                                             c.single_three_persistence, gap, thin);
+        const bool medium = pt.bands[kBandNews2Medium].update(n.total >= c.medium_threshold, now,
+                                                              c.persistence, gap, thin);
+        const bool high = pt.bands[kBandNews2High].update(n.total >= c.high_threshold, now,
+                                                          c.persistence, gap, thin);
+        const bool single =
+            pt.bands[kBandSingleThree].update(n.any_single_three && n.total < c.medium_threshold,
+                                              now, c.single_three_persistence, gap, thin);
         if (medium || high)
-          emit(pt, builtin, std::string(kNews2Rule), high ? AlertSeverity::High : AlertSeverity::Medium, n.total, r,
-               out, c.repeat_interval.value_or(repeat));
+          emit(pt, builtin, std::string(kNews2Rule),
+               high ? AlertSeverity::High : AlertSeverity::Medium, n.total, r, out,
+               c.repeat_interval.value_or(repeat));
         else if (single && c.alert_on_single_three)
-          emit(pt, builtin + 2, std::string(kNews2SingleThreeRule), AlertSeverity::Low, n.max_single, r, out,
-               c.single_three_repeat_interval.value_or(repeat));
+          emit(pt, builtin + 2, std::string(kNews2SingleThreeRule), AlertSeverity::Low,
+               n.max_single, r, out, c.single_three_repeat_interval.value_or(repeat));
       }
     }
     if (rules.qsofa.enabled && is_qsofa_input(r.vital)) {
       const auto& c = rules.qsofa;
       const QsofaResult q = qsofa_of(pt, now);
       if (pt.bands[kBandQsofa].update(q.points >= c.threshold, now, c.persistence, gap, sparse(pt)))
-        emit(pt, builtin + 1, std::string(kQsofaRule), c.severity, q.points, r, out, c.repeat_interval.value_or(repeat));
+        emit(pt, builtin + 1, std::string(kQsofaRule), c.severity, q.points, r, out,
+             c.repeat_interval.value_or(repeat));
     }
   }
 };

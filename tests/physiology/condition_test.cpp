@@ -134,7 +134,8 @@ TEST(OpioidDepression, RespiratoryRateFallsThenSpo2AndNaloxoneReversesWithinMinu
     const auto w = trajectory(twin, 110min, 170min, 30s);
     int rr_low = -1, sp_low = -1;
     for (std::size_t i = 0; i < v.size(); ++i) {
-      if (rr_low < 0 && v[i].resp_rate_per_min < 0.75 * w[i].resp_rate_per_min) rr_low = static_cast<int>(i);
+      if (rr_low < 0 && v[i].resp_rate_per_min < 0.75 * w[i].resp_rate_per_min)
+        rr_low = static_cast<int>(i);
       if (sp_low < 0 && v[i].spo2_pct < w[i].spo2_pct - 4.0) sp_low = static_cast<int>(i);
     }
     ASSERT_GE(rr_low, 0);
@@ -159,7 +160,8 @@ TEST(OpioidDepression, RespiratoryRateFallsThenSpo2AndNaloxoneReversesWithinMinu
 TEST(HeartFailure, WeightRisesAboutTwoKilogramsOverTheThirtyDaysBeforeTheOnset) {
   // Decompensation on day 30: its prodrome (fluid, creeping rates) starts on day 0.
   CohortSpec c = cohort(Archetype::HomeHeartFailure, {});
-  c.conditions.push_back(condition(ConditionKind::HeartFailureDecompensation, 30 * 86400.0, 0.6, Course::Progressive));
+  c.conditions.push_back(
+      condition(ConditionKind::HeartFailureDecompensation, 30 * 86400.0, 0.6, Course::Progressive));
   const Duration run = std::chrono::hours(24 * 32);
   const Duration day = 24h;
   const double w0 = mean_over(c, run, 0h, day, weight, 1h), w30 = mean_over(c, run, 29 * day, 30 * day, weight, 1h);
@@ -186,9 +188,11 @@ TEST(HeartFailure, AProdromeBegunBeforeTheScenarioStartsWithItsFluid) {
   // starts with (20/30)^2 of the prodrome's gain and a negative prodrome start.
   CohortSpec c = cohort(Archetype::HomeHeartFailure, {});
   CohortSpec dry = c;
-  c.conditions.push_back(condition(ConditionKind::HeartFailureDecompensation, 10 * 86400.0, 0.6, Course::Progressive));
+  c.conditions.push_back(
+      condition(ConditionKind::HeartFailureDecompensation, 10 * 86400.0, 0.6, Course::Progressive));
   const Duration run = std::chrono::hours(24 * 12);
-  const double gained = mean_over(c, run, 0h, 1h, weight, 10min) - mean_over(dry, run, 0h, 1h, weight, 10min);
+  const double gained =
+      mean_over(c, run, 0h, 1h, weight, 10min) - mean_over(dry, run, 0h, 1h, weight, 10min);
   EXPECT_NEAR(gained, 3.8 * 0.6 * (20.0 / 30.0) * (20.0 / 30.0), 0.15);
   PatientGenerator g(c, 0, 7, run);
   g.finish();
@@ -200,7 +204,8 @@ TEST(HeartFailure, AProdromeBegunBeforeTheScenarioStartsWithItsFluid) {
 TEST(CopdExacerbation, ThreeDaysBeforeTheOnsetRrAndHrHaveCrept) {
   // Exacerbation onset on day 8: the prodrome starts on day 1.
   CohortSpec c = cohort(Archetype::Copd, {});
-  ConditionSpec cs = condition(ConditionKind::CopdExacerbation, 8 * 86400.0, 0.6, Course::SelfLimiting);
+  ConditionSpec cs =
+      condition(ConditionKind::CopdExacerbation, 8 * 86400.0, 0.6, Course::SelfLimiting);
   cs.duration_s = Distribution::constant(10 * 86400.0);
   c.conditions.push_back(cs);
   const Duration run = std::chrono::hours(24 * 20);
@@ -213,8 +218,10 @@ TEST(CopdExacerbation, ThreeDaysBeforeTheOnsetRrAndHrHaveCrept) {
   EXPECT_GT(dhr, 4.0);
   EXPECT_LT(dhr, 13.0);
   // Nothing before the prodrome; the exacerbation itself is worse than the prodrome.
-  EXPECT_NEAR(mean_over(c, run, 0h, day, hr, 10min), mean_over(cohort(Archetype::Copd, {}), run, 0h, day, hr, 10min), 1e-9);
-  EXPECT_LT(mean_over(c, run, 9 * day, 10 * day, spo2, 10min), mean_over(c, run, 0h, day, spo2, 10min) - 2.0);
+  EXPECT_NEAR(mean_over(c, run, 0h, day, hr, 10min),
+              mean_over(cohort(Archetype::Copd, {}), run, 0h, day, hr, 10min), 1e-9);
+  EXPECT_LT(mean_over(c, run, 9 * day, 10 * day, spo2, 10min),
+            mean_over(c, run, 0h, day, spo2, 10min) - 2.0);
   PatientGenerator g(c, 0, 7, run);
   g.finish();
   ASSERT_EQ(g.episodes().size(), 1u);

@@ -40,7 +40,8 @@ struct Case {
       episode(2, ph::ConditionKind::Hemorrhage, 2, 3),    // 1: missed
       episode(4, ph::ConditionKind::Sepsis, 0, 10),       // 2: overlaps 3, criteria never met
       episode(4, ph::ConditionKind::Hypoglycemia, 5, 6),  // 3
-      episode(6, ph::ConditionKind::HeartFailureDecompensation, 30, 40, 25),  // 4: prodrome from 10 h
+      episode(6, ph::ConditionKind::HeartFailureDecompensation, 30, 40,
+              25),  // 4: prodrome from 10 h
   };
   std::vector<AlertRecord> alerts;
   Case() {
@@ -232,7 +233,8 @@ TEST(Chance, AHigherAlertRateRaisesTheChanceLevel) {
   double previous = -1.0;
   for (int n : {1, 4, 16, 64}) {
     std::vector<AlertRecord> alerts;
-    for (int k = 0; k < n; ++k) alerts.push_back(alert(1, 0.1 + 23.0 * k / n));  // the other patient
+    for (int k = 0; k < n; ++k)
+      alerts.push_back(alert(1, 0.1 + 23.0 * k / n));  // the other patient
     const auto s = score_alerts(episodes, alerts, MatchOptions{}, 2.0, spans).overall;
     EXPECT_EQ(s.sensitivity, 0.0);
     EXPECT_GT(s.chance.sensitivity, previous);

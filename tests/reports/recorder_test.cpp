@@ -182,8 +182,10 @@ Report report_with_spans(std::vector<PatientSpan> spans, std::size_t false_alert
 // Imported stays of different lengths count for their own spans; shards of one patient
 // join by min/max; the merge equals the whole.
 TEST(PatientDays, FromObservedSpansInRunsAndMerges) {
-  const Report a = report_with_spans({{0, ph::SimTime{}, ph::SimTime{1h}}, {1, ph::SimTime{}, ph::SimTime{2h}}}, 2);
-  const Report b = report_with_spans({{2, ph::SimTime{1h}, ph::SimTime{4h}}, {1, ph::SimTime{2h}, ph::SimTime{3h}}}, 1);
+  const Report a = report_with_spans(
+      {{0, ph::SimTime{}, ph::SimTime{1h}}, {1, ph::SimTime{}, ph::SimTime{2h}}}, 2);
+  const Report b = report_with_spans(
+      {{2, ph::SimTime{1h}, ph::SimTime{4h}}, {1, ph::SimTime{2h}, ph::SimTime{3h}}}, 1);
   EXPECT_EQ(a.run.patient_seconds, 3u * 3600u);
   EXPECT_EQ(b.run.patient_seconds, 4u * 3600u);
   EXPECT_DOUBLE_EQ(a.accuracy.overall.false_per_patient_day, 2.0 / (3.0 / 24.0));

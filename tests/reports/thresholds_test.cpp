@@ -128,7 +128,8 @@ TEST(Diff, SlowerAndLessSensitiveCandidateRegresses) {
 TEST(Validity, MostlyUnsentRunsAreInvalidAndPrintNoScore) {
   using iomtsim::reports::Outcome;
   iomtsim::reports::Report r;
-  EXPECT_EQ(iomtsim::reports::delivery_invalid_reason(r), std::optional<std::string>("no reading was generated"));
+  EXPECT_EQ(iomtsim::reports::delivery_invalid_reason(r),
+            std::optional<std::string>("no reading was generated"));
   r.delivery.generated = 1000;
   r.delivery.add(Outcome::Acknowledged, 60);
   r.delivery.add(Outcome::TimedOut, 940);  // 94 % timed out unsent, as at ×36,000

@@ -46,7 +46,8 @@ namespace {
 double hour_gain(const std::vector<int>& labels, std::size_t t) {
   std::vector<int> one(labels.size(), 0);
   one[t] = 1;
-  return prediction_utility(labels, one) - prediction_utility(labels, std::vector<int>(labels.size(), 0));
+  return prediction_utility(labels, one) -
+         prediction_utility(labels, std::vector<int>(labels.size(), 0));
 }
 // Labels of a stay of n hours whose label turns on at hour `first` (t_sepsis = first + 6).
 std::vector<int> stay(std::size_t n, std::size_t first) {
@@ -72,7 +73,8 @@ TEST(Utility, EveryBoundaryByHand) {
   // Δ = -5: a hit earns (3 - Δ) / 9 = 8/9 and a miss costs -2 (Δ + 6) / 9 = -2/9.
   std::vector<int> only15(30, 0);
   only15[15] = 1;
-  EXPECT_NEAR(prediction_utility(labels, only15) - prediction_utility(labels, none), 8.0 / 9.0 + 2.0 / 9.0, 1e-12);
+  EXPECT_NEAR(prediction_utility(labels, only15) - prediction_utility(labels, none),
+              8.0 / 9.0 + 2.0 / 9.0, 1e-12);
   // Δ = +3: a hit earns 0, a miss costs -2; Δ = +4 is not scored at all.
   EXPECT_NEAR(hour_gain(labels, 23), 2.0, 1e-12);
   EXPECT_NEAR(hour_gain(labels, 24), 0.0, 1e-12);
@@ -109,10 +111,12 @@ namespace {
 // (physionetchallenges/evaluation-2019, evaluate_sepsis_score.py), kept apart from the
 // implementation under test so the two can disagree.
 double scorer(const std::vector<int>& labels, const std::vector<int>& predictions) {
-  const double dt_early = -12, dt_optimal = -6, dt_late = 3, max_u_tp = 1, min_u_fn = -2, u_fp = -0.05, u_tn = 0;
+  const double dt_early = -12, dt_optimal = -6, dt_late = 3, max_u_tp = 1, min_u_fn = -2,
+               u_fp = -0.05, u_tn = 0;
   const auto first = std::find(labels.begin(), labels.end(), 1);
   const bool is_septic = first != labels.end();
-  const double t_sepsis = is_septic ? static_cast<double>(first - labels.begin()) - dt_optimal : INFINITY;
+  const double t_sepsis =
+      is_septic ? static_cast<double>(first - labels.begin()) - dt_optimal : INFINITY;
   const double m_1 = max_u_tp / (dt_optimal - dt_early), b_1 = -m_1 * dt_early;
   const double m_2 = -max_u_tp / (dt_late - dt_optimal), b_2 = -m_2 * dt_late;
   const double m_3 = min_u_fn / (dt_late - dt_optimal), b_3 = -m_3 * dt_optimal;
@@ -163,7 +167,8 @@ TEST(Utility, MatchesTheOfficialScorerOnEveryShape) {
       for (std::size_t t = 0; t < n; ++t) {
         std::vector<int> p(n, 0);
         p[t] = 1;
-        ASSERT_NEAR(prediction_utility(labels, p), scorer(labels, p), 1e-12) << n << " " << first << " " << t;
+        ASSERT_NEAR(prediction_utility(labels, p), scorer(labels, p), 1e-12)
+            << n << " " << first << " " << t;
       }
     }
   }
@@ -250,7 +255,8 @@ TEST(Utility, RealPhysioNetLabelShapes) {
   EXPECT_LT(on_label.normalized, early.normalized);
   // The official scorer's own loop agrees on every real stay, for predictions shifted
   // 12 h early (the hour at exactly -12 earns 0, not -0.05).
-  for (const auto& l : labels) ASSERT_NEAR(prediction_utility(l, shifted(l, 6)), scorer(l, shifted(l, 6)), 1e-12);
+  for (const auto& l : labels)
+    ASSERT_NEAR(prediction_utility(l, shifted(l, 6)), scorer(l, shifted(l, 6)), 1e-12);
   // Alarming every hour of every stay is worse than doing nothing (many non-septic hours).
   const auto always = score([](const auto& l) { return std::vector<int>(l.size(), 1); });
   EXPECT_LT(always.normalized, on_label.normalized);

@@ -10,8 +10,8 @@ namespace iomtsim::rules {
 namespace {
 
 using physiology::AlertSeverity;
-using physiology::Vital;
 using physiology::Duration;
+using physiology::Vital;
 using std::chrono::minutes;
 using std::chrono::seconds;
 using testing::reading;
@@ -170,9 +170,9 @@ RuleSet news2_only() {
 }
 
 // One spot-check set, in the order a nurse charts it; returns the alerts it raised.
-std::vector<physiology::Alert> spot_set(RulesEngine& e, physiology::PatientIndex p, double t, std::uint32_t& seq,
-                                        double rr, double spo2, bool o2, double sbp, double hr, double acvpu,
-                                        double temp) {
+std::vector<physiology::Alert> spot_set(RulesEngine& e, physiology::PatientIndex p, double t,
+                                        std::uint32_t& seq, double rr, double spo2, bool o2,
+                                        double sbp, double hr, double acvpu, double temp) {
   std::vector<physiology::Alert> out;
   e.ingest(reading(p, ++seq, Vital::RespRate, rr, t), out);
   e.ingest(reading(p, ++seq, Vital::SpO2, spo2, t, o2 ? physiology::kFlagOnOxygen : 0), out);
@@ -306,8 +306,10 @@ TEST(RulesEngine, QuestionableAndAbsentReadingsAreIgnored) {
   // Ten minutes of motion-corrupted SpO2 the device marked questionable, and probe-off
   // readings without a value: no alert, no stored value.
   for (int t = 0; t <= 600; t += 30) {
-    EXPECT_TRUE(e.ingest(reading(6, ++seq, Vital::SpO2, 70, t, physiology::kFlagQuestionable)).empty());
-    EXPECT_TRUE(e.ingest(reading(6, ++seq, Vital::SpO2, 0, t + 1, physiology::kFlagValueAbsent)).empty());
+    EXPECT_TRUE(
+        e.ingest(reading(6, ++seq, Vital::SpO2, 70, t, physiology::kFlagQuestionable)).empty());
+    EXPECT_TRUE(
+        e.ingest(reading(6, ++seq, Vital::SpO2, 0, t + 1, physiology::kFlagValueAbsent)).empty());
   }
   EXPECT_EQ(e.counters().flagged, 42u);
   EXPECT_EQ(e.patient_state(6), nullptr);
@@ -316,7 +318,10 @@ TEST(RulesEngine, QuestionableAndAbsentReadingsAreIgnored) {
   trusting.ignore_questionable = false;
   RulesEngine t(trusting);
   std::size_t alerts = 0;
-  for (int k = 0; k <= 20; ++k) alerts += t.ingest(reading(6, static_cast<std::uint32_t>(k + 1), Vital::SpO2, 70, 30.0 * k, physiology::kFlagQuestionable)).size();
+  for (int k = 0; k <= 20; ++k)
+    alerts += t.ingest(reading(6, static_cast<std::uint32_t>(k + 1), Vital::SpO2, 70, 30.0 * k,
+                               physiology::kFlagQuestionable))
+                  .size();
   EXPECT_EQ(alerts, 1u);
 }
 
@@ -409,7 +414,8 @@ TEST(RulesEngine, PatientsAreIndependentAndAlertIdsUnique) {
   RulesEngine e(only(RuleSet::defaults().rules));
   std::vector<physiology::Alert> out;
   for (physiology::PatientIndex p = 0; p < 50; ++p) {
-    for (int t = 0; t <= 300; t += 30) e.ingest(reading(p, static_cast<std::uint32_t>(t + 1), Vital::SpO2, p % 2 ? 80 : 97, t), out);
+    for (int t = 0; t <= 300; t += 30)
+      e.ingest(reading(p, static_cast<std::uint32_t>(t + 1), Vital::SpO2, p % 2 ? 80 : 97, t), out);
   }
   EXPECT_EQ(out.size(), 25u);
   EXPECT_EQ(e.patients(), 50u);

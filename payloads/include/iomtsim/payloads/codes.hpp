@@ -48,12 +48,16 @@ std::optional<physiology::Vital> vital_from_mdc(std::uint32_t mdc_code);
 // place: FHIR dataAbsentReason and interpretation (measurement-status "questionable"),
 // HL7 OBX-5 empty with OBX-8 "NAV" and OBX-11 "X", and OBX-8 "questionable".
 inline constexpr std::uint8_t kWireFlags = physiology::kFlagOnOxygen | physiology::kFlagLowBattery |
-                                           physiology::kFlagQuestionable | physiology::kFlagValueAbsent;
+                                           physiology::kFlagQuestionable |
+                                           physiology::kFlagValueAbsent;
 // The two of them that FHIR carries in standard elements rather than the iomtsim extension.
-inline constexpr std::uint8_t kStatusFlags = physiology::kFlagQuestionable | physiology::kFlagValueAbsent;
+inline constexpr std::uint8_t kStatusFlags =
+    physiology::kFlagQuestionable | physiology::kFlagValueAbsent;
 // FHIR code systems for them.
-inline constexpr std::string_view kDataAbsentReasonSystem = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
-inline constexpr std::string_view kMeasurementStatusSystem = "http://hl7.org/fhir/uv/pocd/CodeSystem/measurement-status";
+inline constexpr std::string_view kDataAbsentReasonSystem =
+    "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+inline constexpr std::string_view kMeasurementStatusSystem =
+    "http://hl7.org/fhir/uv/pocd/CodeSystem/measurement-status";
 
 // ACVPU letters for Vital::Consciousness values 0..4 ('A','C','V','P','U'); '?' outside.
 char acvpu_letter(double consciousness_value);

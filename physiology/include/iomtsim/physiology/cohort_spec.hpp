@@ -160,7 +160,7 @@ struct DeviceModelSpec {
   std::optional<Duration> battery_life;        // default per type; nullopt: mains powered
   std::optional<double> missing_fraction;      // default per type (docs/clinical.md completeness)
   bool artifacts = true;
-  Charting charting = Charting::None;          // charted data: per-vital gaps, no artifacts
+  Charting charting = Charting::None;  // charted data: per-vital gaps, no artifacts
   bool operator==(const DeviceModelSpec&) const = default;
 };
 

@@ -77,8 +77,9 @@ struct RuleConfig {
 };
 
 // Names of the built-in rules, as alerts carry them (Alert::rule).
-inline constexpr std::string_view kNews2Rule = "news2";                  // total >= medium_threshold
-inline constexpr std::string_view kNews2SingleThreeRule = "news2_single_3";  // one parameter scoring 3
+inline constexpr std::string_view kNews2Rule = "news2";  // total >= medium_threshold
+inline constexpr std::string_view kNews2SingleThreeRule =
+    "news2_single_3";  // one parameter scoring 3
 inline constexpr std::string_view kQsofaRule = "qsofa";
 
 // Built-in NEWS2 rules, the RCP's escalation bands: "news2" Medium at total >=
