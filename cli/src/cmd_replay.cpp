@@ -1,36 +1,44 @@
-// `iomtsim replay FILE [--target URL]… [--speed N|max] [--format fhir|hl7|mqtt|proto]
-// [--network PROFILE]`: a recording sent into a target through the real-time engine and
-// scored against its ground truth. All the work is loadgen::replay (replay.hpp).
+// `iomtsim replay FILE [--target URL]… [--target-config FILE] [--speed N|max]
+// [--format fhir|hl7|mqtt|proto] [--network PROFILE]`: a recording sent into a target through the
+// real-time engine and scored against its ground truth. All the work is loadgen::replay
+// (replay.hpp).
 #include <iostream>
 
 #include "command.hpp"
 #include "iomtsim/loadgen/replay.hpp"
+#include "iomtsim/reference_target/config.hpp"
+#include "iomtsim/reports/summary_text.hpp"
+#include "iomtsim/reports/validity.hpp"
 #include "options.hpp"
 
 namespace iomtsim::cli {
 
 int cmd_replay(const std::vector<std::string>& args) {
   const std::string usage =
-      "FILE [--target URL]... [--speed N|max] [--format fhir|hl7|mqtt|proto] [--network PROFILE] [--out DIR]";
+      "FILE [--target URL]... [--target-config FILE] [--speed N|max] [--format "
+      "fhir|hl7|mqtt|proto] [--network PROFILE] [--out DIR]";
   po::options_description visible("options");
-  visible.add_options()
-      ("target", po::value<std::vector<std::string>>()->composing(),
-       "http://HOST:PORT/fhir, mllp://HOST:PORT, proto://HOST:PORT or mqtt://HOST:PORT (repeatable); "
-       "default: the embedded reference target")
-      ("alert-port", po::value<std::uint16_t>(), "port of our alert webhook (external target)")
-      ("alert-secret-env", po::value<std::string>(),
-       "environment variable holding the webhook's shared secret (required with --alert-port)")
-      ("speed", po::value<std::string>()->default_value("1"),
-       "recording seconds per wall second: 1 = original pace, N, or max")
-      ("format", po::value<std::string>()->default_value("fhir"), "fhir|hl7|mqtt|proto")
-      ("batch", po::value<unsigned>()->default_value(1), "readings per message")
-      ("network", po::value<std::string>()->default_value("hospital_wifi"), "built-in network profile")
-      ("threads", po::value<unsigned>(), "engine threads (default: hardware concurrency)")
-      ("shard", po::value<std::string>(), "replay part K of N of the patients: K/N")
-      ("utility-rules", po::value<std::vector<std::string>>()->composing(),
-       "alert rules counting for the sepsis utility (repeatable; default any)")
-      ("out", po::value<std::string>(), "report folder (default ./iomtsim-runs/<timestamp>)")
-      ("progress", po::value<std::string>()->default_value("auto"), "auto|terminal|json|none");
+  visible.add_options()("target", po::value<std::vector<std::string>>()->composing(),
+                        "http://HOST:PORT/fhir, mllp://HOST:PORT, proto://HOST:PORT or "
+                        "mqtt://HOST:PORT (repeatable); "
+                        "default: the embedded reference target")(
+      "target-config", po::value<std::string>(),
+      "YAML config of the embedded reference target (e.g. its alert rules); not with --target")(
+      "alert-port", po::value<std::uint16_t>(), "port of our alert webhook (external target)")(
+      "alert-secret-env", po::value<std::string>(),
+      "environment variable holding the webhook's shared secret (required with --alert-port)")(
+      "speed", po::value<std::string>()->default_value("1"),
+      "recording seconds per wall second: 1 = original pace, N, or max")(
+      "format", po::value<std::string>()->default_value("fhir"), "fhir|hl7|mqtt|proto")(
+      "batch", po::value<unsigned>()->default_value(1), "readings per message")(
+      "network", po::value<std::string>()->default_value("hospital_wifi"),
+      "built-in network profile")("threads", po::value<unsigned>(),
+                                  "engine threads (default: hardware concurrency)")(
+      "shard", po::value<std::string>(), "replay part K of N of the patients: K/N")(
+      "utility-rules", po::value<std::vector<std::string>>()->composing(),
+      "alert rules counting for the sepsis utility (repeatable; default any)")(
+      "out", po::value<std::string>(), "report folder (default ./iomtsim-runs/<timestamp>)")(
+      "progress", po::value<std::string>()->default_value("auto"), "auto|terminal|json|none");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>(), "recording");
   po::positional_options_description pos;
@@ -67,6 +75,17 @@ int cmd_replay(const std::vector<std::string>& args) {
   if (vm.count("target")) o.targets = vm["target"].as<std::vector<std::string>>();
   if (vm.count("alert-port")) o.alert_webhook_port = vm["alert-port"].as<std::uint16_t>();
   if (vm.count("alert-secret-env")) o.alert_secret_env = vm["alert-secret-env"].as<std::string>();
+  if (vm.count("target-config")) {
+    if (!o.targets.empty())
+      return usage_error("--target-config configures the embedded target; not with --target");
+    try {
+      o.run.embedded_target =
+          reference_target::load_target_config(vm["target-config"].as<std::string>());
+    } catch (const reference_target::ConfigError& e) {
+      for (const auto& issue : e.issues()) std::cerr << issue.to_string() << '\n';
+      return kExitUsage;  // input the command cannot work with
+    }
+  }
   if (vm.count("threads")) o.run.threads = vm["threads"].as<unsigned>();
   if (vm.count("out")) o.run.out_dir = vm["out"].as<std::string>();
   if (vm.count("utility-rules")) o.run.utility_rules = vm["utility-rules"].as<std::vector<std::string>>();
@@ -84,11 +103,10 @@ int cmd_replay(const std::vector<std::string>& args) {
 
   try {
     const auto r = loadgen::replay(vm["file"].as<std::string>(), o);
-    const auto& u = r.report.sepsis_utility;
-    if (u.septic_patients > 0)
-      std::cerr << "sepsis utility (PhysioNet 2019, normalised): " << u.utility.normalized << " over "
-                << u.patients << " patients, " << u.septic_patients << " septic\n";
-    return r.exit_code == 0 ? kExitOk : kExitFailed;
+    std::cerr << reports::alert_summary(r.report);
+    // Mostly unsent (e.g. timed out at an extreme speed): invalid, not a score.
+    const bool invalid = reports::delivery_invalid_reason(r.report).has_value();
+    return r.exit_code == 0 && !invalid ? kExitOk : kExitFailed;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim replay: " << e.what() << '\n';
     return kExitUsage;

@@ -7,11 +7,13 @@
 #include "command.hpp"
 #include "iomtsim/loadgen/local_shards.hpp"
 #include "iomtsim/loadgen/run.hpp"
-#include "iomtsim/sim/thresholds.hpp"
+#include "iomtsim/reports/summary_text.hpp"
+#include "iomtsim/reports/validity.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
 #include "iomtsim/scenarios/loader.hpp"
 #include "iomtsim/scenarios/units.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
+#include "iomtsim/sim/thresholds.hpp"
 #include "options.hpp"
 #include "scenario_input.hpp"
 
@@ -159,7 +161,11 @@ int cmd_run(const std::vector<std::string>& args) {
 
   try {
     const auto result = loadgen::run(*loaded.scenario, o);
-    return result.exit_code == 0 ? kExitOk : kExitFailed;
+    std::cerr << reports::alert_summary(result.report);
+    // A run whose readings mostly never reached the target is invalid, whatever its
+    // thresholds said (reports/validity.hpp).
+    const bool invalid = reports::delivery_invalid_reason(result.report).has_value();
+    return result.exit_code == 0 && !invalid ? kExitOk : kExitFailed;
   } catch (const std::exception& e) {  // the run could not be made: not a verdict (1)
     std::cerr << "iomtsim run: " << e.what() << '\n';
     return kExitUsage;

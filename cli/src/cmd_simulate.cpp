@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "iomtsim/reports/summary_text.hpp"
+#include "iomtsim/reports/validity.hpp"
 #include "iomtsim/sim/simgrid/calibration.hpp"
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
 #include "iomtsim/sim/simgrid/scenario_capacity.hpp"
@@ -95,7 +97,9 @@ int cmd_simulate(const std::vector<std::string>& args) {
   if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
   if (!vm.count("quiet")) options.log = &std::cerr;
   try {
-    return sg::simulate(*scenario, options).exit_code;
+    const auto result = sg::simulate(*scenario, options);
+    if (options.log) *options.log << reports::alert_summary(result.report);
+    return reports::delivery_invalid_reason(result.report) ? kExitFailed : result.exit_code;
   } catch (const std::exception& e) {
     std::cerr << "iomtsim simulate: " << e.what() << '\n';
     return kExitUsage;

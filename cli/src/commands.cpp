@@ -19,6 +19,7 @@ int cmd_generate(const std::vector<std::string>& args);
 int cmd_preview(const std::vector<std::string>& args);
 int cmd_target(const std::vector<std::string>& args);
 int cmd_report(const std::vector<std::string>& args);
+int cmd_realism(const std::vector<std::string>& args);
 
 std::span<const Command> commands() {
   static const std::array table = {
@@ -32,13 +33,13 @@ std::span<const Command> commands() {
               &cmd_sweep},
       Command{"calibrate", "measure a target (the scenario's, or the reference one) for simulate",
               &cmd_calibrate},
-      Command{"preview", "render patient timelines of a scenario as HTML, no target",
-              &cmd_preview},
-      Command{"generate", "write a scenario's readings and ground truth to a file",
-              &cmd_generate},
+      Command{"preview", "render patient timelines of a scenario as HTML, no target", &cmd_preview},
+      Command{"generate", "write a scenario's readings and ground truth to a file", &cmd_generate},
       Command{"replay", "send a recording into a target and score it against its ground truth",
               &cmd_replay},
       Command{"import", "turn CSV or PhysioNet 2019 files into a recording", &cmd_import},
+      Command{"realism", "compare a generated cohort's hourly vitals with PhysioNet 2019 data",
+              &cmd_realism},
       Command{"target", "run the reference target (FHIR/MLLP/protobuf/MQTT ingest + alerts)",
               &cmd_target},
       Command{"report", "merge shard reports, diff two reports, re-render HTML", &cmd_report},

@@ -88,16 +88,21 @@ std::string decode_observation_fields(const ObservationFields& obs, const FhirOp
     if (vital != Vital::Consciousness) return "valueCodeableConcept for a numeric vital";
     if (!obs.acvpu_level) return "valueCodeableConcept has no ACVPU code (A, C, V, P, U)";
     out.value = *obs.acvpu_level;
+  } else if (obs.data_absent) {
+    out.value = 0.0;  // the device measured nothing (probe off): a reading without a value
   } else {
-    return "missing value (valueQuantity or valueCodeableConcept)";
+    return "missing value (valueQuantity, valueCodeableConcept or dataAbsentReason)";
   }
-  if (vital == Vital::Consciousness && !(out.value >= 0.0 && out.value <= 4.0))
+  const bool absent = !obs.value_quantity_present && !obs.value_concept_present;
+  if (!absent && vital == Vital::Consciousness && !(out.value >= 0.0 && out.value <= 4.0))
     return "consciousness value outside ACVPU 0..4";
 
   if (obs.reading_id_bad)
     return "identifier " + std::string(detail::kReadingSystem) + " value is not a decimal id";
   out.id = obs.reading_id;
-  out.flags = obs.flags;
+  out.flags = static_cast<std::uint8_t>((obs.flags & ~kStatusFlags) |
+                                        (absent ? physiology::kFlagValueAbsent : 0) |
+                                        (obs.questionable ? physiology::kFlagQuestionable : 0));
   out.true_value = 0.0;
   out.true_time = {};
   return {};

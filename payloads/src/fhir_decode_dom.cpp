@@ -86,6 +86,7 @@ std::string decode_observation_object(const json& obs, const FhirOptions& option
   out.device_time = *t;
 
   // value
+  bool absent = false;
   if (const json* vq = member(obs, "valueQuantity")) {
     const json* value = member(*vq, "value");
     if (!value || !value->is_number()) return "valueQuantity.value is missing or not a number";
@@ -114,10 +115,13 @@ std::string decode_observation_object(const json& obs, const FhirOptions& option
     }
     if (!level) return "valueCodeableConcept has no ACVPU code (A, C, V, P, U)";
     out.value = *level;
+  } else if (member(obs, "dataAbsentReason")) {
+    out.value = 0.0;  // the device measured nothing (probe off): a reading without a value
+    absent = true;
   } else {
-    return "missing value (valueQuantity or valueCodeableConcept)";
+    return "missing value (valueQuantity, valueCodeableConcept or dataAbsentReason)";
   }
-  if (*vital == Vital::Consciousness && !(out.value >= 0.0 && out.value <= 4.0)) {
+  if (!absent && *vital == Vital::Consciousness && !(out.value >= 0.0 && out.value <= 4.0)) {
     return "consciousness value outside ACVPU 0..4";
   }
 
@@ -140,8 +144,19 @@ std::string decode_observation_object(const json& obs, const FhirOptions& option
       if (string_member(e, "url") != std::optional<std::string>("urn:iomtsim:flags")) continue;
       const json* f = member(e, "valueInteger");
       if (f && f->is_number_unsigned()) {
-        out.flags = static_cast<std::uint8_t>(f->get<std::uint64_t>() & kWireFlags);
+        out.flags = static_cast<std::uint8_t>(f->get<std::uint64_t>() & kWireFlags & ~kStatusFlags);
       }
+    }
+  }
+  // The device's verdicts, from their standard elements.
+  if (absent) out.flags |= physiology::kFlagValueAbsent;
+  if (const json* in = member(obs, "interpretation"); in && in->is_array()) {
+    for (const auto& concept_json : *in) {
+      const json* codings = member(concept_json, "coding");
+      if (!codings || !codings->is_array()) continue;
+      for (const auto& cd : *codings)
+        if (string_member(cd, "code") == std::optional<std::string>("questionable"))
+          out.flags |= physiology::kFlagQuestionable;
     }
   }
   out.true_value = 0.0;

@@ -85,6 +85,11 @@ void append_observation(std::string& out, const physiology::Reading& r, const Fh
     out.append(R"(","display":")");
     out.append(level ? kDisplay[static_cast<std::size_t>(*level)] : "Unknown");
     out.append(R"("}]})");
+  } else if (r.flags & physiology::kFlagValueAbsent) {
+    // No value (probe off): the reason instead, as FHIR wants for a missing value.
+    out.append(R"(","dataAbsentReason":{"coding":[{"system":")");
+    out.append(kDataAbsentReasonSystem);
+    out.append(R"(","code":"error","display":"Error"}]})");
   } else {
     out.append(R"(","valueQuantity":{"value":)");
     append_fixed(out, r.value, c.wire_decimals);
@@ -94,7 +99,13 @@ void append_observation(std::string& out, const physiology::Reading& r, const Fh
     out.append(c.ucum);
     out.append(R"("})");
   }
-  const std::uint8_t flags = r.flags & kWireFlags;
+  if (r.flags & physiology::kFlagQuestionable) {
+    // The device's own verdict: IEEE 11073 measurement status "questionable".
+    out.append(R"(,"interpretation":[{"coding":[{"system":")");
+    out.append(kMeasurementStatusSystem);
+    out.append(R"(","code":"questionable","display":"Questionable"}]}])");
+  }
+  const std::uint8_t flags = r.flags & kWireFlags & ~kStatusFlags;
   if (flags != 0) {
     out.append(R"(,"extension":[{"url":"urn:iomtsim:flags","valueInteger":)");
     append_uint(out, flags);

@@ -181,6 +181,26 @@ bool scan_extension(JsonScanner& s, ObservationFields& o) {
       });
 }
 
+// interpretation: CodeableConcepts whose codings may say "questionable" (IEEE 11073
+// measurement status). A repeated "coding" key replaces that concept's earlier one.
+bool scan_interpretation(JsonScanner& s, ObservationFields& o) {
+  o.questionable = false;
+  bool is_array = false, concept_says = false;
+  return object_elements(
+      s, is_array, [&] { concept_says = false; },
+      [&](std::string_view key) {
+        if (key != "coding") return s.skip_value();
+        concept_says = false;
+        bool codings = false;
+        OptText code;
+        return object_elements(
+            s, codings, [&] { code.reset(); },
+            [&](std::string_view k) { return k == "code" ? text_member(s, code) : s.skip_value(); },
+            [&] { concept_says = concept_says || (code && *code == "questionable"); });
+      },
+      [&] { o.questionable = o.questionable || concept_says; });
+}
+
 // One member of an object read as an Observation.
 bool scan_observation_member(JsonScanner& s, std::string_view key, ObservationFields& o) {
   switch (key.size()) {
@@ -218,8 +238,15 @@ bool scan_observation_member(JsonScanner& s, std::string_view key, ObservationFi
         });
       }
       break;
+    case 14:
+      if (key == "interpretation") return scan_interpretation(s, o);
+      break;
     case 16:
       if (key == "effectiveInstant") return text_member(s, o.effective_instant);
+      if (key == "dataAbsentReason") {
+        o.data_absent = true;
+        return s.skip_value();
+      }
       break;
     case 17:
       if (key == "effectiveDateTime") return text_member(s, o.effective_date_time);

@@ -49,6 +49,8 @@ struct ObservationFields {
   std::uint64_t reading_id = 0;
   bool reading_id_bad = false;
   std::uint8_t flags = 0;  // last urn:iomtsim:flags extension with an unsigned valueInteger
+  bool data_absent = false;   // a dataAbsentReason member (of any type)
+  bool questionable = false;  // interpretation[].coding[].code "questionable"
 };
 
 // Receives each Bundle entry as soon as it is scanned (in order), so a Bundle is decoded

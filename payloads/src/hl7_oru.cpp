@@ -114,7 +114,12 @@ std::string encode_oru_r01(std::span<const physiology::Reading> readings, const 
     }
     append_uint(out, set_id - 1);
     out.push_back('|');
-    detail::append_fixed(out, r.value, c.wire_decimals);
+    // A reading without a value (probe off) leaves OBX-5 empty, says why in OBX-8 (IHE
+    // PCD's null flavour NAV, temporarily not available) and is OBX-11 X (results cannot
+    // be obtained); a value the device marked questionable carries the IEEE 11073
+    // measurement status "questionable" in OBX-8.
+    const bool absent = r.flags & physiology::kFlagValueAbsent;
+    if (!absent) detail::append_fixed(out, r.value, c.wire_decimals);
     out.push_back('|');
     if (c.mdc_unit_code != 0) {
       append_uint(out, c.mdc_unit_code);
@@ -122,7 +127,12 @@ std::string encode_oru_r01(std::span<const physiology::Reading> readings, const 
       out.append(c.mdc_unit_name);
       out.append("^MDC");
     }
-    out.append("|||||R|||");
+    out.append("||");
+    if (absent)
+      out.append("NAV");
+    else if (r.flags & physiology::kFlagQuestionable)
+      out.append("questionable");
+    out.append(absent ? "|||X|||" : "|||R|||");
     detail::append_hl7_time(out, unix_ns(r.device_time, options.epoch_unix_ms));
     out.append("|||");
     if (r.flags & physiology::kFlagOnOxygen) out.append("O2^on supplemental oxygen^L");
@@ -223,11 +233,22 @@ DecodeResult decode_oru_r01(std::string_view message, const Hl7Options& options)
       r.patient = *patient;
       r.vital = *vital;
       const std::string_view value_text = detail::field(f, 5);
-      const auto value = parse_number<double>(value_text);
+      // OBX-8 repeats: NAV (no value) and the measurement status "questionable".
+      bool nav = false;
+      for (std::string_view flags = detail::field(f, 8); !flags.empty();) {
+        const auto cut = flags.find(del.repetition);
+        const std::string_view one = detail::component(flags.substr(0, cut), 1, del.component);
+        nav = nav || one == "NAV";
+        if (one == "questionable") r.flags |= physiology::kFlagQuestionable;
+        flags = cut == std::string_view::npos ? std::string_view{} : flags.substr(cut + 1);
+      }
+      const bool absent = value_text.empty() && (nav || detail::field(f, 11) == "X");
+      const auto value = absent ? std::optional<double>(0.0) : parse_number<double>(value_text);
       if (!value || !std::isfinite(*value)) {
         return fail("OBX-5 " + in_quotes(value_text) + " is not numeric (OBX " + std::string(detail::field(f, 1)) + ")");
       }
       r.value = *value;
+      if (absent) r.flags |= physiology::kFlagValueAbsent;
       const std::string_view unit = detail::component(detail::field(f, 6), 1, del.component);
       const VitalCodes& c = codes(*vital);
       if (!unit.empty() && c.mdc_unit_code != 0 && parse_number<std::uint32_t>(unit) != c.mdc_unit_code) {

@@ -49,6 +49,8 @@ void to_wire(const physiology::Episode& e, wire::Episode& w) {
   w.set_end_ns(ns(e.end));
   w.set_has_criteria_met(e.criteria_met.has_value());
   w.set_criteria_met_ns(e.criteria_met ? ns(*e.criteria_met) : 0);
+  w.set_has_prodrome_start(e.prodrome_start.has_value());
+  w.set_prodrome_start_ns(e.prodrome_start ? ns(*e.prodrome_start) : 0);
 }
 
 void to_wire(const physiology::Alert& a, wire::Alert& w) {
@@ -123,6 +125,8 @@ std::string from_wire(const wire::Episode& w, physiology::Episode& e) {
   e.onset = at_ns(w.onset_ns());
   e.end = at_ns(w.end_ns());
   e.criteria_met = w.has_criteria_met() ? std::optional<SimTime>(at_ns(w.criteria_met_ns())) : std::nullopt;
+  e.prodrome_start =
+      w.has_prodrome_start() ? std::optional<SimTime>(at_ns(w.prodrome_start_ns())) : std::nullopt;
   return {};
 }
 

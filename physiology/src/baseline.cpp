@@ -18,8 +18,8 @@ struct ArchetypeRow {
 constexpr ArchetypeRow kRows[kArchetypeCount] = {
     // hr        rr        spo2       sbp        dbp       temp        glu        weight   dips
     {70, 10, 14.5, 2.5, 97.5, 1.0, 120, 13, 75, 8, 36.8, 0.25, 95, 10, 75, 14, 0.4},    // healthy
-    {80, 12, 16.0, 2.3, 96.3, 1.6, 126, 18, 72, 10, 37.0, 0.35, 120, 20, 78, 16, 1.2},  // post-op
-    {88, 16, 18.5, 4.0, 96.0, 2.0, 118, 20, 64, 10, 37.2, 0.50, 140, 30, 78, 18, 1.3},  // icu
+    {80, 17, 16.0, 2.3, 97.3, 1.6, 126, 18, 72, 10, 37.0, 0.35, 120, 20, 78, 16, 1.2},  // post-op
+    {82, 16, 17.5, 4.0, 98.5, 2.0, 124, 20, 64, 10, 36.9, 0.50, 140, 30, 78, 18, 1.3},  // icu
     {84, 13, 17.0, 2.8, 96.0, 1.8, 124, 19, 70, 10, 37.0, 0.40, 130, 25, 78, 17, 1.2},  // step-down
     {77, 11, 16.5, 2.4, 96.0, 1.8, 129, 21, 72, 10, 36.7, 0.35, 115, 20, 70, 15, 1.3},  // elderly
     {74, 11, 17.0, 2.5, 95.0, 1.5, 116, 15, 70, 9, 36.6, 0.30, 110, 15, 85, 16, 0.8},   // home HF
@@ -66,7 +66,7 @@ Baseline make_baseline(Archetype archetype, const Demographics& demo, Rng& rng, 
   // Dip propensity: lognormal so a minority of patients carry most of the dips.
   const double prone = r.dip_scale * std::exp(rng.normal(0.0, 0.9));
   const double old = age > 70 ? 1.3 : 1.0;
-  b.spo2_dip_rate_per_h = 0.2 * prone * old * (info.comorbid ? 1.3 : 1.0);
+  b.spo2_dip_rate_per_h = 0.34 * prone * old * (info.comorbid ? 1.3 : 1.0);
   b.spo2_dip_depth_pct = 3.5 + 1.5 * rng.uniform();
   b.rr_surge_rate_per_h = 0.008 * prone * std::exp(rng.normal(0.0, 0.7));
   b.hr_surge_rate_per_h = 0.004 * prone * std::exp(rng.normal(0.0, 0.7));

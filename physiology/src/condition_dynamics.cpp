@@ -15,6 +15,12 @@ constexpr double kMin = 60.0;
 
 bool driving(const ConditionInstance& c, double t_s) { return t_s >= c.onset_s && t_s < c.drive_end_s; }
 
+double smoothstep(double r) { return r * r * (3.0 - 2.0 * r); }
+
+double hf_fluid_cap_kg(const ConditionInstance& c) {
+  return (kHfProdromeGainKg + 2.5) * c.severity;
+}
+
 // Decay factors for the fixed grid step, computed once: exp() per step per patient was
 // a visible share of a 10,000-patient run.
 struct StepDecay {
@@ -32,6 +38,17 @@ const StepDecay& step_decay() {
 }
 
 }  // namespace
+
+double hf_fluid_before_start(const ConditionInstance& c) {
+  const double start = c.onset_s - c.prodrome_s;
+  if (start >= 0.0) return 0.0;
+  const double tau = std::min(-start, c.prodrome_s);
+  double f = kHfProdromeGainKg * c.severity * (tau / c.prodrome_s) * (tau / c.prodrome_s);
+  if (c.onset_s < 0.0)
+    f += kHfDecompensationKgPerDay * c.severity * std::min(-c.onset_s, c.drive_end_s - c.onset_s) /
+         86400.0;
+  return std::min(f, hf_fluid_cap_kg(c));
+}
 
 void PatientModel::apply_intervention(const InterventionEvent& e, double t_s) {
   switch (e.kind) {
@@ -64,21 +81,21 @@ void PatientModel::apply_intervention(const InterventionEvent& e, double t_s) {
 double PatientModel::copd_activity(double t_s) const {
   double a = 0.0;
   for (const auto& c : conditions_) {
-    if (c.kind != ConditionKind::CopdExacerbation || t_s < c.onset_s) continue;
-    // Rise over half the course (the prodrome docs/clinical.md describes: RR and HR creep for
-    // days, overnight oximetry a week ahead), a short plateau, then recovery.
-    const double u = (t_s - c.onset_s) / c.ramp_s;
+    if (c.kind != ConditionKind::CopdExacerbation || t_s < c.onset_s - c.prodrome_s) continue;
+    // The prodrome (docs/clinical.md): activity creeps up linearly over the week before the
+    // onset to 0.7 of the peak, so that 3 days before, RR is up about 2 /min and HR about
+    // 8 /min at a typical severity, and night-time saturation has been drifting for a
+    // week. After the onset the exacerbation peaks over 2 days, plateaus until 40 % of its
+    // course and recovers by the course's end.
     double s;
-    if (u < 0.5) {
-      const double r = u / 0.5;
-      s = r * r * (3.0 - 2.0 * r);
-    } else if (u < 0.65) {
-      s = 1.0;
-    } else if (u < 1.0) {
-      const double r = (1.0 - u) / 0.35;
-      s = r * r * (3.0 - 2.0 * r);
+    const double since = t_s - c.onset_s;
+    if (since < 0.0) {
+      s = 0.7 * (1.0 + since / c.prodrome_s);
+    } else if (since < 2.0 * 86400.0) {
+      s = 0.7 + 0.3 * smoothstep(since / (2.0 * 86400.0));
     } else {
-      s = 0.0;
+      const double u = since / c.ramp_s;
+      s = u < 0.4 ? 1.0 : (u < 1.0 ? smoothstep((1.0 - u) / 0.6) : 0.0);
     }
     a = std::max(a, c.severity * s);
   }
@@ -97,7 +114,7 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
   bool af = false;
 
   for (auto& c : conditions_) {
-    if (t_s < c.onset_s) continue;
+    if (t_s < c.onset_s - c.prodrome_s) continue;
     const bool drive = driving(c, t_s);
     const double sev = c.severity;
     switch (c.kind) {
@@ -106,7 +123,9 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
         c.seeded = true;
         sepsis_cap = std::max(sepsis_cap, sev);
         sepsis_drive = sepsis_drive || drive;
-        sepsis_rate = std::max(sepsis_rate, c.course == Course::Sudden ? 1.0 / (0.4 * kHour) : 1.0 / (1.2 * kHour));
+        sepsis_rate = std::max(
+            sepsis_rate,
+            (c.course == Course::Sudden ? 1.0 / (0.4 * kHour) : 1.0 / (1.2 * kHour)) / c.pace);
         break;
       case ConditionKind::Hemorrhage:
         if (drive) {
@@ -123,14 +142,16 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
         break;
       case ConditionKind::HeartFailureDecompensation: {
         hf_present = true;
-        if (drive) {
-          // Fluid accumulates as (tau/T)^2: most of the ~2.3 kg arrives in the last
-          // week or so before the crisis (docs/clinical.md: >= 2 kg in 3 days is uncommon).
-          const double fmax = 4.2 * sev;
-          const double tau = t_s - c.onset_s;
-          const double rate = tau < c.ramp_s ? 2.0 * fmax * tau / (c.ramp_s * c.ramp_s) : fmax / c.ramp_s;
-          if (x_.congestion_kg < 1.6 * fmax) hf_inflow += rate;
-        }
+        // The prodrome: fluid accumulates as (tau/P)^2, so most of the ~2.3 kg arrives in
+        // the last week or two before the decompensation (docs/clinical.md: >= 2 kg in 3
+        // days is uncommon). From the onset on, faster, until diuretics or the course end.
+        double rate = 0.0;
+        if (t_s < c.onset_s)
+          rate = 2.0 * kHfProdromeGainKg * sev * (t_s - (c.onset_s - c.prodrome_s)) /
+                 (c.prodrome_s * c.prodrome_s);
+        else if (drive)
+          rate = kHfDecompensationKgPerDay * sev / 86400.0;
+        if (x_.congestion_kg < hf_fluid_cap_kg(c)) hf_inflow += rate;
         break;
       }
       case ConditionKind::CopdExacerbation: break;  // closed form, copd_activity()

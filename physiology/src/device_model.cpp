@@ -26,9 +26,12 @@ double spot_jitter_ns(std::int64_t interval_ns) {
 
 }  // namespace
 
-DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient, std::uint64_t seed)
+DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, PatientIndex patient,
+                         std::uint64_t seed)
     : index_(index),
-      artifacts_(spec.artifacts),
+      // Charted values are validated by whoever charts them: no artifacts.
+      artifacts_(spec.artifacts && spec.charting == Charting::None),
+      charting_(spec.charting),
       patient_(patient),
       rng_(stream_seed(seed, StreamKind::Device, patient, index)),
       key_(rng_.next_u64()),
@@ -36,6 +39,8 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
       missing_fraction_(profile_->missing_fraction),
       battery_life_s_(profile_->battery_life_s.value_or(0.0)) {
   if (spec.missing_fraction) missing_fraction_ = std::clamp(*spec.missing_fraction, 0.0, 0.99);
+  // Charted data has its own gaps (charted_presence), not a device's wireless ones.
+  if (spec.charting != Charting::None) missing_fraction_ = 0.0;
   if (spec.battery_life) {
     const double life_s = to_seconds(*spec.battery_life);
     if (!(life_s > 0.0)) throw std::invalid_argument("device '" + spec.name + "': battery_life must be positive");
@@ -69,7 +74,10 @@ DeviceModel::DeviceModel(const DeviceModelSpec& spec, DeviceIndex index, Patient
   // spread over their whole interval.
   const double span = min_interval >= kHourNs ? static_cast<double>(min_interval)
                                                : std::min(static_cast<double>(min_interval), 60e9);
-  phase_ns_ = min_interval == INT64_MAX ? 0.0 : rng_.uniform(0.0, span);
+  // Charted values are charted once per interval: keep the ±10 % jitter of spot checks
+  // inside their interval, so an hour never holds two and the next none.
+  const double lead = charting_ != Charting::None ? 0.1 * span : 0.0;
+  phase_ns_ = min_interval == INT64_MAX ? 0.0 : rng_.uniform(lead, span - lead);
 
   for (const MeasureSpec& m : spec.measures) {
     float bias = 0.0f;
@@ -207,10 +215,27 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
     truth = patient.value_at(m.vital, m.next, &grid);
   }
   const VitalSigns& v = *grid;  // oxygen, and the NIBP heart-rate limit
+  if (charting_ != Charting::None) {
+    // A charted value may be missing from this set; blood pressure's three go together.
+    const bool bp =
+        m.vital == Vital::SystolicBP || m.vital == Vital::DiastolicBP || m.vital == Vital::MeanBP;
+    const auto salt = static_cast<std::uint64_t>(bp ? Vital::SystolicBP : m.vital);
+    if (hash_uniform(key_ + 101 + salt, m.next.time_since_epoch().count()) >=
+        charted_presence(charting_, m.vital))
+      return false;
+  }
   const double s = profile_->numeric_noise_scale;
   const bool motion = art == Artifact::Motion, off = art == Artifact::ProbeOff;
   auto noise = [this](double sd) { return sd * fast_normal(rng_.next_u64()); };
   double x = truth;
+  // What the device says about its own value, as real devices do: during motion the value
+  // is sent but marked questionable (a poor signal-quality index); with the probe off
+  // there is no value at all (an oximeter shows dashes and sends none, or sends the
+  // parameter as unavailable).
+  bool absent = false;
+  // Motion corrupts the optical and impedance signals (HR, pulse, RR, SpO2), not the rest.
+  bool questionable = motion && (m.vital == Vital::HeartRate || m.vital == Vital::PulseRate ||
+                                 m.vital == Vital::RespRate || m.vital == Vital::SpO2);
   switch (m.vital) {
     case Vital::HeartRate:
       if (off) return false;  // ECG lead off: no rate
@@ -218,8 +243,9 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       break;
     case Vital::PulseRate:
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
-      x = off ? rng_.uniform(30.0, 150.0) : truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0);
-      x = quantize(x, 1.0);
+      absent = off;
+      x = off ? 0.0
+              : quantize(truth + noise(1.5 * s) + (motion ? rng_.uniform(-20.0, 30.0) : 0.0), 1.0);
       break;
     case Vital::RespRate:
       if (off) return false;
@@ -229,7 +255,8 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       // 1 % resolution, ±2 % accuracy (bias + noise); motion desaturations are the
       // classic false alarm.
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
-      x = off ? rng_.uniform(40.0, 85.0) : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
+      absent = off;
+      x = off ? 0.0 : truth + m.bias + noise(0.9 * s) - (motion ? rng_.uniform(3.0, 15.0) : 0.0);
       x = std::clamp(quantize(x, 1.0), 0.0, 100.0);
       break;
     case Vital::SystolicBP:
@@ -243,7 +270,10 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
       break;
     }
     case Vital::Temperature:
+      // A detached skin probe reads low; continuous sensors notice the lost contact and
+      // mark the value questionable.
       if (off && !rng_.bernoulli(profile_->probe_off_emit_p)) return false;
+      questionable = questionable || off;
       x = quantize(off ? truth - rng_.uniform(1.5, 3.5) : truth + noise(0.1), 0.1);
       break;
     case Vital::Glucose:
@@ -254,6 +284,8 @@ bool DeviceModel::measure(const Measure& m, PatientModel& patient, Artifact art,
   }
   if (motion) flags |= kFlagMotionArtifact;
   if (off) flags |= kFlagProbeOff;
+  if (questionable) flags |= kFlagQuestionable;
+  if (absent) flags |= kFlagValueAbsent;
   if (v.on_oxygen) flags |= kFlagOnOxygen;
   Reading& r = std::get<Reading>(out.emplace(std::in_place_type<Reading>));
   r.patient = patient_;

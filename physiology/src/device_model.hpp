@@ -64,6 +64,7 @@ class DeviceModel {
 
   DeviceIndex index_;
   bool artifacts_ = true;  // here, in index_'s padding
+  Charting charting_ = Charting::None;
   PatientIndex patient_;
   Rng rng_;
   std::uint64_t key_;

@@ -17,7 +17,8 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
   const double dep = x_.opioid * (1.0 - x_.naloxone);
   const int news2 = news2_score(v, baseline_.spo2_scale2);
   for (auto& c : conditions_) {
-    if (t < c.onset_s || c.resolved) continue;
+    // The episode (and its criteria) from the start of the prodrome, if any.
+    if (t < c.onset_s - c.prodrome_s || c.resolved) continue;
     if (c.episode < 0) {
       Episode e;
       e.id = static_cast<std::uint32_t>(episodes_.size());
@@ -25,6 +26,7 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
       e.condition = c.kind;
       e.severity = c.severity;
       e.onset = at_seconds(c.onset_s);
+      if (c.prodrome_s > 0.0) e.prodrome_start = at_seconds(c.onset_s - c.prodrome_s);
       e.end = at_seconds(duration_s_);  // provisional until it resolves
       c.episode = static_cast<std::int32_t>(episodes_.size());
       episodes_.push_back(e);
@@ -38,7 +40,10 @@ void PatientModel::update_episodes(double t, const VitalSigns& v) {
     switch (c.kind) {
       case ConditionKind::Sepsis:
         activity = x_.inflammation;
-        met = news2 >= 5 || qsofa_score(v) >= 2;
+        // The criteria must be the infection's doing: an ICU patient who already scores 5
+        // does not meet them at the moment an infection starts, only once it has raised
+        // a systemic response (inflammation 0.15; a mild sepsis may never).
+        met = (news2 >= 5 || qsofa_score(v) >= 2) && x_.inflammation >= 0.15;
         resolved = (x_.antibiotics_at_s >= 0 || t >= c.drive_end_s) && x_.burden < 0.01 && x_.inflammation < 0.05;
         break;
       case ConditionKind::Hemorrhage:

@@ -30,6 +30,20 @@ constexpr double kHemoRr[5] = {0.0, 3.0, 10.0, 18.0, 24.0};
 
 Acvpu worse(Acvpu a, Acvpu b) { return static_cast<std::uint8_t>(a) >= static_cast<std::uint8_t>(b) ? a : b; }
 
+// Prodromes (docs/clinical.md): heart-failure fluid gain over the 30 days before
+// decompensation; COPD's overnight oximetry shift about 7 days before an exacerbation is
+// treated, RR and HR up by 3 days before.
+double prodrome_length_s(ConditionKind k) {
+  switch (k) {
+    case ConditionKind::HeartFailureDecompensation:
+      return kHfProdromeS;
+    case ConditionKind::CopdExacerbation:
+      return kCopdProdromeS;
+    default:
+      return 0.0;
+  }
+}
+
 double default_drive_s(ConditionKind k, Course course) {
   switch (k) {
     case ConditionKind::OpioidRespiratoryDepression: return 3.0 * kHour;
@@ -78,6 +92,7 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
     c.severity = std::clamp(cs.severity.sample(crng), 0.0, 1.0);
     const double dur = cs.duration_s ? std::max(60.0, cs.duration_s->sample(crng)) : default_drive_s(c.kind, c.course);
     c.ramp_s = dur;
+    c.prodrome_s = prodrome_length_s(c.kind);
     const bool limited = c.course != Course::Progressive || c.kind == ConditionKind::OpioidRespiratoryDepression ||
                          c.kind == ConditionKind::Hypoglycemia || c.kind == ConditionKind::CopdExacerbation;
     c.drive_end_s = limited || cs.duration_s ? c.onset_s + dur : HUGE_VAL;
@@ -92,6 +107,22 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
       const double anchor = is.anchor == InterventionSpec::Anchor::ConditionOnset ? c.onset_s : 0.0;
       interventions_.push_back({is.kind, anchor + std::max(0.0, is.delay_s.sample(crng)), is.dose});
     }
+    if (c.kind == ConditionKind::Sepsis) {
+      // Labelled sepsis in real ICU data moves the vitals much less than the textbook
+      // (docs/clinical.md, "Sepsis"): courses run at different speeds (a slow one takes
+      // a day to develop) and patients answer the same inflammation differently. Drawn
+      // last, so the draws above stay as they were.
+      c.pace = std::exp(crng.normal(0.0, 0.35));  // about 0.5 .. 2 times the textbook time scale
+      const bool first =
+          std::none_of(conditions_.begin(), conditions_.end(),
+                       [](const ConditionInstance& o) { return o.kind == ConditionKind::Sepsis; });
+      SepsisResponse r;
+      r.fever = std::clamp(crng.normal(0.8, 0.6), -0.6, 1.6);
+      r.heart_rate = std::exp(crng.normal(0.0, 0.3));
+      r.resp_rate = std::exp(crng.normal(0.0, 0.3));
+      r.pressure = std::exp(crng.normal(0.0, 0.35));
+      if (first) sepsis_response_ = r;
+    }
     conditions_.push_back(c);
   }
   for (std::size_t j = 0; j < cohort.interventions.size(); ++j) {
@@ -102,6 +133,10 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
   }
   std::stable_sort(interventions_.begin(), interventions_.end(),
                    [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+  // A heart-failure prodrome that began before the scenario: the fluid it has gained so far.
+  for (const auto& c : conditions_)
+    if (c.kind == ConditionKind::HeartFailureDecompensation)
+      x_.congestion_kg = std::max(x_.congestion_kg, hf_fluid_before_start(c));
 
   for (std::size_t i = 0; i < dips_.size(); ++i) {
     const double r = dip_max_rate_per_s(i);
@@ -123,7 +158,8 @@ VitalSigns PatientModel::slow_vitals(double t) {
   const std::uint64_t k = noise_key_;
 
   const double inf = x_.inflammation;
-  const double fever = 2.3 * inf;
+  const SepsisResponse& sr = sepsis_response_;
+  const double fever = 2.3 * inf * sr.fever;
   const double deficit = std::max(0.0, x_.blood_loss + x_.leak - x_.restored);
   const double dep = std::clamp(x_.opioid * (1.0 - x_.naloxone), 0.0, 1.0);
   const double cong = x_.congestion_kg / 3.0;
@@ -138,17 +174,19 @@ VitalSigns PatientModel::slow_vitals(double t) {
 
   VitalSigns v;
   v.temperature_c = b.temperature_c + 0.32 * circ + 0.12 * slow_noise_.eval(kSlowTemperature, k + 1, t, 60 * kMin) + fever;
-  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] + 14.0 * inf + 8.0 * fever +
-                     interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 22.0 * copd - 6.0 * dep + hypo_hr +
-                     dips_[2].value(t);
+  v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] +
+                     sr.heart_rate * (10.0 * inf + 8.0 * std::max(0.0, fever)) +
+                     interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 30.0 * copd - 6.0 * dep +
+                     hypo_hr + dips_[2].value(t);
   if (x_.af_level > 0.0) {
     const double excess = std::max(0.0, x_.af_rate_bpm - v.heart_rate_bpm) * (1.0 - 0.7 * x_.rate_control);
     v.heart_rate_bpm += excess * x_.af_level;
   }
-  v.resp_rate_per_min = b.resp_rate_per_min * (1.0 - dep) +
-                        (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] +
-                         12.0 * inf + interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 6.0 * copd +
-                         dips_[1].value(t)) * (1.0 - dep);
+  v.resp_rate_per_min =
+      b.resp_rate_per_min * (1.0 - dep) +
+      (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] + 20.0 * sr.resp_rate * inf +
+       interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 8.0 * copd + dips_[1].value(t)) *
+          (1.0 - dep);
   v.resp_rate_per_min = std::clamp(v.resp_rate_per_min, 2.0, 60.0);
 
   // SpO2 on air, then the oxygen effect. Hypoventilation desaturates once minute
@@ -161,7 +199,7 @@ VitalSigns PatientModel::slow_vitals(double t) {
   v.on_oxygen = x_.oxygen_lpm > 0.0;
   v.spo2_pct = std::clamp(100.0 - (100.0 - spo2_air) / (1.0 + 0.35 * x_.oxygen_lpm), 50.0, 100.0);
 
-  const double vaso = 40.0 * inf * (1.0 - fluid_relief);
+  const double vaso = 40.0 * sr.pressure * inf * (1.0 - fluid_relief);
   const double d_sbp = 7.0 * circ + 6.0 * w20[3] + 3.0 * w3[2] +
                        interp(deficit, kDeficit, kHemoSbp) - vaso - 5.0 * cong - (x_.af ? 8.0 : 0.0) -
                        dips_[3].value(t);

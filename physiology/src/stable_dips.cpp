@@ -48,7 +48,7 @@ void PatientModel::advance_dips(double t_s) {
       d.start_s = cand;
       switch (i) {
         case 0:  // desaturation (sleep-disordered breathing, positional, atelectasis)
-          d.end_s = cand + 14.0 * kMin * std::exp(rng_.normal(0.0, 0.7));
+          d.end_s = cand + 18.0 * kMin * std::exp(rng_.normal(0.0, 0.7));
           d.depth = baseline_.spo2_dip_depth_pct * (0.4 + rng_.exponential(0.8));
           break;
         case 1:  // tachypnoea (pain, anxiety, coughing)

@@ -2,16 +2,21 @@
 //
 //   rules:
 //     defaults: true            # start from RuleSet::defaults() (false: no custom rules)
+//     ignore_questionable: true # readings a device marked questionable never score
 //     news2: {enabled: true, medium_threshold: 5, high_threshold: 7,
 //             alert_on_single_three: true, min_parameters: 3, freshness: 15m,
-//             default_scale: 1}
-//     qsofa: {enabled: true, threshold: 2, severity: medium, freshness: 15m}
-//     suppression: {repeat_interval: 30m, realert_on_escalation: true}
+//             default_scale: 1, aggregation: 5m, persistence: 3m,
+//             single_three_persistence: 15m, continuous_gap: 10m,
+//             repeat_interval: 4h, single_three_repeat_interval: 4h}
+//     qsofa: {enabled: true, threshold: 2, severity: medium, freshness: 15m,
+//             persistence: 3m, repeat_interval: 4h}
+//     suppression: {repeat_interval: 4h, realert_on_escalation: true}
 //     custom:                   # appended to (or replacing) the default custom rules
 //       - name: spo2_low_sustained
 //         severity: high
 //         combine: all          # or any
 //         freshness: 15m
+//         repeat_interval: 1h   # optional; default suppression.repeat_interval
 //         conditions:
 //           - {vital: spo2, op: "<", threshold: 88, sustained_for: 2m, max_gap: 5m}
 //           - {vital: systolic_bp, rate: {window: 30m, op: "<=", change: -20, min_span: 1m}}
@@ -104,7 +109,8 @@ std::optional<rules::Condition> read_condition(Reader& r, const YAML::Node& n) {
 void read_custom(Reader& r, const YAML::Node& n, std::vector<rules::RuleConfig>& out) {
   if (!n.IsSequence()) return r.issue(n, "'custom' must be a list of rules");
   for (const auto& e : n) {
-    if (!r.check_map(e, "custom rule", {"name", "severity", "combine", "freshness", "conditions"}))
+    if (!r.check_map(e, "custom rule",
+                     {"name", "severity", "combine", "freshness", "repeat_interval", "conditions"}))
       continue;
     rules::RuleConfig rule;
     r.get(e, "name", rule.name);
@@ -120,6 +126,7 @@ void read_custom(Reader& r, const YAML::Node& n, std::vector<rules::RuleConfig>&
         r.issue(c, "'combine' must be all or any, found '" + s + "'");
     }
     r.get(e, "freshness", rule.freshness);
+    r.get(e, "repeat_interval", rule.repeat_interval);
     auto conds = e["conditions"];
     if (!conds || !conds.IsSequence() || conds.size() == 0) {
       r.issue(conds ? conds : YAML::Node(e), "a custom rule needs a non-empty list 'conditions'");
@@ -134,15 +141,20 @@ void read_custom(Reader& r, const YAML::Node& n, std::vector<rules::RuleConfig>&
 }  // namespace
 
 void read_rules(Reader& r, const YAML::Node& n, rules::RuleSet& out) {
-  if (!r.check_map(n, "rules", {"defaults", "news2", "qsofa", "suppression", "custom"})) return;
+  if (!r.check_map(n, "rules",
+                   {"defaults", "ignore_questionable", "news2", "qsofa", "suppression", "custom"}))
+    return;
   bool defaults = true;
   r.get(n, "defaults", defaults);
   out = rules::RuleSet::defaults();
   if (!defaults) out.rules.clear();
+  r.get(n, "ignore_questionable", out.ignore_questionable);
   if (auto s = n["news2"];
       s && r.check_map(s, "rules.news2",
                        {"enabled", "medium_threshold", "high_threshold", "alert_on_single_three",
-                        "min_parameters", "freshness", "default_scale"})) {
+                        "min_parameters", "freshness", "default_scale", "aggregation",
+                        "persistence", "single_three_persistence", "continuous_gap",
+                        "repeat_interval", "single_three_repeat_interval"})) {
     auto& c = out.news2;
     r.get(s, "enabled", c.enabled);
     r.get_int(s, "medium_threshold", c.medium_threshold, 1, 20);
@@ -150,18 +162,27 @@ void read_rules(Reader& r, const YAML::Node& n, rules::RuleSet& out) {
     r.get(s, "alert_on_single_three", c.alert_on_single_three);
     r.get_int(s, "min_parameters", c.min_parameters, 1, 7);
     r.get(s, "freshness", c.freshness);
+    r.get(s, "aggregation", c.aggregation);
+    r.get(s, "persistence", c.persistence);
+    r.get(s, "single_three_persistence", c.single_three_persistence);
+    r.get(s, "continuous_gap", c.continuous_gap);
+    r.get(s, "repeat_interval", c.repeat_interval);
+    r.get(s, "single_three_repeat_interval", c.single_three_repeat_interval);
     if (auto sc = s["default_scale"]) {
       int scale = 1;
       r.get_int(s, "default_scale", scale, 1, 2);
       c.default_scale = scale == 2 ? rules::SpO2Scale::Scale2 : rules::SpO2Scale::Scale1;
     }
   }
-  if (auto s = n["qsofa"];
-      s && r.check_map(s, "rules.qsofa", {"enabled", "threshold", "severity", "freshness"})) {
+  if (auto s = n["qsofa"]; s && r.check_map(s, "rules.qsofa",
+                                            {"enabled", "threshold", "severity", "freshness",
+                                             "persistence", "repeat_interval"})) {
     r.get(s, "enabled", out.qsofa.enabled);
     r.get_int(s, "threshold", out.qsofa.threshold, 1, 3);
     read_severity(r, s, "severity", out.qsofa.severity);
     r.get(s, "freshness", out.qsofa.freshness);
+    r.get(s, "persistence", out.qsofa.persistence);
+    r.get(s, "repeat_interval", out.qsofa.repeat_interval);
   }
   if (auto s = n["suppression"];
       s && r.check_map(s, "rules.suppression", {"repeat_interval", "realert_on_escalation"})) {

@@ -86,7 +86,16 @@ Json accuracy_stats(const AccuracyStats& s) {
               {"per_100_patient_days", num(s.per_100_patient_days)},
               {"burden_per_bed_per_day", num(s.burden_per_bed_per_day)},
               {"lead_time_s", spread(s.lead_time_s)},
-              {"criteria_lead_time_s", spread(s.criteria_lead_time_s)}};
+              {"criteria_lead_time_s", spread(s.criteria_lead_time_s)},
+              {"chance",
+               {{"method", "analytic"},
+                {"alerts_per_patient_day", num(s.chance.alerts_per_patient_day)},
+                {"sensitivity", num(s.chance.sensitivity)},
+                {"lead_time_s", spread(s.chance.lead_time_s)},
+                {"criteria_lead_time_s", spread(s.chance.criteria_lead_time_s)}}},
+              {"sensitivity_lift", num(s.sensitivity_lift)},
+              {"lead_time_lift_s", num(s.lead_time_lift_s)},
+              {"criteria_lead_time_lift_s", num(s.criteria_lead_time_lift_s)}};
 }
 
 }  // namespace iomtsim::reports::json_convert

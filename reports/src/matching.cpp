@@ -15,6 +15,11 @@ bool is_artifact(const AlertRecord& a, const MatchOptions& options) {
   return std::abs(a.trigger_value - a.trigger_true_value) > tol;
 }
 
+AlertTiming timing_of(const Episode& e, SimTime t) {
+  if (t > e.end) return AlertTiming::Late;
+  return e.criteria_met && t >= *e.criteria_met ? AlertTiming::OnTime : AlertTiming::Early;
+}
+
 MatchResult match_alerts(std::span<const Episode> episodes, std::span<const AlertRecord> alerts,
                          const MatchOptions& options) {
   MatchResult result;
@@ -42,13 +47,14 @@ MatchResult match_alerts(std::span<const Episode> episodes, std::span<const Aler
     Duration best_distance = Duration::max();
     for (std::size_t e : it->second) {
       const Episode& ep = episodes[e];
-      if (t < ep.onset - options.early_limit || t > ep.end + options.late_limit) continue;
+      const SimTime from = ep.signal_start();
+      if (t < from - options.early_limit || t > ep.end + options.late_limit) continue;
       m.episodes.push_back(e);
-      // Primary: active episodes first (distance 0, latest onset wins), then the nearest.
-      const Duration distance =
-          t < ep.onset ? ep.onset - t : (t > ep.end ? t - ep.end : Duration{0});
+      // Primary: active episodes first (distance 0, latest signal start wins), then the
+      // nearest.
+      const Duration distance = t < from ? from - t : (t > ep.end ? t - ep.end : Duration{0});
       const bool better = !m.primary || distance < best_distance ||
-                          (distance == best_distance && ep.onset > episodes[*m.primary].onset);
+                          (distance == best_distance && from > episodes[*m.primary].signal_start());
       if (better) {
         m.primary = e;
         best_distance = distance;
@@ -56,9 +62,7 @@ MatchResult match_alerts(std::span<const Episode> episodes, std::span<const Aler
     }
     std::sort(m.episodes.begin(), m.episodes.end());
     if (!m.primary) continue;
-    const Episode& p = episodes[*m.primary];
-    m.timing =
-        t < p.onset ? AlertTiming::Early : (t > p.end ? AlertTiming::Late : AlertTiming::OnTime);
+    m.timing = timing_of(episodes[*m.primary], t);
     m.duplicate = result.first_alert[*m.primary].has_value();
     for (std::size_t e : m.episodes)
       if (!result.first_alert[e]) result.first_alert[e] = ai;

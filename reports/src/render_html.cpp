@@ -213,10 +213,13 @@ std::string accuracy_row(const std::string& scope, const std::string& name,
   };
   return "<tr>" + cell(scope, true) + cell(name, true) + cell(std::to_string(s.episodes)) +
          cell(std::to_string(s.episodes_detected)) + cell(pct(s.sensitivity)) +
+         cell(pct(s.chance.sensitivity)) + cell(pct(s.sensitivity_lift)) +
          cell(std::to_string(s.alerts)) + cell(std::to_string(s.true_alerts)) +
          cell(std::to_string(s.false_alerts)) + cell(pct(s.ppv)) + cell(num(s.f1)) +
          cell(num(s.false_per_patient_day)) + cell(num(s.per_100_patient_days)) +
-         cell(spread(s.lead_time_s)) + cell(spread(s.criteria_lead_time_s)) +
+         cell(spread(s.lead_time_s)) + cell(spread(s.chance.lead_time_s)) +
+         cell(spread(s.criteria_lead_time_s)) + cell(spread(s.chance.criteria_lead_time_s)) +
+         cell(num(s.criteria_lead_time_lift_s / 60.0)) +
          cell(std::to_string(s.early_alerts) + "/" + std::to_string(s.on_time_alerts) + "/" +
               std::to_string(s.late_alerts)) +
          cell(std::to_string(s.duplicate_alerts)) +
@@ -226,18 +229,29 @@ std::string accuracy_row(const std::string& scope, const std::string& name,
 }
 
 std::string accuracy(const Report& r) {
-  std::string b = "<p class=\"note\">Alerts match episodes of the same patient from " +
-                  num(physiology::to_seconds(r.matching.early_limit) / 60.0) +
-                  " min before onset to " +
-                  num(physiology::to_seconds(r.matching.late_limit) / 60.0) +
-                  " min after the end. Lead time is the first matching alert minus onset (or "
-                  "minus the time criteria were first met), median [IQR] in minutes; negative "
-                  "means before. Artifact alerts: trigger flagged or measured value off the "
-                  "true value by more than the tolerance.</p>\n";
+  std::string b =
+      "<p class=\"note\">An alert detects an episode of the same patient once the condition "
+      "shows in the physiology (its onset, or the start of its prodrome for heart failure and "
+      "COPD)" +
+      (r.matching.early_limit.count() > 0
+           ? " or up to " + num(physiology::to_seconds(r.matching.early_limit) / 60.0) +
+                 " min before"
+           : std::string()) +
+      ", until " + num(physiology::to_seconds(r.matching.late_limit) / 60.0) +
+      " min after its end; earlier alerts are false. Early, on time and late are against the "
+      "time the clinical criteria were first met. Lead time is the first matching alert minus "
+      "onset (or minus the time criteria were first met), median [IQR] in minutes; negative "
+      "means before. Chance: what as many alerts placed at random over the same patients' "
+      "observed spans would score (computed analytically); lift: sensitivity minus chance, and "
+      "chance median lead minus the observed one (positive: earlier than chance). Artifact "
+      "alerts: trigger flagged or measured value off the true value by more than the "
+      "tolerance.</p>\n";
   b += "<table><tr><th class=\"l\">scope</th><th class=\"l\">name</th><th>episodes</th>"
-       "<th>detected</th><th>sensitivity</th><th>alerts</th><th>true</th><th>false</th>"
+       "<th>detected</th><th>sensitivity</th><th>chance</th><th>lift</th><th>alerts</th>"
+       "<th>true</th><th>false</th>"
        "<th>PPV</th><th>F1</th><th>false / patient-day</th><th>alerts / 100 patient-days</th>"
-       "<th>lead from onset (min)</th><th>lead from criteria (min)</th>"
+       "<th>lead from onset (min)</th><th>chance</th><th>lead from criteria (min)</th>"
+       "<th>chance</th><th>lift (min)</th>"
        "<th>early/on time/late</th><th>duplicates</th><th>artifact true/false</th></tr>\n";
   b += accuracy_row("all", "all", r.accuracy.overall);
   for (const auto& [k, s] : r.accuracy.by_condition) b += accuracy_row("condition", k, s);

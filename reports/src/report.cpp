@@ -1,6 +1,7 @@
 #include "iomtsim/reports/report.hpp"
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "iomtsim/reports/render_html.hpp"
@@ -8,12 +9,31 @@
 
 namespace iomtsim::reports {
 
+std::uint64_t observed_patient_seconds(std::span<const PatientSpan> spans) {
+  // Spans are one per patient after sort_report; a patient listed twice still counts once,
+  // over the union of its spans.
+  std::map<physiology::PatientIndex, std::pair<SimTime, SimTime>> stay;
+  for (const auto& s : spans) {
+    auto [it, fresh] =
+        stay.try_emplace(s.patient, std::min(s.first, s.last), std::max(s.first, s.last));
+    if (!fresh)
+      it->second = {std::min(it->second.first, s.first), std::max(it->second.second, s.last)};
+  }
+  std::int64_t ns = 0;
+  for (const auto& [p, fl] : stay) ns += (fl.second - fl.first).count();
+  return static_cast<std::uint64_t>(ns / 1'000'000'000);
+}
+
 void Report::rescore() {
+  // Exposure is what was observed: each patient from its first to its last reading (an
+  // imported stay for its own span, not the whole scenario). Derived from the spans, so it
+  // merges exactly; reports without spans keep the exposure they were written with.
+  if (!patient_spans.empty()) run.patient_seconds = observed_patient_seconds(patient_spans);
   alert_latency = Histogram(alert_latency.config());
   for (const auto& a : alerts)
     if (a.trigger_known)
       alert_latency.record((a.alert.received_time - a.trigger_intended_send).count());
-  accuracy = score_alerts(episodes, alerts, matching, run.patient_days());
+  accuracy = score_alerts(episodes, alerts, matching, run.patient_days(), patient_spans);
   sepsis_utility = hourly_sepsis_utility(patient_spans, episodes, alerts, matching.utility_rules);
   ops.rescore();
 }

@@ -111,14 +111,15 @@ std::string to_json(const Report& r) {
   j["time_buckets"] = std::move(buckets);
   Json episodes = Json::array();
   for (const auto& e : r.episodes)
-    episodes.push_back(
-        Json{{"id", e.id},
-             {"patient", e.patient},
-             {"condition", physiology::name(e.condition)},
-             {"severity", e.severity},
-             {"onset_ns", ns(e.onset)},
-             {"end_ns", ns(e.end)},
-             {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)}});
+    episodes.push_back(Json{
+        {"id", e.id},
+        {"patient", e.patient},
+        {"condition", physiology::name(e.condition)},
+        {"severity", e.severity},
+        {"onset_ns", ns(e.onset)},
+        {"end_ns", ns(e.end)},
+        {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)},
+        {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}});
   j["episodes"] = std::move(episodes);
   Json alerts = Json::array();
   for (const auto& a : r.alerts) {
@@ -262,6 +263,9 @@ Report from_json(std::string_view text) {
       ep.onset = at_ns(e.at("onset_ns"));
       ep.end = at_ns(e.at("end_ns"));
       if (!e.at("criteria_met_ns").is_null()) ep.criteria_met = at_ns(e.at("criteria_met_ns"));
+      // Optional on read: reports written before prodromes were modelled lack it.
+      if (e.contains("prodrome_start_ns") && !e.at("prodrome_start_ns").is_null())
+        ep.prodrome_start = at_ns(e.at("prodrome_start_ns"));
       r.episodes.push_back(ep);
     }
     for (const auto& a : j.at("alerts")) {

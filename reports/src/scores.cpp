@@ -43,7 +43,8 @@ void finish(AccuracyStats& s, std::vector<double> leads, std::vector<double> cri
 // of `episodes` against `alerts`.
 template <class Keep>
 AccuracyStats stats_for(std::span<const Episode> episodes, std::span<const AlertRecord> alerts,
-                        const MatchResult& result, double patient_days, Keep keep_episode) {
+                        const MatchResult& result, double patient_days, Keep keep_episode,
+                        std::span<const PatientSpan> spans, const MatchOptions& options) {
   AccuracyStats s;
   std::vector<double> leads, criteria_leads;
   for (std::size_t e = 0; e < episodes.size(); ++e) {
@@ -77,6 +78,13 @@ AccuracyStats stats_for(std::span<const Episode> episodes, std::span<const Alert
     if (m.timing == AlertTiming::Late) ++s.late_alerts;
   }
   finish(s, std::move(leads), std::move(criteria_leads), patient_days);
+  // The chance level of a stream of all these alerts (true, false and excluded: the rate
+  // the target really alerted at).
+  s.chance = chance_level(episodes, keep_episode, spans, alerts.size(), options);
+  s.sensitivity_lift = s.sensitivity - s.chance.sensitivity;
+  s.lead_time_lift_s = s.chance.lead_time_s.median - s.lead_time_s.median;
+  s.criteria_lead_time_lift_s =
+      s.chance.criteria_lead_time_s.median - s.criteria_lead_time_s.median;
   return s;
 }
 
@@ -97,10 +105,12 @@ SpreadStats spread(std::vector<double> values) {
 }
 
 Accuracy score_alerts(std::span<const Episode> episodes, std::span<const AlertRecord> alerts,
-                      const MatchOptions& options, double patient_days) {
+                      const MatchOptions& options, double patient_days,
+                      std::span<const PatientSpan> spans) {
   Accuracy acc;
   const MatchResult all = match_alerts(episodes, alerts, options);
-  acc.overall = stats_for(episodes, alerts, all, patient_days, [](const Episode&) { return true; });
+  acc.overall = stats_for(
+      episodes, alerts, all, patient_days, [](const Episode&) { return true; }, spans, options);
 
   for (std::size_t c = 0; c < physiology::kConditionCount; ++c) {
     const auto kind = static_cast<physiology::ConditionKind>(c);
@@ -108,15 +118,16 @@ Accuracy score_alerts(std::span<const Episode> episodes, std::span<const AlertRe
                      [&](const Episode& e) { return e.condition == kind; }))
       continue;
     acc.by_condition[std::string(physiology::name(kind))] = stats_for(
-        episodes, alerts, all, patient_days, [&](const Episode& e) { return e.condition == kind; });
+        episodes, alerts, all, patient_days, [&](const Episode& e) { return e.condition == kind; },
+        spans, options);
   }
 
   std::map<std::string, std::vector<AlertRecord>> by_rule;
   for (const auto& a : alerts) by_rule[a.alert.rule].push_back(a);
   for (const auto& [rule, list] : by_rule) {
     const MatchResult m = match_alerts(episodes, list, options);
-    acc.by_rule[rule] =
-        stats_for(episodes, list, m, patient_days, [](const Episode&) { return true; });
+    acc.by_rule[rule] = stats_for(
+        episodes, list, m, patient_days, [](const Episode&) { return true; }, spans, options);
   }
   return acc;
 }

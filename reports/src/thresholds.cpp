@@ -66,6 +66,12 @@ std::optional<double> alert_stat(const AccuracyStats& a, const std::string& stat
   if (stat == "lead_time_q1") return a.lead_time_s.q1;
   if (stat == "lead_time_q3") return a.lead_time_s.q3;
   if (stat == "median_criteria_lead_time") return a.criteria_lead_time_s.median;
+  if (stat == "chance_sensitivity") return a.chance.sensitivity;
+  if (stat == "sensitivity_lift") return a.sensitivity_lift;
+  if (stat == "chance_median_lead_time") return a.chance.lead_time_s.median;
+  if (stat == "median_lead_time_lift") return a.lead_time_lift_s;
+  if (stat == "chance_median_criteria_lead_time") return a.chance.criteria_lead_time_s.median;
+  if (stat == "median_criteria_lead_time_lift") return a.criteria_lead_time_lift_s;
   if (stat == "count") return d(a.alerts);
   if (stat == "true_count") return d(a.true_alerts);
   if (stat == "false_count") return d(a.false_alerts);
@@ -78,7 +84,7 @@ std::optional<double> alert_stat(const AccuracyStats& a, const std::string& stat
 // Stats of a condition or rule with no data: score an empty selection, so that e.g. a
 // rule that never fired has sensitivity 0 rather than "unknown".
 AccuracyStats empty_rule_stats(const Report& r) {
-  return score_alerts(r.episodes, {}, r.matching, r.run.patient_days()).overall;
+  return score_alerts(r.episodes, {}, r.matching, r.run.patient_days(), r.patient_spans).overall;
 }
 
 std::optional<double> lookup(const Report& r, const std::string& metric) {
@@ -125,7 +131,14 @@ std::optional<double> lookup(const Report& r, const std::string& metric) {
                                           .burden_per_bed_per_day = kNaN,
                                           .challenge2015 = kNaN,
                                           .lead_time_s = spread({}),
-                                          .criteria_lead_time_s = spread({})},
+                                          .criteria_lead_time_s = spread({}),
+                                          .chance = {.alerts_per_patient_day = kNaN,
+                                                     .sensitivity = kNaN,
+                                                     .lead_time_s = spread({}),
+                                                     .criteria_lead_time_s = spread({})},
+                                          .sensitivity_lift = kNaN,
+                                          .lead_time_lift_s = kNaN,
+                                          .criteria_lead_time_lift_s = kNaN},
                       p[2]);
   }
   if (p.size() == 4 && p[0] == "alerts" && p[1] == "rule") {

@@ -39,6 +39,10 @@ std::int64_t hour_of(SimTime t) {
 
 }  // namespace
 
+SimTime clinical_sepsis_onset(const physiology::Episode& e) {
+  return e.criteria_met.value_or(e.onset);
+}
+
 double stay_utility(double t_sepsis, std::span<const int> predictions, const UtilityParams& p) {
   for (int v : predictions)
     if (v != 0 && v != 1) throw UtilityError("utility: predictions must be 0 or 1");
@@ -55,10 +59,11 @@ double stay_utility(double t_sepsis, std::span<const int> predictions, const Uti
     const bool predicted = predictions[i] == 1;
     double u = 0.0;
     if (septic && predicted) {
-      if (t <= t_sepsis + p.dt_early)
-        u = p.u_fp;
-      else if (t <= t_sepsis + p.dt_optimal)
-        u = m1 * (t - t_sepsis) + b1;
+      // The scorer takes max(rising line, u_fp) over the whole early side: the line is 0
+      // at exactly dt_early (a prediction 12 h ahead costs nothing) and only hours further
+      // out fall to u_fp.
+      if (t <= t_sepsis + p.dt_optimal)
+        u = std::max(m1 * (t - t_sepsis) + b1, p.u_fp);
       else
         u = m2 * (t - t_sepsis) + b2;
     } else if (septic) {
@@ -74,9 +79,13 @@ double stay_utility(double t_sepsis, std::span<const int> predictions, const Uti
 std::vector<int> best_stay_predictions(double t_sepsis, std::size_t hours, const UtilityParams& p) {
   std::vector<int> best(hours, 0);
   if (!std::isfinite(t_sepsis)) return best;
+  // best[max(0, t_sepsis + dt_early) : min(t_sepsis + dt_late + 1, n)] = 1, as the scorer
+  // slices it (the hour at exactly dt_early is included; it earns 0 either way). The
+  // scorer's t_sepsis is never below 6; ours may be (onset before the observed stay), so
+  // both ends are clamped to [0, n] rather than read as Python's negative indices.
   const double n = static_cast<double>(hours);
-  const double from = std::clamp(t_sepsis + p.dt_early + 1.0, 0.0, n);
-  const double to = std::clamp(t_sepsis + p.dt_late + 1.0, 0.0, n);
+  const double from = std::clamp(std::ceil(t_sepsis + p.dt_early), 0.0, n);
+  const double to = std::clamp(std::floor(t_sepsis + p.dt_late) + 1.0, 0.0, n);
   for (auto i = static_cast<std::size_t>(from); i < static_cast<std::size_t>(to); ++i) best[i] = 1;
   return best;
 }
@@ -115,7 +124,7 @@ SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
                                     std::span<const std::string> rules, const UtilityParams& p) {
   struct Stay {
     std::int64_t first = 0, last = 0;        // hours
-    std::optional<std::int64_t> sepsis_hour;  // earliest onset
+    std::optional<std::int64_t> sepsis_hour;  // earliest clinical onset
     std::vector<int> predictions;
   };
   std::map<physiology::PatientIndex, Stay> stays;
@@ -131,7 +140,7 @@ SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,
     if (e.condition != physiology::ConditionKind::Sepsis) continue;
     auto it = stays.find(e.patient);
     if (it == stays.end()) continue;  // never observed: no hours to score
-    const auto h = hour_of(e.onset);
+    const auto h = hour_of(clinical_sepsis_onset(e));
     if (!it->second.sepsis_hour || h < *it->second.sepsis_hour) it->second.sepsis_hour = h;
   }
   for (auto& [patient, stay] : stays)

@@ -3,8 +3,10 @@
 // inputs. All state is per patient, in one hash map lookup per reading.
 #include "iomtsim/rules/rules_engine.hpp"
 
+#include <algorithm>
 #include <array>
 #include <list>
+#include <optional>
 #include <string>
 
 namespace iomtsim::rules {
@@ -57,6 +59,105 @@ struct History {
   }
 };
 
+// The newest readings of one NEWS2/qSOFA input, for aggregation (the median over the last
+// few minutes) and for telling continuous monitoring from spot checks. Fixed capacity: a
+// window holding more readings is judged on the newest kCapacity of them.
+struct Recent {
+  static constexpr std::size_t kCapacity = 8;
+  std::array<SimTime, kCapacity> times{};
+  std::array<float, kCapacity> values{};
+  std::uint8_t head = 0;  // index of the newest
+  std::uint8_t size = 0;
+  void push(SimTime t, double v) {
+    head = static_cast<std::uint8_t>((head + 1) % kCapacity);
+    times[head] = t;
+    values[head] = static_cast<float>(v);
+    if (size < kCapacity) ++size;
+  }
+  // Median of the readings in [now - window, now]; nullopt if none.
+  std::optional<double> median_since(SimTime from, SimTime now) const {
+    std::array<float, kCapacity> v{};
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::size_t k = (head + kCapacity - i) % kCapacity;
+      if (times[k] >= from && times[k] <= now) v[n++] = values[k];
+    }
+    if (n == 0) return std::nullopt;
+    // Insertion sort: at most 8 values (std::sort on a prefix of a fixed array trips GCC's
+    // -Warray-bounds).
+    for (std::size_t i = 1; i < n; ++i)
+      for (std::size_t j = i; j > 0 && v[j - 1] > v[j]; --j) std::swap(v[j - 1], v[j]);
+    return n % 2 ? static_cast<double>(v[n / 2])
+                 : 0.5 * (static_cast<double>(v[n / 2 - 1]) + v[n / 2]);
+  }
+  // The last two readings of this parameter are at most `gap` apart.
+  bool continuous(Duration gap) const {
+    return size >= 2 && times[head] - times[(head + kCapacity - 1) % kCapacity] <= gap;
+  }
+};
+
+// NEWS2 and qSOFA inputs, each with its Recent ring.
+enum RecentSlot : std::size_t {
+  kRecentRr,
+  kRecentSpo2,
+  kRecentSbp,
+  kRecentHr,
+  kRecentPr,
+  kRecentAcvpu,
+  kRecentTemp,
+  kRecentCount
+};
+constexpr int recent_slot(Vital v) {
+  switch (v) {
+    case Vital::RespRate:
+      return kRecentRr;
+    case Vital::SpO2:
+      return kRecentSpo2;
+    case Vital::SystolicBP:
+      return kRecentSbp;
+    case Vital::HeartRate:
+      return kRecentHr;
+    case Vital::PulseRate:
+      return kRecentPr;
+    case Vital::Consciousness:
+      return kRecentAcvpu;
+    case Vital::Temperature:
+      return kRecentTemp;
+    default:
+      return -1;
+  }
+}
+
+// Persistence of one built-in band (NEWS2 >= 5, >= 7, single 3, qSOFA): since when it has
+// held on every evaluation.
+struct BandState {
+  SimTime since{};
+  SimTime last_eval{};
+  bool holding = false;
+  bool evaluated = false;
+  // Records an evaluation at `now`; true once the band has held for `persistence`, or at
+  // once when `sparse` (spot checks: no evidence in between to persist on).
+  bool update(bool holds, SimTime now, Duration persistence, Duration gap, bool sparse) {
+    const bool after_gap = !evaluated || now - last_eval > gap;
+    evaluated = true;
+    last_eval = now;
+    if (!holds) {
+      holding = false;
+      return false;
+    }
+    if (!holding || after_gap) since = now;
+    holding = true;
+    return sparse || now - since >= persistence;
+  }
+};
+enum BandSlot : std::size_t {
+  kBandNews2Medium,
+  kBandNews2High,
+  kBandSingleThree,
+  kBandQsofa,
+  kBandCount
+};
+
 bool is_news2_input(Vital v) {
   switch (v) {
     case Vital::RespRate: case Vital::SpO2: case Vital::SystolicBP: case Vital::HeartRate:
@@ -78,9 +179,11 @@ struct RulesEngine::Impl {
     PatientState state;
     SpO2Scale scale;
     std::vector<ConditionState> conditions;  // flattened, rule by rule
-    std::vector<SuppressState> suppress;     // one per rule, then news2, then qsofa
+    std::vector<SuppressState> suppress;     // one per rule, then news2, qsofa, news2_single_3
     std::vector<History> histories;          // one per vital used by a rate condition
-    std::list<physiology::PatientIndex>::iterator recent;  // its place in `by_recency`
+    std::list<physiology::PatientIndex>::iterator recency;  // its place in `by_recency`
+    std::array<Recent, kRecentCount> recent{};
+    std::array<BandState, kBandCount> bands{};
   };
 
   RuleSet rules;
@@ -118,7 +221,7 @@ struct RulesEngine::Impl {
   Patient& patient(physiology::PatientIndex p) {
     auto it = patients.find(p);
     if (it != patients.end()) {
-      if (max_patients > 0) by_recency.splice(by_recency.begin(), by_recency, it->second.recent);
+      if (max_patients > 0) by_recency.splice(by_recency.begin(), by_recency, it->second.recency);
       return it->second;
     }
     if (max_patients > 0 && patients.size() >= max_patients) {
@@ -130,13 +233,25 @@ struct RulesEngine::Impl {
     auto s = scales.find(p);
     fresh_patient.scale = s != scales.end() ? s->second : rules.news2.default_scale;
     fresh_patient.conditions.resize(condition_count);
-    fresh_patient.suppress.resize(rules.rules.size() + 2);
+    fresh_patient.suppress.resize(rules.rules.size() + 3);
     fresh_patient.histories.resize(history_count);
     if (max_patients > 0) {
       by_recency.push_front(p);
-      fresh_patient.recent = by_recency.begin();
+      fresh_patient.recency = by_recency.begin();
     }
     return patients.emplace(p, std::move(fresh_patient)).first->second;
+  }
+
+  // A parameter as the scores see it: the median of its readings in the aggregation
+  // window, else its latest value if fresh (spot checks).
+  std::optional<double> aggregated(const Patient& pt, Vital v, SimTime now,
+                                   Duration freshness) const {
+    const Duration window = rules.news2.aggregation;
+    if (window.count() > 0)
+      if (auto m =
+              pt.recent[static_cast<std::size_t>(recent_slot(v))].median_since(now - window, now))
+        return m;
+    return pt.state.fresh(v, now, freshness);
   }
 
   News2Result news2_of(const Patient& pt, SimTime now) const {
@@ -144,34 +259,43 @@ struct RulesEngine::Impl {
     const PatientState& s = pt.state;
     News2Inputs in;
     in.scale = pt.scale;
-    in.resp_rate_per_min = s.fresh(Vital::RespRate, now, f);
-    in.spo2_pct = s.fresh(Vital::SpO2, now, f);
+    in.resp_rate_per_min = aggregated(pt, Vital::RespRate, now, f);
+    in.spo2_pct = aggregated(pt, Vital::SpO2, now, f);
     in.on_oxygen = in.spo2_pct && (s.latest(Vital::SpO2).flags & physiology::kFlagOnOxygen);
-    in.systolic_mmhg = s.fresh(Vital::SystolicBP, now, f);
+    in.systolic_mmhg = aggregated(pt, Vital::SystolicBP, now, f);
     // Pulse from the ECG or the oximeter, whichever measured last.
-    const auto hr = s.fresh(Vital::HeartRate, now, f);
-    const auto pr = s.fresh(Vital::PulseRate, now, f);
+    const auto hr = aggregated(pt, Vital::HeartRate, now, f);
+    const auto pr = aggregated(pt, Vital::PulseRate, now, f);
     if (hr && pr) {
       in.pulse_per_min = s.latest(Vital::HeartRate).device_time >= s.latest(Vital::PulseRate).device_time ? hr : pr;
     } else {
       in.pulse_per_min = hr ? hr : pr;
     }
-    in.consciousness_acvpu = s.fresh(Vital::Consciousness, now, f);
-    in.temperature_cel = s.fresh(Vital::Temperature, now, f);
+    in.consciousness_acvpu = aggregated(pt, Vital::Consciousness, now, f);
+    in.temperature_cel = aggregated(pt, Vital::Temperature, now, f);
     return news2(in);
   }
 
   QsofaResult qsofa_of(const Patient& pt, SimTime now) const {
     const Duration f = rules.qsofa.freshness;
-    return qsofa({pt.state.fresh(Vital::SystolicBP, now, f), pt.state.fresh(Vital::RespRate, now, f),
-                  pt.state.fresh(Vital::Consciousness, now, f)});
+    return qsofa({aggregated(pt, Vital::SystolicBP, now, f),
+                  aggregated(pt, Vital::RespRate, now, f),
+                  aggregated(pt, Vital::Consciousness, now, f)});
+  }
+
+  // True when no score input of this patient is continuously monitored (spot checks only).
+  bool sparse(const Patient& pt) const {
+    for (const Recent& r : pt.recent)
+      if (r.continuous(rules.news2.continuous_gap)) return false;
+    return true;
   }
 
   void emit(Patient& pt, std::size_t slot, const std::string& rule, AlertSeverity severity,
-            double score, const physiology::Reading& r, std::vector<physiology::Alert>& out) {
+            double score, const physiology::Reading& r, std::vector<physiology::Alert>& out,
+            Duration repeat_interval) {
     SuppressState& s = pt.suppress[slot];
     const SimTime now = r.device_time;
-    const bool due = !s.alerted || now - s.last_alert >= rules.suppression.repeat_interval ||
+    const bool due = !s.alerted || now - s.last_alert >= repeat_interval ||
                      (rules.suppression.realert_on_escalation && severity > s.last_severity);
     if (!due) {
       ++counters.suppressed;
@@ -230,11 +354,20 @@ struct RulesEngine::Impl {
         break;
       }
     }
-    if (fire && !rule.conditions.empty()) emit(pt, ri, rule.name, rule.severity, 0.0, r, out);
+    if (fire && !rule.conditions.empty())
+      emit(pt, ri, rule.name, rule.severity, 0.0, r, out,
+           rule.repeat_interval.value_or(rules.suppression.repeat_interval));
   }
 
   void ingest(const physiology::Reading& r, std::vector<physiology::Alert>& out) {
     ++counters.readings;
+    // A reading the device sent without a value, or marked questionable, says nothing about
+    // the patient: it neither updates a value nor triggers a rule.
+    if ((r.flags & physiology::kFlagValueAbsent) ||
+        (rules.ignore_questionable && (r.flags & physiology::kFlagQuestionable))) {
+      ++counters.flagged;
+      return;
+    }
     Patient& pt = patient(r.patient);
     switch (pt.state.apply(r)) {
       case Arrival::Duplicate: ++counters.duplicates; return;
@@ -244,23 +377,43 @@ struct RulesEngine::Impl {
     if (const int slot = history_slot[vi(r.vital)]; slot >= 0) {
       pt.histories[static_cast<std::size_t>(slot)].push(r.device_time, r.value);
     }
+    if (const int slot = recent_slot(r.vital); slot >= 0)
+      pt.recent[static_cast<std::size_t>(slot)].push(r.device_time, r.value);
     for (std::size_t ri : rules_by_vital[vi(r.vital)]) evaluate_rule(pt, ri, r, out);
     const std::size_t builtin = rules.rules.size();
+    const SimTime now = r.device_time;
+    const Duration gap = rules.news2.continuous_gap;
+    const Duration repeat = rules.suppression.repeat_interval;
     if (rules.news2.enabled && is_news2_input(r.vital)) {
-      const News2Result n = news2_of(pt, r.device_time);
-      if (n.parameters_present >= rules.news2.min_parameters) {
-        std::optional<AlertSeverity> sev;
-        if (n.total >= rules.news2.high_threshold) sev = AlertSeverity::High;
-        else if (n.total >= rules.news2.medium_threshold) sev = AlertSeverity::Medium;
-        else if (n.any_single_three && rules.news2.alert_on_single_three) sev = AlertSeverity::Low;
-        if (sev) emit(pt, builtin, "news2", *sev, n.total, r, out);
+      const auto& c = rules.news2;
+      const News2Result n = news2_of(pt, now);
+      if (n.parameters_present >= c.min_parameters) {
+        // Two rules with their own names, so a score (utility, per-rule accuracy) can
+        // name the one it means: "news2" is the aggregate score at the RCP's key
+        // threshold and above, "news2_single_3" the lower-priority low–medium band.
+        const bool thin = sparse(pt);
+        const bool medium = pt.bands[kBandNews2Medium].update(n.total >= c.medium_threshold, now,
+                                                              c.persistence, gap, thin);
+        const bool high = pt.bands[kBandNews2High].update(n.total >= c.high_threshold, now,
+                                                          c.persistence, gap, thin);
+        const bool single =
+            pt.bands[kBandSingleThree].update(n.any_single_three && n.total < c.medium_threshold,
+                                              now, c.single_three_persistence, gap, thin);
+        if (medium || high)
+          emit(pt, builtin, std::string(kNews2Rule),
+               high ? AlertSeverity::High : AlertSeverity::Medium, n.total, r, out,
+               c.repeat_interval.value_or(repeat));
+        else if (single && c.alert_on_single_three)
+          emit(pt, builtin + 2, std::string(kNews2SingleThreeRule), AlertSeverity::Low,
+               n.max_single, r, out, c.single_three_repeat_interval.value_or(repeat));
       }
     }
     if (rules.qsofa.enabled && is_qsofa_input(r.vital)) {
-      const QsofaResult q = qsofa_of(pt, r.device_time);
-      if (q.points >= rules.qsofa.threshold) {
-        emit(pt, builtin + 1, "qsofa", rules.qsofa.severity, q.points, r, out);
-      }
+      const auto& c = rules.qsofa;
+      const QsofaResult q = qsofa_of(pt, now);
+      if (pt.bands[kBandQsofa].update(q.points >= c.threshold, now, c.persistence, gap, sparse(pt)))
+        emit(pt, builtin + 1, std::string(kQsofaRule), c.severity, q.points, r, out,
+             c.repeat_interval.value_or(repeat));
     }
   }
 };

@@ -113,6 +113,9 @@ constexpr KeyDef kDevice[] = {
     {"battery_life", T::Quantity, false, "duration", "battery life; omit for the type's default"},
     {"missing", T::Fraction, false, "", "fraction of readings never produced"},
     {"artifacts", T::Boolean, false, "", "motion and probe-off artifacts (default true)"},
+    {"charting", T::Enum, false, "charting",
+     "charted data: none, icu_hourly (per-vital hourly gaps as ICU charts have them) or "
+     "ward_spot_checks; charted values carry no artifacts"},
 };
 constexpr KeyDef kWaveform[] = {
     {"kind", T::Enum, true, "waveform_kind", "ecg_lead_ii or ppg"},
@@ -351,6 +354,7 @@ std::vector<std::string_view> enum_values(std::string_view set) {
   if (set == "course") return {"progressive", "self_limiting", "sudden"};
   if (set == "time_mode") return {"real_time", "accelerated", "simulated"};
   if (set == "waveform_kind") return {"ecg_lead_ii", "ppg"};
+  if (set == "charting") return names_of<Charting, kChartingCount>();
   if (set == "fidelity") return {"auto", "per_reading", "aggregated"};  // CapacityFidelity order
   // AuthKind order without None; ClientAuthMethod; JwtAlgorithm without FromKey; ProvisionPatients.
   if (set == "auth_kind") return {"bearer", "client_credentials", "smart_backend"};

@@ -323,6 +323,10 @@ std::optional<DeviceSpec> read_device(const Node& n, const ArchetypeDefaults& ar
   if (const Node* v = n.get("artifacts")) {
     if (auto x = r.boolean(*v, "artifacts")) d.artifacts = *x;
   }
+  if (const Node* v = n.get("charting")) {
+    if (auto i = r.choice(*v, "charting", "charting"))
+      d.charting = static_cast<physiology::Charting>(*i);
+  }
   return s;
 }
 

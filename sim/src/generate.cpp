@@ -27,10 +27,12 @@ void append_int(std::string& s, Int v) {
 }
 void append_seconds(std::string& s, physiology::SimTime t) {
   // Milliseconds are exact in CSV, seconds with three decimals.
+  // Negative times (a prodrome that began before the scenario) keep their sign below 1 s.
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
-  append_int(s, ms.count() / 1000);
+  if (ms.count() < 0) s += '-';
+  append_int(s, std::abs(ms.count()) / 1000);
   s += '.';
-  auto frac = std::to_string(std::abs(ms.count() % 1000));
+  auto frac = std::to_string(std::abs(ms.count()) % 1000);
   s.append(3 - frac.size(), '0');
   s += frac;
 }
@@ -80,8 +82,9 @@ void csv_waveform(std::string& line, const physiology::WaveformBlock& w) {
 }
 
 void csv_episode(std::string& line, const physiology::Episode& e) {
-  // value = severity; true_time = onset; device_time = end; unit column holds the
-  // criteria time (seconds) or is empty when criteria were never met.
+  // value = severity; true_value = prodrome start (seconds, empty without a prodrome);
+  // true_time = onset; device_time = end; unit column holds the criteria time (seconds)
+  // or is empty when criteria were never met.
   line += "episode,";
   append_int(line, e.patient);
   line += ",,";
@@ -90,7 +93,9 @@ void csv_episode(std::string& line, const physiology::Episode& e) {
   line += physiology::name(e.condition);
   line += ',';
   append_number(line, e.severity);
-  line += ",,";
+  line += ',';
+  if (e.prodrome_start) append_seconds(line, *e.prodrome_start);
+  line += ',';
   if (e.criteria_met) append_seconds(line, *e.criteria_met);
   line += ',';
   append_seconds(line, e.onset);

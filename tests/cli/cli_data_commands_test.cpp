@@ -217,4 +217,25 @@ TEST(CliTopLevel, UnknownCommandsAndOptionsAreUsageErrors) {
   EXPECT_TRUE(contains(v.out, "iomtsim 0.1.0"));
 }
 
+// `iomtsim realism` through the binary: a generated CSV against the shipped PhysioNet
+// sample prints the table; a missing folder or no --against is a usage error (exit 2).
+TEST(CliRealism, GeneratedCsvAgainstTheShippedSampleAndBadInput) {
+  TempDir dir;
+  const std::string csv = shell_quote((dir / "icu.csv").string());
+  const std::string icu =
+      shell_quote(std::string(IOMTSIM_SOURCE_DIR) + "/scenarios/library/icu_charted_cohort.yaml");
+  const std::string real = shell_quote(std::string(IOMTSIM_DATA_DIR) + "/physionet2019");
+  ASSERT_EQ(
+      run_cli("generate " + icu + " --set cohorts.0.count=20 --format csv --out " + csv).exit_code,
+      0);
+  const auto r = run_cli("realism " + csv + " --against " + real);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_TRUE(contains(r.out, "stays: generated 20 (")) << r.out;
+  EXPECT_TRUE(contains(r.out, "real 300 (40 septic")) << r.out;
+  EXPECT_EQ(
+      run_cli("realism " + csv + " --against " + shell_quote((dir / "none").string())).exit_code,
+      2);
+  EXPECT_EQ(run_cli("realism " + csv).exit_code, 2);
+}
+
 }  // namespace

@@ -50,10 +50,13 @@ physiology::Reading random_reading(physiology::Rng& rng, std::uint32_t seq) {
   const auto v = static_cast<Vital>(uniform_int(rng, 0, static_cast<int>(physiology::kVitalCount) - 1));
   const double value = v == Vital::Consciousness ? static_cast<double>(uniform_int(rng, 0, 4))
                                                  : rng.uniform(-50.0, 400.0);
-  return testing::make(static_cast<physiology::PatientIndex>(uniform_int(rng, 0, 5000)),
-                       static_cast<physiology::DeviceIndex>(uniform_int(rng, 0, 7)), seq, v, value,
-                       uniform_int(rng, -100'000, 1'000'000'000),
-                       rng.bernoulli(0.3) ? physiology::kFlagOnOxygen : 0);
+  return testing::make(
+      static_cast<physiology::PatientIndex>(uniform_int(rng, 0, 5000)),
+      static_cast<physiology::DeviceIndex>(uniform_int(rng, 0, 7)), seq, v, value,
+      uniform_int(rng, -100'000, 1'000'000'000),
+      static_cast<std::uint8_t>((rng.bernoulli(0.3) ? physiology::kFlagOnOxygen : 0) |
+                                (rng.bernoulli(0.2) ? physiology::kFlagQuestionable : 0) |
+                                (rng.bernoulli(0.1) ? physiology::kFlagValueAbsent : 0)));
 }
 
 std::string replace_first(std::string s, std::string_view from, std::string_view to) {
@@ -66,44 +69,101 @@ TEST(FhirDifferential, HandWrittenEdgeCases) {
   const std::string obs = encode_observation(testing::make(1, 2, 3, Vital::SystolicBP, 120, 0), kOpts);
   const std::string body = obs.substr(1);  // without the opening brace
   const std::vector<std::string> cases = {
-      "", " ", "{}", "[]", "null", "42", "\"x\"", "{\"resourceType\":", "[1,2]", "{} {}",
-      "\xEF\xBB\xBF" + obs, "\xEF\xBB" + obs, " \t\r\n" + obs + " \n", obs + "x",
+      "",
+      " ",
+      "{}",
+      "[]",
+      "null",
+      "42",
+      "\"x\"",
+      "{\"resourceType\":",
+      "[1,2]",
+      "{} {}",
+      "\xEF\xBB\xBF" + obs,
+      "\xEF\xBB" + obs,
+      " \t\r\n" + obs + " \n",
+      obs + "x",
       // Repeated keys: the last one counts.
-      "{\"resourceType\":\"Patient\"," + body, "{\"code\":5," + body,
+      "{\"resourceType\":\"Patient\"," + body,
+      "{\"code\":5," + body,
       replace_first(obs, "\"subject\":{", "\"subject\":{\"reference\":7,"),
       replace_first(obs, "}", ",\"valueQuantity\":{\"value\":1,\"code\":\"mm[Hg]\"}}"),
+      // Device verdicts: a reason instead of a value, an interpretation, repeated keys.
+      obs.substr(0, obs.size() - 1) + ",\"dataAbsentReason\":{\"coding\":[{\"code\":\"error\"}]}}",
+      "{\"dataAbsentReason\":7," + body,
+      obs.substr(0, obs.size() - 1) +
+          ",\"interpretation\":[{\"coding\":[{\"code\":\"questionable\"}]}]}",
+      obs.substr(0, obs.size() - 1) +
+          ",\"interpretation\":[{\"coding\":[{\"code\":\"questionable\"}],\"coding\":[]}]}",
+      obs.substr(0, obs.size() - 1) +
+          ",\"interpretation\":[{\"coding\":{\"code\":\"questionable\"}},7,[]]}",
+      obs.substr(0, obs.size() - 1) +
+          ",\"interpretation\":{\"coding\":[{\"code\":\"questionable\"}]}}",
       obs.substr(0, obs.size() - 1) + ",\"code\":{\"coding\":[]}}",
-      obs.substr(0, obs.size() - 1) + ",\"identifier\":[{\"system\":\"urn:iomtsim:reading\",\"value\":\"7\"}]}",
+      obs.substr(0, obs.size() - 1) +
+          ",\"identifier\":[{\"system\":\"urn:iomtsim:reading\",\"value\":\"7\"}]}",
       obs.substr(0, obs.size() - 1) + ",\"identifier\":{}}",
       // Escapes in keys and values, surrogates, control characters, UTF-8.
       replace_first(obs, "\"resourceType\"", "\"resourc\\u0065Type\""),
       replace_first(obs, "Patient/p1", "Patient\\/p1"),
       replace_first(obs, "Patient/p1", "Patient/p\\u0031"),
-      replace_first(obs, "final", "fin\\ud83d\\ude00al"), replace_first(obs, "final", "fin\\ud83dal"),
-      replace_first(obs, "final", "fin\\ude00al"), replace_first(obs, "final", "fin\\u00e9al"),
-      replace_first(obs, "final", "fin\\uZZZZal"), replace_first(obs, "final", "fin\\qal"),
-      replace_first(obs, "final", "fin\x01" "al"), replace_first(obs, "final", "fin\xC3\xA9" "al"),
-      replace_first(obs, "final", "fin\xC0\xAF" "al"), replace_first(obs, "final", "fin\xED\xA0\x80" "al"),
-      replace_first(obs, "final", "fin\xF4\x90\x80\x80" "al"), replace_first(obs, "final", "fin\xF0\x9F\x98\x80" "al"),
-      replace_first(obs, "final", "fin\x7F" "al"), replace_first(obs, "final", "fin\\u0000al"),
+      replace_first(obs, "final", "fin\\ud83d\\ude00al"),
+      replace_first(obs, "final", "fin\\ud83dal"),
+      replace_first(obs, "final", "fin\\ude00al"),
+      replace_first(obs, "final", "fin\\u00e9al"),
+      replace_first(obs, "final", "fin\\uZZZZal"),
+      replace_first(obs, "final", "fin\\qal"),
+      replace_first(obs, "final",
+                    "fin\x01"
+                    "al"),
+      replace_first(obs, "final",
+                    "fin\xC3\xA9"
+                    "al"),
+      replace_first(obs, "final",
+                    "fin\xC0\xAF"
+                    "al"),
+      replace_first(obs, "final",
+                    "fin\xED\xA0\x80"
+                    "al"),
+      replace_first(obs, "final",
+                    "fin\xF4\x90\x80\x80"
+                    "al"),
+      replace_first(obs, "final",
+                    "fin\xF0\x9F\x98\x80"
+                    "al"),
+      replace_first(obs, "final",
+                    "fin\x7F"
+                    "al"),
+      replace_first(obs, "final", "fin\\u0000al"),
       replace_first(obs, "8480-6", "8480-6\\u0000"),
       // Numbers of every shape.
-      replace_first(obs, "120.0", "-0"), replace_first(obs, "120.0", "1e400"),
-      replace_first(obs, "120.0", "1e-400"), replace_first(obs, "120.0", "-1E+2"),
-      replace_first(obs, "120.0", "0120"), replace_first(obs, "120.0", "1."),
-      replace_first(obs, "120.0", ".5"), replace_first(obs, "120.0", "+1"),
+      replace_first(obs, "120.0", "-0"),
+      replace_first(obs, "120.0", "1e400"),
+      replace_first(obs, "120.0", "1e-400"),
+      replace_first(obs, "120.0", "-1E+2"),
+      replace_first(obs, "120.0", "0120"),
+      replace_first(obs, "120.0", "1."),
+      replace_first(obs, "120.0", ".5"),
+      replace_first(obs, "120.0", "+1"),
       replace_first(obs, "120.0", "18446744073709551616"),
       replace_first(obs, "120.0", "-9223372036854775809"),
-      replace_first(obs, "120.0", std::string(400, '9')), replace_first(obs, "120.0", "NaN"),
-      replace_first(obs, "120.0", "true"), replace_first(obs, "120.0", "nul"),
+      replace_first(obs, "120.0", std::string(400, '9')),
+      replace_first(obs, "120.0", "NaN"),
+      replace_first(obs, "120.0", "true"),
+      replace_first(obs, "120.0", "nul"),
       // Deep nesting in an unknown member, trailing commas, missing colons.
       replace_first(obs, "{", "{\"deep\":" + std::string(3000, '[') + std::string(3000, ']') + ","),
       replace_first(obs, "{", "{\"deep\":" + std::string(3000, '[') + ","),
-      replace_first(obs, "}", ",}"), replace_first(obs, ":", ""),
-      "{\"a\":[1,]}", "{\"a\":{\"b\" 1}}", "{\"a\":[{},{\"c\":[true,false,null]}]}",
+      replace_first(obs, "}", ",}"),
+      replace_first(obs, ":", ""),
+      "{\"a\":[1,]}",
+      "{\"a\":{\"b\" 1}}",
+      "{\"a\":[{},{\"c\":[true,false,null]}]}",
       // Bundles: empty, wrong entry types, entries without resource, duplicated entry.
-      R"({"resourceType":"Bundle"})", R"({"resourceType":"Bundle","id":"b1","entry":{}})",
-      R"({"resourceType":"Bundle","id":7,"entry":[]})", R"({"resourceType":"Bundle","entry":[1]})",
+      R"({"resourceType":"Bundle"})",
+      R"({"resourceType":"Bundle","id":"b1","entry":{}})",
+      R"({"resourceType":"Bundle","id":7,"entry":[]})",
+      R"({"resourceType":"Bundle","entry":[1]})",
       R"({"resourceType":"Bundle","entry":[{"request":{}}]})",
       R"({"resourceType":"Bundle","entry":[{"resource":[]}]})",
       R"({"entry":[{"resource":{}}],"resourceType":"Bundle","entry":[]})",

@@ -203,3 +203,46 @@ TEST(Fhir, OperationOutcomeEscapes) {
 
 }  // namespace
 }  // namespace iomtsim::payloads
+
+namespace iomtsim::payloads {
+namespace {
+
+// A device's own verdict on its value travels in FHIR's standard elements: no value with
+// a dataAbsentReason (probe off), a questionable value with an IEEE 11073 measurement
+// status in interpretation (motion); other senders' documents decode the same way.
+TEST(Fhir, AbsentAndQuestionableValuesAsDevicesFlagThem) {
+  const auto absent =
+      make(4, 1, 9, Vital::SpO2, 0, 1000, physiology::kFlagValueAbsent | physiology::kFlagProbeOff);
+  const auto j = nlohmann::json::parse(encode_observation(absent, kOpts));
+  EXPECT_FALSE(j.contains("valueQuantity"));
+  EXPECT_EQ(j["dataAbsentReason"]["coding"][0]["system"],
+            "http://terminology.hl7.org/CodeSystem/data-absent-reason");
+  EXPECT_EQ(j["dataAbsentReason"]["coding"][0]["code"], "error");
+  EXPECT_FALSE(j.contains("extension"));  // the ground-truth probe-off flag stays home
+  auto res = decode_observation(j.dump(), kOpts);
+  ASSERT_TRUE(res.ok()) << res.error;
+  EXPECT_EQ(res.readings[0].flags, physiology::kFlagValueAbsent);
+  EXPECT_EQ(res.readings[0].value, 0.0);
+
+  const auto motion = make(4, 1, 10, Vital::PulseRate, 131, 2000,
+                           physiology::kFlagQuestionable | physiology::kFlagMotionArtifact);
+  const auto m = nlohmann::json::parse(encode_observation(motion, kOpts));
+  EXPECT_DOUBLE_EQ(m["valueQuantity"]["value"].get<double>(), 131.0);
+  EXPECT_EQ(m["interpretation"][0]["coding"][0]["system"],
+            "http://hl7.org/fhir/uv/pocd/CodeSystem/measurement-status");
+  EXPECT_EQ(m["interpretation"][0]["coding"][0]["code"], "questionable");
+  res = decode_observation(m.dump(), kOpts);
+  ASSERT_TRUE(res.ok()) << res.error;
+  EXPECT_EQ(res.readings[0].flags, physiology::kFlagQuestionable);
+  EXPECT_EQ(res.readings[0].value, 131.0);
+
+  // Neither a value nor a reason: still an error, and the message names the third way.
+  auto bare = m;
+  bare.erase("valueQuantity");
+  res = decode_observation(bare.dump(), kOpts);
+  EXPECT_FALSE(res.ok());
+  EXPECT_NE(res.error.find("dataAbsentReason"), std::string::npos) << res.error;
+}
+
+}  // namespace
+}  // namespace iomtsim::payloads

@@ -72,7 +72,9 @@ TEST(Hl7, RoundTrip) {
   ASSERT_EQ(res.readings.size(), readings.size());
   for (std::size_t i = 0; i < readings.size(); ++i) {
     auto expected = testing::wire_view(readings[i]);
-    expected.flags &= physiology::kFlagOnOxygen;  // HL7 carries only the oxygen flag
+    // HL7 carries the oxygen flag and the device's verdicts (questionable, no value).
+    expected.flags &=
+        physiology::kFlagOnOxygen | physiology::kFlagQuestionable | physiology::kFlagValueAbsent;
     EXPECT_EQ(res.readings[i], expected) << i;
   }
   // Deterministic bytes.
@@ -170,6 +172,36 @@ TEST(Hl7, Escaping) {
   const std::string text = "a|b^c~d\\e&f\rg";
   EXPECT_EQ(hl7_escape(text).find_first_of("|^~&\r"), std::string::npos);
   EXPECT_EQ(hl7_unescape(hl7_escape(text)), text);
+}
+
+}  // namespace
+}  // namespace iomtsim::payloads
+
+namespace iomtsim::payloads {
+namespace {
+
+// HL7: no value is an empty OBX-5 with OBX-8 NAV and OBX-11 X; a questionable value keeps
+// OBX-5 and says so in OBX-8.
+TEST(Hl7, AbsentAndQuestionableValuesAsDevicesFlagThem) {
+  auto readings = testing::one_of_each();
+  readings[3].flags = physiology::kFlagValueAbsent | physiology::kFlagProbeOff;  // SpO2, probe off
+  readings[3].value = 0;
+  readings[1].flags =
+      physiology::kFlagQuestionable | physiology::kFlagMotionArtifact;  // pulse, motion
+  const std::string msg = encode_oru_r01(readings, kOpts);
+  EXPECT_NE(
+      msg.find("|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.0.0.4||262688^MDC_DIM_PERCENT^MDC||NAV|||X|||"),
+      std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("|71.0|264864^MDC_DIM_BEAT_PER_MIN^MDC||questionable|||R|||"),
+            std::string::npos)
+      << msg;
+  const auto res = decode_oru_r01(msg, kOpts);
+  ASSERT_TRUE(res.ok()) << res.error;
+  EXPECT_EQ(res.readings[3].flags, physiology::kFlagValueAbsent);
+  EXPECT_EQ(res.readings[3].value, 0.0);
+  EXPECT_EQ(res.readings[1].flags, physiology::kFlagQuestionable);
+  EXPECT_EQ(res.readings[1].value, 71.0);
 }
 
 }  // namespace

@@ -42,7 +42,9 @@ inline std::vector<physiology::Reading> one_of_each(physiology::PatientIndex p =
 inline physiology::Reading wire_view(physiology::Reading r) {
   r.true_value = 0.0;
   r.true_time = {};
-  r.flags &= physiology::kFlagOnOxygen | physiology::kFlagLowBattery;
+  r.flags &= physiology::kFlagOnOxygen | physiology::kFlagLowBattery |
+             physiology::kFlagQuestionable | physiology::kFlagValueAbsent;
+  if (r.flags & physiology::kFlagValueAbsent) r.value = 0.0;  // no value on the wire
   return r;
 }
 

@@ -124,14 +124,19 @@ TEST(OpioidDepression, RespiratoryRateFallsThenSpo2AndNaloxoneReversesWithinMinu
   c.conditions.push_back(condition(ConditionKind::OpioidRespiratoryDepression, 2 * 3600.0, 0.85, Course::Sudden));
   CohortSpec rescued = c;
   rescued.conditions[0].interventions = {intervention(InterventionKind::Naloxone, 45 * 60.0, 0.4)};
+  const CohortSpec twin_spec = cohort(Archetype::PostOperativeAdult, {});
   for (int p = 0; p < kPatients; ++p) {
     PatientGenerator g(c, static_cast<PatientIndex>(p), 7, 5h);
     const auto v = trajectory(g, 110min, 170min, 30s);
-    const double rr0 = v[0].resp_rate_per_min, sp0 = v[0].spo2_pct;
+    // The same patient without the condition has the same spontaneous dips: compare with
+    // it, so a night-time desaturation cannot pass for the opioid's.
+    PatientGenerator twin(twin_spec, static_cast<PatientIndex>(p), 7, 5h);
+    const auto w = trajectory(twin, 110min, 170min, 30s);
     int rr_low = -1, sp_low = -1;
     for (std::size_t i = 0; i < v.size(); ++i) {
-      if (rr_low < 0 && v[i].resp_rate_per_min < 0.75 * rr0) rr_low = static_cast<int>(i);
-      if (sp_low < 0 && v[i].spo2_pct < sp0 - 4.0) sp_low = static_cast<int>(i);
+      if (rr_low < 0 && v[i].resp_rate_per_min < 0.75 * w[i].resp_rate_per_min)
+        rr_low = static_cast<int>(i);
+      if (sp_low < 0 && v[i].spo2_pct < w[i].spo2_pct - 4.0) sp_low = static_cast<int>(i);
     }
     ASSERT_GE(rr_low, 0);
     ASSERT_GE(sp_low, 0);
@@ -143,7 +148,7 @@ TEST(OpioidDepression, RespiratoryRateFallsThenSpo2AndNaloxoneReversesWithinMinu
     const VitalSigns before = r.true_vitals(SimTime{2h + 44min});
     const VitalSigns after = r.true_vitals(SimTime{2h + 55min});  // 10 min after naloxone
     EXPECT_LT(before.resp_rate_per_min, 10.0);
-    EXPECT_GT(after.resp_rate_per_min, rr0 - 4.0);
+    EXPECT_GT(after.resp_rate_per_min, w[0].resp_rate_per_min - 4.0);
     EXPECT_EQ(after.consciousness, Acvpu::Alert);
     r.finish();
     ASSERT_EQ(r.episodes().size(), 1u);
@@ -152,40 +157,80 @@ TEST(OpioidDepression, RespiratoryRateFallsThenSpo2AndNaloxoneReversesWithinMinu
   }
 }
 
-TEST(HeartFailure, WeightRisesAboutTwoKilogramsOverThirtyDaysWithCreepingRates) {
+TEST(HeartFailure, WeightRisesAboutTwoKilogramsOverTheThirtyDaysBeforeTheOnset) {
+  // Decompensation on day 30: its prodrome (fluid, creeping rates) starts on day 0.
   CohortSpec c = cohort(Archetype::HomeHeartFailure, {});
-  c.conditions.push_back(condition(ConditionKind::HeartFailureDecompensation, 0.0, 0.55, Course::Progressive));
-  const Duration run = std::chrono::hours(24 * 31);
+  c.conditions.push_back(
+      condition(ConditionKind::HeartFailureDecompensation, 30 * 86400.0, 0.6, Course::Progressive));
+  const Duration run = std::chrono::hours(24 * 32);
   const Duration day = 24h;
   const double w0 = mean_over(c, run, 0h, day, weight, 1h), w30 = mean_over(c, run, 29 * day, 30 * day, weight, 1h);
   const double w27 = mean_over(c, run, 26 * day, 27 * day, weight, 1h);
-  EXPECT_GT(w30 - w0, 1.5);
+  EXPECT_GT(w30 - w0, 1.5);  // docs/clinical.md: about 2.3 kg over the 30 days before
   EXPECT_LT(w30 - w0, 3.5);
   EXPECT_LT(w30 - w27, 2.0);  // >= 2 kg in 3 days is the exception, not the rule
   EXPECT_GT(mean_over(c, run, 29 * day, 30 * day, rr, 1h) - mean_over(c, run, 0h, day, rr, 1h), 2.0);
   EXPECT_GT(mean_over(c, run, 29 * day, 30 * day, hr, 1h) - mean_over(c, run, 0h, day, hr, 1h), 3.0);
   EXPECT_LT(mean_over(c, run, 29 * day, 30 * day, spo2, 1h) - mean_over(c, run, 0h, day, spo2, 1h), -1.0);
+  // The ground truth carries the prodrome: onset on day 30, prodrome from day 0.
+  PatientGenerator g(c, 0, 7, run);
+  g.finish();
+  ASSERT_EQ(g.episodes().size(), 1u);
+  const Episode& e = g.episodes()[0];
+  EXPECT_EQ(e.onset, SimTime{30 * day});
+  ASSERT_TRUE(e.prodrome_start.has_value());
+  EXPECT_EQ(*e.prodrome_start, SimTime{});
+  EXPECT_EQ(e.signal_start(), SimTime{});
 }
 
-TEST(CopdExacerbation, ThreeDaysBeforeThePeakRrAndHrHaveCrept) {
+TEST(HeartFailure, AProdromeBegunBeforeTheScenarioStartsWithItsFluid) {
+  // Onset on day 10: the prodrome began 20 days before the scenario, so the patient
+  // starts with (20/30)^2 of the prodrome's gain and a negative prodrome start.
+  CohortSpec c = cohort(Archetype::HomeHeartFailure, {});
+  CohortSpec dry = c;
+  c.conditions.push_back(
+      condition(ConditionKind::HeartFailureDecompensation, 10 * 86400.0, 0.6, Course::Progressive));
+  const Duration run = std::chrono::hours(24 * 12);
+  const double gained =
+      mean_over(c, run, 0h, 1h, weight, 10min) - mean_over(dry, run, 0h, 1h, weight, 10min);
+  EXPECT_NEAR(gained, 3.8 * 0.6 * (20.0 / 30.0) * (20.0 / 30.0), 0.15);
+  PatientGenerator g(c, 0, 7, run);
+  g.finish();
+  ASSERT_EQ(g.episodes().size(), 1u);
+  ASSERT_TRUE(g.episodes()[0].prodrome_start.has_value());
+  EXPECT_EQ(*g.episodes()[0].prodrome_start, SimTime{} - std::chrono::hours(24 * 20));
+}
+
+TEST(CopdExacerbation, ThreeDaysBeforeTheOnsetRrAndHrHaveCrept) {
+  // Exacerbation onset on day 8: the prodrome starts on day 1.
   CohortSpec c = cohort(Archetype::Copd, {});
-  ConditionSpec cs = condition(ConditionKind::CopdExacerbation, 24 * 3600.0, 0.6, Course::SelfLimiting);
-  cs.duration_s = Distribution::constant(14 * 86400.0);
+  ConditionSpec cs =
+      condition(ConditionKind::CopdExacerbation, 8 * 86400.0, 0.6, Course::SelfLimiting);
+  cs.duration_s = Distribution::constant(10 * 86400.0);
   c.conditions.push_back(cs);
-  const Duration run = std::chrono::hours(24 * 16);
+  const Duration run = std::chrono::hours(24 * 20);
   const Duration day = 24h;
-  // Peak at onset + 7 d; docs/clinical.md: 3 days before treatment RR +2.0, HR +8.1.
+  // docs/clinical.md: 3 days before treatment RR +2.0, HR +8.1 (a cohort mean).
   const double drr = mean_over(c, run, 5 * day, 6 * day, rr, 10min) - mean_over(c, run, 0h, day, rr, 10min);
   const double dhr = mean_over(c, run, 5 * day, 6 * day, hr, 10min) - mean_over(c, run, 0h, day, hr, 10min);
   EXPECT_GT(drr, 1.0);
   EXPECT_LT(drr, 4.0);
   EXPECT_GT(dhr, 4.0);
   EXPECT_LT(dhr, 13.0);
-  EXPECT_LT(mean_over(c, run, 8 * day, 9 * day, spo2, 10min), mean_over(c, run, 0h, day, spo2, 10min) - 2.0);
+  // Nothing before the prodrome; the exacerbation itself is worse than the prodrome.
+  EXPECT_NEAR(mean_over(c, run, 0h, day, hr, 10min),
+              mean_over(cohort(Archetype::Copd, {}), run, 0h, day, hr, 10min), 1e-9);
+  EXPECT_LT(mean_over(c, run, 9 * day, 10 * day, spo2, 10min),
+            mean_over(c, run, 0h, day, spo2, 10min) - 2.0);
   PatientGenerator g(c, 0, 7, run);
   g.finish();
   ASSERT_EQ(g.episodes().size(), 1u);
-  EXPECT_LE(g.episodes()[0].end, SimTime{15 * day + 1min});  // self-limiting: resolves
+  const Episode& e = g.episodes()[0];
+  EXPECT_EQ(e.onset, SimTime{8 * day});
+  ASSERT_TRUE(e.prodrome_start.has_value());
+  EXPECT_EQ(*e.prodrome_start, SimTime{day});
+  EXPECT_LE(e.end, SimTime{18 * day + 1min});  // self-limiting: resolves
+  EXPECT_GE(e.end, SimTime{18 * day - 1min});
 }
 
 TEST(Hypoglycemia, GlucoseFallsBelow54AndCriteriaNeedFifteenMinutes) {

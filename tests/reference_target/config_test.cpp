@@ -215,5 +215,37 @@ TEST(TargetConfig, CommandLineOverrides) {
   EXPECT_THROW(resolve_target_config(o), ConfigError);
 }
 
+TEST(TargetConfig, AlertingAggregationPersistenceAndRepeatIntervals) {
+  const auto c = parse_target_config(R"(
+rules:
+  ignore_questionable: false
+  news2: {aggregation: 2m, persistence: 10m, single_three_persistence: 30m, continuous_gap: 3m,
+          repeat_interval: 1h, single_three_repeat_interval: 8h}
+  qsofa: {persistence: 0s, repeat_interval: 2h}
+  custom:
+    - name: brady
+      repeat_interval: 15m
+      conditions:
+        - {vital: heart_rate, op: "<", threshold: 40}
+)");
+  const auto& n = c.rules.news2;
+  EXPECT_FALSE(c.rules.ignore_questionable);
+  EXPECT_EQ(n.aggregation, 2min);
+  EXPECT_EQ(n.persistence, 10min);
+  EXPECT_EQ(n.single_three_persistence, 30min);
+  EXPECT_EQ(n.continuous_gap, 3min);
+  EXPECT_EQ(n.repeat_interval, std::optional<Duration>(1h));
+  EXPECT_EQ(n.single_three_repeat_interval, std::optional<Duration>(8h));
+  EXPECT_EQ(c.rules.qsofa.persistence, 0s);
+  EXPECT_EQ(c.rules.qsofa.repeat_interval, std::optional<Duration>(2h));
+  EXPECT_EQ(c.rules.rules.back().repeat_interval, std::optional<Duration>(15min));
+  // Defaults: NEWS2 on 5-minute medians, 3 minutes of persistence, repeats after 4 h.
+  const auto d = default_target_config().rules;
+  EXPECT_EQ(d.news2.aggregation, 5min);
+  EXPECT_EQ(d.news2.persistence, 3min);
+  EXPECT_EQ(d.suppression.repeat_interval, 4h);
+  EXPECT_FALSE(d.news2.repeat_interval.has_value());
+}
+
 }  // namespace
 }  // namespace iomtsim::reference_target

@@ -38,32 +38,37 @@ struct Case {
   std::vector<ph::Episode> episodes = {
       episode(1, ph::ConditionKind::Sepsis, 10, 20, 11),  // 0
       episode(2, ph::ConditionKind::Hemorrhage, 2, 3),    // 1: missed
-      episode(4, ph::ConditionKind::Sepsis, 0, 10),       // 2: overlaps 3
+      episode(4, ph::ConditionKind::Sepsis, 0, 10),       // 2: overlaps 3, criteria never met
       episode(4, ph::ConditionKind::Hypoglycemia, 5, 6),  // 3
+      episode(6, ph::ConditionKind::HeartFailureDecompensation, 30, 40,
+              25),  // 4: prodrome from 10 h
   };
   std::vector<AlertRecord> alerts;
   Case() {
-    alerts.push_back(alert(1, 5));     // 0: early by 5 h (limit 6 h)
+    episodes[4].prodrome_start = at_h(10);
+    alerts.push_back(alert(1, 10.5));  // 0: after onset, before criteria (11 h): early
     alerts.push_back(alert(1, 12));    // 1: on time, duplicate
     alerts.push_back(alert(1, 20.5));  // 2: late (limit 1 h), duplicate
     alerts.push_back(alert(1, 22));    // 3: too late: false
-    alerts.push_back(alert(1, 3));     // 4: too early: false
+    alerts.push_back(alert(1, 9));     // 4: before onset, no signal yet: false
     alerts.push_back(alert(3, 1));     // 5: patient without episodes: false, artifact
     alerts[5].trigger_known = true;
     alerts[5].trigger_flags = ph::kFlagMotionArtifact;
-    alerts.push_back(alert(4, 5.5, "qsofa"));  // 6: both episodes, primary hypoglycemia
-    alerts.push_back(alert(4, 7.5, "qsofa"));  // 7: sepsis only, duplicate
+    alerts.push_back(alert(4, 5.5, "qsofa"));  // 6: both episodes, primary hypoglycemia; early
+    alerts.push_back(alert(4, 7.5, "qsofa"));  // 7: sepsis only, duplicate; early (no criteria)
     alerts.push_back(alert(5, 2));             // 8: false, artifact by value
     alerts[8].trigger_known = true;
     alerts[8].trigger_vital = ph::Vital::SpO2;
     alerts[8].trigger_value = 80;
     alerts[8].trigger_true_value = 95;
+    alerts.push_back(alert(6, 12));  // 9: in the prodrome (before onset 30 h): detects, early
+    alerts.push_back(alert(6, 5));   // 10: before the prodrome: false
   }
 };
 
 }  // namespace
 
-TEST(Matching, ClassifiesEarlyOnTimeLateDuplicateAndUnmatched) {
+TEST(Matching, DetectionStartsWithTheSignalAndTimingWithTheCriteria) {
   Case c;
   const auto m = match_alerts(c.episodes, c.alerts, MatchOptions{});
   EXPECT_EQ(m.alerts[0].timing, AlertTiming::Early);
@@ -73,32 +78,40 @@ TEST(Matching, ClassifiesEarlyOnTimeLateDuplicateAndUnmatched) {
   EXPECT_EQ(m.alerts[2].timing, AlertTiming::Late);
   EXPECT_TRUE(m.alerts[2].duplicate);
   EXPECT_EQ(m.alerts[3].timing, AlertTiming::Unmatched);
-  EXPECT_EQ(m.alerts[4].timing, AlertTiming::Unmatched);
+  EXPECT_EQ(m.alerts[4].timing, AlertTiming::Unmatched);  // an hour before onset
   EXPECT_EQ(m.alerts[5].timing, AlertTiming::Unmatched);
   EXPECT_TRUE(m.alerts[5].artifact);
   EXPECT_EQ(m.alerts[6].episodes, (std::vector<std::size_t>{2, 3}));
   EXPECT_EQ(m.alerts[6].primary, 3u);
+  EXPECT_EQ(m.alerts[6].timing, AlertTiming::Early);
   EXPECT_FALSE(m.alerts[6].duplicate);
   EXPECT_EQ(m.alerts[7].episodes, (std::vector<std::size_t>{2}));
+  EXPECT_EQ(m.alerts[7].timing, AlertTiming::Early);  // criteria never met
   EXPECT_TRUE(m.alerts[7].duplicate);
   EXPECT_TRUE(m.alerts[8].artifact);
   EXPECT_FALSE(m.alerts[1].artifact);
+  EXPECT_EQ(m.alerts[9].episodes, (std::vector<std::size_t>{4}));
+  EXPECT_EQ(m.alerts[9].timing, AlertTiming::Early);
+  EXPECT_EQ(m.alerts[10].timing, AlertTiming::Unmatched);
   EXPECT_EQ(m.first_alert[0], 0u);
   EXPECT_FALSE(m.first_alert[1].has_value());
   EXPECT_EQ(m.first_alert[2], 6u);
   EXPECT_EQ(m.first_alert[3], 6u);
+  EXPECT_EQ(m.first_alert[4], 9u);
 }
 
 TEST(Matching, WindowLimitsAreConfigurable) {
   Case c;
-  MatchOptions tight;
-  tight.early_limit = 1h;
-  tight.late_limit = 0h;
-  const auto m = match_alerts(c.episodes, c.alerts, tight);
-  EXPECT_EQ(m.alerts[0].timing, AlertTiming::Unmatched);  // 5 h early
+  MatchOptions wide;
+  wide.early_limit = 1h;  // a tolerance study: credit alerts up to 1 h before the signal
+  wide.late_limit = 0h;
+  const auto m = match_alerts(c.episodes, c.alerts, wide);
+  EXPECT_EQ(m.alerts[4].timing, AlertTiming::Early);  // 1 h before onset
+  EXPECT_FALSE(m.alerts[4].duplicate);                // now the first
+  EXPECT_TRUE(m.alerts[0].duplicate);
   EXPECT_EQ(m.alerts[2].timing, AlertTiming::Unmatched);  // 0.5 h late
   EXPECT_EQ(m.alerts[1].timing, AlertTiming::OnTime);
-  EXPECT_FALSE(m.alerts[1].duplicate);  // now the first
+  EXPECT_EQ(m.alerts[10].timing, AlertTiming::Unmatched);  // 5 h before the prodrome
 }
 
 TEST(Scores, OverallFiguresByHand) {
@@ -106,63 +119,128 @@ TEST(Scores, OverallFiguresByHand) {
   const double patient_days = 5.0;
   const auto acc = score_alerts(c.episodes, c.alerts, MatchOptions{}, patient_days);
   const auto& s = acc.overall;
-  EXPECT_EQ(s.episodes, 4u);
-  EXPECT_EQ(s.episodes_detected, 3u);
-  EXPECT_DOUBLE_EQ(s.sensitivity, 0.75);
-  EXPECT_EQ(s.true_alerts, 5u);
-  EXPECT_EQ(s.false_alerts, 4u);
-  EXPECT_EQ(s.alerts, 9u);
-  EXPECT_DOUBLE_EQ(s.ppv, 5.0 / 9.0);
-  EXPECT_NEAR(s.f1, 2 * 0.75 * (5.0 / 9.0) / (0.75 + 5.0 / 9.0), 1e-12);
+  EXPECT_EQ(s.episodes, 5u);
+  EXPECT_EQ(s.episodes_detected, 4u);
+  EXPECT_DOUBLE_EQ(s.sensitivity, 0.8);
+  EXPECT_EQ(s.true_alerts, 6u);
+  EXPECT_EQ(s.false_alerts, 5u);
+  EXPECT_EQ(s.alerts, 11u);
+  EXPECT_DOUBLE_EQ(s.ppv, 6.0 / 11.0);
+  EXPECT_NEAR(s.f1, 2 * 0.8 * (6.0 / 11.0) / (0.8 + 6.0 / 11.0), 1e-12);
   EXPECT_EQ(s.duplicate_alerts, 3u);
-  EXPECT_EQ(s.early_alerts, 1u);
-  EXPECT_EQ(s.on_time_alerts, 3u);
+  EXPECT_EQ(s.early_alerts, 4u);
+  EXPECT_EQ(s.on_time_alerts, 1u);
   EXPECT_EQ(s.late_alerts, 1u);
   EXPECT_EQ(s.artifact_false_alerts, 2u);
   EXPECT_EQ(s.artifact_true_alerts, 0u);
-  EXPECT_DOUBLE_EQ(s.false_per_patient_day, 0.8);
-  EXPECT_DOUBLE_EQ(s.per_100_patient_days, 180.0);
-  EXPECT_DOUBLE_EQ(s.burden_per_bed_per_day, 1.8);
-  // 2015 score, episodes as events: TP 3 detected, FN 1 missed, FP 4 false alerts, TN 0:
-  // 100 * 3 / (3 + 4 + 5 * 1).
-  EXPECT_DOUBLE_EQ(s.challenge2015, 100.0 * 3.0 / 12.0);
-  // Lead times from onset: -5 h, +0.5 h (hypoglycemia), +5.5 h (sepsis of patient 4).
-  EXPECT_EQ(s.lead_time_s.n, 3u);
+  EXPECT_DOUBLE_EQ(s.false_per_patient_day, 1.0);
+  EXPECT_DOUBLE_EQ(s.per_100_patient_days, 220.0);
+  EXPECT_DOUBLE_EQ(s.burden_per_bed_per_day, 2.2);
+  // 2015 score, episodes as events: TP 4 detected, FN 1 missed, FP 5 false alerts, TN 0.
+  EXPECT_DOUBLE_EQ(s.challenge2015, 100.0 * 4.0 / 14.0);
+  // Lead times from onset: -18 h (heart failure, in its prodrome), +0.5 h (sepsis of
+  // patient 1 and hypoglycemia), +5.5 h (sepsis of patient 4).
+  EXPECT_EQ(s.lead_time_s.n, 4u);
   EXPECT_DOUBLE_EQ(s.lead_time_s.median, 1800.0);
-  EXPECT_DOUBLE_EQ(s.lead_time_s.q1, (-18000.0 + 1800.0) / 2);
-  EXPECT_DOUBLE_EQ(s.lead_time_s.q3, (1800.0 + 19800.0) / 2);
-  EXPECT_EQ(s.criteria_lead_time_s.n, 1u);
-  EXPECT_DOUBLE_EQ(s.criteria_lead_time_s.median, -6 * 3600.0);
+  EXPECT_DOUBLE_EQ(s.lead_time_s.q1, -64800.0 + 0.75 * (1800.0 + 64800.0));
+  EXPECT_DOUBLE_EQ(s.lead_time_s.q3, 1800.0 + 0.25 * (19800.0 - 1800.0));
+  // From criteria: -0.5 h (sepsis of patient 1), -13 h (heart failure).
+  EXPECT_EQ(s.criteria_lead_time_s.n, 2u);
+  EXPECT_DOUBLE_EQ(s.criteria_lead_time_s.median, (-1800.0 - 46800.0) / 2);
+  // No observed spans given: no chance level.
+  EXPECT_TRUE(std::isnan(s.chance.sensitivity));
+  EXPECT_TRUE(std::isnan(s.sensitivity_lift));
 }
 
 TEST(Scores, PerConditionAndPerRule) {
   Case c;
   const auto acc = score_alerts(c.episodes, c.alerts, MatchOptions{}, 5.0);
-  ASSERT_EQ(acc.by_condition.size(), 3u);  // conditions without episodes are absent
+  ASSERT_EQ(acc.by_condition.size(), 4u);  // conditions without episodes are absent
   const auto& sepsis = acc.by_condition.at("sepsis");
   EXPECT_EQ(sepsis.episodes, 2u);
   EXPECT_DOUBLE_EQ(sepsis.sensitivity, 1.0);
   EXPECT_EQ(sepsis.true_alerts, 5u);
-  EXPECT_EQ(sepsis.false_alerts, 4u);
+  EXPECT_EQ(sepsis.false_alerts, 5u);
+  EXPECT_EQ(sepsis.excluded_alerts, 1u);
   const auto& hem = acc.by_condition.at("hemorrhage");
   EXPECT_DOUBLE_EQ(hem.sensitivity, 0.0);
   EXPECT_EQ(hem.true_alerts, 0u);
-  EXPECT_EQ(hem.excluded_alerts, 5u);
+  EXPECT_EQ(hem.excluded_alerts, 6u);
   EXPECT_DOUBLE_EQ(hem.ppv, 0.0);
   EXPECT_TRUE(std::isnan(hem.lead_time_s.median));
   const auto& hypo = acc.by_condition.at("hypoglycemia");
   EXPECT_EQ(hypo.true_alerts, 1u);
-  EXPECT_EQ(hypo.excluded_alerts, 4u);
+  EXPECT_EQ(hypo.excluded_alerts, 5u);
   EXPECT_DOUBLE_EQ(hypo.lead_time_s.median, 1800.0);
+  const auto& hf = acc.by_condition.at("heart_failure_decompensation");
+  EXPECT_DOUBLE_EQ(hf.sensitivity, 1.0);
+  EXPECT_DOUBLE_EQ(hf.lead_time_s.median, -64800.0);
 
   const auto& qsofa = acc.by_rule.at("qsofa");
   EXPECT_EQ(qsofa.episodes_detected, 2u);
-  EXPECT_DOUBLE_EQ(qsofa.sensitivity, 0.5);
+  EXPECT_DOUBLE_EQ(qsofa.sensitivity, 0.4);
   EXPECT_DOUBLE_EQ(qsofa.ppv, 1.0);
   EXPECT_EQ(qsofa.duplicate_alerts, 1u);
   const auto& news2 = acc.by_rule.at("news2");
-  EXPECT_EQ(news2.true_alerts, 3u);
-  EXPECT_EQ(news2.false_alerts, 4u);
+  EXPECT_EQ(news2.true_alerts, 4u);
+  EXPECT_EQ(news2.false_alerts, 5u);
+}
+
+// Chance level by hand: one patient observed for 10 h, one episode from 4 h to 6 h (window
+// [4 h, 7 h] with the 1 h late limit), 10 alerts: rate 1 per hour.
+TEST(Chance, SensitivityAndLeadTimeOfARandomStreamByHand) {
+  const std::vector<ph::Episode> episodes = {episode(0, ph::ConditionKind::Sepsis, 4, 6, 5)};
+  const std::vector<PatientSpan> spans = {{0, at_h(0), at_h(10)}};
+  std::vector<AlertRecord> alerts;
+  for (int k = 0; k < 10; ++k) alerts.push_back(alert(0, 0.5 + k));  // 4.5 h: detects
+  const auto s = score_alerts(episodes, alerts, MatchOptions{}, 10.0 / 24.0, spans).overall;
+  const double p = 1.0 - std::exp(-3.0);  // P(at least one alert in 3 h at 1 per hour)
+  EXPECT_NEAR(s.chance.alerts_per_patient_day, 24.0, 1e-9);
+  EXPECT_NEAR(s.chance.sensitivity, p, 1e-12);
+  EXPECT_NEAR(s.sensitivity_lift, 1.0 - p, 1e-12);
+  // First random alert at 4 h + X, X ~ Exp(1/h) given X <= 3 h: median where
+  // 1 - exp(-x) = p / 2, from onset (4 h) and from criteria (5 h).
+  const double median_h = -std::log(1.0 - p / 2.0);
+  EXPECT_NEAR(s.chance.lead_time_s.median, median_h * 3600.0, 1e-3);
+  EXPECT_NEAR(s.chance.lead_time_s.q1, -std::log(1.0 - p / 4.0) * 3600.0, 1e-3);
+  EXPECT_NEAR(s.chance.lead_time_s.q3, -std::log(1.0 - 3.0 * p / 4.0) * 3600.0, 1e-3);
+  EXPECT_NEAR(s.chance.criteria_lead_time_s.median, (median_h - 1.0) * 3600.0, 1e-3);
+  // The real first alert came at 4.5 h: 0.5 h after onset.
+  EXPECT_DOUBLE_EQ(s.lead_time_s.median, 1800.0);
+  EXPECT_NEAR(s.lead_time_lift_s, median_h * 3600.0 - 1800.0, 1e-3);
+}
+
+TEST(Chance, WindowsAreClippedToTheObservedSpanAndUnobservedPatientsCannotBeDetected) {
+  // Patient 0 observed 0..10 h with an episode 8..20 h (window clipped to 8..10 h); patient
+  // 1 never observed. Two alerts over 10 patient-hours: 0.2 per hour.
+  const std::vector<ph::Episode> episodes = {episode(0, ph::ConditionKind::Sepsis, 8, 20),
+                                             episode(1, ph::ConditionKind::Sepsis, 1, 2)};
+  const std::vector<PatientSpan> spans = {{0, at_h(0), at_h(10)}};
+  const std::vector<AlertRecord> alerts = {alert(0, 1), alert(0, 3)};
+  const auto s = score_alerts(episodes, alerts, MatchOptions{}, 10.0 / 24.0, spans).overall;
+  EXPECT_NEAR(s.chance.sensitivity, (1.0 - std::exp(-0.2 * 2.0)) / 2.0, 1e-12);
+  EXPECT_EQ(s.chance.lead_time_s.n, 1u);
+  EXPECT_TRUE(std::isnan(s.chance.criteria_lead_time_s.median));  // no criteria met
+  // No alerts at all: chance sensitivity 0, no chance lead time.
+  const auto none = score_alerts(episodes, {}, MatchOptions{}, 10.0 / 24.0, spans).overall;
+  EXPECT_EQ(none.chance.sensitivity, 0.0);
+  EXPECT_TRUE(std::isnan(none.chance.lead_time_s.median));
+}
+
+TEST(Chance, AHigherAlertRateRaisesTheChanceLevel) {
+  const std::vector<ph::Episode> episodes = {episode(0, ph::ConditionKind::Sepsis, 4, 6)};
+  const std::vector<PatientSpan> spans = {{0, at_h(0), at_h(24)}, {1, at_h(0), at_h(24)}};
+  double previous = -1.0;
+  for (int n : {1, 4, 16, 64}) {
+    std::vector<AlertRecord> alerts;
+    for (int k = 0; k < n; ++k)
+      alerts.push_back(alert(1, 0.1 + 23.0 * k / n));  // the other patient
+    const auto s = score_alerts(episodes, alerts, MatchOptions{}, 2.0, spans).overall;
+    EXPECT_EQ(s.sensitivity, 0.0);
+    EXPECT_GT(s.chance.sensitivity, previous);
+    EXPECT_LT(s.sensitivity_lift, 0.0);  // worse than chance: every alert on the wrong patient
+    previous = s.chance.sensitivity;
+  }
 }
 
 TEST(Scores, AlertOrderDoesNotMatter) {

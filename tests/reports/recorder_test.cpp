@@ -113,7 +113,9 @@ TEST(Recorder, FixtureRunIsBalancedAndScored) {
   EXPECT_TRUE(r.delivery.balanced());
   EXPECT_EQ(r.channels.size(), 2u);
   EXPECT_EQ(r.time_buckets.size(), 12u);
-  EXPECT_EQ(r.run.patient_seconds, 12u * 7200u);
+  // Exposure is what was observed: each patient's readings run from minute 0 to minute
+  // 119 of the 120-minute run, so 119 minutes each, not the whole scenario.
+  EXPECT_EQ(r.run.patient_seconds, 12u * 119u * 60u);
   EXPECT_EQ(r.accuracy.overall.episodes, 4u);
   EXPECT_GT(r.accuracy.overall.episodes_detected, 0u);
   EXPECT_GT(r.accuracy.overall.false_alerts, 0u);
@@ -157,6 +159,47 @@ TEST(Merge, ShardReportsMergeToTheSingleRunReport) {
   // Merging in another order gives the same report.
   std::vector<Report> reversed(parts.rbegin(), parts.rend());
   EXPECT_EQ(canonical(merge_reports(reversed)), canonical(single));
+}
+
+namespace {
+Report report_with_spans(std::vector<PatientSpan> spans, std::size_t false_alerts) {
+  Report r;
+  r.run.scenario = "spans";
+  r.run.patient_seconds = 999'999;  // what a caller guessed: the spans decide
+  r.patient_spans = std::move(spans);
+  for (std::size_t k = 0; k < false_alerts; ++k) {
+    AlertRecord a;
+    a.alert.patient = r.patient_spans.front().patient;
+    a.alert.rule = "news2";
+    a.alert.received_time = r.patient_spans.front().first + std::chrono::minutes(k);
+    r.alerts.push_back(a);
+  }
+  r.rescore();
+  return r;
+}
+}  // namespace
+
+// Imported stays of different lengths count for their own spans; shards of one patient
+// join by min/max; the merge equals the whole.
+TEST(PatientDays, FromObservedSpansInRunsAndMerges) {
+  const Report a = report_with_spans(
+      {{0, ph::SimTime{}, ph::SimTime{1h}}, {1, ph::SimTime{}, ph::SimTime{2h}}}, 2);
+  const Report b = report_with_spans(
+      {{2, ph::SimTime{1h}, ph::SimTime{4h}}, {1, ph::SimTime{2h}, ph::SimTime{3h}}}, 1);
+  EXPECT_EQ(a.run.patient_seconds, 3u * 3600u);
+  EXPECT_EQ(b.run.patient_seconds, 4u * 3600u);
+  EXPECT_DOUBLE_EQ(a.accuracy.overall.false_per_patient_day, 2.0 / (3.0 / 24.0));
+  const Report m = merge_reports(std::vector<Report>{a, b});
+  // Patient 0: 1 h; patient 1: 0..3 h = 3 h; patient 2: 3 h.
+  EXPECT_EQ(m.run.patient_seconds, 7u * 3600u);
+  EXPECT_DOUBLE_EQ(m.accuracy.overall.false_per_patient_day, 3.0 / (7.0 / 24.0));
+  EXPECT_EQ(from_json(to_json(m)).run.patient_seconds, m.run.patient_seconds);
+  EXPECT_EQ(observed_patient_seconds(m.patient_spans), 7u * 3600u);
+  // Without spans (a report written before they existed) the given exposure stands.
+  Report old;
+  old.run.patient_seconds = 86400;
+  old.rescore();
+  EXPECT_EQ(old.run.patient_seconds, 86400u);
 }
 
 TEST(Merge, RejectsIncompatibleReports) {

@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "iomtsim/reports/diff.hpp"
+#include "iomtsim/reports/summary_text.hpp"
 #include "iomtsim/reports/thresholds.hpp"
+#include "iomtsim/reports/validity.hpp"
 #include "run_fixture.hpp"
 
 using namespace iomtsim::reports;
@@ -119,4 +121,32 @@ TEST(Diff, SlowerAndLessSensitiveCandidateRegresses) {
   }
   const std::string text = format_diff(d);
   EXPECT_NE(text.find("REGRESSION ingest_latency.p99"), std::string::npos);
+}
+
+// A run whose readings mostly never reached the target is invalid; the summary then
+// prints no score.
+TEST(Validity, MostlyUnsentRunsAreInvalidAndPrintNoScore) {
+  using iomtsim::reports::Outcome;
+  iomtsim::reports::Report r;
+  EXPECT_EQ(iomtsim::reports::delivery_invalid_reason(r),
+            std::optional<std::string>("no reading was generated"));
+  r.delivery.generated = 1000;
+  r.delivery.add(Outcome::Acknowledged, 60);
+  r.delivery.add(Outcome::TimedOut, 940);  // 94 % timed out unsent, as at ×36,000
+  const auto why = iomtsim::reports::delivery_invalid_reason(r);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("6.0 % of 1000 readings reached the target"), std::string::npos) << *why;
+  EXPECT_NE(why->find("94.0 % timed_out"), std::string::npos) << *why;
+  const std::string summary = iomtsim::reports::alert_summary(r);
+  EXPECT_EQ(summary.rfind("INVALID: ", 0), 0u);
+  EXPECT_EQ(summary.find("detection: sensitivity"), std::string::npos);
+  EXPECT_EQ(summary.find("sepsis utility (PhysioNet"), std::string::npos);
+  EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 1);  // that one line only
+  // Half reached (acknowledged or rejected: the target saw them): valid.
+  r.delivery = {};
+  r.delivery.generated = 1000;
+  r.delivery.add(Outcome::Acknowledged, 300);
+  r.delivery.add(Outcome::Rejected, 200);
+  r.delivery.add(Outcome::LostNetwork, 500);
+  EXPECT_FALSE(iomtsim::reports::delivery_invalid_reason(r).has_value());
 }

@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "rules/rules_test_support.hpp"
 
 namespace iomtsim::rules {
 namespace {
 
 using physiology::AlertSeverity;
+using physiology::Duration;
 using physiology::Vital;
 using std::chrono::minutes;
 using std::chrono::seconds;
@@ -22,47 +25,48 @@ RuleSet only(std::vector<RuleConfig> rules) {
   return s;
 }
 
-TEST(RulesEngine, SpO2SustainedTwoMinutes) {
+TEST(RulesEngine, SpO2SustainedFiveMinutes) {
   RulesEngine e(only(RuleSet::defaults().rules));
   std::uint32_t seq = 0;
   std::vector<physiology::Alert> all;
-  // SpO2 86 % every 30 s from t=0: the rule fires at t=120 s, not before.
-  for (int t = 0; t <= 180; t += 30) {
-    auto alerts = e.ingest(reading(3, ++seq, Vital::SpO2, 86, t));
-    if (t < 120) {
+  // SpO2 84 % every 30 s from t=0: the rule fires at t=300 s, not before.
+  for (int t = 0; t <= 360; t += 30) {
+    auto alerts = e.ingest(reading(3, ++seq, Vital::SpO2, 84, t));
+    if (t < 300) {
       EXPECT_TRUE(alerts.empty()) << t;
     }
-    if (t == 120) {
+    if (t == 300) {
       ASSERT_EQ(alerts.size(), 1u);
       EXPECT_EQ(alerts[0].rule, "spo2_low_sustained");
       EXPECT_EQ(alerts[0].patient, 3u);
       EXPECT_EQ(alerts[0].severity, AlertSeverity::High);
-      EXPECT_EQ(alerts[0].trigger_time, physiology::at_seconds(120));
+      EXPECT_EQ(alerts[0].trigger_time, physiology::at_seconds(300));
       EXPECT_EQ(alerts[0].trigger_reading_id, physiology::make_reading_id(3, 0, seq));
     }
     all.insert(all.end(), alerts.begin(), alerts.end());
   }
-  EXPECT_EQ(all.size(), 1u);  // 150 s and 180 s are suppressed repeats
+  EXPECT_EQ(all.size(), 1u);  // 330 s and 360 s are suppressed repeats
   EXPECT_EQ(e.counters().suppressed, 2u);
 }
 
 TEST(RulesEngine, SustainedClockRestartsWhenConditionBreaks) {
   RulesEngine e(only(RuleSet::defaults().rules));
   std::uint32_t seq = 0;
-  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 0)).empty());
-  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 60)).empty());
-  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 92, 90)).empty());   // recovers
-  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 120)).empty());  // clock restarts
-  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 200)).empty());
-  EXPECT_EQ(e.ingest(reading(1, ++seq, Vital::SpO2, 85, 240)).size(), 1u);
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 84, 0)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 84, 200)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 92, 250)).empty());  // recovers
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 84, 300)).empty());  // clock restarts
+  EXPECT_TRUE(e.ingest(reading(1, ++seq, Vital::SpO2, 84, 500)).empty());
+  EXPECT_EQ(e.ingest(reading(1, ++seq, Vital::SpO2, 84, 600)).size(), 1u);
 }
 
 TEST(RulesEngine, SustainedClockRestartsAfterLongGap) {
   RulesEngine e(only(RuleSet::defaults().rules));
-  EXPECT_TRUE(e.ingest(reading(1, 1, Vital::SpO2, 85, 0)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, 1, Vital::SpO2, 84, 0)).empty());
   // 10 min with no reading (max_gap 5 min): no evidence it held in between.
-  EXPECT_TRUE(e.ingest(reading(1, 2, Vital::SpO2, 85, 600)).empty());
-  EXPECT_EQ(e.ingest(reading(1, 3, Vital::SpO2, 85, 720)).size(), 1u);
+  EXPECT_TRUE(e.ingest(reading(1, 2, Vital::SpO2, 84, 600)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, 3, Vital::SpO2, 84, 720)).empty());
+  EXPECT_EQ(e.ingest(reading(1, 4, Vital::SpO2, 84, 900)).size(), 1u);
 }
 
 TEST(RulesEngine, DefaultThresholdRules) {
@@ -74,7 +78,7 @@ TEST(RulesEngine, DefaultThresholdRules) {
     const char* rule;
   };
   for (const Case& c : {Case{Vital::Glucose, 50, 300, 900, "glucose_low_sustained"},
-                        Case{Vital::HeartRate, 135, 60, 300, "hr_high_sustained"},
+                        Case{Vital::HeartRate, 135, 60, 600, "hr_high_sustained"},
                         Case{Vital::RespRate, 8, 30, 120, "rr_low_sustained"}}) {
     RulesEngine e(only(RuleSet::defaults().rules));
     int fired_at = -1;
@@ -95,7 +99,7 @@ TEST(RulesEngine, DefaultThresholdRules) {
     EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::Glucose, 54, t)).empty());
     EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::HeartRate, 130, t)).empty());
     EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::RespRate, 9, t)).empty());
-    EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::SpO2, 88, t)).empty());
+    EXPECT_TRUE(e.ingest(reading(9, ++seq, Vital::SpO2, 85, t)).empty());
   }
 }
 
@@ -158,42 +162,182 @@ void feed_normal(RulesEngine& e, physiology::PatientIndex p, double t, std::uint
   e.ingest(reading(p, ++seq, Vital::Temperature, 37.0, t));
 }
 
-TEST(RulesEngine, News2MediumThenEscalatesToHigh) {
+RuleSet news2_only() {
   RuleSet rs;
   rs.rules.clear();
   rs.qsofa.enabled = false;
-  RulesEngine e(rs);
+  return rs;
+}
+
+// One spot-check set, in the order a nurse charts it; returns the alerts it raised.
+std::vector<physiology::Alert> spot_set(RulesEngine& e, physiology::PatientIndex p, double t,
+                                        std::uint32_t& seq, double rr, double spo2, bool o2,
+                                        double sbp, double hr, double acvpu, double temp) {
+  std::vector<physiology::Alert> out;
+  e.ingest(reading(p, ++seq, Vital::RespRate, rr, t), out);
+  e.ingest(reading(p, ++seq, Vital::SpO2, spo2, t, o2 ? physiology::kFlagOnOxygen : 0), out);
+  e.ingest(reading(p, ++seq, Vital::SystolicBP, sbp, t), out);
+  e.ingest(reading(p, ++seq, Vital::HeartRate, hr, t), out);
+  e.ingest(reading(p, ++seq, Vital::Consciousness, acvpu, t), out);
+  e.ingest(reading(p, ++seq, Vital::Temperature, temp, t), out);
+  return out;
+}
+
+// Spot checks (a full set every few hours): NEWS2 alerts on the set that scores, with the
+// RCP's bands; no persistence to wait for, since nothing is measured in between.
+TEST(RulesEngine, News2SpotCheckAlertsOnTheSetThatScoresAndEscalates) {
+  RulesEngine e(news2_only());
   std::uint32_t seq = 0;
-  feed_normal(e, 7, 0, seq);
-  EXPECT_EQ(e.counters().alerts, 0u);
-  EXPECT_EQ(e.ingest(reading(7, ++seq, Vital::RespRate, 22, 60)).size(), 0u);   // 2
-  EXPECT_EQ(e.ingest(reading(7, ++seq, Vital::HeartRate, 115, 60)).size(), 0u); // 4
-  auto a = e.ingest(reading(7, ++seq, Vital::Temperature, 38.5, 60));           // 5
+  EXPECT_TRUE(spot_set(e, 7, 0, seq, 16, 97, false, 125, 75, 0, 37.0).empty());
+  // RR 22 (2) + HR 115 (2) + 38.5 °C (1) = 5: urgent response.
+  auto a = spot_set(e, 7, 4 * 3600, seq, 22, 97, false, 125, 115, 0, 38.5);
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].rule, "news2");
   EXPECT_EQ(a[0].score, 5.0);
   EXPECT_EQ(a[0].severity, AlertSeverity::Medium);
-  // Still 5 a minute later: suppressed.
-  EXPECT_TRUE(e.ingest(reading(7, ++seq, Vital::Temperature, 38.6, 120)).empty());
-  // On oxygen: 7, escalation to High re-alerts at once.
-  a = e.ingest(reading(7, ++seq, Vital::SpO2, 97, 180, physiology::kFlagOnOxygen));
+  EXPECT_EQ(a[0].trigger_time, physiology::at_seconds(4 * 3600));
+  // Two hours later still 5: within the repeat interval, quiet.
+  EXPECT_TRUE(spot_set(e, 7, 6 * 3600, seq, 22, 97, false, 125, 115, 0, 38.6).empty());
+  // An hour later on oxygen: 7, emergency response; escalation re-alerts at once.
+  a = spot_set(e, 7, 7 * 3600, seq, 22, 97, true, 125, 115, 0, 38.6);
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].score, 7.0);
   EXPECT_EQ(a[0].severity, AlertSeverity::High);
-  EXPECT_EQ(e.news2_for(7, physiology::at_seconds(180)).total, 7);
+  EXPECT_EQ(e.news2_for(7, physiology::at_seconds(7 * 3600)).total, 7);
 }
 
-TEST(RulesEngine, News2SingleThreeIsLow) {
-  RuleSet rs;
-  rs.rules.clear();
-  rs.qsofa.enabled = false;
-  RulesEngine e(rs);
+TEST(RulesEngine, News2SingleThreeIsItsOwnLowRule) {
+  RulesEngine e(news2_only());
   std::uint32_t seq = 0;
-  feed_normal(e, 1, 0, seq);
-  auto a = e.ingest(reading(1, ++seq, Vital::Consciousness, 2, 30));
+  spot_set(e, 1, 0, seq, 16, 97, false, 125, 75, 0, 37.0);
+  // New confusion alone: a single parameter scoring 3, total 3.
+  auto a = spot_set(e, 1, 4 * 3600, seq, 16, 97, false, 125, 75, 2, 37.0);
   ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule, "news2_single_3");  // not "news2": that name means total >= 5
   EXPECT_EQ(a[0].severity, AlertSeverity::Low);
   EXPECT_EQ(a[0].score, 3.0);
+  // The next set reaches 5: "news2" alerts on its own schedule, whatever the other did.
+  a = spot_set(e, 1, 5 * 3600, seq, 22, 97, false, 125, 75, 2, 37.0);  // 3 + 2 = 5
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule, "news2");
+  EXPECT_EQ(a[0].severity, AlertSeverity::Medium);
+  // Without the option, a single 3 raises nothing.
+  RuleSet rs = news2_only();
+  rs.news2.alert_on_single_three = false;
+  RulesEngine quiet(rs);
+  seq = 0;
+  spot_set(quiet, 1, 0, seq, 16, 97, false, 125, 75, 0, 37.0);
+  EXPECT_TRUE(spot_set(quiet, 1, 4 * 3600, seq, 16, 97, false, 125, 75, 2, 37.0).empty());
+}
+
+// Continuous monitoring: every parameter each 30 s. The band must hold for the
+// persistence (3 min) before "news2" alerts.
+TEST(RulesEngine, News2OnContinuousDataPersistsThreeMinutes) {
+  RulesEngine e(news2_only());
+  std::uint32_t seq = 0;
+  std::vector<physiology::Alert> out;
+  for (int t = 0; t <= 900 && out.empty(); t += 30) {
+    const bool sick = t >= 120;  // RR 22 (2) + HR 115 (2) + temp 38.5 (1) = 5 from 2 min
+    e.ingest(reading(2, ++seq, Vital::RespRate, sick ? 22 : 16, t), out);
+    e.ingest(reading(2, ++seq, Vital::SpO2, 97, t), out);
+    e.ingest(reading(2, ++seq, Vital::SystolicBP, 125, t), out);
+    e.ingest(reading(2, ++seq, Vital::HeartRate, sick ? 115 : 75, t), out);
+    e.ingest(reading(2, ++seq, Vital::Consciousness, 0, t), out);
+    e.ingest(reading(2, ++seq, Vital::Temperature, sick ? 38.5 : 37.0, t), out);
+  }
+  // Each parameter is the median of its newest readings in the last 5 min (at most 8):
+  // the sick values are the majority from t = 240 s, and the band then has to hold 3 min.
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule, "news2");
+  EXPECT_EQ(out[0].trigger_time, physiology::at_seconds(240 + 180));
+}
+
+TEST(RulesEngine, News2AggregatesRecentReadingsSoOneSpikeChangesNothing) {
+  RulesEngine e(news2_only());
+  std::uint32_t seq = 0;
+  for (int t = 0; t <= 600; t += 15) {
+    e.ingest(reading(4, ++seq, Vital::RespRate, 18, t));
+    e.ingest(reading(4, ++seq, Vital::HeartRate, 80, t));
+    e.ingest(reading(4, ++seq, Vital::SystolicBP, 120, t));
+    e.ingest(reading(4, ++seq, Vital::Temperature, 37.0, t));
+    // One 15-second SpO2 of 86 % in a run of 97 %: on its own a NEWS2 of 3.
+    const double spo2 = t == 300 ? 86 : 97;
+    EXPECT_TRUE(e.ingest(reading(4, ++seq, Vital::SpO2, spo2, t)).empty()) << t;
+    if (t == 300) {
+      EXPECT_EQ(e.news2_for(4, physiology::at_seconds(t)).total, 0);
+    }
+  }
+  // With aggregation off, the same spike is the latest value and scores 3.
+  RuleSet raw = news2_only();
+  raw.news2.aggregation = Duration{0};
+  RulesEngine r(raw);
+  r.ingest(reading(4, 1, Vital::RespRate, 18, 0));
+  r.ingest(reading(4, 2, Vital::SpO2, 86, 0));
+  EXPECT_EQ(r.news2_for(4, physiology::at_seconds(0)).total, 3);
+}
+
+TEST(RulesEngine, News2TransientDipDoesNotAlertButASustainedOneDoes) {
+  RuleSet rs = news2_only();
+  rs.news2.alert_on_single_three = true;
+  RulesEngine e(rs);
+  std::uint32_t seq = 0;
+  std::vector<physiology::Alert> out;
+  // A 3-minute desaturation to 84 % on continuous monitoring: NEWS2 3 (single 3) for 3
+  // min, under the single-3 persistence of 15 min.
+  for (int t = 0; t <= 1800; t += 30) {
+    e.ingest(reading(5, ++seq, Vital::RespRate, 16, t), out);
+    e.ingest(reading(5, ++seq, Vital::HeartRate, 75, t), out);
+    e.ingest(reading(5, ++seq, Vital::SpO2, t >= 600 && t < 780 ? 84 : 96, t), out);
+  }
+  EXPECT_TRUE(out.empty());
+  // Twenty minutes at 84 %: the single-3 rule alerts once it has held 15 min.
+  for (int t = 1830; t <= 3600; t += 30) {
+    e.ingest(reading(5, ++seq, Vital::RespRate, 16, t), out);
+    e.ingest(reading(5, ++seq, Vital::HeartRate, 75, t), out);
+    e.ingest(reading(5, ++seq, Vital::SpO2, 84, t), out);
+  }
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].rule, "news2_single_3");
+}
+
+TEST(RulesEngine, QuestionableAndAbsentReadingsAreIgnored) {
+  RulesEngine e(only(RuleSet::defaults().rules));
+  std::uint32_t seq = 0;
+  // Ten minutes of motion-corrupted SpO2 the device marked questionable, and probe-off
+  // readings without a value: no alert, no stored value.
+  for (int t = 0; t <= 600; t += 30) {
+    EXPECT_TRUE(
+        e.ingest(reading(6, ++seq, Vital::SpO2, 70, t, physiology::kFlagQuestionable)).empty());
+    EXPECT_TRUE(
+        e.ingest(reading(6, ++seq, Vital::SpO2, 0, t + 1, physiology::kFlagValueAbsent)).empty());
+  }
+  EXPECT_EQ(e.counters().flagged, 42u);
+  EXPECT_EQ(e.patient_state(6), nullptr);
+  // A pipeline that trusts questionable values would alert on the same readings.
+  RuleSet trusting = only(RuleSet::defaults().rules);
+  trusting.ignore_questionable = false;
+  RulesEngine t(trusting);
+  std::size_t alerts = 0;
+  for (int k = 0; k <= 20; ++k)
+    alerts += t.ingest(reading(6, static_cast<std::uint32_t>(k + 1), Vital::SpO2, 70, 30.0 * k,
+                               physiology::kFlagQuestionable))
+                  .size();
+  EXPECT_EQ(alerts, 1u);
+}
+
+TEST(RulesEngine, RepeatIntervalsPerRule) {
+  RuleSet rs = only(RuleSet::defaults().rules);
+  rs.suppression.repeat_interval = std::chrono::hours(1);
+  rs.rules[0].repeat_interval = minutes(10);  // spo2_low_sustained
+  RulesEngine e(rs);
+  std::size_t spo2 = 0, hr = 0;
+  std::uint32_t seq = 0;
+  for (int t = 0; t <= 1800; t += 30) {
+    spo2 += e.ingest(reading(1, ++seq, Vital::SpO2, 80, t)).size();
+    hr += e.ingest(reading(1, ++seq, Vital::HeartRate, 140, t)).size();
+  }
+  EXPECT_EQ(spo2, 3u);  // 300 s, 900 s, 1500 s
+  EXPECT_EQ(hr, 1u);    // 600 s, then quiet for the hour
 }
 
 TEST(RulesEngine, News2IgnoresStaleValues) {
@@ -217,6 +361,7 @@ TEST(RulesEngine, News2Scale2PerPatient) {
   RuleSet rs;
   rs.rules.clear();
   rs.qsofa.enabled = false;
+  rs.news2.aggregation = Duration{0};  // the latest value, so one reading decides
   RulesEngine e(rs);
   e.set_spo2_scale(2, SpO2Scale::Scale2);
   std::uint32_t s1 = 0, s2 = 0;
@@ -248,19 +393,19 @@ TEST(RulesEngine, RepeatAfterInterval) {
   std::size_t alerts = 0;
   std::uint32_t seq = 0;
   for (int t = 0; t <= 1500; t += 30) alerts += e.ingest(reading(1, ++seq, Vital::SpO2, 80, t)).size();
-  // Fires at 120 s, then again at 720 s and 1320 s.
+  // Fires at 300 s, then again at 900 s and 1500 s.
   EXPECT_EQ(alerts, 3u);
 }
 
 TEST(RulesEngine, DuplicatesAndLateReadingsDoNotAlert) {
   RulesEngine e(only(RuleSet::defaults().rules));
-  e.ingest(reading(1, 1, Vital::SpO2, 85, 0));
-  e.ingest(reading(1, 3, Vital::SpO2, 85, 200));  // seq 2 still in flight
-  // The delayed seq 2 (t=100) is late: no alert though 85 % has "held" 2 min by then.
-  EXPECT_TRUE(e.ingest(reading(1, 2, Vital::SpO2, 85, 100)).empty());
+  e.ingest(reading(1, 1, Vital::SpO2, 84, 0));
+  e.ingest(reading(1, 3, Vital::SpO2, 84, 400));  // seq 2 still in flight
+  // The delayed seq 2 (t=300) is late: no alert though 84 % has "held" 5 min by then.
+  EXPECT_TRUE(e.ingest(reading(1, 2, Vital::SpO2, 84, 300)).empty());
   EXPECT_EQ(e.counters().late, 1u);
   // A retry of seq 3 is a duplicate.
-  EXPECT_TRUE(e.ingest(reading(1, 3, Vital::SpO2, 85, 200)).empty());
+  EXPECT_TRUE(e.ingest(reading(1, 3, Vital::SpO2, 84, 400)).empty());
   EXPECT_EQ(e.counters().duplicates, 1u);
   EXPECT_EQ(e.counters().readings, 4u);
 }
@@ -269,7 +414,8 @@ TEST(RulesEngine, PatientsAreIndependentAndAlertIdsUnique) {
   RulesEngine e(only(RuleSet::defaults().rules));
   std::vector<physiology::Alert> out;
   for (physiology::PatientIndex p = 0; p < 50; ++p) {
-    for (int t = 0; t <= 120; t += 30) e.ingest(reading(p, static_cast<std::uint32_t>(t + 1), Vital::SpO2, p % 2 ? 80 : 97, t), out);
+    for (int t = 0; t <= 300; t += 30)
+      e.ingest(reading(p, static_cast<std::uint32_t>(t + 1), Vital::SpO2, p % 2 ? 80 : 97, t), out);
   }
   EXPECT_EQ(out.size(), 25u);
   EXPECT_EQ(e.patients(), 50u);
@@ -284,8 +430,11 @@ TEST(RulesEngine, DefaultsMatchTheBrief) {
   ASSERT_EQ(d.rules.size(), 4u);
   const auto& spo2 = std::get<ThresholdCondition>(d.rules[0].conditions[0]);
   EXPECT_EQ(spo2.vital, Vital::SpO2);
-  EXPECT_EQ(spo2.threshold, 88.0);
-  EXPECT_EQ(spo2.sustained_for, minutes(2));
+  EXPECT_EQ(spo2.threshold, 85.0);
+  EXPECT_EQ(spo2.sustained_for, minutes(5));
+  EXPECT_EQ(d.news2.aggregation, minutes(5));
+  EXPECT_EQ(d.news2.persistence, minutes(3));
+  EXPECT_TRUE(d.ignore_questionable);
 }
 
 }  // namespace

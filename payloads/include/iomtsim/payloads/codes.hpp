@@ -41,10 +41,23 @@ const VitalCodes& codes(physiology::Vital v);
 std::optional<physiology::Vital> vital_from_loinc(std::string_view loinc);
 std::optional<physiology::Vital> vital_from_mdc(std::uint32_t mdc_code);
 
-// The reading flags a real device could send (the patient is on oxygen, the battery is
-// low). Artifact flags (motion, probe-off) are simulation ground truth and never leave the
-// load generator: encoders mask flags with this.
-inline constexpr std::uint8_t kWireFlags = physiology::kFlagOnOxygen | physiology::kFlagLowBattery;
+// The reading flags a real device could send: the patient is on oxygen, the battery is
+// low, and the device's own verdict on the value (questionable; no value at all). Artifact
+// flags (motion, probe-off) are simulation ground truth and never leave the load
+// generator: encoders mask flags with this. The verdicts travel in each format's standard
+// place: FHIR dataAbsentReason and interpretation (measurement-status "questionable"),
+// HL7 OBX-5 empty with OBX-8 "NAV" and OBX-11 "X", and OBX-8 "questionable".
+inline constexpr std::uint8_t kWireFlags = physiology::kFlagOnOxygen | physiology::kFlagLowBattery |
+                                           physiology::kFlagQuestionable |
+                                           physiology::kFlagValueAbsent;
+// The two of them that FHIR carries in standard elements rather than the iomtsim extension.
+inline constexpr std::uint8_t kStatusFlags =
+    physiology::kFlagQuestionable | physiology::kFlagValueAbsent;
+// FHIR code systems for them.
+inline constexpr std::string_view kDataAbsentReasonSystem =
+    "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+inline constexpr std::string_view kMeasurementStatusSystem =
+    "http://hl7.org/fhir/uv/pocd/CodeSystem/measurement-status";
 
 // ACVPU letters for Vital::Consciousness values 0..4 ('A','C','V','P','U'); '?' outside.
 char acvpu_letter(double consciousness_value);

@@ -132,6 +132,23 @@ struct WaveformSpec {
   bool operator==(const WaveformSpec&) const = default;
 };
 
+// Charted data: what reaches a patient's chart is not every reading a monitor makes but
+// what a nurse charts, with the care setting's gaps (docs/clinical.md, "Charting"):
+// - IcuHourly: one value per vital per hour, each present with the probability the
+//   PhysioNet 2019 ICU data shows (HR 0.92, SpO2 0.90, temperature 0.36, blood pressure
+//   0.91 (the three together), RR 0.83); the device's measures should then be hourly;
+// - WardSpotChecks: full observation sets, each vital missing in about 5 % of sets (the
+//   measures should be 4–8-hourly; spot checks are jittered ±10 % as any interval >= 1 h).
+// Charted values are validated: no motion or probe-off artifacts, and no wireless gaps.
+enum class Charting : std::uint8_t { None, IcuHourly, WardSpotChecks };
+inline constexpr std::size_t kChartingCount = 3;
+constexpr std::string_view name(Charting c) {
+  constexpr std::string_view names[] = {"none", "icu_hourly", "ward_spot_checks"};
+  return names[static_cast<std::size_t>(c)];
+}
+// Probability that a charted value of `v` is present at one charting instant.
+double charted_presence(Charting c, Vital v);
+
 // A device model: what it measures and how. Noise, artifacts, drift and battery use the
 // device type's defaults unless overridden here.
 struct DeviceModelSpec {
@@ -143,6 +160,7 @@ struct DeviceModelSpec {
   std::optional<Duration> battery_life;        // default per type; nullopt: mains powered
   std::optional<double> missing_fraction;      // default per type (docs/clinical.md completeness)
   bool artifacts = true;
+  Charting charting = Charting::None;  // charted data: per-vital gaps, no artifacts
   bool operator==(const DeviceModelSpec&) const = default;
 };
 

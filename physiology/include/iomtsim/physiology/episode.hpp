@@ -1,6 +1,7 @@
 #pragma once
 // Ground truth: what really happened to a patient. Scoring is against this, never
 // against what a target said.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -40,10 +41,17 @@ constexpr std::optional<ConditionKind> condition_from_name(std::string_view s) {
   return std::nullopt;
 }
 
-// One ground-truth episode. `end` is when the condition stopped being clinically present
+// One ground-truth episode. `onset` is the condition's onset (for heart failure the
+// decompensation, for COPD the exacerbation); `prodrome_start`, for conditions whose
+// physiology changes before the onset (heart-failure fluid gain over weeks, COPD's rise in
+// RR and HR over days), is when that change began, possibly before the scenario started
+// (negative times). `end` is when the condition stopped being clinically present
 // (recovery, or the end of the scenario if it never resolved). `criteria_met` is when the
 // true (noise-free) vitals first met the standard criteria for the condition (NEWS2 >= 5,
 // qSOFA >= 2, glucose < 54 mg/dL for 15 min, …), if they ever did.
+//
+// The condition has a physiological signal from signal_start() on: an alert before it
+// cannot have seen the condition (reports/matching.hpp counts it false).
 struct Episode {
   std::uint32_t id = 0;  // index within the patient's episodes
   PatientIndex patient = 0;
@@ -52,6 +60,8 @@ struct Episode {
   SimTime onset{};
   SimTime end{};
   std::optional<SimTime> criteria_met;
+  std::optional<SimTime> prodrome_start;  // before onset, when the condition has a prodrome
+  SimTime signal_start() const { return prodrome_start ? std::min(*prodrome_start, onset) : onset; }
   bool operator==(const Episode&) const = default;
 };
 

@@ -27,14 +27,21 @@ constexpr DeviceIndex reading_device(std::uint64_t id) {
   return static_cast<DeviceIndex>((id >> 32) & 0xFFu);
 }
 
-// Why a measured value differs from the truth beyond ordinary noise, as ground truth for
-// "was this alert caused by an artifact?". Bit flags.
+// Bit flags on a reading. Two kinds:
+// - ground truth for "was this alert caused by an artifact?" (motion, probe off): why the
+//   value differs from the truth; a simulation fact that never goes on the wire;
+// - what the device itself reports, as real devices do (payloads carry these): low battery,
+//   on oxygen, and its own verdict on the value: questionable (poor signal quality, e.g.
+//   during motion: the value is sent but marked unreliable) or no value at all (probe
+//   off: `value` is 0 and meaningless; FHIR dataAbsentReason, HL7 OBX-5 empty).
 enum ReadingFlags : std::uint8_t {
   kFlagNone = 0,
-  kFlagMotionArtifact = 1u << 0,  // e.g. a motion desaturation
-  kFlagProbeOff = 1u << 1,        // a value a device emits while mis-attached
+  kFlagMotionArtifact = 1u << 0,  // ground truth: e.g. a motion desaturation
+  kFlagProbeOff = 1u << 1,        // ground truth: the sensor was mis-attached
   kFlagLowBattery = 1u << 2,      // device reported low battery with this reading
   kFlagOnOxygen = 1u << 3,        // the patient was on supplemental oxygen (NEWS2 needs it)
+  kFlagQuestionable = 1u << 4,    // device: value sent but marked unreliable (signal quality)
+  kFlagValueAbsent = 1u << 5,     // device: no value (probe off / no signal); value is 0
 };
 
 struct Reading {

@@ -1,14 +1,23 @@
 #pragma once
 // Alert-to-episode matching against ground truth.
 //
-// An alert matches an episode of the same patient when the alert's received time lies in
-// [onset - early_limit, end + late_limit]. Before onset it is an early warning, between
-// onset and end on time, after end late. An alert inside the windows of several
-// (overlapping) episodes matches all of them: it detects each. Its *primary* episode,
-// used for timing and per-condition attribution, is the active one (onset <= t <= end)
-// with the latest onset, else the one whose window edge is nearest.
-// A matched alert whose primary episode already had an earlier alert is a duplicate:
-// still a true alert for PPV, but counted apart.
+// Detection: an alert matches an episode of the same patient when the alert's received
+// time lies in [signal_start - early_limit, end + late_limit], where signal_start is the
+// episode's onset, or the start of its prodrome for conditions that have one (heart-failure
+// fluid gain, COPD's rise in RR and HR: physiology::Episode::signal_start). Before that the
+// physiology carried no sign of the condition, so an earlier alert cannot have detected it
+// and is counted false (early_limit defaults to 0).
+//
+// Timing, against the time the clinical criteria were first met (Episode::criteria_met):
+// before it Early, from it to the episode's end OnTime, after the end Late. An episode
+// whose criteria were never met has no on-time alerts: its matching alerts before its end
+// are Early.
+//
+// An alert inside the windows of several (overlapping) episodes matches all of them: it
+// detects each. Its *primary* episode, used for timing and per-condition attribution, is
+// the active one (signal_start <= t <= end) with the latest signal start, else the one
+// whose window edge is nearest. A matched alert whose primary episode already had an
+// earlier alert is a duplicate: still a true alert for PPV, but counted apart.
 //
 // Artifacts: an alert is artifact-triggered when its triggering reading carried a motion
 // or probe-off flag, or its measured value differed from the true value by more than the
@@ -31,6 +40,15 @@ namespace iomtsim::reports {
 
 using physiology::Duration;
 using physiology::SimTime;
+
+// One patient's observed stay: the true times of its first and last reading. Exposure
+// for per-day rates and the chance level, and the hours the sepsis utility scores.
+struct PatientSpan {
+  physiology::PatientIndex patient = 0;
+  SimTime first{};  // true time of the first reading
+  SimTime last{};   // true time of the last reading
+  bool operator==(const PatientSpan&) const = default;
+};
 
 // An alert as recorded, with what the recorder knew about its triggering reading.
 struct AlertRecord {
@@ -66,7 +84,9 @@ inline constexpr std::array<double, physiology::kVitalCount> kDefaultArtifactTol
 };
 
 struct MatchOptions {
-  Duration early_limit = std::chrono::hours(6);  // alerts this long before onset still count
+  // Alerts this long before the episode's signal start still count (0: none; kept for
+  // tolerance studies, a positive value credits alerts that saw nothing of the condition).
+  Duration early_limit{0};
   Duration late_limit = std::chrono::hours(1);   // … and this long after the episode ends
   std::array<double, physiology::kVitalCount> artifact_tolerance = kDefaultArtifactTolerance;
   // Alert rules that count as a positive prediction for the PhysioNet 2019 utility
@@ -92,6 +112,9 @@ struct MatchResult {
 };
 
 bool is_artifact(const AlertRecord& a, const MatchOptions& options);
+
+// Early, OnTime or Late for an alert received at t that matched episode e (file comment).
+AlertTiming timing_of(const physiology::Episode& e, SimTime t);
 
 // Matches every alert to the episodes of its patient. O((A + E) log E).
 MatchResult match_alerts(std::span<const physiology::Episode> episodes,

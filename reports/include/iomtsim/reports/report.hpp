@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -45,7 +46,9 @@ struct RunInfo {
   SimTime start{};                  // observed scenario span
   SimTime end{};
   std::uint64_t patient_count = 0;  // patients in this report (beds)
-  // Exposure for per-day figures, in whole patient-seconds so that shards add exactly.
+  // Exposure for per-day figures, in whole patient-seconds: the sum of the observed spans
+  // (Report::patient_spans, each patient from its first to its last reading), recomputed
+  // by rescore() so that shards merge exactly; without spans, the value given.
   std::uint64_t patient_seconds = 0;
   double patient_days() const { return static_cast<double>(patient_seconds) / 86400.0; }
   bool operator==(const RunInfo&) const = default;
@@ -124,11 +127,16 @@ struct Report {
   // matching.utility_rules as the positive rules.
   SepsisUtility sepsis_utility;
 
-  // Recomputes alert_latency, accuracy and sepsis_utility from the raw data.
+  // Recomputes run.patient_seconds (from patient_spans, when there are any),
+  // alert_latency, accuracy and sepsis_utility from the raw data.
   void rescore();
   double duration_s() const;  // run.end - run.start, or the span of time buckets if unset
   std::vector<std::string> metric_names() const;  // see thresholds.hpp
 };
+
+// Sum over patients of (last - first) reading time, whole seconds (rounded down once, on
+// the total).
+std::uint64_t observed_patient_seconds(std::span<const PatientSpan> spans);
 
 class ReportError : public std::runtime_error {
  public:

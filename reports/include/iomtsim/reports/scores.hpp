@@ -7,9 +7,12 @@
 // - sensitivity = episodes with at least one matching alert / episodes
 // - PPV = true alerts / (true + false alerts), a true alert matching >= 1 episode
 // - F1 = harmonic mean of sensitivity and PPV
-// - lead time = first matching alert's received time - onset (negative: before onset),
-//   and the same from criteria_met; median and IQR (25th/75th percentiles, linear
-//   interpolation) in seconds
+// - lead time = first matching alert's received time - onset (negative: before onset,
+//   in the prodrome), and the same from criteria_met; median and IQR (25th/75th
+//   percentiles, linear interpolation) in seconds
+// - chance level (chance.hpp): what a stream of as many alerts placed at random over the
+//   observed spans would score, and the lift over it; computed with the same episodes
+//   and matching windows, for each set of figures below
 // Per condition C: episodes of C only; alerts matching an episode of C are true, alerts
 // matching no episode are false, alerts matching only other conditions are excluded.
 // Per rule R: the alerts of rule R matched afresh against all episodes.
@@ -20,17 +23,11 @@
 #include <string>
 #include <vector>
 
+#include "iomtsim/reports/chance.hpp"
 #include "iomtsim/reports/matching.hpp"
 
 namespace iomtsim::reports {
 
-struct SpreadStats {
-  std::size_t n = 0;
-  double median = 0.0;  // NaN when n == 0
-  double q1 = 0.0;
-  double q3 = 0.0;
-  bool operator==(const SpreadStats&) const = default;
-};
 // Median and quartiles of `values` by linear interpolation (R type 7).
 SpreadStats spread(std::vector<double> values);
 
@@ -59,6 +56,10 @@ struct AccuracyStats {
   double challenge2015 = 0.0;
   SpreadStats lead_time_s;           // first alert - onset
   SpreadStats criteria_lead_time_s;  // first alert - criteria_met
+  ChanceLevel chance;                // same rate, placed at random (chance.hpp)
+  double sensitivity_lift = 0.0;     // sensitivity - chance.sensitivity
+  double lead_time_lift_s = 0.0;     // chance median lead - observed median lead (> 0: earlier)
+  double criteria_lead_time_lift_s = 0.0;
 };
 
 struct Accuracy {
@@ -67,9 +68,10 @@ struct Accuracy {
   std::map<std::string, AccuracyStats> by_rule;       // alert rule -> stats
 };
 
+// `spans` are the patients' observed stays, for the chance level (none: chance is NaN).
 Accuracy score_alerts(std::span<const physiology::Episode> episodes,
                       std::span<const AlertRecord> alerts, const MatchOptions& options,
-                      double patient_days);
+                      double patient_days, std::span<const PatientSpan> spans = {});
 
 // PhysioNet/CinC Challenge 2015 false-alarm score: 100 (TP + TN) / (TP + TN + FP + 5 FN),
 // where a "positive" is an alarm kept (not suppressed). NaN when all counts are zero.

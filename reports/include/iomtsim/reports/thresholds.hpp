@@ -16,7 +16,10 @@
 //                                                     delivery.lost_fraction (= lost_network)
 //   alerts.{sensitivity,ppv,f1,false_per_patient_day,per_100_patient_days,
 //           burden_per_bed_per_day,median_lead_time,median_criteria_lead_time,
-//           count,false_count,artifact_count}
+//           count,false_count,artifact_count,
+//           chance_sensitivity,sensitivity_lift,            (chance.hpp)
+//           chance_median_lead_time,median_lead_time_lift,  seconds; lift > 0: earlier
+//           chance_median_criteria_lead_time,median_criteria_lead_time_lift}
 //   alerts.<condition>.{…}   e.g. alerts.sepsis.sensitivity
 //   alerts.rule.<rule>.{…}   e.g. alerts.rule.news2.ppv
 //   throughput.readings_per_s   acknowledged readings per second of scenario time

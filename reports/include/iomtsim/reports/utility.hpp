@@ -7,8 +7,14 @@
 //
 //   double u = prediction_utility({0,0,0,0,1,1}, {0,0,1,1,1,1});  // 3.388888…
 //
-// Pitfall: hours after t_sepsis + 3 earn nothing either way, so a stay's best utility is
-// reached by predicting exactly the hours (t_sepsis - 12, t_sepsis + 3].
+// Per hour t of a septic stay, with Δ = t - t_sepsis (hours):
+//   predicted:     max(-0.05, (Δ + 12) / 6) for Δ <= -6 (0 at exactly -12, -0.05 from -13 on),
+//                  (3 - Δ) / 9 for -6 < Δ <= 3;
+//   not predicted: 0 for Δ <= -6, -2 (Δ + 6) / 9 for -6 < Δ <= 3;
+//   Δ > 3:         not scored (0 either way).
+// A non-septic stay scores -0.05 per predicted hour and 0 otherwise. The best predictions
+// are the hours [t_sepsis - 12, t_sepsis + 3] within the stay, as the scorer builds them.
+// The sums are normalised as (observed - inaction) / (best - inaction).
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -65,17 +71,13 @@ UtilityResult normalized_utility(std::span<const std::vector<int>> labels,
 // - hour h is a positive prediction when any alert for the patient (of a rule in `rules`,
 //   or of any rule when `rules` is empty) was *received* in [h, h + 1);
 // - a patient is septic when it has a Sepsis episode; t_sepsis is the hour of the earliest
-//   Sepsis episode's onset, floor(onset / 1 h), so the hourly labels are 1 from hour
-//   t_sepsis - 6 on, as in the challenge data (an import of PhysioNet 2019 files sets
-//   onset = first labelled hour + 6 h, which round-trips exactly).
+//   Sepsis episode's clinical onset (clinical_sepsis_onset below), so the hourly labels
+//   are 1 from hour t_sepsis - 6 on, as in the challenge data (an import of PhysioNet 2019
+//   files sets onset = first labelled hour + 6 h and no criteria time, which round-trips
+//   exactly).
 // t_sepsis is used directly, not re-derived from labels, so a stay whose first observed
 // hour is already labelled keeps its true onset.
-struct PatientSpan {
-  physiology::PatientIndex patient = 0;
-  SimTime first{};  // true time of the first reading
-  SimTime last{};   // true time of the last reading
-  bool operator==(const PatientSpan&) const = default;
-};
+// PatientSpan (matching.hpp): one patient's observed stay.
 
 struct SepsisUtility {
   std::uint64_t patients = 0;         // stays scored (patients with at least one reading)
@@ -90,6 +92,13 @@ struct SepsisUtility {
 // this with t_sepsis = first label + 6.
 double stay_utility(double t_sepsis, std::span<const int> predictions, const UtilityParams& params = {});
 std::vector<int> best_stay_predictions(double t_sepsis, std::size_t hours, const UtilityParams& params = {});
+
+// The challenge's t_sepsis for a ground-truth episode: the time its clinical criteria were
+// first met (as the challenge's is the time the Sepsis-3 criteria were met), or its onset
+// when they never were (a mild sepsis) or are unknown (an imported stay, whose onset is the
+// challenge's t_sepsis already). A generated sepsis's onset is the start of the infection,
+// hours before anyone could see it.
+SimTime clinical_sepsis_onset(const physiology::Episode& e);
 
 // Spans need not be sorted; a patient listed twice uses the union of its spans.
 SepsisUtility hourly_sepsis_utility(std::span<const PatientSpan> spans,

@@ -16,6 +16,7 @@
 //     {ThresholdCondition{Vital::SpO2, CompareOp::Less, 88.0, std::chrono::minutes(2)}}};
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -71,12 +72,29 @@ struct RuleConfig {
   Combine combine = Combine::All;
   std::vector<Condition> conditions;
   physiology::Duration freshness = std::chrono::minutes(15);
+  std::optional<physiology::Duration> repeat_interval;  // default: SuppressionConfig's
   bool operator==(const RuleConfig&) const = default;
 };
 
-// Built-in NEWS2 rule ("news2"): Medium at total >= medium_threshold, High at >=
-// high_threshold, Low for the low–medium band (a single parameter scoring 3) when
-// alert_on_single_three. Computed on the latest values no older than freshness.
+// Names of the built-in rules, as alerts carry them (Alert::rule).
+inline constexpr std::string_view kNews2Rule = "news2";  // total >= medium_threshold
+inline constexpr std::string_view kNews2SingleThreeRule =
+    "news2_single_3";  // one parameter scoring 3
+inline constexpr std::string_view kQsofaRule = "qsofa";
+
+// Built-in NEWS2 rules, the RCP's escalation bands: "news2" Medium at total >=
+// medium_threshold (5–6, urgent response) and High at >= high_threshold (7+, emergency
+// response); "news2_single_3", Low, for the low–medium band (a single parameter scoring 3
+// with a total below medium_threshold: urgent ward review) when alert_on_single_three.
+//
+// The score is computed on aggregated recent vitals, not on one 15-second reading: each
+// parameter enters as the median of its readings in the last `aggregation` (device time),
+// or, when it has none that recent (spot checks), its latest value no older than
+// `freshness`. A band alerts only once it has held on every evaluation for `persistence`
+// (`single_three_persistence` for the single-3 rule), so a transient dip or a motion
+// artifact does not page anyone; spot-checked patients, whose parameters are all measured
+// more than `continuous_gap` apart, alert on the set that scores. Each rule then stays
+// quiet for its repeat interval (SuppressionConfig) unless it escalates.
 struct News2RuleConfig {
   bool enabled = true;
   int medium_threshold = 5;
@@ -85,22 +103,32 @@ struct News2RuleConfig {
   int min_parameters = 3;  // score only with at least this many measured parameters
   physiology::Duration freshness = std::chrono::minutes(15);
   SpO2Scale default_scale = SpO2Scale::Scale1;
+  physiology::Duration aggregation = std::chrono::minutes(5);  // 0: the latest reading
+  physiology::Duration persistence = std::chrono::minutes(3);
+  physiology::Duration single_three_persistence = std::chrono::minutes(15);
+  // Readings of a parameter closer together than this are continuous monitoring.
+  physiology::Duration continuous_gap = std::chrono::minutes(10);
+  std::optional<physiology::Duration> repeat_interval;               // default: suppression's
+  std::optional<physiology::Duration> single_three_repeat_interval;  // default: suppression's
   bool operator==(const News2RuleConfig&) const = default;
 };
 
-// Built-in qSOFA rule ("qsofa"): alert at points >= threshold.
+// Built-in qSOFA rule ("qsofa"): alert at points >= threshold, on the same aggregated
+// values as NEWS2 (its aggregation window), once it has held for `persistence`.
 struct QsofaRuleConfig {
   bool enabled = true;
   int threshold = 2;
   physiology::AlertSeverity severity = physiology::AlertSeverity::Medium;
   physiology::Duration freshness = std::chrono::minutes(15);
+  physiology::Duration persistence = std::chrono::minutes(3);
+  std::optional<physiology::Duration> repeat_interval;  // default: suppression's
   bool operator==(const QsofaRuleConfig&) const = default;
 };
 
 // Per (patient, rule): after an alert, the same rule stays quiet for repeat_interval of
 // device time, unless the severity rises (escalation) and realert_on_escalation is set.
 struct SuppressionConfig {
-  physiology::Duration repeat_interval = std::chrono::minutes(30);
+  physiology::Duration repeat_interval = std::chrono::hours(4);
   bool realert_on_escalation = true;
   bool operator==(const SuppressionConfig&) const = default;
 };
@@ -110,10 +138,14 @@ struct RuleSet {
   QsofaRuleConfig qsofa;
   std::vector<RuleConfig> rules;
   SuppressionConfig suppression;
+  // Readings a device flagged as questionable (motion, poor signal) never enter a score or
+  // a rule; readings without a value (probe off) never do in any case.
+  bool ignore_questionable = true;
   bool operator==(const RuleSet&) const = default;
 
-  // news2, qsofa, spo2 < 88 % for 2 min (High), glucose < 54 mg/dL for 15 min (High),
-  // heart rate > 130 /min for 5 min (Medium), resp rate <= 8 /min for 2 min (High).
+  // news2 (with news2_single_3), qsofa, spo2 < 85 % for 5 min (High), glucose < 54 mg/dL
+  // for 15 min (High), heart rate > 130 /min for 10 min (Medium), resp rate <= 8 /min for
+  // 2 min (High).
   static RuleSet defaults();
 };
 

@@ -36,6 +36,7 @@ struct EngineCounters {
   std::uint64_t alerts = 0;      // emitted
   std::uint64_t suppressed = 0;  // rule fired but repeat suppression held it back
   std::uint64_t evicted = 0;     // patients forgotten to stay within max_patients
+  std::uint64_t flagged = 0;     // ignored: the device sent no value or marked it questionable
   bool operator==(const EngineCounters&) const = default;
 };
 

@@ -9,7 +9,10 @@
 // end of the scenario).
 // CSV: one row per numeric reading (columns in kCsvHeader); waveform blocks are one row
 // each with their sample count in `value` (the samples themselves need the protobuf
-// form); episodes follow as rows of kind `episode`. Operations rows reuse the columns:
+// form); episodes follow as rows of kind `episode` (reading_id = episode id, vital =
+// condition, value = severity, true_value = prodrome start, unit = criteria time,
+// true_time = onset, device_time = end; times in seconds, empty when absent).
+// Operations rows reuse the columns:
 //   pump_event:     device = pump number, vital = event kind, value = rate (mL/h),
 //                   true_value = volume infused (mL), flags = 1 for an alarm;
 //   location_fix:   patient empty, device = asset, vital = zone, value/true_value = x/y (m),
