@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh
+bash scripts/build.sh iomtsim  # only the command line tool: no tests, no benches
 
 scenario=scenarios/library/postop_sepsis_ward.yaml
 out="iomtsim-runs/quickstart-$(date +%Y%m%d-%H%M%S)"
