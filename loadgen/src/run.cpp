@@ -259,8 +259,10 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   // the speed-up applied. Channels hear alerts on their own threads: the recording part takes
   // one writer at a time.
   std::mutex alert_part_mutex;
+  auto capture_setup = detail::alert_capture_setup(scenario, access);
+  capture_setup.shard = options.shard;
   detail::AlertCapture capture(
-      detail::alert_capture_setup(scenario, access),
+      std::move(capture_setup),
       [&](const physiology::Alert& a, std::int64_t wall_ns) {
         alert_shard.on_alert(a, wall_ns);
         if (alert_part) {
@@ -521,6 +523,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
           << " naming no patient of the fleet"
           << (capture_stats.first_unmapped.empty() ? "" : " (first: " + capture_stats.first_unmapped + ")") << ", "
           << c.unreadable << " unreadable, " << c.refused << " webhook requests refused (no shared secret)\n";
+    if (c.other_shards)
+      log << "alerts about other shards' patients (not scored here): " << c.other_shards << '\n';
     if (!capture_stats.first_error.empty()) log << "alert polling: " << capture_stats.first_error << '\n';
     if (const auto auth = result.report.outcome_codes.auth_failures())
       for (const auto& e : result.report.outcome_codes.errors)

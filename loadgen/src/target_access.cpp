@@ -193,6 +193,7 @@ AlertCaptureCounts capture_counts(const AlertCaptureStats& s) {
   c.scored = s.scored;
   c.duplicates = s.duplicates;
   c.unmapped = s.unmapped;
+  c.other_shards = s.other_shards;
   c.refused = s.refused;
   c.unreadable = s.unreadable;
   c.fhir_requests = s.fhir_requests;

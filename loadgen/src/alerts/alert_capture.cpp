@@ -163,6 +163,10 @@ void AlertCapture::heard(std::vector<HeardAlert> alerts) {
       if (!a.alert_id.empty()) seen_.erase(a.alert_id);
       continue;
     }
+    if (!setup_.shard.owns(*patient)) {
+      ++stats_.other_shards;
+      continue;  // its id stays seen: heard again, it is still another shard's
+    }
     if (to_resolve) {
       --stats_.heard;  // counted again when it comes back
       reader_->resolve(std::move(a));

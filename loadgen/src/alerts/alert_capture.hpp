@@ -30,6 +30,7 @@
 #include "heard_alert.hpp"
 #include "iomtsim/physiology/time.hpp"
 #include "iomtsim/scenarios/alert_capture.hpp"
+#include "iomtsim/sim/shard_spec.hpp"
 #include "mqtt_alerts.hpp"
 #include "webhook_intake.hpp"
 
@@ -51,6 +52,9 @@ struct AlertCaptureSetup {
   bool subscribe = false;
   std::vector<std::string> subscription_types = {"Flag"};
   std::shared_ptr<const PatientDirectory> directory = std::make_shared<PatientDirectory>();
+  // The run's part of the fleet. Shards sharing one target all hear every alert it raises
+  // (they poll the same Flags): each scores only those about its own patients.
+  sim::ShardSpec shard;
 };
 
 struct AlertCaptureStats {
@@ -58,6 +62,7 @@ struct AlertCaptureStats {
   std::uint64_t scored = 0;         // handed to the recorder
   std::uint64_t duplicates = 0;     // the same alert id again
   std::uint64_t unmapped = 0;       // no patient of the fleet
+  std::uint64_t other_shards = 0;   // about a patient another shard runs: not ours to score
   std::uint64_t refused = 0;        // webhook requests without the shared secret
   std::uint64_t unreadable = 0;     // bodies / messages that held no readable alert
   std::uint64_t fhir_requests = 0;  // polling, Observation reads, Subscriptions

@@ -92,6 +92,7 @@ struct AlertCaptureCounts {
   std::uint64_t scored = 0;      // handed to the report
   std::uint64_t duplicates = 0;  // the same alert again (another channel, a re-read)
   std::uint64_t unmapped = 0;    // naming no patient of the fleet
+  std::uint64_t other_shards = 0;  // about a patient of another shard (a shared target)
   std::uint64_t refused = 0;     // webhook requests without the shared secret
   std::uint64_t unreadable = 0;
   std::uint64_t fhir_requests = 0;  // polling, Observation reads, Subscriptions
