@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer build: clang++ with AddressSanitizer and UndefinedBehaviorSanitizer (and
-# libFuzzer coverage) in ./build-asan, next to the ordinary ./build. .ci/run calls it after
-# scripts/test.sh.
+# libFuzzer coverage) in ./build-asan, next to the ordinary ./build. Run by hand for now:
+# .ci/run leaves it out until the tree compiles with Debian 12's clang 14 (see .ci/run).
 #
 #   bash scripts/sanitize.sh                  build, then run under the sanitizers: every
 #                                             unit test, the reference target's and the
