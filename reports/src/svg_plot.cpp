@@ -95,8 +95,11 @@ std::string render(const Plot& p) {
     y1 += 0.05 * (y1 - y0);
   }
   const double w = p.width - kLeft - kRight, h = p.height - kTop - kBottom;
-  auto sx = [&](double x) { return kLeft + (x - x0) / (x1 - x0) * w; };
-  auto sy = [&](double y) { return kTop + h - (std::clamp(y, y0, y1) - y0) / (y1 - y0) * h; };
+  // Copies of the bounds: clang 14 does not let a lambda capture structured bindings.
+  auto sx = [&, x0 = x0, x1 = x1](double x) { return kLeft + (x - x0) / (x1 - x0) * w; };
+  auto sy = [&, y0 = y0, y1 = y1](double y) {
+    return kTop + h - (std::clamp(y, y0, y1) - y0) / (y1 - y0) * h;
+  };
 
   std::string o = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(p.width) +
                   "\" height=\"" + std::to_string(p.height) + "\" viewBox=\"0 0 " +
