@@ -134,8 +134,8 @@ Result work(int k, const Args& a, int up, int go) {
       rd.patient = static_cast<std::uint32_t>(i);
       rd.vital = iomtsim::physiology::Vital::HeartRate;
       rd.value = 70;
-      m->id = id++;
-      m->readings = {rd};
+      m->msg->wire_id = id++;
+      m->msg->readings = {rd};
       m->due = Clock::now();
       pool.send(static_cast<std::uint32_t>(i), std::move(m));
     }

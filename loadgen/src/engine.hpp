@@ -1,14 +1,17 @@
 #pragma once
-// One engine thread: an io_context, this thread's part of the fleet, its network paths,
-// its transports and its RecorderShard. Only this thread touches them, so nothing on the
+// One engine thread of the real-time engine: an io_context, this thread's device side
+// (sim::device_side::DeviceSide: its part of the fleet, batching, network paths,
+// operations devices and accounting) and its transports. The engine only carries
+// messages: it asks the device side for the next due instant, waits for it on the
+// accelerated clock, puts what departs on its transport, and reports each answer back.
+// Only this thread touches the device side and the transports, so nothing on the
 // per-reading path takes a lock; the counters below are relaxed atomics for the progress
 // display only.
 //
-// Scheduling (open loop): one steady_timer, armed for the next due event, which is the
-// earliest of: the fleet's next output (its true time is the intended send time), a
-// message the emulated network delivers (its arrival time: when it goes on the wire), a
-// store-and-forward drain. The fleet is pulled lazily, one output at a time, so memory
-// grows with devices and in-flight messages, never with the run length.
+// Scheduling (open loop): one steady_timer, armed for the device side's next event (a
+// reading's intended send, a message reaching the wire, a buffer drain). The source is
+// pulled lazily, one output at a time, so memory grows with devices and in-flight
+// messages, never with the run length.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -17,6 +20,7 @@
 #include <memory>
 #include <optional>
 
+#include "http_transport.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
 #include "iomtsim/loadgen/run_options.hpp"
 #include "iomtsim/loadgen/source.hpp"
@@ -26,8 +30,8 @@
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
+#include "iomtsim/sim/device_side/device_side.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
-#include "http_transport.hpp"
 #include "live_latency.hpp"
 #include "mqtt_transport.hpp"
 #include "stream_transport.hpp"
@@ -45,7 +49,7 @@ struct EngineConfig {
   payloads::RecordingHeader record_header;
   const AcceleratedClock* clock = nullptr;
   reports::Recorder* recorder = nullptr;
-  std::optional<HttpTarget> http;                 // nullopt: FHIR readings fail (no endpoint)
+  std::optional<HttpTarget> http;  // nullopt: FHIR readings fail (no endpoint)
   std::optional<StreamTarget> mllp;
   std::optional<StreamTarget> proto;
   std::optional<MqttTarget> mqtt;
@@ -57,7 +61,7 @@ struct EngineCounters {
   std::atomic<std::uint64_t> generated{0};
   std::atomic<std::uint64_t> messages_sent{0};
   std::atomic<std::uint64_t> acknowledged{0};
-  std::atomic<std::uint64_t> errors{0};      // rejected, timed out, failed, lost, dropped
+  std::atomic<std::uint64_t> errors{0};         // rejected, timed out, failed, lost, dropped
   std::atomic<std::int64_t> max_latency_ns{0};  // since the progress display last read it
   LiveLatency latency;                          // acknowledged, intended send -> ack, so far
 };
@@ -69,7 +73,8 @@ struct EngineTotals {
   std::uint64_t reconnects = 0;
   TlsFailures tls_failures;  // failed TLS handshakes by reason
   reports::Histogram send_lateness{kLatenessConfig};
-  reports::OpsReport ops;  // operations devices of this thread (ops_driver.hpp)
+  reports::OpsReport ops;  // operations devices of this thread
+  sim::device_side::DeliveryStats delivery;
   reports::OutcomeCodes outcome_codes;  // answers by protocol and code, reasons (answer_codes.hpp)
 };
 
@@ -81,6 +86,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Runs on the calling thread until everything is answered (or drained/abandoned).
+  // Rethrows what broke the engine (an internal invariant, a recording that cannot be
+  // written), after accounting what it could.
   void run();
   // Any thread: stop scheduling, drain in-flight requests, mark the rest InFlight.
   void request_stop();

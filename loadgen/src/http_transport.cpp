@@ -240,31 +240,32 @@ class HttpTransport final : public Transport {
     c.state = Conn::State::Busy;
     c.current = std::move(m);
     const Outbound& o = *c.current;
-    const bool single = o.readings.size() == 1;
-    // A pre-encoded operations message (to `path` under the FHIR base, or to the base
-    // itself for a transaction Bundle) or an asset query (an absolute path).
-    const bool pre_encoded = o.get || !o.body.empty();
-    const std::string* body = &o.body;
+    const auto& msg = *o.msg;
+    const bool single = msg.readings.size() == 1;
+    // A pre-encoded message (to `http_path` under the FHIR base, or to the base itself for
+    // a transaction Bundle) or an asset query (an absolute path).
+    const bool pre_encoded = o.pre_encoded();
+    const std::string* body = &msg.body;
     if (!pre_encoded) {
       c.body.clear();
       if (single)
-        payloads::append_observation(c.body, o.readings.front(), fhir_);
+        payloads::append_observation(c.body, msg.readings.front(), fhir_);
       else
-        c.body = payloads::encode_transaction_bundle(o.readings, fhir_);
+        c.body = payloads::encode_transaction_bundle(msg.readings, fhir_);
       body = &c.body;
     }
     std::string& r = c.raw;
     r.clear();
-    r += o.get ? "GET " : "POST ";
+    r += msg.http_get ? "GET " : "POST ";
     if (pre_encoded) {
-      if (o.path.empty()) {
+      if (msg.http_path.empty()) {
         r += target_.base_path;
-      } else if (o.path.front() == '/') {
-        r += o.path;
+      } else if (msg.http_path.front() == '/') {
+        r += msg.http_path;
       } else {
         r += target_.base_path;
         r += '/';
-        r += o.path;
+        r += msg.http_path;
       }
     } else {
       r += target_.base_path;
@@ -272,14 +273,14 @@ class HttpTransport final : public Transport {
     }
     r += " HTTP/1.1\r\nHost: ";
     r += host_header_;
-    r += o.get ? "\r\nAccept: application/json\r\n"
+    r += msg.http_get ? "\r\nAccept: application/json\r\n"
                : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
     if (target_.credentials) {
       target_.credentials->authorization_line(auth_version_, auth_line_);
       r += static_headers_;
       r += auth_line_;
     }
-    if (!o.get || !body->empty()) {
+    if (!msg.http_get || !body->empty()) {
       r += "Content-Length: ";
       r += std::to_string(body->size());
       r += "\r\n";
@@ -311,7 +312,7 @@ class HttpTransport final : public Transport {
     const bool keep = res.keep_alive();
     lowest(c).expires_never();
     c.reused = true;
-    if (c.current->get) c.current->answer = res.body();
+    if (c.current->msg->http_get) c.current->answer = res.body();
     const bool ok = status / 100 == 2;
     if (status == 401 && target_.credentials) target_.credentials->unauthorized();
     complete(std::move(c.current), ok ? Outcome::Acknowledged : Outcome::Rejected, status,

@@ -385,19 +385,19 @@ bool MqttDevicePool::on_packet(std::uint32_t i, const MqttPacket& p) {
 
 std::string MqttDevicePool::topic_of(const Outbound& m) const {
   // The message id packs its device (readings' ids, and a waveform block's, alike).
-  return payloads::mqtt_topic(target_.topic, physiology::reading_patient(m.id),
-                              physiology::reading_device(m.id));
+  return payloads::mqtt_topic(target_.topic, physiology::reading_patient(m.id()),
+                              physiology::reading_device(m.id()));
 }
 
 void MqttDevicePool::publish(std::uint32_t i, OutboundPtr m, bool dup, std::uint16_t resend_id) {
   Client& c = clients_[i];
-  std::string_view payload = m->body;  // a waveform block comes encoded
-  if (payload.empty()) {
+  std::string_view payload = m->msg->body;  // a waveform block comes encoded
+  if (!m->pre_encoded()) {
     payload_.clear();
-    if (m->readings.size() == 1)
-      payloads::append_mqtt_reading(payload_, m->readings.front());
+    if (m->readings().size() == 1)
+      payloads::append_mqtt_reading(payload_, m->readings().front());
     else
-      payload_ = payloads::encode_mqtt_batch(m->readings);
+      payload_ = payloads::encode_mqtt_batch(m->readings());
     payload = payload_;
   }
   std::uint16_t id = resend_id;
@@ -416,7 +416,7 @@ void MqttDevicePool::publish(std::uint32_t i, OutboundPtr m, bool dup, std::uint
   } else {
     if (!dup)
       deadlines_.push_back(Deadline{
-          m->written + std::chrono::duration_cast<Steady::duration>(target_.timeout), i, m->id});
+          m->written + std::chrono::duration_cast<Steady::duration>(target_.timeout), i, m->id()});
     c.waiting.push_back(Waiting{id, false, std::move(m)});
     arm_deadline();
   }
@@ -524,7 +524,7 @@ void MqttDevicePool::arm_deadline() {
       deadlines_.pop_front();
       auto& w = clients_[d.client].waiting;
       auto it = std::find_if(w.begin(), w.end(),
-                             [&](const Waiting& x) { return x.msg && x.msg->id == d.msg_id; });
+                             [&](const Waiting& x) { return x.msg && x.msg->id() == d.msg_id; });
       if (it == w.end()) continue;  // answered (or failed) already
       auto m = std::move(it->msg);
       w.erase(it);

@@ -39,8 +39,8 @@ class MqttTransport final : public Transport {
 
   void send(OutboundPtr m) override {
     // A waveform block comes pre-encoded, without readings: its id packs its device.
-    const auto patient = physiology::reading_patient(m->id);
-    const auto device = physiology::reading_device(m->id);
+    const auto patient = physiology::reading_patient(m->id());
+    const auto device = physiology::reading_device(m->id());
     const auto key = device_key(patient, device);
     auto it = clients_.find(key);
     if (it == clients_.end())

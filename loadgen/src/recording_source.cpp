@@ -43,8 +43,8 @@ class RecordingSource final : public OutputSource {
     if (it == keys_.end() || *it != k) throw std::out_of_range("replay: device not in this part");
     return static_cast<std::size_t>(it - keys_.begin());
   }
-  bool done() const override { return !head_; }
-  SimTime next_time() const override {
+  bool done() override { return !head_; }
+  SimTime next_time() override {
     return head_ ? std::visit([](const auto& o) { return o.true_time; }, *head_) : SimTime::max();
   }
   DeviceOutput next() override {

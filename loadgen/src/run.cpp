@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "engine.hpp"
-#include "ops_driver.hpp"
+#include "iomtsim/reports/pump_alerts.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
@@ -467,7 +467,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (auto& e : engines) result.report.outcome_codes.merge(e->totals().outcome_codes);
   for (auto& e : engines) result.report.ops.merge(e->totals().ops);
   for (auto& e : engines) result.report.waveforms.merge(e->totals().waveforms);
-  detail::attach_pump_alerts(result.report);  // rescores
+  reports::attach_pump_alerts(result.report);  // rescores
   result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);

@@ -174,19 +174,19 @@ class StreamTransport final : public Transport {
   }
 
   std::string key_of(const Outbound& m) const {
-    if (!m.ack_key.empty()) return m.ack_key;
-    return target_.kind == StreamKind::Mllp ? payloads::hl7_control_id(m.id) : std::to_string(m.id);
+    if (!m.msg->ack_key.empty()) return m.msg->ack_key;
+    return target_.kind == StreamKind::Mllp ? payloads::hl7_control_id(m.id()) : std::to_string(m.id());
   }
 
   void write_one(OutboundPtr m) {
-    if (target_.kind == StreamKind::Mllp && !m->body.empty())  // pre-encoded (pump events)
-      payloads::append_mllp_frame(next_, m->body);
+    if (target_.kind == StreamKind::Mllp && m->pre_encoded())  // pump events, waveform blocks
+      payloads::append_mllp_frame(next_, m->msg->body);
     else if (target_.kind == StreamKind::Mllp)
-      payloads::append_mllp_frame(next_, payloads::encode_oru_r01(m->readings, hl7_));
-    else if (!m->body.empty())  // pre-encoded ReadingBatch (waveform blocks)
-      payloads::append_delimited(next_, m->body);
+      payloads::append_mllp_frame(next_, payloads::encode_oru_r01(m->readings(), hl7_));
+    else if (m->pre_encoded())  // a ReadingBatch holding a waveform block
+      payloads::append_delimited(next_, m->msg->body);
     else
-      payloads::append_delimited(next_, payloads::encode_batch(m->id, m->readings));
+      payloads::append_delimited(next_, payloads::encode_batch(m->id(), m->readings()));
     m->written = Steady::now();
     auto key = key_of(*m);
     order_.push_back({key, m->written + target_.timeout});

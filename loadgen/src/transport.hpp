@@ -2,9 +2,11 @@
 // What an engine hands a transport, and what comes back. Private to loadgen.
 //
 // One Outbound is one message on the wire (an Observation, a transaction Bundle, an
-// ORU^R01, a protobuf batch) carrying one or more readings of one device. The transport
-// calls the engine's completion exactly once per Outbound it accepted, on the engine's
-// thread, unless abandon() took it back first (then abandon reports it, as in flight).
+// ORU^R01, a protobuf batch, a pre-encoded waveform block or operations message, an asset
+// query): the device side's Message (its kind is explicit, MessageKind) plus what the
+// transport needs to carry it. The transport calls the engine's completion exactly once
+// per Outbound it accepted, on the engine's thread, unless abandon() took it back first
+// (then abandon reports it, as in flight).
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -17,36 +19,35 @@
 #include "iomtsim/physiology/time.hpp"
 #include "iomtsim/reports/delivery.hpp"
 #include "tls_failure.hpp"
+#include "iomtsim/sim/device_side/message.hpp"
 
 namespace iomtsim::loadgen::detail {
 
 using Steady = std::chrono::steady_clock;
+using sim::device_side::MessageKind;
 
 struct Outbound {
-  std::uint64_t id = 0;  // first reading id: unique per run
-  std::vector<physiology::Reading> readings;
-  physiology::SimTime intended{};  // scenario time the device meant to send
-  physiology::SimTime arrival{};   // scenario time the emulated network delivers it
-  Steady::time_point due{};        // wall instant of `arrival`: when it should hit the wire
-  Steady::time_point written{};    // set by the transport when the write starts
-  bool retried = false;            // re-queued once after a stale keep-alive connection
-  // Operations messages (ops_driver.hpp) come pre-encoded and carry no readings:
-  //   HTTP: `path` relative to the FHIR base ("Observation", "DiagnosticReport") or
-  //   absolute ("/assets/17"); `get` for a query, whose answer body lands in `answer`.
-  //   MLLP: `body` is the HL7 message; `ack_key` the control id its ACK names.
-  std::uint8_t ops_kind = 0;  // 0: readings; else OpsDriver's kind
-  std::string body;
-  std::string path;
-  bool get = false;
-  std::string ack_key;
-  std::string answer;
-  std::uint32_t samples = 0;  // a waveform block's sample count (body holds the block)
+  // The message. Readings: encoded by the transport in its protocol. Waveform, Ops: `body`
+  // is sent as is (HTTP to `http_path`; MLLP acknowledged by `ack_key`, or by the control
+  // id of `wire_id`). AssetQuery: GET `http_path`, whose answer body lands in `answer`.
+  sim::device_side::MessagePtr msg;
+  Steady::time_point due{};      // wall instant of msg->departs: when it should hit the wire
+  Steady::time_point written{};  // set by the transport when the write starts
+  bool retried = false;          // re-queued once after a stale keep-alive connection
+  std::string answer;            // the answer's body (AssetQuery)
+
+  explicit Outbound(sim::device_side::MessagePtr m = std::make_unique<sim::device_side::Message>())
+      : msg(std::move(m)) {}
+  std::uint64_t id() const { return msg->wire_id; }
+  MessageKind kind() const { return msg->kind; }
+  const std::vector<physiology::Reading>& readings() const { return msg->readings; }
+  bool pre_encoded() const { return msg->kind != MessageKind::Readings; }
 };
 using OutboundPtr = std::unique_ptr<Outbound>;
 
 struct Completion {
   reports::Outcome outcome = reports::Outcome::Failed;
-  unsigned status = 0;  // HTTP status, 0 when none
+  unsigned status = 0;      // HTTP status, 0 when none
   Steady::time_point at{};  // wall instant of the answer (or of the failure)
   // For the report's outcome codes (answer_codes.hpp): the protocol ("fhir_r4", "hl7v2",
   // "protobuf", "mqtt_json"; nullptr: not tallied), a non-HTTP answer code ("AA", "AE",
@@ -74,8 +75,8 @@ struct SocketBackoff {
 class Transport {
  public:
   virtual ~Transport() = default;
-  virtual void start() = 0;                 // opens connections (ramped)
-  virtual void send(OutboundPtr msg) = 0;   // queue or write now
+  virtual void start() = 0;                   // opens connections (ramped)
+  virtual void send(OutboundPtr msg) = 0;     // queue or write now
   virtual std::size_t in_flight() const = 0;  // accepted, not yet completed
   // Closes every socket and hands back every accepted, uncompleted message.
   virtual std::vector<OutboundPtr> abandon() = 0;

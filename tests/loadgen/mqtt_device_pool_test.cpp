@@ -31,14 +31,14 @@ struct Harness {
   }
   void send(std::uint32_t client, std::uint64_t id) {
     auto m = std::make_unique<Outbound>();
-    m->id = id;
+    m->msg->wire_id = id;
     physiology::Reading r;
     r.id = id;
     r.patient = client;
     r.device = 0;
     r.vital = physiology::Vital::HeartRate;
     r.value = 70;
-    m->readings = {r};
+    m->msg->readings = {r};
     m->due = Steady::now();
     pool->send(client, std::move(m));
   }

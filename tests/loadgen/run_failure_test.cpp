@@ -24,8 +24,8 @@ class FailingSource final : public OutputSource {
   std::size_t device_slot(physiology::PatientIndex p, physiology::DeviceIndex d) const override {
     return inner_->device_slot(p, d);
   }
-  bool done() const override { return inner_->done(); }
-  physiology::SimTime next_time() const override { return inner_->next_time(); }
+  bool done() override { return inner_->done(); }
+  physiology::SimTime next_time() override { return inner_->next_time(); }
   physiology::DeviceOutput next() override {
     if (--left_ == 0) throw std::bad_alloc();
     return inner_->next();

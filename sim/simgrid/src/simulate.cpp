@@ -6,6 +6,8 @@
 #include <ostream>
 
 #include "driver.hpp"
+#include "iomtsim/reports/pump_alerts.hpp"
+#include "iomtsim/sim/device_side/device_side.hpp"
 #include "iomtsim/sim/thresholds.hpp"
 
 namespace iomtsim::sim::simgrid {
@@ -77,7 +79,6 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
     throw SimulateError("unknown metric in expectations: " + bad.front());
 
   Fleet fleet(scenario, ShardSpec{0, 1});
-  FleetNetwork net(fleet.devices(), scenario.metadata.seed);
   capacity.fidelity = resolve_fidelity(capacity, fleet.device_count());
 
   reports::RecorderOptions ropts;
@@ -97,14 +98,26 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   std::unique_ptr<::simgrid::s4u::Engine> engine;
   start_engine(engine, options.simgrid_log);
   std::size_t ap_count = 0;
+  const SimTime end{scenario.metadata.duration};
+  const detail::OpsAccess access(scenario, fleet.devices(),
+                                 assign_access_points(fleet.devices(), capacity, ap_count));
+  device_side::DeviceSideConfig sc;
+  sc.scenario = &scenario;
+  sc.source = device_side::prefetch_source(fleet, end, options.prefetch_fleet);
+  sc.recorder = &recorder;
+  sc.end = end;
+  // Imaging results load their access point as well as their profile's shared link.
+  sc.medium_of_slot.assign(access.ap_of_slot().begin(), access.ap_of_slot().end());
+  sc.medium_of_ops = [&access](const physiology::ops::OpsOutput& e) -> std::int64_t {
+    return access.of_event(e);
+  };
+  device_side::DeviceSide side(std::move(sc));
   detail::DriverConfig dc;
   dc.capacity = &capacity;
-  dc.end = SimTime{scenario.metadata.duration};
-  dc.prefetch_fleet = options.prefetch_fleet;
-  dc.ap_of_slot = assign_access_points(fleet.devices(), capacity, ap_count);
+  dc.end = end;
   detail::Platform platform(*engine, capacity, ap_count);
   detail::ServerPool pool(capacity);
-  detail::Driver driver(fleet, net, recorder, platform, pool, std::move(dc));
+  detail::Driver driver(side, access, recorder, platform, pool, std::move(dc));
 
   std::string failure;
   ::simgrid::s4u::Actor::create("driver", platform.server(0), [&] {
@@ -123,10 +136,10 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   result.stats.devices = fleet.device_count();
   result.stats.access_points = ap_count;
   result.report = recorder.merge();
-  // The sections a real run adds after merging its engines (loadgen/src/run.cpp).
-  result.report.waveforms = std::move(driver.waveforms());
-  result.report.ops = std::move(driver.ops_report());
-  result.report.ops.rescore();  // merge() scored the rest; only the operations are new
+  // The sections the device side fills, as a real run adds them (loadgen/src/run.cpp).
+  result.report.waveforms = std::move(driver.sections().waveforms);
+  result.report.ops = std::move(driver.sections().ops);
+  reports::attach_pump_alerts(result.report);  // rescores
   result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);
