@@ -13,12 +13,14 @@
 #include "iomtsim/scenarios/loader.hpp"
 #include "iomtsim/sim/simgrid/calibration.hpp"
 #include "options.hpp"
+#include "signal_stop.hpp"
 
 namespace iomtsim::cli {
 
 namespace sg = sim::simgrid;
 
 int cmd_calibrate(const std::vector<std::string>& args) {
+  SignalStop signals;  // before any thread: SIGINT/SIGTERM stop the measuring runs
   const std::string usage = "[SCENARIO] [--set key.path=value] [--out FILE] [--offered-per-s N] [--seconds S]";
   po::options_description visible("options");
   visible.add_options()("out,o",
@@ -74,16 +76,18 @@ int cmd_calibrate(const std::vector<std::string>& args) {
   o.speed = 1.0;
   o.write_files = false;
   o.progress = loadgen::ProgressMode::None;
-  o.handle_signals = true;
+  o.stop = signals.control();
   o.drain_timeout = std::chrono::seconds(60);
   std::ostringstream sink;
   o.log = &sink;
   try {
     std::cerr << "calibrate: light run (" << seconds << " s, 50 readings/s)\n";
     const auto light = loadgen::run(scenario(50, std::chrono::seconds(1)), o);
+    if (light.interrupted) return light.exit_code;  // no calibration from a partial run
     std::cerr << "calibrate: saturating run (" << seconds << " s, " << offered
               << " readings/s offered)\n";
     const auto heavy = loadgen::run(scenario(offered / 10, std::chrono::milliseconds(100)), o);
+    if (heavy.interrupted) return heavy.exit_code;
     // Span of the saturated run: sending, plus the backlog the last readings waited for.
     const double span_s = seconds + static_cast<double>(heavy.report.ingest_latency.max()) * 1e-9;
     auto c = sg::derive_calibration(light.report, heavy.report, span_s, 1);

@@ -15,12 +15,14 @@
 #include "iomtsim/sim/simgrid/sweep.hpp"
 #include "options.hpp"
 #include "scenario_input.hpp"
+#include "signal_stop.hpp"
 
 namespace iomtsim::cli {
 
 namespace sg = sim::simgrid;
 
 int cmd_simulate(const std::vector<std::string>& args) {
+  SignalStop signals;  // before any thread: SIGINT/SIGTERM stop the simulation, which reports it
   const std::string usage =
       "SCENARIO [--out DIR] [--duration T] [--calibration FILE] [--servers N] "
       "[--wan-bandwidth BW] [--fidelity per-reading|aggregated|auto] [--fail server:1@3h] …";
@@ -96,6 +98,7 @@ int cmd_simulate(const std::vector<std::string>& args) {
     return *rc;
   if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
   if (!vm.count("quiet")) options.log = &std::cerr;
+  options.stop = signals.control();
   try {
     const auto result = sg::simulate(*scenario, options);
     if (options.log) *options.log << reports::alert_summary(result.report);

@@ -8,7 +8,10 @@
 
 namespace iomtsim::cli {
 
-// Exit codes shared by all commands.
+// Exit codes shared by all commands. A command that runs a scenario (run, simulate, replay)
+// returns its verdict's code (reports/verdict.hpp): 0 pass, 1 a threshold failed, 3 the
+// delivery accounting does not balance (invalid), 128 + the signal when interrupted (130
+// SIGINT, 143 SIGTERM).
 inline constexpr int kExitOk = 0;
 // A check failed: an expectation (run, simulate, replay, sweep, report merge), a
 // regression (report diff), an invalid file (validate, whose verdict that is).

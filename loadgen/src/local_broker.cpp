@@ -91,6 +91,11 @@ LocalBroker::LocalBroker(const LocalBrokerOptions& options) {
     }
     const pid_t pid = ::fork();
     if (pid == 0) {
+      // The run may block SIGINT/SIGTERM to take them on a thread of its own (the CLI's
+      // SignalStop); the broker must stop on the SIGTERM its owner sends.
+      sigset_t none;
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
       rlimit r{};  // one descriptor per client connection: all the hard limit allows
       if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
         r.rlim_cur = r.rlim_max;

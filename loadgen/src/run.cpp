@@ -1,14 +1,11 @@
 #include "iomtsim/loadgen/run.hpp"
 
 #include "iomtsim/loadgen/local_broker.hpp"
-#include "iomtsim/sim/thresholds.hpp"
+#include "iomtsim/sim/run_frame.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <malloc.h>
 
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <exception>
@@ -17,11 +14,10 @@
 #include <thread>
 
 #include "engine.hpp"
-#include "iomtsim/reports/pump_alerts.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
-#include "iomtsim/reports/recorder.hpp"
-#include "iomtsim/reference_target/target_server.hpp"
 #include "connect/secrets.hpp"
+#include "iomtsim/reference_target/target_server.hpp"
+#include "iomtsim/reports/recorder.hpp"
 #include "progress.hpp"
 #include "recording_merge.hpp"
 #include "recording_part.hpp"
@@ -30,11 +26,8 @@
 namespace iomtsim::loadgen {
 namespace {
 
-namespace asio = boost::asio;
 using Steady = std::chrono::steady_clock;
 namespace ts = reference_target;
-
-std::atomic<bool> g_stop{false};
 
 std::filesystem::path default_out_dir() {
   const std::time_t now = std::time(nullptr);
@@ -145,20 +138,6 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   return e;
 }
 
-// The summary's words for a delivery bucket.
-std::string_view outcome_words(reports::Outcome o) {
-  switch (o) {
-    case reports::Outcome::Acknowledged: return "acknowledged";
-    case reports::Outcome::Rejected: return "rejected by the target";
-    case reports::Outcome::LostNetwork: return "lost on the network";
-    case reports::Outcome::DroppedBuffer: return "dropped from full device buffers";
-    case reports::Outcome::TimedOut: return "timed out";
-    case reports::Outcome::Failed: return "failed to send";
-    case reports::Outcome::InFlight: return "still in flight at the end";
-  }
-  return reports::name(o);
-}
-
 }  // namespace
 
 std::string run_mode_name(double speed) {
@@ -167,22 +146,33 @@ std::string run_mode_name(double speed) {
   std::snprintf(buf, sizeof buf, "accelerated \xC3\x97%g", speed);
   return buf;
 }
-
-void request_stop() { g_stop.store(true); }
-
 RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
-  g_stop.store(false);
   // Each engine thread allocates and frees a few small objects per message; glibc then
   // trims and regrows the thread's arena over and over (measured: 0.4 mprotect calls per
   // request at 30k requests/s). Keep freed memory up to 64 MiB instead of trimming.
   ::mallopt(M_TRIM_THRESHOLD, 64 << 20);
   std::ostream& log = options.log ? *options.log : std::cerr;
-  scenarios::Scenario scenario = input;
-  if (options.duration) scenario.metadata.duration = *options.duration;
-  if (!options.shard.valid()) throw RunError("invalid shard");
   const double speed = options.speed.value_or(
-      scenario.time.mode == scenarios::TimeMode::RealTime ? 1.0 : scenario.time.speed);
+      input.time.mode == scenarios::TimeMode::RealTime ? 1.0 : input.time.speed);
   if (!(speed > 0.0)) throw RunError("speed must be positive");
+  std::unique_ptr<sim::RunFrame> frame_ptr;
+  try {
+    frame_ptr = std::make_unique<sim::RunFrame>(
+        input, sim::FrameOptions{.mode = run_mode_name(speed),
+                                 .shard = options.shard,
+                                 .duration = options.duration,
+                                 .patients = options.patients,
+                                 .extra_expectations = options.extra_expectations,
+                                 .utility_rules = options.utility_rules,
+                                 .trigger_lookback = options.trigger_lookback > 0
+                                                         ? options.trigger_lookback
+                                                         : detail::trigger_lookback_for(input, speed),
+                                 .stop = options.stop});
+  } catch (const sim::FrameError& e) {
+    throw RunError(e.what());
+  }
+  sim::RunFrame& frame = *frame_ptr;
+  scenarios::Scenario& scenario = frame.scenario();
   // MQTT devices talking to the embedded target need a broker between them; when the
   // scenario names none, a mosquitto on loopback serves for the length of the run (it is
   // declared before the target and the engines, so it stops after them).
@@ -198,31 +188,9 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     }
     scenario.target.mqtt = scenarios::Endpoint{"127.0.0.1", broker->port(), false};
   }
-  auto expectations = scenario.expectations;
-  expectations.insert(expectations.end(), options.extra_expectations.begin(),
-                      options.extra_expectations.end());
-  const auto thresholds = sim::to_thresholds(expectations);
-  if (auto bad = reports::unknown_metrics(thresholds); !bad.empty())
-    throw RunError("unknown metric in expectations: " + bad.front());
 
   const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  const auto total_patients = scenario.patient_count();
-
-  reports::RecorderOptions ropts;
-  ropts.matching.utility_rules = options.utility_rules;
-  if (options.trigger_lookback > 0) ropts.trigger_lookback = options.trigger_lookback;
-  else if (const auto n = detail::trigger_lookback_for(scenario, speed)) ropts.trigger_lookback = n;
-  if (options.shard.patients_in(total_patients) > 0) ropts.timeline_patients = {options.shard.index};
-  reports::Recorder recorder(ropts);
-  reports::RunInfo info;
-  info.scenario = scenario.metadata.name;
-  info.seed = scenario.metadata.seed;
-  info.mode = run_mode_name(speed);
-  if (options.shard.count > 1)
-    info.shards = {std::to_string(options.shard.index) + "/" + std::to_string(options.shard.count)};
-  info.end = physiology::SimTime{scenario.metadata.duration};
-  info.patient_count = options.patients.value_or(options.shard.patients_in(total_patients));
-  recorder.set_run_info(info);
+  reports::Recorder& recorder = frame.recorder();
 
   const auto epoch_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch()).count();
@@ -360,30 +328,24 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   clock = AcceleratedClock(Steady::now() + std::chrono::milliseconds(200), speed);
   const auto wall_start = Steady::now();
   std::atomic<unsigned> running{threads};
+  std::atomic<bool> engine_failed{false};
   std::vector<std::thread> workers;
   // An exception leaving a thread would be std::terminate: each engine's is kept, the
   // others are stopped, and run() throws it as a RunError once every thread is joined.
   std::vector<std::exception_ptr> failures(engines.size());
   for (std::size_t i = 0; i < engines.size(); ++i)
-    workers.emplace_back([&e = engines[i], &failure = failures[i], &running] {
+    workers.emplace_back([&e = engines[i], &failure = failures[i], &running, &engine_failed] {
       try {
         e->run();
       } catch (...) {
         failure = std::current_exception();
-        g_stop.store(true);
+        engine_failed.store(true);
       }
       running.fetch_sub(1);
     });
 
-  // Control loop on this thread: signals, stop requests, progress.
-  asio::io_context control;
-  std::optional<asio::signal_set> signals;
-  if (options.handle_signals) {
-    signals.emplace(control, SIGINT, SIGTERM);
-    signals->async_wait([](const boost::system::error_code& ec, int) {
-      if (!ec) g_stop.store(true);
-    });
-  }
+  // Control loop on this thread: stop requests and progress. A stop requested before the
+  // run started is seen at once.
   detail::Progress progress(log, detail::resolve_progress_mode(options.progress, log));
   bool stopped = false;
   auto next_print = wall_start + std::chrono::seconds(1);
@@ -409,19 +371,15 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     return s;
   };
   while (running.load() > 0) {
-    control.run_for(std::chrono::milliseconds(50));
-    if (control.stopped()) control.restart();
-    if (!stopped && g_stop.load()) {
+    if (!stopped && (frame.check_stop(clock.now()) || engine_failed.load())) {
       stopped = true;
-      // The report covers what ran: per-day figures use the span up to the stop.
-      info.end = std::min(info.end, std::max(physiology::SimTime{}, clock.now()));
-      recorder.set_run_info(info);
       for (auto& e : engines) e->request_stop();
     }
     if (Steady::now() >= next_print) {
       progress.print(sample());
       next_print += std::chrono::seconds(1);
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 5 : 50));
   }
   for (auto& w : workers) w.join();
   progress.finish();
@@ -447,13 +405,13 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   capture.stop();
 
   RunResult result;
-  result.interrupted = stopped;
   result.wall_seconds = std::chrono::duration<double>(Steady::now() - wall_start).count();
   result.alerts_received = capture.scored();
   const auto capture_stats = capture.stats();
   result.alert_capture = detail::capture_counts(capture_stats);
   detail::finish_target(scenario, access, result.provisioned, log);
   if (access.fhir_credentials) result.tokens_fetched = access.fhir_credentials->tokens_fetched();
+  std::vector<sim::device_side::Sections> sections;
   for (auto& e : engines) {
     const auto& t = e->totals();
     for (auto [status, n] : t.http_status) result.http_status[status] += n;
@@ -462,17 +420,17 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     for (const auto& [reason, n] : t.tls_failures) result.tls_failures[reason] += n;
     result.send_lateness.merge(t.send_lateness);
     result.messages_sent += e->counters().messages_sent.load();
+    result.delivery.attempts += t.delivery.attempts;
+    result.delivery.retries += t.delivery.retries;
+    result.delivery.retries_exhausted += t.delivery.retries_exhausted;
+    sections.push_back({{}, t.waveforms, t.ops, t.delivery, t.outcome_codes});
   }
-  result.report = recorder.merge();
-  for (auto& e : engines) result.report.outcome_codes.merge(e->totals().outcome_codes);
-  for (auto& e : engines) result.report.ops.merge(e->totals().ops);
-  for (auto& e : engines) result.report.waveforms.merge(e->totals().waveforms);
-  reports::attach_pump_alerts(result.report);  // rescores
-  result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
+  result.report = frame.finish(std::move(sections));
+  result.interrupted = result.report.interrupted.has_value();
+  result.verdict = reports::decide(result.report);
+  result.exit_code = result.verdict.exit_code;
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);
-  const bool balanced = result.report.delivery.balanced() && result.report.waveforms.balanced();
-  result.exit_code = result.failed.empty() && balanced ? 0 : 1;
 
   if (!options.record.empty()) {
     for (auto& e : engines)
@@ -489,22 +447,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
       throw RunError(e.what());
     }
   }
-  if (options.write_files) {
+  if (options.write_files)
     result.out_dir = options.out_dir.empty() ? default_out_dir() : options.out_dir;
-    reports::write_report_folder(result.report, result.out_dir);
-    log << "report: " << result.out_dir.string() << '\n';
-  }
-  const auto& d = result.report.delivery;
-  log << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged];
-  // Every other bucket that holds readings, so that readings lost on the network are
-  // stated here as in report.json (a reader of the summary alone would miss them).
-  for (std::size_t i = 0; i < reports::kOutcomeCount; ++i) {
-    const auto o = static_cast<reports::Outcome>(i);
-    if (o == reports::Outcome::Acknowledged || d[o] == 0) continue;
-    log << ", " << outcome_words(o) << " " << d[o];
-  }
-  log << ", alerts " << result.alerts_received
-      << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE") << '\n';
   if (!result.report.waveforms.empty()) {
     const auto& w = result.report.waveforms;
     log << "waveform blocks " << w.delivery.generated << ", acknowledged "
@@ -534,7 +478,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
           break;
         }
   }
-  for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
+  sim::write_outputs(result.report, result.verdict, result.out_dir, &log);
   return result;
 }
 

@@ -67,6 +67,8 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
       throw MergeError(std::string("merge: ") + e.what());
     }
     out.delivery += s.delivery;
+    if (s.interrupted && (!out.interrupted || s.interrupted->at < out.interrupted->at))
+      out.interrupted = s.interrupted;  // the merge covers what every part ran
     out.run.start = std::min(out.run.start, s.run.start);
     out.run.end = std::max(out.run.end, s.run.end);
     out.run.patient_count += s.run.patient_count;

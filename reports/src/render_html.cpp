@@ -6,6 +6,7 @@
 #include <set>
 
 #include "html_page.hpp"
+#include "iomtsim/reports/verdict.hpp"
 #include "ops_section.hpp"
 #include "outcome_codes_section.hpp"
 #include "svg_plot.hpp"
@@ -25,10 +26,18 @@ std::string pct(double f) { return std::isnan(f) ? "n/a" : num(100.0 * f, 4) + "
 std::string summary(const Report& r) {
   std::size_t failed = 0;
   for (const auto& t : r.thresholds) failed += t.passed ? 0 : 1;
-  const bool ok = failed == 0 && r.delivery.balanced();
-  std::string b = "<p>Overall: <span class=\"" + std::string(ok ? "pass\">PASS" : "fail\">FAIL") +
-                  "</span> — " + std::to_string(r.thresholds.size() - failed) + " of " +
-                  std::to_string(r.thresholds.size()) + " thresholds met.</p>\n";
+  const Verdict v = decide(r);  // the verdict every output shows (verdict.hpp)
+  std::string b =
+      "<p>Overall: <span class=\"" + std::string(v.kind == VerdictKind::Pass ? "pass" : "fail") +
+      "\" id=\"verdict\" data-verdict=\"" + std::string(name(v.kind)) + "\">" +
+      std::string(title(v.kind)) + "</span> — " + std::to_string(r.thresholds.size() - failed) +
+      " of " + std::to_string(r.thresholds.size()) + " thresholds met (exit code " +
+      std::to_string(v.exit_code) + ").</p>\n";
+  if (!v.reasons.empty()) {
+    b += "<ul class=\"reasons\">\n";
+    for (const auto& reason : v.reasons) b += "<li>" + xml::escape(reason) + "</li>\n";
+    b += "</ul>\n";
+  }
   b += "<p class=\"note\">Scenario " + xml::escape(r.run.scenario) + ", seed " +
        std::to_string(r.run.seed) + ", mode " + xml::escape(r.run.mode) + ", " +
        std::to_string(r.run.patient_count) + " patients, " + num(r.run.patient_days()) +
@@ -41,7 +50,7 @@ std::string summary(const Report& r) {
   b += "<tr>" + cell("delivery buckets sum to generated", true) +
        cell(std::to_string(r.delivery.outcome_sum())) +
        cell("= " + std::to_string(r.delivery.generated)) + "<td class=\"" +
-       (r.delivery.balanced() ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
+       (delivery_balanced(r) ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
   for (const auto& t : r.thresholds)
     b += "<tr>" + cell(t.threshold.text.empty() ? t.threshold.metric : t.threshold.text, true) +
          cell(num(t.measured, 6)) +

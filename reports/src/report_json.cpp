@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "iomtsim/reports/report.hpp"
+#include "iomtsim/reports/verdict.hpp"
 #include "json_convert.hpp"
 #include "ops_json.hpp"
 #include "sorting.hpp"
@@ -197,6 +198,15 @@ std::string to_json(const Report& r) {
                               {"passed", t.passed},
                               {"message", t.message}});
   j["thresholds"] = std::move(thresholds);
+  if (r.interrupted)
+    j["interrupted"] = Json{{"signal", signal_name(r.interrupted->signal_number)},
+                            {"signal_number", r.interrupted->signal_number},
+                            {"at_scenario_time_ns", ns(r.interrupted->at)},
+                            {"at_scenario_time_s", physiology::to_seconds(r.interrupted->at)}};
+  else
+    j["interrupted"] = nullptr;
+  const Verdict v = decide(r);
+  j["verdict"] = Json{{"result", name(v.kind)}, {"exit_code", v.exit_code}, {"reasons", v.reasons}};
   if (!r.ops.empty()) j["operations"] = json_convert::ops_report(r.ops);
   if (!r.outcome_codes.empty()) {
     Json codes = Json::array(), errors = Json::array();
@@ -327,6 +337,12 @@ Report from_json(std::string_view text) {
       tr.passed = t.at("passed").get<bool>();
       tr.message = t.at("message").get<std::string>();
       r.thresholds.push_back(std::move(tr));
+    }
+    // Optional (older reports); "verdict" is derived: decide() recomputes it.
+    if (j.contains("interrupted") && !j.at("interrupted").is_null()) {
+      const Json& i = j.at("interrupted");
+      r.interrupted =
+          Interruption{i.at("signal_number").get<int>(), at_ns(i.at("at_scenario_time_ns"))};
     }
     // Optional: reports of runs without operations devices have no "operations".
     if (j.contains("operations")) r.ops = json_convert::ops_report(j.at("operations"));

@@ -52,7 +52,6 @@ inline loadgen::RunOptions kept_options(std::ostringstream& log, const std::stri
   o.write_files = !out.empty();
   o.out_dir = out;
   o.progress = loadgen::ProgressMode::None;
-  o.handle_signals = false;
   o.drain_timeout = std::chrono::seconds(5);
   o.log = &log;
   return o;

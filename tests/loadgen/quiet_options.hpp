@@ -13,7 +13,6 @@ inline RunOptions quiet(unsigned threads = 2) {
   o.threads = threads;
   o.write_files = false;
   o.progress = ProgressMode::None;
-  o.handle_signals = false;
   o.drain_timeout = std::chrono::seconds(3);
   static std::ostringstream sink;
   o.log = &sink;

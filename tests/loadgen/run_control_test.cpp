@@ -10,6 +10,9 @@
 
 #include <unistd.h>
 
+#include <csignal>
+#include <stop_token>
+
 #include "iomtsim/loadgen/run.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
 #include "iomtsim/reports/report.hpp"
@@ -26,17 +29,23 @@ TEST(RunControl, StopRequestDrainsAndBalances) {
   o.threads = 2;
   o.write_files = false;
   o.progress = ProgressMode::None;
-  o.handle_signals = false;
   std::ostringstream log;
   o.log = &log;
-  std::thread stopper([] {
+  std::stop_source stop;
+  o.stop.token = stop.get_token();
+  std::thread stopper([&stop] {
     std::this_thread::sleep_for(std::chrono::milliseconds(700));  // … stopped after ~0.7 s
-    request_stop();
+    stop.request_stop();
   });
   const auto r = run(s, o);
   stopper.join();
   const auto& d = r.report.delivery;
   EXPECT_TRUE(r.interrupted);
+  ASSERT_TRUE(r.report.interrupted);
+  EXPECT_EQ(r.report.interrupted->signal_number, 0);  // a stop request, no signal
+  EXPECT_EQ(r.report.interrupted->at, r.report.run.end);
+  EXPECT_EQ(r.verdict.kind, reports::VerdictKind::Interrupted);
+  EXPECT_EQ(r.exit_code, 130);
   EXPECT_TRUE(d.balanced());
   EXPECT_GT(d.generated, 0u);
   EXPECT_LT(d.generated, 4u * 3u * 480u / 2);  // far from the whole two hours
@@ -45,6 +54,27 @@ TEST(RunControl, StopRequestDrainsAndBalances) {
   // The report's span ends at the stop, so per-day figures use the time that really ran.
   EXPECT_LT(r.report.run.end, physiology::SimTime{std::chrono::hours(1)});
   EXPECT_GT(r.report.run.end, physiology::SimTime{std::chrono::minutes(2)});
+}
+
+TEST(RunControl, AStopRequestedBeforeTheRunIsNotLost) {
+  auto s = tiny_scenarios::tiny(2, 0);
+  s.metadata.duration = std::chrono::hours(2);
+  RunOptions o;
+  o.threads = 1;
+  o.write_files = false;
+  o.progress = ProgressMode::None;
+  std::ostringstream log;
+  o.log = &log;
+  std::stop_source stop;
+  stop.request_stop();
+  std::atomic<int> signal{SIGTERM};
+  o.stop = {stop.get_token(), &signal};
+  const auto r = run(s, o);
+  ASSERT_TRUE(r.report.interrupted);
+  EXPECT_EQ(r.report.interrupted->signal_number, SIGTERM);
+  EXPECT_LT(r.report.interrupted->at, physiology::SimTime{std::chrono::minutes(1)});
+  EXPECT_TRUE(r.report.delivery.balanced());
+  EXPECT_EQ(r.exit_code, 128 + SIGTERM);
 }
 
 TEST(RunControl, TlsEndpointIsNeverSentInClear) {
@@ -61,7 +91,6 @@ TEST(RunControl, TlsEndpointIsNeverSentInClear) {
   s.target.mllp = scenarios::Endpoint{"127.0.0.1", target.ports().mllp, true};
   RunOptions o;
   o.write_files = false;
-  o.handle_signals = false;
   o.progress = ProgressMode::None;
   std::ostringstream log;
   o.log = &log;
@@ -81,7 +110,6 @@ TEST(RunControl, WritesTheReportFolder) {
   RunOptions o;
   o.threads = 1;
   o.progress = ProgressMode::Json;
-  o.handle_signals = false;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("iomtsim-loadgen-test-" + std::to_string(::getpid()));
   o.out_dir = dir;
@@ -113,7 +141,6 @@ TEST(RunControl, UnknownMetricIsRejectedBeforeTheRun) {
   auto s = tiny_scenarios::tiny(1, 0);
   RunOptions o;
   o.write_files = false;
-  o.handle_signals = false;
   o.extra_expectations.push_back({"nonsense.p99 < 1", "nonsense.p99", scenarios::CompareOp::Less, 1.0, {}});
   EXPECT_THROW(run(s, o), RunError);
 }

@@ -21,7 +21,6 @@ RunOptions quiet() {
   o.threads = 2;
   o.write_files = false;
   o.progress = ProgressMode::None;
-  o.handle_signals = false;
   o.drain_timeout = std::chrono::seconds(5);
   static std::ostringstream sink;
   o.log = &sink;

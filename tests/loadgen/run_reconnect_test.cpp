@@ -40,7 +40,6 @@ TEST(RunReconnect, TargetRestartIsCountedAndSurvived) {
   o.threads = 2;
   o.write_files = false;
   o.progress = ProgressMode::None;
-  o.handle_signals = false;
   std::ostringstream log;
   o.log = &log;
   const auto r = run(s, o);

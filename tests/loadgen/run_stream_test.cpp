@@ -17,7 +17,6 @@ RunOptions quiet() {
   o.threads = 2;
   o.write_files = false;
   o.progress = ProgressMode::None;
-  o.handle_signals = false;
   static std::ostringstream sink;
   o.log = &sink;
   return o;

@@ -29,6 +29,7 @@ void Driver::run() {
   const SimTime deadline = cfg_.end + cfg_.capacity->drain;
   SimTime t = now();
   for (;;) {
+    if (cfg_.frame && cfg_.frame->check_stop(t)) break;  // interrupted: the rest is in flight
     process_due(t);
     const SimTime next =
         std::min(side_.next_time(), flushes_.empty() ? SimTime::max() : flushes_.top().at);

@@ -28,6 +28,7 @@
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/rules/rules_engine.hpp"
 #include "iomtsim/sim/device_side/device_side.hpp"
+#include "iomtsim/sim/run_frame.hpp"
 #include "iomtsim/sim/simgrid/simulate.hpp"
 #include "ops_access.hpp"
 #include "platform.hpp"
@@ -38,6 +39,7 @@ namespace iomtsim::sim::simgrid::detail {
 struct DriverConfig {
   const CapacityModel* capacity = nullptr;  // fidelity resolved
   SimTime end{};                            // scenario end
+  RunFrame* frame = nullptr;                // stop requests (check_stop); may be null
 };
 
 class Driver {

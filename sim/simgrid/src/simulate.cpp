@@ -6,9 +6,8 @@
 #include <ostream>
 
 #include "driver.hpp"
-#include "iomtsim/reports/pump_alerts.hpp"
 #include "iomtsim/sim/device_side/device_side.hpp"
-#include "iomtsim/sim/thresholds.hpp"
+#include "iomtsim/sim/run_frame.hpp"
 
 namespace iomtsim::sim::simgrid {
 namespace {
@@ -66,46 +65,34 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   if (g_used.exchange(true))
     throw SimulateError("simulate() runs once per process (SimGrid's engine does not reset)");
   const auto wall_start = std::chrono::steady_clock::now();
-  scenarios::Scenario scenario = input;
-  if (options.duration) scenario.metadata.duration = *options.duration;
   CapacityModel capacity = options.capacity;
   capacity.validate();
-
-  auto expectations = scenario.expectations;
-  expectations.insert(expectations.end(), options.extra_expectations.begin(),
-                      options.extra_expectations.end());
-  const auto thresholds = sim::to_thresholds(expectations);
-  if (auto bad = reports::unknown_metrics(thresholds); !bad.empty())
-    throw SimulateError("unknown metric in expectations: " + bad.front());
+  std::unique_ptr<RunFrame> frame_ptr;
+  try {
+    frame_ptr = std::make_unique<RunFrame>(
+        input, FrameOptions{.mode = "simulated",
+                            .duration = options.duration,
+                            .extra_expectations = options.extra_expectations,
+                            .stop = options.stop});
+  } catch (const FrameError& e) {
+    throw SimulateError(e.what());
+  }
+  RunFrame& frame = *frame_ptr;
+  const scenarios::Scenario& scenario = frame.scenario();
 
   Fleet fleet(scenario, ShardSpec{0, 1});
   capacity.fidelity = resolve_fidelity(capacity, fleet.device_count());
 
-  reports::RecorderOptions ropts;
-  if (fleet.patient_count() > 0) ropts.timeline_patients = {0};
-  reports::Recorder recorder(ropts);
-  reports::RunInfo info;
-  info.scenario = scenario.metadata.name;
-  info.seed = scenario.metadata.seed;
-  info.mode = "simulated";
-  info.end = SimTime{scenario.metadata.duration};
-  info.patient_count = scenario.patient_count();
-  recorder.set_run_info(info);
-  for (const auto& [name, profile] : scenario.network_profiles)
-    for (const auto& o : profile.outages)
-      recorder.on_network_outage(name, o.start, o.start + o.length);
-
   std::unique_ptr<::simgrid::s4u::Engine> engine;
   start_engine(engine, options.simgrid_log);
   std::size_t ap_count = 0;
-  const SimTime end{scenario.metadata.duration};
   const detail::OpsAccess access(scenario, fleet.devices(),
                                  assign_access_points(fleet.devices(), capacity, ap_count));
   device_side::DeviceSideConfig sc;
   sc.scenario = &scenario;
-  sc.source = device_side::prefetch_source(fleet, end, options.prefetch_fleet);
-  sc.recorder = &recorder;
-  sc.end = end;
+  sc.source = device_side::prefetch_source(fleet, frame.end(), options.prefetch_fleet);
+  sc.recorder = &frame.recorder();
+  sc.end = frame.end();
   // Imaging results load their access point as well as their profile's shared link.
   sc.medium_of_slot.assign(access.ap_of_slot().begin(), access.ap_of_slot().end());
   sc.medium_of_ops = [&access](const physiology::ops::OpsOutput& e) -> std::int64_t {
@@ -114,10 +101,11 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   device_side::DeviceSide side(std::move(sc));
   detail::DriverConfig dc;
   dc.capacity = &capacity;
-  dc.end = end;
+  dc.end = frame.end();
+  dc.frame = &frame;
   detail::Platform platform(*engine, capacity, ap_count);
   detail::ServerPool pool(capacity);
-  detail::Driver driver(side, access, recorder, platform, pool, std::move(dc));
+  detail::Driver driver(side, access, frame.recorder(), platform, pool, std::move(dc));
 
   std::string failure;
   ::simgrid::s4u::Actor::create("driver", platform.server(0), [&] {
@@ -135,37 +123,27 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   result.stats.fidelity = capacity.fidelity;
   result.stats.devices = fleet.device_count();
   result.stats.access_points = ap_count;
-  result.report = recorder.merge();
-  // The sections the device side fills, as a real run adds them (loadgen/src/run.cpp).
-  result.report.waveforms = std::move(driver.sections().waveforms);
-  result.report.ops = std::move(driver.sections().ops);
-  reports::attach_pump_alerts(result.report);  // rescores
-  result.report.thresholds = reports::evaluate_thresholds(result.report, thresholds);
+  result.report = frame.finish({std::move(driver.sections())});
+  result.verdict = reports::decide(result.report);
+  result.exit_code = result.verdict.exit_code;
   for (const auto& t : result.report.thresholds)
     if (!t.passed) result.failed.push_back(t);
-  const bool balanced = result.report.delivery.balanced() &&
-                        result.report.waveforms.balanced() && result.report.ops.delivery.balanced();
-  result.exit_code = result.failed.empty() && balanced ? 0 : 1;
   result.stats.wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  if (options.write_files) {
+  if (options.write_files)
     result.out_dir = options.out_dir.empty()
                          ? std::filesystem::path("iomtsim-runs") / ("sim-" + scenario.metadata.name)
                          : options.out_dir;
-    reports::write_report_folder(result.report, result.out_dir);
-  }
   if (options.log) {
     auto& log = *options.log;
     const auto& d = result.report.delivery;
     const auto& s = result.stats;
     log << "simulate: " << s.devices << " devices on " << s.access_points << " access points, "
         << name(s.fidelity) << ", " << s.simulated_s << " s simulated in " << s.wall_s << " s ("
-        << static_cast<std::uint64_t>(s.readings_per_wall_s()) << " readings per wall second)\n"
-        << "generated " << d.generated << ", acknowledged " << d[reports::Outcome::Acknowledged]
-        << ", rejected " << d[reports::Outcome::Rejected] << ", failed "
-        << d[reports::Outcome::Failed] << ", alerts " << s.alerts
-        << (balanced ? "" : " — DELIVERY ACCOUNTING DOES NOT BALANCE") << '\n';
+        << static_cast<std::uint64_t>(s.readings_per_wall_s()) << " readings per wall second); "
+        << "rejected " << d[reports::Outcome::Rejected] << ", failed "
+        << d[reports::Outcome::Failed] << '\n';
     if (!result.report.waveforms.empty()) {
       const auto& w = result.report.waveforms;
       log << "waveform blocks " << w.delivery.generated << ", acknowledged "
@@ -179,9 +157,8 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
           << " correct, imaging " << o.imaging_acked << "/" << o.imaging_results
           << " acknowledged\n";
     }
-    if (!result.out_dir.empty()) log << "report: " << result.out_dir.string() << '\n';
-    for (const auto& f : result.failed) log << "FAILED " << f.message << '\n';
   }
+  write_outputs(result.report, result.verdict, result.out_dir, options.log);
   return result;
 }
 

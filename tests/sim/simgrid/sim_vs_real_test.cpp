@@ -38,7 +38,6 @@ loadgen::RunResult real_run(const scenarios::Scenario& s) {
   o.speed = 1.0;
   o.write_files = false;
   o.progress = loadgen::ProgressMode::None;
-  o.handle_signals = false;
   o.drain_timeout = 30s;
   static std::ostringstream sink;
   o.log = &sink;

@@ -25,6 +25,8 @@
 #include "iomtsim/loadgen/run.hpp"
 #include "iomtsim/reports/report.hpp"
 #include "iomtsim/reports/thresholds.hpp"
+#include "iomtsim/reports/verdict.hpp"
+#include "iomtsim/sim/run_frame.hpp"
 
 namespace iomtsim::loadgen {
 
@@ -37,11 +39,15 @@ struct LocalShardsOptions {
   unsigned threads_per_shard = 1;     // --threads for each child (0: the child's default)
   std::vector<reports::Threshold> thresholds;  // evaluated on the merged report
   std::ostream* log = nullptr;        // nullptr: std::cerr
+  // A stop request (the CLI's SIGINT/SIGTERM) is passed on to every child, as that signal
+  // (SIGTERM for a plain request); each writes its part as interrupted.
+  sim::StopControl stop;
 };
 
 struct LocalShardsResult {
-  int exit_code = 0;                 // 0: every child ran, thresholds hold, accounting balances
-  std::vector<int> child_exit_codes;  // per shard: 0/1 as `run`; 128+signal if killed
+  int exit_code = 0;                  // verdict.exit_code, as `run` (verdict.hpp)
+  reports::Verdict verdict;           // of the merged report
+  std::vector<int> child_exit_codes;  // per shard: its own `run` exit code; 128+signal if killed
   reports::Report merged;
 };
 

@@ -14,6 +14,10 @@
 // ground-truth episodes to the recorder, merges the report, evaluates the expectations
 // and writes report.json, report.html and junit.xml.
 //
+// Set-up, stop and wrap-up are sim::RunFrame's (shared with simulate); the verdict is
+// reports::decide()'s (RunResult::verdict, exit_code). RunOptions::stop ends the run early:
+// it drains, accounts what is in flight and reports the interruption.
+//
 // Errors: a scenario the fleet cannot build, a target that cannot start or an out dir
 // that cannot be written throw (RunError or the underlying typed exception). A target
 // that refuses, resets, stalls or answers garbage is not an error: it is counted.
@@ -37,9 +41,5 @@ class RunError : public std::runtime_error {
 std::string run_mode_name(double speed);
 
 RunResult run(const scenarios::Scenario& scenario, const RunOptions& options);
-
-// Asks a run in progress (any thread, e.g. a signal handler of the caller's own) to stop
-// scheduling, drain and write its report, as SIGINT does.
-void request_stop();
 
 }  // namespace iomtsim::loadgen

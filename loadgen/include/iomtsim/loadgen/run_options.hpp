@@ -22,11 +22,12 @@
 
 #include "iomtsim/loadgen/source.hpp"
 #include "iomtsim/physiology/time.hpp"
+#include "iomtsim/reference_target/config.hpp"
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/report.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
+#include "iomtsim/sim/run_frame.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
-#include "iomtsim/reference_target/config.hpp"
 
 namespace iomtsim::loadgen {
 
@@ -56,7 +57,9 @@ struct RunOptions {
   // 4-tuples towards one broker than one address' ephemeral ports. Empty: kernel's choice.
   std::vector<std::string> mqtt_source_addresses;
   Duration drain_timeout = std::chrono::seconds(5);  // wall time to wait for answers at the end
-  bool handle_signals = true;             // SIGINT/SIGTERM stop the run and write the report
+  // Asks the run to stop scheduling, drain what is in flight and write a report that says
+  // it was interrupted (the CLI's SIGINT/SIGTERM handler asks it; see sim/run_frame.hpp).
+  sim::StopControl stop;
   // Base config of the embedded target (tests inject faults with it); nullopt: the file
   // named by scenario.target.config_file, or loopback defaults. Listeners are always put
   // on 127.0.0.1 ephemeral ports and the alert webhook on our intake.
@@ -110,12 +113,12 @@ struct ProvisionCounts {
 inline const reports::HistogramConfig kLatenessConfig{1000, 3'600'000'000'000, 3};
 
 struct RunResult {
-  int exit_code = 0;                      // 0: every expectation holds; 1: one failed or the
-                                          // delivery accounting did not balance
+  int exit_code = 0;         // verdict.exit_code
+  reports::Verdict verdict;  // reports::decide(report): pass, fail, invalid, interrupted
   reports::Report report;
   std::filesystem::path out_dir;          // where the files went (empty if not written)
   std::vector<reports::ThresholdResult> failed;
-  bool interrupted = false;               // stopped by SIGINT/SIGTERM (or request_stop)
+  bool interrupted = false;  // report.interrupted is set (stopped before its end)
   std::map<unsigned, std::uint64_t> http_status;  // answers by HTTP status (readings' messages)
   std::uint64_t messages_sent = 0;        // messages written to a socket
   // Waveform blocks no transport could carry (report.waveforms.not_sent): 0 now that every
@@ -132,6 +135,7 @@ struct RunResult {
   std::map<std::string, std::uint64_t> tls_failures;
   reports::Histogram send_lateness{kLatenessConfig};       // ns, actual write - due instant (engine lag + queueing)
   double wall_seconds = 0.0;
+  sim::device_side::DeliveryStats delivery;  // attempts and retries of every engine thread
 };
 
 }  // namespace iomtsim::loadgen

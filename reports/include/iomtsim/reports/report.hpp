@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -84,6 +85,14 @@ struct ReadingTrace {
   bool operator==(const ReadingTrace&) const = default;
 };
 
+// A run stopped before its end (SIGINT, SIGTERM, a stop request): the report covers
+// scenario time up to `at` (RunInfo::end is then `at` too). See verdict.hpp.
+struct Interruption {
+  int signal_number = 0;  // the signal that asked for the stop; 0: a stop request
+  SimTime at{};           // scenario time when the stop was noticed
+  bool operator==(const Interruption&) const = default;
+};
+
 struct Outage {
   std::string profile;  // the network profile that was down
   SimTime start{};
@@ -110,6 +119,8 @@ struct Report {
   std::vector<PatientSpan> patient_spans;
   MatchOptions matching;
   std::vector<ThresholdResult> thresholds;  // evaluated by the caller, see thresholds.hpp
+  // Set when the run was stopped before its end (merge: the earliest of the parts).
+  std::optional<Interruption> interrupted;
   // Hospital operations devices (pumps, asset tags, imaging): raw records and their
   // scores (ops_report.hpp); empty when the scenario has none.
   OpsReport ops;

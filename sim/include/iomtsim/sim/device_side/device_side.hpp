@@ -47,6 +47,7 @@
 
 #include "iomtsim/physiology/ops/ops_types.hpp"
 #include "iomtsim/reports/ops_report.hpp"
+#include "iomtsim/reports/outcome_codes.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
@@ -109,6 +110,9 @@ struct Sections {
   reports::WaveformReport waveforms;
   reports::OpsReport ops;  // sorted; scores left to Report::rescore()
   DeliveryStats delivery;
+  // The target's answers by protocol and code: tallied by a carrier that hears them (loadgen's
+  // transports), empty from close() and in simulated time.
+  reports::OutcomeCodes outcome_codes;
 };
 
 // Figures known while running.

@@ -43,7 +43,9 @@
 #include <vector>
 
 #include "iomtsim/reports/report.hpp"
+#include "iomtsim/reports/verdict.hpp"
 #include "iomtsim/scenarios/scenario.hpp"
+#include "iomtsim/sim/run_frame.hpp"
 #include "iomtsim/sim/simgrid/capacity_model.hpp"
 
 namespace iomtsim::sim::simgrid {
@@ -64,6 +66,9 @@ struct SimulateOptions {
   // Generate the fleet's physiology on a second thread, ahead of the SimGrid actor
   // (sim::FleetPrefetch). Same results either way; false: one thread.
   bool prefetch_fleet = true;
+  // Stops the simulation early (the CLI's SIGINT/SIGTERM): what is in flight stays in
+  // flight and the report says it was interrupted, at what scenario time.
+  StopControl stop;
 };
 
 struct SimulateStats {
@@ -88,7 +93,8 @@ struct SimulateStats {
 };
 
 struct SimulateResult {
-  int exit_code = 0;  // 0: expectations hold and the accounting balances; 1 otherwise
+  int exit_code = 0;         // verdict.exit_code
+  reports::Verdict verdict;  // reports::decide(report)
   reports::Report report;
   std::filesystem::path out_dir;  // empty when nothing was written
   std::vector<reports::ThresholdResult> failed;
