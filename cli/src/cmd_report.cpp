@@ -7,7 +7,8 @@
 #include "iomtsim/reports/merge.hpp"
 #include "iomtsim/reports/report.hpp"
 #include "iomtsim/reports/thresholds.hpp"
-#include "iomtsim/sim/thresholds.hpp"
+#include "iomtsim/reports/verdict.hpp"
+#include "iomtsim/scenarios/expectation.hpp"
 #include "options.hpp"
 
 namespace iomtsim::cli {
@@ -18,15 +19,12 @@ constexpr const char* kUsage =
     "       iomtsim report diff BASELINE.json NEW.json [--tolerance 0.05]\n"
     "       iomtsim report html report.json [--out DIR]";
 
-int print_failures(const reports::Report& report) {
-  bool all = true;
-  for (const auto& t : report.thresholds) {
-    if (!t.passed) {
-      all = false;
-      std::cerr << "FAILED " << t.threshold.text << ": " << t.message << '\n';
-    }
-  }
-  return all ? kExitOk : kExitFailed;
+// The merged report's verdict, as a run's (reports/verdict.hpp): its summary lines and
+// exit code.
+int verdict_of(const reports::Report& report) {
+  const auto v = reports::decide(report);
+  std::cerr << reports::summary_lines(report, v);
+  return v.exit_code;
 }
 
 int report_merge(const po::variables_map& vm, const std::vector<std::string>& files) {
@@ -45,8 +43,13 @@ int report_merge(const po::variables_map& vm, const std::vector<std::string>& fi
   std::vector<reports::Threshold> thresholds;
   for (const auto& r : shards.front().thresholds) thresholds.push_back(r.threshold);
   if (vm.count("expect")) {
-    for (auto& t : sim::parse_thresholds(vm["expect"].as<std::vector<std::string>>()))
-      thresholds.push_back(std::move(t));
+    try {
+      for (auto& t : scenarios::parse_expect_options(vm["expect"].as<std::vector<std::string>>()))
+        thresholds.push_back(std::move(t));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "iomtsim report merge: " << e.what() << '\n';
+      return kExitUsage;
+    }
   }
   reports::Report merged = reports::merge_reports(shards, vm.count("allow-mixed") > 0);
   merged.thresholds = reports::evaluate_thresholds(merged, thresholds);
@@ -54,7 +57,7 @@ int report_merge(const po::variables_map& vm, const std::vector<std::string>& fi
   reports::write_report_folder(merged, out);
   std::cout << "merged " << shards.size() << " reports -> " << (out / "report.json").string()
             << '\n';
-  return print_failures(merged);
+  return verdict_of(merged);
 }
 
 int report_diff(const po::variables_map& vm, const std::vector<std::string>& files) {

@@ -12,7 +12,6 @@
 #include "iomtsim/scenarios/loader.hpp"
 #include "iomtsim/scenarios/units.hpp"
 #include "iomtsim/sim/shard_spec.hpp"
-#include "iomtsim/sim/thresholds.hpp"
 #include "options.hpp"
 #include "scenario_input.hpp"
 #include "signal_stop.hpp"
@@ -118,11 +117,11 @@ int cmd_run(const std::vector<std::string>& args) {
   if (!mode) return usage_error("--progress wants auto, terminal, json or none");
   o.progress = *mode;
   if (vm.count("expect")) {
-    for (const auto& text : vm["expect"].as<std::vector<std::string>>()) {
-      auto parsed = scenarios::parse_expectation(text, {"<command line>", 0, 0});
-      if (auto* err = std::get_if<scenarios::ExpectationError>(&parsed))
-        return usage_error("--expect \"" + text + "\": " + err->message);
-      o.extra_expectations.push_back(std::get<scenarios::Expectation>(parsed));
+    try {
+      o.extra_expectations =
+          scenarios::parse_expect_options(vm["expect"].as<std::vector<std::string>>());
+    } catch (const std::invalid_argument& e) {
+      return usage_error(e.what());
     }
   }
 
@@ -149,9 +148,9 @@ int cmd_run(const std::vector<std::string>& args) {
     if (lo.shards == 0) return usage_error("--local-shards wants N >= 1");
     lo.out_dir = o.out_dir.empty() ? std::filesystem::path("iomtsim-runs/local-shards") : o.out_dir;
     lo.threads_per_shard = o.threads ? o.threads : 1;
-    auto expectations = loaded.scenario->expectations;
-    expectations.insert(expectations.end(), o.extra_expectations.begin(), o.extra_expectations.end());
-    lo.thresholds = sim::to_thresholds(expectations);
+    lo.thresholds = loaded.scenario->expectations;
+    lo.thresholds.insert(lo.thresholds.end(), o.extra_expectations.begin(),
+                         o.extra_expectations.end());
     lo.stop = signals.control();
     try {
       return loadgen::run_local_shards(lo).exit_code;

@@ -11,43 +11,6 @@ namespace iomtsim::reports {
 namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-struct Headline {
-  std::string metric;
-  bool higher_is_better;
-};
-
-std::vector<Headline> headlines(const Report& a, const Report& b) {
-  std::vector<Headline> h = {
-      {"ingest_latency.p50", false},
-      {"ingest_latency.p90", false},
-      {"ingest_latency.p99", false},
-      {"ingest_latency.p999", false},
-      {"ingest_latency.max", false},
-      {"alert_latency.p50", false},
-      {"alert_latency.p99", false},
-      {"delivery.acknowledged_fraction", true},
-      {"delivery.rejected_fraction", false},
-      {"delivery.lost_network_fraction", false},
-      {"delivery.dropped_buffer_fraction", false},
-      {"delivery.timed_out_fraction", false},
-      {"delivery.failed_fraction", false},
-      {"throughput.readings_per_s", true},
-      {"alerts.sensitivity", true},
-      {"alerts.ppv", true},
-      {"alerts.f1", true},
-      {"alerts.false_per_patient_day", false},
-      {"alerts.median_lead_time", false},
-  };
-  std::set<std::string> conditions;
-  for (const auto* r : {&a, &b})
-    for (const auto& [c, s] : r->accuracy.by_condition) conditions.insert(c);
-  for (const auto& c : conditions) {
-    h.push_back({"alerts." + c + ".sensitivity", true});
-    h.push_back({"alerts." + c + ".median_lead_time", false});
-  }
-  return h;
-}
-
 std::string fmt(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -57,13 +20,18 @@ std::string fmt(double v) {
 
 std::vector<MetricDiff> diff_reports(const Report& baseline, const Report& candidate,
                                      const DiffOptions& options) {
+  // The headline figures and their good direction are the metric catalogue's.
+  std::set<std::string> condition_set;
+  for (const auto* r : {&baseline, &candidate})
+    for (const auto& [c, s] : r->accuracy.by_condition) condition_set.insert(c);
+  const std::vector<std::string> conditions(condition_set.begin(), condition_set.end());
   std::vector<MetricDiff> out;
-  for (const auto& h : headlines(baseline, candidate)) {
+  for (const auto& h : scenarios::headline_metrics(conditions)) {
     MetricDiff d;
-    d.metric = h.metric;
-    d.higher_is_better = h.higher_is_better;
-    d.baseline = metric_value(baseline, h.metric);
-    d.candidate = metric_value(candidate, h.metric);
+    d.metric = h.name;
+    d.higher_is_better = h.better == scenarios::Better::Higher;
+    d.baseline = metric_value(baseline, h);
+    d.candidate = metric_value(candidate, h);
     d.change = d.candidate - d.baseline;
     d.relative_change =
         (std::isfinite(d.baseline) && d.baseline != 0.0) ? d.change / std::abs(d.baseline) : kNaN;
@@ -72,7 +40,7 @@ std::vector<MetricDiff> diff_reports(const Report& baseline, const Report& candi
     } else if (std::isfinite(d.change)) {
       const double noise =
           std::max(options.absolute_tolerance, options.relative_tolerance * std::abs(d.baseline));
-      const double worse = h.higher_is_better ? -d.change : d.change;
+      const double worse = d.higher_is_better ? -d.change : d.change;
       d.regression = worse > noise;
       d.improvement = -worse > noise;
     }

@@ -12,24 +12,6 @@ namespace iomtsim::reports {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-const char* const kStats[] = {"p50", "p90", "p95", "p99", "p999", "max", "mean", "min", "count"};
-
-std::optional<double> stat(const Histogram& h, const std::string& s) {
-  const auto sec = [&](std::int64_t ns) {
-    return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9;
-  };
-  if (s == "p50") return sec(h.value_at_percentile(50));
-  if (s == "p90") return sec(h.value_at_percentile(90));
-  if (s == "p95") return sec(h.value_at_percentile(95));
-  if (s == "p99") return sec(h.value_at_percentile(99));
-  if (s == "p999") return sec(h.value_at_percentile(99.9));
-  if (s == "max") return sec(h.max());
-  if (s == "min") return sec(h.min());
-  if (s == "mean") return h.empty() ? kNaN : h.mean() * 1e-9;
-  if (s == "count") return static_cast<double>(h.count());
-  return std::nullopt;
-}
-
 bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
 
 std::int64_t non_negative(Duration d) { return std::max<std::int64_t>(0, d.count()); }
@@ -166,57 +148,6 @@ OpsScores score_ops(const OpsReport& r) {
                                          (1024.0 * 1024.0) / physiology::to_seconds(busy)
                                    : kNaN;
   return s;
-}
-
-std::optional<double> ops_metric(const OpsReport& ops, const std::vector<std::string>& p) {
-  const auto& s = ops.scores;
-  auto d = [](std::uint64_t n) { return static_cast<double>(n); };
-  if (p.size() == 2) {
-    if (p[0] == "pump_alarms") {
-      if (p[1] == "delivery_fraction") return s.pump_delivery_fraction;
-      if (p[1] == "count") return d(s.pump_alarms);
-      if (p[1] == "delivered") return d(s.pump_alarms_delivered);
-    } else if (p[0] == "assets") {
-      if (p[1] == "correct_fraction") return s.asset_correct_fraction;
-      if (p[1] == "queries") return d(s.asset_queries);
-      if (p[1] == "correct") return d(s.asset_correct);
-      if (p[1] == "unanswered") return d(s.asset_unanswered);
-    } else if (p[0] == "imaging") {
-      if (p[1] == "throughput_mib_s") return s.imaging_throughput_mib_s;
-      if (p[1] == "count") return d(s.imaging_results);
-      if (p[1] == "acknowledged") return d(s.imaging_acked);
-    }
-    return std::nullopt;
-  }
-  if (p.size() == 3) {
-    if (p[0] == "pump_alarms" && p[1] == "latency") return stat(s.pump_alarm_latency, p[2]);
-    if (p[0] == "assets" && p[1] == "staleness") return stat(s.asset_staleness, p[2]);
-    if (p[0] == "assets" && p[1] == "locate_time") return stat(s.asset_locate_time, p[2]);
-    if (p[0] == "imaging" && p[1] == "result_latency") return stat(s.imaging_latency, p[2]);
-    if (p[0] == "imaging" && p[1] == "vitals_latency_during")
-      return stat(ops.vitals_latency_during_imaging, p[2]);
-    if (p[0] == "imaging" && p[1] == "vitals_latency_outside")
-      return stat(ops.vitals_latency_outside_imaging, p[2]);
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> ops_metric_names() {
-  std::vector<std::string> n = {"pump_alarms.delivery_fraction",
-                                "pump_alarms.count",
-                                "pump_alarms.delivered",
-                                "assets.correct_fraction",
-                                "assets.queries",
-                                "assets.correct",
-                                "assets.unanswered",
-                                "imaging.throughput_mib_s",
-                                "imaging.count",
-                                "imaging.acknowledged"};
-  for (const char* f :
-       {"pump_alarms.latency", "assets.staleness", "assets.locate_time", "imaging.result_latency",
-        "imaging.vitals_latency_during", "imaging.vitals_latency_outside"})
-    for (const char* st : kStats) n.push_back(std::string(f) + "." + st);
-  return n;
 }
 
 }  // namespace iomtsim::reports

@@ -51,11 +51,15 @@ std::string summary(const Report& r) {
        cell(std::to_string(r.delivery.outcome_sum())) +
        cell("= " + std::to_string(r.delivery.generated)) + "<td class=\"" +
        (delivery_balanced(r) ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
-  for (const auto& t : r.thresholds)
+  for (const auto& t : r.thresholds) {
+    // Values in the metric's unit, as the catalogue gives it (scenarios/metrics.hpp).
+    const auto m = scenarios::resolve_metric(t.threshold.metric);
+    const auto shown = [&](double x) { return m ? format_metric_value(*m, x) : num(x, 6); };
     b += "<tr>" + cell(t.threshold.text.empty() ? t.threshold.metric : t.threshold.text, true) +
-         cell(num(t.measured, 6)) +
-         cell(std::string(symbol(t.threshold.op)) + " " + num(t.threshold.value, 6)) +
+         cell(shown(t.measured)) +
+         cell(std::string(scenarios::op_text(t.threshold.op)) + " " + shown(t.threshold.value)) +
          "<td class=\"" + (t.passed ? "pass\">PASS" : "fail\">FAIL") + "</td></tr>\n";
+  }
   b += "</table>\n";
   return html::section("summary", "Summary", b);
 }

@@ -45,7 +45,7 @@ Outcome outcome_from(const std::string& s) {
 CompareOp op_from(const std::string& s) {
   for (auto op : {CompareOp::Less, CompareOp::LessEqual, CompareOp::Greater,
                   CompareOp::GreaterEqual, CompareOp::Equal})
-    if (symbol(op) == s) return op;
+    if (scenarios::op_text(op) == s) return op;
   throw ReportError("report.json: unknown comparison \"" + s + "\"");
 }
 
@@ -192,7 +192,7 @@ std::string to_json(const Report& r) {
   for (const auto& t : r.thresholds)
     thresholds.push_back(Json{{"text", t.threshold.text},
                               {"metric", t.threshold.metric},
-                              {"op", symbol(t.threshold.op)},
+                              {"op", scenarios::op_text(t.threshold.op)},
                               {"value", t.threshold.value},
                               {"measured", num(t.measured)},
                               {"passed", t.passed},

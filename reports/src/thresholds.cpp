@@ -1,176 +1,212 @@
+// The accessors of the metric catalogue (scenarios/metrics.hpp): one per selector
+// alternative, with a switch over every enumerator (the compiler checks none is missing),
+// so each name the catalogue accepts is one a report evaluates.
 #include "iomtsim/reports/thresholds.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <sstream>
 
 #include "iomtsim/reports/report.hpp"
 
 namespace iomtsim::reports {
 
 namespace {
+
+namespace sc = scenarios;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-const char* const kLatencyStats[] = {"p50", "p90", "p95", "p99", "p999", "max", "mean", "min", "count"};
-const char* const kAlertStats[] = {"sensitivity",
-                                   "ppv",
-                                   "f1",
-                                   "challenge2015_score",
-                                   "false_per_patient_day",
-                                   "per_100_patient_days",
-                                   "burden_per_bed_per_day",
-                                   "median_lead_time",
-                                   "lead_time_q1",
-                                   "lead_time_q3",
-                                   "median_criteria_lead_time",
-                                   "count",
-                                   "true_count",
-                                   "false_count",
-                                   "artifact_count",
-                                   "episodes",
-                                   "detected"};
 
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> parts;
-  std::string part;
-  std::istringstream in(s);
-  while (std::getline(in, part, '.')) parts.push_back(part);
-  return parts;
-}
-
-std::optional<double> latency_stat(const Histogram& h, const std::string& stat) {
+double latency_stat(const Histogram& h, sc::LatencyStat stat) {
   const auto s = [&](std::int64_t ns) { return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9; };
-  if (stat == "p50") return s(h.value_at_percentile(50));
-  if (stat == "p90") return s(h.value_at_percentile(90));
-  if (stat == "p95") return s(h.value_at_percentile(95));
-  if (stat == "p99") return s(h.value_at_percentile(99));
-  if (stat == "p999") return s(h.value_at_percentile(99.9));
-  if (stat == "max") return s(h.max());
-  if (stat == "min") return s(h.min());
-  if (stat == "mean") return h.empty() ? kNaN : h.mean() * 1e-9;
-  if (stat == "count") return static_cast<double>(h.count());
-  return std::nullopt;
+  switch (stat) {
+    case sc::LatencyStat::P50:
+      return s(h.value_at_percentile(50));
+    case sc::LatencyStat::P90:
+      return s(h.value_at_percentile(90));
+    case sc::LatencyStat::P95:
+      return s(h.value_at_percentile(95));
+    case sc::LatencyStat::P99:
+      return s(h.value_at_percentile(99));
+    case sc::LatencyStat::P999:
+      return s(h.value_at_percentile(99.9));
+    case sc::LatencyStat::Max:
+      return s(h.max());
+    case sc::LatencyStat::Min:
+      return s(h.min());
+    case sc::LatencyStat::Mean:
+      return h.empty() ? kNaN : h.mean() * 1e-9;
+    case sc::LatencyStat::Count:
+      return static_cast<double>(h.count());
+  }
+  return kNaN;
 }
 
-std::optional<double> alert_stat(const AccuracyStats& a, const std::string& stat) {
+double value_of(const Report& r, const sc::LatencyMetric& m) {
+  const auto& s = r.ops.scores;
+  switch (m.series) {
+    case sc::LatencySeries::Ingest:
+      return latency_stat(r.ingest_latency, m.stat);
+    case sc::LatencySeries::IngestRaw:
+      return latency_stat(r.ingest_latency_raw, m.stat);
+    case sc::LatencySeries::Alert:
+      return latency_stat(r.alert_latency, m.stat);
+    case sc::LatencySeries::IngestOfProtocol:
+    case sc::LatencySeries::IngestOfProfile: {
+      // Names are open-ended: a protocol that carried nothing has no data (NaN).
+      const bool protocol = m.series == sc::LatencySeries::IngestOfProtocol;
+      Histogram h(r.ingest_latency.config());
+      for (const auto& c : r.channels)
+        if ((protocol ? c.protocol : c.profile) == m.scope) h.merge(c.ingest_latency);
+      return latency_stat(h, m.stat);
+    }
+    case sc::LatencySeries::PumpAlarm:
+      return latency_stat(s.pump_alarm_latency, m.stat);
+    case sc::LatencySeries::AssetStaleness:
+      return latency_stat(s.asset_staleness, m.stat);
+    case sc::LatencySeries::AssetLocateTime:
+      return latency_stat(s.asset_locate_time, m.stat);
+    case sc::LatencySeries::ImagingResult:
+      return latency_stat(s.imaging_latency, m.stat);
+    case sc::LatencySeries::VitalsDuringImaging:
+      return latency_stat(r.ops.vitals_latency_during_imaging, m.stat);
+    case sc::LatencySeries::VitalsOutsideImaging:
+      return latency_stat(r.ops.vitals_latency_outside_imaging, m.stat);
+  }
+  return kNaN;
+}
+
+double alert_stat(const AccuracyStats& a, sc::AlertStat stat) {
   auto d = [](std::uint64_t n) { return static_cast<double>(n); };
-  if (stat == "sensitivity") return a.sensitivity;
-  if (stat == "ppv") return a.ppv;
-  if (stat == "f1") return a.f1;
-  if (stat == "challenge2015_score") return a.challenge2015;
-  if (stat == "false_per_patient_day") return a.false_per_patient_day;
-  if (stat == "per_100_patient_days") return a.per_100_patient_days;
-  if (stat == "burden_per_bed_per_day") return a.burden_per_bed_per_day;
-  if (stat == "median_lead_time") return a.lead_time_s.median;
-  if (stat == "lead_time_q1") return a.lead_time_s.q1;
-  if (stat == "lead_time_q3") return a.lead_time_s.q3;
-  if (stat == "median_criteria_lead_time") return a.criteria_lead_time_s.median;
-  if (stat == "chance_sensitivity") return a.chance.sensitivity;
-  if (stat == "sensitivity_lift") return a.sensitivity_lift;
-  if (stat == "chance_median_lead_time") return a.chance.lead_time_s.median;
-  if (stat == "median_lead_time_lift") return a.lead_time_lift_s;
-  if (stat == "chance_median_criteria_lead_time") return a.chance.criteria_lead_time_s.median;
-  if (stat == "median_criteria_lead_time_lift") return a.criteria_lead_time_lift_s;
-  if (stat == "count") return d(a.alerts);
-  if (stat == "true_count") return d(a.true_alerts);
-  if (stat == "false_count") return d(a.false_alerts);
-  if (stat == "artifact_count") return d(a.artifact_true_alerts + a.artifact_false_alerts);
-  if (stat == "episodes") return d(a.episodes);
-  if (stat == "detected") return d(a.episodes_detected);
-  return std::nullopt;
+  switch (stat) {
+    case sc::AlertStat::Sensitivity:
+      return a.sensitivity;
+    case sc::AlertStat::Ppv:
+      return a.ppv;
+    case sc::AlertStat::F1:
+      return a.f1;
+    case sc::AlertStat::Challenge2015:
+      return a.challenge2015;
+    case sc::AlertStat::FalsePerPatientDay:
+      return a.false_per_patient_day;
+    case sc::AlertStat::Per100PatientDays:
+      return a.per_100_patient_days;
+    case sc::AlertStat::BurdenPerBedPerDay:
+      return a.burden_per_bed_per_day;
+    case sc::AlertStat::MedianLeadTime:
+      return a.lead_time_s.median;
+    case sc::AlertStat::LeadTimeQ1:
+      return a.lead_time_s.q1;
+    case sc::AlertStat::LeadTimeQ3:
+      return a.lead_time_s.q3;
+    case sc::AlertStat::MedianCriteriaLeadTime:
+      return a.criteria_lead_time_s.median;
+    case sc::AlertStat::ChanceSensitivity:
+      return a.chance.sensitivity;
+    case sc::AlertStat::SensitivityLift:
+      return a.sensitivity_lift;
+    case sc::AlertStat::ChanceMedianLeadTime:
+      return a.chance.lead_time_s.median;
+    case sc::AlertStat::MedianLeadTimeLift:
+      return a.lead_time_lift_s;
+    case sc::AlertStat::ChanceMedianCriteriaLeadTime:
+      return a.chance.criteria_lead_time_s.median;
+    case sc::AlertStat::MedianCriteriaLeadTimeLift:
+      return a.criteria_lead_time_lift_s;
+    case sc::AlertStat::Count:
+      return d(a.alerts);
+    case sc::AlertStat::TrueCount:
+      return d(a.true_alerts);
+    case sc::AlertStat::FalseCount:
+      return d(a.false_alerts);
+    case sc::AlertStat::ArtifactCount:
+      return d(a.artifact_true_alerts + a.artifact_false_alerts);
+    case sc::AlertStat::Episodes:
+      return d(a.episodes);
+    case sc::AlertStat::Detected:
+      return d(a.episodes_detected);
+  }
+  return kNaN;
 }
 
-// Stats of a condition or rule with no data: score an empty selection, so that e.g. a
-// rule that never fired has sensitivity 0 rather than "unknown".
-AccuracyStats empty_rule_stats(const Report& r) {
-  return score_alerts(r.episodes, {}, r.matching, r.run.patient_days(), r.patient_spans).overall;
-}
-
-std::optional<double> lookup(const Report& r, const std::string& metric) {
-  const auto p = split(metric);
-  if (!p.empty() && (p[0] == "pump_alarms" || p[0] == "assets" || p[0] == "imaging"))
-    return ops_metric(r.ops, p);
-  if (p.size() == 2) {
-    if (p[0] == "ingest_latency") return latency_stat(r.ingest_latency, p[1]);
-    if (p[0] == "ingest_latency_raw") return latency_stat(r.ingest_latency_raw, p[1]);
-    if (p[0] == "alert_latency") return latency_stat(r.alert_latency, p[1]);
-    if (p[0] == "throughput") {
-      const double s = r.duration_s();
-      if (p[1] == "readings_per_s")
-        return s > 0 ? static_cast<double>(r.delivery[Outcome::Acknowledged]) / s : kNaN;
-      if (p[1] == "generated_per_s")
-        return s > 0 ? static_cast<double>(r.delivery.generated) / s : kNaN;
-      return std::nullopt;
+double value_of(const Report& r, const sc::AlertMetric& m) {
+  switch (m.scope) {
+    case sc::AlertScope::All:
+      return alert_stat(r.accuracy.overall, m.stat);
+    case sc::AlertScope::Condition: {
+      auto it = r.accuracy.by_condition.find(m.name);
+      if (it != r.accuracy.by_condition.end()) return alert_stat(it->second, m.stat);
+      // A condition without episodes has no data.
+      return alert_stat(AccuracyStats{.sensitivity = kNaN,
+                                      .ppv = kNaN,
+                                      .f1 = kNaN,
+                                      .false_per_patient_day = kNaN,
+                                      .per_100_patient_days = kNaN,
+                                      .burden_per_bed_per_day = kNaN,
+                                      .challenge2015 = kNaN,
+                                      .lead_time_s = spread({}),
+                                      .criteria_lead_time_s = spread({}),
+                                      .chance = {.alerts_per_patient_day = kNaN,
+                                                 .sensitivity = kNaN,
+                                                 .lead_time_s = spread({}),
+                                                 .criteria_lead_time_s = spread({})},
+                                      .sensitivity_lift = kNaN,
+                                      .lead_time_lift_s = kNaN,
+                                      .criteria_lead_time_lift_s = kNaN},
+                        m.stat);
     }
-    if (p[0] == "delivery") {
-      if (p[1] == "generated") return static_cast<double>(r.delivery.generated);
-      if (p[1] == "lost_fraction")
-        return r.delivery.generated ? r.delivery.fraction(Outcome::LostNetwork) : kNaN;
-      std::string stem = p[1];
-      const bool fraction = stem.size() > 9 && stem.ends_with("_fraction");
-      if (fraction) stem.resize(stem.size() - 9);
-      auto o = outcome_from_name(stem);
-      if (!o) return std::nullopt;
-      if (!fraction) return static_cast<double>(r.delivery[*o]);
-      return r.delivery.generated ? r.delivery.fraction(*o) : kNaN;
+    case sc::AlertScope::Rule: {
+      auto it = r.accuracy.by_rule.find(m.name);
+      if (it != r.accuracy.by_rule.end()) return alert_stat(it->second, m.stat);
+      // A rule that never fired: score an empty selection (sensitivity 0, not "unknown").
+      return alert_stat(score_alerts(r.episodes, {}, r.matching, r.run.patient_days(), r.patient_spans).overall,
+                        m.stat);
     }
-    if (p[0] == "alerts") return alert_stat(r.accuracy.overall, p[1]);
-    return std::nullopt;
   }
-  if (p.size() == 3 && p[0] == "alerts") {
-    if (!physiology::condition_from_name(p[1])) return std::nullopt;
-    auto it = r.accuracy.by_condition.find(p[1]);
-    return alert_stat(it != r.accuracy.by_condition.end()
-                          ? it->second
-                          : AccuracyStats{.sensitivity = kNaN,
-                                          .ppv = kNaN,
-                                          .f1 = kNaN,
-                                          .false_per_patient_day = kNaN,
-                                          .per_100_patient_days = kNaN,
-                                          .burden_per_bed_per_day = kNaN,
-                                          .challenge2015 = kNaN,
-                                          .lead_time_s = spread({}),
-                                          .criteria_lead_time_s = spread({}),
-                                          .chance = {.alerts_per_patient_day = kNaN,
-                                                     .sensitivity = kNaN,
-                                                     .lead_time_s = spread({}),
-                                                     .criteria_lead_time_s = spread({})},
-                                          .sensitivity_lift = kNaN,
-                                          .lead_time_lift_s = kNaN,
-                                          .criteria_lead_time_lift_s = kNaN},
-                      p[2]);
-  }
-  if (p.size() == 4 && p[0] == "alerts" && p[1] == "rule") {
-    auto it = r.accuracy.by_rule.find(p[2]);
-    if (it != r.accuracy.by_rule.end()) return alert_stat(it->second, p[3]);
-    if (!alert_stat(AccuracyStats{}, p[3])) return std::nullopt;
-    return alert_stat(empty_rule_stats(r), p[3]);
-  }
-  if (p.size() == 4 && p[0] == "ingest_latency" && (p[1] == "protocol" || p[1] == "profile")) {
-    // Names are open-ended: a protocol that carried nothing has no data (NaN).
-    Histogram h(r.ingest_latency.config());
-    for (const auto& c : r.channels)
-      if ((p[1] == "protocol" ? c.protocol : c.profile) == p[2]) h.merge(c.ingest_latency);
-    return latency_stat(h, p[3]);
-  }
-  return std::nullopt;
+  return kNaN;
 }
 
-bool compare(double measured, CompareOp op, double expected) {
-  switch (op) {
-    case CompareOp::Less:
-      return measured < expected;
-    case CompareOp::LessEqual:
-      return measured <= expected;
-    case CompareOp::Greater:
-      return measured > expected;
-    case CompareOp::GreaterEqual:
-      return measured >= expected;
-    case CompareOp::Equal:
-      return std::abs(measured - expected) <= 1e-9 * std::max(1.0, std::abs(expected));
+double value_of(const Report& r, const sc::DeliveryMetric& m) {
+  const auto o = static_cast<Outcome>(m.outcome);
+  if (!m.fraction) return static_cast<double>(r.delivery[o]);
+  return r.delivery.generated ? r.delivery.fraction(o) : kNaN;
+}
+
+double value_of(const Report& r, const sc::ScalarMetric& m) {
+  const auto& s = r.ops.scores;
+  auto d = [](std::uint64_t n) { return static_cast<double>(n); };
+  const double span_s = r.duration_s();
+  switch (m.what) {
+    case sc::Scalar::DeliveryGenerated:
+      return d(r.delivery.generated);
+    case sc::Scalar::DeliveryLostFraction:
+      return r.delivery.generated ? r.delivery.fraction(Outcome::LostNetwork) : kNaN;
+    case sc::Scalar::ThroughputReadings:
+      return span_s > 0 ? d(r.delivery[Outcome::Acknowledged]) / span_s : kNaN;
+    case sc::Scalar::ThroughputGenerated:
+      return span_s > 0 ? d(r.delivery.generated) / span_s : kNaN;
+    case sc::Scalar::PumpAlarmDeliveryFraction:
+      return s.pump_delivery_fraction;
+    case sc::Scalar::PumpAlarmCount:
+      return d(s.pump_alarms);
+    case sc::Scalar::PumpAlarmDelivered:
+      return d(s.pump_alarms_delivered);
+    case sc::Scalar::AssetCorrectFraction:
+      return s.asset_correct_fraction;
+    case sc::Scalar::AssetQueries:
+      return d(s.asset_queries);
+    case sc::Scalar::AssetCorrect:
+      return d(s.asset_correct);
+    case sc::Scalar::AssetUnanswered:
+      return d(s.asset_unanswered);
+    case sc::Scalar::ImagingThroughput:
+      return s.imaging_throughput_mib_s;
+    case sc::Scalar::ImagingCount:
+      return d(s.imaging_results);
+    case sc::Scalar::ImagingAcknowledged:
+      return d(s.imaging_acked);
   }
-  return false;
+  return kNaN;
 }
 
 std::string format(double v) {
@@ -179,28 +215,26 @@ std::string format(double v) {
   return buf;
 }
 
+std::string with_unit(const sc::Metric& m, double v) {
+  std::string s = format(v);
+  if (!m.unit.empty()) s += " " + std::string(m.unit);
+  return s;
+}
+
 }  // namespace
 
-std::string_view symbol(CompareOp op) {
-  switch (op) {
-    case CompareOp::Less:
-      return "<";
-    case CompareOp::LessEqual:
-      return "<=";
-    case CompareOp::Greater:
-      return ">";
-    case CompareOp::GreaterEqual:
-      return ">=";
-    case CompareOp::Equal:
-      return "==";
-  }
-  return "?";
-}
+// The delivery buckets are named by the catalogue in reports::Outcome's order.
+static_assert(kOutcomeCount == 7);
 
 bool ThresholdResult::operator==(const ThresholdResult& o) const {
   const bool same_measured =
       (std::isnan(measured) && std::isnan(o.measured)) || measured == o.measured;
-  return threshold == o.threshold && same_measured && passed == o.passed && message == o.message;
+  // Where a threshold was written (a file position) is not part of its meaning, nor of
+  // report.json.
+  const auto& a = threshold;
+  const auto& b = o.threshold;
+  return a.text == b.text && a.metric == b.metric && a.op == b.op && a.value == b.value &&
+         same_measured && passed == o.passed && message == o.message;
 }
 
 UnknownMetricError::UnknownMetricError(const std::string& metric,
@@ -214,50 +248,54 @@ UnknownMetricError::UnknownMetricError(const std::string& metric,
 
 std::vector<std::string> Report::metric_names() const {
   std::vector<std::string> names;
-  for (const char* h : {"ingest_latency", "ingest_latency_raw", "alert_latency"})
-    for (const char* s : kLatencyStats) names.push_back(std::string(h) + "." + s);
-  for (const auto& c : channels)
-    for (const char* s : kLatencyStats) {
-      names.push_back("ingest_latency.protocol." + c.protocol + "." + s);
-      names.push_back("ingest_latency.profile." + c.profile + "." + s);
-    }
+  for (const auto& m : scenarios::known_metrics()) names.push_back(m.name);
+  auto add_family = [&](const std::string& prefix) {
+    for (const auto& m : scenarios::known_metrics())  // the stats of ingest_latency
+      if (m.name.starts_with("ingest_latency.") &&
+          std::count(m.name.begin(), m.name.end(), '.') == 1)
+        names.push_back(prefix + m.name.substr(m.name.find('.') + 1));
+  };
+  for (const auto& c : channels) {
+    add_family("ingest_latency.protocol." + c.protocol + ".");
+    add_family("ingest_latency.profile." + c.profile + ".");
+  }
+  for (const auto& [c, st] : accuracy.by_condition)
+    for (const auto& m : scenarios::known_metrics())
+      if (m.name.starts_with("alerts.")) names.push_back("alerts." + c + m.name.substr(6));
+  for (const auto& [rule, st] : accuracy.by_rule)
+    for (const auto& m : scenarios::known_metrics())
+      if (m.name.starts_with("alerts.")) names.push_back("alerts.rule." + rule + m.name.substr(6));
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
-  names.push_back("delivery.generated");
-  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-    const std::string o(name(static_cast<Outcome>(i)));
-    names.push_back("delivery." + o);
-    names.push_back("delivery." + o + "_fraction");
-  }
-  names.push_back("delivery.lost_fraction");
-  names.push_back("throughput.readings_per_s");
-  names.push_back("throughput.generated_per_s");
-  for (const char* s : kAlertStats) names.push_back(std::string("alerts.") + s);
-  for (const auto& [c, st] : accuracy.by_condition)
-    for (const char* s : kAlertStats) names.push_back("alerts." + c + "." + s);
-  for (const auto& [rule, st] : accuracy.by_rule)
-    for (const char* s : kAlertStats) names.push_back("alerts.rule." + rule + "." + s);
-  for (auto& n : ops_metric_names()) names.push_back(std::move(n));
   return names;
 }
 
+double metric_value(const Report& report, const scenarios::Metric& metric) {
+  return std::visit([&](const auto& m) { return value_of(report, m); }, metric.selector);
+}
+
 double metric_value(const Report& report, const std::string& metric) {
-  auto v = lookup(report, metric);
-  if (!v) throw UnknownMetricError(metric, Report{}.metric_names());
-  return *v;
+  const auto m = scenarios::resolve_metric(metric);
+  if (!m) throw UnknownMetricError(metric, Report{}.metric_names());
+  return metric_value(report, *m);
+}
+
+std::string format_metric_value(const scenarios::Metric& metric, double value) {
+  return std::isnan(value) ? std::string("no data") : with_unit(metric, value);
 }
 
 std::vector<ThresholdResult> evaluate_thresholds(const Report& report,
                                                  const std::vector<Threshold>& thresholds) {
   std::vector<ThresholdResult> out;
   for (const auto& t : thresholds) {
+    const auto m = scenarios::resolve_metric(t.metric);
+    if (!m) throw UnknownMetricError(t.metric, Report{}.metric_names());
     ThresholdResult r;
     r.threshold = t;
-    r.measured = metric_value(report, t.metric);
-    r.passed = !std::isnan(r.measured) && compare(r.measured, t.op, t.value);
-    r.message = t.metric + " = " +
-                (std::isnan(r.measured) ? std::string("no data") : format(r.measured)) +
-                ", expected " + std::string(symbol(t.op)) + " " + format(t.value);
+    r.measured = metric_value(report, *m);
+    r.passed = !std::isnan(r.measured) && scenarios::holds(t.op, r.measured, t.value);
+    r.message = t.metric + " = " + format_metric_value(*m, r.measured) + ", expected " +
+                std::string(scenarios::op_text(t.op)) + " " + with_unit(*m, t.value);
     out.push_back(std::move(r));
   }
   return out;
@@ -265,9 +303,8 @@ std::vector<ThresholdResult> evaluate_thresholds(const Report& report,
 
 std::vector<std::string> unknown_metrics(const std::vector<Threshold>& thresholds) {
   std::vector<std::string> unknown;
-  const Report empty;
   for (const auto& t : thresholds)
-    if (!lookup(empty, t.metric)) unknown.push_back(t.metric);
+    if (!scenarios::resolve_metric(t.metric)) unknown.push_back(t.metric);
   return unknown;
 }
 

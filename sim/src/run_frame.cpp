@@ -4,7 +4,6 @@
 #include <ostream>
 
 #include "iomtsim/reports/pump_alerts.hpp"
-#include "iomtsim/sim/thresholds.hpp"
 
 namespace iomtsim::sim {
 
@@ -14,10 +13,9 @@ RunFrame::RunFrame(const scenarios::Scenario& input, FrameOptions options)
     : options_(std::move(options)), scenario_(input) {
   if (options_.duration) scenario_.metadata.duration = *options_.duration;
   if (!options_.shard.valid()) throw FrameError("invalid shard");
-  auto expectations = scenario_.expectations;
-  expectations.insert(expectations.end(), options_.extra_expectations.begin(),
-                      options_.extra_expectations.end());
-  thresholds_ = to_thresholds(expectations);
+  thresholds_ = scenario_.expectations;
+  thresholds_.insert(thresholds_.end(), options_.extra_expectations.begin(),
+                     options_.extra_expectations.end());
   if (auto bad = reports::unknown_metrics(thresholds_); !bad.empty())
     throw FrameError("unknown metric in expectations: " + bad.front());
 

@@ -11,6 +11,7 @@
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/reports/report.hpp"
+#include "iomtsim/reports/verdict.hpp"
 #include "support/cli_run.hpp"
 
 namespace fs = std::filesystem;
@@ -193,8 +194,11 @@ TEST(CliReport, MergeAddsShardsDiffComparesHtmlRerenders) {
 
   r = run_cli("report merge " + a + " " + b + " --out " + shell_quote((dir / "m2").string()) +
               " --expect 'ingest_latency.p99 < 1ms'");
-  EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_TRUE(contains(r.out, "FAILED ingest_latency.p99 < 1ms")) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out;  // the merge's verdict: fail
+  const auto failed = reports::read_report_file(dir / "m2" / "report.json");
+  ASSERT_EQ(failed.thresholds.size(), 1u);
+  EXPECT_FALSE(failed.thresholds[0].passed);
+  EXPECT_EQ(reports::decide(failed).kind, reports::VerdictKind::Fail);
 
   EXPECT_EQ(run_cli("report diff " + a + " " + a).exit_code, 0);
   EXPECT_EQ(run_cli("report html " + b + " --out " + shell_quote((dir / "h").string())).exit_code, 0);

@@ -2,8 +2,6 @@
 // converting expectations.
 #include <gtest/gtest.h>
 
-#include "iomtsim/sim/thresholds.hpp"
-
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -122,19 +120,6 @@ TEST(RunControl, WritesTheReportFolder) {
   const auto back = reports::read_report_file(dir / "report.json");
   EXPECT_EQ(back.delivery, r.report.delivery);
   std::filesystem::remove_all(dir);
-}
-
-TEST(RunControl, ExpectationsBecomeThresholds) {
-  scenarios::Expectation e{"ingest_latency.p99 < 2s", "ingest_latency.p99", scenarios::CompareOp::Less, 2.0, {}};
-  scenarios::Expectation f{"alerts.sensitivity >= 0.9", "alerts.sensitivity",
-                           scenarios::CompareOp::GreaterEqual, 0.9, {}};
-  const auto t = sim::to_thresholds({e, f});
-  ASSERT_EQ(t.size(), 2u);
-  EXPECT_EQ(t[0].metric, "ingest_latency.p99");
-  EXPECT_EQ(t[0].op, reports::CompareOp::Less);
-  EXPECT_DOUBLE_EQ(t[0].value, 2.0);
-  EXPECT_EQ(t[1].op, reports::CompareOp::GreaterEqual);
-  EXPECT_EQ(t[1].text, "alerts.sensitivity >= 0.9");
 }
 
 TEST(RunControl, UnknownMetricIsRejectedBeforeTheRun) {

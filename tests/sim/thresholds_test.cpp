@@ -1,6 +1,7 @@
-// The scenario language and the reports module name metrics independently (neither may
-// depend on the other); these tests keep the two grammars the same, so a threshold that
-// validates is one a report can evaluate, in the same unit.
+// One metric catalogue (scenarios/metrics.hpp) that the scenario language parses against
+// and reports evaluate (reports/thresholds.hpp): these tests keep the validator accepting
+// exactly what a report can evaluate, in the same unit, and the catalogue's enumerations in
+// step with the report's.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +10,7 @@
 #include "iomtsim/reports/recorder.hpp"
 #include "iomtsim/reports/thresholds.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
-#include "iomtsim/sim/thresholds.hpp"
+#include "iomtsim/scenarios/metrics.hpp"
 
 using namespace iomtsim;
 
@@ -23,47 +24,79 @@ std::vector<std::string> family_examples() {
           "ingest_latency.protocol.hl7v2.count"};
 }
 
-}  // namespace
-
-TEST(MetricGrammar, EveryScenarioMetricIsOneReportsEvaluates) {
-  std::vector<reports::Threshold> all;
-  for (const auto& m : scenarios::known_metrics())
-    all.push_back({std::string(m.name), std::string(m.name), reports::CompareOp::Less, 1.0});
-  for (const auto& name : family_examples())
-    all.push_back({name, name, reports::CompareOp::Less, 1.0});
-  EXPECT_EQ(reports::unknown_metrics(all), std::vector<std::string>{});
-  EXPECT_GT(all.size(), 60u);
+// A value in the metric's unit, as a scenario file writes it.
+std::string sample_value(const scenarios::Metric& m) {
+  switch (m.kind) {
+    case scenarios::QuantityKind::TimeSpan:
+      return "2s";
+    case scenarios::QuantityKind::Fraction:
+      return "50 %";
+    default:
+      return "1";
+  }
 }
 
-TEST(MetricGrammar, NamesReportsRejectsAreRejectedByTheScenarioLanguage) {
+}  // namespace
+
+TEST(MetricGrammar, EveryNameTheValidatorAcceptsIsOneReportsEvaluate) {
+  std::vector<std::string> names;
+  for (const auto& m : scenarios::known_metrics()) names.push_back(m.name);
+  for (const auto& n : family_examples()) names.push_back(n);
+  EXPECT_GT(names.size(), 110u);
+  const reports::Report empty;
+  for (const auto& name : names) {
+    const auto m = scenarios::resolve_metric(name);
+    ASSERT_TRUE(m) << name;
+    // The validator takes it with a value in its unit …
+    const auto parsed = scenarios::parse_expectation(name + " < " + sample_value(*m));
+    EXPECT_TRUE(std::holds_alternative<scenarios::Expectation>(parsed)) << name;
+    // … and a report evaluates it (NaN: no data in an empty report, never an error).
+    EXPECT_NO_THROW(reports::metric_value(empty, name)) << name;
+  }
+  EXPECT_EQ(
+      reports::unknown_metrics(scenarios::parse_expect_options({"alerts.rule.news2.ppv >= 0.5"})),
+      std::vector<std::string>{});
+}
+
+TEST(MetricGrammar, NamesTheCatalogueRejectsAreRejectedEverywhere) {
   for (const std::string name :
        {"ingest_latency.p42", "delivery.buffer_dropped", "alerts.nonsense",
-        "alerts.not_a_condition.sensitivity", "throughput.bananas", "errors.count"}) {
-    EXPECT_FALSE(scenarios::metric_info(name).has_value()) << name;
-    EXPECT_EQ(reports::unknown_metrics({{name, name, reports::CompareOp::Less, 1.0}}),
+        "alerts.not_a_condition.sensitivity", "throughput.bananas", "errors.count",
+        "assets.staleness.p42", "imaging.bananas", "pump_alarms.latency"}) {
+    EXPECT_FALSE(scenarios::resolve_metric(name).has_value()) << name;
+    EXPECT_TRUE(std::holds_alternative<scenarios::ExpectationError>(
+        scenarios::parse_expectation(name + " < 1")))
+        << name;
+    EXPECT_THROW(reports::metric_value(reports::Report{}, name), reports::UnknownMetricError)
+        << name;
+    EXPECT_EQ(reports::unknown_metrics({{name, name, scenarios::CompareOp::Less, 1.0}}),
               std::vector<std::string>{name});
   }
 }
 
-TEST(MetricGrammar, OperationsMetricsAreKnownToBothGrammarsInTheSameUnits) {
-  // Every operations name a report lists is one the scenario language accepts, and back.
-  std::vector<reports::Threshold> all;
-  for (const auto& name : reports::ops_metric_names()) {
-    EXPECT_TRUE(scenarios::metric_info(name).has_value()) << name;
-    all.push_back({name, name, reports::CompareOp::Less, 1.0});
-  }
-  EXPECT_EQ(reports::unknown_metrics(all), std::vector<std::string>{});
-  EXPECT_GT(all.size(), 50u);
-  for (const std::string bad : {"assets.staleness.p42", "imaging.bananas", "pump_alarms.latency"}) {
-    EXPECT_FALSE(scenarios::metric_info(bad).has_value()) << bad;
-    EXPECT_EQ(reports::unknown_metrics({{bad, bad, reports::CompareOp::Less, 1.0}}).size(), 1u) << bad;
-  }
-  const auto t = sim::parse_thresholds({"assets.staleness.p90 < 2 min", "pump_alarms.delivery_fraction >= 99 %",
-                                        "imaging.throughput_mib_s > 1"});
+TEST(MetricGrammar, DeliveryBucketsAreNamedInTheReportsOrder) {
+  const auto names = scenarios::delivery_outcome_names();
+  ASSERT_EQ(names.size(), reports::kOutcomeCount);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    EXPECT_EQ(names[i], reports::name(static_cast<reports::Outcome>(i)));
+}
+
+TEST(MetricGrammar, OperationsMetricsParseInTheirUnits) {
+  const auto t = scenarios::parse_expect_options({"assets.staleness.p90 < 2 min",
+                                                  "pump_alarms.delivery_fraction >= 99 %",
+                                                  "imaging.throughput_mib_s > 1"});
   ASSERT_EQ(t.size(), 3u);
   EXPECT_DOUBLE_EQ(t[0].value, 120.0);
   EXPECT_DOUBLE_EQ(t[1].value, 0.99);
   EXPECT_DOUBLE_EQ(t[2].value, 1.0);
+}
+
+TEST(MetricGrammar, HeadlinesHaveAGoodDirection) {
+  const std::vector<std::string> conditions = {"sepsis"};
+  const auto h = scenarios::headline_metrics(conditions);
+  EXPECT_GE(h.size(), 21u);
+  for (const auto& m : h) EXPECT_NE(m.better, scenarios::Better::Neither) << m.name;
+  EXPECT_EQ(h.back().name, "alerts.sepsis.median_lead_time");
 }
 
 TEST(MetricGrammar, UnitsAgreeOnARealReport) {
@@ -81,9 +114,9 @@ TEST(MetricGrammar, UnitsAgreeOnARealReport) {
                      r.true_time + std::chrono::milliseconds(100 * i));
   }
   const auto report = rec.merge();
-  const auto t = sim::parse_thresholds({"ingest_latency.p99 < 2s",
-                                        "delivery.acknowledged_fraction >= 99 %",
-                                        "delivery.acknowledged >= 10"});
+  const auto t = scenarios::parse_expect_options({"ingest_latency.p99 < 2s",
+                                                  "delivery.acknowledged_fraction >= 99 %",
+                                                  "delivery.acknowledged >= 10"});
   ASSERT_EQ(t.size(), 3u);
   EXPECT_DOUBLE_EQ(t[0].value, 2.0);
   EXPECT_DOUBLE_EQ(t[1].value, 0.99);
@@ -109,8 +142,8 @@ TEST(MetricGrammar, LeadTimesMayBeNegative) {
 }
 
 TEST(MetricGrammar, CommandLineExpectationsAreParsedOrRefused) {
-  EXPECT_THROW(sim::parse_thresholds({"ingest_latency.p99 < 2"}), std::invalid_argument);
-  EXPECT_THROW(sim::parse_thresholds({"nonsense"}), std::invalid_argument);
-  const auto t = sim::parse_thresholds({"alerts.sensitivity >= 0.9"});
-  EXPECT_EQ(t.at(0).op, reports::CompareOp::GreaterEqual);
+  EXPECT_THROW(scenarios::parse_expect_options({"ingest_latency.p99 < 2"}), std::invalid_argument);
+  EXPECT_THROW(scenarios::parse_expect_options({"nonsense"}), std::invalid_argument);
+  const auto t = scenarios::parse_expect_options({"alerts.sensitivity >= 0.9"});
+  EXPECT_EQ(t.at(0).op, scenarios::CompareOp::GreaterEqual);
 }

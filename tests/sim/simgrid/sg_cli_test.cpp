@@ -74,6 +74,32 @@ TEST_F(SgCli, ScenarioCapacitySectionDrivesTheModel) {
   EXPECT_GT(p(one, "p99_s"), 0.9);  // a full queue: 20 waiting at 50 ms each
 }
 
+TEST_F(SgCli, ExpectOnTheCommandLineJoinsTheScenariosThresholds) {
+  CliRun r;
+  const json pass =
+      simulate("capacity_section.yaml", "--expect 'ingest_latency.p99 < 10 min'", "pass", &r);
+  ASSERT_FALSE(pass.is_null()) << r.out;
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const json fail =
+      simulate("capacity_section.yaml", "--expect 'ingest_latency.p50 < 1 ms'", "fail", &r);
+  ASSERT_FALSE(fail.is_null()) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(fail["verdict"]["result"], "fail");
+  bool found = false;
+  for (const auto& t : fail["thresholds"])
+    if (t["metric"] == "ingest_latency.p50") {
+      found = true;
+      EXPECT_FALSE(t["passed"].get<bool>());
+      EXPECT_DOUBLE_EQ(t["value"].get<double>(), 1e-3);
+    }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(fail["thresholds"].size(), pass["thresholds"].size());
+  // Refused before anything runs, like run's: a usage error, no report.
+  EXPECT_TRUE(
+      simulate("capacity_section.yaml", "--expect 'ingest_latency.p99 < 2'", "bad", &r).is_null());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+}
+
 TEST_F(SgCli, CommandLineOverridesTheFile) {
   const json set = simulate("capacity_section.yaml", "--set capacity.servers.count=1", "set");
   const json opt = simulate("capacity_section.yaml", "--servers 1", "opt");

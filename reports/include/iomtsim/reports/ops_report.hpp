@@ -140,9 +140,4 @@ struct OpsReport {
 
 OpsScores score_ops(const OpsReport& ops);
 
-// Metric lookup for thresholds ("pump_alarms.delivery_fraction", "assets.staleness.p90",
-// …): nullopt for a name that is not an operations metric. Latency stats in seconds.
-std::optional<double> ops_metric(const OpsReport& ops, const std::vector<std::string>& parts);
-std::vector<std::string> ops_metric_names();
-
 }  // namespace iomtsim::reports
