@@ -172,12 +172,9 @@ struct Engine::Impl {
       totals.reconnects += t->reconnects();
       for (const auto& [reason, n] : t->tls_failures()) totals.tls_failures[reason] += n;
     }
-    auto sections = side.close();
-    totals.waveforms = std::move(sections.waveforms);
-    totals.ops = std::move(sections.ops);
-    totals.delivery = sections.delivery;
+    totals.sections = side.close();
     if (record) {
-      record->update_episodes(sections.episodes);
+      record->update_episodes(totals.sections.episodes);
       record_ok = record->close();
     }
     timer.cancel();

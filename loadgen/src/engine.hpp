@@ -69,12 +69,11 @@ struct EngineCounters {
 // Figures only known once the engine stopped.
 struct EngineTotals {
   std::map<unsigned, std::uint64_t> http_status;
-  reports::WaveformReport waveforms;  // ECG/PPG blocks: their own delivery accounting
+  // What the device side accounted: ECG/PPG blocks, operations devices, delivery attempts.
+  sim::device_side::Sections sections;
   std::uint64_t reconnects = 0;
   TlsFailures tls_failures;  // failed TLS handshakes by reason
   reports::Histogram send_lateness{kLatenessConfig};
-  reports::OpsReport ops;  // operations devices of this thread
-  sim::device_side::DeliveryStats delivery;
   reports::OutcomeCodes outcome_codes;  // answers by protocol and code, reasons (answer_codes.hpp)
 };
 

@@ -415,15 +415,16 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (auto& e : engines) {
     const auto& t = e->totals();
     for (auto [status, n] : t.http_status) result.http_status[status] += n;
-    result.waveform_blocks_skipped += t.waveforms.not_sent;
+    result.waveform_blocks_skipped += t.sections.waveforms.not_sent;
     result.reconnects += t.reconnects;
     for (const auto& [reason, n] : t.tls_failures) result.tls_failures[reason] += n;
     result.send_lateness.merge(t.send_lateness);
     result.messages_sent += e->counters().messages_sent.load();
-    result.delivery.attempts += t.delivery.attempts;
-    result.delivery.retries += t.delivery.retries;
-    result.delivery.retries_exhausted += t.delivery.retries_exhausted;
-    sections.push_back({{}, t.waveforms, t.ops, t.delivery, t.outcome_codes});
+    result.delivery.attempts += t.sections.delivery.attempts;
+    result.delivery.retries += t.sections.delivery.retries;
+    result.delivery.retries_exhausted += t.sections.delivery.retries_exhausted;
+    sections.push_back(t.sections);
+    sections.back().outcome_codes = t.outcome_codes;  // the transports heard them, not the device side
   }
   result.report = frame.finish(std::move(sections));
   result.interrupted = result.report.interrupted.has_value();

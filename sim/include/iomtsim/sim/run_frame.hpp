@@ -63,7 +63,7 @@ struct StopControl {
 struct FrameOptions {
   std::string mode;  // RunInfo::mode: "realtime" or "simulated"
   ShardSpec shard{};
-  std::optional<physiology::Duration> duration;            // overrides scenario.metadata.duration
+  std::optional<physiology::Duration> duration;  // overrides scenario.metadata.duration
   // RunInfo::patient_count where the scenario's count says otherwise (a replay of a shard
   // recording holds patients 2, 6, 10, … of a larger fleet); empty: this shard's patients.
   std::optional<std::uint64_t> patients;
