@@ -67,13 +67,14 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   const auto wall_start = std::chrono::steady_clock::now();
   CapacityModel capacity = options.capacity;
   capacity.validate();
+  FrameOptions frame_options;  // the rest as their defaults
+  frame_options.mode = "simulated";
+  frame_options.duration = options.duration;
+  frame_options.extra_expectations = options.extra_expectations;
+  frame_options.stop = options.stop;
   std::unique_ptr<RunFrame> frame_ptr;
   try {
-    frame_ptr = std::make_unique<RunFrame>(
-        input, FrameOptions{.mode = "simulated",
-                            .duration = options.duration,
-                            .extra_expectations = options.extra_expectations,
-                            .stop = options.stop});
+    frame_ptr = std::make_unique<RunFrame>(input, std::move(frame_options));
   } catch (const FrameError& e) {
     throw SimulateError(e.what());
   }
