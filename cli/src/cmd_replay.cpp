@@ -105,7 +105,6 @@ int cmd_replay(const std::vector<std::string>& args) {
   o.run.stop = signals.control();
   try {
     const auto r = loadgen::replay(vm["file"].as<std::string>(), o);
-    const auto r = loadgen::replay(vm["file"].as<std::string>(), o);
     std::cerr << reports::alert_summary(r.report);
     return r.exit_code;  // the one verdict's (reports/verdict.hpp), invalid when mostly unsent
   } catch (const std::exception& e) {
