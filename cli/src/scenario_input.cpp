@@ -30,7 +30,7 @@ std::optional<std::optional<std::uint64_t>> memory_limit(const std::string& comm
   using Limit = std::optional<std::optional<std::uint64_t>>;
   if (!vm.count("max-memory")) return Limit(std::in_place, sim::available_memory_bytes());
   const auto& text = vm["max-memory"].as<std::string>();
-  const auto q = text == "0" ? scenarios::QuantityResult{0.0, {}, 0}
+  const auto q = text == "0" ? scenarios::QuantityResult{0.0, {}, 0, {}}
                              : scenarios::parse_quantity(text, scenarios::QuantityKind::Bytes);
   if (!q.value || *q.value < 0.0) {
     std::cerr << "iomtsim " << command

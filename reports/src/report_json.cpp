@@ -332,7 +332,7 @@ Report from_json(std::string_view text) {
     for (const auto& t : j.at("thresholds")) {
       ThresholdResult tr;
       tr.threshold = Threshold{t.at("text").get<std::string>(), t.at("metric").get<std::string>(),
-                               op_from(t.at("op").get<std::string>()), t.at("value").get<double>()};
+                               op_from(t.at("op").get<std::string>()), t.at("value").get<double>(), {}};
       tr.measured = num(t.at("measured"));
       tr.passed = t.at("passed").get<bool>();
       tr.message = t.at("message").get<std::string>();

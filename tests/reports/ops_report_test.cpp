@@ -146,17 +146,17 @@ TEST(OpsScoring, SurvivesJsonMergeAndThresholds) {
   const std::vector<Report> parts{a, b};
   EXPECT_EQ(merge_reports(parts).ops.scores, r.ops.scores);
 
-  const auto results =
-      evaluate_thresholds(r, {{"", "assets.correct_fraction", CompareOp::GreaterEqual, 0.6},
-                              {"", "assets.staleness.max", CompareOp::LessEqual, 100.0},
-                              {"", "pump_alarms.delivery_fraction", CompareOp::Less, 0.9},
-                              {"", "pump_alarms.latency.max", CompareOp::Less, 5.0},
-                              {"", "imaging.throughput_mib_s", CompareOp::Greater, 0.44},
-                              {"", "imaging.vitals_latency_during.p99", CompareOp::Greater, 0.5},
-                              {"", "imaging.result_latency.p99", CompareOp::Less, 7.0}});
+  const auto results = evaluate_thresholds(
+      r, {{"", "assets.correct_fraction", CompareOp::GreaterEqual, 0.6, {}},
+          {"", "assets.staleness.max", CompareOp::LessEqual, 100.0, {}},
+          {"", "pump_alarms.delivery_fraction", CompareOp::Less, 0.9, {}},
+          {"", "pump_alarms.latency.max", CompareOp::Less, 5.0, {}},
+          {"", "imaging.throughput_mib_s", CompareOp::Greater, 0.44, {}},
+          {"", "imaging.vitals_latency_during.p99", CompareOp::Greater, 0.5, {}},
+          {"", "imaging.result_latency.p99", CompareOp::Less, 7.0, {}}});
   for (const auto& t : results) EXPECT_TRUE(t.passed) << t.message;
-  EXPECT_EQ(unknown_metrics({{"", "assets.bananas", CompareOp::Less, 1},
-                             {"", "imaging.result_latency.p42", CompareOp::Less, 1}})
+  EXPECT_EQ(unknown_metrics({{"", "assets.bananas", CompareOp::Less, 1, {}},
+                             {"", "imaging.result_latency.p42", CompareOp::Less, 1, {}}})
                 .size(),
             2u);
   const auto names = r.metric_names();

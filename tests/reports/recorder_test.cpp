@@ -389,7 +389,8 @@ TEST(Recorder, AlertReceiveTimeFollowsWallTimeSinceTheTriggerWasSent) {
     EXPECT_TRUE(report.alerts[0].trigger_known);
     EXPECT_EQ(report.alerts[0].alert.received_time, sent + 20ms) << "cross_thread " << cross_thread;
     EXPECT_FALSE(report.alerts[0].received_wall_ns.has_value());
-    EXPECT_EQ(report.alert_latency.max(), std::chrono::nanoseconds(5ms + 20ms).count()) << "cross_thread " << cross_thread;
+    EXPECT_EQ(report.alert_latency.max(), std::chrono::nanoseconds(5ms + 20ms).count())
+        << "cross_thread " << cross_thread;
   }
 }
 

@@ -21,11 +21,14 @@ namespace {
 Report report_with_thresholds() {
   Report r = fixture_report();
   r.thresholds = evaluate_thresholds(
-      r,
-      {{"ingest_latency.p99 < 10s", "ingest_latency.p99", CompareOp::Less, 10.0},
-       {"delivery.acknowledged_fraction >= 0.99", "delivery.acknowledged_fraction",
-        CompareOp::GreaterEqual, 0.99},
-       {"alerts.sensitivity >= 0.5 & <tag>", "alerts.sensitivity", CompareOp::GreaterEqual, 0.5}});
+      r, {{"ingest_latency.p99 < 10s", "ingest_latency.p99", CompareOp::Less, 10.0, {}},
+          {"delivery.acknowledged_fraction >= 0.99", "delivery.acknowledged_fraction",
+           CompareOp::GreaterEqual, 0.99, {}},
+          {"alerts.sensitivity >= 0.5 & <tag>",
+           "alerts.sensitivity",
+           CompareOp::GreaterEqual,
+           0.5,
+           {}}});
   return r;
 }
 

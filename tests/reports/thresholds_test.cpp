@@ -58,9 +58,9 @@ TEST(Thresholds, UnknownMetricErrorListsKnownNames) {
   }
   EXPECT_THROW(metric_value(r, "alerts.flu.sensitivity"), UnknownMetricError);
   EXPECT_THROW(metric_value(r, "alerts.sepsis.bogus"), UnknownMetricError);
-  EXPECT_EQ(unknown_metrics({{"", "ingest_latency.p99", CompareOp::Less, 1},
-                             {"", "latency.p99", CompareOp::Less, 1},
-                             {"", "alerts.copd_exacerbation.ppv", CompareOp::Less, 1}}),
+  EXPECT_EQ(unknown_metrics({{"", "ingest_latency.p99", CompareOp::Less, 1, {}},
+                             {"", "latency.p99", CompareOp::Less, 1, {}},
+                             {"", "alerts.copd_exacerbation.ppv", CompareOp::Less, 1, {}}}),
             std::vector<std::string>{"latency.p99"});
 }
 
@@ -68,11 +68,11 @@ TEST(Thresholds, EvaluationPassesFailsAndTreatsNoDataAsFailure) {
   const Report r = fixture_report();
   const double p99 = metric_value(r, "ingest_latency.p99");
   const auto res = evaluate_thresholds(
-      r, {{"a", "ingest_latency.p99", CompareOp::Less, p99 * 1.01},
-          {"b", "ingest_latency.p99", CompareOp::Less, p99},
-          {"c", "ingest_latency.p99", CompareOp::LessEqual, p99},
-          {"d", "alerts.hypoglycemia.sensitivity", CompareOp::GreaterEqual, 0.0},
-          {"e", "delivery.generated", CompareOp::Equal, 2880}});
+      r, {{"a", "ingest_latency.p99", CompareOp::Less, p99 * 1.01, {}},
+          {"b", "ingest_latency.p99", CompareOp::Less, p99, {}},
+          {"c", "ingest_latency.p99", CompareOp::LessEqual, p99, {}},
+          {"d", "alerts.hypoglycemia.sensitivity", CompareOp::GreaterEqual, 0.0, {}},
+          {"e", "delivery.generated", CompareOp::Equal, 2880, {}}});
   ASSERT_EQ(res.size(), 5u);
   EXPECT_TRUE(res[0].passed);
   EXPECT_FALSE(res[1].passed);

@@ -272,7 +272,8 @@ TEST(Challenge2015, ScoreFormula) {
 
 namespace {
 using iomtsim::physiology::at_seconds;
-AlertRecord alert_at(iomtsim::physiology::PatientIndex p, double hours, std::string rule = "news2") {
+AlertRecord alert_at(iomtsim::physiology::PatientIndex p, double hours,
+                     std::string rule = "news2") {
   AlertRecord a;
   a.alert.patient = p;
   a.alert.rule = std::move(rule);
@@ -290,7 +291,7 @@ TEST(HourlyUtility, AlertsByHourReproduceTheWorkedExample) {
   sepsis.end = at_seconds(5.5 * 3600);
   // Two alerts in hour 2 count once; hours 3, 4, 5 positive; one alert before the stay and
   // one of another patient are ignored.
-  const std::vector<AlertRecord> alerts = {alert_at(7, 2.1), alert_at(7, 2.9), alert_at(7, 3.0),
+  const std::vector<AlertRecord> alerts = {alert_at(7, 2.1),  alert_at(7, 2.9), alert_at(7, 3.0),
                                            alert_at(7, 4.99), alert_at(7, 5.2), alert_at(7, -1.0),
                                            alert_at(8, 3.0)};
   const auto u = hourly_sepsis_utility(spans, std::vector{sepsis}, alerts);
@@ -303,7 +304,8 @@ TEST(HourlyUtility, AlertsByHourReproduceTheWorkedExample) {
   EXPECT_NEAR(u.utility.best, prediction_utility(labels, best_predictions(labels)), 1e-12);
   EXPECT_NEAR(u.utility.inaction, prediction_utility(labels, std::vector<int>(6, 0)), 1e-12);
   EXPECT_NEAR(u.utility.normalized,
-              (u.utility.observed - u.utility.inaction) / (u.utility.best - u.utility.inaction), 1e-12);
+              (u.utility.observed - u.utility.inaction) / (u.utility.best - u.utility.inaction),
+              1e-12);
 }
 
 TEST(HourlyUtility, RuleSubsetNonSepticCostsAndSplitSpans) {

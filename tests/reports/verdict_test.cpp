@@ -28,9 +28,10 @@ struct Case {
 
 std::vector<Case> cases() {
   const Report base = fixture_report();
-  const Threshold holds{"ingest_latency.p99 < 1000s", "ingest_latency.p99", CompareOp::Less,
-                        1000.0};
-  const Threshold fails{"ingest_latency.p99 < 1ns", "ingest_latency.p99", CompareOp::Less, 1e-9};
+  const Threshold holds{
+      "ingest_latency.p99 < 1000s", "ingest_latency.p99", CompareOp::Less, 1000.0, {}};
+  const Threshold fails{
+      "ingest_latency.p99 < 1ns", "ingest_latency.p99", CompareOp::Less, 1e-9, {}};
   std::vector<Case> out;
   Report pass = base;
   pass.thresholds = evaluate_thresholds(pass, {holds});
@@ -115,8 +116,9 @@ TEST(Verdict, EveryOutputAgreesOnEveryOutcome) {
       // error for an interrupted run.
       EXPECT_EQ(s.junit_failures == 0 && s.junit_errors == 0, v.kind == VerdictKind::Pass);
       EXPECT_EQ(s.junit_errors > 0, v.kind == VerdictKind::Interrupted);
-      if (v.kind == VerdictKind::Fail || v.kind == VerdictKind::Invalid)
+      if (v.kind == VerdictKind::Fail || v.kind == VerdictKind::Invalid) {
         EXPECT_GT(s.junit_failures, 0u);
+      }
     }
   }
 }
