@@ -3,6 +3,13 @@
 
 set(IOMTSIM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion)
 
+# Same bytes on every machine: no fused multiply-add contraction anywhere in the project
+# (clang contracts by default, and on aarch64 FMA is baseline). Every module, test, bench
+# and the binary compiles inline random, time and scoring helpers from the headers, so a
+# setting on physiology alone would still let a report differ between machines. Set here,
+# at the top directory, before any module folder is added.
+add_compile_options(-ffp-contract=off)
+
 # iomtsim_add_library(NAME physiology SOURCES a.cpp b.cpp DEPS iomtsim_x PRIVATE_DEPS y)
 # Makes target iomtsim_<NAME> with public headers under <folder>/include.
 function(iomtsim_add_library)
