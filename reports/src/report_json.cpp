@@ -44,7 +44,7 @@ Outcome outcome_from(const std::string& s) {
 }
 CompareOp op_from(const std::string& s) {
   for (auto op : {CompareOp::Less, CompareOp::LessEqual, CompareOp::Greater,
-                  CompareOp::GreaterEqual, CompareOp::Equal})
+                  CompareOp::GreaterEqual, CompareOp::Equal, CompareOp::NotEqual})
     if (scenarios::op_text(op) == s) return op;
   throw ReportError("report.json: unknown comparison \"" + s + "\"");
 }

@@ -4,11 +4,6 @@
 
 namespace iomtsim::rules {
 
-std::string_view op_text(CompareOp op) {
-  static constexpr std::array<std::string_view, 6> kText = {"<", "<=", ">", ">=", "==", "!="};
-  return kText[static_cast<std::size_t>(op)];
-}
-
 physiology::Vital condition_vital(const Condition& c) {
   return std::visit([](const auto& x) { return x.vital; }, c);
 }

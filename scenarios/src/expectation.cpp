@@ -25,6 +25,7 @@ std::string_view op_text(CompareOp op) {
     case CompareOp::Greater: return ">";
     case CompareOp::GreaterEqual: return ">=";
     case CompareOp::Equal: return "==";
+    case CompareOp::NotEqual: return "!=";
   }
   return "?";
 }
@@ -38,6 +39,7 @@ bool holds(CompareOp op, double measured, double threshold) {
     // Equal within rounding: a figure computed in another unit (ns to s) is equal.
     case CompareOp::Equal:
       return std::abs(measured - threshold) <= 1e-9 * std::max(1.0, std::abs(threshold));
+    case CompareOp::NotEqual: return !holds(CompareOp::Equal, measured, threshold);
   }
   return false;
 }
@@ -79,10 +81,11 @@ std::variant<Expectation, ExpectationError> parse_expectation(std::string_view t
   if (rest.starts_with("<=")) { op = CompareOp::LessEqual; i += 2; }
   else if (rest.starts_with(">=")) { op = CompareOp::GreaterEqual; i += 2; }
   else if (rest.starts_with("==")) { op = CompareOp::Equal; i += 2; }
+  else if (rest.starts_with("!=")) { op = CompareOp::NotEqual; i += 2; }
   else if (rest.starts_with("<")) { op = CompareOp::Less; i += 1; }
   else if (rest.starts_with(">")) { op = CompareOp::Greater; i += 1; }
   else {
-    return ExpectationError{"expected a comparison (<, <=, >, >=, ==) after '" +
+    return ExpectationError{"expected a comparison (<, <=, >, >=, ==, !=) after '" +
                                 std::string(metric) + "'",
                             op_start};
   }

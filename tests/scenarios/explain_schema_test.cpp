@@ -113,4 +113,14 @@ TEST(Expectation, HoldsComparesInTheWrittenDirection) {
   EXPECT_FALSE(holds(CompareOp::Greater, 0.9, 0.9));
 }
 
+TEST(Expectation, NotEqualIsTheOppositeOfEqualWithinRounding) {
+  const auto e = std::get<Expectation>(parse_expectation("delivery.generated != 0"));
+  EXPECT_EQ(e.op, CompareOp::NotEqual);
+  EXPECT_EQ(op_text(e.op), "!=");
+  EXPECT_FALSE(holds(CompareOp::NotEqual, 0.1 + 0.2, 0.3));  // equal within rounding
+  EXPECT_TRUE(holds(CompareOp::NotEqual, 1.0, 0.0));
+  // Rules compare the same enum exactly.
+  EXPECT_TRUE(compare(0.1 + 0.2, CompareOp::NotEqual, 0.3));
+}
+
 }  // namespace

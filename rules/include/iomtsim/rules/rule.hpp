@@ -26,22 +26,14 @@
 #include "iomtsim/physiology/time.hpp"
 #include "iomtsim/physiology/vital.hpp"
 #include "iomtsim/rules/news2.hpp"
+#include "iomtsim/scenarios/compare_op.hpp"
 
 namespace iomtsim::rules {
 
-enum class CompareOp : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
-constexpr bool compare(double lhs, CompareOp op, double rhs) {
-  switch (op) {
-    case CompareOp::Less: return lhs < rhs;
-    case CompareOp::LessEqual: return lhs <= rhs;
-    case CompareOp::Greater: return lhs > rhs;
-    case CompareOp::GreaterEqual: return lhs >= rhs;
-    case CompareOp::Equal: return lhs == rhs;
-    case CompareOp::NotEqual: return lhs != rhs;
-  }
-  return false;
-}
-std::string_view op_text(CompareOp op);  // "<", "<=", ">", ">=", "==", "!="
+// The project's one comparison enum (scenarios/compare_op.hpp); rules compare exactly.
+using scenarios::CompareOp;
+using scenarios::compare;
+using scenarios::op_text;
 
 struct ThresholdCondition {
   physiology::Vital vital = physiology::Vital::HeartRate;

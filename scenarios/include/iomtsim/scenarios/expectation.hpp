@@ -37,7 +37,6 @@ std::variant<Expectation, ExpectationError> parse_expectation(std::string_view t
 // "--expect 'TEXT': what was expected".
 std::vector<Expectation> parse_expect_options(const std::vector<std::string>& texts);
 
-std::string_view op_text(CompareOp op);
 // True when `measured op threshold` holds (== within 1e-9 relative: see expectation.cpp).
 bool holds(CompareOp op, double measured, double threshold);
 

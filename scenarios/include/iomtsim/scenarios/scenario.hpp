@@ -11,6 +11,7 @@
 #include "iomtsim/physiology/cohort_spec.hpp"
 #include "iomtsim/physiology/ops/ops_spec.hpp"
 #include "iomtsim/scenarios/alert_capture.hpp"
+#include "iomtsim/scenarios/compare_op.hpp"
 #include "iomtsim/scenarios/connection.hpp"
 #include "iomtsim/scenarios/network_profile.hpp"
 #include "iomtsim/scenarios/provision.hpp"
@@ -109,8 +110,6 @@ struct TargetSpec {
   std::string config_file;  // embedded target: its YAML config, if any
   bool operator==(const TargetSpec&) const = default;
 };
-
-enum class CompareOp : std::uint8_t { Less, LessEqual, Greater, GreaterEqual, Equal };
 
 // A pass/fail threshold, e.g. `ingest_latency.p99 < 2s`. `value` is in the metric's
 // canonical unit (seconds for latencies, a fraction for rates).
