@@ -9,7 +9,7 @@
 #include "iomtsim/reports/verdict.hpp"
 #include "ops_section.hpp"
 #include "outcome_codes_section.hpp"
-#include "svg_plot.hpp"
+#include "iomtsim/reports/svg_plot.hpp"
 #include "timeline_section.hpp"
 
 namespace iomtsim::reports {
@@ -122,6 +122,7 @@ std::string latency(const Report& r) {
   p.y_label = "latency (ms)";
   p.x_ticks = {{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}};
   p.x_range = {{0.0, 4.0}};
+  p.y_scale = svg::Scale::Auto;  // logarithmic when the tail is decades above the median
   p.series = {percentile_series("ingest", "#1f77b4", r.ingest_latency),
               percentile_series("ingest raw", "#2ca02c", r.ingest_latency_raw),
               percentile_series("alert", "#d62728", r.alert_latency)};
@@ -131,6 +132,7 @@ std::string latency(const Report& r) {
   c.x_label = "latency (ms)";
   c.y_label = "fraction at or below";
   c.y_range = {{0.0, 1.0}};
+  c.x_scale = svg::Scale::Auto;
   c.series = {cdf_series("ingest", "#1f77b4", r.ingest_latency),
               cdf_series("alert", "#d62728", r.alert_latency)};
   b += svg::render(c);
@@ -164,6 +166,7 @@ std::string over_time(const Report& r) {
   svg::Plot t =
       svg::make_plot("Throughput and errors over time", xl, "readings per second", {gen, thr, err});
   svg::Plot l = svg::make_plot("Ingest latency over time", xl, "latency (ms)", {p50, p99});
+  l.y_scale = svg::Scale::Auto;
   for (const auto& o : r.outages) {
     t.bands.push_back({minutes(o.start), minutes(o.end), "#d62728", "outage: " + o.profile});
     l.bands.push_back(t.bands.back());

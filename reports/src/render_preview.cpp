@@ -3,7 +3,7 @@
 
 #include "html_page.hpp"
 #include "iomtsim/reports/render_html.hpp"
-#include "svg_plot.hpp"
+#include "iomtsim/reports/svg_plot.hpp"
 
 namespace iomtsim::reports {
 

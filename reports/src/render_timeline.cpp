@@ -5,7 +5,7 @@
 
 #include "html_page.hpp"
 #include "iomtsim/reports/render_html.hpp"
-#include "svg_plot.hpp"
+#include "iomtsim/reports/svg_plot.hpp"
 #include "timeline_section.hpp"
 
 namespace iomtsim::reports {

@@ -1,7 +1,9 @@
-#include "svg_plot.hpp"
+#include "iomtsim/reports/svg_plot.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <tuple>
 
 #include "xml_text.hpp"
 
@@ -20,23 +22,64 @@ double nice_step(double span, int n) {
   return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-std::pair<double, double> extent(const Plot& p, bool x) {
+// Data range on one axis: finite values, and for a log axis positive ones only.
+struct Extent {
   double lo = HUGE_VAL, hi = -HUGE_VAL;
-  for (const auto& s : p.series)
-    for (const auto& [px, py] : s.points) {
-      const double v = x ? px : py;
-      if (!std::isfinite(v)) continue;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-    }
-  if (x) {
-    for (const auto& b : p.bands) lo = std::min(lo, b.x0), hi = std::max(hi, b.x1);
-    for (const auto& m : p.marks) lo = std::min(lo, m.x), hi = std::max(hi, m.x);
+  double min_positive = HUGE_VAL;
+  bool non_positive = false;  // some finite value <= 0
+  void add(double v) {
+    if (!std::isfinite(v)) return;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+    if (v > 0)
+      min_positive = std::min(min_positive, v);
+    else
+      non_positive = true;
   }
-  if (lo > hi) return {0.0, 1.0};
-  if (lo == hi) return {lo - 1.0, hi + 1.0};
-  return {lo, hi};
+  bool empty() const { return lo > hi; }
+};
+
+Extent extent(const Plot& p, bool x) {
+  Extent e;
+  for (const auto& s : p.series)
+    for (const auto& [px, py] : s.points) e.add(x ? px : py);
+  if (x) {
+    for (const auto& b : p.bands) e.add(b.x0), e.add(b.x1);
+    for (const auto& m : p.marks) e.add(m.x);
+  }
+  return e;
 }
+
+bool use_log(Scale scale, const Extent& e, const std::optional<std::pair<double, double>>& range) {
+  if (scale == Scale::Linear) return false;
+  if (range) return range->first > 0 && range->second > range->first;
+  if (e.empty() || !(e.min_positive < HUGE_VAL) || e.hi <= 0) return false;
+  if (scale == Scale::Log) return true;
+  return !e.non_positive && e.hi >= kAutoLogRatio * e.min_positive;
+}
+
+// Largest 1, 2 or 5 × 10^k at or below v (down) or smallest at or above it (up): the ends
+// of a log axis, so its first and last ticks sit on the frame.
+double round_125(double v, bool up) {
+  const double mag = std::pow(10.0, std::floor(std::log10(v)));
+  const double f = v / mag;
+  if (up) return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) * mag;
+  return (f >= 5 - 1e-9 ? 5 : f >= 2 - 1e-9 ? 2 : 1) * mag;
+}
+
+// Data value to pixel along one axis.
+struct Axis {
+  bool log = false;
+  double lo = 0, hi = 1;    // data range shown
+  double from = 0, to = 1;  // pixels of lo and hi
+  double operator()(double v) const {
+    v = std::clamp(v, lo, hi);
+    const double f = log ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+                         : (v - lo) / (hi - lo);
+    return from + f * (to - from);
+  }
+  bool shows(double v) const { return std::isfinite(v) && (!log || v > 0); }
+};
 
 std::string text(double x, double y, const std::string& s, const char* anchor = "middle",
                  const char* extra = "") {
@@ -87,19 +130,78 @@ Series decimate(const Series& s, double x0, double x1, int columns) {
   return out;
 }
 
-std::string render(const Plot& p) {
-  const auto [x0, x1] = p.x_range ? *p.x_range : extent(p, true);
-  auto [y0, y1] = p.y_range ? *p.y_range : extent(p, false);
-  if (!p.y_range) {  // a little headroom, and start at 0 for non-negative data
-    if (y0 >= 0 && y0 < 0.5 * y1) y0 = 0;
-    y1 += 0.05 * (y1 - y0);
+std::string tick_label(double v, double step) {
+  if (std::abs(v) < 1e-9 * std::abs(step)) return "0";
+  const int decimals =
+      step > 0 ? std::clamp(static_cast<int>(std::ceil(-std::log10(step) - 1e-9)), 0, 12) : 0;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  if (decimals > 0) return buf;
+  // Whole numbers with thousands separators: "400,000" reads at a glance, "4e+05" does not.
+  std::string digits = buf, out;
+  const bool negative = digits.front() == '-';
+  if (negative) digits.erase(0, 1);
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
   }
+  return negative ? "-" + out : out;
+}
+
+std::vector<std::pair<double, std::string>> linear_ticks(double lo, double hi, int n) {
+  std::vector<std::pair<double, std::string>> out;
+  const double step = nice_step(hi - lo, n);
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k += 1) {
+    const double v = k * step;  // multiples, not repeated sums: no drift to 0.30000000000000004
+    out.emplace_back(v, tick_label(v, step));
+  }
+  return out;
+}
+
+std::vector<std::pair<double, std::string>> log_ticks(double lo, double hi) {
+  std::vector<std::pair<double, std::string>> out;
+  if (!(lo > 0) || !(hi > lo)) return out;
+  const bool few_decades = std::log10(hi / lo) <= 3.0 + 1e-9;
+  for (double e = std::floor(std::log10(lo)); e <= std::ceil(std::log10(hi)); e += 1) {
+    const double decade = std::pow(10.0, e);
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m != 1.0 && !few_decades) continue;
+      const double v = m * decade;
+      if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9)) continue;
+      out.emplace_back(v, tick_label(v, decade));
+    }
+  }
+  return out;
+}
+
+std::string render(const Plot& p) {
   const double w = p.width - kLeft - kRight, h = p.height - kTop - kBottom;
-  // Copies of the bounds: clang 14 does not let a lambda capture structured bindings.
-  auto sx = [&, x0 = x0, x1 = x1](double x) { return kLeft + (x - x0) / (x1 - x0) * w; };
-  auto sy = [&, y0 = y0, y1 = y1](double y) {
-    return kTop + h - (std::clamp(y, y0, y1) - y0) / (y1 - y0) * h;
-  };
+  const Extent ex = extent(p, true), ey = extent(p, false);
+  Axis sx{use_log(p.x_scale, ex, p.x_range), 0, 1, static_cast<double>(kLeft), kLeft + w};
+  Axis sy{use_log(p.y_scale, ey, p.y_range), 0, 1, kTop + h, static_cast<double>(kTop)};
+  if (p.x_range) {
+    std::tie(sx.lo, sx.hi) = *p.x_range;
+  } else if (!ex.empty()) {
+    sx.lo = sx.log ? ex.min_positive : ex.lo;
+    sx.hi = ex.hi;
+  }
+  if (p.y_range) {
+    std::tie(sy.lo, sy.hi) = *p.y_range;
+  } else if (!ey.empty() && sy.log) {  // the frame on round values: 0.5 .. 2,000 ms
+    sy.lo = round_125(ey.min_positive, false);
+    sy.hi = round_125(ey.hi, true);
+  } else if (!ey.empty()) {  // a little headroom, and start at 0 for non-negative data
+    sy.lo = ey.lo;
+    sy.hi = ey.hi;
+    if (sy.lo >= 0 && sy.lo < 0.5 * sy.hi) sy.lo = 0;
+    sy.hi += 0.05 * (sy.hi - sy.lo);
+  }
+  for (Axis* a : {&sx, &sy})
+    if (!(a->hi > a->lo)) {  // one value (or none): widen around it
+      const double mid = a->lo;
+      a->lo = a->log ? mid / 2 : mid - 1.0;
+      a->hi = a->log ? mid * 2 : mid + 1.0;
+    }
 
   std::string o = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(p.width) +
                   "\" height=\"" + std::to_string(p.height) + "\" viewBox=\"0 0 " +
@@ -107,7 +209,7 @@ std::string render(const Plot& p) {
                   "\" role=\"img\"><title>" + xml::escape(p.title) + "</title>";
   o += text(kLeft + w / 2, 16, p.title, "middle", " font-weight=\"bold\"");
   for (const auto& b : p.bands) {
-    const double a = sx(std::max(b.x0, x0)), c = sx(std::min(b.x1, x1));
+    const double a = sx(std::max(b.x0, sx.lo)), c = sx(std::min(b.x1, sx.hi));
     if (c <= a) continue;
     o += "<rect x=\"" + xml::num(a, 6) + "\" y=\"" + std::to_string(kTop) + "\" width=\"" +
          xml::num(c - a, 6) + "\" height=\"" + xml::num(h, 6) + "\" fill=\"" + b.color +
@@ -119,40 +221,38 @@ std::string render(const Plot& p) {
        xml::num(kTop + h, 6) + "\"/><line x1=\"" + std::to_string(kLeft) + "\" y1=\"" +
        std::to_string(kTop) + "\" x2=\"" + std::to_string(kLeft) + "\" y2=\"" +
        xml::num(kTop + h, 6) + "\"/></g>";
-  std::vector<std::pair<double, std::string>> xt = p.x_ticks;
-  if (xt.empty()) {
-    const double step = nice_step(x1 - x0, 6);
-    for (double v = std::ceil(x0 / step) * step; v <= x1 + 1e-9 * step; v += step)
-      xt.emplace_back(v, xml::num(std::abs(v) < 1e-12 * step ? 0.0 : v));
-  }
+  auto xt = p.x_ticks;
+  if (xt.empty()) xt = sx.log ? log_ticks(sx.lo, sx.hi) : linear_ticks(sx.lo, sx.hi, 6);
   for (const auto& [v, label] : xt) {
-    if (v < x0 || v > x1) continue;
+    if (v < sx.lo || v > sx.hi || !sx.shows(v)) continue;
     o += "<line x1=\"" + xml::num(sx(v), 6) + "\" y1=\"" + xml::num(kTop + h, 6) + "\" x2=\"" +
          xml::num(sx(v), 6) + "\" y2=\"" + xml::num(kTop + h + 4, 6) + "\" stroke=\"#444\"/>";
     o += text(sx(v), kTop + h + 16, label);
   }
-  const double ystep = nice_step(y1 - y0, 5);
-  for (double v = std::ceil(y0 / ystep) * ystep; v <= y1 + 1e-9 * ystep; v += ystep) {
+  const auto yt = sy.log ? log_ticks(sy.lo, sy.hi) : linear_ticks(sy.lo, sy.hi, 5);
+  for (const auto& [v, label] : yt) {
     o += "<line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + xml::num(sy(v), 6) + "\" x2=\"" +
          xml::num(kLeft + w, 6) + "\" y2=\"" + xml::num(sy(v), 6) + "\" stroke=\"#ddd\"/>";
-    o += text(kLeft - 6, sy(v) + 4, xml::num(std::abs(v) < 1e-12 * ystep ? 0.0 : v), "end");
+    o += text(kLeft - 6, sy(v) + 4, label, "end");
   }
-  o += text(kLeft + w / 2, p.height - 8, p.x_label);
+  o += text(kLeft + w / 2, p.height - 8, p.x_label + (sx.log ? " (log scale)" : ""));
+  const std::string y_label = p.y_label + (sy.log ? " (log scale)" : "");
   o += "<text x=\"14\" y=\"" + xml::num(kTop + h / 2, 6) +
        "\" text-anchor=\"middle\" font-size=\"11\" transform=\"rotate(-90 14 " +
-       xml::num(kTop + h / 2, 6) + ")\">" + xml::escape(p.y_label) + "</text>";
-  // Series.
+       xml::num(kTop + h / 2, 6) + ")\">" + xml::escape(y_label) + "</text>";
+  // Series, decimated per pixel column of the axis as drawn (log or not). Values a log
+  // axis cannot show (zero, negative) break the line like a gap.
   int legend_y = kTop + 4;
   for (const auto& full : p.series) {
-    const Series s = decimate(full, x0, x1, static_cast<int>(w));
-    if (s.style == Series::Style::Points) {
-      o += "<g fill=\"" + s.color + "\">";
-      for (const auto& [x, y] : s.points)
-        if (std::isfinite(y) && x >= x0 && x <= x1)
-          o += "<circle cx=\"" + xml::num(sx(x), 6) + "\" cy=\"" + xml::num(sy(y), 6) +
-               "\" r=\"2\"/>";
-      o += "</g>";
-    } else if (!s.points.empty()) {
+    Series px{full.label, full.color, full.style, {}};
+    px.points.reserve(full.points.size());
+    for (const auto& [x, y] : full.points) {
+      if (!sx.shows(x) || x < sx.lo || x > sx.hi) continue;
+      px.points.emplace_back(sx(x), sy.shows(y) ? y : NAN);
+    }
+    const Series s = decimate(px, kLeft, kLeft + w, static_cast<int>(w));
+    const bool dots = s.style == Series::Style::Points || s.style == Series::Style::LinePoints;
+    if (s.style != Series::Style::Points && !s.points.empty()) {
       std::string d;
       bool pen_down = false;
       double prev_y = 0;
@@ -163,14 +263,22 @@ std::string render(const Plot& p) {
         }
         if (pen_down && s.style == Series::Style::Step) {
           d += 'L';
-          d += xml::num(sx(x), 6) + " " + xml::num(sy(prev_y), 6) + " ";
+          d += xml::num(x, 6) + " " + xml::num(sy(prev_y), 6) + " ";
         }
         d += pen_down ? 'L' : 'M';
-        d += xml::num(sx(x), 6) + " " + xml::num(sy(y), 6) + " ";
+        d += xml::num(x, 6) + " " + xml::num(sy(y), 6) + " ";
         pen_down = true;
         prev_y = y;
       }
       o += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + s.color + "\" stroke-width=\"1.5\"/>";
+    }
+    if (dots) {
+      o += "<g fill=\"" + s.color + "\">";
+      for (const auto& [x, y] : s.points)
+        if (std::isfinite(y))
+          o += "<circle cx=\"" + xml::num(x, 6) + "\" cy=\"" + xml::num(sy(y), 6) + "\" r=\"" +
+               (s.style == Series::Style::LinePoints ? "3" : "2") + "\"/>";
+      o += "</g>";
     }
     o += "<rect x=\"" + std::to_string(p.width - kRight + 10) + "\" y=\"" +
          std::to_string(legend_y) + "\" width=\"10\" height=\"10\" fill=\"" + s.color + "\"/>";
@@ -178,10 +286,13 @@ std::string render(const Plot& p) {
     legend_y += 16;
   }
   for (const auto& m : p.marks) {
-    if (m.x < x0 || m.x > x1) continue;
+    if (m.x < sx.lo || m.x > sx.hi || !sx.shows(m.x)) continue;
     o += "<line x1=\"" + xml::num(sx(m.x), 6) + "\" y1=\"" + std::to_string(kTop) + "\" x2=\"" +
          xml::num(sx(m.x), 6) + "\" y2=\"" + xml::num(kTop + h, 6) + "\" stroke=\"" + m.color +
          "\" stroke-dasharray=\"3 2\"><title>" + xml::escape(m.label) + "</title></line>";
+    if (m.show_label)
+      o += text(sx(m.x) + 4, kTop + 11, m.label, "start",
+                (" fill=\"" + m.color + "\" font-weight=\"bold\"").c_str());
   }
   o += "</svg>";
   return o;

@@ -9,7 +9,7 @@
 #include "iomtsim/reports/render_html.hpp"
 #include "iomtsim/reports/render_junit.hpp"
 #include "run_fixture.hpp"
-#include "svg_plot.hpp"  // private to reports: the decimation is checked directly
+#include "iomtsim/reports/svg_plot.hpp"
 #include "xml_check.hpp"
 
 using namespace iomtsim::reports;
