@@ -42,7 +42,10 @@ int cmd_simulate(const std::vector<std::string>& args) {
       "set every network profile's loss probability, 0..1 (sweep axis)")(
       "expect", po::value<std::vector<std::string>>()->composing(),
       "an extra expectation, e.g. \"ingest_latency.p99 < 2s\" (repeatable)")(
-      "quiet,q", "no summary on standard error");
+      "quiet,q", "no summary on standard error")(
+      "fleet-thread", po::value<std::string>()->default_value("on"),
+      "on: the fleet's physiology runs on a second thread ahead of SimGrid's; off: on "
+      "SimGrid's own (the same report either way)");
   po::options_description capacity(
       "capacity model (override the scenario's capacity: section; defaults in brackets)");
   for (const auto& s : sg::capacity_settings()) {
@@ -109,6 +112,12 @@ int cmd_simulate(const std::vector<std::string>& args) {
                 << '\n';
       return kExitUsage;
     }
+  }
+  if (const auto& t = vm["fleet-thread"].as<std::string>(); t == "on" || t == "off") {
+    options.prefetch_fleet = t == "on";
+  } else {
+    std::cerr << "iomtsim simulate: --fleet-thread takes on or off, not '" << t << "'\n";
+    return kExitUsage;
   }
   if (vm.count("out")) options.out_dir = vm["out"].as<std::string>();
   if (!vm.count("quiet")) options.log = &std::cerr;

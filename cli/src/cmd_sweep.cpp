@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "iomtsim/scenarios/units.hpp"
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
 #include "iomtsim/sim/simgrid/sweep.hpp"
 #include "options.hpp"
@@ -16,13 +17,17 @@ namespace sg = sim::simgrid;
 int cmd_sweep(const std::vector<std::string>& args) {
   const std::string usage =
       "SCENARIO (--devices A..B | --servers A..B | --wan-bandwidth A..B | --loss A..B | "
-      "--PARAM a,b,c) [--steps N] [--jobs N] [--out DIR] [simulate options]";
+      "--PARAM a,b,c) [--steps N] [--refine 5%] [--jobs N] [--out DIR] [simulate options]";
   po::options_description visible("options");
   visible.add_options()("out,o", po::value<std::string>()->default_value("iomtsim-sweep"),
                         "output folder")("steps", po::value<unsigned>()->default_value(5),
                                          "points in an A..B range")(
       "jobs,j", po::value<unsigned>()->default_value(1), "simulations at once")(
-      "devices", po::value<std::string>(), "sweep the device count, e.g. 1000..100000")(
+      "refine", po::value<std::string>()->default_value("5%"),
+      "bisect until the knee is known within this (e.g. 5%, 0.02); 0: the grid only")(
+      "max-refine-points", po::value<unsigned>()->default_value(12),
+      "simulations the refinement may add")("devices", po::value<std::string>(),
+                                            "sweep the device count, e.g. 1000..100000")(
       "loss", po::value<std::string>(), "sweep network loss, e.g. 0..0.1")(
       "duration", po::value<std::string>(), "passed to simulate")(
       "calibration", po::value<std::string>(), "passed to simulate")(
@@ -59,6 +64,17 @@ int cmd_sweep(const std::vector<std::string>& args) {
   o.scenario_file = vm["scenario"].as<std::string>();
   o.out_dir = vm["out"].as<std::string>();
   o.jobs = vm["jobs"].as<unsigned>();
+  o.max_refine_points = vm["max-refine-points"].as<unsigned>();
+  {
+    const auto q = scenarios::parse_quantity(vm["refine"].as<std::string>(),
+                                             scenarios::QuantityKind::Fraction);
+    if (!q.value || *q.value < 0.0 || *q.value >= 1.0) {
+      std::cerr << "iomtsim sweep: --refine " << vm["refine"].as<std::string>() << ": "
+                << (q.error.empty() ? "expected a fraction below 1, e.g. 5%" : q.error) << '\n';
+      return 2;
+    }
+    o.refine = *q.value;
+  }
   o.log = &std::cerr;
   std::vector<std::pair<std::string, std::string>> sweeps;
   auto is_range = [](const std::string& v) {

@@ -187,63 +187,164 @@ pid_t spawn(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+namespace {
+
+// The children of one sweep: each point a `simulate` in its own folder (point-<n>, n in
+// the order they were started), at most `jobs` at once.
+class PointRunner {
+ public:
+  PointRunner(const SweepOptions& o, SweepResult& result) : o_(o), result_(result) {
+    std::filesystem::create_directories(o.out_dir);
+    // Resolved once: /proc/self/exe of this process is the same binary.
+    std::error_code ec;
+    exe_ = std::filesystem::read_symlink(o.exe, ec);
+    if (ec) exe_ = o.exe;
+  }
+
+  // Runs the values (x, option text) and appends their points; returns when all are done.
+  void run(const std::vector<std::pair<double, std::string>>& values, bool refined) {
+    for (const auto& [x, text] : values) {
+      while (running_.size() >= std::max(1u, o_.jobs)) wait_one();
+      const std::string dir = "point-" + std::to_string(started_++);
+      std::vector<std::string> argv = {exe_.string(), "simulate", o_.scenario_file,
+                                       "--quiet",     "--out",    (o_.out_dir / dir).string()};
+      argv.insert(argv.end(), o_.forward.begin(), o_.forward.end());
+      argv.push_back("--" + o_.axis.key);
+      argv.push_back(text);
+      const pid_t pid = spawn(argv);
+      if (pid < 0) throw SweepError("cannot start " + exe_.string());
+      SweepPoint p;
+      p.x = x;
+      p.value = text;
+      p.dir = dir;
+      p.refined = refined;
+      running_.emplace(pid, std::move(p));
+    }
+    while (!running_.empty())
+      if (!wait_one()) break;
+  }
+
+ private:
+  bool wait_one() {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) return false;
+    const auto it = running_.find(pid);
+    if (it == running_.end()) return true;  // not one of ours
+    SweepPoint p = std::move(it->second);
+    running_.erase(it);
+    const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    try {
+      const auto report = reports::read_report_file(o_.out_dir / p.dir / "report.json");
+      SweepPoint read = point_from_report(report, p.x, p.value);
+      read.dir = p.dir;
+      read.refined = p.refined;
+      p = std::move(read);
+      if (result_.scenario.empty()) result_.scenario = report.run.scenario;
+    } catch (const std::exception& e) {
+      p.ok = false;
+      if (o_.log)
+        *o_.log << "sweep: " << o_.axis.key << " " << p.value << " (" << p.dir
+                << ") produced no report: " << e.what() << '\n';
+    }
+    p.exit_code = exit_code;
+    if (o_.log && p.ok)
+      *o_.log << "sweep: " << o_.axis.key << " " << p.value << (p.refined ? " (refining)" : "")
+              << ": p99 ingest " << p.ingest_p99_s << " s, delivered " << p.delivered_fraction * 100
+              << " %" << (p.meets ? "" : " (thresholds fail)") << '\n';
+    result_.points.push_back(std::move(p));
+    return true;
+  }
+
+  const SweepOptions& o_;
+  SweepResult& result_;
+  std::filesystem::path exe_;
+  std::map<pid_t, SweepPoint> running_;
+  std::size_t started_ = 0;
+};
+
+void sort_points(std::vector<SweepPoint>& points) {
+  std::stable_sort(points.begin(), points.end(),
+                   [](const SweepPoint& a, const SweepPoint& b) { return a.x < b.x; });
+}
+
+// The passing point of the knee and the failing point next to it on the heavier side.
+std::optional<std::pair<std::size_t, std::size_t>> knee_bracket(const SweepResult& r) {
+  if (!r.knee) return std::nullopt;
+  const std::size_t k = *r.knee;
+  if (r.axis.load_grows ? k + 1 >= r.points.size() : k == 0) return std::nullopt;
+  return std::pair{k, r.axis.load_grows ? k + 1 : k - 1};
+}
+
+// The next values to try, or none when the knee is known well enough (or cannot be
+// narrowed: adjacent whole numbers, a point without a report, nothing passes even at a
+// tenth of the lightest load after two tries).
+std::vector<std::pair<double, std::string>> next_values(const SweepResult& r, const SweepOptions& o,
+                                                        unsigned& extensions) {
+  const Unit u = unit_of(r.axis.key);
+  auto snap = [&](double x) { return u == Unit::Count ? std::max(1.0, std::round(x)) : x; };
+  auto known = [&](double x) {
+    return std::any_of(r.points.begin(), r.points.end(),
+                       [&](const SweepPoint& p) { return p.x == x; });
+  };
+  std::vector<std::pair<double, std::string>> out;
+  if (r.points.empty()) return out;
+  if (!r.knee) {  // the lightest load already fails: look lighter
+    const SweepPoint& light = r.axis.load_grows ? r.points.front() : r.points.back();
+    if (!light.ok || extensions >= 2) return out;
+    const double x = snap(r.axis.load_grows ? light.x / 10 : light.x * 10);
+    if (x == light.x || !(x > 0) || (u == Unit::Fraction && x > 1) || known(x)) return out;
+    ++extensions;
+    out.emplace_back(x, format_value(u, x));
+    return out;
+  }
+  const auto bracket = knee_bracket(r);
+  if (!bracket) return out;  // every point passes: the knee lies beyond the range
+  const SweepPoint& pass = r.points[bracket->first];
+  const SweepPoint& fail = r.points[bracket->second];
+  if (!fail.ok) return out;
+  const double lo = std::min(pass.x, fail.x), hi = std::max(pass.x, fail.x);
+  if (hi - lo <= o.refine * std::max(pass.x, 1e-300)) return out;
+  // Cut the bracket into jobs + 1 parts (geometric when it can be), one child per cut.
+  const unsigned cuts = std::max(1u, o.jobs);
+  for (unsigned i = 1; i <= cuts; ++i) {
+    const double f = static_cast<double>(i) / (cuts + 1);
+    const double x = snap(lo > 0 ? lo * std::pow(hi / lo, f) : lo + (hi - lo) * f);
+    if (x <= lo || x >= hi || known(x)) continue;
+    if (!out.empty() && out.back().first == x) continue;
+    out.emplace_back(x, format_value(u, x));
+  }
+  return out;
+}
+
+}  // namespace
+
 SweepResult run_sweep(const SweepOptions& o) {
   SweepResult result;
   result.axis = o.axis;
-  std::filesystem::create_directories(o.out_dir);
-  // The exe path is resolved once: /proc/self/exe of this process is the same binary.
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink(o.exe, ec);
-  if (ec) exe = o.exe;
-  std::map<pid_t, std::size_t> running;
-  result.points.resize(o.axis.x.size());
-  auto reap = [&](pid_t pid, int status) {
-    const auto k = running.at(pid);
-    running.erase(pid);
-    auto& p = result.points[k];
-    p.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    const auto file = o.out_dir / ("point-" + std::to_string(k)) / "report.json";
-    try {
-      const auto report = reports::read_report_file(file);
-      p = point_from_report(report, o.axis.x[k], o.axis.values[k]);
-      p.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      if (result.scenario.empty()) result.scenario = report.run.scenario;
-    } catch (const std::exception& e) {
-      p.x = o.axis.x[k];
-      p.value = o.axis.values[k];
-      p.ok = false;
-      if (o.log)
-        *o.log << "sweep: point " << k << " (" << o.axis.key << " " << p.value
-               << ") produced no report: " << e.what() << '\n';
-    }
-    if (o.log && p.ok)
-      *o.log << "sweep: " << o.axis.key << " " << p.value << ": p99 ingest " << p.ingest_p99_s
-             << " s, delivered " << p.delivered_fraction * 100 << " %"
-             << (p.meets ? "" : " (thresholds fail)") << '\n';
-  };
-  for (std::size_t k = 0; k < o.axis.x.size(); ++k) {
-    while (running.size() >= std::max(1u, o.jobs)) {
-      int status = 0;
-      const pid_t pid = ::waitpid(-1, &status, 0);
-      if (pid > 0 && running.count(pid)) reap(pid, status);
-    }
-    std::vector<std::string> argv = {
-        exe.string(), "simulate", o.scenario_file,
-        "--quiet",    "--out",    (o.out_dir / ("point-" + std::to_string(k))).string()};
-    argv.insert(argv.end(), o.forward.begin(), o.forward.end());
-    argv.push_back("--" + o.axis.key);
-    argv.push_back(o.axis.values[k]);
-    const pid_t pid = spawn(argv);
-    if (pid < 0) throw SweepError("cannot start " + exe.string());
-    running.emplace(pid, k);
-  }
-  while (!running.empty()) {
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) break;
-    if (running.count(pid)) reap(pid, status);
-  }
+  PointRunner runner(o, result);
+  std::vector<std::pair<double, std::string>> grid;
+  for (std::size_t k = 0; k < o.axis.x.size(); ++k)
+    grid.emplace_back(o.axis.x[k], o.axis.values[k]);
+  runner.run(grid, false);
+  sort_points(result.points);
   result.knee = capacity_knee(result.points, o.axis.load_grows);
+  // Adaptive: bisect between the knee and its failing neighbour until the boundary is
+  // known within `refine` (a fixed grid can miss the knee entirely), bounded in children.
+  unsigned extra = 0, extensions = 0;
+  while (o.refine > 0 && extra < o.max_refine_points) {
+    auto next = next_values(result, o, extensions);
+    if (next.empty()) break;
+    if (next.size() > o.max_refine_points - extra) next.resize(o.max_refine_points - extra);
+    extra += static_cast<unsigned>(next.size());
+    runner.run(next, true);
+    sort_points(result.points);
+    result.knee = capacity_knee(result.points, o.axis.load_grows);
+  }
+  if (const auto b = knee_bracket(result)) {
+    const double pass = result.points[b->first].x, fail = result.points[b->second].x;
+    result.knee_within = pass > 0 ? std::abs(fail - pass) / pass : std::abs(fail - pass);
+  }
   return result;
 }
 

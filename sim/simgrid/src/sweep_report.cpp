@@ -8,6 +8,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "iomtsim/reports/svg_plot.hpp"
 #include "iomtsim/sim/simgrid/sweep.hpp"
 
 namespace iomtsim::sim::simgrid {
@@ -30,69 +31,45 @@ std::string esc(const std::string& s) {
   return o;
 }
 
-struct Series {
+std::string pct(double fraction) {
+  std::ostringstream s;
+  s << std::fixed << std::setprecision(1) << fraction * 100 << " %";
+  return s.str();
+}
+
+struct Field {
   std::string label;
   std::string color;
   double SweepPoint::*field;
 };
 
-// One SVG line chart; x on a log scale when the axis spans a decade or more.
-std::string chart(const SweepResult& r, const std::string& title, const std::string& unit,
-                  const std::vector<Series>& series) {
-  constexpr double W = 640, H = 300, L = 70, R = 20, T = 30, B = 45;
-  std::vector<const SweepPoint*> pts;
-  for (const auto& p : r.points)
-    if (p.ok) pts.push_back(&p);
-  std::ostringstream s;
-  s << "<h2>" << esc(title) << "</h2>\n";
-  if (pts.empty()) return s.str() + "<p>no data</p>\n";
-  const double x0 = pts.front()->x, x1 = pts.back()->x;
-  const bool logx = x0 > 0 && x1 / x0 >= 10;
-  double ymax = 0;
-  for (const auto* p : pts)
-    for (const auto& se : series) ymax = std::max(ymax, p->*se.field);
-  if (ymax <= 0) ymax = 1;
-  ymax *= 1.1;
-  auto fx = [&](double x) {
-    if (x1 == x0) return L + (W - L - R) / 2;
-    const double f = logx ? std::log(x / x0) / std::log(x1 / x0) : (x - x0) / (x1 - x0);
-    return L + f * (W - L - R);
-  };
-  auto fy = [&](double y) { return T + (1 - y / ymax) * (H - T - B); };
-  s << std::setprecision(4) << "<svg width='" << W << "' height='" << H
-    << "' xmlns='http://www.w3.org/2000/svg' font-family='sans-serif' font-size='11'>\n"
-    << "<rect x='" << L << "' y='" << T << "' width='" << W - L - R << "' height='" << H - T - B
-    << "' fill='none' stroke='#999'/>\n";
-  for (int i = 0; i <= 4; ++i) {
-    const double y = ymax * i / 4;
-    s << "<text x='" << L - 5 << "' y='" << fy(y) + 4 << "' text-anchor='end'>" << y << "</text>\n";
+// One chart over the swept parameter (reports' SVG plots: a log axis when the values span
+// decades, round ticks), the points that fail a threshold in red, the knee marked.
+std::string chart(const SweepResult& r, const std::string& title, const std::string& y_label,
+                  const std::vector<Field>& fields, reports::svg::Scale y_scale) {
+  namespace svg = reports::svg;
+  std::string html = "<h2>" + esc(title) + "</h2>\n";
+  svg::Plot plot = svg::make_plot(title, r.axis.key, y_label, {});
+  plot.x_scale = svg::Scale::Auto;
+  plot.y_scale = y_scale;
+  svg::Series failing{"thresholds fail", "#d22", svg::Series::Style::Points, {}};
+  for (const auto& f : fields) {
+    svg::Series s{f.label, f.color, svg::Series::Style::LinePoints, {}};
+    for (const auto& p : r.points) {
+      if (!p.ok) continue;
+      s.points.emplace_back(p.x, p.*f.field);
+      if (!p.meets) failing.points.emplace_back(p.x, p.*f.field);
+    }
+    if (s.points.empty()) return html + "<p>no data</p>\n";
+    plot.series.push_back(std::move(s));
   }
-  for (const auto* p : pts)
-    s << "<text x='" << fx(p->x) << "' y='" << H - B + 15 << "' text-anchor='middle'>" << p->x
-      << "</text>\n";
-  s << "<text x='" << (L + W - R) / 2 << "' y='" << H - 8 << "' text-anchor='middle'>"
-    << esc(r.axis.key) << (logx ? " (log scale)" : "") << "</text>\n"
-    << "<text x='12' y='" << T - 10 << "'>" << esc(unit) << "</text>\n";
-  if (r.knee) {
-    const double kx = fx(r.points[*r.knee].x);
-    s << "<line x1='" << kx << "' x2='" << kx << "' y1='" << T << "' y2='" << H - B
-      << "' stroke='#2a2' stroke-dasharray='4 3'/><text x='" << kx + 4 << "' y='" << T + 12
-      << "' fill='#2a2'>knee " << esc(r.points[*r.knee].value) << "</text>\n";
+  if (!failing.points.empty()) {
+    std::sort(failing.points.begin(), failing.points.end());
+    plot.series.push_back(std::move(failing));
   }
-  double ly = T + 12;
-  for (const auto& se : series) {
-    s << "<polyline fill='none' stroke='" << se.color << "' stroke-width='2' points='";
-    for (const auto* p : pts) s << fx(p->x) << ',' << fy(p->*se.field) << ' ';
-    s << "'/>\n";
-    for (const auto* p : pts)
-      s << "<circle cx='" << fx(p->x) << "' cy='" << fy(p->*se.field) << "' r='3' fill='"
-        << (p->meets ? se.color : "#d22") << "'/>\n";
-    s << "<text x='" << W - R - 150 << "' y='" << ly << "' fill='" << se.color << "'>"
-      << esc(se.label) << "</text>\n";
-    ly += 14;
-  }
-  s << "</svg>\n";
-  return s.str();
+  if (r.knee)
+    plot.marks.push_back({r.points[*r.knee].x, "#2a2", "knee " + r.points[*r.knee].value, true});
+  return html + svg::render(plot) + "\n";
 }
 
 }  // namespace
@@ -113,15 +90,20 @@ std::string sweep_to_json(const SweepResult& r) {
                    {"alert_sensitivity", p.alert_sensitivity},
                    {"throughput_per_s", p.throughput_per_s},
                    {"meets", p.meets},
-                   {"failed", p.failed}});
+                   {"failed", p.failed},
+                   {"dir", p.dir},
+                   {"refined", p.refined}});
   nlohmann::json j = {{"scenario", r.scenario},
                       {"parameter", r.axis.key},
                       {"load_grows_with_parameter", r.axis.load_grows},
                       {"points", pts}};
-  j["knee"] = r.knee ? nlohmann::json{{"index", *r.knee},
-                                      {"value", r.points[*r.knee].value},
-                                      {"x", r.points[*r.knee].x}}
-                     : nlohmann::json(nullptr);
+  j["knee"] =
+      r.knee ? nlohmann::json{{"index", *r.knee},
+                              {"value", r.points[*r.knee].value},
+                              {"x", r.points[*r.knee].x},
+                              {"within_fraction", r.knee_within ? nlohmann::json(*r.knee_within)
+                                                                : nlohmann::json(nullptr)}}
+             : nlohmann::json(nullptr);
   return j.dump(2) + "\n";
 }
 
@@ -134,19 +116,25 @@ std::string render_sweep_html(const SweepResult& r) {
   if (r.knee)
     s << "Capacity knee: <b>" << esc(r.axis.key) << " = " << esc(r.points[*r.knee].value)
       << "</b>, the " << (r.axis.load_grows ? "largest" : "smallest")
-      << " value meeting every threshold (scanning from the lightest load).";
+      << " value meeting every threshold (scanning from the lightest load)"
+      << (r.knee_within ? "; the next " + std::string(r.axis.load_grows ? "larger" : "smaller") +
+                              " value tried fails, " + pct(*r.knee_within) + " away."
+                        : "; every point passes, so the knee may lie beyond the range.");
   else
     s << "No point meets the thresholds.";
   s << " Red dots: thresholds fail.</p>\n";
+  using reports::svg::Scale;
   s << chart(
-      r, "Ingest latency", "seconds",
-      {{"p50", "#36c", &SweepPoint::ingest_p50_s}, {"p99", "#c63", &SweepPoint::ingest_p99_s}});
-  s << chart(
-      r, "Alert latency", "seconds",
-      {{"p50", "#36c", &SweepPoint::alert_p50_s}, {"p99", "#c63", &SweepPoint::alert_p99_s}});
+      r, "Ingest latency", "latency (s)",
+      {{"p50", "#36c", &SweepPoint::ingest_p50_s}, {"p99", "#c63", &SweepPoint::ingest_p99_s}},
+      Scale::Auto);
+  s << chart(r, "Alert latency", "latency (s)",
+             {{"p50", "#36c", &SweepPoint::alert_p50_s}, {"p99", "#c63", &SweepPoint::alert_p99_s}},
+             Scale::Auto);
   s << chart(r, "Delivery and alert sensitivity", "fraction",
              {{"acknowledged", "#36c", &SweepPoint::delivered_fraction},
-              {"alert sensitivity", "#693", &SweepPoint::alert_sensitivity}});
+              {"alert sensitivity", "#693", &SweepPoint::alert_sensitivity}},
+             Scale::Linear);
   s << "<h2>Points</h2><table><tr><th>" << esc(r.axis.key)
     << "</th><th>generated</th><th>p50 ingest s</th><th>p99 ingest s</th><th>p99 alert s</th>"
        "<th>acknowledged</th><th>sensitivity</th><th>meets</th></tr>\n";
@@ -190,13 +178,21 @@ void print_sweep(const SweepResult& r, std::ostream& out) {
         << (r.knee == i ? "   <- knee" : "") << '\n';
   }
   out.unsetf(std::ios::fixed);
-  if (r.knee)
-    out << "capacity knee: " << r.axis.key << " = " << r.points[*r.knee].value << '\n';
-  else
-    out << "capacity knee: none (the lightest point "
-        << (!r.points.empty() && !r.points.front().ok ? "produced no report"
-                                                      : "already fails the thresholds")
-        << ")\n";
+  if (r.knee && r.knee_within) {
+    out << "capacity knee: " << r.axis.key << " = " << r.points[*r.knee].value << " (known within "
+        << std::setprecision(2) << std::fixed << *r.knee_within * 100 << " %)\n";
+    out.unsetf(std::ios::fixed);
+  } else if (r.knee) {
+    out << "capacity knee: " << r.axis.key << " = " << r.points[*r.knee].value
+        << " (every point passes: the knee may lie beyond the range)\n";
+  } else {
+    const SweepPoint* light = r.points.empty()    ? nullptr
+                              : r.axis.load_grows ? &r.points.front()
+                                                  : &r.points.back();
+    out << "capacity knee: none (the lightest point tried, " << r.axis.key << " = "
+        << (light ? light->value : "?") << ", "
+        << (light && !light->ok ? "produced no report" : "already fails the thresholds") << ")\n";
+  }
 }
 
 }  // namespace iomtsim::sim::simgrid

@@ -74,6 +74,20 @@ TEST_F(SgCli, ScenarioCapacitySectionDrivesTheModel) {
   EXPECT_GT(p(one, "p99_s"), 0.9);  // a full queue: 20 waiting at 50 ms each
 }
 
+// Golden: the fleet's physiology on a second thread or on SimGrid's own gives the same
+// report.json, byte for byte (it holds no wall-clock facts in simulated time).
+TEST_F(SgCli, OneThreadOrTwoGiveTheSameReport) {
+  CliRun r;
+  const json two = simulate("capacity_section.yaml", "--fleet-thread on", "two", &r);
+  ASSERT_FALSE(two.is_null()) << r.out;
+  const json one = simulate("capacity_section.yaml", "--fleet-thread off", "one", &r);
+  ASSERT_FALSE(one.is_null()) << r.out;
+  ASSERT_GT(two["delivery"]["generated"].get<std::uint64_t>(), 1000u);
+  EXPECT_EQ(one.dump(), two.dump());
+  EXPECT_EQ(simulate("capacity_section.yaml", "--fleet-thread maybe", "bad", &r), json());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+}
+
 TEST_F(SgCli, ExpectOnTheCommandLineJoinsTheScenariosThresholds) {
   CliRun r;
   const json pass =
@@ -220,7 +234,7 @@ SweepCheck read_sweep(const fs::path& out, bool load_grows) {
   c.sweep = json::parse(in);
   const auto& pts = c.sweep["points"];
   for (std::size_t k = 0; k < pts.size(); ++k) {
-    std::ifstream rin(out / ("point-" + std::to_string(k)) / "report.json");
+    std::ifstream rin(out / pts[k]["dir"].get<std::string>() / "report.json");
     EXPECT_TRUE(rin) << "point " << k;
     if (!rin) return c;
     const json r = json::parse(rin);
@@ -253,8 +267,13 @@ TEST_F(SgCli, SweepOverDevicesFindsTheKneeOfItsPoints) {
   const SweepCheck c = read_sweep(out, true);
   ASSERT_EQ(c.sweep["parameter"], "devices");
   const auto& pts = c.sweep["points"];
-  ASSERT_EQ(pts.size(), 4u);
-  ASSERT_EQ(c.meets.size(), 4u);
+  // The grid's 4 points, then the bisection's (at most 12 by default).
+  ASSERT_GE(pts.size(), 4u);
+  ASSERT_LE(pts.size(), 16u);
+  ASSERT_EQ(c.meets.size(), pts.size());
+  std::size_t grid = 0;
+  for (const auto& p : pts) grid += p["refined"].get<bool>() ? 0 : 1;
+  EXPECT_EQ(grid, 4u);
   for (std::size_t k = 1; k < pts.size(); ++k) {
     EXPECT_GT(pts[k]["x"].get<double>(), pts[k - 1]["x"].get<double>());
     EXPECT_GT(pts[k]["generated"].get<std::uint64_t>(), pts[k - 1]["generated"].get<std::uint64_t>());
@@ -270,6 +289,13 @@ TEST_F(SgCli, SweepOverDevicesFindsTheKneeOfItsPoints) {
   EXPECT_EQ(c.sweep["knee"]["index"].get<std::size_t>(), *c.knee);
   const std::string value = pts[*c.knee]["value"];
   EXPECT_TRUE(contains(r.out, "capacity knee: devices = " + value)) << r.out;
+  // Refined until the boundary is known within 5 % (or the devices are adjacent counts):
+  // the next point up fails.
+  ASSERT_LT(*c.knee + 1, pts.size());
+  EXPECT_FALSE(c.meets[*c.knee + 1]);
+  const double pass = pts[*c.knee]["x"], fail = pts[*c.knee + 1]["x"];
+  EXPECT_TRUE(fail - pass <= 0.05 * pass || fail - pass <= 1.0) << pass << " .. " << fail;
+  EXPECT_NEAR(c.sweep["knee"]["within_fraction"].get<double>(), (fail - pass) / pass, 1e-9);
   EXPECT_TRUE(fs::exists(out / "sweep.html"));
 }
 

@@ -12,6 +12,12 @@
 // scanning down from the largest). Without thresholds the knee falls back to "p99
 // ingest latency below 2 s".
 //
+// The grid is only the start: the sweep then bisects between the knee and its failing
+// neighbour (geometric cuts, one child per job) until the boundary is known within
+// `refine` (5 %), and when even the lightest point fails it tries a tenth of it (twice at
+// most), so a grid that straddles nothing still finds the knee. Refined points live in
+// their own folders like the grid's; `points` is sorted by x.
+//
 //   SweepAxis axis = parse_sweep_axis("devices", "1000..100000", 5);  // 1000, 3162, … 100000
 //   SweepOptions o{…};  SweepResult r = run_sweep(o);   // spawns `exe simulate …` per point
 //   write_sweep_report(r, "out");                       // sweep.json, sweep.html
@@ -57,6 +63,8 @@ struct SweepPoint {
   double throughput_per_s = 0;      // acknowledged per scenario second
   bool meets = false;               // every threshold passed
   std::vector<std::string> failed;  // messages of failed thresholds
+  std::string dir;                  // its folder under the output folder ("point-3")
+  bool refined = false;             // added by the bisection, not on the grid
 };
 SweepPoint point_from_report(const reports::Report& r, double x, std::string value);
 
@@ -65,6 +73,9 @@ struct SweepResult {
   SweepAxis axis;
   std::vector<SweepPoint> points;
   std::optional<std::size_t> knee;  // index into points
+  // |failing neighbour - knee| / knee: how well the boundary is known; none when every
+  // point passes (the knee may lie beyond the range) or none passes.
+  std::optional<double> knee_within;
 };
 // `points` in ascending x; `load_grows` from the axis.
 std::optional<std::size_t> capacity_knee(const std::vector<SweepPoint>& points,
@@ -77,6 +88,8 @@ struct SweepOptions {
   std::vector<std::string> forward;  // options passed to every `simulate` (capacity, --set, …)
   std::filesystem::path out_dir;     // point-<k>/ per run, plus sweep.json/html
   unsigned jobs = 1;                 // children at once
+  double refine = 0.05;              // bisect until the knee is known within this; 0: grid only
+  unsigned max_refine_points = 12;   // children the refinement may add
   std::ostream* log = nullptr;
 };
 // Throws SweepError when a child cannot be started; a child that fails gives ok = false.
