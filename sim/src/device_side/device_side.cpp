@@ -7,7 +7,7 @@
 #include "iomtsim/sim/device_side/timed_queue.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/waveform_body.hpp"
-#include "iomtsim/sim/wire_format.hpp"
+#include "iomtsim/payloads/wire_size.hpp"
 #include "ops_devices.hpp"
 
 namespace iomtsim::sim::device_side {
@@ -54,7 +54,7 @@ struct DeviceSide::Impl {
       auto& s = slots[i];
       s.format = d.format();
       s.batch_size = std::max<std::uint32_t>(1, d.spec->batch);
-      s.channel = cfg.recorder->channel(protocol_name(d.format()), d.network->name);
+      s.channel = cfg.recorder->channel(payloads::protocol_name(d.format()), d.network->name);
       if (ops) s.link = ops->link_key(d.network->shared_link);
       if (i < cfg.medium_of_slot.size()) s.medium = cfg.medium_of_slot[i];
     }
@@ -146,7 +146,7 @@ struct DeviceSide::Impl {
     m->wire_id = m->readings.front().id;
     m->slot = slot;
     m->format = s.format;
-    m->payload_bytes = wire_bytes(s.format, m->readings.size());
+    m->payload_bytes = payloads::wire_bytes(s.format, m->readings.size());
     m->intended = m->left_device = intended;
     send(std::move(m), net.path(slot), TimedEvent::Kind::Drain, slot);
   }

@@ -45,7 +45,8 @@ TEST(SimgridPath, ConfiguredPathLatencyComesOutAsConfigured) {
   EXPECT_EQ(r.report.run.mode, "simulated");
 }
 
-// Bandwidth counts too: a 620-byte FHIR message over a 1 Mbit/s access link takes 4.96 ms.
+// Bandwidth counts too: a 740-byte FHIR message (payloads/wire_size.hpp: one Observation
+// with its HTTP head) over a 1 Mbit/s access link takes 5.92 ms.
 TEST(SimgridPath, TransferTimeFollowsBandwidth) {
   auto cap = idle_capacity();
   cap.ap_bandwidth_bps = 1e6;
@@ -55,7 +56,7 @@ TEST(SimgridPath, TransferTimeFollowsBandwidth) {
   s.cohorts[0].physiology.devices[0].measures.resize(1);  // one reading per instant: no sharing
   s.cohorts[0].devices[0].model = s.cohorts[0].physiology.devices[0];
   const auto r = simulate(s, quiet(cap));
-  const double expected_ms = 1.0 + 4.96 + 0.1 + 1.0;
+  const double expected_ms = 1.0 + 5.92 + 0.1 + 1.0;
   ASSERT_GT(r.report.ingest_latency.count(), 5);
   EXPECT_NEAR(ms(r.report.ingest_latency.max()), expected_ms, expected_ms * 2e-3);
 }
