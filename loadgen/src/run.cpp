@@ -353,6 +353,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     detail::ProgressSample s;
     s.elapsed_s = std::chrono::duration<double>(Steady::now() - wall_start).count();
     s.scenario_s = std::max(0.0, physiology::to_seconds(clock.now()));
+    s.scenario_total_s = physiology::to_seconds(scenario.metadata.duration);
     std::int64_t max_lat = 0;
     std::array<std::uint64_t, detail::LiveLatency::kBuckets> buckets{};
     for (auto& e : engines) {
