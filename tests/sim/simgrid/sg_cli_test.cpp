@@ -277,10 +277,17 @@ TEST_F(SgCli, SweepOverDevicesFindsTheKneeOfItsPoints) {
   for (std::size_t k = 1; k < pts.size(); ++k) {
     EXPECT_GT(pts[k]["x"].get<double>(), pts[k - 1]["x"].get<double>());
     EXPECT_GT(pts[k]["generated"].get<std::uint64_t>(), pts[k - 1]["generated"].get<std::uint64_t>());
-    // More load never makes latency or delivery better here (one FIFO server).
-    EXPECT_GE(pts[k]["ingest_p99_s"].get<double>() + 1e-3, pts[k - 1]["ingest_p99_s"].get<double>());
-    EXPECT_LE(pts[k]["delivered_fraction"].get<double>(),
-              pts[k - 1]["delivered_fraction"].get<double>() + 1e-9);
+  }
+  // Across the grid (a factor of two apart) more load never makes latency or delivery
+  // better (one FIFO server); bisection points a few devices apart are other fleets and
+  // may differ by noise.
+  std::vector<const json*> g;
+  for (const auto& p : pts)
+    if (!p["refined"].get<bool>()) g.push_back(&p);
+  for (std::size_t k = 1; k < g.size(); ++k) {
+    EXPECT_GE((*g[k])["ingest_p99_s"].get<double>() + 1e-3, (*g[k - 1])["ingest_p99_s"].get<double>());
+    EXPECT_LE((*g[k])["delivered_fraction"].get<double>(),
+              (*g[k - 1])["delivered_fraction"].get<double>() + 1e-9);
   }
   // The range straddles the server's capacity: light points pass, the heaviest fails.
   EXPECT_TRUE(c.meets.front());
