@@ -199,7 +199,7 @@ std::string render(const Plot& p) {
   for (Axis* a : {&sx, &sy})
     if (!(a->hi > a->lo)) {  // one value (or none): widen around it
       const double mid = a->lo;
-      a->lo = a->log ? mid / 2 : mid - 1.0;
+      a->lo = a->log ? mid / 2 : mid == 0.0 ? 0.0 : mid - 1.0;  // all zero: 0 .. 1
       a->hi = a->log ? mid * 2 : mid + 1.0;
     }
 
@@ -277,7 +277,11 @@ std::string render(const Plot& p) {
       for (const auto& [x, y] : s.points)
         if (std::isfinite(y))
           o += "<circle cx=\"" + xml::num(x, 6) + "\" cy=\"" + xml::num(sy(y), 6) + "\" r=\"" +
-               (s.style == Series::Style::LinePoints ? "3" : "2") + "\"/>";
+               xml::num(s.point_radius > 0                     ? s.point_radius
+                        : s.style == Series::Style::LinePoints ? 3.0
+                                                               : 2.0,
+                        3) +
+               "\"/>";
       o += "</g>";
     }
     o += "<rect x=\"" + std::to_string(p.width - kRight + 10) + "\" y=\"" +

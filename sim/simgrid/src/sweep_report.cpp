@@ -53,16 +53,20 @@ std::string chart(const SweepResult& r, const std::string& title, const std::str
   plot.x_scale = svg::Scale::Auto;
   plot.y_scale = y_scale;
   svg::Series failing{"thresholds fail", "#d22", svg::Series::Style::Points, {}};
+  failing.point_radius = 4.5;  // over the lines' own points
+  bool any = false;            // a chart of zeros (no alerts in any run) says so instead
   for (const auto& f : fields) {
     svg::Series s{f.label, f.color, svg::Series::Style::LinePoints, {}};
     for (const auto& p : r.points) {
       if (!p.ok) continue;
       s.points.emplace_back(p.x, p.*f.field);
+      any = any || (std::isfinite(p.*f.field) && p.*f.field != 0.0);
       if (!p.meets) failing.points.emplace_back(p.x, p.*f.field);
     }
     if (s.points.empty()) return html + "<p>no data</p>\n";
     plot.series.push_back(std::move(s));
   }
+  if (!any) return html + "<p>none measured in any run</p>\n";
   if (!failing.points.empty()) {
     std::sort(failing.points.begin(), failing.points.end());
     plot.series.push_back(std::move(failing));

@@ -26,6 +26,7 @@ struct Series {
   std::string color;
   Style style = Style::Line;
   std::vector<std::pair<double, double>> points;  // (x, y), ascending x
+  double point_radius = 0;                        // px; 0: the style's (2, or 3 on a line)
 };
 
 struct Band {
