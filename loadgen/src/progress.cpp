@@ -76,7 +76,8 @@ std::string progress_line(const ProgressSample& s, const ProgressSample& last) {
     head = "[" + std::string(static_cast<std::size_t>(filled), '#') +
            std::string(static_cast<std::size_t>(kBarWidth - filled), '-') + "] ";
     char pct[16];
-    std::snprintf(pct, sizeof pct, "%3.0f%%", done * 100.0);
+    // Whole percents rounded down, like the bar: never "100%" beside an unfilled cell.
+    std::snprintf(pct, sizeof pct, "%3d%%", static_cast<int>(done * 100.0 + 1e-9));
     head += pct;
     // Wall time left at the pace so far (accelerated runs included): scenario time still
     // to go over the scenario seconds per wall second seen.

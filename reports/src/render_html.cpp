@@ -17,7 +17,8 @@ namespace iomtsim::reports {
 namespace {
 
 using html::cell;
-using xml::num;
+// Figures in the page's text and tables: never in exponent form (xml::shown).
+std::string num(double v, int digits = 4) { return xml::shown(v, digits); }
 
 double ms(std::int64_t ns) { return static_cast<double>(ns) * 1e-6; }
 double minutes(SimTime t) { return physiology::to_seconds(t) / 60.0; }

@@ -1,5 +1,6 @@
 #pragma once
 // Escaping and number formatting shared by the XML/HTML/SVG renderers.
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -41,6 +42,22 @@ inline std::string num(double v, int digits = 4) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.*g", digits, v);
   return buf;
+}
+
+// A figure for people (tables, summaries; not attributes): like num(), but a value too
+// large for `digits` significant digits is written whole with thousands separators
+// ("434,700"), never in exponent form ("4.347e+05").
+inline std::string shown(double v, int digits = 4) {
+  if (v != v) return "n/a";
+  if (std::abs(v) < std::pow(10.0, digits) || !std::isfinite(v)) return num(v, digits);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.0f", std::abs(v));
+  std::string digits_text = buf, out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits_text.size(); ++i) {
+    if (i > 0 && (digits_text.size() - i) % 3 == 0) out += ',';
+    out += digits_text[i];
+  }
+  return out;
 }
 
 }  // namespace iomtsim::reports::xml

@@ -78,6 +78,15 @@ TEST(RenderHtml, WellFormedSelfContainedWithEverySection) {
   EXPECT_NE(page.find("&amp; &lt;tag&gt;"), std::string::npos);  // user text escaped
 }
 
+TEST(RenderHtml, LargeFiguresAreWrittenWholeNotInExponentForm) {
+  Report r = fixture_report();
+  r.ingest_latency.record(434'700'000'000);  // a 434.7 s straggler: 434,700 ms
+  const std::string page = render_html(r, HtmlOptions{"straggler", 0u});
+  ASSERT_TRUE(check_xml(page).ok);
+  EXPECT_EQ(page.find("e+0"), std::string::npos);
+  EXPECT_NE(page.find(">434,"), std::string::npos);  // the max column, to the histogram's precision
+}
+
 TEST(RenderHtml, EmptyReportStillRenders) {
   const XmlCheck x = check_xml(render_html(Report{}));
   ASSERT_TRUE(x.ok) << x.error;
