@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "context.hpp"
+#include "fhir_rest.hpp"
 #include "flag_store.hpp"
 #include "http_responses.hpp"
 
@@ -302,6 +303,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         return send(error_response(405, "use GET", req.version()), keep_alive);
       return send(flag_response(target.substr(base.size()), req), keep_alive);
     }
+    // The record: reads, searches, creates and the CapabilityStatement (fhir_rest.hpp).
+    if (target.starts_with(base)) {
+      const std::string_view rest = target.substr(base.size());
+      const bool observation_get =
+          (rest == "/Observation" || rest.starts_with("/Observation/")) &&
+          req.method() == http::verb::get;
+      const bool resource = rest == "/Patient" || rest.starts_with("/Patient/") ||
+                            rest == "/Device" || rest.starts_with("/Device/");
+      if (rest == "/metadata" || observation_get || resource)
+        return send(rest_response(rest, req), keep_alive);
+    }
     if (target.starts_with("/assets/")) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
       if (req.method() != http::verb::get)
@@ -341,6 +353,29 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                     keep_alive);
       case FaultAction::None:
         break;
+    }
+    if (is_base) {
+      // Only a transaction goes the fast way (all or nothing, transaction-response).
+      switch (sniff_bundle_type(req.body())) {
+        case BundleType::Batch: {
+          ctx_.metrics.message(Protocol::Http, Outcome::Other);  // its entries count themselves
+          auto answer = fhir_batch(ctx_, req.body());
+          release_body();
+          return send(answer.status == 200
+                          ? json_response(200, std::move(answer.body), req.version())
+                          : error_response(answer.status, answer.body, req.version()),
+                      keep_alive);
+        }
+        case BundleType::Collection:
+        case BundleType::Other:
+          ctx_.metrics.message(Protocol::Http, Outcome::Invalid);
+          return send(error_response(400,
+                                     "POST [base] takes a Bundle of type transaction or batch; a "
+                                     "collection (or document, message, …) is not processed",
+                                     req.version()),
+                      keep_alive);
+        case BundleType::Transaction: break;
+      }
     }
     std::function<void()> on_processed;
     if (ctx_.ingest.ack_after_processing()) {
@@ -393,6 +428,33 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto answer = ctx_.flags->search(query);
     if (answer.status != 200) return error_response(answer.status, answer.body, version);
     return json_response(200, std::move(answer.body), version);
+  }
+
+  // The FHIR interactions of fhir_rest.hpp, as HTTP answers.
+  http::response<http::string_body> rest_response(std::string_view rest,
+                                                  const http::request<http::string_body>& req) {
+    ctx_.metrics.message(Protocol::Http, Outcome::Other);
+    const unsigned version = req.version();
+    std::string_view query(req.target().data(), req.target().size());
+    const auto q = query.find('?');
+    query = q == std::string_view::npos ? std::string_view() : query.substr(q + 1);
+    RestAnswer a;
+    if (req.method() == http::verb::get) {
+      a = fhir_get(ctx_, rest, query);
+    } else if (req.method() == http::verb::post && (rest == "/Patient" || rest == "/Device")) {
+      const auto it = req.find("If-None-Exist");
+      const std::string_view if_none_exist =
+          it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+      a = fhir_create(ctx_, rest.substr(1), req.body(), if_none_exist);
+    } else {
+      return error_response(405, "use GET (or POST to [base]/Patient and [base]/Device)", version);
+    }
+    release_body();
+    if (a.status >= 400) return error_response(a.status, a.body, version);
+    auto res = json_response(a.status, std::move(a.body), version);
+    if (!a.location.empty())
+      res.set(http::field::location, cfg().fhir_base_path + "/" + a.location);
+    return res;
   }
 
   // GET /assets/{id}: where the target last heard the asset was (ops_store.hpp).
