@@ -96,8 +96,8 @@ reference_target::TargetConfig target_config(bool store) {
   return cfg;
 }
 
-double closed_loop_rate(bool store, const std::string& protocol, int connections,
-                        std::size_t batch, double seconds) {
+double closed_loop_rate(bool store, const std::string& protocol, int connections, std::size_t batch,
+                        double seconds) {
   pin_to(0);
   reference_target::TargetServer server(target_config(store));
   server.start();
@@ -117,7 +117,8 @@ double closed_loop_rate(bool store, const std::string& protocol, int connections
     per_answer = batch;
   } else {
     for (std::uint32_t i = 0; i < 200; ++i)
-      requests.push_back(post("/fhir/Observation", payloads::encode_observation(reading(i % 500, i + 1))));
+      requests.push_back(
+          post("/fhir/Observation", payloads::encode_observation(reading(i % 500, i + 1))));
     for (int i = 0; i < connections; ++i) conns.emplace_back(server.ports().http);
   }
   std::size_t next = 0;
@@ -127,7 +128,8 @@ double closed_loop_rate(bool store, const std::string& protocol, int connections
   std::uint64_t answers = 0;
   payloads::DelimitedReader reader;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   bench::poll_loop(conns, end, [&](bench::Conn& c) {
     int n = 0;
     if (protocol == "proto") {
@@ -200,15 +202,18 @@ void time_to_chart(double rate_per_s, int connections, double seconds) {
     const auto now = Clock::now();
     const double elapsed_s = std::chrono::duration<double>(now - start).count();
     while (sent < total && static_cast<double>(sent) / rate_per_s <= elapsed_s) {
-      const auto r = reading(static_cast<std::uint32_t>(sent % 500), static_cast<std::uint32_t>(sent + 1));
-      intended[r.id] = start_wall + static_cast<std::int64_t>(static_cast<double>(sent) / rate_per_s * 1e9);
+      const auto r =
+          reading(static_cast<std::uint32_t>(sent % 500), static_cast<std::uint32_t>(sent + 1));
+      intended[r.id] =
+          start_wall + static_cast<std::int64_t>(static_cast<double>(sent) / rate_per_s * 1e9);
       conns[sent % conns.size()].send(post("/fhir/Observation", payloads::encode_observation(r)));
       ++sent;
     }
     for (std::size_t i = 0; i < conns.size(); ++i) {
       auto& c = conns[i];
       if (c.out_pos < c.out.size()) {
-        const auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const auto n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos,
+                              MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) c.out_pos += static_cast<std::size_t>(n);
         if (c.out_pos == c.out.size()) {
           c.out.clear();
@@ -232,7 +237,8 @@ void time_to_chart(double rate_per_s, int connections, double seconds) {
     }
   }
   const double send_s = std::chrono::duration<double>(Clock::now() - start).count();
-  while (server.snapshot().store_queue_depth != 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  while (server.snapshot().store_queue_depth != 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   // Read the record back, every page.
   std::vector<double> ttc_ms;
   std::string path = "/fhir/Observation?_count=1000";
@@ -257,12 +263,17 @@ void time_to_chart(double rate_per_s, int connections, double seconds) {
   }
   std::sort(ttc_ms.begin(), ttc_ms.end());
   auto pct = [&](double p) {
-    return ttc_ms.empty() ? 0.0 : ttc_ms[std::min(ttc_ms.size() - 1, static_cast<std::size_t>(p * static_cast<double>(ttc_ms.size())))];
+    return ttc_ms.empty()
+               ? 0.0
+               : ttc_ms[std::min(ttc_ms.size() - 1,
+                                 static_cast<std::size_t>(p * static_cast<double>(ttc_ms.size())))];
   };
   const auto snap = server.snapshot();
   std::printf(
-      "time to chart at %.0f readings/s (open loop, HTTP, %d conns, store.processing_delay %lld ms): "
-      "sent %zu in %.2f s, found %zu in the record (%zu unknown); p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+      "time to chart at %.0f readings/s (open loop, HTTP, %d conns, store.processing_delay %lld "
+      "ms): "
+      "sent %zu in %.2f s, found %zu in the record (%zu unknown); p50 %.1f ms, p99 %.1f ms, max "
+      "%.1f ms; "
       "%llu write batches\n",
       rate_per_s, connections,
       static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -290,12 +301,13 @@ int main(int argc, char** argv) {
                 off.back(), on.back());
   }
   const double m_off = median(off), m_on = median(on);
-  std::printf("ingest (%s%s, closed loop, %.1f s x %d rounds): median store off %.0f readings/s, "
-              "store on %.0f readings/s, on/off %.3f\n",
-              protocol.c_str(),
-              protocol == "proto" ? (" batch " + std::to_string(batch)).c_str()
-                                  : (", " + std::to_string(connections) + " conns").c_str(),
-              seconds, rounds, m_off, m_on, m_off > 0 ? m_on / m_off : 0.0);
+  std::printf(
+      "ingest (%s%s, closed loop, %.1f s x %d rounds): median store off %.0f readings/s, "
+      "store on %.0f readings/s, on/off %.3f\n",
+      protocol.c_str(),
+      protocol == "proto" ? (" batch " + std::to_string(batch)).c_str()
+                          : (", " + std::to_string(connections) + " conns").c_str(),
+      seconds, rounds, m_off, m_on, m_off > 0 ? m_on / m_off : 0.0);
   // The HTTP ceiling with the store on sets the open-loop rate.
   const double ceiling =
       protocol == "http" ? m_on : closed_loop_rate(true, "http", connections, batch, seconds);

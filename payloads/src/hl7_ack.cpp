@@ -16,14 +16,29 @@ std::string hl7_escape(std::string_view text) {
   out.reserve(text.size());
   for (char ch : text) {
     switch (ch) {
-      case '|': out.append("\\F\\"); break;
-      case '^': out.append("\\S\\"); break;
-      case '~': out.append("\\R\\"); break;
-      case '\\': out.append("\\E\\"); break;
-      case '&': out.append("\\T\\"); break;
-      case '\r': out.append("\\X0D\\"); break;
-      case '\n': out.append("\\X0A\\"); break;
-      default: out.push_back(ch);
+      case '|':
+        out.append("\\F\\");
+        break;
+      case '^':
+        out.append("\\S\\");
+        break;
+      case '~':
+        out.append("\\R\\");
+        break;
+      case '\\':
+        out.append("\\E\\");
+        break;
+      case '&':
+        out.append("\\T\\");
+        break;
+      case '\r':
+        out.append("\\X0D\\");
+        break;
+      case '\n':
+        out.append("\\X0A\\");
+        break;
+      default:
+        out.push_back(ch);
     }
   }
   return out;
@@ -43,14 +58,22 @@ std::string hl7_unescape(std::string_view text) {
       break;
     }
     const std::string_view seq = text.substr(i + 1, end - i - 1);
-    if (seq == "F") out.push_back('|');
-    else if (seq == "S") out.push_back('^');
-    else if (seq == "R") out.push_back('~');
-    else if (seq == "E") out.push_back('\\');
-    else if (seq == "T") out.push_back('&');
-    else if (seq == "X0D") out.push_back('\r');
-    else if (seq == "X0A") out.push_back('\n');
-    else out.append(text.substr(i, end - i + 1));  // unknown escapes pass through
+    if (seq == "F")
+      out.push_back('|');
+    else if (seq == "S")
+      out.push_back('^');
+    else if (seq == "R")
+      out.push_back('~');
+    else if (seq == "E")
+      out.push_back('\\');
+    else if (seq == "T")
+      out.push_back('&');
+    else if (seq == "X0D")
+      out.push_back('\r');
+    else if (seq == "X0A")
+      out.push_back('\n');
+    else
+      out.append(text.substr(i, end - i + 1));  // unknown escapes pass through
     i = end;
   }
   return out;
@@ -64,8 +87,8 @@ std::string_view hl7_error_code(std::string_view reason) {
   if (has("missing") || has("is empty") || has("no OBX") || has("too short")) return "101";
   if (has("unknown LOINC") || has("unknown MDC") || has("does not match")) return "103";
   if (has("is not a patient id")) return "204";
-  if (has("separator") || has("encoding characters") || has("is not numeric") ||
-      has("is not NM") || has("not a valid time") || has("is not a reading id"))
+  if (has("separator") || has("encoding characters") || has("is not numeric") || has("is not NM") ||
+      has("not a valid time") || has("is not a reading id"))
     return "102";
   return "207";
 }
@@ -103,7 +126,8 @@ std::string encode_ack(const Hl7Ack& ack, const Hl7Options& options) {
     out.append(ack.receiving_facility);
   }
   out.push_back('|');
-  detail::append_hl7_time(out, ack.time_unix_ns ? *ack.time_unix_ns : options.epoch_unix_ms * 1'000'000);
+  detail::append_hl7_time(out,
+                          ack.time_unix_ns ? *ack.time_unix_ns : options.epoch_unix_ms * 1'000'000);
   out.append("||ACK^");
   out.append(ack.trigger.empty() ? std::string_view("R01") : std::string_view(ack.trigger));
   out.append("^ACK|A");
@@ -172,9 +196,12 @@ Decoded<Hl7Ack> decode_ack(std::string_view message) {
       saw_msa = true;
       const std::string_view code = detail::field(f, 1);
       // Enhanced-mode codes CA/CE/CR are accepted as their original-mode equivalents.
-      if (code == "AA" || code == "CA") res.value.code = AckCode::Accept;
-      else if (code == "AE" || code == "CE") res.value.code = AckCode::Error;
-      else if (code == "AR" || code == "CR") res.value.code = AckCode::Reject;
+      if (code == "AA" || code == "CA")
+        res.value.code = AckCode::Accept;
+      else if (code == "AE" || code == "CE")
+        res.value.code = AckCode::Error;
+      else if (code == "AR" || code == "CR")
+        res.value.code = AckCode::Reject;
       else {
         res.error = "MSA-1 '" + std::string(code) + "' is not AA, AE or AR";
         return res;

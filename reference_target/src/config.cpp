@@ -39,10 +39,10 @@ void read_tls(Reader& r, const YAML::Node& n, const std::string& what, TlsConfig
 }
 
 void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
-  if (!r.check_map(n, "http",
-                   {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes",
-                    "max_json_depth", "max_connections", "header_timeout", "idle_timeout",
-                    "queue_full_status", "tls"}))
+  if (!r.check_map(
+          n, "http",
+          {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes", "max_json_depth",
+           "max_connections", "header_timeout", "idle_timeout", "queue_full_status", "tls"}))
     return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
@@ -68,8 +68,9 @@ void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
 }
 
 void read_stream(Reader& r, const YAML::Node& n, const std::string& what, StreamListenerConfig& c) {
-  if (!r.check_map(n, what,
-                   {"enabled", "host", "port", "max_frame_bytes", "idle_timeout", "max_connections"}))
+  if (!r.check_map(
+          n, what,
+          {"enabled", "host", "port", "max_frame_bytes", "idle_timeout", "max_connections"}))
     return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
@@ -80,10 +81,10 @@ void read_stream(Reader& r, const YAML::Node& n, const std::string& what, Stream
 }
 
 void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
-  if (!r.check_map(n, "mqtt",
-                   {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id",
-                    "payload", "keepalive", "connect_wait", "max_message_bytes", "max_json_depth",
-                    "protocol", "tls"}))
+  if (!r.check_map(
+          n, "mqtt",
+          {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id", "payload",
+           "keepalive", "connect_wait", "max_message_bytes", "max_json_depth", "protocol", "tls"}))
     return;
   c.enabled = true;  // an mqtt section turns ingest on unless it says otherwise
   r.get(n, "enabled", c.enabled);
@@ -147,8 +148,8 @@ void read_processing(Reader& r, const YAML::Node& n, ProcessingConfig& c) {
 
 void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
   if (!r.check_map(n, "alerts",
-                   {"flags", "max_flags", "pcd04_mllp", "webhook_url", "webhook_secret_env", "mqtt_topic",
-                    "mqtt_qos", "webhook_timeout", "max_pending"}))
+                   {"flags", "max_flags", "pcd04_mllp", "webhook_url", "webhook_secret_env",
+                    "mqtt_topic", "mqtt_qos", "webhook_timeout", "max_pending"}))
     return;
   r.get(n, "flags", c.flags);
   r.get_int(n, "max_flags", c.max_flags, 1, 1u << 24);
@@ -160,7 +161,8 @@ void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
   if (!secret_env.empty()) {
     const char* v = std::getenv(secret_env.c_str());
     if (v == nullptr || *v == '\0')
-      r.issue(n["webhook_secret_env"], "environment variable " + secret_env + " (webhook_secret_env) is not set");
+      r.issue(n["webhook_secret_env"],
+              "environment variable " + secret_env + " (webhook_secret_env) is not set");
     else
       c.webhook_secret = v;
   }
@@ -284,7 +286,8 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
       r.issue(root["limits"] ? root["limits"] : root,
               "'limits.body_memory_budget_bytes' (" +
                   std::to_string(cfg.limits.body_memory_budget_bytes) +
-                  ") must hold the largest body or frame allowed (" + std::to_string(largest) + ")");
+                  ") must hold the largest body or frame allowed (" + std::to_string(largest) +
+                  ")");
     if (auto n = root["rules"]) read_rules(r, n, cfg.rules);
     if (auto n = root["epoch_unix_ms"]) {
       std::uint64_t ms = 0;

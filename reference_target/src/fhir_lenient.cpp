@@ -59,15 +59,19 @@ std::string rewrite_observation(json& obs, const LenientHooks& hooks, std::vecto
   if (auto d = obs.find("device"); d != obs.end()) {
     const std::string ref = d->is_object() ? d->value("reference", "") : "";
     const auto dash = ref.rfind("-d");
-    if (!ref.starts_with("Device/") || dash == std::string::npos || !is_p_index(ref.substr(7, dash - 7)))
+    if (!ref.starts_with("Device/") || dash == std::string::npos ||
+        !is_p_index(ref.substr(7, dash - 7)))
       obs.erase(d);
   }
   // Effective time: date-only or zone-less means UTC.
   if (auto e = obs.find("effectiveDateTime"); e != obs.end() && e->is_string()) {
     std::string t = *e;
-    if (t.size() == 4) t += "-01-01T00:00:00Z";
-    else if (t.size() == 7) t += "-01T00:00:00Z";
-    else if (t.size() == 10) t += "T00:00:00Z";
+    if (t.size() == 4)
+      t += "-01-01T00:00:00Z";
+    else if (t.size() == 7)
+      t += "-01T00:00:00Z";
+    else if (t.size() == 10)
+      t += "T00:00:00Z";
     else if (t.size() >= 19 && t.find_first_of("Z+", 19) == std::string::npos &&
              t.find('-', 19) == std::string::npos)
       t += "Z";
@@ -84,17 +88,19 @@ std::string rewrite_observation(json& obs, const LenientHooks& hooks, std::vecto
     std::size_t taken = 0;
     for (const auto& c : obs["component"]) {
       if (!c.is_object() || !c.contains("code")) continue;
-      const bool known =
-          has_code(c["code"], "8480-6") || has_code(c["code"], "8462-4") || has_code(c["code"], "8478-0");
+      const bool known = has_code(c["code"], "8480-6") || has_code(c["code"], "8462-4") ||
+                         has_code(c["code"], "8478-0");
       if (!known) continue;
       json one = base;
       one["code"] = c["code"];
-      for (const char* key : {"valueQuantity", "valueCodeableConcept", "dataAbsentReason", "interpretation"})
+      for (const char* key :
+           {"valueQuantity", "valueCodeableConcept", "dataAbsentReason", "interpretation"})
         if (c.contains(key)) one[key] = c[key];
       out.push_back(std::move(one));
       ++taken;
     }
-    if (taken == 0) return "the blood-pressure panel 85354-9 has no systolic, diastolic or mean component";
+    if (taken == 0)
+      return "the blood-pressure panel 85354-9 has no systolic, diastolic or mean component";
     return {};
   }
   out.push_back(std::move(obs));

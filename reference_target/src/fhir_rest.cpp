@@ -14,24 +14,34 @@ constexpr std::size_t kMaxBatchEntries = 1000;
 
 std::string status_text(unsigned status) {
   switch (status) {
-    case 200: return "200 OK";
-    case 201: return "201 Created";
-    case 400: return "400 Bad Request";
-    case 404: return "404 Not Found";
-    case 405: return "405 Method Not Allowed";
-    case 412: return "412 Precondition Failed";
-    case 429: return "429 Too Many Requests";
-    case 503: return "503 Service Unavailable";
-    case 507: return "507 Insufficient Storage";
-    default: return std::to_string(status);
+    case 200:
+      return "200 OK";
+    case 201:
+      return "201 Created";
+    case 400:
+      return "400 Bad Request";
+    case 404:
+      return "404 Not Found";
+    case 405:
+      return "405 Method Not Allowed";
+    case 412:
+      return "412 Precondition Failed";
+    case 429:
+      return "429 Too Many Requests";
+    case 503:
+      return "503 Service Unavailable";
+    case 507:
+      return "507 Insufficient Storage";
+    default:
+      return std::to_string(status);
   }
 }
 
-RestAnswer from_store(StoreAnswer a) { return {a.status, std::move(a.body), std::move(a.location)}; }
-
-RestAnswer no_store() {
-  return {404, "this target keeps no record (store.enabled: false)", {}};
+RestAnswer from_store(StoreAnswer a) {
+  return {a.status, std::move(a.body), std::move(a.location)};
 }
+
+RestAnswer no_store() { return {404, "this target keeps no record (store.enabled: false)", {}}; }
 
 // "Patient" / "Device" when `path` is "/Patient…" / "/Device…"; the rest after it.
 std::optional<std::pair<std::string_view, std::string_view>> resource_path(std::string_view path) {
@@ -54,11 +64,13 @@ BundleType sniff_bundle_type(std::string_view body) {
   while ((at = body.find("\"type\"", at)) != std::string_view::npos) {
     at += 6;
     std::size_t i = at;
-    while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+    while (i < body.size() &&
+           (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
       ++i;
     if (i >= body.size() || body[i] != ':') continue;
     ++i;
-    while (i < body.size() && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
+    while (i < body.size() &&
+           (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r'))
       ++i;
     const std::string_view rest = body.substr(i);
     if (rest.starts_with("\"batch\"")) return BundleType::Batch;
@@ -129,20 +141,24 @@ RestAnswer fhir_batch(ServerContext& ctx, std::string_view body) {
         if (!e.contains("resource") || !e["resource"].is_object()) {
           a = {400, "a POST entry needs a resource", {}};
         } else {
-          const auto r = ctx.ingest.handle(Protocol::Http, PayloadKind::FhirObservation,
-                                           e["resource"].dump());
+          const auto r =
+              ctx.ingest.handle(Protocol::Http, PayloadKind::FhirObservation, e["resource"].dump());
           if (r.outcome == Outcome::Accepted)
-            a = {201, {}, "Observation/" +
-                              logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front(),
-                                         r.first_server_number) +
-                              "/_history/1"};
+            a = {201,
+                 {},
+                 "Observation/" +
+                     logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front(),
+                                r.first_server_number) +
+                     "/_history/1"};
           else
-            a = {r.outcome == Outcome::QueueFull ? ctx.cfg.http.queue_full_status : 400u, r.error,
+            a = {r.outcome == Outcome::QueueFull ? ctx.cfg.http.queue_full_status : 400u,
+                 r.error,
                  {}};
         }
       } else {
-        a = {405, "a batch entry may POST Observation, Patient or Device, or GET them; found " +
-                      (method.empty() ? std::string("no request.method") : method + " " + url),
+        a = {405,
+             "a batch entry may POST Observation, Patient or Device, or GET them; found " +
+                 (method.empty() ? std::string("no request.method") : method + " " + url),
              {}};
       }
       json response = {{"status", status_text(a.status)}};
@@ -166,43 +182,46 @@ std::string capability_statement(const TargetConfig& cfg, bool store) {
   if (store) {
     resources.push_back(
         {{"type", "Observation"},
-         {"interaction", json::array({{{"code", "create"}}, {{"code", "read"}}, {{"code", "search-type"}}})},
-         {"searchParam", json::array({search_param("identifier", "token"), search_param("code", "token"),
-                                      search_param("subject", "reference"),
-                                      search_param("patient", "reference"),
-                                      search_param("date", "date"), search_param("_lastUpdated", "date"),
-                                      search_param("_count", "number")})}});
+         {"interaction",
+          json::array({{{"code", "create"}}, {{"code", "read"}}, {{"code", "search-type"}}})},
+         {"searchParam",
+          json::array({search_param("identifier", "token"), search_param("code", "token"),
+                       search_param("subject", "reference"), search_param("patient", "reference"),
+                       search_param("date", "date"), search_param("_lastUpdated", "date"),
+                       search_param("_count", "number")})}});
     for (const char* type : {"Patient", "Device"})
       resources.push_back(
           {{"type", type},
-           {"interaction", json::array({{{"code", "create"}}, {{"code", "read"}}, {{"code", "search-type"}}})},
+           {"interaction",
+            json::array({{{"code", "create"}}, {{"code", "read"}}, {{"code", "search-type"}}})},
            {"conditionalCreate", true},
            {"searchParam", json::array({search_param("identifier", "token")})}});
   } else {
-    resources.push_back({{"type", "Observation"}, {"interaction", json::array({{{"code", "create"}}})}});
+    resources.push_back(
+        {{"type", "Observation"}, {"interaction", json::array({{{"code", "create"}}})}});
   }
-  resources.push_back({{"type", "DiagnosticReport"}, {"interaction", json::array({{{"code", "create"}}})}});
+  resources.push_back(
+      {{"type", "DiagnosticReport"}, {"interaction", json::array({{{"code", "create"}}})}});
   if (cfg.alerts.flags)
     resources.push_back(
         {{"type", "Flag"},
          {"interaction", json::array({{{"code", "read"}}, {{"code", "search-type"}}})},
-         {"searchParam", json::array({search_param("_lastUpdated", "date"),
-                                      search_param("subject", "reference"),
-                                      search_param("patient", "reference"),
-                                      search_param("_count", "number")})}});
-  json cap = {
-      {"resourceType", "CapabilityStatement"},
-      {"status", "active"},
-      {"date", "2026-01-01"},
-      {"kind", "instance"},
-      {"software", {{"name", "iomtsim reference target"}}},
-      {"implementation", {{"description", "iomtsim reference target"}, {"url", cfg.http.fhir_base_path}}},
-      {"fhirVersion", "4.0.1"},
-      {"format", json::array({"application/fhir+json"})},
-      {"rest",
-       json::array({{{"mode", "server"},
-                     {"resource", resources},
-                     {"interaction", json::array({{{"code", "batch"}}, {{"code", "transaction"}}})}}})}};
+         {"searchParam",
+          json::array({search_param("_lastUpdated", "date"), search_param("subject", "reference"),
+                       search_param("patient", "reference"), search_param("_count", "number")})}});
+  json cap = {{"resourceType", "CapabilityStatement"},
+              {"status", "active"},
+              {"date", "2026-01-01"},
+              {"kind", "instance"},
+              {"software", {{"name", "iomtsim reference target"}}},
+              {"implementation",
+               {{"description", "iomtsim reference target"}, {"url", cfg.http.fhir_base_path}}},
+              {"fhirVersion", "4.0.1"},
+              {"format", json::array({"application/fhir+json"})},
+              {"rest", json::array({{{"mode", "server"},
+                                     {"resource", resources},
+                                     {"interaction", json::array({{{"code", "batch"}},
+                                                                  {{"code", "transaction"}}})}}})}};
   return cap.dump();
 }
 

@@ -22,8 +22,8 @@ namespace iomtsim::reference_target {
 
 struct RestAnswer {
   unsigned status = 200;
-  std::string body;      // the resource or Bundle; for an error status, the reason
-  std::string location;  // "Patient/<id>/_history/1" for creates
+  std::string body;          // the resource or Bundle; for an error status, the reason
+  std::string location;      // "Patient/<id>/_history/1" for creates
   bool retry_after = false;  // 429/503: send Retry-After
 };
 

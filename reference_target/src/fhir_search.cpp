@@ -34,7 +34,8 @@ std::vector<std::string> split_list(const std::string& value) {
   std::size_t start = 0;
   while (true) {
     const auto comma = value.find(',', start);
-    out.push_back(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    out.push_back(
+        value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -65,12 +66,18 @@ std::optional<TimeConstraint> parse_prefixed(std::string_view v) {
 
 bool TimeConstraint::matches(std::int64_t t) const {
   switch (prefix) {
-    case Prefix::Eq: return t >= start_ns && t < end_ns;
-    case Prefix::Ne: return t < start_ns || t >= end_ns;
-    case Prefix::Gt: return t >= end_ns;
-    case Prefix::Ge: return t >= start_ns;
-    case Prefix::Lt: return t < start_ns;
-    case Prefix::Le: return t < end_ns;
+    case Prefix::Eq:
+      return t >= start_ns && t < end_ns;
+    case Prefix::Ne:
+      return t < start_ns || t >= end_ns;
+    case Prefix::Gt:
+      return t >= end_ns;
+    case Prefix::Ge:
+      return t >= start_ns;
+    case Prefix::Lt:
+      return t < start_ns;
+    case Prefix::Le:
+      return t < end_ns;
   }
   return false;
 }
@@ -118,7 +125,8 @@ std::optional<TimeRange> parse_fhir_date_range(std::string_view s) {
   const auto y = digits(0, 4);
   if (!y || *y < 1970 || *y > 2200) return std::nullopt;
   if (s.size() == 4)
-    return TimeRange{days_from_civil(*y, 1, 1) * kNsPerDay, days_from_civil(*y + 1, 1, 1) * kNsPerDay};
+    return TimeRange{days_from_civil(*y, 1, 1) * kNsPerDay,
+                     days_from_civil(*y + 1, 1, 1) * kNsPerDay};
   if (s.size() < 7 || s[4] != '-') return std::nullopt;
   const auto mo = digits(5, 2);
   if (!mo || *mo < 1 || *mo > 12) return std::nullopt;
@@ -215,8 +223,10 @@ SearchParse parse_search(std::string_view query, const std::vector<std::string_v
     if (key == "_lastUpdated" || (known && key == "date")) {
       const auto c = parse_prefixed(value);
       if (!c)
-        return fail(key + " takes an optional prefix (eq ne gt ge lt le sa eb) and a FHIR date, "
-                          "dateTime or instant, found '" + value + "'");
+        return fail(key +
+                    " takes an optional prefix (eq ne gt ge lt le sa eb) and a FHIR date, "
+                    "dateTime or instant, found '" +
+                    value + "'");
       (key == "date" ? q.dates : q.last_updated).push_back(*c);
     } else if (key == "_count") {
       unsigned n = 0;
@@ -225,8 +235,7 @@ SearchParse parse_search(std::string_view query, const std::vector<std::string_v
         return fail("_count must be a number, found '" + value + "'");
       q.count = std::min<std::size_t>(n, 1000);
     } else if (key == "_summary") {
-      if (value != "count" && value != "false")
-        return fail("only _summary=count is supported");
+      if (value != "count" && value != "false") return fail("only _summary=count is supported");
       q.summary_count = value == "count";
     } else if (key == "_sort") {
       if (value != "_lastUpdated")

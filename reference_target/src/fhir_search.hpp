@@ -43,9 +43,9 @@ struct TimeConstraint {
 };
 
 struct SearchQuery {
-  std::vector<Token> identifiers;  // OR
-  std::vector<Token> codes;        // OR
-  std::vector<std::string> subjects;  // OR; as written ("Patient/x" or "x")
+  std::vector<Token> identifiers;            // OR
+  std::vector<Token> codes;                  // OR
+  std::vector<std::string> subjects;         // OR; as written ("Patient/x" or "x")
   std::vector<TimeConstraint> dates;         // AND
   std::vector<TimeConstraint> last_updated;  // AND
   std::size_t count = 100;
@@ -62,7 +62,8 @@ struct SearchParse {
 
 // `allowed` lists the non-underscore parameters this resource type takes (e.g.
 // {"identifier","code","subject","patient","date"}); others are refused.
-SearchParse parse_search(std::string_view query_string, const std::vector<std::string_view>& allowed);
+SearchParse parse_search(std::string_view query_string,
+                         const std::vector<std::string_view>& allowed);
 
 // A FHIR date, dateTime or instant of any precision -> its range [start, end) in Unix ns.
 // Without a zone the time is taken as UTC. nullopt if it is none of those.

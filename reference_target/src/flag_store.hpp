@@ -20,8 +20,8 @@
 #include <string_view>
 
 #include "evaluator.hpp"
-#include "record_store.hpp"
 #include "iomtsim/reference_target/metrics.hpp"
+#include "record_store.hpp"
 
 namespace iomtsim::reference_target {
 

@@ -52,10 +52,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
  public:
   HttpSession(tcp::socket&& socket, ServerContext& ctx) requires(!kTls)
-      : stream_(std::move(socket)), ctx_(ctx), stall_timer_(stream_.get_executor()),
+      : stream_(std::move(socket)),
+        ctx_(ctx),
+        stall_timer_(stream_.get_executor()),
         lease_(ctx.bodies) {}
   HttpSession(tcp::socket&& socket, ssl::context& tls, ServerContext& ctx) requires(kTls)
-      : stream_(std::move(socket), tls), ctx_(ctx), stall_timer_(stream_.get_executor()),
+      : stream_(std::move(socket), tls),
+        ctx_(ctx),
+        stall_timer_(stream_.get_executor()),
         lease_(ctx.bodies) {}
 
   ~HttpSession() {
@@ -249,9 +253,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       // A declared length over the limit fails while the header is read (fields are all
       // there by then); a client waiting for 100 Continue is told 417, not to send it.
       const bool refuse_continue = body && !continue_sent_ && expects_continue();
-      const std::string why = body ? "request body exceeds " +
-                                         std::to_string(cfg().body_limit_bytes) + " bytes"
-                                   : "request header too large";
+      const std::string why =
+          body ? "request body exceeds " + std::to_string(cfg().body_limit_bytes) + " bytes"
+               : "request header too large";
       return send(error_response(refuse_continue ? 417 : (body ? 413 : 431), why, 11),
                   /*keep_alive=*/false);
     }
@@ -306,9 +310,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     // The record: reads, searches, creates and the CapabilityStatement (fhir_rest.hpp).
     if (target.starts_with(base)) {
       const std::string_view rest = target.substr(base.size());
-      const bool observation_get =
-          (rest == "/Observation" || rest.starts_with("/Observation/")) &&
-          req.method() == http::verb::get;
+      const bool observation_get = (rest == "/Observation" || rest.starts_with("/Observation/")) &&
+                                   req.method() == http::verb::get;
       const bool resource = rest == "/Patient" || rest.starts_with("/Patient/") ||
                             rest == "/Device" || rest.starts_with("/Device/");
       if (rest == "/metadata" || observation_get || resource)
@@ -374,7 +377,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                      "collection (or document, message, …) is not processed",
                                      req.version()),
                       keep_alive);
-        case BundleType::Transaction: break;
+        case BundleType::Transaction:
+          break;
       }
     }
     std::function<void()> on_processed;
@@ -414,9 +418,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   // GET [base]/Flag?… (search) and GET [base]/Flag/{id} (read): the alerts raised, as Flags.
-  http::response<http::string_body> flag_response(std::string_view rest, const http::request<http::string_body>& req) {
+  http::response<http::string_body> flag_response(std::string_view rest,
+                                                  const http::request<http::string_body>& req) {
     const unsigned version = req.version();
-    if (ctx_.flags == nullptr) return error_response(404, "this target keeps no Flags (alerts.flags: false)", version);
+    if (ctx_.flags == nullptr)
+      return error_response(404, "this target keeps no Flags (alerts.flags: false)", version);
     if (rest.starts_with("/Flag/")) {
       auto flag = ctx_.flags->read(rest.substr(6));
       if (!flag) return error_response(404, "no Flag " + std::string(rest.substr(6)), version);
@@ -444,7 +450,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     } else if (req.method() == http::verb::post && (rest == "/Patient" || rest == "/Device")) {
       const auto it = req.find("If-None-Exist");
       const std::string_view if_none_exist =
-          it == req.end() ? std::string_view() : std::string_view(it->value().data(), it->value().size());
+          it == req.end() ? std::string_view()
+                          : std::string_view(it->value().data(), it->value().size());
       a = fhir_create(ctx_, rest.substr(1), req.body(), if_none_exist);
     } else {
       return error_response(405, "use GET (or POST to [base]/Patient and [base]/Device)", version);
@@ -552,9 +559,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         ec = asio::error::no_buffer_space;  // ends the read; on_read answers 503
       };
   std::unique_ptr<char[]> drain_buf_;  // only while draining before a close
-  bool continue_sent_ = false;  // this request got "100 Continue"
-  bool budget_refused_ = false;  // a chunk did not fit in the body budget
-  bool lingering_ = false;       // refused, answering before the close
+  bool continue_sent_ = false;         // this request got "100 Continue"
+  bool budget_refused_ = false;        // a chunk did not fit in the body budget
+  bool lingering_ = false;             // refused, answering before the close
   bool closed_ = false;
 };
 

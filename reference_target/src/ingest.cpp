@@ -50,7 +50,8 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   // Before any decoder (and before the sniffs route a body to a DOM decoder): the one
   // check that "[[[[…" cannot get past, whatever the route.
   if (const std::size_t max_depth = max_json_depth_[static_cast<std::size_t>(protocol)];
-      max_depth != 0 && is_json(kind) && payloads::json_nesting_depth(bytes, max_depth) > max_depth) {
+      max_depth != 0 && is_json(kind) &&
+      payloads::json_nesting_depth(bytes, max_depth) > max_depth) {
     return refuse(protocol, "JSON nested deeper than " + std::to_string(max_depth) +
                                 " levels");  // counted as too_deep by refuse()
   }

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "iomtsim/reference_target/metrics.hpp"
 #include "fhir_lenient.hpp"
+#include "iomtsim/reference_target/metrics.hpp"
 #include "log.hpp"
 #include "ops_store.hpp"
 #include "pipeline.hpp"
@@ -43,7 +43,7 @@ struct IngestResult {
   // Readings with no id (0 above) are numbered by the server, in order from this one:
   // their logical id is "s<n>" in the answer and in the store.
   std::uint64_t first_server_number = 0;
-  bool deferred = false;                   // on_processed will run later (ack_after_processing)
+  bool deferred = false;    // on_processed will run later (ack_after_processing)
   bool operations = false;  // an operations payload (pump event, fix, imaging result)
   std::string resource_type = "Observation";  // for the HTTP Location header
   // Transaction entries that are not readings' Observations, answered before them in a

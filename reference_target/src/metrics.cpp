@@ -74,8 +74,7 @@ std::string Metrics::render_prometheus() const {
   for (std::size_t p = 0; p < kProtocolCount; ++p)
     for (std::size_t r = 0; r < kRefusalCount; ++r)
       out << "iomtsim_target_refusals_total{protocol=\"" << name(static_cast<Protocol>(p))
-          << "\",reason=\"" << name(static_cast<Refusal>(r)) << "\"} " << s.refusals[p][r]
-          << '\n';
+          << "\",reason=\"" << name(static_cast<Refusal>(r)) << "\"} " << s.refusals[p][r] << '\n';
   auto single = [&](std::string_view metric, std::string_view type, std::string_view help,
                     std::uint64_t v) {
     family(metric, type, help);
@@ -85,8 +84,7 @@ std::string Metrics::render_prometheus() const {
   single("iomtsim_target_body_bytes_in_flight", "gauge",
          "Request bodies and partial frames held now (against body_memory_budget_bytes).",
          s.body_bytes_in_flight);
-  single("iomtsim_target_patients", "gauge", "Patients whose rule state is held.",
-         s.patients_held);
+  single("iomtsim_target_patients", "gauge", "Patients whose rule state is held.", s.patients_held);
   single("iomtsim_target_patients_evicted_total", "counter",
          "Patients forgotten (least recently heard) to stay within limits.max_patients.",
          s.patients_evicted);
@@ -138,8 +136,8 @@ std::string Metrics::render_prometheus() const {
          s.store_queue_depth);
   single("iomtsim_target_store_queue_bound", "gauge", "Most readings the store queue holds.",
          s.store_queue_bound);
-  single("iomtsim_target_store_write_batches_total", "counter",
-         "Write transactions committed.", s.store_write_batches);
+  single("iomtsim_target_store_write_batches_total", "counter", "Write transactions committed.",
+         s.store_write_batches);
   family("iomtsim_target_store_faults_total", "counter",
          "Acknowledged readings the store dropped, delayed, duplicated or altered "
          "(faults.after_ack), by fault.");

@@ -236,8 +236,7 @@ RecordStore::RecordStore(const StoreConfig& cfg, std::string fhir_base, std::int
         "CREATE TABLE IF NOT EXISTS res_ident(type TEXT NOT NULL, sys TEXT NOT NULL, "
         "val TEXT NOT NULL, id TEXT NOT NULL)");
     m.exec("CREATE INDEX IF NOT EXISTS res_ident_val ON res_ident(type, val, sys)");
-    m.insert = std::make_unique<Statement>(
-        m.db, "INSERT INTO obs VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    m.insert = std::make_unique<Statement>(m.db, "INSERT INTO obs VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     m.insert_res = std::make_unique<Statement>(m.db, "INSERT INTO res VALUES(?,?,?,?)");
     m.insert_ident = std::make_unique<Statement>(m.db, "INSERT INTO res_ident VALUES(?,?,?,?)");
     m.last_seq = m.scalar("SELECT COALESCE(MAX(seq),0) FROM obs");
@@ -287,7 +286,8 @@ std::size_t RecordStore::write(const std::vector<StoredReading>& batch, std::uin
     std::optional<std::string> subject;
     if (m.names && r.patient >= PatientNames::kFirst) subject = m.names->name(r.patient);
     if (subject)
-      sqlite3_bind_text(s, 11, subject->data(), static_cast<int>(subject->size()), SQLITE_TRANSIENT);
+      sqlite3_bind_text(s, 11, subject->data(), static_cast<int>(subject->size()),
+                        SQLITE_TRANSIENT);
     else
       sqlite3_bind_null(s, 11);
     if (sqlite3_step(s) == SQLITE_DONE) {
@@ -325,9 +325,9 @@ std::uint64_t RecordStore::Impl::apply_retention() {
     if (now - last_retention_us >= 1'000'000) {  // at most once a second
       last_retention_us = now;
       Statement del(db, "DELETE FROM obs WHERE seq < ?");
-      sqlite3_bind_int64(del.get(), 1,
-                         now - std::chrono::duration_cast<std::chrono::microseconds>(cfg.retention)
-                                   .count());
+      sqlite3_bind_int64(
+          del.get(), 1,
+          now - std::chrono::duration_cast<std::chrono::microseconds>(cfg.retention).count());
       sqlite3_step(del.get());
       const auto n = static_cast<std::uint64_t>(sqlite3_changes(db));
       rows -= std::min(rows, n);
@@ -493,7 +493,8 @@ StoreAnswer RecordStore::search_observations(std::string_view query_string) cons
     Statement s(m.db, "SELECT COUNT(*) FROM obs" + where.text);
     where.bind(s.get());
     const auto n = sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int64(s.get(), 0) : 0;
-    return {200, R"({"resourceType":"Bundle","type":"searchset","total":)" + std::to_string(n) + "}",
+    return {200,
+            R"({"resourceType":"Bundle","type":"searchset","total":)" + std::to_string(n) + "}",
             {}};
   }
   Statement s(m.db, "SELECT * FROM obs" + where.text + " ORDER BY seq LIMIT ?");
@@ -513,8 +514,9 @@ StoreAnswer RecordStore::search_observations(std::string_view query_string) cons
     m.render(s.get(), entries);
     last = sqlite3_column_int64(s.get(), 0);
   }
-  std::string body = R"({"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":)" +
-                     json_string(m.base + "/Observation?" + q.base_query) + "}";
+  std::string body =
+      R"({"resourceType":"Bundle","type":"searchset","link":[{"relation":"self","url":)" +
+      json_string(m.base + "/Observation?" + q.base_query) + "}";
   if (more) {
     body += R"(,{"relation":"next","url":)" +
             json_string(m.base + "/Observation?" + q.base_query +
@@ -598,19 +600,20 @@ StoreAnswer RecordStore::create(std::string_view type, std::string_view text,
     std::vector<std::pair<std::string, std::string>> found;
     parsed.query.count = 2;
     m.find_resources(type, parsed.query, &found);
-    if (found.size() > 1)
-      return {412, "If-None-Exist matches more than one " + t, {}};
-    if (found.size() == 1)
-      return {200, found[0].second, t + "/" + found[0].first + "/_history/1"};
+    if (found.size() > 1) return {412, "If-None-Exist matches more than one " + t, {}};
+    if (found.size() == 1) return {200, found[0].second, t + "/" + found[0].first + "/_history/1"};
   }
   if (m.resources >= m.cfg.max_resources)
-    return {507, "the store holds store.max_resources (" + std::to_string(m.cfg.max_resources) +
-                     ") Patients and Devices already",
+    return {507,
+            "the store holds store.max_resources (" + std::to_string(m.cfg.max_resources) +
+                ") Patients and Devices already",
             {}};
-  const std::string id = (type == "Patient" ? "pat-" : "dev-") + std::to_string(m.next_resource_id++);
+  const std::string id =
+      (type == "Patient" ? "pat-" : "dev-") + std::to_string(m.next_resource_id++);
   const std::int64_t updated = std::max(now_us(), m.last_seq + 1);
   doc["id"] = id;
-  doc["meta"] = {{"versionId", "1"}, {"lastUpdated", payloads::format_fhir_time_us(updated * 1000)}};
+  doc["meta"] = {{"versionId", "1"},
+                 {"lastUpdated", payloads::format_fhir_time_us(updated * 1000)}};
   const std::string body = doc.dump();
   m.exec("BEGIN");
   auto* s = m.insert_res->get();
@@ -635,8 +638,8 @@ StoreAnswer RecordStore::create(std::string_view type, std::string_view text,
 }
 
 std::optional<std::string> RecordStore::find_by_identifier(std::string_view type,
-                                                          std::string_view system,
-                                                          std::string_view value) const {
+                                                           std::string_view system,
+                                                           std::string_view value) const {
   SearchQuery q;
   q.identifiers.push_back(Token{system.empty() ? std::nullopt : std::optional<std::string>(system),
                                 std::string(value)});
@@ -676,7 +679,8 @@ StoreAnswer RecordStore::search_resources(std::string_view type,
   body += R"("entry":[)";
   for (std::size_t i = 0; i < found.size(); ++i) {
     if (i) body += ',';
-    body += R"({"fullUrl":)" + json_string(m.base + "/" + std::string(type) + "/" + found[i].first) +
+    body += R"({"fullUrl":)" +
+            json_string(m.base + "/" + std::string(type) + "/" + found[i].first) +
             R"(,"resource":)" + found[i].second + R"(,"search":{"mode":"match"}})";
   }
   body += "]}";

@@ -60,15 +60,15 @@ class PatientNames {
 
 // One reading on its way to the record, as the writer stores it.
 struct StoredReading {
-  physiology::Reading reading;     // device_time on the scenario clock (epoch_unix_ms away)
+  physiology::Reading reading;      // device_time on the scenario clock (epoch_unix_ms away)
   std::uint64_t server_number = 0;  // non-zero: it had no identifier, its id is "s<n>"
   bool second_copy = false;         // the second copy of a duplicate: id "<id>-2"
-  bool unit_altered = false;    // an alter fault: rendered with a wrong unit
+  bool unit_altered = false;        // an alter fault: rendered with a wrong unit
 };
 
 struct StoreAnswer {
   unsigned status = 200;
-  std::string body;  // a resource/Bundle, or the reason for an error status
+  std::string body;      // a resource/Bundle, or the reason for an error status
   std::string location;  // creates: "Patient/<id>/_history/1"
 };
 

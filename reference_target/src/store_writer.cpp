@@ -4,7 +4,6 @@
 #include <cmath>
 #include <optional>
 
-
 namespace iomtsim::reference_target {
 namespace {
 
@@ -28,11 +27,16 @@ AfterAckFault after_ack_fault(const AfterAckFaultConfig& cfg, std::uint64_t key)
   if (u < (edge += cfg.alter_fraction)) {
     // Which field: the five kinds in turn, from bits the fraction did not use.
     switch (mix(h) % 5) {
-      case 0: return AfterAckFault::AlterValue;
-      case 1: return AfterAckFault::AlterUnit;
-      case 2: return AfterAckFault::AlterCode;
-      case 3: return AfterAckFault::AlterSubject;
-      default: return AfterAckFault::AlterEffective;
+      case 0:
+        return AfterAckFault::AlterValue;
+      case 1:
+        return AfterAckFault::AlterUnit;
+      case 2:
+        return AfterAckFault::AlterCode;
+      case 3:
+        return AfterAckFault::AlterSubject;
+      default:
+        return AfterAckFault::AlterEffective;
     }
   }
   return AfterAckFault::None;
@@ -46,13 +50,20 @@ void apply_alteration(AfterAckFault fault, StoredReading& s) {
       r.value += std::max(1.0, std::fabs(r.value) * 0.1);
       r.flags = static_cast<std::uint8_t>(r.flags & ~physiology::kFlagValueAbsent);
       break;
-    case AfterAckFault::AlterUnit: s.unit_altered = true; break;
+    case AfterAckFault::AlterUnit:
+      s.unit_altered = true;
+      break;
     case AfterAckFault::AlterCode:
       r.vital = r.vital == Vital::HeartRate ? Vital::PulseRate : Vital::HeartRate;
       break;
-    case AfterAckFault::AlterSubject: r.patient ^= 1u; break;
-    case AfterAckFault::AlterEffective: r.device_time += std::chrono::hours(1); break;
-    default: break;
+    case AfterAckFault::AlterSubject:
+      r.patient ^= 1u;
+      break;
+    case AfterAckFault::AlterEffective:
+      r.device_time += std::chrono::hours(1);
+      break;
+    default:
+      break;
   }
 }
 
@@ -101,7 +112,8 @@ void StoreWriter::release(std::size_t n) { remove(n); }
 
 void StoreWriter::push(std::span<const physiology::Reading> readings,
                        std::uint64_t first_server_number) {
-  const auto due = Clock::now() + std::chrono::duration_cast<Clock::duration>(cfg_.processing_delay);
+  const auto due =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(cfg_.processing_delay);
   std::uint64_t server_number = first_server_number;
   std::size_t dropped = 0, extra = 0;
   bool wake = false;
@@ -117,7 +129,9 @@ void StoreWriter::push(std::span<const physiology::Reading> readings,
         metrics_.store_faults[static_cast<std::size_t>(fault) - 1].fetch_add(
             1, std::memory_order_relaxed);
       switch (fault) {
-        case AfterAckFault::Drop: ++dropped; continue;
+        case AfterAckFault::Drop:
+          ++dropped;
+          continue;
         case AfterAckFault::Delay:
           p.due += std::chrono::duration_cast<Clock::duration>(faults_.delay);
           late_.push(std::move(p));
@@ -131,8 +145,11 @@ void StoreWriter::push(std::span<const physiology::Reading> readings,
           ++extra;
           continue;
         }
-        case AfterAckFault::None: break;
-        default: apply_alteration(fault, p.reading); break;
+        case AfterAckFault::None:
+          break;
+        default:
+          apply_alteration(fault, p.reading);
+          break;
       }
       queue_.push_back(std::move(p));
     }

@@ -5,8 +5,8 @@
 //   MLLP: HL7 v2 ORU^R01 in 0x0B … 0x1C 0x0D frames; answered by an ACK (AA, AE, AR).
 //   Proto: varint-length-delimited ReadingBatch messages (readings and/or waveform blocks);
 //   answered by a BatchAck.
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>

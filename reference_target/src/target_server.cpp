@@ -3,10 +3,10 @@
 // it and still touch the metrics, the registry and ingest, so the io_context goes first.
 #include "iomtsim/reference_target/target_server.hpp"
 
+#include <sys/resource.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <sys/resource.h>
 
 #include <condition_variable>
 #include <optional>
@@ -53,8 +53,9 @@ ConnectionRegistry::Limits connection_limits(const TargetConfig& cfg, const Log&
   ConnectionRegistry::Limits l;
   l.total = cfg.limits.max_connections;
   if (const std::size_t fit = raise_descriptor_limit(log); fit != 0 && l.total > fit) {
-    log.warn("max_connections_lowered", {{"configured", static_cast<std::uint64_t>(l.total)},
-                                         {"open_file_limit_allows", static_cast<std::uint64_t>(fit)}});
+    log.warn("max_connections_lowered",
+             {{"configured", static_cast<std::uint64_t>(l.total)},
+              {"open_file_limit_allows", static_cast<std::uint64_t>(fit)}});
     l.total = fit;
   }
   l.per_protocol[static_cast<std::size_t>(Protocol::Http)] = cfg.http.max_connections;
@@ -183,12 +184,12 @@ void TargetServer::start() {
   // Patients named by ids other than p<index> (fhir_lenient.hpp); by identifier needs the
   // store's Patients.
   m.patient_names = std::make_unique<PatientNames>(cfg.limits.max_patients);
-  LenientHooks lenient{[names = m.patient_names.get()](std::string_view id) { return names->intern(id); },
-                       {}};
+  LenientHooks lenient{
+      [names = m.patient_names.get()](std::string_view id) { return names->intern(id); }, {}};
   if (cfg.store.enabled) {
     try {
-      m.store = std::make_unique<RecordStore>(cfg.store, cfg.http.fhir_base_path,
-                                              cfg.epoch_unix_ms, m.patient_names.get());
+      m.store = std::make_unique<RecordStore>(cfg.store, cfg.http.fhir_base_path, cfg.epoch_unix_ms,
+                                              m.patient_names.get());
     } catch (const std::exception& e) {
       m.stopped = true;
       throw TargetStartError(e.what());
@@ -200,7 +201,6 @@ void TargetServer::start() {
                                                             std::string_view value) {
       return store->find_by_identifier("Patient", system, value);
     };
-
   }
   m.ingest->set_lenient(std::move(lenient));
   if (m.flags) m.flags->set_names(m.patient_names.get());

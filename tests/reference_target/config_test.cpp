@@ -182,8 +182,8 @@ TEST(TargetConfig, SyntaxErrorHasLocation) {
 }
 
 TEST(TargetConfig, ShippedExampleLoads) {
-  const auto c =
-      load_target_config(std::string(IOMTSIM_SOURCE_DIR) + "/bench/reference_target/slow_target.yaml");
+  const auto c = load_target_config(std::string(IOMTSIM_SOURCE_DIR) +
+                                    "/bench/reference_target/slow_target.yaml");
   EXPECT_EQ(c.processing.workers, 2u);
   EXPECT_TRUE(c.processing.ack_after_processing);
   EXPECT_EQ(c.faults.stall_duration, 20s);
@@ -281,8 +281,9 @@ faults:
 
 TEST(TargetConfig, AfterAckFractionsOverOneAndUnknownStoreKeysAreRefused) {
   try {
-    parse_target_config("faults:\n  after_ack: {drop_fraction: 0.6, alter_fraction: 0.6}\nstore: {colour: red}\n",
-                        "t.yaml");
+    parse_target_config(
+        "faults:\n  after_ack: {drop_fraction: 0.6, alter_fraction: 0.6}\nstore: {colour: red}\n",
+        "t.yaml");
     FAIL() << "accepted";
   } catch (const ConfigError& e) {
     ASSERT_EQ(e.issues().size(), 2u) << e.what();

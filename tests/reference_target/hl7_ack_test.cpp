@@ -59,7 +59,7 @@ TEST(Hl7Ack, FieldsReadByPythonHl7SayWhoAnsweredWhatAndWhy) {
   const std::vector<std::string> messages = {
       good,
       replace(good, "|" + hr_code + "^", "|999999^"),  // unknown code
-      replace(good, "PID|||p3", "PID|||zz"),            // no patient we know
+      replace(good, "PID|||p3", "PID|||zz"),           // no patient we know
       with_header(payloads::encode_oru_r01(rs, o), "ADT^A01^ADT_A01"),
   };
   std::string files;

@@ -155,7 +155,8 @@ TEST_F(StoreFixture, IdentifierTokensFindTheirReadings) {
 
 TEST_F(StoreFixture, PagesAreStableAndCoverEveryMatchOnce) {
   std::vector<physiology::Reading> rs;
-  for (std::uint32_t i = 0; i < 57; ++i) rs.push_back(reading(i % 4, Vital::HeartRate, 60 + i, i, i + 1));
+  for (std::uint32_t i = 0; i < 57; ++i)
+    rs.push_back(reading(i % 4, Vital::HeartRate, 60 + i, i, i + 1));
   put(rs);
   std::vector<std::string> seen;
   std::string q = "_count=10&code=http://loinc.org|8867-4";
@@ -179,7 +180,8 @@ TEST_F(StoreFixture, PagesAreStableAndCoverEveryMatchOnce) {
 TEST_F(StoreFixture, LastUpdatedPrefixesSplitTheRecordExactly) {
   std::vector<physiology::Reading> first, second;
   for (std::uint32_t i = 0; i < 5; ++i) first.push_back(reading(1, Vital::RespRate, 16, i, i + 1));
-  for (std::uint32_t i = 0; i < 7; ++i) second.push_back(reading(1, Vital::RespRate, 16, i, 100 + i));
+  for (std::uint32_t i = 0; i < 7; ++i)
+    second.push_back(reading(1, Vital::RespRate, 16, i, 100 + i));
   put(first);
   const auto all_first = search(*store, "");
   const std::string last =
@@ -189,7 +191,8 @@ TEST_F(StoreFixture, LastUpdatedPrefixesSplitTheRecordExactly) {
   EXPECT_EQ(ids_of(search(*store, "_lastUpdated=ge" + last)).size(), 8u);
   EXPECT_EQ(ids_of(search(*store, "_lastUpdated=le" + last)).size(), 5u);
   EXPECT_EQ(ids_of(search(*store, "_lastUpdated=lt" + last)).size(), 4u);
-  EXPECT_EQ(ids_of(search(*store, "_lastUpdated=ge2000-01-01&_lastUpdated=lt2000-01-02")).size(), 0u);
+  EXPECT_EQ(ids_of(search(*store, "_lastUpdated=ge2000-01-01&_lastUpdated=lt2000-01-02")).size(),
+            0u);
 }
 
 TEST_F(StoreFixture, SubjectCodeAndDateNarrowTheSearch) {
@@ -201,7 +204,8 @@ TEST_F(StoreFixture, SubjectCodeAndDateNarrowTheSearch) {
   EXPECT_EQ(ids_of(search(*store, "code=59408-5,2708-6")).size(), 1u);
   EXPECT_EQ(ids_of(search(*store, "date=2024-05-01")).size(), 3u);
   EXPECT_EQ(ids_of(search(*store, "date=2024-05-02")).size(), 1u);
-  EXPECT_EQ(ids_of(search(*store, "date=ge2024-05-01T08:01:00Z&date=lt2024-05-01T08:02:00Z")).size(), 1u);
+  EXPECT_EQ(
+      ids_of(search(*store, "date=ge2024-05-01T08:01:00Z&date=lt2024-05-01T08:02:00Z")).size(), 1u);
   EXPECT_EQ(ids_of(search(*store, "date=gt2024-05-01T08:01Z")).size(), 2u);  // minute precision
   EXPECT_EQ(store->search_observations("date=tomorrow").status, 400u);
 }
@@ -215,7 +219,8 @@ TEST_F(StoreFixture, DuplicatesAndServerNumberedReadingsHaveTheirOwnIds) {
   std::uint64_t evicted = 0;
   ASSERT_EQ(store->write(batch, evicted), 3u);
   const std::string ida = std::to_string(a.id);
-  EXPECT_EQ(ids_of(search(*store, "identifier=" + ida)), (std::vector<std::string>{ida, ida + "-2"}));
+  EXPECT_EQ(ids_of(search(*store, "identifier=" + ida)),
+            (std::vector<std::string>{ida, ida + "-2"}));
   EXPECT_EQ(store->read_observation(ida + "-2").status, 200u);
   const auto s41 = store->read_observation("s41");
   ASSERT_EQ(s41.status, 200u);
@@ -254,7 +259,8 @@ TEST(RecordStore, FileStoreKeepsTheRecordAcrossReopening) {
   }
   RecordStore again(cfg, "/fhir", kEpochMs, nullptr);
   EXPECT_EQ(again.observation_count(), 1u);
-  EXPECT_EQ(again.read_observation(std::to_string(physiology::make_reading_id(5, 0, 1))).status, 200u);
+  EXPECT_EQ(again.read_observation(std::to_string(physiology::make_reading_id(5, 0, 1))).status,
+            200u);
   std::remove(path.c_str());
   std::remove((path + "-wal").c_str());
   std::remove((path + "-shm").c_str());
@@ -273,8 +279,9 @@ TEST(RecordStore, ConditionalCreateTwiceGivesOnePatient) {
   ASSERT_EQ(found["entry"].size(), 1u);
   EXPECT_EQ("Patient/" + found["entry"][0]["resource"]["id"].get<std::string>() + "/_history/1",
             first.location);
-  EXPECT_EQ(store.read_resource("Patient", found["entry"][0]["resource"]["id"].get<std::string>()).status,
-            200u);
+  EXPECT_EQ(
+      store.read_resource("Patient", found["entry"][0]["resource"]["id"].get<std::string>()).status,
+      200u);
   // Without the condition a second one is made; then the condition matches two: 412.
   EXPECT_EQ(store.create("Patient", patient, "").status, 201u);
   EXPECT_EQ(store.create("Patient", patient, "identifier=urn:test|a-1").status, 412u);

@@ -60,14 +60,16 @@ TEST(StoreHttp, PostedReadingsAreSearchedBackByIdentifierWithPaging) {
   std::vector<physiology::Reading> sent;
   for (std::uint32_t i = 0; i < 30; ++i) {
     sent.push_back(make_reading(i % 3, Vital::HeartRate, 60 + i, 60 + i, i + 1));
-    auto res = client.post("/fhir/Observation", payloads::encode_observation(sent.back(), {.epoch_unix_ms = kEpochMs}));
+    auto res = client.post("/fhir/Observation",
+                           payloads::encode_observation(sent.back(), {.epoch_unix_ms = kEpochMs}));
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 201);
   }
   std::vector<physiology::Reading> bundle;
   for (std::uint32_t i = 0; i < 25; ++i)
     bundle.push_back(make_reading(5, Vital::SpO2, 90 + i % 8, 200 + i, 100 + i));
-  auto res = client.post("/fhir", payloads::encode_transaction_bundle(bundle, {.epoch_unix_ms = kEpochMs}));
+  auto res = client.post("/fhir",
+                         payloads::encode_transaction_bundle(bundle, {.epoch_unix_ms = kEpochMs}));
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200);
   sent.insert(sent.end(), bundle.begin(), bundle.end());
@@ -75,8 +77,8 @@ TEST(StoreHttp, PostedReadingsAreSearchedBackByIdentifierWithPaging) {
   ASSERT_TRUE(eventually([&] { return server->snapshot().store_written == sent.size(); }));
   std::string ids;
   for (const auto& r : sent) ids += (ids.empty() ? "" : ",") + std::to_string(r.id);
-  const auto found = search_all(
-      client, "/fhir/Observation?identifier=urn:iomtsim:reading%7C" + ids + "&_count=7");
+  const auto found =
+      search_all(client, "/fhir/Observation?identifier=urn:iomtsim:reading%7C" + ids + "&_count=7");
   ASSERT_EQ(found.size(), sent.size());
   std::map<std::string, json> by_id;
   for (const auto& o : found) by_id[o["identifier"][0]["value"].get<std::string>()] = o;
@@ -97,7 +99,11 @@ TEST(StoreHttp, PostedReadingsAreSearchedBackByIdentifierWithPaging) {
   for (const auto& o : found) last = std::max(last, o["meta"]["lastUpdated"].get<std::string>());
   EXPECT_TRUE(search_all(client, "/fhir/Observation?_lastUpdated=gt" + last).empty());
   const auto later = make_reading(9, Vital::RespRate, 18, 500, 1);
-  ASSERT_EQ(client.post("/fhir/Observation", payloads::encode_observation(later, {.epoch_unix_ms = kEpochMs}))->status, 201);
+  ASSERT_EQ(client
+                .post("/fhir/Observation",
+                      payloads::encode_observation(later, {.epoch_unix_ms = kEpochMs}))
+                ->status,
+            201);
   ASSERT_TRUE(eventually([&] { return server->snapshot().store_written == sent.size() + 1; }));
   const auto polled = search_all(client, "/fhir/Observation?_lastUpdated=gt" + last);
   ASSERT_EQ(polled.size(), 1u);
@@ -133,7 +139,8 @@ TEST(StoreHttp, MetadataListsWhatIsServed) {
     if (r["type"] == "Observation")
       for (const auto& p : r["searchParam"]) obs_params.insert(p["name"].get<std::string>());
   }
-  for (const char* t : {"Observation", "Patient", "Device", "Flag"}) EXPECT_TRUE(types.count(t)) << t;
+  for (const char* t : {"Observation", "Patient", "Device", "Flag"})
+    EXPECT_TRUE(types.count(t)) << t;
   for (const char* p : {"identifier", "code", "subject", "date", "_lastUpdated", "_count"})
     EXPECT_TRUE(obs_params.count(p)) << p;
 }
@@ -143,7 +150,8 @@ TEST(StoreHttp, ConditionalCreateOfAPatientTwiceGivesOnePatient) {
   HttpClient client(server->ports().http);
   const std::string patient =
       R"({"resourceType":"Patient","identifier":[{"system":"urn:test:mrn","value":"77"}]})";
-  const std::string cond = "If-None-Exist: identifier=urn:test:mrn|77\r\nContent-Type: application/fhir+json\r\n";
+  const std::string cond =
+      "If-None-Exist: identifier=urn:test:mrn|77\r\nContent-Type: application/fhir+json\r\n";
   auto first = client.request("POST", "/fhir/Patient", patient, cond);
   ASSERT_TRUE(first);
   ASSERT_EQ(first->status, 201) << first->body;
@@ -160,12 +168,21 @@ TEST(StoreHttp, ConditionalCreateOfAPatientTwiceGivesOnePatient) {
       {"resourceType", "Bundle"},
       {"type", "batch"},
       {"entry",
-       json::array({{{"resource", json::parse(patient)},
-                     {"request", {{"method", "POST"}, {"url", "Patient"}, {"ifNoneExist", "identifier=urn:test:mrn|77"}}}},
-                    {{"resource", {{"resourceType", "Device"}, {"identifier", json::array({{{"system", "urn:test:dev"}, {"value", "d1"}}})}}},
-                     {"request", {{"method", "POST"}, {"url", "Device"}, {"ifNoneExist", "identifier=urn:test:dev|d1"}}}},
-                    {{"request", {{"method", "GET"}, {"url", "Patient?identifier=urn:test:mrn|77"}}}},
-                    {{"request", {{"method", "DELETE"}, {"url", "Patient/x"}}}}})}};
+       json::array(
+           {{{"resource", json::parse(patient)},
+             {"request",
+              {{"method", "POST"},
+               {"url", "Patient"},
+               {"ifNoneExist", "identifier=urn:test:mrn|77"}}}},
+            {{"resource",
+              {{"resourceType", "Device"},
+               {"identifier", json::array({{{"system", "urn:test:dev"}, {"value", "d1"}}})}}},
+             {"request",
+              {{"method", "POST"},
+               {"url", "Device"},
+               {"ifNoneExist", "identifier=urn:test:dev|d1"}}}},
+            {{"request", {{"method", "GET"}, {"url", "Patient?identifier=urn:test:mrn|77"}}}},
+            {{"request", {{"method", "DELETE"}, {"url", "Patient/x"}}}}})}};
   auto res = client.post("/fhir", batch.dump());
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
@@ -186,8 +203,9 @@ TEST(StoreHttp, BatchOfObservationsIsAnsweredEntryByEntry) {
   HttpClient client(server->ports().http);
   const auto good = make_reading(2, Vital::HeartRate, 70, 10, 1);
   json batch = {{"resourceType", "Bundle"}, {"type", "batch"}, {"entry", json::array()}};
-  batch["entry"].push_back({{"resource", json::parse(payloads::encode_observation(good, {.epoch_unix_ms = kEpochMs}))},
-                            {"request", {{"method", "POST"}, {"url", "Observation"}}}});
+  batch["entry"].push_back(
+      {{"resource", json::parse(payloads::encode_observation(good, {.epoch_unix_ms = kEpochMs}))},
+       {"request", {{"method", "POST"}, {"url", "Observation"}}}});
   batch["entry"].push_back({{"resource", {{"resourceType", "Observation"}}},
                             {"request", {{"method", "POST"}, {"url", "Observation"}}}});
   auto res = client.post("/fhir", batch.dump());
@@ -196,15 +214,18 @@ TEST(StoreHttp, BatchOfObservationsIsAnsweredEntryByEntry) {
   const auto b = json::parse(res->body);
   EXPECT_EQ(b["type"], "batch-response");
   EXPECT_EQ(b["entry"][0]["response"]["status"], "201 Created");
-  EXPECT_EQ(b["entry"][0]["response"]["location"], "Observation/" + std::to_string(good.id) + "/_history/1");
+  EXPECT_EQ(b["entry"][0]["response"]["location"],
+            "Observation/" + std::to_string(good.id) + "/_history/1");
   EXPECT_EQ(b["entry"][1]["response"]["status"], "400 Bad Request");
   EXPECT_EQ(b["entry"][1]["response"]["outcome"]["resourceType"], "OperationOutcome");
   EXPECT_TRUE(eventually([&] { return server->snapshot().store_written == 1; }));
 
   // A transaction stays a transaction; a collection is refused.
-  auto tx = client.post("/fhir", payloads::encode_transaction_bundle(std::vector{good}, {.epoch_unix_ms = kEpochMs}));
+  auto tx = client.post(
+      "/fhir", payloads::encode_transaction_bundle(std::vector{good}, {.epoch_unix_ms = kEpochMs}));
   EXPECT_EQ(json::parse(tx->body)["type"], "transaction-response");
-  json collection = json::parse(payloads::encode_transaction_bundle(std::vector{good}, {.epoch_unix_ms = kEpochMs}));
+  json collection = json::parse(
+      payloads::encode_transaction_bundle(std::vector{good}, {.epoch_unix_ms = kEpochMs}));
   collection["type"] = "collection";
   auto refused = client.post("/fhir", collection.dump());
   ASSERT_TRUE(refused);
@@ -220,8 +241,13 @@ TEST(StoreHttp, AFullStoreQueueIsRefusedWithRetryAfter) {
   });
   HttpClient client(server->ports().http);
   for (std::uint32_t i = 0; i < 3; ++i)
-    ASSERT_EQ(client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, i, i + 1)))->status, 201);
-  auto res = client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, 9, 9)));
+    ASSERT_EQ(client
+                  .post("/fhir/Observation", payloads::encode_observation(
+                                                 make_reading(1, Vital::HeartRate, 70, i, i + 1)))
+                  ->status,
+              201);
+  auto res = client.post("/fhir/Observation",
+                         payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, 9, 9)));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 503);
   EXPECT_FALSE(res->header("retry-after").empty());
@@ -243,22 +269,28 @@ TEST(StoreHttp, PostAckFaultsAreCountedAndShowInTheRecord) {
   for (std::uint32_t b = 0; b < 10; ++b) {
     std::vector<physiology::Reading> batch;
     for (std::uint32_t i = 0; i < 40; ++i)
-      batch.push_back(make_reading(2 * (i % 5), Vital::HeartRate, 70 + i % 9, b * 40 + i, b * 40 + i + 1));
-    ASSERT_EQ(client.post("/fhir", payloads::encode_transaction_bundle(batch, {.epoch_unix_ms = kEpochMs}))->status, 200);
+      batch.push_back(
+          make_reading(2 * (i % 5), Vital::HeartRate, 70 + i % 9, b * 40 + i, b * 40 + i + 1));
+    ASSERT_EQ(
+        client
+            .post("/fhir", payloads::encode_transaction_bundle(batch, {.epoch_unix_ms = kEpochMs}))
+            ->status,
+        200);
     sent.insert(sent.end(), batch.begin(), batch.end());
   }
   const auto counted = [&](const char* f) { return server->snapshot().store_fault(f); };
   const std::uint64_t dropped = counted("drop"), duplicated = counted("duplicate");
-  ASSERT_TRUE(eventually([&] {
-    return server->snapshot().store_written == sent.size() - dropped + duplicated;
-  }));
+  ASSERT_TRUE(eventually(
+      [&] { return server->snapshot().store_written == sent.size() - dropped + duplicated; }));
   // /metrics says the same as the snapshot.
   auto metrics = client.request("GET", "/metrics");
   ASSERT_TRUE(metrics);
   for (const char* f : {"drop", "delay", "duplicate", "alter_value", "alter_unit", "alter_code",
                         "alter_subject", "alter_effective"})
-    EXPECT_EQ(prometheus_value(metrics->body, std::string("iomtsim_target_store_faults_total{fault=\"") + f + "\"}"),
-              static_cast<double>(counted(f)))
+    EXPECT_EQ(
+        prometheus_value(metrics->body,
+                         std::string("iomtsim_target_store_faults_total{fault=\"") + f + "\"}"),
+        static_cast<double>(counted(f)))
         << f;
   EXPECT_GT(dropped, 10u);
   EXPECT_GT(duplicated, 10u);
@@ -276,9 +308,11 @@ TEST(StoreHttp, PostAckFaultsAreCountedAndShowInTheRecord) {
     const auto& r = by_id.at(id);
     if (o["valueQuantity"]["value"].get<double>() != r.value) ++changed_value;
     if (o["valueQuantity"]["code"] != std::string(payloads::codes(r.vital).ucum)) ++changed_unit;
-    if (o["code"]["coding"][0]["code"] != std::string(payloads::codes(r.vital).loinc)) ++changed_code;
+    if (o["code"]["coding"][0]["code"] != std::string(payloads::codes(r.vital).loinc))
+      ++changed_code;
     if (o["subject"]["reference"] != "Patient/p" + std::to_string(r.patient)) ++changed_subject;
-    if (o["effectiveDateTime"] != payloads::format_fhir_instant(r.device_time, kEpochMs)) ++changed_time;
+    if (o["effectiveDateTime"] != payloads::format_fhir_instant(r.device_time, kEpochMs))
+      ++changed_time;
   }
   std::uint64_t missing = 0, twice = 0;
   for (const auto& r : sent) {
@@ -305,25 +339,31 @@ TEST(StoreHttp, AcceptsWhatDevicesAndGatewaysSend) {
            R"(,"valueQuantity":{"value":80,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}})";
   };
   // Any Patient id, a device by server id, an offset time.
-  auto res = client.post("/fhir/Observation",
-                         obs(R"({"reference":"Patient/abc-123"})",
-                             R"(,"device":{"reference":"Device/dev-9"},"effectiveDateTime":"2024-05-01T10:00:00+02:00")", "101"));
+  auto res = client.post(
+      "/fhir/Observation",
+      obs(R"({"reference":"Patient/abc-123"})",
+          R"(,"device":{"reference":"Device/dev-9"},"effectiveDateTime":"2024-05-01T10:00:00+02:00")",
+          "101"));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 201) << res->body;
   // A date-only time.
-  res = client.post("/fhir/Observation", obs(R"({"reference":"Patient/abc-123"})", R"(,"effectiveDateTime":"2024-05-01")", "102"));
+  res = client.post("/fhir/Observation", obs(R"({"reference":"Patient/abc-123"})",
+                                             R"(,"effectiveDateTime":"2024-05-01")", "102"));
   EXPECT_EQ(res->status, 201) << res->body;
   // A subject by identifier: the Patient created with it.
-  auto created = client.request("POST", "/fhir/Patient",
-                                R"({"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"M7"}]})",
-                                "Content-Type: application/fhir+json\r\n");
+  auto created = client.request(
+      "POST", "/fhir/Patient",
+      R"({"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"M7"}]})",
+      "Content-Type: application/fhir+json\r\n");
   ASSERT_EQ(created->status, 201);
   const auto patient_id = json::parse(created->body)["id"].get<std::string>();
   res = client.post("/fhir/Observation",
-                    obs(R"({"identifier":{"system":"urn:mrn","value":"M7"}})", R"(,"effectiveDateTime":"2024-05-01T08:00:00Z")", "103"));
+                    obs(R"({"identifier":{"system":"urn:mrn","value":"M7"}})",
+                        R"(,"effectiveDateTime":"2024-05-01T08:00:00Z")", "103"));
   EXPECT_EQ(res->status, 201) << res->body;
   res = client.post("/fhir/Observation",
-                    obs(R"({"identifier":{"system":"urn:mrn","value":"nobody"}})", R"(,"effectiveDateTime":"2024-05-01T08:00:00Z")", "104"));
+                    obs(R"({"identifier":{"system":"urn:mrn","value":"nobody"}})",
+                        R"(,"effectiveDateTime":"2024-05-01T08:00:00Z")", "104"));
   EXPECT_EQ(res->status, 400);
   EXPECT_NE(res->body.find("matches no Patient"), std::string::npos);
   // The blood-pressure panel with its components.
@@ -358,7 +398,11 @@ TEST(StoreHttp, WithoutAStoreTheReadEndpointsSaySo) {
   auto res = client.request("GET", "/fhir/Observation?identifier=1");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
-  ASSERT_EQ(client.post("/fhir/Observation", payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, 1, 1)))->status, 201);
+  ASSERT_EQ(client
+                .post("/fhir/Observation",
+                      payloads::encode_observation(make_reading(1, Vital::HeartRate, 70, 1, 1)))
+                ->status,
+            201);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 //
 // One message carries readings of one device (one patient). Segments end with '\r':
 //   MSH|^~\&|IOMTSIM^<EUI-64>^EUI-64|IOMTSIM|RECEIVER|RECEIVER|<time>||ORU^R01^ORU_R01|
-//       <control id>|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
+//       <control id>|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE
+//       PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
 //   PID|||p12^^^IOMTSIM^PI||Patient^p12
 //   PV1||I
 //   OBR|1|<control id>^IOMTSIM|<control id>^IOMTSIM|182777000^monitoring of patient^SCT|||<time>
@@ -58,10 +59,10 @@ struct Hl7Ack {
   std::string reason;      // ERR-8 (user message) and MSA-3 text; empty for AA
   // The ACK's own header. Empty applications: the Hl7Options names, as before. Values are
   // HL7 text as it stood in the message acknowledged (copied, not escaped again).
-  std::string sending_application;    // MSH-3: the acknowledged message's MSH-5
-  std::string sending_facility;       // MSH-4: its MSH-6
-  std::string receiving_application;  // MSH-5: its MSH-3
-  std::string receiving_facility;     // MSH-6: its MSH-4
+  std::string sending_application;           // MSH-3: the acknowledged message's MSH-5
+  std::string sending_facility;              // MSH-4: its MSH-6
+  std::string receiving_application;         // MSH-5: its MSH-3
+  std::string receiving_facility;            // MSH-6: its MSH-4
   std::optional<std::int64_t> time_unix_ns;  // MSH-7; nullopt: the options' epoch
   std::string trigger = "R01";               // MSH-9 is ACK^<trigger>^ACK
   std::string error_code;  // ERR-3 (HL7 table 0357); empty: hl7_error_code(reason)

@@ -20,9 +20,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "iomtsim/physiology/time.hpp"
@@ -126,11 +126,11 @@ struct AlertConfig {
   bool flags = true;              // keep them as FHIR Flags: GET [base]/Flag?_lastUpdated=gt…
   std::size_t max_flags = 20000;  // Flags kept (the oldest are forgotten past it)
   std::string pcd04_mllp;         // host:port: each alert as HL7 ORU^R40 (IHE PCD-04) over MLLP
-  std::string webhook_url;  // http://host:port/path; POST application/json, one alert each
+  std::string webhook_url;        // http://host:port/path; POST application/json, one alert each
   // Sent as "Authorization: Bearer <secret>" with each webhook request (YAML:
   // webhook_secret_env names the variable holding it).
   std::string webhook_secret;
-  std::string mqtt_topic;   // published on the ingest broker connection; {patient} expands
+  std::string mqtt_topic;  // published on the ingest broker connection; {patient} expands
   int mqtt_qos = 1;
   Duration webhook_timeout = std::chrono::seconds(5);
   std::size_t max_pending =

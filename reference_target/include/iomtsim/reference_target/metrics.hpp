@@ -56,8 +56,8 @@ constexpr std::string_view name(Refusal r) {
 // iomtsim_target_store_faults_total{fault=…}.
 inline constexpr std::size_t kStoreFaultCount = 8;
 constexpr std::string_view store_fault_name(std::size_t i) {
-  constexpr std::string_view names[] = {"drop",         "delay",       "duplicate",
-                                        "alter_value",  "alter_unit",  "alter_code",
+  constexpr std::string_view names[] = {"drop",          "delay",          "duplicate",
+                                        "alter_value",   "alter_unit",     "alter_code",
                                         "alter_subject", "alter_effective"};
   return names[i];
 }
@@ -73,9 +73,9 @@ struct MetricsSnapshot {
   std::uint64_t patients_held = 0;         // patients with rule state, now
   std::uint64_t patients_evicted = 0;      // forgotten to stay within max_patients
   std::uint64_t assets_evicted = 0;        // asset locations forgotten (max_assets)
-  std::uint64_t timeouts = 0;         // idle/header timeouts that closed a connection
-  std::uint64_t oversized = 0;        // bodies/frames over the limit
-  std::uint64_t protocol_errors = 0;  // unparseable HTTP, bad framing
+  std::uint64_t timeouts = 0;              // idle/header timeouts that closed a connection
+  std::uint64_t oversized = 0;             // bodies/frames over the limit
+  std::uint64_t protocol_errors = 0;       // unparseable HTTP, bad framing
   std::uint64_t readings_processed = 0;
   std::uint64_t queue_depth = 0;  // readings waiting for a worker, now
   std::uint64_t queue_bound = 0;
