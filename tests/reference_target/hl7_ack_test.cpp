@@ -89,6 +89,8 @@ TEST(Hl7Ack, FieldsReadByPythonHl7SayWhoAnsweredWhatAndWhy) {
     EXPECT_EQ(a["msh4"], sent["msh6"]);
     EXPECT_EQ(a["msh5"], sent["msh3"]);
     EXPECT_EQ(a["msh6"], sent["msh4"]);
+    EXPECT_EQ(a["msh4"], "HOSP");
+    EXPECT_EQ(a["msh6"], "WARD7^1.2.3^ISO");  // whole, components and all
     EXPECT_EQ(a["msa2"], sent["msh10"]);
     EXPECT_EQ(a["msh9"], "ACK^" + sent["trigger"].get<std::string>() + "^ACK");
     // The answer's own time, not the scenario epoch the messages were stamped with.

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "iomtsim/payloads/codes.hpp"
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/hl7.hpp"
 #include "iomtsim/payloads/mllp.hpp"
@@ -117,7 +118,7 @@ TEST(StoreHttp, HL7ReadingsReachTheRecordToo) {
   payloads::Hl7Options o;
   o.epoch_unix_ms = kEpochMs;
   TcpClient mllp(server->ports().mllp);
-  ASSERT_TRUE(mllp.send_all(payloads::mllp_frame(payloads::encode_oru_r01(rs, o, "MSG1"))));
+  ASSERT_TRUE(mllp.send_all(payloads::mllp_frame(payloads::encode_oru_r01(rs, o))));
   ASSERT_TRUE(eventually([&] { return server->snapshot().store_written == 2; }));
   HttpClient client(server->ports().http);
   const auto found = search_all(client, "/fhir/Observation?subject=Patient/p4");

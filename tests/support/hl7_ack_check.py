@@ -14,7 +14,10 @@ from hl7.client import MLLPClient
 
 
 def text(message, ref):
+    """A component by accessor ("ERR.F3.R1.C1"), or a whole field as written ("MSH", 9)."""
     try:
+        if isinstance(ref, tuple):
+            return str(message.segment(ref[0])[ref[1]])
         return str(message[ref])
     except Exception:  # a missing segment or field
         return ""
@@ -32,14 +35,14 @@ def main():
             ack = hl7.parse(ack.strip("\x0b\x1c\r\n"))
             msg = hl7.parse(sent)
             out = {
-                "sent": {k: text(msg, "MSH.F%d" % n) for k, n in
+                "sent": {k: text(msg, ("MSH", n)) for k, n in
                          (("msh3", 3), ("msh4", 4), ("msh5", 5), ("msh6", 6), ("msh10", 10))},
-                "msh3": text(ack, "MSH.F3"), "msh4": text(ack, "MSH.F4"),
-                "msh5": text(ack, "MSH.F5"), "msh6": text(ack, "MSH.F6"),
-                "msh7": text(ack, "MSH.F7"), "msh9": text(ack, "MSH.F9"),
-                "msa1": text(ack, "MSA.F1"), "msa2": text(ack, "MSA.F2"),
-                "msa3": text(ack, "MSA.F3"),
-                "err3": text(ack, "ERR.F3.R1.C1"), "err8": text(ack, "ERR.F8"),
+                "msh3": text(ack, ("MSH", 3)), "msh4": text(ack, ("MSH", 4)),
+                "msh5": text(ack, ("MSH", 5)), "msh6": text(ack, ("MSH", 6)),
+                "msh7": text(ack, ("MSH", 7)), "msh9": text(ack, ("MSH", 9)),
+                "msa1": text(ack, ("MSA", 1)), "msa2": text(ack, ("MSA", 2)),
+                "msa3": text(ack, ("MSA", 3)),
+                "err3": text(ack, "ERR.F3.R1.C1"), "err8": text(ack, ("ERR", 8)),
             }
             out["sent"]["trigger"] = text(msg, "MSH.F9.R1.C2")
             print(json.dumps(out, sort_keys=True))
