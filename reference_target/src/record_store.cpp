@@ -489,7 +489,7 @@ StoreAnswer RecordStore::search_observations(std::string_view query_string) cons
   for (const auto& c : q.last_updated) add_time(where, "seq", c, true);
 
   std::lock_guard lock(m.mutex);
-  if (q.summary_count) {
+  if (q.summary_count || q.count == 0) {  // _count=0 asks for the total only
     Statement s(m.db, "SELECT COUNT(*) FROM obs" + where.text);
     where.bind(s.get());
     const auto n = sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int64(s.get(), 0) : 0;
