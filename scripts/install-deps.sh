@@ -11,6 +11,7 @@ packages=(
   libsimgrid-dev
   libmosquitto-dev mosquitto
   libssl-dev
+  libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang wrk
   python3-hl7 socat

@@ -39,10 +39,10 @@ void read_tls(Reader& r, const YAML::Node& n, const std::string& what, TlsConfig
 }
 
 void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
-  if (!r.check_map(n, "http",
-                   {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes",
-                    "max_json_depth", "max_connections", "header_timeout", "idle_timeout",
-                    "queue_full_status", "tls"}))
+  if (!r.check_map(
+          n, "http",
+          {"enabled", "host", "port", "fhir_base_path", "body_limit_bytes", "max_json_depth",
+           "max_connections", "header_timeout", "idle_timeout", "queue_full_status", "tls"}))
     return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
@@ -68,8 +68,9 @@ void read_http(Reader& r, const YAML::Node& n, HttpConfig& c) {
 }
 
 void read_stream(Reader& r, const YAML::Node& n, const std::string& what, StreamListenerConfig& c) {
-  if (!r.check_map(n, what,
-                   {"enabled", "host", "port", "max_frame_bytes", "idle_timeout", "max_connections"}))
+  if (!r.check_map(
+          n, what,
+          {"enabled", "host", "port", "max_frame_bytes", "idle_timeout", "max_connections"}))
     return;
   r.get(n, "enabled", c.enabled);
   r.get(n, "host", c.host);
@@ -80,10 +81,10 @@ void read_stream(Reader& r, const YAML::Node& n, const std::string& what, Stream
 }
 
 void read_mqtt(Reader& r, const YAML::Node& n, MqttConfig& c) {
-  if (!r.check_map(n, "mqtt",
-                   {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id",
-                    "payload", "keepalive", "connect_wait", "max_message_bytes", "max_json_depth",
-                    "protocol", "tls"}))
+  if (!r.check_map(
+          n, "mqtt",
+          {"enabled", "broker_host", "broker_port", "topics", "qos", "client_id", "payload",
+           "keepalive", "connect_wait", "max_message_bytes", "max_json_depth", "protocol", "tls"}))
     return;
   c.enabled = true;  // an mqtt section turns ingest on unless it says otherwise
   r.get(n, "enabled", c.enabled);
@@ -147,8 +148,8 @@ void read_processing(Reader& r, const YAML::Node& n, ProcessingConfig& c) {
 
 void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
   if (!r.check_map(n, "alerts",
-                   {"flags", "max_flags", "pcd04_mllp", "webhook_url", "webhook_secret_env", "mqtt_topic",
-                    "mqtt_qos", "webhook_timeout", "max_pending"}))
+                   {"flags", "max_flags", "pcd04_mllp", "webhook_url", "webhook_secret_env",
+                    "mqtt_topic", "mqtt_qos", "webhook_timeout", "max_pending"}))
     return;
   r.get(n, "flags", c.flags);
   r.get_int(n, "max_flags", c.max_flags, 1, 1u << 24);
@@ -160,7 +161,8 @@ void read_alerts(Reader& r, const YAML::Node& n, AlertConfig& c) {
   if (!secret_env.empty()) {
     const char* v = std::getenv(secret_env.c_str());
     if (v == nullptr || *v == '\0')
-      r.issue(n["webhook_secret_env"], "environment variable " + secret_env + " (webhook_secret_env) is not set");
+      r.issue(n["webhook_secret_env"],
+              "environment variable " + secret_env + " (webhook_secret_env) is not set");
     else
       c.webhook_secret = v;
   }
@@ -189,7 +191,7 @@ void read_limits(Reader& r, const YAML::Node& n, LimitsConfig& c) {
 void read_faults(Reader& r, const YAML::Node& n, FaultConfig& c) {
   if (!r.check_map(n, "faults",
                    {"reject_fraction", "close_fraction", "garbage_fraction", "stall_start",
-                    "stall_duration", "crash_after", "seed"}))
+                    "stall_duration", "crash_after", "seed", "after_ack"}))
     return;
   r.get(n, "reject_fraction", c.reject_fraction, 0.0, 1.0);
   r.get(n, "close_fraction", c.close_fraction, 0.0, 1.0);
@@ -198,6 +200,37 @@ void read_faults(Reader& r, const YAML::Node& n, FaultConfig& c) {
   r.get(n, "stall_duration", c.stall_duration);
   r.get(n, "crash_after", c.crash_after);
   r.get_int(n, "seed", c.seed, 0, std::numeric_limits<std::uint64_t>::max());
+  if (auto a = n["after_ack"]) {
+    auto& f = c.after_ack;
+    if (!r.check_map(a, "faults.after_ack",
+                     {"drop_fraction", "delay_fraction", "delay", "duplicate_fraction",
+                      "alter_fraction", "seed"}))
+      return;
+    r.get(a, "drop_fraction", f.drop_fraction, 0.0, 1.0);
+    r.get(a, "delay_fraction", f.delay_fraction, 0.0, 1.0);
+    r.get(a, "delay", f.delay);
+    r.get(a, "duplicate_fraction", f.duplicate_fraction, 0.0, 1.0);
+    r.get(a, "alter_fraction", f.alter_fraction, 0.0, 1.0);
+    r.get_int(a, "seed", f.seed, 0, std::numeric_limits<std::uint64_t>::max());
+    if (f.drop_fraction + f.delay_fraction + f.duplicate_fraction + f.alter_fraction > 1.0 + 1e-9)
+      r.issue(a, "the faults.after_ack fractions add up to more than 1");
+  }
+}
+
+void read_store(Reader& r, const YAML::Node& n, StoreConfig& c) {
+  if (!r.check_map(n, "store",
+                   {"enabled", "path", "processing_delay", "queue_bound", "batch_max",
+                    "max_observations", "retention", "max_resources"}))
+    return;
+  r.get(n, "enabled", c.enabled);
+  r.get(n, "path", c.path);
+  r.get(n, "processing_delay", c.processing_delay);
+  r.get_int(n, "queue_bound", c.queue_bound, 1, 1ull << 32);
+  r.get_int(n, "batch_max", c.batch_max, 1, 1u << 20);
+  r.get_int(n, "max_observations", c.max_observations, 0, 1ull << 40);
+  r.get(n, "retention", c.retention);
+  r.get_int(n, "max_resources", c.max_resources, 1, 1ull << 32);
+  if (c.path.empty()) r.issue(n["path"], "'store.path' must be ':memory:' or a file path");
 }
 
 }  // namespace
@@ -236,7 +269,7 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
   if (root.IsNull()) return cfg;  // an empty file: defaults
   if (r.check_map(root, "<top level>",
                   {"http", "mllp", "proto", "mqtt", "processing", "alerts", "faults", "limits",
-                   "rules", "log_level", "epoch_unix_ms"})) {
+                   "store", "rules", "log_level", "epoch_unix_ms"})) {
     if (auto n = root["http"]) read_http(r, n, cfg.http);
     if (auto n = root["mllp"]) read_stream(r, n, "mllp", cfg.mllp);
     if (auto n = root["proto"]) read_stream(r, n, "proto", cfg.proto);
@@ -245,6 +278,7 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
     if (auto n = root["alerts"]) read_alerts(r, n, cfg.alerts);
     if (auto n = root["faults"]) read_faults(r, n, cfg.faults);
     if (auto n = root["limits"]) read_limits(r, n, cfg.limits);
+    if (auto n = root["store"]) read_store(r, n, cfg.store);
     // A body or frame the budget can never hold would be refused forever.
     const std::size_t largest =
         std::max({cfg.http.body_limit_bytes, cfg.mllp.max_frame_bytes, cfg.proto.max_frame_bytes});
@@ -252,7 +286,8 @@ TargetConfig parse_target_config(const std::string& yaml_text, const std::string
       r.issue(root["limits"] ? root["limits"] : root,
               "'limits.body_memory_budget_bytes' (" +
                   std::to_string(cfg.limits.body_memory_budget_bytes) +
-                  ") must hold the largest body or frame allowed (" + std::to_string(largest) + ")");
+                  ") must hold the largest body or frame allowed (" + std::to_string(largest) +
+                  ")");
     if (auto n = root["rules"]) read_rules(r, n, cfg.rules);
     if (auto n = root["epoch_unix_ms"]) {
       std::uint64_t ms = 0;

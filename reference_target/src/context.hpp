@@ -31,8 +31,9 @@ struct ServerContext {
   Ingest& ingest;
   ConnectionRegistry& connections;
   BodyBudget& bodies;
-  std::atomic<bool>& crashed;  // after an injected crash nothing answers any more
+  std::atomic<bool>& crashed;        // after an injected crash nothing answers any more
   const FlagStore* flags = nullptr;  // the alerts as Flags (FHIR search); nullptr: none kept
+  RecordStore* store = nullptr;      // the record (FHIR read/search/create); nullptr: none
 };
 
 // A listening socket with its accept loop. close() stops accepting (idempotent).

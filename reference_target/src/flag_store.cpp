@@ -7,28 +7,6 @@
 #include "iomtsim/payloads/fhir_alerts.hpp"
 
 namespace iomtsim::reference_target {
-namespace {
-
-// %XX decoding of a query value ('+' is a space in forms; in a FHIR instant it is a zone
-// sign, so it is kept as written).
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      unsigned v = 0;
-      auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 3, v, 16);
-      if (ec == std::errc() && p == s.data() + i + 3) {
-        out.push_back(static_cast<char>(v));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
-}  // namespace
 
 FlagStore::FlagStore(std::size_t max_flags, std::string fhir_base)
     : max_(std::max<std::size_t>(1, max_flags)), base_(std::move(fhir_base)) {}
@@ -38,11 +16,20 @@ void FlagStore::emit(const physiology::Alert& alert) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   const std::string id = payloads::alert_flag_id(alert.alert_id);
+  std::optional<std::string> name;
+  if (names_ != nullptr) name = names_->name(alert.patient);
   std::lock_guard lock(mutex_);
   // Microsecond steps (the precision written), strictly increasing.
   const std::int64_t t = std::max(now / 1000 * 1000, last_ns_ + 1000);
   last_ns_ = t;
-  flags_.push_back(Entry{t, id, payloads::encode_alert_flag(alert, id, t)});
+  std::string json = payloads::encode_alert_flag(alert, id, t);
+  if (name) {
+    const std::string from = "\"Patient/p" + std::to_string(alert.patient) + "\"";
+    const std::string to = "\"Patient/" + *name + "\"";
+    for (auto at = json.find(from); at != std::string::npos; at = json.find(from, at + to.size()))
+      json.replace(at, from.size(), to);
+  }
+  flags_.push_back(Entry{t, id, std::move(json)});
   while (flags_.size() > max_) {
     flags_.pop_front();
     ++forgotten_;

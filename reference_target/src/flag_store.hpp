@@ -21,12 +21,15 @@
 
 #include "evaluator.hpp"
 #include "iomtsim/reference_target/metrics.hpp"
+#include "record_store.hpp"
 
 namespace iomtsim::reference_target {
 
 class FlagStore final : public AlertSink {
  public:
   FlagStore(std::size_t max_flags, std::string fhir_base);
+  // Patients named by other ids than p<index> (fhir_lenient.hpp): their Flags name them so.
+  void set_names(const PatientNames* names) { names_ = names; }
   void emit(const physiology::Alert& alert) override;
 
   // The query string after '?' (may be empty). An error text for what it cannot serve.
@@ -48,6 +51,7 @@ class FlagStore final : public AlertSink {
   };
   std::size_t max_;
   std::string base_;
+  const PatientNames* names_ = nullptr;
   mutable std::mutex mutex_;
   std::deque<Entry> flags_;
   std::int64_t last_ns_ = 0;

@@ -55,18 +55,12 @@ inline HttpResponse text_response(std::string body, unsigned version) {
   return res;
 }
 
-// Readings without an identifier get a server-assigned logical id.
-inline std::string logical_id(std::uint64_t reading_id) {
-  static std::atomic<std::uint64_t> next{1};
-  if (reading_id != 0) return std::to_string(reading_id);
-  return "s" + std::to_string(next.fetch_add(1, std::memory_order_relaxed));
-}
-
 // 201 Created with Location [base]/Observation/<id>/_history/1 (return=minimal).
 inline HttpResponse created_response(const std::string& base, const IngestResult& r,
                                      unsigned version) {
   auto res = make_response(201, version);
-  const std::string id = logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front());
+  const std::string id =
+      logical_id(r.reading_ids.empty() ? 0 : r.reading_ids.front(), r.first_server_number);
   res.set(boost::beast::http::field::location,
           base + "/" + r.resource_type + "/" + id + "/_history/1");
   return res;
@@ -92,7 +86,7 @@ inline void append_created_response(std::string& out, const std::string& base,
     const auto end = std::to_chars(digits, digits + sizeof digits, reading_id).ptr;
     out.append(digits, end);
   } else {
-    out += logical_id(0);
+    out += logical_id(0, r.first_server_number);
   }
   out += "/_history/1\r\n";
   if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
@@ -113,10 +107,11 @@ inline HttpResponse bundle_response(const IngestResult& r, unsigned version) {
     body += R"("}})";
     if (!r.reading_ids.empty()) body += ',';
   }
+  std::uint64_t server_number = r.first_server_number;
   for (std::size_t i = 0; i < r.reading_ids.size(); ++i) {
     if (i) body += ',';
     body += R"({"response":{"status":"201 Created","location":"Observation/)";
-    body += logical_id(r.reading_ids[i]);
+    body += logical_id(r.reading_ids[i], r.reading_ids[i] == 0 ? server_number++ : 0);
     body += R"(/_history/1"}})";
   }
   body += "]}";

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "context.hpp"
+#include "fhir_rest.hpp"
 #include "flag_store.hpp"
 #include "http_responses.hpp"
 
@@ -51,10 +52,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
  public:
   HttpSession(tcp::socket&& socket, ServerContext& ctx) requires(!kTls)
-      : stream_(std::move(socket)), ctx_(ctx), stall_timer_(stream_.get_executor()),
+      : stream_(std::move(socket)),
+        ctx_(ctx),
+        stall_timer_(stream_.get_executor()),
         lease_(ctx.bodies) {}
   HttpSession(tcp::socket&& socket, ssl::context& tls, ServerContext& ctx) requires(kTls)
-      : stream_(std::move(socket), tls), ctx_(ctx), stall_timer_(stream_.get_executor()),
+      : stream_(std::move(socket), tls),
+        ctx_(ctx),
+        stall_timer_(stream_.get_executor()),
         lease_(ctx.bodies) {}
 
   ~HttpSession() {
@@ -248,9 +253,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       // A declared length over the limit fails while the header is read (fields are all
       // there by then); a client waiting for 100 Continue is told 417, not to send it.
       const bool refuse_continue = body && !continue_sent_ && expects_continue();
-      const std::string why = body ? "request body exceeds " +
-                                         std::to_string(cfg().body_limit_bytes) + " bytes"
-                                   : "request header too large";
+      const std::string why =
+          body ? "request body exceeds " + std::to_string(cfg().body_limit_bytes) + " bytes"
+               : "request header too large";
       return send(error_response(refuse_continue ? 417 : (body ? 413 : 431), why, 11),
                   /*keep_alive=*/false);
     }
@@ -302,6 +307,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         return send(error_response(405, "use GET", req.version()), keep_alive);
       return send(flag_response(target.substr(base.size()), req), keep_alive);
     }
+    // The record: reads, searches, creates and the CapabilityStatement (fhir_rest.hpp).
+    if (target.starts_with(base)) {
+      const std::string_view rest = target.substr(base.size());
+      const bool observation_get = (rest == "/Observation" || rest.starts_with("/Observation/")) &&
+                                   req.method() == http::verb::get;
+      const bool resource = rest == "/Patient" || rest.starts_with("/Patient/") ||
+                            rest == "/Device" || rest.starts_with("/Device/");
+      if (rest == "/metadata" || observation_get || resource)
+        return send(rest_response(rest, req), keep_alive);
+    }
     if (target.starts_with("/assets/")) {
       ctx_.metrics.message(Protocol::Http, Outcome::Other);
       if (req.method() != http::verb::get)
@@ -342,6 +357,30 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       case FaultAction::None:
         break;
     }
+    if (is_base) {
+      // Only a transaction goes the fast way (all or nothing, transaction-response).
+      switch (sniff_bundle_type(req.body())) {
+        case BundleType::Batch: {
+          ctx_.metrics.message(Protocol::Http, Outcome::Other);  // its entries count themselves
+          auto answer = fhir_batch(ctx_, req.body());
+          release_body();
+          return send(answer.status == 200
+                          ? json_response(200, std::move(answer.body), req.version())
+                          : error_response(answer.status, answer.body, req.version()),
+                      keep_alive);
+        }
+        case BundleType::Collection:
+        case BundleType::Other:
+          ctx_.metrics.message(Protocol::Http, Outcome::Invalid);
+          return send(error_response(400,
+                                     "POST [base] takes a Bundle of type transaction or batch; a "
+                                     "collection (or document, message, …) is not processed",
+                                     req.version()),
+                      keep_alive);
+        case BundleType::Transaction:
+          break;
+      }
+    }
     std::function<void()> on_processed;
     if (ctx_.ingest.ack_after_processing()) {
       on_processed = [self = this->shared_from_this()] {
@@ -379,9 +418,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   // GET [base]/Flag?… (search) and GET [base]/Flag/{id} (read): the alerts raised, as Flags.
-  http::response<http::string_body> flag_response(std::string_view rest, const http::request<http::string_body>& req) {
+  http::response<http::string_body> flag_response(std::string_view rest,
+                                                  const http::request<http::string_body>& req) {
     const unsigned version = req.version();
-    if (ctx_.flags == nullptr) return error_response(404, "this target keeps no Flags (alerts.flags: false)", version);
+    if (ctx_.flags == nullptr)
+      return error_response(404, "this target keeps no Flags (alerts.flags: false)", version);
     if (rest.starts_with("/Flag/")) {
       auto flag = ctx_.flags->read(rest.substr(6));
       if (!flag) return error_response(404, "no Flag " + std::string(rest.substr(6)), version);
@@ -393,6 +434,34 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto answer = ctx_.flags->search(query);
     if (answer.status != 200) return error_response(answer.status, answer.body, version);
     return json_response(200, std::move(answer.body), version);
+  }
+
+  // The FHIR interactions of fhir_rest.hpp, as HTTP answers.
+  http::response<http::string_body> rest_response(std::string_view rest,
+                                                  const http::request<http::string_body>& req) {
+    ctx_.metrics.message(Protocol::Http, Outcome::Other);
+    const unsigned version = req.version();
+    std::string_view query(req.target().data(), req.target().size());
+    const auto q = query.find('?');
+    query = q == std::string_view::npos ? std::string_view() : query.substr(q + 1);
+    RestAnswer a;
+    if (req.method() == http::verb::get) {
+      a = fhir_get(ctx_, rest, query);
+    } else if (req.method() == http::verb::post && (rest == "/Patient" || rest == "/Device")) {
+      const auto it = req.find("If-None-Exist");
+      const std::string_view if_none_exist =
+          it == req.end() ? std::string_view()
+                          : std::string_view(it->value().data(), it->value().size());
+      a = fhir_create(ctx_, rest.substr(1), req.body(), if_none_exist);
+    } else {
+      return error_response(405, "use GET (or POST to [base]/Patient and [base]/Device)", version);
+    }
+    release_body();
+    if (a.status >= 400) return error_response(a.status, a.body, version);
+    auto res = json_response(a.status, std::move(a.body), version);
+    if (!a.location.empty())
+      res.set(http::field::location, cfg().fhir_base_path + "/" + a.location);
+    return res;
   }
 
   // GET /assets/{id}: where the target last heard the asset was (ops_store.hpp).
@@ -490,9 +559,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         ec = asio::error::no_buffer_space;  // ends the read; on_read answers 503
       };
   std::unique_ptr<char[]> drain_buf_;  // only while draining before a close
-  bool continue_sent_ = false;  // this request got "100 Continue"
-  bool budget_refused_ = false;  // a chunk did not fit in the body budget
-  bool lingering_ = false;       // refused, answering before the close
+  bool continue_sent_ = false;         // this request got "100 Continue"
+  bool budget_refused_ = false;        // a chunk did not fit in the body budget
+  bool lingering_ = false;             // refused, answering before the close
   bool closed_ = false;
 };
 

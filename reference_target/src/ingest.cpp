@@ -17,6 +17,11 @@ bool looks_like_fhir(std::string_view bytes) {
   return bytes.substr(0, 256).find("\"resourceType\"") != std::string_view::npos;
 }
 
+bool fhir_kind_of(PayloadKind kind) {
+  return kind == PayloadKind::FhirObservation || kind == PayloadKind::FhirBundle ||
+         kind == PayloadKind::Fhir;
+}
+
 bool is_json(PayloadKind kind) {
   return kind != PayloadKind::Hl7OruR01 && kind != PayloadKind::ProtoBatch;
 }
@@ -45,7 +50,8 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   // Before any decoder (and before the sniffs route a body to a DOM decoder): the one
   // check that "[[[[…" cannot get past, whatever the route.
   if (const std::size_t max_depth = max_json_depth_[static_cast<std::size_t>(protocol)];
-      max_depth != 0 && is_json(kind) && payloads::json_nesting_depth(bytes, max_depth) > max_depth) {
+      max_depth != 0 && is_json(kind) &&
+      payloads::json_nesting_depth(bytes, max_depth) > max_depth) {
     return refuse(protocol, "JSON nested deeper than " + std::to_string(max_depth) +
                                 " levels");  // counted as too_deep by refuse()
   }
@@ -103,6 +109,13 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
       break;
     }
   }
+  if (!decoded.ok() && lenient_ && fhir_kind_of(kind) && needs_lenient(decoded.error)) {
+    auto rewritten = rewrite_fhir(bytes, *lenient_);
+    if (!rewritten.error.empty())
+      decoded.error = std::move(rewritten.error);
+    else
+      decoded = payloads::decode_fhir(rewritten.json, {.epoch_unix_ms = epoch_unix_ms_});
+  }
   result.message_id = decoded.message_id;
   if (!decoded.ok()) {
     auto refused = refuse(protocol, std::move(decoded.error));
@@ -117,11 +130,35 @@ IngestResult Ingest::handle(Protocol protocol, PayloadKind kind, std::string_vie
   }
   result.reading_count = decoded.readings.size();
   result.reading_ids.reserve(decoded.readings.size());
-  for (const auto& r : decoded.readings) result.reading_ids.push_back(r.id);
 
+  std::size_t unnumbered = 0;
+  for (const auto& r : decoded.readings) {
+    result.reading_ids.push_back(r.id);
+    unnumbered += r.id == 0 ? 1 : 0;
+  }
+  if (unnumbered > 0)
+    result.first_server_number =
+        next_server_number_.fetch_add(unnumbered, std::memory_order_relaxed);
+
+  // Room in the store's queue first, then the rules' queue: all or nothing.
+  const std::size_t n = decoded.readings.size();
+  if (store_ != nullptr && !store_->reserve(n)) {
+    result.outcome = Outcome::QueueFull;
+    result.error = "store queue full";
+    metrics_.message(protocol, Outcome::QueueFull);
+    return result;
+  }
+  std::vector<physiology::Reading> for_store;
+  if (store_ != nullptr) for_store = decoded.readings;
   const bool defer = ack_after_processing_ && on_processed;
   const auto admit =
       pipeline_.submit(std::move(decoded.readings), defer ? std::move(on_processed) : nullptr);
+  if (store_ != nullptr) {
+    if (admit == Pipeline::Admit::Queued)
+      store_->push(for_store, result.first_server_number);
+    else
+      store_->release(n);
+  }
   if (admit != Pipeline::Admit::Queued) {
     result.outcome = Outcome::QueueFull;
     result.error = admit == Pipeline::Admit::Full ? "processing queue full" : "server stopping";

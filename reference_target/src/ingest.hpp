@@ -3,18 +3,22 @@
 // reason) out. Every transport calls handle() and turns the result into its own answer
 // (201/400/429, ACK AA/AE/AR, BatchAck). Counts the message outcome and readings.
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "fhir_lenient.hpp"
 #include "iomtsim/reference_target/metrics.hpp"
 #include "log.hpp"
 #include "ops_store.hpp"
 #include "pipeline.hpp"
+#include "store_writer.hpp"
 
 namespace iomtsim::reference_target {
 
@@ -36,7 +40,10 @@ struct IngestResult {
   std::uint64_t batch_id = 0;           // protobuf batch id
   std::size_t reading_count = 0;
   std::vector<std::uint64_t> reading_ids;  // in message order (0 where the wire had none)
-  bool deferred = false;                   // on_processed will run later (ack_after_processing)
+  // Readings with no id (0 above) are numbered by the server, in order from this one:
+  // their logical id is "s<n>" in the answer and in the store.
+  std::uint64_t first_server_number = 0;
+  bool deferred = false;    // on_processed will run later (ack_after_processing)
   bool operations = false;  // an operations payload (pump event, fix, imaging result)
   std::string resource_type = "Observation";  // for the HTTP Location header
   // Transaction entries that are not readings' Observations, answered before them in a
@@ -51,6 +58,16 @@ struct IngestResult {
 
 // JSON nesting allowed per protocol (0: not checked; MLLP and protobuf carry no JSON).
 using JsonDepthLimits = std::array<std::size_t, kProtocolCount>;
+
+// Readings without an identifier get a server-assigned logical id: "s<n>" with the number
+// ingest gave them (the store files them under it); other resources without one (an
+// operations payload with no id) a number of their own.
+inline std::string logical_id(std::uint64_t reading_id, std::uint64_t server_number = 0) {
+  static std::atomic<std::uint64_t> next{1};
+  if (reading_id != 0) return std::to_string(reading_id);
+  if (server_number != 0) return "s" + std::to_string(server_number);
+  return "o" + std::to_string(next.fetch_add(1, std::memory_order_relaxed));
+}
 
 class Ingest {
  public:
@@ -75,6 +92,11 @@ class Ingest {
   // Operations payloads go to `ops` (owned by the server); without it they are refused.
   void set_ops(OpsStore* ops) { ops_ = ops; }
   OpsStore* ops() const { return ops_; }
+  // Accepted readings also go to the record (nullptr: no store).
+  void set_store(StoreWriter* store) { store_ = store; }
+  // FHIR bodies the fast decoder refuses for a reason fhir_lenient.hpp cures are rewritten
+  // and decoded again (without hooks: refused as they are).
+  void set_lenient(LenientHooks hooks) { lenient_ = std::move(hooks); }
   std::int64_t epoch_unix_ms() const { return epoch_unix_ms_; }
 
  private:
@@ -84,6 +106,9 @@ class Ingest {
   std::int64_t epoch_unix_ms_;
   bool ack_after_processing_;
   OpsStore* ops_ = nullptr;
+  StoreWriter* store_ = nullptr;
+  std::optional<LenientHooks> lenient_;
+  std::atomic<std::uint64_t> next_server_number_{1};
   JsonDepthLimits max_json_depth_{};
 
   // Refuses as Invalid, with the reason and a debug log line.

@@ -38,6 +38,13 @@ MetricsSnapshot Metrics::snapshot() const {
   s.waveform_blocks = waveform_blocks.load(std::memory_order_relaxed);
   s.waveform_samples = waveform_samples.load(std::memory_order_relaxed);
   s.waveform_invalid = waveform_invalid.load(std::memory_order_relaxed);
+  s.store_written = store_written.load(std::memory_order_relaxed);
+  s.store_evicted = store_evicted.load(std::memory_order_relaxed);
+  s.store_queue_depth = store_queue_depth.load(std::memory_order_relaxed);
+  s.store_queue_bound = store_queue_bound.load(std::memory_order_relaxed);
+  s.store_write_batches = store_write_batches.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < kStoreFaultCount; ++i)
+    s.store_faults[i] = store_faults[i].load(std::memory_order_relaxed);
   return s;
 }
 
@@ -67,8 +74,7 @@ std::string Metrics::render_prometheus() const {
   for (std::size_t p = 0; p < kProtocolCount; ++p)
     for (std::size_t r = 0; r < kRefusalCount; ++r)
       out << "iomtsim_target_refusals_total{protocol=\"" << name(static_cast<Protocol>(p))
-          << "\",reason=\"" << name(static_cast<Refusal>(r)) << "\"} " << s.refusals[p][r]
-          << '\n';
+          << "\",reason=\"" << name(static_cast<Refusal>(r)) << "\"} " << s.refusals[p][r] << '\n';
   auto single = [&](std::string_view metric, std::string_view type, std::string_view help,
                     std::uint64_t v) {
     family(metric, type, help);
@@ -78,8 +84,7 @@ std::string Metrics::render_prometheus() const {
   single("iomtsim_target_body_bytes_in_flight", "gauge",
          "Request bodies and partial frames held now (against body_memory_budget_bytes).",
          s.body_bytes_in_flight);
-  single("iomtsim_target_patients", "gauge", "Patients whose rule state is held.",
-         s.patients_held);
+  single("iomtsim_target_patients", "gauge", "Patients whose rule state is held.", s.patients_held);
   single("iomtsim_target_patients_evicted_total", "counter",
          "Patients forgotten (least recently heard) to stay within limits.max_patients.",
          s.patients_evicted);
@@ -122,6 +127,23 @@ std::string Metrics::render_prometheus() const {
          "Samples of the accepted waveform blocks.", s.waveform_samples);
   single("iomtsim_target_waveform_invalid_total", "counter",
          "Waveform messages refused as invalid.", s.waveform_invalid);
+  single("iomtsim_target_store_written_total", "counter",
+         "Observations written to the store (both copies of a duplicate).", s.store_written);
+  single("iomtsim_target_store_evicted_total", "counter",
+         "Observations deleted by store.max_observations or store.retention.", s.store_evicted);
+  single("iomtsim_target_store_queue_depth", "gauge",
+         "Readings acknowledged and not yet written (the processing stage and delayed ones).",
+         s.store_queue_depth);
+  single("iomtsim_target_store_queue_bound", "gauge", "Most readings the store queue holds.",
+         s.store_queue_bound);
+  single("iomtsim_target_store_write_batches_total", "counter", "Write transactions committed.",
+         s.store_write_batches);
+  family("iomtsim_target_store_faults_total", "counter",
+         "Acknowledged readings the store dropped, delayed, duplicated or altered "
+         "(faults.after_ack), by fault.");
+  for (std::size_t i = 0; i < kStoreFaultCount; ++i)
+    out << "iomtsim_target_store_faults_total{fault=\"" << store_fault_name(i) << "\"} "
+        << s.store_faults[i] << '\n';
   return out.str();
 }
 

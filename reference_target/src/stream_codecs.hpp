@@ -6,6 +6,7 @@
 //   Proto: varint-length-delimited ReadingBatch messages (readings and/or waveform blocks);
 //   answered by a BatchAck.
 #include <algorithm>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,12 @@ class MllpCodec {
 
   void answer(std::string& out, std::string_view frame, const FrameVerdict& v) const {
     payloads::Hl7Ack ack;
+    // Answer as a receiving system does: its own time in MSH-7, the sender's and our
+    // names swapped, ACK^<the message's trigger>.
+    payloads::set_ack_reply_header(frame, ack);
+    ack.time_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
     ack.control_id =
         v.result && !v.result->message_id.empty() ? v.result->message_id : hl7_control_id_of(frame);
     switch (v.outcome) {

@@ -3,10 +3,10 @@
 // it and still touch the metrics, the registry and ingest, so the io_context goes first.
 #include "iomtsim/reference_target/target_server.hpp"
 
+#include <sys/resource.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <sys/resource.h>
 
 #include <condition_variable>
 #include <optional>
@@ -17,6 +17,8 @@
 #include "context.hpp"
 #include "flag_store.hpp"
 #include "mqtt_client.hpp"
+#include "record_store.hpp"
+#include "store_writer.hpp"
 
 namespace iomtsim::reference_target {
 
@@ -51,8 +53,9 @@ ConnectionRegistry::Limits connection_limits(const TargetConfig& cfg, const Log&
   ConnectionRegistry::Limits l;
   l.total = cfg.limits.max_connections;
   if (const std::size_t fit = raise_descriptor_limit(log); fit != 0 && l.total > fit) {
-    log.warn("max_connections_lowered", {{"configured", static_cast<std::uint64_t>(l.total)},
-                                         {"open_file_limit_allows", static_cast<std::uint64_t>(fit)}});
+    log.warn("max_connections_lowered",
+             {{"configured", static_cast<std::uint64_t>(l.total)},
+              {"open_file_limit_allows", static_cast<std::uint64_t>(fit)}});
     l.total = fit;
   }
   l.per_protocol[static_cast<std::size_t>(Protocol::Http)] = cfg.http.max_connections;
@@ -94,6 +97,9 @@ struct TargetServer::Impl {
   std::unique_ptr<WebhookSink> webhook;
   std::unique_ptr<Pcd04Sink> pcd04;
   std::unique_ptr<FlagStore> flags;
+  std::unique_ptr<PatientNames> patient_names;
+  std::unique_ptr<RecordStore> store;
+  std::unique_ptr<StoreWriter> store_writer;  // after `store`: destroyed before it
   std::unique_ptr<MqttClient> mqtt;
   std::vector<std::unique_ptr<Listener>> listeners;
   std::unique_ptr<asio::steady_timer> crash_timer;
@@ -131,6 +137,7 @@ struct TargetServer::Impl {
       if (t.joinable()) t.join();
     threads.clear();
     if (pipeline) pipeline->stop();
+    if (store_writer) store_writer->stop();
     listeners.clear();
     crash_timer.reset();
     webhook.reset();
@@ -174,9 +181,33 @@ void TargetServer::start() {
     m.flags = std::make_unique<FlagStore>(cfg.alerts.max_flags, cfg.http.fhir_base_path);
     m.sinks.add(m.flags.get());
   }
+  // Patients named by ids other than p<index> (fhir_lenient.hpp); by identifier needs the
+  // store's Patients.
+  m.patient_names = std::make_unique<PatientNames>(cfg.limits.max_patients);
+  LenientHooks lenient{
+      [names = m.patient_names.get()](std::string_view id) { return names->intern(id); }, {}};
+  if (cfg.store.enabled) {
+    try {
+      m.store = std::make_unique<RecordStore>(cfg.store, cfg.http.fhir_base_path, cfg.epoch_unix_ms,
+                                              m.patient_names.get());
+    } catch (const std::exception& e) {
+      m.stopped = true;
+      throw TargetStartError(e.what());
+    }
+    m.store_writer =
+        std::make_unique<StoreWriter>(cfg.store, cfg.faults.after_ack, *m.store, m.metrics);
+    m.ingest->set_store(m.store_writer.get());
+    lenient.patient_by_identifier = [store = m.store.get()](std::string_view system,
+                                                            std::string_view value) {
+      return store->find_by_identifier("Patient", system, value);
+    };
+  }
+  m.ingest->set_lenient(std::move(lenient));
+  if (m.flags) m.flags->set_names(m.patient_names.get());
   m.ctx = std::make_unique<ServerContext>(ServerContext{cfg, m.metrics, m.log, *m.faults, *m.ingest,
                                                         m.connections, m.bodies, m.crashed,
                                                         m.flags.get()});
+  m.ctx->store = m.store.get();
   try {
     if (!cfg.alerts.pcd04_mllp.empty()) {
       m.pcd04 = std::make_unique<Pcd04Sink>(*m.ioc, cfg.alerts, m.metrics, m.log);
@@ -208,6 +239,7 @@ void TargetServer::start() {
     throw TargetStartError(e.what());
   }
   m.pipeline->start();
+  if (m.store_writer) m.store_writer->start();
   for (unsigned i = 0; i < io_threads; ++i) {
     m.threads.emplace_back([&m] {
       while (true) {

@@ -88,8 +88,10 @@ TEST(BadInput, MalformedHttpGets400) {
 TEST(BadInput, UnknownPathGets404) {
   auto server = start_target();
   HttpClient client(server->ports().http);
-  EXPECT_EQ(client.post("/fhir/Patient", observation())->status, 404);
-  EXPECT_EQ(client.request("GET", "/fhir/Observation")->status, 405);
+  EXPECT_EQ(client.post("/fhir/Encounter", observation())->status, 404);
+  EXPECT_EQ(client.request("DELETE", "/fhir/Observation")->status, 405);
+  // [base]/Patient takes Patients (the record, store_http_test.cpp), not Observations.
+  EXPECT_EQ(client.post("/fhir/Patient", observation())->status, 400);
 }
 
 TEST(BadInput, SlowHttpClientIsCutOff) {

@@ -182,8 +182,8 @@ TEST(TargetConfig, SyntaxErrorHasLocation) {
 }
 
 TEST(TargetConfig, ShippedExampleLoads) {
-  const auto c =
-      load_target_config(std::string(IOMTSIM_SOURCE_DIR) + "/bench/reference_target/slow_target.yaml");
+  const auto c = load_target_config(std::string(IOMTSIM_SOURCE_DIR) +
+                                    "/bench/reference_target/slow_target.yaml");
   EXPECT_EQ(c.processing.workers, 2u);
   EXPECT_TRUE(c.processing.ack_after_processing);
   EXPECT_EQ(c.faults.stall_duration, 20s);
@@ -245,6 +245,51 @@ rules:
   EXPECT_EQ(d.news2.persistence, 3min);
   EXPECT_EQ(d.suppression.repeat_interval, 4h);
   EXPECT_FALSE(d.news2.repeat_interval.has_value());
+}
+
+}  // namespace
+}  // namespace iomtsim::reference_target
+
+namespace iomtsim::reference_target {
+namespace {
+
+TEST(TargetConfig, StoreAndAfterAckFaultsParse) {
+  const auto c = parse_target_config(R"(
+store: {path: /tmp/x.sqlite, processing_delay: 200ms, queue_bound: 10, batch_max: 5,
+        max_observations: 100, retention: 1h, max_resources: 7}
+faults:
+  after_ack: {drop_fraction: 0.1, delay_fraction: 0.2, delay: 2s, duplicate_fraction: 0.05,
+              alter_fraction: 0.15, seed: 9}
+)");
+  EXPECT_TRUE(c.store.enabled);
+  EXPECT_EQ(c.store.path, "/tmp/x.sqlite");
+  EXPECT_EQ(c.store.processing_delay, std::chrono::milliseconds(200));
+  EXPECT_EQ(c.store.queue_bound, 10u);
+  EXPECT_EQ(c.store.batch_max, 5u);
+  EXPECT_EQ(c.store.max_observations, 100u);
+  EXPECT_EQ(c.store.retention, std::chrono::hours(1));
+  EXPECT_EQ(c.store.max_resources, 7u);
+  EXPECT_DOUBLE_EQ(c.faults.after_ack.drop_fraction, 0.1);
+  EXPECT_DOUBLE_EQ(c.faults.after_ack.delay_fraction, 0.2);
+  EXPECT_EQ(c.faults.after_ack.delay, std::chrono::seconds(2));
+  EXPECT_DOUBLE_EQ(c.faults.after_ack.duplicate_fraction, 0.05);
+  EXPECT_DOUBLE_EQ(c.faults.after_ack.alter_fraction, 0.15);
+  EXPECT_EQ(c.faults.after_ack.seed, 9u);
+  EXPECT_EQ(default_target_config().store.path, ":memory:");
+  EXPECT_FALSE(default_target_config().faults.after_ack.any());
+}
+
+TEST(TargetConfig, AfterAckFractionsOverOneAndUnknownStoreKeysAreRefused) {
+  try {
+    parse_target_config(
+        "faults:\n  after_ack: {drop_fraction: 0.6, alter_fraction: 0.6}\nstore: {colour: red}\n",
+        "t.yaml");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 2u) << e.what();
+    EXPECT_NE(std::string(e.what()).find("add up to more than 1"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("colour"), std::string::npos);
+  }
 }
 
 }  // namespace

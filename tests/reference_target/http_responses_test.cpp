@@ -39,9 +39,10 @@ TEST(HttpResponses, HandSerializedCreatedMatchesBeast) {
 TEST(HttpResponses, ReadingWithoutIdGetsAServerId) {
   IngestResult r;
   r.reading_ids = {0};
+  r.first_server_number = 42;  // ingest numbers the readings that came without an id
   std::string raw;
   append_created_response(raw, "/base", r, 11, true);
-  EXPECT_NE(raw.find("\r\nLocation: /base/Observation/s"), std::string::npos) << raw;
+  EXPECT_NE(raw.find("\r\nLocation: /base/Observation/s42/_history/1"), std::string::npos) << raw;
   EXPECT_TRUE(raw.ends_with("/_history/1\r\nContent-Length: 0\r\n\r\n")) << raw;
 }
 

@@ -111,7 +111,10 @@ TEST(TargetLimits, LargeImagingResultIsTakenAndItsMemoryReturns) {
 // Before: every new patient id added state that was never freed (a million fake ids took
 // the target from 38 to 777 MB). Now at most limits.max_patients are held.
 TEST(TargetLimits, PatientStateIsCappedAndTheLeastRecentIsEvicted) {
-  TargetProcess target("limits: {max_patients: 1000}\nprocessing: {workers: 2}\n");
+  // The record keeps few Observations here: this measures the rules' patient state (the
+  // record's own bound, store.max_observations, is in reference_target/README.md).
+  TargetProcess target(
+      "limits: {max_patients: 1000}\nprocessing: {workers: 2}\nstore: {max_observations: 1000}\n");
   ASSERT_TRUE(target.ready()) << target.stderr_text();
   const auto start_mib = target.hwm_mib();
   // 100,000 patients' state would be about 80 MiB.

@@ -3,7 +3,8 @@
 //
 // One message carries readings of one device (one patient). Segments end with '\r':
 //   MSH|^~\&|IOMTSIM^<EUI-64>^EUI-64|IOMTSIM|RECEIVER|RECEIVER|<time>||ORU^R01^ORU_R01|
-//       <control id>|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
+//       <control id>|P|2.6|||AL|NE||UNICODE UTF-8|||IHE_PCD_001^IHE
+//       PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO
 //   PID|||p12^^^IOMTSIM^PI||Patient^p12
 //   PV1||I
 //   OBR|1|<control id>^IOMTSIM|<control id>^IOMTSIM|182777000^monitoring of patient^SCT|||<time>
@@ -22,6 +23,7 @@
 // separator or encoding characters, a message type other than ORU^R01, no PID or no
 // patient id, an OBX with an unknown code, a non-numeric value, a missing or bad time.
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,14 +56,37 @@ std::string_view ack_code_text(AckCode c);
 struct Hl7Ack {
   AckCode code = AckCode::Accept;
   std::string control_id;  // MSA-2: the control id of the message acknowledged
-  std::string reason;      // ERR-8 (user message) text; empty for AA
+  std::string reason;      // ERR-8 (user message) and MSA-3 text; empty for AA
+  // The ACK's own header. Empty applications: the Hl7Options names, as before. Values are
+  // HL7 text as it stood in the message acknowledged (copied, not escaped again).
+  std::string sending_application;           // MSH-3: the acknowledged message's MSH-5
+  std::string sending_facility;              // MSH-4: its MSH-6
+  std::string receiving_application;         // MSH-5: its MSH-3
+  std::string receiving_facility;            // MSH-6: its MSH-4
+  std::optional<std::int64_t> time_unix_ns;  // MSH-7; nullopt: the options' epoch
+  std::string trigger = "R01";               // MSH-9 is ACK^<trigger>^ACK
+  std::string error_code;  // ERR-3 (HL7 table 0357); empty: hl7_error_code(reason)
   bool operator==(const Hl7Ack&) const = default;
 };
 
-// An ACK^R01^ACK message: MSH, MSA (code, control id), and an ERR segment carrying
+// An ACK^<trigger>^ACK message: MSH, MSA (code, control id, and the reason as MSA-3 text
+// when the code is not AA), and an ERR segment carrying the HL7 table 0357 error code and
 // `reason` when the code is not AA. Reason text is escaped (\F\, \S\, \R\, \E\, \T\).
 std::string encode_ack(const Hl7Ack& ack, const Hl7Options& options = {});
 Decoded<Hl7Ack> decode_ack(std::string_view message);
+
+// The answer's header for `message` (an HL7 v2 message with an MSH segment): MSH-3..6
+// swapped, MSH-10 as the control id, MSH-9's trigger event. Leaves `ack` unchanged where
+// the message has no usable MSH.
+void set_ack_reply_header(std::string_view message, Hl7Ack& ack);
+
+// The HL7 table 0357 code for a decoder's refusal reason: 100 segment sequence error, 101
+// required field missing, 102 data type error, 103 table value not found, 200 unsupported
+// message type, 201 unsupported event code, 204 unknown key identifier, 207 application
+// internal error (anything else: a full queue, a stopping server).
+std::string_view hl7_error_code(std::string_view reason);
+// Its name in the table ("Data type error").
+std::string_view hl7_error_text(std::string_view code);
 
 // HL7 escaping of text for a field with the standard delimiters |^~\&.
 std::string hl7_escape(std::string_view text);

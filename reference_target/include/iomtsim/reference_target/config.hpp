@@ -20,9 +20,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <string_view>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "iomtsim/physiology/time.hpp"
@@ -126,16 +126,63 @@ struct AlertConfig {
   bool flags = true;              // keep them as FHIR Flags: GET [base]/Flag?_lastUpdated=gt…
   std::size_t max_flags = 20000;  // Flags kept (the oldest are forgotten past it)
   std::string pcd04_mllp;         // host:port: each alert as HL7 ORU^R40 (IHE PCD-04) over MLLP
-  std::string webhook_url;  // http://host:port/path; POST application/json, one alert each
+  std::string webhook_url;        // http://host:port/path; POST application/json, one alert each
   // Sent as "Authorization: Bearer <secret>" with each webhook request (YAML:
   // webhook_secret_env names the variable holding it).
   std::string webhook_secret;
-  std::string mqtt_topic;   // published on the ingest broker connection; {patient} expands
+  std::string mqtt_topic;  // published on the ingest broker connection; {patient} expands
   int mqtt_qos = 1;
   Duration webhook_timeout = std::chrono::seconds(5);
   std::size_t max_pending =
       100000;  // alerts waiting to be sent; beyond it they are dropped (counted)
   bool operator==(const AlertConfig&) const = default;
+};
+
+// Post-acknowledgement faults (YAML `faults.after_ack`), for tests of the chart read-back:
+// the target answers as usual, then, for a fraction of the readings it acknowledged, the
+// store drops them (never stored), delays them (stored `delay` late), duplicates them
+// (stored twice, under two ids) or alters them (value, unit, code, subject or effective
+// time changed, the five kinds in turn). Which reading gets which fault is a pure
+// function of (seed, reading id): the same run faults the same readings in any order.
+// At most one fault per reading; the fractions must add up to at most 1. Counted in
+// /metrics as iomtsim_target_store_faults_total{fault=…}.
+struct AfterAckFaultConfig {
+  double drop_fraction = 0.0;
+  double delay_fraction = 0.0;
+  Duration delay = std::chrono::seconds(30);
+  double duplicate_fraction = 0.0;
+  double alter_fraction = 0.0;
+  std::uint64_t seed = 1;
+  bool any() const {
+    return drop_fraction > 0 || delay_fraction > 0 || duplicate_fraction > 0 || alter_fraction > 0;
+  }
+  bool operator==(const AfterAckFaultConfig&) const = default;
+};
+
+// The record (YAML section `store`): readings the target acknowledged go through a bounded
+// queue and a processing stage to a SQLite store, which serves FHIR read and search
+// (Observation, Patient, Device). reference_target/README.md describes the endpoints.
+struct StoreConfig {
+  bool enabled = true;
+  // ":memory:" (the default: nothing left on disk) or a file path; a file is opened in
+  // WAL mode, with synchronous=NORMAL (a crash of the machine may lose the last commits,
+  // never corrupt the file).
+  std::string path = ":memory:";
+  // Between the acknowledgement and the write: a reading becomes searchable no sooner
+  // than this after it was acknowledged (the pipeline's processing stage).
+  Duration processing_delay = std::chrono::milliseconds(50);
+  // Readings acknowledged and not yet written (plus delayed ones). When a message's
+  // readings do not fit, it is refused like a full processing queue (http.queue_full_status
+  // with Retry-After, ACK AR, protobuf nack): ingest never blocks an io thread.
+  std::size_t queue_bound = 200000;
+  std::size_t batch_max = 2000;  // readings per write transaction, at most
+  // Observations kept; past it the oldest (by lastUpdated) are deleted. 0: no cap.
+  std::size_t max_observations = 1000000;
+  // Observations older than this (by lastUpdated) are deleted; 0: kept until the cap.
+  Duration retention{};
+  // Patient and Device resources kept; creates past it are refused (507).
+  std::size_t max_resources = 200000;
+  bool operator==(const StoreConfig&) const = default;
 };
 
 // Faults to inject, for testing the load generator. Fractions are per answered message
@@ -149,6 +196,7 @@ struct FaultConfig {
   Duration stall_duration{};            // … for this long (0: no stall)
   std::optional<Duration> crash_after;  // from start(): every socket closes, nothing answers
   std::uint64_t seed = 1;
+  AfterAckFaultConfig after_ack;
   bool operator==(const FaultConfig&) const = default;
 };
 
@@ -184,6 +232,7 @@ struct TargetConfig {
   AlertConfig alerts;
   FaultConfig faults;
   LimitsConfig limits;
+  StoreConfig store;
   // The alerting rules (YAML section `rules`, see rules_yaml.cpp for its keys).
   rules::RuleSet rules = rules::RuleSet::defaults();
   // Wall time (Unix ms) of scenario time zero: FHIR/HL7 timestamps are mapped back to

@@ -52,6 +52,16 @@ constexpr std::string_view name(Refusal r) {
   return names[static_cast<std::size_t>(r)];
 }
 
+// What faults.after_ack did to acknowledged readings (store_writer.hpp), counted as
+// iomtsim_target_store_faults_total{fault=…}.
+inline constexpr std::size_t kStoreFaultCount = 8;
+constexpr std::string_view store_fault_name(std::size_t i) {
+  constexpr std::string_view names[] = {"drop",          "delay",          "duplicate",
+                                        "alter_value",   "alter_unit",     "alter_code",
+                                        "alter_subject", "alter_effective"};
+  return names[i];
+}
+
 // A plain copy of every counter at one moment.
 struct MetricsSnapshot {
   std::array<std::array<std::uint64_t, kOutcomeCount>, kProtocolCount> messages{};
@@ -63,9 +73,9 @@ struct MetricsSnapshot {
   std::uint64_t patients_held = 0;         // patients with rule state, now
   std::uint64_t patients_evicted = 0;      // forgotten to stay within max_patients
   std::uint64_t assets_evicted = 0;        // asset locations forgotten (max_assets)
-  std::uint64_t timeouts = 0;         // idle/header timeouts that closed a connection
-  std::uint64_t oversized = 0;        // bodies/frames over the limit
-  std::uint64_t protocol_errors = 0;  // unparseable HTTP, bad framing
+  std::uint64_t timeouts = 0;              // idle/header timeouts that closed a connection
+  std::uint64_t oversized = 0;             // bodies/frames over the limit
+  std::uint64_t protocol_errors = 0;       // unparseable HTTP, bad framing
   std::uint64_t readings_processed = 0;
   std::uint64_t queue_depth = 0;  // readings waiting for a worker, now
   std::uint64_t queue_bound = 0;
@@ -84,6 +94,19 @@ struct MetricsSnapshot {
   std::uint64_t waveform_blocks = 0;   // accepted
   std::uint64_t waveform_samples = 0;  // samples of the accepted blocks
   std::uint64_t waveform_invalid = 0;  // waveform messages refused as invalid
+  // The record (store_writer.hpp, record_store.hpp).
+  std::uint64_t store_written = 0;      // Observation rows written (a duplicate's two count)
+  std::uint64_t store_evicted = 0;      // rows deleted by store.max_observations / retention
+  std::uint64_t store_queue_depth = 0;  // readings acknowledged, not yet written, now
+  std::uint64_t store_queue_bound = 0;
+  std::uint64_t store_write_batches = 0;
+  // By store_fault_name(i): drop, delay, duplicate, alter_value, …
+  std::array<std::uint64_t, kStoreFaultCount> store_faults{};
+  std::uint64_t store_fault(std::string_view fault) const {
+    for (std::size_t i = 0; i < kStoreFaultCount; ++i)
+      if (store_fault_name(i) == fault) return store_faults[i];
+    return 0;
+  }
 
   std::uint64_t count(Protocol p, Outcome o) const {
     return messages[static_cast<std::size_t>(p)][static_cast<std::size_t>(o)];
@@ -137,6 +160,12 @@ class Metrics {
   std::atomic<std::uint64_t> waveform_blocks{0};
   std::atomic<std::uint64_t> waveform_samples{0};
   std::atomic<std::uint64_t> waveform_invalid{0};
+  std::atomic<std::uint64_t> store_written{0};
+  std::atomic<std::uint64_t> store_evicted{0};
+  std::atomic<std::uint64_t> store_queue_depth{0};
+  std::atomic<std::uint64_t> store_queue_bound{0};
+  std::atomic<std::uint64_t> store_write_batches{0};
+  std::array<std::atomic<std::uint64_t>, kStoreFaultCount> store_faults{};
 
   MetricsSnapshot snapshot() const;
   std::string render_prometheus() const;
