@@ -89,6 +89,11 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     }
     out.outcome_codes.merge(s.outcome_codes);
     try {
+      out.chart.merge(s.chart);
+    } catch (const HistogramError& e) {
+      throw MergeError(std::string("merge: chart: ") + e.what());
+    }
+    try {
       out.waveforms.merge(s.waveforms);
     } catch (const HistogramError& e) {
       throw MergeError(std::string("merge: waveforms: ") + e.what());

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "chart_section.hpp"
 #include "html_page.hpp"
 #include "iomtsim/reports/verdict.hpp"
 #include "ops_section.hpp"
@@ -288,6 +289,7 @@ std::string render_html(const Report& report, const HtmlOptions& options) {
   o += delivery(report);
   o += accuracy(report);
   o += outcome_codes_section(report);
+  o += chart_section(report);
   o += ops_section(report);
   o += timeline_section(report, options.timeline_patient);
   o += html::page_end();

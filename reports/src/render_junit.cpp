@@ -1,5 +1,6 @@
 #include "iomtsim/reports/render_junit.hpp"
 
+#include "chart_section.hpp"
 #include "iomtsim/reports/verdict.hpp"
 #include "outcome_codes_section.hpp"
 #include "xml_text.hpp"
@@ -52,7 +53,8 @@ std::string render_junit(const Report& report) {
   // The verdict every other output shows (verdict.hpp), for tools that read properties.
   o += "    <properties>\n      <property name=\"verdict\" value=\"" +
        std::string(name(verdict.kind)) + "\"/>\n      <property name=\"exit_code\" value=\"" +
-       std::to_string(verdict.exit_code) + "\"/>\n    </properties>\n";
+       std::to_string(verdict.exit_code) + "\"/>\n" + chart_junit_properties(report) +
+       "    </properties>\n";
   // The target's own reasons explain most failures: they go in every failure's text.
   const std::string note = outcome_codes_note(report);
   for (const auto& c : cases) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "chart_section.hpp"
 #include "iomtsim/reports/report.hpp"
 #include "iomtsim/reports/verdict.hpp"
 #include "json_convert.hpp"
@@ -216,6 +217,7 @@ std::string to_json(const Report& r) {
       errors.push_back(Json{{"protocol", e.protocol}, {"code", e.code}, {"kind", e.kind}, {"text", e.text}, {"count", e.count}});
     j["outcome_codes"] = Json{{"codes", std::move(codes)}, {"errors", std::move(errors)}};
   }
+  if (!r.chart.empty()) j["chart"] = chart_json(r.chart);
   if (!r.waveforms.empty()) {
     const auto& w = r.waveforms;
     j["waveforms"] = Json{{"delivery", json_convert::delivery(w.delivery)},
@@ -356,6 +358,8 @@ Report from_json(std::string_view text) {
                                   e.at("kind").get<std::string>(), e.at("text").get<std::string>(),
                                   e.at("count").get<std::uint64_t>());
     }
+    // Optional: runs that read nothing back (and older reports) have no "chart".
+    if (j.contains("chart")) r.chart = chart_from_json(j.at("chart"));
     // Optional: runs without waveform devices (and older reports) have no "waveforms".
     if (j.contains("waveforms")) {
       const auto& w = j.at("waveforms");

@@ -72,6 +72,9 @@ double value_of(const Report& r, const sc::LatencyMetric& m) {
       return latency_stat(r.ops.vitals_latency_during_imaging, m.stat);
     case sc::LatencySeries::VitalsOutsideImaging:
       return latency_stat(r.ops.vitals_latency_outside_imaging, m.stat);
+    case sc::LatencySeries::TimeToChart:
+      if (r.chart.empty()) return kNaN;  // no read-back: no data, even for count
+      return latency_stat(r.chart.time_to_chart, m.stat);
   }
   return kNaN;
 }
@@ -172,6 +175,34 @@ double value_of(const Report& r, const sc::DeliveryMetric& m) {
   return r.delivery.generated ? r.delivery.fraction(o) : kNaN;
 }
 
+// A run that read nothing back has no data (a threshold on it fails as "no data").
+double chart_value(const ChartReport& c, sc::Scalar what) {
+  if (c.empty()) return kNaN;
+  auto d = [](std::uint64_t n) { return static_cast<double>(n); };
+  switch (what) {
+    case sc::Scalar::ChartCharted:
+      return d(c.charted);
+    case sc::Scalar::ChartMissing:
+      return d(c.missing);
+    case sc::Scalar::ChartDuplicated:
+      return d(c.duplicated);
+    case sc::Scalar::ChartMismatched:
+      return d(c.mismatched);
+    case sc::Scalar::ChartMismatchedValue:
+      return d(c.of(ChartField::Value).count);
+    case sc::Scalar::ChartMismatchedUnit:
+      return d(c.of(ChartField::Unit).count);
+    case sc::Scalar::ChartMismatchedCode:
+      return d(c.of(ChartField::Code).count);
+    case sc::Scalar::ChartMismatchedSubject:
+      return d(c.of(ChartField::Subject).count);
+    case sc::Scalar::ChartMismatchedEffectiveTime:
+      return d(c.of(ChartField::EffectiveTime).count);
+    default:
+      return kNaN;
+  }
+}
+
 double value_of(const Report& r, const sc::ScalarMetric& m) {
   const auto& s = r.ops.scores;
   auto d = [](std::uint64_t n) { return static_cast<double>(n); };
@@ -205,6 +236,16 @@ double value_of(const Report& r, const sc::ScalarMetric& m) {
       return d(s.imaging_results);
     case sc::Scalar::ImagingAcknowledged:
       return d(s.imaging_acked);
+    case sc::Scalar::ChartCharted:
+    case sc::Scalar::ChartMissing:
+    case sc::Scalar::ChartDuplicated:
+    case sc::Scalar::ChartMismatched:
+    case sc::Scalar::ChartMismatchedValue:
+    case sc::Scalar::ChartMismatchedUnit:
+    case sc::Scalar::ChartMismatchedCode:
+    case sc::Scalar::ChartMismatchedSubject:
+    case sc::Scalar::ChartMismatchedEffectiveTime:
+      return chart_value(r.chart, m.what);
   }
   return kNaN;
 }

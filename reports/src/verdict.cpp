@@ -139,6 +139,20 @@ std::string summary_lines(const Report& r, const Verdict& v) {
   for (const auto& t : r.thresholds) failed += t.passed ? 0 : 1;
   s += ", thresholds " + std::to_string(r.thresholds.size() - failed) + "/" +
        std::to_string(r.thresholds.size()) + " met\n";
+  if (const auto& c = r.chart; !c.empty()) {
+    // The read-back in one line: what reached the record, and how long it took.
+    auto secs = [&](double p) {
+      if (c.time_to_chart.empty()) return std::string("n/a");
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g s",
+                    static_cast<double>(c.time_to_chart.value_at_percentile(p)) * 1e-9);
+      return std::string(buf);
+    };
+    s += "chart: charted " + std::to_string(c.charted) + " of " + std::to_string(c.tracked) +
+         ", missing " + std::to_string(c.missing) + ", duplicated " + std::to_string(c.duplicated) +
+         ", mismatched " + std::to_string(c.mismatched) + "; time to chart p50 " + secs(50) +
+         ", p99 " + secs(99) + "\n";
+  }
   for (const auto& reason : v.reasons) s += "  " + reason + "\n";
   return s;
 }

@@ -46,6 +46,8 @@ constexpr LatencyFamily kLatencyFamilies[] = {
      "vital signs sent while their link carried imaging", ""},
     {"imaging.vitals_latency_outside", LatencySeries::VitalsOutsideImaging,
      "vital signs sent otherwise", ""},
+    {"chart.time_to_chart", LatencySeries::TimeToChart,
+     "device measurement to first searchable in the target's record", ""},
 };
 
 struct AlertStatInfo {
@@ -150,6 +152,24 @@ constexpr ScalarInfo kScalars[] = {
      "imaging results generated"},
     {"imaging.acknowledged", Scalar::ImagingAcknowledged, Q::Number, "", Better::Higher, false,
      "imaging results acknowledged"},
+    {"chart.charted", Scalar::ChartCharted, Q::Number, "", Better::Higher, false,
+     "acknowledged readings found in the target's record"},
+    {"chart.missing", Scalar::ChartMissing, Q::Number, "", Better::Lower, false,
+     "acknowledged readings never found in the target's record"},
+    {"chart.duplicated", Scalar::ChartDuplicated, Q::Number, "", Better::Lower, false,
+     "readings found in the record as more than one resource"},
+    {"chart.mismatched", Scalar::ChartMismatched, Q::Number, "", Better::Lower, false,
+     "readings found with some field other than sent"},
+    {"chart.mismatched.value", Scalar::ChartMismatchedValue, Q::Number, "", Better::Lower, false,
+     "readings found with another value"},
+    {"chart.mismatched.unit", Scalar::ChartMismatchedUnit, Q::Number, "", Better::Lower, false,
+     "readings found with another unit"},
+    {"chart.mismatched.code", Scalar::ChartMismatchedCode, Q::Number, "", Better::Lower, false,
+     "readings found with another code"},
+    {"chart.mismatched.subject", Scalar::ChartMismatchedSubject, Q::Number, "", Better::Lower,
+     false, "readings found about another patient"},
+    {"chart.mismatched.effective_time", Scalar::ChartMismatchedEffectiveTime, Q::Number, "",
+     Better::Lower, false, "readings found with another effective time"},
 };
 
 Metric latency_metric(std::string name, LatencySeries series, const StatName& st,

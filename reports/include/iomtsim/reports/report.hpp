@@ -21,15 +21,16 @@
 
 #include "iomtsim/physiology/episode.hpp"
 #include "iomtsim/physiology/reading.hpp"
+#include "iomtsim/reports/chart.hpp"
 #include "iomtsim/reports/delivery.hpp"
 #include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/reports/matching.hpp"
 #include "iomtsim/reports/ops_report.hpp"
 #include "iomtsim/reports/outcome_codes.hpp"
-#include "iomtsim/reports/waveform_report.hpp"
 #include "iomtsim/reports/scores.hpp"
 #include "iomtsim/reports/thresholds.hpp"
 #include "iomtsim/reports/utility.hpp"
+#include "iomtsim/reports/waveform_report.hpp"
 
 namespace iomtsim::reports {
 
@@ -130,6 +131,9 @@ struct Report {
   // Answers by protocol and code, and the first distinct reasons the target gave
   // (outcome_codes.hpp); empty when nothing was sent.
   OutcomeCodes outcome_codes;
+  // What reached the target's record, read back by FHIR search (chart.hpp); empty unless
+  // the scenario asked for a read-back.
+  ChartReport chart;
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)

@@ -23,6 +23,9 @@
 //       assets.staleness . STAT, assets.locate_time . STAT
 //   imaging . throughput_mib_s | count | acknowledged,
 //       imaging.result_latency|vitals_latency_during|vitals_latency_outside . STAT
+//   chart . charted | missing | duplicated | mismatched
+//       | mismatched.value|unit|code|subject|effective_time,  chart.time_to_chart . STAT
+//       (the read-back of the target's record, reports/chart.hpp; no data without one)
 //
 //   auto m = resolve_metric("alerts.sepsis.sensitivity");   // kind Fraction, better Higher
 //   std::get<AlertMetric>(m->selector).name == "sepsis"
@@ -52,6 +55,7 @@ enum class LatencySeries : std::uint8_t {
   ImagingResult,     // imaging.result_latency
   VitalsDuringImaging,
   VitalsOutsideImaging,
+  TimeToChart,  // chart.time_to_chart: measurement -> searchable in the target's record
 };
 enum class LatencyStat : std::uint8_t { P50, P90, P95, P99, P999, Max, Mean, Min, Count };
 enum class AlertScope : std::uint8_t { All, Condition, Rule };
@@ -95,6 +99,15 @@ enum class Scalar : std::uint8_t {
   ImagingThroughput,
   ImagingCount,
   ImagingAcknowledged,
+  ChartCharted,
+  ChartMissing,
+  ChartDuplicated,
+  ChartMismatched,
+  ChartMismatchedValue,
+  ChartMismatchedUnit,
+  ChartMismatchedCode,
+  ChartMismatchedSubject,
+  ChartMismatchedEffectiveTime,
 };
 
 struct LatencyMetric {

@@ -113,6 +113,9 @@ struct Sections {
   // The target's answers by protocol and code: tallied by a carrier that hears them (loadgen's
   // transports), empty from close() and in simulated time.
   reports::OutcomeCodes outcome_codes;
+  // What reached the target's record (reports/chart.hpp): read back by loadgen's chart
+  // reader when the scenario asks; empty from close() and in simulated time.
+  reports::ChartReport chart;
 };
 
 // Figures known while running.
