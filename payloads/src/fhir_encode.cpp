@@ -41,6 +41,13 @@ void append_instant(std::string& out, physiology::SimTime device_time, std::int6
 
 }  // namespace
 
+physiology::SimTime scaled_device_time(physiology::SimTime device_time,
+                                       const FhirOptions& options) {
+  if (options.device_time_scale == 1.0) return device_time;
+  return physiology::SimTime{physiology::Duration{static_cast<std::int64_t>(
+      static_cast<double>(device_time.time_since_epoch().count()) * options.device_time_scale)}};
+}
+
 std::string format_fhir_instant(physiology::SimTime device_time, std::int64_t epoch_unix_ms) {
   std::string s;
   append_instant(s, device_time, epoch_unix_ms);
@@ -74,7 +81,7 @@ void append_observation(std::string& out, const physiology::Reading& r, const Fh
     append_uint(out, r.device);
   }
   out.append(R"("},"effectiveDateTime":")");
-  append_instant(out, r.device_time, options.epoch_unix_ms);
+  append_instant(out, scaled_device_time(r.device_time, options), options.epoch_unix_ms);
   if (r.vital == physiology::Vital::Consciousness) {
     static constexpr std::array<std::string_view, 5> kDisplay = {
         "Alert", "New confusion", "Responds to voice", "Responds to pain", "Unresponsive"};

@@ -51,7 +51,15 @@ struct FhirOptions {
   // references name them. nullptr (or an id not in the map): "Patient/p<index>" and
   // "Device/p<index>-d<device>". Encoders only; the caller keeps it alive.
   const ReferenceMap* refs = nullptr;
+  // Effective times are epoch + device_time * device_time_scale. 1: scenario time (the
+  // default). An accelerated run with wall-clock stamps sets 1 / speed, so a reading is
+  // dated about when it was really sent, never in the future (servers refuse or misfile
+  // those); decoders ignore it. Encoders only.
+  double device_time_scale = 1.0;
 };
+
+// The device time an Observation's effective time is written from (device_time_scale).
+physiology::SimTime scaled_device_time(physiology::SimTime device_time, const FhirOptions& options);
 
 // Appends one Observation to `out` (no allocation beyond `out` growing).
 void append_observation(std::string& out, const physiology::Reading& r,
