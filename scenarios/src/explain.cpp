@@ -263,6 +263,15 @@ std::string explain(const Scenario& s) {
     if (s.target.provision.enabled()) o << "  " << provision_words(s.target.provision, s.metadata.name) << "\n";
   }
   o << "  alerts heard from: " << alert_capture_words(s.target) << "\n";
+  if (s.target.read_back) {
+    const auto& b = *s.target.read_back;
+    o << "  chart read back: FHIR search of the sent Observations every "
+      << describe_duration(physiology::to_seconds(b.every)) << " (at most " << b.max_rate_per_s
+      << " requests/s, " << b.page_size << " per page), then up to "
+      << describe_duration(physiology::to_seconds(b.settle)) << " after the run\n";
+  }
+  if (s.time.wall_clock_stamps)
+    o << "  readings dated with wall-clock time (scoring in scenario time)\n";
 
   if (s.capacity) o << "\n" << explain_capacity(*s.capacity);
 

@@ -159,6 +159,9 @@ constexpr KeyDef kTime[] = {
     {"mode", T::Enum, true, "time_mode", "real_time, accelerated or simulated"},
     {"speed", T::Number, false, "", "scenario seconds per wall second (accelerated)"},
     {"ramp_up", T::Quantity, false, "duration", "connect devices evenly over this long"},
+    {"wall_clock_stamps", T::Boolean, false, "",
+     "accelerated: date readings with wall-clock time, not scenario time (scoring stays in "
+     "scenario time)"},
 };
 constexpr KeyDef kTarget[] = {
     {"embedded", T::Boolean, false, "", "start the reference target in-process (default true)"},
@@ -177,7 +180,10 @@ constexpr KeyDef kTarget[] = {
     {"protobuf", T::Endpoint, false, "", "protobuf ingest"},
     {"alerts", T::Object, false, "alerts", "where alerts come back"},
     {"provision", T::Object, false, "provision",
-     "FHIR Patients and Devices set up before readings flow (conditional create), or existing ones"},
+     "FHIR Patients and Devices set up before readings flow (conditional create), or existing "
+     "ones"},
+    {"read_back", T::Toggle, false, "read_back",
+     "read the target's record back by FHIR search and score what reached the chart"},
     {"request_timeout", T::Quantity, false, "duration", "per request"},
     {"config_file", T::String, false, "", "embedded target's YAML config"},
 };
@@ -230,6 +236,18 @@ constexpr KeyDef kFhirPoll[] = {
     {"every", T::Quantity, false, "duration", "wall time between polling rounds (default 5s)"},
     {"page_size", T::Integer, false, "", "resources per page, _count (default 100)"},
     {"max_rate", T::Number, false, "", "requests per second at most (default 2)"},
+};
+constexpr KeyDef kReadBack[] = {
+    {"every", T::Quantity, false, "duration",
+     "wall time between search rounds during the run (default 5s)"},
+    {"page_size", T::Integer, false, "", "resources per page, _count (default 100)"},
+    {"max_rate", T::Number, false, "", "search requests per second at most (default 5)"},
+    {"settle", T::Quantity, false, "duration",
+     "after the run, keep looking this long at most (default 30s)"},
+    {"identifiers_per_search", T::Integer, false, "",
+     "readings named in one identifier search (default 50)"},
+    {"max_tracked", T::Integer, false, "",
+     "acknowledged readings remembered; more are not looked for (default 4000000)"},
 };
 constexpr KeyDef kProvision[] = {
     {"patients", T::Enum, true, "provision_patients", "create (conditional create), existing (from patients_file) or none"},
@@ -307,6 +325,7 @@ constexpr ObjectDef kObjects[] = {
     {"alerts", "where alerts come back", kAlerts},
     {"fhir_poll", "FHIR search for alert resources", kFhirPoll},
     {"provision", "FHIR resources set up before readings flow", kProvision},
+    {"read_back", "reading the target's record back by FHIR search", kReadBack},
     {"capacity", "what a simulated-time run models behind the access hop", kCapacity},
     {"access_points", "the wards' access points", kAccessPoints},
     {"capacity_link", "a link: bandwidth and latency", kCapacityLink},

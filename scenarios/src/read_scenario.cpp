@@ -59,7 +59,43 @@ TimeSpec read_time(const Node& n, Reader& r) {
   if (const Node* v = n.get("ramp_up")) {
     if (auto x = r.duration(*v, 0, 86400, "ramp_up")) t.ramp_up = *x;
   }
+  if (const Node* v = n.get("wall_clock_stamps")) {
+    if (auto x = r.boolean(*v, "wall_clock_stamps")) t.wall_clock_stamps = *x;
+    if (t.wall_clock_stamps && t.mode == TimeMode::Simulated)
+      r.error(v->pos,
+              "'wall_clock_stamps' applies to real-time and accelerated runs, not simulated");
+  }
   return t;
+}
+
+std::optional<ReadBackSpec> read_read_back(const Node& n, Reader& r) {
+  if (n.is_scalar()) {
+    auto x = r.boolean(n, "read_back");
+    return x && *x ? std::optional<ReadBackSpec>(ReadBackSpec{}) : std::nullopt;
+  }
+  if (!r.object(n, "read_back", "read_back")) return std::nullopt;
+  ReadBackSpec b;
+  if (const Node* v = n.get("every")) {
+    if (auto x = r.duration(*v, 0.05, 3600, "every")) b.every = *x;
+  }
+  if (const Node* v = n.get("page_size")) {
+    if (auto x = r.integer(*v, 1, 1000, "page_size")) b.page_size = static_cast<std::uint32_t>(*x);
+  }
+  if (const Node* v = n.get("max_rate")) {
+    if (auto x = r.quantity(*v, Q::Number, 0.01, 1000, "max_rate")) b.max_rate_per_s = *x;
+  }
+  if (const Node* v = n.get("settle")) {
+    if (auto x = r.duration(*v, 0, 86400, "settle")) b.settle = *x;
+  }
+  if (const Node* v = n.get("identifiers_per_search")) {
+    if (auto x = r.integer(*v, 1, 500, "identifiers_per_search"))
+      b.identifiers_per_search = static_cast<std::uint32_t>(*x);
+  }
+  if (const Node* v = n.get("max_tracked")) {
+    if (auto x = r.integer(*v, 1, 1'000'000'000, "max_tracked"))
+      b.max_tracked = static_cast<std::uint64_t>(*x);
+  }
+  return b;
 }
 
 std::optional<Endpoint> read_endpoint(const Node& n, std::string_view what, Reader& r) {
@@ -175,6 +211,12 @@ TargetSpec read_target(const Node& n, Reader& r) {
     }
   }
   if (const Node* v = n.get("alerts")) read_alert_capture(*v, t, r);
+  if (const Node* v = n.get("read_back")) {
+    t.read_back = read_read_back(*v, r);
+    if (t.read_back && !t.embedded && !t.http)
+      r.error(v->pos,
+              "read_back searches the target's FHIR server: the target needs an 'http' endpoint");
+  }
   if (const Node* v = n.get("provision")) {
     t.provision = read_provision(*v, r);
     if (t.embedded)

@@ -15,6 +15,7 @@
 #include "iomtsim/scenarios/connection.hpp"
 #include "iomtsim/scenarios/network_profile.hpp"
 #include "iomtsim/scenarios/provision.hpp"
+#include "iomtsim/scenarios/read_back.hpp"
 
 namespace iomtsim::scenarios {
 
@@ -71,6 +72,11 @@ struct TimeSpec {
   TimeMode mode = TimeMode::Accelerated;
   double speed = 1.0;  // scenario seconds per wall second (1 for real time)
   Duration ramp_up{};  // connect devices evenly over this long
+  // Accelerated runs: readings' effective times are wall-clock instants (epoch + device
+  // time / speed) instead of scenario instants, which run ahead of the wall clock and
+  // which servers refuse or misfile; scoring stays in scenario time. `run
+  // --wall-clock-stamps` sets it too.
+  bool wall_clock_stamps = false;
   bool operator==(const TimeSpec&) const = default;
 };
 
@@ -106,6 +112,8 @@ struct TargetSpec {
   std::string alert_mqtt_topic;
   AlertCaptureSpec alerts;
   ProvisionSpec provision;  // FHIR Patients and Devices set up before readings flow
+  // Reading the record back (read_back.hpp); nullopt: not read back, no `chart` section.
+  std::optional<ReadBackSpec> read_back;
   Duration request_timeout = std::chrono::seconds(10);
   std::string config_file;  // embedded target: its YAML config, if any
   bool operator==(const TargetSpec&) const = default;
