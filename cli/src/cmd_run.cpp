@@ -73,6 +73,9 @@ int cmd_run(const std::vector<std::string>& args) {
       ("progress", po::value<std::string>()->default_value("auto"), "auto|terminal|json|none")
       ("expect", po::value<std::vector<std::string>>()->composing(),
        "an extra expectation, e.g. \"ingest_latency.p99 < 2s\" (repeatable)")
+      ("wall-clock-stamps",
+       "date readings with wall-clock time, not scenario time (accelerated runs; scoring stays "
+       "in scenario time; the scenario key time.wall_clock_stamps)")
       ("connections", po::value<unsigned>(), "HTTP connections per engine thread (default 4)")
       ("connect-rate", po::value<double>(), "connections opened per second (ramp-up)")
       ("no-report", "do not write report files")
@@ -99,6 +102,7 @@ int cmd_run(const std::vector<std::string>& args) {
   if (vm.count("connections")) o.connections = std::max(1u, vm["connections"].as<unsigned>());
   if (vm.count("connect-rate")) o.connect_rate_per_s = vm["connect-rate"].as<double>();
   if (vm.count("no-report")) o.write_files = false;
+  if (vm.count("wall-clock-stamps")) o.wall_clock_stamps = true;
   if (vm.count("record")) o.record = vm["record"].as<std::string>();
   if (vm.count("utility-rules")) o.utility_rules = vm["utility-rules"].as<std::vector<std::string>>();
   if (vm.count("shard")) {

@@ -6,8 +6,9 @@
 #include <variant>
 #include <vector>
 
-#include "iomtsim/payloads/proto_codec.hpp"
 #include "answer_codes.hpp"
+#include "chart/chart_reader.hpp"
+#include "iomtsim/payloads/proto_codec.hpp"
 #include "recording_part.hpp"
 
 namespace iomtsim::loadgen::detail {
@@ -123,6 +124,9 @@ struct Engine::Impl {
   void completed(OutboundPtr m, const Completion& r) {
     if (r.status) ++totals.http_status[r.status];
     note_answer(totals.outcome_codes, r, m->readings().size());
+    if (cfg.chart && r.outcome == Outcome::Acknowledged &&
+        m->msg->format == scenarios::PayloadFormat::FhirR4 && !m->readings().empty())
+      cfg.chart->acknowledged(m->readings());
     const auto written = m->written == Steady::time_point{} ? r.at : m->written;
     totals.send_lateness.record(std::max<std::int64_t>(
         1000, std::chrono::duration_cast<std::chrono::nanoseconds>(written - m->due).count()));

@@ -38,6 +38,8 @@
 
 namespace iomtsim::loadgen::detail {
 
+class ChartReader;
+
 struct EngineConfig {
   const scenarios::Scenario* scenario = nullptr;  // outlives the engine
   sim::ShardSpec part{};                          // this thread's patients
@@ -55,6 +57,9 @@ struct EngineConfig {
   std::optional<MqttTarget> mqtt;
   std::int64_t epoch_unix_ms = 0;  // wall time of scenario time zero, for pre-encoded bodies
   std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5);  // wall
+  // The chart read-back (outlives the engine), told of each acknowledged FHIR message;
+  // nullptr: no read-back.
+  ChartReader* chart = nullptr;
 };
 
 struct EngineCounters {

@@ -57,6 +57,7 @@ class HttpTransport final : public Transport {
   HttpTransport(asio::io_context& io, HttpTarget target, CompletionFn done)
       : io_(io), target_(std::move(target)), done_(std::move(done)) {
     fhir_.epoch_unix_ms = target_.epoch_unix_ms;
+    fhir_.device_time_scale = target_.device_time_scale;
     fhir_.refs = target_.refs.get();
     host_header_ = target_.host + ":" + std::to_string(target_.port);
     if (target_.credentials) static_headers_ = target_.credentials->header_lines();

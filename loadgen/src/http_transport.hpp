@@ -56,6 +56,7 @@ struct HttpTarget {
   TlsClientSettings tls_settings;            // CA (empty: system trust), verify, client cert
   std::shared_ptr<const Credentials> credentials{};  // headers and Authorization; nullptr: none
   std::shared_ptr<const payloads::ReferenceMap> refs{};  // provisioned ids; nullptr: p<N>, p<N>-d<M>
+  double device_time_scale = 1.0;  // effective times: payloads::FhirOptions (wall-clock stamps)
 };
 
 // A transport that cannot be set up from its target (a CA file that does not load).

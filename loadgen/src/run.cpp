@@ -13,9 +13,10 @@
 #include <mutex>
 #include <thread>
 
+#include "chart/chart_reader.hpp"
+#include "connect/secrets.hpp"
 #include "engine.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
-#include "connect/secrets.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "progress.hpp"
@@ -81,15 +82,17 @@ struct MqttRamp {
   std::vector<std::string> sources;
 };
 
-Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server, std::int64_t epoch,
-                    std::chrono::nanoseconds ramp_interval, unsigned connections, const MqttRamp& mqtt_ramp,
-                    const detail::TargetAccess& access) {
+Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server,
+                    std::int64_t epoch, std::chrono::nanoseconds ramp_interval,
+                    unsigned connections, const MqttRamp& mqtt_ramp,
+                    const detail::TargetAccess& access, double device_time_scale) {
   Endpoints e;
   const auto timeout = s.target.request_timeout;
   auto http = [&](std::string host, std::uint16_t port, std::string base, bool tls = false) {
     e.http = detail::HttpTarget{std::move(host), port, std::move(base), timeout, connections,
                                 ramp_interval, epoch, tls, detail::http_tls(s.target)};
     e.http->credentials = access.fhir_credentials;
+    e.http->device_time_scale = device_time_scale;
     if (access.provisioned) e.http->refs = access.provisioned->refs;
   };
   auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port,
@@ -287,8 +290,44 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   else if (scenario.time.ramp_up.count() > 0)
     mqtt_ramp.span = std::chrono::nanoseconds(
         static_cast<std::int64_t>(static_cast<double>(scenario.time.ramp_up.count()) / speed));
-  const auto eps =
-      endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval, options.connections, mqtt_ramp, access);
+  // Wall-clock stamps: device time / speed from the epoch, about when the reading is really
+  // sent (scoring keeps scenario time).
+  const bool wall_stamps = options.wall_clock_stamps || scenario.time.wall_clock_stamps;
+  const double device_time_scale = wall_stamps ? 1.0 / speed : 1.0;
+  const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval,
+                             options.connections, mqtt_ramp, access, device_time_scale);
+
+  // The chart read-back (chart/chart_reader.hpp): the FHIR server the readings went to.
+  std::unique_ptr<detail::ChartReader> chart;
+  if (scenario.target.read_back) {
+    detail::ChartReaderSetup cs;
+    const auto fhir = embedded_fhir ? embedded_fhir : access.fhir;
+    if (!fhir) throw RunError("read_back: the target has no FHIR server to search");
+    cs.fhir = *fhir;
+    if (!embedded_fhir) {
+      cs.tls = access.fhir_tls;
+      cs.creds = access.fhir_credentials;
+    }
+    cs.spec = *scenario.target.read_back;
+    cs.directory = access.directory;
+    cs.shard = options.shard;
+    cs.epoch_unix_ms = epoch_unix_ms;
+    cs.device_time_scale = device_time_scale;
+    // Scenario instant -> wall instant (Unix ns), through the steady clock the engines run on.
+    cs.unix_ns_of = [&clock](physiology::SimTime t) {
+      const auto unix_now = std::chrono::system_clock::now();
+      const auto steady_now = Steady::now();
+      return std::chrono::duration_cast<std::chrono::nanoseconds>(unix_now.time_since_epoch() +
+                                                                  (clock.to_wall(t) - steady_now))
+          .count();
+    };
+    try {
+      chart = std::make_unique<detail::ChartReader>(std::move(cs));
+    } catch (const std::exception& e) {  // TLS files of the FHIR endpoint
+      throw RunError(detail::redact(e.what()));
+    }
+    chart->start(epoch_unix_ms * 1'000'000);
+  }
 
   std::vector<std::unique_ptr<detail::Engine>> engines;
   std::vector<std::filesystem::path> record_parts;
@@ -310,6 +349,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.mqtt = eps.mqtt;
     ec.epoch_unix_ms = epoch_unix_ms;
     ec.drain_timeout = options.drain_timeout;
+    ec.chart = chart.get();
     try {
       engines.push_back(std::make_unique<detail::Engine>(ec));
     } catch (const detail::TransportError& e) {  // e.g. an https CA file that does not load
@@ -386,6 +426,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   progress.finish();
   for (const auto& f : failures) {
     if (!f) continue;
+    if (chart) chart->stop();
     if (server) server->stop();
     capture.stop();
     try {
@@ -401,7 +442,13 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   // Alerts for the last readings may still be on their way: a short grace period, then the
   // last polling rounds (the target still up), then the channels close.
   std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 0 : 300));
+  // The chart read-back settles beside the last alert polling rounds (the target still up).
+  if (chart) chart->finish();
   capture.finish(Steady::now() + (stopped ? std::chrono::seconds(2) : std::chrono::seconds(15)), log);
+  if (chart) {
+    if (stopped) chart->stop();  // an interrupted run does not wait for the record to settle
+    chart->join();
+  }
   if (server) server->stop();
   capture.stop();
 
@@ -426,6 +473,12 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     result.delivery.retries_exhausted += t.sections.delivery.retries_exhausted;
     sections.push_back(t.sections);
     sections.back().outcome_codes = t.outcome_codes;  // the transports heard them, not the device side
+  }
+  if (chart) {
+    sim::device_side::Sections read_back;
+    read_back.chart = chart->report();
+    sections.push_back(std::move(read_back));
+    if (const auto e = chart->first_error(); !e.empty()) log << "chart read-back: " << e << '\n';
   }
   result.report = frame.finish(std::move(sections));
   result.interrupted = result.report.interrupted.has_value();

@@ -26,33 +26,21 @@ HeardAlert heard(const payloads::FhirAlert& a) {
   return h;
 }
 
-// A link's path and query, whatever server name it carries (a server may know itself by
-// another name than the one we reach it at).
-std::string path_of(const std::string& link) {
-  const auto scheme = link.find("://");
-  if (scheme == std::string::npos) return link;
-  const auto slash = link.find('/', scheme + 3);
-  return slash == std::string::npos ? "/" : link.substr(slash);
-}
-
 }  // namespace
 
 FhirAlertReader::FhirAlertReader(Url base, const TlsClientSettings& tls,
                                  std::shared_ptr<const Credentials> creds,
                                  std::optional<scenarios::FhirPollSpec> poll, Sink sink)
-    : client_(std::move(base), tls, "alert polling", std::chrono::seconds(30)),
-      creds_(std::move(creds)),
-      poll_(std::move(poll)),
+    : poll_(std::move(poll)),
+      client_(std::move(base), tls, std::move(creds), "alert polling",
+              poll_ ? poll_->max_rate_per_s : 2.0),
       sink_(std::move(sink)) {}
 
 FhirAlertReader::~FhirAlertReader() { stop(); }
 
 void FhirAlertReader::start(std::int64_t since_unix_ns) {
   if (poll_)
-    // Milliseconds, as most servers store lastUpdated (and parse instants).
-    for (const auto& t : poll_->resources)
-      cursors_[t].since = payloads::format_fhir_instant(
-          physiology::SimTime{std::chrono::nanoseconds(since_unix_ns)}, 0);
+    for (const auto& t : poll_->resources) cursors_.emplace(t, LastUpdatedCursor(since_unix_ns));
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -94,35 +82,18 @@ void FhirAlertReader::note_error(const std::string& e) {
 }
 
 HttpReply FhirAlertReader::get(const std::string& target) {
-  // Rate limit: requests spaced by 1 / max_rate.
-  const double rate = poll_ ? poll_->max_rate_per_s : 2.0;
-  const auto gap =
-      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
-  const auto now = Clock::now();
-  if (next_request_ > now) std::this_thread::sleep_until(next_request_);
-  next_request_ = std::max(now, next_request_) + gap;
-  HeaderList h = {{"Accept", "application/fhir+json"}};
-  if (creds_) {
-    for (const auto& x : creds_->headers()) h.push_back(x);
-    if (auto a = creds_->authorization(); !a.empty()) h.emplace_back("Authorization", a);
-  }
-  requests_.fetch_add(1, std::memory_order_relaxed);
-  HttpReply r = client_.request("GET", target, {}, h);
-  if (r.status == 401 && creds_) creds_->unauthorized();
+  HttpReply r = client_.get(target);
+  requests_.store(client_.requests(), std::memory_order_relaxed);
   return r;
 }
 
-std::size_t FhirAlertReader::poll_type(const std::string& type, Cursor& c) {
+std::size_t FhirAlertReader::poll_type(const std::string& type, LastUpdatedCursor& c) {
   std::size_t fresh = 0;
-  std::string target = type + "?_lastUpdated=ge" + query_encode(c.since) +
-                       "&_sort=_lastUpdated&_count=" + std::to_string(poll_->page_size);
+  std::string target = type + "?" + c.query() + "&_count=" + std::to_string(poll_->page_size);
   for (int page = 0; page < 1000; ++page) {  // bounded: a server that pages forever stops here
     HttpReply r = get(target);
     if (r.status != 200) {
-      note_error("searching " + type + ": " +
-                 (r.status ? "HTTP " + std::to_string(r.status) + " " +
-                                 payloads::operation_outcome_reason(r.body)
-                           : r.error));
+      note_error("searching " + type + ": " + reply_error(r));
       return fresh;
     }
     auto decoded = payloads::decode_alert_page(r.body);
@@ -133,25 +104,17 @@ std::size_t FhirAlertReader::poll_type(const std::string& type, Cursor& c) {
     const auto& p = decoded.value;
     if (!p.errors.empty()) note_error(p.errors.front());
     std::vector<HeardAlert> out;
-    for (const auto& a : p.alerts) {
-      if (a.last_updated == c.since && c.ids_at_since.contains(a.id)) continue;
-      if (!a.last_updated.empty() && a.last_updated != c.since) {
-        c.since = a.last_updated;
-        c.ids_at_since.clear();
-      }
-      c.ids_at_since.insert(a.id);
-      out.push_back(heard(a));
-    }
+    for (const auto& a : p.alerts)
+      if (c.take(a.id, a.last_updated)) out.push_back(heard(a));
     fresh += out.size();
     const bool full = p.entries >= poll_->page_size;
     if (!out.empty()) sink_(std::move(out));
     if (!p.next.empty()) {
-      target = path_of(p.next);
+      target = link_path(p.next);
       continue;
     }
     if (!full || fresh == 0) break;  // a full page of nothing new: do not spin on one instant
-    target = type + "?_lastUpdated=ge" + query_encode(c.since) +
-             "&_sort=_lastUpdated&_count=" + std::to_string(poll_->page_size);
+    target = type + "?" + c.query() + "&_count=" + std::to_string(poll_->page_size);
   }
   return fresh;
 }

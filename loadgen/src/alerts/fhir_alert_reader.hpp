@@ -5,10 +5,9 @@
 // at most `max_rate_per_s` requests a second; and reads the Observations alerts point at
 // (a flag-detail "Observation/123") to learn which reading triggered them.
 //
-// Cursor: per type, the last lastUpdated seen, searched again with `ge` (ids already seen at
-// that instant skipped), so equal timestamps lose nothing; it starts at the run's start, so
-// alerts older than the run (an earlier run on the same server) are not read. The server's
-// clock and ours should agree (NTP). Alerts heard twice are the capture's to drop (by id).
+// Cursor: per type, a LastUpdatedCursor (connect/fhir_search.hpp, shared with the chart
+// read-back) from the run's start, so alerts older than the run (an earlier run on the same
+// server) are not read. Alerts heard twice are the capture's to drop (by id).
 //
 // finish() asks for last rounds: until a round brings nothing new and no Observation waits
 // to be read, or the deadline; then the thread ends.
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "../connect/credentials.hpp"
+#include "../connect/fhir_search.hpp"
 #include "../connect/http_client.hpp"
 #include "heard_alert.hpp"
 #include "iomtsim/scenarios/alert_capture.hpp"
@@ -55,25 +55,19 @@ class FhirAlertReader {
   std::string first_error() const;
 
  private:
-  struct Cursor {
-    std::string since;
-    std::set<std::string> ids_at_since;
-  };
   void loop();
   std::size_t round();  // new alerts found
-  std::size_t poll_type(const std::string& type, Cursor& c);
+  std::size_t poll_type(const std::string& type, LastUpdatedCursor& c);
   void resolve_pending(std::chrono::steady_clock::time_point deadline);
   HttpReply get(const std::string& target);
   void note_error(const std::string& e);
 
-  HttpClient client_;
-  std::shared_ptr<const Credentials> creds_;
   std::optional<scenarios::FhirPollSpec> poll_;
+  FhirSearchClient client_;
   Sink sink_;
-  std::map<std::string, Cursor> cursors_;
+  std::map<std::string, LastUpdatedCursor> cursors_;
   std::map<std::string, std::uint64_t>
       observation_cache_;  // "Observation/<id>" -> reading id (0: none)
-  std::chrono::steady_clock::time_point next_request_{};
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<HeardAlert> pending_;

@@ -43,6 +43,8 @@ enum class ProgressMode : std::uint8_t {
 struct RunOptions {
   unsigned threads = 0;                   // engine threads; 0: hardware_concurrency
   std::optional<double> speed;            // overrides scenario.time.speed
+  // Readings' effective times in wall-clock time (as scenario.time.wall_clock_stamps).
+  bool wall_clock_stamps = false;
   std::filesystem::path out_dir;          // empty: ./iomtsim-runs/<UTC timestamp>/
   bool write_files = true;                // report.json, report.html, junit.xml
   sim::ShardSpec shard{};                 // --shard K/N
