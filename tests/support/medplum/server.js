@@ -29,6 +29,15 @@
 //   --subscriptions          R4 rest-hook Subscriptions: resources created that match an active
 //                            Subscription's criteria are POSTed to its endpoint with its headers
 //   --quiet                  no request log on stderr
+// Faults after acknowledging (the chart read-back's tests), each a deterministic fraction F of
+// the stored Observations chosen by their urn:iomtsim:reading identifier, applied before the
+// 201 goes out; disjoint (drop first, then duplicate, then alter):
+//   --chart-drop F           delete the Observation: acknowledged, never in the record
+//   --chart-duplicate F      store a second copy of it
+//   --chart-alter F          change one field: value, unit, code, subject or effective time,
+//                            chosen by the identifier too (value and unit only where there is
+//                            a valueQuantity, else the effective time)
+//   stats: chart_faults {dropped, duplicated, altered: {value, unit, code, subject, effective_time}}
 // GET /_stats (never authenticated) answers counters as JSON: requests by route, observations
 // stored, duplicates (an Observation stored again with an urn:iomtsim:reading identifier already
 // stored), alerts raised, resets, tokens issued, auth failures, refused references, notifications.
@@ -82,6 +91,73 @@ function parseRules(spec) {
     if (!m) throw new Error(`bad analytics rule '${s}': want LOINC>VALUE or LOINC<VALUE`);
     return { code: m[1], above: m[2] === '>', threshold: Number(m[3]), name: `${m[1]}${m[2]}${m[3]}` };
   });
+}
+
+// ---- chart faults (see the header): their own options, taken out before parseArgs --------
+const chartFaults = { drop: 0, duplicate: 0, alter: 0 };
+const chartFaultStats = {
+  dropped: 0, duplicated: 0, altered: { value: 0, unit: 0, code: 0, subject: 0, effective_time: 0 },
+};
+for (let i = 2; i < process.argv.length;) {
+  const m = /^--chart-(drop|duplicate|alter)$/.exec(process.argv[i]);
+  if (!m) { ++i; continue; }
+  const f = Number(process.argv[i + 1]);
+  if (!(f >= 0 && f <= 1)) throw new Error(`${process.argv[i]} wants a fraction 0..1`);
+  chartFaults[m[1]] = f;
+  process.argv.splice(i, 2);
+}
+
+function identifierHash(text, salt) {  // FNV-1a, 32 bits: the same choice for an identifier every run
+  let h = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < text.length; ++i) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+async function applyChartFaults(stored) {
+  for (const r of stored) {
+    if (r.resourceType !== 'Observation') continue;
+    const id = readingIdentifier(r);
+    if (id === null) continue;
+    const u = identifierHash(id, 0) / 4294967296;
+    if (u < chartFaults.drop) {
+      await repo.deleteResource('Observation', r.id);
+      chartFaultStats.dropped++;
+    } else if (u < chartFaults.drop + chartFaults.duplicate) {
+      const copy = JSON.parse(JSON.stringify(r));
+      delete copy.id;
+      delete copy.meta;
+      await repo.createResource(copy);
+      chartFaultStats.duplicated++;
+    } else if (u < chartFaults.drop + chartFaults.duplicate + chartFaults.alter) {
+      const kinds = ['value', 'unit', 'code', 'subject', 'effective_time'];
+      let kind = kinds[identifierHash(id, 0x5bd1e995) % kinds.length];
+      const q = r.valueQuantity && typeof r.valueQuantity.value === 'number';
+      if ((kind === 'value' || kind === 'unit') && !q) kind = 'effective_time';
+      const a = JSON.parse(JSON.stringify(r));
+      if (kind === 'value') a.valueQuantity.value += 10;
+      if (kind === 'unit') a.valueQuantity = { ...a.valueQuantity, unit: 'altered', code: 'altered' };
+      if (kind === 'code') a.code = { coding: [{ system: 'http://loinc.org', code: '00000-0' }] };
+      if (kind === 'subject') a.subject = { reference: 'Patient/altered-subject' };
+      if (kind === 'effective_time') {
+        a.effectiveDateTime = new Date(Date.parse(a.effectiveDateTime) + 3600 * 1000).toISOString();
+      }
+      await repo.updateResource(a);
+      chartFaultStats.altered[kind]++;
+    }
+  }
+}
+
+// With faults on, FHIR requests run one at a time: a search never sees an Observation between
+// its storing and its fault (deleted, copied or altered before the 201 goes out).
+const chartFaultsOn = chartFaults.drop + chartFaults.duplicate + chartFaults.alter > 0;
+let chartLock = Promise.resolve();
+function serialised(fn) {
+  const run = chartLock.then(fn, fn);
+  chartLock = run.catch(() => {});
+  return run;
 }
 
 const opts = parseArgs(process.argv);
@@ -400,6 +476,7 @@ async function fhir(req, res, rest, search, body) {
     }
     if (r.resourceType !== 'Subscription') notify(r);
   }
+  await applyChartFaults(stored);
   if (storedObservation && opts.resetAfterStore > 0 && random() < opts.resetAfterStore) {
     stats.resets++;
     req.socket.destroy();  // stored, but the client never hears so
@@ -439,7 +516,7 @@ async function handle(req, res, raw) {
   stats.requests++;
   const url = new URL(req.url, 'http://localhost');
   const path = url.pathname;
-  if (path === '/_stats') return send(res, 200, stats);
+  if (path === '/_stats') return send(res, 200, { ...stats, chart_faults: chartFaultStats });
   if (path === '/oauth2/token' && req.method === 'POST') return token(req, res, raw);
   if (path === '/.well-known/smart-configuration') {
     return send(res, 200, { token_endpoint: `http://${req.headers.host}/oauth2/token`, grant_types_supported: ['client_credentials'], token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'], token_endpoint_auth_signing_alg_values_supported: ['RS384', 'ES384'] });
@@ -458,6 +535,7 @@ async function handle(req, res, raw) {
     }
   }
   if (!opts.quiet) process.stderr.write(`${req.method} ${req.url}\n`);
+  if (chartFaultsOn) return serialised(() => fhir(req, res, rest, url.search.slice(1), body));
   return fhir(req, res, rest, url.search.slice(1), body);
 }
 
