@@ -15,8 +15,9 @@ std::string count_row(const std::string& what, std::uint64_t n, bool bad_when_no
   for (const auto& e : examples) ex += (ex.empty() ? "" : "\n") + e;
   const bool bad = bad_when_nonzero && n > 0;
   return "<tr>" + cell(what, true) + "<td class=\"" + (bad ? "fail" : "") + "\">" +
-         std::to_string(n) + "</td><td class=\"l\"><pre style=\"margin:0\">" + xml::escape(ex) +
-         "</pre></td></tr>\n";
+         std::to_string(n) +
+         "</td><td class=\"l\"><pre style=\"margin:0;white-space:pre-wrap;font-size:85%\">" +
+         xml::escape(ex) + "</pre></td></tr>\n";
 }
 
 }  // namespace

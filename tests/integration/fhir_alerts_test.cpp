@@ -73,6 +73,14 @@ TEST(ShippedExample, ExternalFhirPipelineScoresMedplumsFlagsWithNo401AndNoRefusa
   EXPECT_GT(r.report.accuracy.overall.true_alerts, 0u);
   // Polling cost: a few requests per second of the run, not per reading.
   EXPECT_LT(r.alert_capture.fhir_requests, d.generated / 20);
+  // The record read back with the token, subjects mapped through the provisioned ids: every
+  // acknowledged reading there, as sent, dated with the wall clock (wall_clock_stamps).
+  const auto& c = r.report.chart;
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(c.tracked, d[Outcome::Acknowledged]);
+  EXPECT_EQ(c.charted, c.tracked) << log.str();
+  EXPECT_EQ(c.mismatched, 0u) << log.str();
+  EXPECT_EQ(c.time_to_chart.count(), static_cast<std::int64_t>(c.charted));
   EXPECT_EQ(where_found(token, out.path, log.str()), "");
 }
 
