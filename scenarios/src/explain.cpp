@@ -263,6 +263,7 @@ std::string explain(const Scenario& s) {
     if (s.target.provision.enabled()) o << "  " << provision_words(s.target.provision, s.metadata.name) << "\n";
   }
   o << "  alerts heard from: " << alert_capture_words(s.target) << "\n";
+  o << "  delivery: " << retry_words(s.target.retry) << "\n";
   if (s.target.read_back) {
     const auto& b = *s.target.read_back;
     o << "  chart read back: FHIR search of the sent Observations every "

@@ -62,10 +62,31 @@ std::string connection_words(const Endpoint& e) {
                                        : h.name + " (from " + secret_words(h.secret) + ")");
     parts.push_back("headers " + join(names));
   }
+  switch (e.fhir_write) {
+    case FhirWrite::ConditionalCreate:
+      parts.push_back("Observations written by conditional create (retries store no duplicate)");
+      break;
+    case FhirWrite::Put:
+      parts.push_back("Observations written by PUT with an id of ours (retries store no duplicate)");
+      break;
+    case FhirWrite::Post:
+      break;
+  }
   if (!c.username.empty())
     parts.push_back("user " + c.username +
                     (c.password.empty() ? "" : ", password from " + secret_words(c.password)));
   return join(parts);
+}
+
+std::string retry_words(const RetrySpec& r) {
+  if (r.attempts <= 1) return "one attempt per message (no retries)";
+  std::ostringstream o;
+  o << "up to " << r.attempts << " attempts per message, waiting "
+    << describe_duration(physiology::to_seconds(r.backoff)) << " doubling to "
+    << describe_duration(physiology::to_seconds(r.max_backoff));
+  if (r.jitter > 0) o << " (± " << static_cast<int>(r.jitter * 100 + 0.5) << " %)";
+  o << " or the server's Retry-After, on HTTP 429/5xx, resets, time-outs and HL7 AR";
+  return o.str();
 }
 
 std::string provision_words(const ProvisionSpec& p, const std::string& scenario) {

@@ -185,6 +185,8 @@ constexpr KeyDef kTarget[] = {
     {"read_back", T::Toggle, false, "read_back",
      "read the target's record back by FHIR search and score what reached the chart"},
     {"request_timeout", T::Quantity, false, "duration", "per request"},
+    {"retry", T::Object, false, "retry",
+     "how devices retry HTTP 429/5xx, resets, time-outs and HL7 AR (default: no retries)"},
     {"config_file", T::String, false, "", "embedded target's YAML config"},
 };
 constexpr KeyDef kEndpoint[] = {
@@ -201,6 +203,14 @@ constexpr KeyDef kEndpoint[] = {
     {"username", T::String, false, "", "MQTT user name"},
     {"password_env", T::String, false, "", "MQTT password: environment variable holding it"},
     {"password_file", T::String, false, "", "MQTT password: file holding it"},
+    {"fhir_write", T::Enum, false, "fhir_write",
+     "http: post (default), conditional_create (If-None-Exist on the delivery identifier) or put (client-assigned id)"},
+};
+constexpr KeyDef kRetry[] = {
+    {"attempts", T::Integer, false, "", "attempts per message, the first included (1 .. 100, default 1: no retries)"},
+    {"backoff", T::Quantity, false, "duration", "wait after the first failed attempt, doubling (default 1s)"},
+    {"max_backoff", T::Quantity, false, "duration", "the doubling stops here (default 30s); a Retry-After may ask longer"},
+    {"jitter", T::Fraction, false, "", "± fraction of each wait, drawn from the seed (default 0)"},
 };
 constexpr KeyDef kAuth[] = {
     {"kind", T::Enum, true, "auth_kind", "bearer, client_credentials (OAuth2) or smart_backend (SMART Backend Services)"},
@@ -322,6 +332,7 @@ constexpr ObjectDef kObjects[] = {
     {"target", "the system under test", kTarget},
     {"endpoint", "host, port and how to connect", kEndpoint},
     {"auth", "HTTP authentication; secrets come from environment variables or files", kAuth},
+    {"retry", "how a device retries what the target may take later", kRetry},
     {"alerts", "where alerts come back", kAlerts},
     {"fhir_poll", "FHIR search for alert resources", kFhirPoll},
     {"provision", "FHIR resources set up before readings flow", kProvision},
@@ -380,6 +391,7 @@ std::vector<std::string_view> enum_values(std::string_view set) {
   if (set == "client_auth") return {"basic", "post"};
   if (set == "jwt_algorithm") return {"RS384", "ES384"};
   if (set == "provision_patients") return {"none", "create", "existing"};
+  if (set == "fhir_write") return {"post", "conditional_create", "put"};  // FhirWrite order
   if (set == "distribution")
     return {"constant", "uniform", "normal", "lognormal", "exponential", "pareto", "empirical"};
   throw std::logic_error("no enum '" + std::string(set) + "'");

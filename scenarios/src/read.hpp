@@ -31,6 +31,7 @@ CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r);
 // `target.provision` and `target.alerts` (read_connection.cpp).
 void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Reader& r);
 ProvisionSpec read_provision(const Node& n, Reader& r);
+RetrySpec read_retry(const Node& n, Reader& r);  // `target.retry`
 void read_alert_capture(const Node& n, TargetSpec& t, Reader& r);
 
 // Range limits shared by the readers, in canonical units.

@@ -224,6 +224,12 @@ void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Read
     else
       c.auth = read_auth(*v, r);
   }
+  if (const Node* v = n.get("fhir_write")) {
+    if (!http)
+      r.error(v->pos, "'fhir_write' applies to the http endpoint");
+    else if (auto i = r.choice(*v, "fhir_write", "fhir_write"))
+      e.fhir_write = static_cast<FhirWrite>(*i);
+  }
   if (const Node* v = n.get("username")) {
     if (!mqtt)
       r.error(v->pos, "'username' applies to the mqtt endpoint");
@@ -240,6 +246,28 @@ void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Read
       if (n.get("username") == nullptr) r.error(v->pos, "an MQTT password needs a username");
     }
   }
+}
+
+RetrySpec read_retry(const Node& n, Reader& r) {
+  RetrySpec s;
+  if (!r.object(n, "retry", "retry")) return s;
+  if (const Node* v = n.get("attempts")) {
+    if (auto x = r.integer(*v, 1, 100, "attempts")) s.attempts = static_cast<std::uint32_t>(*x);
+  }
+  if (const Node* v = n.get("backoff")) {
+    if (auto x = r.duration(*v, 0.001, 86400, "backoff")) s.backoff = *x;
+  }
+  if (const Node* v = n.get("max_backoff")) {
+    if (auto x = r.duration(*v, 0.001, 86400, "max_backoff")) s.max_backoff = *x;
+  }
+  if (const Node* v = n.get("jitter")) {
+    if (auto x = r.quantity(*v, QuantityKind::Fraction, 0, 0.99, "jitter")) s.jitter = *x;
+  }
+  if (s.max_backoff < s.backoff) {
+    const Node* v = n.get("max_backoff") ? n.get("max_backoff") : n.get("backoff");
+    r.error(v->pos, "max_backoff must be at least backoff");
+  }
+  return s;
 }
 
 ProvisionSpec read_provision(const Node& n, Reader& r) {

@@ -241,6 +241,7 @@ TargetSpec read_target(const Node& n, Reader& r) {
   if (const Node* v = n.get("request_timeout")) {
     if (auto x = r.duration(*v, 0.001, 3600, "request_timeout")) t.request_timeout = *x;
   }
+  if (const Node* v = n.get("retry")) t.retry = read_retry(*v, r);
   if (const Node* v = n.get("config_file")) {
     if (auto x = r.str(*v, "config_file")) t.config_file = *x;
   }

@@ -118,10 +118,43 @@ TEST(ConnectionKeys, EmbeddedRunsHearFlagsByDefault) {
   EXPECT_NE(explain(*r.scenario).find("FHIR search for Flag"), std::string::npos);
 }
 
+TEST(ConnectionKeys, RetriesAndIdempotentFhirWrites) {
+  auto r = load(R"(target:
+  http: {host: fhir.example, port: 443, tls: true, fhir_write: conditional_create}
+  mqtt: {host: broker.example, port: 1883}
+  mllp: {host: engine.example, port: 6661}
+  retry: {attempts: 5, backoff: 500 ms, max_backoff: 20s, jitter: 20 %}
+)");
+  ASSERT_TRUE(r.ok());
+  const auto& t = r.scenario->target;
+  EXPECT_EQ(t.http->fhir_write, FhirWrite::ConditionalCreate);
+  EXPECT_EQ(t.retry.attempts, 5u);
+  EXPECT_EQ(t.retry.backoff, 500ms);
+  EXPECT_EQ(t.retry.max_backoff, 20s);
+  EXPECT_DOUBLE_EQ(t.retry.jitter, 0.2);
+  const std::string text = explain(*r.scenario);
+  EXPECT_NE(text.find("up to 5 attempts per message, waiting 500 ms doubling to 20 s (± 20 %)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Observations written by conditional create"), std::string::npos) << text;
+
+  auto put = load("target:\n  http: {host: h, port: 8080, fhir_write: put}\n  mqtt: {host: h, port: 1883}\n"
+                  "  mllp: {host: h, port: 2575}\n");
+  ASSERT_TRUE(put.ok());
+  EXPECT_EQ(put.scenario->target.http->fhir_write, FhirWrite::Put);
+  EXPECT_EQ(put.scenario->target.retry, RetrySpec{});  // one attempt unless asked
+  EXPECT_NE(explain(*put.scenario).find("one attempt per message (no retries)"), std::string::npos);
+}
+
 TEST(ConnectionKeys, SchemaListsTheNewObjects) {
   const auto schema = nlohmann::json::parse(json_schema());
   const auto& defs = schema["$defs"];
-  for (const char* o : {"auth", "fhir_poll", "provision"}) EXPECT_TRUE(defs.contains(o)) << o;
+  for (const char* o : {"auth", "fhir_poll", "provision", "retry"}) EXPECT_TRUE(defs.contains(o)) << o;
+  EXPECT_EQ(defs["endpoint"]["properties"]["fhir_write"]["enum"],
+            nlohmann::json::array({"post", "conditional_create", "put"}));
+  for (const char* k : {"attempts", "backoff", "max_backoff", "jitter"})
+    EXPECT_TRUE(defs["retry"]["properties"].contains(k)) << k;
+  EXPECT_TRUE(defs["target"]["oneOf"][1]["properties"].contains("retry"));
   EXPECT_TRUE(defs["endpoint"]["properties"].contains("client_cert"));
   EXPECT_FALSE(defs["auth"]["properties"].contains("token")) << "no key takes a secret's value";
   EXPECT_EQ(defs["auth"]["properties"]["kind"]["enum"],

@@ -23,6 +23,9 @@ std::string explain_capacity(const CapacitySpec& c);
 std::string connection_words(const Endpoint& e);
 // `target.provision` in words; `scenario` is the scenario's name (part of the identifiers).
 std::string provision_words(const ProvisionSpec& p, const std::string& scenario);
+// `target.retry` in words: "no retries" or "up to 4 attempts, waiting 1 s doubling to 30 s
+// (or the server's Retry-After), on HTTP 429/5xx, resets, time-outs and HL7 AR".
+std::string retry_words(const RetrySpec& r);
 // Where alerts are heard from (`target.alerts`, with the embedded target's default).
 std::string alert_capture_words(const TargetSpec& t);
 

@@ -13,6 +13,7 @@
 #include "iomtsim/scenarios/alert_capture.hpp"
 #include "iomtsim/scenarios/compare_op.hpp"
 #include "iomtsim/scenarios/connection.hpp"
+#include "iomtsim/scenarios/delivery.hpp"
 #include "iomtsim/scenarios/network_profile.hpp"
 #include "iomtsim/scenarios/provision.hpp"
 #include "iomtsim/scenarios/read_back.hpp"
@@ -85,6 +86,7 @@ struct Endpoint {
   std::uint16_t port = 0;
   bool tls = false;
   Connection connection{};  // TLS details, headers, authentication (connection.hpp)
+  FhirWrite fhir_write = FhirWrite::Post;  // http only: how Observations are written (delivery.hpp)
   bool operator==(const Endpoint&) const = default;
 };
 
@@ -115,6 +117,7 @@ struct TargetSpec {
   // Reading the record back (read_back.hpp); nullopt: not read back, no `chart` section.
   std::optional<ReadBackSpec> read_back;
   Duration request_timeout = std::chrono::seconds(10);
+  RetrySpec retry;  // how devices retry what the target may take later (delivery.hpp)
   std::string config_file;  // embedded target: its YAML config, if any
   bool operator==(const TargetSpec&) const = default;
 };
