@@ -88,6 +88,7 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
       throw MergeError(std::string("merge: operations: ") + e.what());
     }
     out.outcome_codes.merge(s.outcome_codes);
+    out.delivery_attempts += s.delivery_attempts;
     try {
       out.chart.merge(s.chart);
     } catch (const HistogramError& e) {

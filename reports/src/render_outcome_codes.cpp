@@ -5,9 +5,21 @@ namespace iomtsim::reports {
 
 std::string outcome_codes_section(const Report& r) {
   const auto& o = r.outcome_codes;
-  if (o.empty()) return {};
+  const auto& a = r.delivery_attempts;
+  if (o.empty() && a.retries == 0 && a.retries_exhausted == 0) return {};
   using html::cell;
-  std::string b =
+  std::string b;
+  if (a.retries > 0 || a.retries_exhausted > 0) {
+    b += "<p>Messages went on the wire " + std::to_string(a.attempts) + " times, " +
+         std::to_string(a.retries) +
+         " of them retries (after HTTP 429/5xx, a reset, a time-out or an HL7 AR)";
+    if (a.retries_exhausted > 0)
+      b += "; " + std::to_string(a.retries_exhausted) +
+           " messages failed on their last allowed attempt";
+    b += ". The answers below count every attempt.</p>\n";
+  }
+  if (o.empty()) return html::section("answers", "Target answers", b);
+  b +=
       "<table><tr><th class=\"l\">protocol</th><th class=\"l\">answer</th><th>messages</th>"
       "<th>readings</th></tr>\n";
   for (const auto& c : o.codes)

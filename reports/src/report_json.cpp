@@ -218,6 +218,10 @@ std::string to_json(const Report& r) {
     j["outcome_codes"] = Json{{"codes", std::move(codes)}, {"errors", std::move(errors)}};
   }
   if (!r.chart.empty()) j["chart"] = chart_json(r.chart);
+  if (!r.delivery_attempts.empty())
+    j["delivery_attempts"] = Json{{"attempts", r.delivery_attempts.attempts},
+                                  {"retries", r.delivery_attempts.retries},
+                                  {"retries_exhausted", r.delivery_attempts.retries_exhausted}};
   if (!r.waveforms.empty()) {
     const auto& w = r.waveforms;
     j["waveforms"] = Json{{"delivery", json_convert::delivery(w.delivery)},
@@ -360,6 +364,13 @@ Report from_json(std::string_view text) {
     }
     // Optional: runs that read nothing back (and older reports) have no "chart".
     if (j.contains("chart")) r.chart = chart_from_json(j.at("chart"));
+    // Optional: older reports (and runs that sent nothing) have no "delivery_attempts".
+    if (j.contains("delivery_attempts")) {
+      const Json& a = j.at("delivery_attempts");
+      r.delivery_attempts.attempts = a.at("attempts").get<std::uint64_t>();
+      r.delivery_attempts.retries = a.at("retries").get<std::uint64_t>();
+      r.delivery_attempts.retries_exhausted = a.at("retries_exhausted").get<std::uint64_t>();
+    }
     // Optional: runs without waveform devices (and older reports) have no "waveforms".
     if (j.contains("waveforms")) {
       const auto& w = j.at("waveforms");

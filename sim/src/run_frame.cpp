@@ -60,6 +60,7 @@ reports::Report RunFrame::finish(std::vector<device_side::Sections> sections) {
     r.ops.merge(s.ops);
     r.outcome_codes.merge(s.outcome_codes);
     r.chart.merge(s.chart);
+    r.delivery_attempts += s.delivery;
   }
   reports::attach_pump_alerts(r);  // rescores
   r.thresholds = reports::evaluate_thresholds(r, thresholds_);

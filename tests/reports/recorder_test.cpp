@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include "iomtsim/reports/render_html.hpp"
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -226,6 +228,26 @@ TEST(ReportJson, RoundTripIsExact) {
   EXPECT_EQ(back.traces, r.traces);
   EXPECT_EQ(back.episodes, r.episodes);
   EXPECT_NE(text.find("\"schema_version\": 1"), std::string::npos);
+}
+
+// Delivery attempts: in report.json, added exactly by a merge, absent from older reports.
+TEST(ReportJson, DeliveryAttemptsRoundTripAndMergeByAdding) {
+  Report a = fixture_report({6, 60});
+  Report b = a;
+  a.run.shards = {"1/2"};
+  b.run.shards = {"2/2"};
+  a.delivery_attempts = AttemptCounts{100, 7, 1};
+  b.delivery_attempts = AttemptCounts{50, 3, 0};
+  const std::string text = to_json(a);
+  EXPECT_NE(text.find("\"delivery_attempts\""), std::string::npos);
+  EXPECT_EQ(from_json(text).delivery_attempts, a.delivery_attempts);
+  const Report m = merge_reports(std::vector<Report>{from_json(text), from_json(to_json(b))});
+  EXPECT_EQ(m.delivery_attempts, (AttemptCounts{150, 10, 1}));
+  Report none = fixture_report({6, 60});
+  EXPECT_EQ(to_json(none).find("delivery_attempts"), std::string::npos);
+  EXPECT_EQ(from_json(to_json(none)).delivery_attempts, AttemptCounts{});
+  // report.html says how many retries there were.
+  EXPECT_NE(render_html(a).find("7 of them retries"), std::string::npos);
 }
 
 TEST(ReportJson, RejectsOtherSchemaVersionsAndMalformedInput) {

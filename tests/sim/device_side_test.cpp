@@ -5,6 +5,8 @@
 // retry hook, and loud failures for a carrier that breaks the contract.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <map>
 #include <optional>
 
@@ -416,4 +418,33 @@ TEST(DeviceSide, ACarrierThatLosesOrInventsMessagesIsALoudError) {
     out.clear();  // the carrier drops what it was given
     EXPECT_THROW(side.close(), InternalError);
   }
+}
+
+// The back-off doubles to its ceiling; jitter scales each wait within ± the fraction, drawn
+// from (seed, message, attempt): the same run waits the same, messages do not wait alike.
+TEST(RetryPolicyBackoff, DoublesToTheCeilingWithDeterministicJitter) {
+  using namespace std::chrono_literals;
+  iomtsim::sim::device_side::RetryPolicy p;
+  p.max_attempts = 8;
+  p.initial_backoff = 1s;
+  p.max_backoff = 5s;
+  EXPECT_EQ(p.backoff(1), 1s);
+  EXPECT_EQ(p.backoff(2), 2s);
+  EXPECT_EQ(p.backoff(3), 4s);
+  EXPECT_EQ(p.backoff(4), 5s);
+  EXPECT_EQ(p.backoff(7), 5s);
+  p.jitter = 0.25;
+  p.seed = 99;
+  std::set<std::int64_t> waits;
+  for (std::uint64_t id = 0; id < 50; ++id) {
+    const auto w = p.backoff(2, id);
+    EXPECT_EQ(w, p.backoff(2, id));
+    EXPECT_GE(w, 1500ms);
+    EXPECT_LE(w, 2500ms);
+    waits.insert(w.count());
+  }
+  EXPECT_GT(waits.size(), 40u);
+  auto other = p;
+  other.seed = 100;
+  EXPECT_NE(p.backoff(2, 7), other.backoff(2, 7));
 }

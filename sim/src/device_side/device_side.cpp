@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "iomtsim/physiology/random.hpp"
 #include "iomtsim/sim/device_side/timed_queue.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/waveform_body.hpp"
@@ -23,10 +24,29 @@ namespace {
 
 }  // namespace
 
-Duration RetryPolicy::backoff(std::uint32_t attempt) const {
+Duration RetryPolicy::backoff(std::uint32_t attempt, std::uint64_t wire_id) const {
   Duration d = initial_backoff;
   for (std::uint32_t i = 1; i < attempt && d < max_backoff; ++i) d *= 2;
-  return std::min(d, max_backoff);
+  d = std::min(d, max_backoff);
+  if (jitter <= 0.0) return d;
+  // A draw per (seed, message, attempt): the same run waits the same, whatever the order in
+  // which answers come back.
+  const std::uint64_t h = physiology::splitmix64(
+      physiology::splitmix64(seed ^ 0x9E3779B97F4A7C15ull ^ wire_id) ^ attempt);
+  const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // [0, 1)
+  const double factor = 1.0 + jitter * (2.0 * u - 1.0);
+  return std::max(Duration{1}, Duration{static_cast<std::int64_t>(static_cast<double>(d.count()) * factor)});
+}
+
+RetryPolicy retry_policy(const scenarios::Scenario& s) {
+  const auto& r = s.target.retry;
+  RetryPolicy p;
+  p.max_attempts = std::max<std::uint32_t>(1, r.attempts);
+  p.initial_backoff = r.backoff;
+  p.max_backoff = std::max(r.backoff, r.max_backoff);
+  p.jitter = r.jitter;
+  p.seed = s.metadata.seed;
+  return p;
 }
 
 struct DeviceSide::Impl {
@@ -232,7 +252,7 @@ struct DeviceSide::Impl {
     if (r.retryable && r.outcome != Outcome::InFlight && r.outcome != Outcome::Acknowledged) {
       if (m->attempt < cfg.retry.max_attempts && !stopped) {
         const Duration wait =
-            std::max(cfg.retry.backoff(m->attempt), r.retry_after.value_or(Duration{}));
+            std::max(cfg.retry.backoff(m->attempt, m->wire_id), r.retry_after.value_or(Duration{}));
         ++m->attempt;
         ++stats.retries;
         m->departs = r.at + wait;

@@ -66,4 +66,22 @@ struct DeliveryCounts {
   bool operator==(const DeliveryCounts&) const = default;
 };
 
+// Delivery attempts of messages (readings' messages, waveform blocks, operations messages):
+// how often they went on the wire. A retry is an attempt after one the target may take later
+// failed (HTTP 429/5xx, a reset, a time-out, HL7 AR); the message and its readings still end
+// in exactly one bucket. report.json "delivery_attempts".
+struct AttemptCounts {
+  std::uint64_t attempts = 0;           // messages put on the wire, retries included
+  std::uint64_t retries = 0;            // attempts after a retryable failure
+  std::uint64_t retries_exhausted = 0;  // retryable failures left final (attempts used up)
+  AttemptCounts& operator+=(const AttemptCounts& o) {
+    attempts += o.attempts;
+    retries += o.retries;
+    retries_exhausted += o.retries_exhausted;
+    return *this;
+  }
+  bool empty() const { return attempts == 0 && retries == 0 && retries_exhausted == 0; }
+  bool operator==(const AttemptCounts&) const = default;
+};
+
 }  // namespace iomtsim::reports

@@ -134,6 +134,8 @@ struct Report {
   // What reached the target's record, read back by FHIR search (chart.hpp); empty unless
   // the scenario asked for a read-back.
   ChartReport chart;
+  // How often messages went on the wire, retries included (delivery.hpp); merges by adding.
+  AttemptCounts delivery_attempts;
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)

@@ -98,11 +98,8 @@ struct DeviceSideConfig {
   Hooks hooks;
 };
 
-struct DeliveryStats {
-  std::uint64_t attempts = 0;           // departures, retries included
-  std::uint64_t retries = 0;            // departures after a retryable failure
-  std::uint64_t retries_exhausted = 0;  // retryable failures left final by the policy
-};
+// Departures (attempts), retries included; the report's delivery_attempts.
+using DeliveryStats = reports::AttemptCounts;
 
 // What close() returns: the sections of the report the device side fills itself.
 struct Sections {

@@ -98,14 +98,23 @@ struct Result {
 
 // How often a device tries a message the target may take later (Result::retryable). One
 // attempt by default: no retries. Later attempts wait max(back-off, Retry-After), the
-// back-off doubling from `initial_backoff` up to `max_backoff`, and keep the message's key
-// and wire_id (the idempotency key). A retry departs straight to the engine: the emulated
-// network path is crossed once, by the first attempt.
+// back-off doubling from `initial_backoff` up to `max_backoff`, scaled by a factor in
+// [1 - jitter, 1 + jitter] drawn from (seed, wire_id, attempt) so a run always waits the same,
+// and keep the message's key and wire_id (the idempotency key). A retry departs straight to
+// the engine: the emulated network path is crossed once, by the first attempt. The back-off is
+// device time (scenario time); a Retry-After is the target's (the real-time engine converts
+// it to scenario time).
 struct RetryPolicy {
   std::uint32_t max_attempts = 1;
   Duration initial_backoff = std::chrono::seconds(1);
   Duration max_backoff = std::chrono::seconds(30);
-  Duration backoff(std::uint32_t attempt) const;  // wait after failed attempt `attempt` (1-based)
+  double jitter = 0.0;     // 0 .. < 1
+  std::uint64_t seed = 0;  // the scenario's: jitter draws
+  // Wait after failed attempt `attempt` (1-based) of the message with this wire id.
+  Duration backoff(std::uint32_t attempt, std::uint64_t wire_id = 0) const;
 };
+
+// The scenario's `target.retry` as a policy (both engines build theirs with it).
+RetryPolicy retry_policy(const scenarios::Scenario& s);
 
 }  // namespace iomtsim::sim::device_side
