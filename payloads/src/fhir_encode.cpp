@@ -54,10 +54,41 @@ std::string format_fhir_instant(physiology::SimTime device_time, std::int64_t ep
   return s;
 }
 
+void append_delivery_key(std::string& out, std::uint64_t run, std::uint64_t reading_id) {
+  append_uint(out, run);
+  out.push_back('-');
+  append_uint(out, reading_id);
+}
+
+std::string delivery_key(std::uint64_t run, std::uint64_t reading_id) {
+  std::string s;
+  append_delivery_key(s, run, reading_id);
+  return s;
+}
+
+void append_if_none_exist(std::string& out, std::uint64_t run, std::uint64_t reading_id) {
+  out.append("identifier=");
+  out.append(kDeliverySystem);
+  out.push_back('|');
+  append_delivery_key(out, run, reading_id);
+}
+
 void append_observation(std::string& out, const physiology::Reading& r, const FhirOptions& options) {
   const VitalCodes& c = codes(r.vital);
-  out.append(R"({"resourceType":"Observation","identifier":[{"system":"urn:iomtsim:reading","value":")");
+  out.append(R"({"resourceType":"Observation",)");
+  if (options.write == FhirWrite::Put) {
+    out.append(R"("id":")");
+    append_delivery_key(out, options.delivery_run, r.id);
+    out.append(R"(",)");
+  }
+  out.append(R"("identifier":[{"system":"urn:iomtsim:reading","value":")");
   append_uint(out, r.id);
+  if (options.write != FhirWrite::Post) {
+    out.append(R"("},{"system":")");
+    out.append(kDeliverySystem);
+    out.append(R"(","value":")");
+    append_delivery_key(out, options.delivery_run, r.id);
+  }
   out.append(R"("}],"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs","display":"Vital Signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":")");
   out.append(c.loinc);
   out.append(R"(","display":")");
@@ -165,7 +196,21 @@ std::string encode_transaction_bundle(std::span<const physiology::Reading> readi
     out.append(reading_uuid(r.id));
     out.append(R"(","resource":)");
     append_observation(out, r, options);
-    out.append(R"(,"request":{"method":"POST","url":"Observation"}})");
+    switch (options.write) {
+      case FhirWrite::Post:
+        out.append(R"(,"request":{"method":"POST","url":"Observation"}})");
+        break;
+      case FhirWrite::ConditionalCreate:
+        out.append(R"(,"request":{"method":"POST","url":"Observation","ifNoneExist":")");
+        append_if_none_exist(out, options.delivery_run, r.id);  // no characters to escape
+        out.append(R"("}})");
+        break;
+      case FhirWrite::Put:
+        out.append(R"(,"request":{"method":"PUT","url":"Observation/)");
+        append_delivery_key(out, options.delivery_run, r.id);
+        out.append(R"("}})");
+        break;
+    }
   }
   out.append("]}");
   return out;

@@ -6,9 +6,10 @@
 
 namespace iomtsim::payloads {
 
-std::string_view ack_code_text(AckCode c) {
+std::string_view ack_code_text(AckCode c, bool enhanced) {
   static constexpr std::array<std::string_view, 3> kText = {"AA", "AE", "AR"};
-  return kText[static_cast<std::size_t>(c)];
+  static constexpr std::array<std::string_view, 3> kCommit = {"CA", "CE", "CR"};
+  return (enhanced ? kCommit : kText)[static_cast<std::size_t>(c)];
 }
 
 std::string hl7_escape(std::string_view text) {
@@ -133,7 +134,7 @@ std::string encode_ack(const Hl7Ack& ack, const Hl7Options& options) {
   out.append("^ACK|A");
   out.append(hl7_escape(ack.control_id));
   out.append("|P|2.6\rMSA|");
-  out.append(ack_code_text(ack.code));
+  out.append(ack_code_text(ack.code, ack.enhanced));
   out.push_back('|');
   out.append(hl7_escape(ack.control_id));
   if (ack.code != AckCode::Accept || !ack.reason.empty()) {
@@ -180,6 +181,7 @@ Decoded<Hl7Ack> decode_ack(std::string_view message) {
   const char cs = message[4];
   std::vector<std::string_view> f;
   bool saw_msa = false;
+  std::string msa_text;  // MSA-3: the reason when there is no ERR segment
   std::size_t start = 0;
   for (std::size_t i = 0; i <= message.size(); ++i) {
     if (i != message.size() && message[i] != '\r' && message[i] != '\n') continue;
@@ -206,7 +208,9 @@ Decoded<Hl7Ack> decode_ack(std::string_view message) {
         res.error = "MSA-1 '" + std::string(code) + "' is not AA, AE or AR";
         return res;
       }
+      res.value.enhanced = code.front() == 'C';
       res.value.control_id = hl7_unescape(detail::field(f, 2));
+      msa_text = hl7_unescape(detail::field(f, 3));
     } else if (f[0] == "ERR") {
       std::string_view text = detail::field(f, 8);
       if (text.empty()) text = detail::field(f, 7);
@@ -216,6 +220,7 @@ Decoded<Hl7Ack> decode_ack(std::string_view message) {
     }
   }
   if (!saw_msa) res.error = "missing MSA segment";
+  if (res.value.reason.empty() && res.value.code != AckCode::Accept) res.value.reason = std::move(msa_text);
   return res;
 }
 

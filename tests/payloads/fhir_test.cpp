@@ -35,6 +35,55 @@ TEST(Fhir, ObservationShape) {
   EXPECT_FALSE(j.contains("extension"));
 }
 
+// Idempotent writes: a delivery identifier unique to the run's reading, and with PUT an id
+// of ours; the reading's own identifier (what decoders and de-duplication use) is unchanged.
+TEST(Fhir, IdempotentWritesCarryTheDeliveryKey) {
+  const auto r = make(12, 3, 7, Vital::HeartRate, 72.46, 1250);
+  FhirOptions cc{kEpochMs};
+  cc.write = FhirWrite::ConditionalCreate;
+  cc.delivery_run = 1733600000123;
+  const std::string key = "1733600000123-" + std::to_string(r.id);
+  EXPECT_EQ(delivery_key(cc.delivery_run, r.id), key);
+  std::string q;
+  append_if_none_exist(q, cc.delivery_run, r.id);
+  EXPECT_EQ(q, "identifier=urn:iomtsim:delivery|" + key);
+
+  auto j = nlohmann::json::parse(encode_observation(r, cc));
+  EXPECT_FALSE(j.contains("id"));
+  ASSERT_EQ(j["identifier"].size(), 2u);
+  EXPECT_EQ(j["identifier"][0]["value"], std::to_string(r.id));
+  EXPECT_EQ(j["identifier"][1]["system"], "urn:iomtsim:delivery");
+  EXPECT_EQ(j["identifier"][1]["value"], key);
+  auto back = decode_observation(encode_observation(r, cc), cc);
+  ASSERT_TRUE(back.ok()) << back.error;
+  EXPECT_EQ(back.readings.at(0).id, r.id);
+
+  FhirOptions put = cc;
+  put.write = FhirWrite::Put;
+  j = nlohmann::json::parse(encode_observation(r, put));
+  EXPECT_EQ(j["id"], key);
+  EXPECT_EQ(j["identifier"][1]["value"], key);
+
+  const auto r2 = make(12, 3, 8, Vital::SpO2, 97, 1250);
+  const std::vector<physiology::Reading> batch{r, r2};
+  auto b = nlohmann::json::parse(encode_transaction_bundle(batch, cc));
+  EXPECT_EQ(b["entry"][0]["request"]["method"], "POST");
+  EXPECT_EQ(b["entry"][0]["request"]["url"], "Observation");
+  EXPECT_EQ(b["entry"][0]["request"]["ifNoneExist"], "identifier=urn:iomtsim:delivery|" + key);
+  b = nlohmann::json::parse(encode_transaction_bundle(batch, put));
+  EXPECT_EQ(b["entry"][1]["request"]["method"], "PUT");
+  EXPECT_EQ(b["entry"][1]["request"]["url"], "Observation/" + delivery_key(put.delivery_run, r2.id));
+  EXPECT_EQ(b["entry"][1]["resource"]["id"], delivery_key(put.delivery_run, r2.id));
+  auto bundle_back = decode_bundle(encode_transaction_bundle(batch, put), put);
+  ASSERT_TRUE(bundle_back.ok()) << bundle_back.error;
+  EXPECT_EQ(bundle_back.readings.size(), 2u);
+  // Plain POST stays as it was: one identifier, no id.
+  j = nlohmann::json::parse(encode_observation(r, kOpts));
+  EXPECT_EQ(j["identifier"].size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(encode_transaction_bundle(batch, kOpts))["entry"][0]["request"],
+            (nlohmann::json{{"method", "POST"}, {"url", "Observation"}}));
+}
+
 TEST(Fhir, EveryVitalRoundTrips) {
   for (const auto& r : testing::one_of_each()) {
     const auto res = decode_observation(encode_observation(r, kOpts), kOpts);

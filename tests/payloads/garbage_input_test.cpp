@@ -33,7 +33,7 @@ TEST(GarbageInput, MutatedMessagesNeverThrow) {
   const std::vector<std::string> seeds = {
       encode_transaction_bundle(readings, fo), encode_observation(readings[7], fo),
       encode_oru_r01(readings, Hl7Options{testing::kEpochMs}), encode_mqtt_batch(readings),
-      encode_batch(3, readings), encode_ack(Hl7Ack{AckCode::Error, "X", "why"}),
+      encode_batch(3, readings), encode_ack(Hl7Ack{AckCode::Error, "X", "why", false}),
       encode_alert_json(physiology::Alert{"a", 1, "news2", 5, physiology::AlertSeverity::Medium, {}, 9, {}})};
   physiology::Rng rng(physiology::stream_seed(1, physiology::StreamKind::Target, 99));
   std::size_t rejected = 0, accepted = 0;

@@ -147,9 +147,9 @@ TEST(Hl7, RejectsMalformedInputWithReason) {
 }
 
 TEST(Hl7, AckRoundTrips) {
-  for (const Hl7Ack& ack : {Hl7Ack{AckCode::Accept, "IOMT0000000C00000001", ""},
-                            Hl7Ack{AckCode::Error, "X1", "unknown MDC code '9' | field ^ 3 & more \\"},
-                            Hl7Ack{AckCode::Reject, "X2", "queue full"}}) {
+  for (const Hl7Ack& ack : {Hl7Ack{AckCode::Accept, "IOMT0000000C00000001", "", false},
+                            Hl7Ack{AckCode::Error, "X1", "unknown MDC code '9' | field ^ 3 & more \\", false},
+                            Hl7Ack{AckCode::Reject, "X2", "queue full", false}}) {
     const std::string msg = encode_ack(ack, kOpts);
     EXPECT_TRUE(msg.starts_with("MSH|^~\\&|"));
     EXPECT_NE(msg.find("\rMSA|" + std::string(ack_code_text(ack.code)) + "|"), std::string::npos);
@@ -202,6 +202,46 @@ TEST(Hl7, AbsentAndQuestionableValuesAsDevicesFlagThem) {
   EXPECT_EQ(res.readings[3].value, 0.0);
   EXPECT_EQ(res.readings[1].flags, physiology::kFlagQuestionable);
   EXPECT_EQ(res.readings[1].value, 71.0);
+}
+
+// A sender's rules: AA/CA accepted; AE/CE an error in the message itself (not sent again as
+// it is); AR/CR refused for another reason (the receiver is busy or down): sent again later.
+TEST(Hl7, AckCodesAndWhichASenderRetries) {
+  struct Case {
+    const char* msa;
+    AckCode code;
+    bool enhanced;
+    bool retry;
+  };
+  for (const Case& c : {Case{"AA", AckCode::Accept, false, false}, Case{"AE", AckCode::Error, false, false},
+                        Case{"AR", AckCode::Reject, false, true}, Case{"CA", AckCode::Accept, true, false},
+                        Case{"CE", AckCode::Error, true, false}, Case{"CR", AckCode::Reject, true, true}}) {
+    const std::string msg = std::string("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|") + c.msa + "|X7\r";
+    const auto back = decode_ack(msg);
+    ASSERT_TRUE(back.ok()) << back.error;
+    EXPECT_EQ(back.value.code, c.code) << c.msa;
+    EXPECT_EQ(back.value.enhanced, c.enhanced) << c.msa;
+    EXPECT_EQ(ack_code_text(back.value.code, back.value.enhanced), c.msa);
+    EXPECT_EQ(ack_retryable(back.value.code), c.retry) << c.msa;
+  }
+}
+
+TEST(Hl7, AckReasonFromErrElseMsa3) {
+  const auto with_err = decode_ack(
+      "MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AE|X1|see ERR\rERR|||207^x^HL70357|E||||OBX-5 \\T\\ unit wrong\r");
+  ASSERT_TRUE(with_err.ok());
+  EXPECT_EQ(with_err.value.reason, "OBX-5 & unit wrong");
+  const auto msa_only = decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AR|X2|engine paused\r");
+  ASSERT_TRUE(msa_only.ok());
+  EXPECT_EQ(msa_only.value.reason, "engine paused");
+  const auto accepted = decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AA|X3|fine\r");
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_EQ(accepted.value.reason, "");
+  // Enhanced mode round trip.
+  const Hl7Ack cr{AckCode::Reject, "X4", "busy", true};
+  const auto back = decode_ack(encode_ack(cr));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value, cr);
 }
 
 }  // namespace

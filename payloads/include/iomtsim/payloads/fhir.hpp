@@ -43,6 +43,19 @@
 
 namespace iomtsim::payloads {
 
+// How Observations are written (scenario: target.http.fhir_write). Post: plain create.
+// The idempotent modes make a retry store nothing twice; each Observation then also carries
+// the identifier {"system":"urn:iomtsim:delivery","value":"<delivery_key(run, id)>"}, unique
+// to this run's reading (the reading id alone repeats in every run of a scenario):
+//  - ConditionalCreate: a single Observation goes with the header If-None-Exist:
+//    identifier=urn:iomtsim:delivery|<key> (if_none_exist()); a Bundle entry's request has
+//    "ifNoneExist" with the same query;
+//  - Put: the Observation has "id":"<key>" and goes to PUT Observation/<key>, the Bundle
+//    entry's request is {"method":"PUT","url":"Observation/<key>"}.
+enum class FhirWrite : std::uint8_t { Post, ConditionalCreate, Put };
+
+inline constexpr std::string_view kDeliverySystem = "urn:iomtsim:delivery";
+
 struct FhirOptions {
   // Wall-clock time (Unix epoch, milliseconds) of scenario time zero: device times are
   // offsets from it. Decoders subtract it again.
@@ -56,10 +69,20 @@ struct FhirOptions {
   // dated about when it was really sent, never in the future (servers refuse or misfile
   // those); decoders ignore it. Encoders only.
   double device_time_scale = 1.0;
+  FhirWrite write = FhirWrite::Post;
+  // The run's part of the delivery key (any number unique to the run, e.g. its start in Unix
+  // ms); used by the idempotent modes only.
+  std::uint64_t delivery_run = 0;
 };
 
 // The device time an Observation's effective time is written from (device_time_scale).
 physiology::SimTime scaled_device_time(physiology::SimTime device_time, const FhirOptions& options);
+
+// "<run>-<reading id>" (decimal): a valid FHIR id, and the delivery identifier's value.
+std::string delivery_key(std::uint64_t run, std::uint64_t reading_id);
+void append_delivery_key(std::string& out, std::uint64_t run, std::uint64_t reading_id);
+// The If-None-Exist query of a conditional create: "identifier=urn:iomtsim:delivery|<key>".
+void append_if_none_exist(std::string& out, std::uint64_t run, std::uint64_t reading_id);
 
 // Appends one Observation to `out` (no allocation beyond `out` growing).
 void append_observation(std::string& out, const physiology::Reading& r,
@@ -68,7 +91,8 @@ std::string encode_observation(const physiology::Reading& r, const FhirOptions& 
 
 // A Bundle of type "transaction": each entry has fullUrl "urn:uuid:<uuid from the reading
 // id>" (deterministic, version-4 layout), the Observation as resource, and request
-// {"method":"POST","url":"Observation"}. An empty span gives a Bundle with no entries.
+// {"method":"POST","url":"Observation"} (or as FhirOptions::write says). An empty span gives a
+// Bundle with no entries.
 std::string encode_transaction_bundle(std::span<const physiology::Reading> readings,
                                       const FhirOptions& options = {});
 

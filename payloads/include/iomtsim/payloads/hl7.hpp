@@ -49,14 +49,21 @@ std::string hl7_control_id(std::uint64_t first_reading_id);
 // ORU^R01 -> readings; message_id is MSH-10.
 DecodeResult decode_oru_r01(std::string_view message, const Hl7Options& options = {});
 
-// MSA-1 acknowledgment codes (original mode).
+// MSA-1 acknowledgment codes: original mode AA/AE/AR, enhanced mode (commit) CA/CE/CR.
+// AA/CA: accepted. AE/CE: an error in the message itself; a sender does not send it again
+// as it is (final). AR/CR: rejected for a reason that is not the message (the receiver is
+// unavailable, overloaded, not processing): a sender may send it again later.
 enum class AckCode : std::uint8_t { Accept, Error, Reject };  // AA, AE, AR
-std::string_view ack_code_text(AckCode c);
+std::string_view ack_code_text(AckCode c, bool enhanced = false);  // "AA" .. or "CA" ..
+// Whether a sender retries a message answered with this code (AR/CR only).
+constexpr bool ack_retryable(AckCode c) { return c == AckCode::Reject; }
 
 struct Hl7Ack {
   AckCode code = AckCode::Accept;
   std::string control_id;  // MSA-2: the control id of the message acknowledged
-  std::string reason;      // ERR-8 (user message) and MSA-3 text; empty for AA
+  // ERR-8 (user message) text, else ERR-7, else ERR-3's text; else MSA-3 (text message).
+  // Empty for AA.
+  std::string reason;
   // The ACK's own header. Empty applications: the Hl7Options names, as before. Values are
   // HL7 text as it stood in the message acknowledged (copied, not escaped again).
   std::string sending_application;           // MSH-3: the acknowledged message's MSH-5
@@ -66,6 +73,7 @@ struct Hl7Ack {
   std::optional<std::int64_t> time_unix_ns;  // MSH-7; nullopt: the options' epoch
   std::string trigger = "R01";               // MSH-9 is ACK^<trigger>^ACK
   std::string error_code;  // ERR-3 (HL7 table 0357); empty: hl7_error_code(reason)
+  bool enhanced = false;  // MSA-1 was CA/CE/CR (enhanced mode)
   bool operator==(const Hl7Ack&) const = default;
 };
 
