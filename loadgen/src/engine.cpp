@@ -42,6 +42,7 @@ struct Engine::Impl {
     d.recorder = c.recorder;
     d.end = SimTime{c.scenario->metadata.duration};
     d.epoch_unix_ms = c.epoch_unix_ms;
+    d.retry = ds::retry_policy(*c.scenario);
     if (!c.record_part.empty()) {
       record = std::make_unique<RecordingPartWriter>(c.record_part, c.record_header);
       d.tap = [this](const physiology::DeviceOutput& o) {
@@ -123,6 +124,7 @@ struct Engine::Impl {
 
   void completed(OutboundPtr m, const Completion& r) {
     if (r.status) ++totals.http_status[r.status];
+    if (m->retried) ++resends;  // the transport wrote it twice (a stale keep-alive connection)
     note_answer(totals.outcome_codes, r, m->readings().size());
     if (cfg.chart && r.outcome == Outcome::Acknowledged &&
         m->msg->format == scenarios::PayloadFormat::FhirR4 && !m->readings().empty())
@@ -139,6 +141,12 @@ struct Engine::Impl {
     res.sent_wall_ns =
         std::chrono::duration_cast<std::chrono::nanoseconds>(written.time_since_epoch()).count();
     res.answer_body = std::move(m->answer);
+    res.retryable = r.retryable;
+    // The target's Retry-After is wall time; the device waits in scenario time.
+    if (r.retry_after)
+      res.retry_after = std::chrono::duration_cast<physiology::Duration>(
+          std::chrono::duration<double, std::nano>(static_cast<double>(r.retry_after->count()) *
+                                                   cfg.clock->speed()));
     side.finish(std::move(m->msg), res);
   }
 
@@ -177,6 +185,10 @@ struct Engine::Impl {
       for (const auto& [reason, n] : t->tls_failures()) totals.tls_failures[reason] += n;
     }
     totals.sections = side.close();
+    // What the transport wrote again on its own is an attempt and a retry like the device
+    // side's.
+    totals.sections.delivery.attempts += resends;
+    totals.sections.delivery.retries += resends;
     if (record) {
       record->update_episodes(totals.sections.episodes);
       record_ok = record->close();
@@ -195,6 +207,7 @@ struct Engine::Impl {
   ds::DeviceSide side;
   std::array<std::unique_ptr<Transport>, kFormats> transports;
   std::vector<ds::MessagePtr> departed;
+  std::uint64_t resends = 0;
   bool stopping = false;
   bool finishing = false;
   Steady::time_point drain_deadline{};

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "connect/secrets.hpp"
+#include "retry_after.hpp"
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/fhir_alerts.hpp"
 
@@ -59,6 +60,8 @@ class HttpTransport final : public Transport {
     fhir_.epoch_unix_ms = target_.epoch_unix_ms;
     fhir_.device_time_scale = target_.device_time_scale;
     fhir_.refs = target_.refs.get();
+    fhir_.write = target_.write;
+    fhir_.delivery_run = target_.delivery_run;
     host_header_ = target_.host + ":" + std::to_string(target_.port);
     if (target_.credentials) static_headers_ = target_.credentials->header_lines();
     const unsigned n = std::max(1u, target_.connections);
@@ -117,9 +120,16 @@ class HttpTransport final : public Transport {
  private:
   bool stale(const Outbound& m, Steady::time_point now) const { return now - m.due > target_.timeout; }
 
-  void complete(OutboundPtr m, Outcome o, unsigned status, std::string detail = {}) {
+  void complete(OutboundPtr m, Outcome o, unsigned status, std::string detail = {},
+                bool retryable = false, std::optional<std::chrono::nanoseconds> retry_after = {}) {
     --in_flight_;
-    done_(std::move(m), Completion{o, status, Steady::now(), "fhir_r4", {}, std::move(detail)});
+    done_(std::move(m), Completion{o, status, Steady::now(), "fhir_r4", {}, std::move(detail),
+                                   retryable, retry_after});
+  }
+
+  // What a device retries: the server is busy or broken, not refusing the content.
+  static bool retryable_status(unsigned status) {
+    return status == 408 || status == 429 || status / 100 == 5;
   }
 
   // Why the server refused: its OperationOutcome, and for a 401 what WWW-Authenticate says.
@@ -201,7 +211,7 @@ class HttpTransport final : public Transport {
     while (!queue_.empty() && stale(*queue_.front(), now)) {
       auto m = std::move(queue_.front());
       queue_.pop_front();
-      complete(std::move(m), Outcome::Failed, 0, last_connect_error_);
+      complete(std::move(m), Outcome::Failed, 0, last_connect_error_, true);
     }
     c.state = Conn::State::Waiting;
     c.timer.expires_after(c.backoff.next());
@@ -228,7 +238,7 @@ class HttpTransport final : public Transport {
         auto m = std::move(queue_.front());
         queue_.pop_front();
         if (stale(*m, Steady::now())) {
-          complete(std::move(m), Outcome::TimedOut, 0);
+          complete(std::move(m), Outcome::TimedOut, 0, {}, true);
           continue;
         }
         write(c, std::move(m));
@@ -246,6 +256,7 @@ class HttpTransport final : public Transport {
     // A pre-encoded message (to `http_path` under the FHIR base, or to the base itself for
     // a transaction Bundle) or an asset query (an absolute path).
     const bool pre_encoded = o.pre_encoded();
+    const bool put = !pre_encoded && single && fhir_.write == payloads::FhirWrite::Put;
     const std::string* body = &msg.body;
     if (!pre_encoded) {
       c.body.clear();
@@ -257,7 +268,7 @@ class HttpTransport final : public Transport {
     }
     std::string& r = c.raw;
     r.clear();
-    r += msg.http_get ? "GET " : "POST ";
+    r += msg.http_get ? "GET " : put ? "PUT " : "POST ";
     if (pre_encoded) {
       if (msg.http_path.empty()) {
         r += target_.base_path;
@@ -271,11 +282,20 @@ class HttpTransport final : public Transport {
     } else {
       r += target_.base_path;
       if (single) r += "/Observation";
+      if (put) {
+        r += '/';
+        payloads::append_delivery_key(r, fhir_.delivery_run, msg.readings.front().id);
+      }
     }
     r += " HTTP/1.1\r\nHost: ";
     r += host_header_;
     r += msg.http_get ? "\r\nAccept: application/json\r\n"
                : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
+    if (!pre_encoded && single && fhir_.write == payloads::FhirWrite::ConditionalCreate) {
+      r += "If-None-Exist: ";
+      payloads::append_if_none_exist(r, fhir_.delivery_run, msg.readings.front().id);
+      r += "\r\n";
+    }
     if (target_.credentials) {
       target_.credentials->authorization_line(auth_version_, auth_line_);
       r += static_headers_;
@@ -316,8 +336,18 @@ class HttpTransport final : public Transport {
     if (c.current->msg->http_get) c.current->answer = res.body();
     const bool ok = status / 100 == 2;
     if (status == 401 && target_.credentials) target_.credentials->unauthorized();
+    const bool again = !ok && retryable_status(status);
+    std::optional<std::chrono::nanoseconds> after;
+    if (again) {
+      if (const auto v = res[http::field::retry_after]; !v.empty()) {
+        const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+        after = parse_retry_after(std::string_view(v.data(), v.size()), now_s);
+      }
+    }
     complete(std::move(c.current), ok ? Outcome::Acknowledged : Outcome::Rejected, status,
-             ok ? std::string() : refusal_reason(res));
+             ok ? std::string() : refusal_reason(res), again, after);
     if (keep) {
       c.state = Conn::State::Idle;
     } else {
@@ -335,7 +365,8 @@ class HttpTransport final : public Transport {
                               ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
                               ec == ssl::error::stream_truncated;
     const bool answer_started = c.parser && c.parser->got_some();
-    const bool stale_keepalive = closed_early && !answer_started && c.reused && !c.current->retried;
+    const bool stale_keepalive = target_.resend_stale && closed_early && !answer_started &&
+                                 c.reused && !c.current->retried;
     close_socket(c);
     ++reconnects_;
     auto m = std::move(c.current);
@@ -344,7 +375,8 @@ class HttpTransport final : public Transport {
       queue_.push_front(std::move(m));
     } else {
       complete(std::move(m), timed_out ? Outcome::TimedOut : Outcome::Failed, 0,
-               timed_out ? std::string() : redact("connection to " + host_header_ + ": " + ec.message()));
+               timed_out ? std::string() : redact("connection to " + host_header_ + ": " + ec.message()),
+               true);
     }
     connect(c);  // a refused connect backs off in connect_failed
   }

@@ -6,10 +6,18 @@
 // Outcomes: 2xx -> Acknowledged; any other status -> Rejected (counted by status);
 // no answer within `timeout` -> TimedOut (the connection is closed, the answer may never
 // come); connect refused, reset, EOF or an unparseable answer -> Failed and the connection
-// reconnects with back-off. A request that fails on a reused keep-alive connection before
-// any answer is retried once on a fresh one (the server may have closed an idle socket).
-// A request that waited in the queue longer than `timeout` is TimedOut without being sent,
-// or Failed if no connection could be opened meanwhile.
+// reconnects with back-off. A request that waited in the queue longer than `timeout` is
+// TimedOut without being sent, or Failed if no connection could be opened meanwhile.
+// Retryable (Completion::retryable, for the device side's retry policy): 408, 429 and 5xx
+// with the server's Retry-After (delta-seconds or HTTP-date, retry_after.hpp), time-outs and
+// connection failures; never another 4xx (the content or the credentials were refused).
+// `resend_stale`: a request that fails on a reused keep-alive connection before any answer
+// is written once more on a fresh one (the server may have closed an idle socket); off when
+// the device side retries itself.
+//
+// Writes (`fhir.write`, payloads/fhir.hpp): a single Observation is POSTed to Observation,
+// with If-None-Exist under conditional create, or PUT to Observation/<delivery key>; a batch
+// goes as a transaction Bundle whose entries say the same.
 //
 // HTTPS (`tls`): each connection does a TLS handshake after connecting, verifying the
 // server's certificate chain against `tls_settings.ca_file` (PEM; empty: the system's
@@ -57,6 +65,9 @@ struct HttpTarget {
   std::shared_ptr<const Credentials> credentials{};  // headers and Authorization; nullptr: none
   std::shared_ptr<const payloads::ReferenceMap> refs{};  // provisioned ids; nullptr: p<N>, p<N>-d<M>
   double device_time_scale = 1.0;  // effective times: payloads::FhirOptions (wall-clock stamps)
+  payloads::FhirWrite write = payloads::FhirWrite::Post;
+  std::uint64_t delivery_run = 0;  // FhirOptions::delivery_run
+  bool resend_stale = true;
 };
 
 // A transport that cannot be set up from its target (a CA file that does not load).

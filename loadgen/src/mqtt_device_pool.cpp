@@ -363,8 +363,9 @@ bool MqttDevicePool::on_packet(std::uint32_t i, const MqttPacket& p) {
       if (a->reason >= 0x80) {
         char code[8];
         std::snprintf(code, sizeof code, "0x%02x", a->reason);
+        // 0x97 quota exceeded: the broker may take it later; the other refusals are final.
         complete(std::move(m), Outcome::Rejected, puback_code(a->reason),
-                 std::string("the broker refused the message: reason ") + code);
+                 std::string("the broker refused the message: reason ") + code, a->reason == 0x97);
       } else {
         complete(std::move(m), Outcome::Acknowledged, p.type == MqttType::Pubcomp ? "pubcomp" : "puback");
       }
@@ -462,10 +463,11 @@ void MqttDevicePool::flush(std::uint32_t i) {
 
 // ---- failures, timers, the end ---------------------------------------------------------
 
-void MqttDevicePool::complete(OutboundPtr m, Outcome o, std::string_view code, std::string detail) {
+void MqttDevicePool::complete(OutboundPtr m, Outcome o, std::string_view code, std::string detail,
+                              bool retryable) {
   --in_flight_;
   if (o == Outcome::Failed && detail.empty()) detail = last_error_;
-  done_(std::move(m), Completion{o, 0, Steady::now(), "mqtt_json", code, std::move(detail)});
+  done_(std::move(m), Completion{o, 0, Steady::now(), "mqtt_json", code, std::move(detail), retryable, {}});
 }
 
 void MqttDevicePool::lost(std::uint32_t i) {
@@ -481,11 +483,11 @@ void MqttDevicePool::lost(std::uint32_t i) {
   c.ping_out = false;
   std::string().swap(c.in);
   std::string().swap(c.out_pending);
-  for (auto& m : c.unwritten) complete(std::move(m), Outcome::Failed);
+  for (auto& m : c.unwritten) complete(std::move(m), Outcome::Failed, {}, {}, true);
   c.unwritten.clear();
   c.qos0_writing = 0;
   if (target_.clean_session) {  // the broker forgets them too: their fate is unknown
-    for (auto& w : c.waiting) complete(std::move(w.msg), Outcome::Failed);
+    for (auto& w : c.waiting) complete(std::move(w.msg), Outcome::Failed, {}, {}, true);
     c.waiting.clear();
   }
   retry_later(i);
@@ -499,7 +501,7 @@ void MqttDevicePool::retry_later(std::uint32_t i) {
   std::size_t kept = 0;
   for (auto& m : c.queue) {
     if (now - m->due > target_.timeout)
-      complete(std::move(m), Outcome::Failed);
+      complete(std::move(m), Outcome::Failed, {}, {}, true);
     else
       c.queue[kept++] = std::move(m);
   }
@@ -528,7 +530,7 @@ void MqttDevicePool::arm_deadline() {
       if (it == w.end()) continue;  // answered (or failed) already
       auto m = std::move(it->msg);
       w.erase(it);
-      complete(std::move(m), Outcome::TimedOut);
+      complete(std::move(m), Outcome::TimedOut, {}, {}, true);
       drain_queue(d.client);
     }
     arm_deadline();

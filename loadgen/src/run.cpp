@@ -94,6 +94,17 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     e.http->credentials = access.fhir_credentials;
     e.http->device_time_scale = device_time_scale;
     if (access.provisioned) e.http->refs = access.provisioned->refs;
+    if (s.target.http && !server) {
+      switch (s.target.http->fhir_write) {
+        case scenarios::FhirWrite::Post: e.http->write = payloads::FhirWrite::Post; break;
+        case scenarios::FhirWrite::ConditionalCreate: e.http->write = payloads::FhirWrite::ConditionalCreate; break;
+        case scenarios::FhirWrite::Put: e.http->write = payloads::FhirWrite::Put; break;
+      }
+    }
+    // The run's part of the delivery key: its start, unique to the run on a server.
+    e.http->delivery_run = static_cast<std::uint64_t>(epoch);
+    // The device side retries (and counts) what a stale keep-alive connection lost.
+    e.http->resend_stale = s.target.retry.attempts <= 1;
   };
   auto stream = [&](detail::StreamKind k, std::string host, std::uint16_t port,
                     const scenarios::Endpoint* ep = nullptr) {

@@ -75,9 +75,12 @@ class StreamTransport final : public Transport {
   }
 
  private:
-  void complete(OutboundPtr m, Outcome o, std::string_view code = {}, std::string detail = {}) {
+  // Time-outs and connection failures are retryable; an answer is as answer() says.
+  void complete(OutboundPtr m, Outcome o, std::string_view code = {}, std::string detail = {},
+                std::optional<bool> retryable = {}) {
     --in_flight_;
-    done_(std::move(m), Completion{o, 0, Steady::now(), protocol_, code, std::move(detail)});
+    const bool again = retryable.value_or(o == Outcome::TimedOut || o == Outcome::Failed);
+    done_(std::move(m), Completion{o, 0, Steady::now(), protocol_, code, std::move(detail), again, {}});
   }
 
   // The socket under TLS or not.
@@ -234,12 +237,16 @@ class StreamTransport final : public Transport {
     Outcome o = Outcome::Acknowledged;
     std::string_view code;
     std::string reason;
+    bool again = false;
     if (target_.kind == StreamKind::Mllp) {
       auto ack = payloads::decode_ack(frame);
       if (!ack.ok()) return;  // garbage: the message it was for will time out
       key = ack.value.control_id;
       o = ack.value.code == payloads::AckCode::Accept ? Outcome::Acknowledged : Outcome::Rejected;
-      code = payloads::ack_code_text(ack.value.code);
+      code = payloads::ack_code_text(ack.value.code, ack.value.enhanced);
+      // AR/CR: the receiver could not take it now, a sender tries again; AE/CE: the message
+      // itself is wrong, sending it again as it is would fail again.
+      again = payloads::ack_retryable(ack.value.code);
       if (o != Outcome::Acknowledged) reason = ack.value.reason.empty() ? "no reason given" : ack.value.reason;
     } else {
       auto ack = payloads::decode_batch_ack(frame);
@@ -254,7 +261,7 @@ class StreamTransport final : public Transport {
     if (it == waiting_.end()) return;  // already timed out
     auto m = std::move(it->second);
     waiting_.erase(it);
-    complete(std::move(m), o, code, std::move(reason));
+    complete(std::move(m), o, code, std::move(reason), again);
   }
 
   void arm_deadline() {

@@ -1,7 +1,9 @@
 #pragma once
 // Framed request/answer streams over TCP: HL7 v2 ORU^R01 over MLLP (answered by an ACK:
-// AA -> Acknowledged, AE/AR -> Rejected) and length-delimited protobuf ReadingBatches
-// (answered by a BatchAck: all accepted -> Acknowledged, otherwise Rejected).
+// AA/CA -> Acknowledged, AE/CE/AR/CR -> Rejected, only AR/CR retryable: AE says the message
+// itself is wrong) and length-delimited protobuf ReadingBatches (answered by a BatchAck: all
+// accepted -> Acknowledged, otherwise Rejected, final: a BatchAck does not say whether the
+// target was busy). Time-outs and connection failures are retryable.
 //
 // One connection per engine thread, pipelined: messages are written back to back and
 // answers matched by their control id / batch id, so a slow answer does not hold the

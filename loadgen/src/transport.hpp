@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,11 @@ struct Outbound {
   sim::device_side::MessagePtr msg;
   Steady::time_point due{};      // wall instant of msg->departs: when it should hit the wire
   Steady::time_point written{};  // set by the transport when the write starts
-  bool retried = false;          // re-queued once after a stale keep-alive connection
+  // Written again on a fresh connection after a reused keep-alive connection closed before
+  // answering (the server may have dropped an idle socket); counted as an attempt and a
+  // retry in the report (the engine counts it). Not done when the device side retries
+  // (HttpTarget::resend_stale).
+  bool retried = false;
   std::string answer;            // the answer's body (AssetQuery)
 
   explicit Outbound(sim::device_side::MessagePtr m = std::make_unique<sim::device_side::Message>())
@@ -56,6 +61,11 @@ struct Completion {
   const char* protocol = nullptr;
   std::string_view code{};  // static text
   std::string detail{};
+  // A device would try again (HTTP 429/5xx, a reset, a time-out, HL7 AR/CR); the device
+  // side's retry policy decides whether it does. `retry_after`: the target's Retry-After
+  // (wall time).
+  bool retryable = false;
+  std::optional<std::chrono::nanoseconds> retry_after{};
 };
 
 using CompletionFn = std::function<void(OutboundPtr, const Completion&)>;

@@ -156,3 +156,59 @@ TEST(RunMode, NamesTheSpeedAsRun) {
             "accelerated \xC3\x97"
             "2.5");
 }
+
+// A device retries a 503 after the target's Retry-After, a bounded number of times; each
+// reading still ends in one bucket, and the report counts the attempts and the answers.
+TEST(RunFhir, RetriesAfter503WaitForRetryAfterAndEndOnceEach) {
+  auto s = tiny_scenarios::tiny(3, 0);
+  s.time.speed = 60;  // the target's Retry-After (1 s wall) is 60 s of scenario time
+  s.metadata.duration = std::chrono::minutes(2);
+  s.target.retry.attempts = 10;  // 0.3^10: no message runs out of attempts
+  s.target.retry.backoff = std::chrono::seconds(1);
+  auto o = quiet();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
+  o.embedded_target->faults.reject_fraction = 0.3;
+  o.embedded_target->limits.retry_after = std::chrono::seconds(1);
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  const auto& a = r.report.delivery_attempts;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_GT(a.retries, 0u);
+  EXPECT_EQ(a.retries_exhausted, 0u);
+  EXPECT_EQ(a.attempts, d.generated + a.retries);  // one reading per message
+  // Every attempt's answer is counted: the refusals are the retries.
+  std::uint64_t refused = 0, stored = 0;
+  for (const auto& c : r.report.outcome_codes.codes) {
+    if (c.code == "503") refused += c.messages;
+    if (c.code == "201") stored += c.messages;
+  }
+  EXPECT_EQ(refused, a.retries);
+  EXPECT_EQ(stored, d.generated);
+  ASSERT_FALSE(r.report.outcome_codes.errors.empty());
+  EXPECT_NE(r.report.outcome_codes.errors.front().text.find("injected fault"), std::string::npos);
+  // A retried reading waited at least the Retry-After (60 s scenario), not the 1 s back-off.
+  EXPECT_GE(r.report.ingest_latency.max(), 60'000'000'000);
+  // And report.json carries the counts.
+  const auto back = reports::from_json(reports::to_json(r.report));
+  EXPECT_EQ(back.delivery_attempts, a);
+}
+
+TEST(RunFhir, RetriesRunOutAfterTheLastAttempt) {
+  auto s = tiny_scenarios::tiny(2, 0);
+  s.metadata.duration = std::chrono::minutes(2);
+  s.target.retry.attempts = 3;
+  s.target.retry.backoff = std::chrono::milliseconds(100);
+  auto o = quiet();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
+  o.embedded_target->faults.reject_fraction = 1.0;
+  o.embedded_target->limits.retry_after = std::chrono::seconds(0);
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  const auto& a = r.report.delivery_attempts;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Rejected], d.generated);
+  EXPECT_EQ(a.retries_exhausted, d.generated);
+  EXPECT_EQ(a.retries, 2 * d.generated);
+  EXPECT_EQ(a.attempts, 3 * d.generated);
+}

@@ -43,3 +43,26 @@ TEST(RunStream, ProtobufBatchesAcknowledged) {
   EXPECT_GE(r.messages_sent, d.generated / 5);
   EXPECT_LE(r.messages_sent, d.generated / 5 + 3);
 }
+
+// AR says the receiver could not take the message now (here: the target's injected
+// refusals): a sender sends it again, and the report counts the AR answers as the retries.
+TEST(RunStream, MllpArIsRetriedUntilAccepted) {
+  auto s = tiny_scenarios::tiny(3, 0, scenarios::PayloadFormat::Hl7v2);
+  s.metadata.duration = std::chrono::minutes(3);
+  s.target.retry.attempts = 10;
+  s.target.retry.backoff = std::chrono::milliseconds(200);
+  auto o = quiet();
+  o.embedded_target = reference_target::loopback_ephemeral_config();
+  o.embedded_target->faults.reject_fraction = 0.3;
+  const auto r = run(s, o);
+  const auto& d = r.report.delivery;
+  const auto& a = r.report.delivery_attempts;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_GT(a.retries, 0u);
+  EXPECT_EQ(a.attempts, d.generated + a.retries);
+  std::uint64_t ar = 0;
+  for (const auto& c : r.report.outcome_codes.codes)
+    if (c.protocol == "hl7v2" && c.code == "AR") ar += c.messages;
+  EXPECT_EQ(ar, a.retries);
+}
