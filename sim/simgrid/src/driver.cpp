@@ -136,6 +136,7 @@ void Driver::fail_all(std::vector<MessagePtr>& msgs, Outcome o, SimTime at) {
     r.outcome = o;
     r.sent = m->left_device;
     r.at = o == Outcome::InFlight ? m->left_device : at;
+    r.retryable = o == Outcome::Failed;  // a link down: the connection failed, a device retries
     side_.finish(std::move(m), r);
   }
 }
@@ -206,6 +207,10 @@ void Driver::completed(std::size_t index, SimTime t) {
       std::push_heap(unit_arrivals_.begin(), unit_arrivals_.end(), std::greater<>{});
       continue;
     }
+    if (cfg_.retries && !aggregated_) {
+      if (admit_message(m, f.server, arrival, back)) side_.release(std::move(m));
+      continue;
+    }
     for (const auto& r : m->readings) {
       if (aggregated_)
         arrivals_.push(Arrival{arrival, seq_++, r, m->intended, m->left_device, back, f.server});
@@ -252,9 +257,44 @@ void Driver::admit_ready(SimTime upto) {
   }
 }
 
+bool Driver::admit_message(MessagePtr& m, std::uint32_t server, SimTime arrival, Duration back) {
+  admissions_.clear();
+  for (std::size_t i = 0; i < m->readings.size(); ++i)
+    admissions_.push_back(pool_.admit(server, arrival));
+  const auto first = admissions_.front().result;
+  const bool refused_whole =
+      first != Admission::Result::Accepted &&
+      std::all_of(admissions_.begin(), admissions_.end(),
+                  [first](const Admission& a) { return a.result == first; });
+  if (refused_whole) {
+    Result res;
+    res.sent = m->left_device;
+    res.retryable = true;
+    if (first == Admission::Result::Rejected) {
+      res.outcome = Outcome::Rejected;
+      res.status = 503;
+      res.at = admissions_.back().done + back;
+      stats_.queue_rejections += m->readings.size();
+    } else {
+      res.outcome = Outcome::Failed;
+      res.at = admissions_.back().done;
+      stats_.server_failures += m->readings.size();
+    }
+    side_.finish(std::move(m), res);
+    return false;
+  }
+  for (std::size_t i = 0; i < m->readings.size(); ++i)
+    answer(m->readings[i], m->intended, m->left_device, admissions_[i], back);
+  return true;
+}
+
 void Driver::admit(const physiology::Reading& r, SimTime intended, SimTime sent,
                    std::uint32_t server, SimTime arrival, Duration back) {
-  const auto a = pool_.admit(server, arrival);
+  answer(r, intended, sent, pool_.admit(server, arrival), back);
+}
+
+void Driver::answer(const physiology::Reading& r, SimTime intended, SimTime sent,
+                    const Admission& a, Duration back) {
   Result res;
   res.sent = sent;
   switch (a.result) {

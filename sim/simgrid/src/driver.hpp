@@ -40,6 +40,11 @@ struct DriverConfig {
   const CapacityModel* capacity = nullptr;  // fidelity resolved
   SimTime end{};                            // scenario end
   RunFrame* frame = nullptr;                // stop requests (check_stop); may be null
+  // The device side retries (target.retry attempts > 1): a message whose every reading the
+  // target refused (a full queue: 503) or lost (a server down) goes back whole, retryable,
+  // as a real device's request would; otherwise its readings end one by one. Aggregated
+  // fidelity serves readings apart from their messages and never retries.
+  bool retries = false;
 };
 
 class Driver {
@@ -81,6 +86,11 @@ class Driver {
   // A reading reaching its server at `arrival`: queue, answer, rules, alerts.
   void admit(const physiology::Reading& r, SimTime intended, SimTime sent, std::uint32_t server,
              SimTime arrival, Duration back);
+  void answer(const physiology::Reading& r, SimTime intended, SimTime sent, const Admission& a,
+              Duration back);
+  // Retries on, per-message fidelity: serves a readings message; false when the target
+  // refused or lost all of it (then it went back to the device side whole, retryable).
+  bool admit_message(MessagePtr& m, std::uint32_t server, SimTime arrival, Duration back);
   // A waveform block or operations message reaching its server: one unit of work.
   void admit_unit(MessagePtr m, std::uint32_t server, SimTime arrival, Duration back);
   // Aggregated mode: readings wait in arrivals_ until no later-completing batch can hold
@@ -133,6 +143,7 @@ class Driver {
   std::vector<MessagePtr> queries_;                            // asset queries, answered at the end
   std::unordered_map<std::uint32_t, std::vector<Fix>> fixes_;  // by asset
   std::vector<std::vector<MessagePtr>> free_lists_;
+  std::vector<Admission> admissions_;  // admit_message's, reused
   std::uint64_t seq_ = 0;
   SimulateStats stats_;
   device_side::Sections sections_;

@@ -30,11 +30,14 @@ void Driver::admit_unit(MessagePtr m, std::uint32_t server, SimTime arrival, Dur
     case Admission::Result::Rejected:
       ++stats_.queue_rejections;
       r.outcome = Outcome::Rejected;
+      r.status = 503;
+      r.retryable = true;  // a full queue: the reference target answers 503
       r.at = a.done + back;
       break;
     case Admission::Result::Failed:
       ++stats_.server_failures;
       r.outcome = Outcome::Failed;
+      r.retryable = true;
       r.at = a.done;
       break;
   }

@@ -93,6 +93,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   sc.scenario = &scenario;
   sc.source = device_side::prefetch_source(fleet, frame.end(), options.prefetch_fleet);
   sc.recorder = &frame.recorder();
+  sc.retry = device_side::retry_policy(frame.scenario());
   sc.end = frame.end();
   // Imaging results load their access point as well as their profile's shared link.
   sc.medium_of_slot.assign(access.ap_of_slot().begin(), access.ap_of_slot().end());
@@ -104,6 +105,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   dc.capacity = &capacity;
   dc.end = frame.end();
   dc.frame = &frame;
+  dc.retries = frame.scenario().target.retry.attempts > 1;
   detail::Platform platform(*engine, capacity, ap_count);
   detail::ServerPool pool(capacity);
   detail::Driver driver(side, access, frame.recorder(), platform, pool, std::move(dc));

@@ -100,6 +100,47 @@ TEST(SimgridFailure, ServerFailureMidRunShowsInDelivery) {
   }
 }
 
+// The same retry policy as in real time: a message the modelled target lost (a server down)
+// goes back to the device, which tries again after its back-off; by then the balancer knows.
+TEST(SimgridRetries, FailedMessagesAreRetriedAndEndOnceEach) {
+  CapacityModel cap = idle_capacity();
+  cap.servers = 2;
+  cap.lb_detection = 5s;
+  cap.failures = {parse_failure("server:1@4min+2min")};
+  auto s = ward(20, 5s);
+  s.target.retry.attempts = 6;
+  s.target.retry.backoff = 2s;
+  const auto r = simulate(s, quiet(cap));
+  const auto& d = r.report.delivery;
+  const auto& a = r.report.delivery_attempts;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  EXPECT_GT(a.retries, 0u);
+  EXPECT_EQ(a.retries_exhausted, 0u);
+  EXPECT_EQ(a.attempts, d.generated + a.retries);  // one reading per message
+  EXPECT_EQ(a.retries, r.stats.server_failures);   // each lost attempt was tried again
+  // A retried reading waited for the back-off.
+  EXPECT_GE(r.report.ingest_latency.max(), 2'000'000'000);
+}
+
+TEST(SimgridRetries, FullQueueRefusalsAreRetriedAndCounted) {
+  CapacityModel cap = idle_capacity();
+  cap.workers_per_server = 1;
+  cap.service_time = 1s;
+  cap.queue_capacity = 3;
+  auto s = ward(20, 15s);
+  s.target.retry.attempts = 3;
+  s.target.retry.backoff = 1s;
+  const auto r = simulate(s, quiet(cap));
+  const auto& d = r.report.delivery;
+  const auto& a = r.report.delivery_attempts;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_GT(a.retries, 0u);
+  EXPECT_GT(a.retries_exhausted, 0u);  // overloaded all along: some run out of attempts
+  EXPECT_EQ(d[Outcome::Rejected], a.retries_exhausted);
+  EXPECT_EQ(a.attempts, d.generated + a.retries);
+}
+
 TEST(SimgridFailure, LinkFailureFailsEveryReadingCrossingIt) {
   CapacityModel cap = idle_capacity();
   cap.failures = {parse_failure("link:wan@2min+1min")};
