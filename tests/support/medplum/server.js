@@ -451,6 +451,17 @@ async function fhir(req, res, rest, search, body) {
   const query = {};
   for (const [k, v] of new URLSearchParams(search)) query[k] = v;
   const fhirReq = { method, url: rest + (search ? `?${search}` : ''), pathname: '', body, params: {}, query, headers: req.headers };
+  // A PUT with a client-assigned id creates the resource when it is not there yet (Medplum
+  // answers 200 either way): such a PUT stored something new, like a 201.
+  let putCreates = false;
+  const putTarget = method === 'PUT' ? /^\/([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(rest) : null;
+  if (putTarget) {
+    try {
+      await repo.readResource(putTarget[1], putTarget[2]);
+    } catch {
+      putCreates = true;
+    }
+  }
   let result;
   try {
     result = await router.handleRequest(fhirReq, repo);
@@ -461,7 +472,7 @@ async function fhir(req, res, rest, search, body) {
   const status = core.getStatus(oo);
   // What was stored by this request, for duplicates, analytics and notifications.
   const stored = [];
-  if (status === 201 && resource && resource.resourceType !== 'Bundle') stored.push(resource);
+  if ((status === 201 || (status === 200 && putCreates)) && resource && resource.resourceType !== 'Bundle') stored.push(resource);
   if (resource && resource.resourceType === 'Bundle' && /-response$/.test(resource.type || '')) {
     for (const e of resource.entry || []) {
       if (e.response && String(e.response.status).startsWith('201') && e.resource) stored.push(e.resource);
