@@ -1,9 +1,12 @@
 // What scoring a real pipeline costs.
 //
 //   iomtsim_real_pipeline_bench auth [patients=2000] [speed=120] [scenario_s=120] [rounds=3]
-// FHIR request rate with a bearer token and custom headers against the same run without
-// them: the same target (the minimal 201 server of bench/reference_target, spawned once),
-// rounds alternating plain / authenticated; prints each rate and the ratio of the medians.
+//                                    [write=conditional_create]
+// FHIR request rate with a bearer token, custom headers, idempotent writes (`write`:
+// conditional_create, put or post; target.http.fhir_write) and retries on (target.retry)
+// against the same run without them: the same target (the minimal 201 server of
+// bench/reference_target, spawned once), rounds alternating plain / authenticated; prints
+// each rate and the ratio of the medians.
 // The load offered is above what the target takes, so the rate is what the sender sustains.
 //
 //   iomtsim_real_pipeline_bench polling [patients=1000] [wall_s=60] [every_s=60]
@@ -110,6 +113,10 @@ int auth(int argc, char** argv) {
   const double speed = arg(3, 120);
   const auto seconds = std::chrono::seconds(static_cast<int>(arg(4, 120)));
   const int rounds = static_cast<int>(arg(5, 3));
+  const std::string write = argc > 6 ? argv[6] : "conditional_create";
+  const auto fhir_write = write == "put"    ? scenarios::FhirWrite::Put
+                          : write == "post" ? scenarios::FhirWrite::Post
+                                            : scenarios::FhirWrite::ConditionalCreate;
   const Child server = spawn_server();
   ::setenv("IOMTSIM_BENCH_TOKEN",
            "eyJhbGciOiJSUzM4NCJ9.bench-token-of-a-realistic-length-0123456789abcdef0123456789", 1);
@@ -123,6 +130,8 @@ int auth(int argc, char** argv) {
         s.target.http->connection.auth.kind = scenarios::AuthKind::Bearer;
         s.target.http->connection.auth.token.env = "IOMTSIM_BENCH_TOKEN";
         s.target.http->connection.headers = {{"X-Tenant", "ward-7", {}}};
+        s.target.http->fhir_write = fhir_write;
+        s.target.retry.attempts = 4;
       }
       std::ostringstream log;
       const auto r = loadgen::run(s, options(log, 1));
@@ -140,9 +149,9 @@ int auth(int argc, char** argv) {
   ::waitpid(server.pid, nullptr, 0);
   const double ratio = median(bearer) / median(plain);
   std::printf(
-      "offered %.0f req/s; median plain %.0f req/s, bearer + header %.0f req/s: ratio %.3f (want "
-      ">= 0.9)\n",
-      patients * 0.2 * speed, median(plain), median(bearer), ratio);
+      "offered %.0f req/s; median plain %.0f req/s, bearer + header + %s writes + retries %.0f "
+      "req/s: ratio %.3f (want >= 0.9)\n",
+      patients * 0.2 * speed, median(plain), write.c_str(), median(bearer), ratio);
   return ratio >= 0.9 ? 0 : 1;
 }
 
@@ -174,7 +183,8 @@ int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
   if (what == "auth") return auth(argc, argv);
   if (what == "polling") return polling(argc, argv);
-  std::cerr << "usage: iomtsim_real_pipeline_bench auth [patients] [speed] [scenario_s] [rounds]\n"
+  std::cerr << "usage: iomtsim_real_pipeline_bench auth [patients] [speed] [scenario_s] [rounds] "
+               "[conditional_create|put|post]\n"
                "       iomtsim_real_pipeline_bench polling [patients] [wall_s] [every_s]\n";
   return 2;
 }
