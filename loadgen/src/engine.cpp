@@ -160,6 +160,12 @@ struct Engine::Impl {
   }
 
   void poll_drain() {
+    // An answer heard while draining may have scheduled a retry: the run goes on for it
+    // (unless a stop was asked: then what waits for a retry is in flight at the end).
+    if (!stopping && side.next_time() != SimTime::max()) {
+      finishing = false;
+      return pump();
+    }
     std::size_t open = 0;
     for (auto& t : transports)
       if (t) open += t->in_flight();
