@@ -2,20 +2,20 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <array>
 #include <deque>
 #include <optional>
 
 #include "connect/secrets.hpp"
-#include "retry_after.hpp"
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/fhir_alerts.hpp"
+#include "retry_after.hpp"
 
 namespace iomtsim::loadgen::detail {
 namespace {
@@ -44,8 +44,8 @@ struct Conn {
   // in one gather write: no Beast field list or serializer per request (a few
   // microseconds of a loopback round trip), and no copy of a multi-MiB body.
   std::string raw;
-  std::string body;                   // a readings body being encoded, reused
-  const std::string* out = nullptr;   // the body being written: `body` or the message's
+  std::string body;                  // a readings body being encoded, reused
+  const std::string* out = nullptr;  // the body being written: `body` or the message's
   std::optional<http::response_parser<http::string_body>> parser;
   OutboundPtr current;
   State state = State::Closed;
@@ -118,13 +118,16 @@ class HttpTransport final : public Transport {
   }
 
  private:
-  bool stale(const Outbound& m, Steady::time_point now) const { return now - m.due > target_.timeout; }
+  bool stale(const Outbound& m, Steady::time_point now) const {
+    return now - m.due > target_.timeout;
+  }
 
   void complete(OutboundPtr m, Outcome o, unsigned status, std::string detail = {},
                 bool retryable = false, std::optional<std::chrono::nanoseconds> retry_after = {}) {
     --in_flight_;
-    done_(std::move(m), Completion{o, status, Steady::now(), "fhir_r4", {}, std::move(detail),
-                                   retryable, retry_after});
+    done_(std::move(m),
+          Completion{
+              o, status, Steady::now(), "fhir_r4", {}, std::move(detail), retryable, retry_after});
   }
 
   // What a device retries: the server is busy or broken, not refusing the content.
@@ -139,9 +142,10 @@ class HttpTransport final : public Transport {
       const auto challenge = res[http::field::www_authenticate];
       if (!challenge.empty()) {
         const auto at = challenge.find("error_description=\"");
-        std::string text = at == std::string_view::npos
-                               ? std::string(challenge)
-                               : std::string(challenge.substr(at + 19, challenge.find('"', at + 19) - at - 19));
+        std::string text =
+            at == std::string_view::npos
+                ? std::string(challenge)
+                : std::string(challenge.substr(at + 19, challenge.find('"', at + 19) - at - 19));
         if (why.find(text) == std::string::npos) why = why.empty() ? text : text + "; " + why;
       }
       if (why.empty()) why = res.result_int() == 401 ? "unauthorized" : "forbidden";
@@ -289,8 +293,9 @@ class HttpTransport final : public Transport {
     }
     r += " HTTP/1.1\r\nHost: ";
     r += host_header_;
-    r += msg.http_get ? "\r\nAccept: application/json\r\n"
-               : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
+    r += msg.http_get
+             ? "\r\nAccept: application/json\r\n"
+             : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
     if (!pre_encoded && single && fhir_.write == payloads::FhirWrite::ConditionalCreate) {
       r += "If-None-Exist: ";
       payloads::append_if_none_exist(r, fhir_.delivery_run, msg.readings.front().id);
@@ -362,11 +367,11 @@ class HttpTransport final : public Transport {
     // Only a reused connection closed before any byte of an answer looks like a server
     // that dropped an idle keep-alive socket; garbage or a half answer is a failure.
     const bool closed_early = ec == http::error::end_of_stream || ec == asio::error::eof ||
-                              ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-                              ec == ssl::error::stream_truncated;
+                              ec == asio::error::connection_reset ||
+                              ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
     const bool answer_started = c.parser && c.parser->got_some();
-    const bool stale_keepalive = target_.resend_stale && closed_early && !answer_started &&
-                                 c.reused && !c.current->retried;
+    const bool stale_keepalive =
+        target_.resend_stale && closed_early && !answer_started && c.reused && !c.current->retried;
     close_socket(c);
     ++reconnects_;
     auto m = std::move(c.current);
@@ -374,9 +379,10 @@ class HttpTransport final : public Transport {
       m->retried = true;
       queue_.push_front(std::move(m));
     } else {
-      complete(std::move(m), timed_out ? Outcome::TimedOut : Outcome::Failed, 0,
-               timed_out ? std::string() : redact("connection to " + host_header_ + ": " + ec.message()),
-               true);
+      complete(
+          std::move(m), timed_out ? Outcome::TimedOut : Outcome::Failed, 0,
+          timed_out ? std::string() : redact("connection to " + host_header_ + ": " + ec.message()),
+          true);
     }
     connect(c);  // a refused connect backs off in connect_failed
   }
@@ -386,7 +392,7 @@ class HttpTransport final : public Transport {
   CompletionFn done_;
   payloads::FhirOptions fhir_;
   std::string host_header_;
-  std::string static_headers_;  // the endpoint's custom headers, as raw lines
+  std::string static_headers_;      // the endpoint's custom headers, as raw lines
   std::uint64_t auth_version_ = 0;  // of auth_line_, see Credentials::authorization_line
   std::string auth_line_;
   std::string last_connect_error_;  // why the last connect or handshake failed
@@ -402,8 +408,8 @@ class HttpTransport final : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io, const HttpTarget& target,
-                                               CompletionFn done) {
+std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io,
+                                               const HttpTarget& target, CompletionFn done) {
   return std::make_unique<HttpTransport>(io, target, std::move(done));
 }
 

@@ -32,23 +32,37 @@ constexpr std::chrono::seconds kSweep{1};  // keep-alive and stuck-connect check
 std::string connack_reason(std::uint8_t code, MqttVersion v) {
   if (v == MqttVersion::V311) {
     switch (code) {
-      case 1: return "unacceptable protocol version";
-      case 2: return "client identifier rejected";
-      case 3: return "server unavailable";
-      case 4: return "bad user name or password";
-      case 5: return "not authorized";
-      default: break;
+      case 1:
+        return "unacceptable protocol version";
+      case 2:
+        return "client identifier rejected";
+      case 3:
+        return "server unavailable";
+      case 4:
+        return "bad user name or password";
+      case 5:
+        return "not authorized";
+      default:
+        break;
     }
   } else {
     switch (code) {
-      case 0x84: return "unsupported protocol version";
-      case 0x85: return "client identifier not valid";
-      case 0x86: return "bad user name or password";
-      case 0x87: return "not authorized";
-      case 0x88: return "server unavailable";
-      case 0x8A: return "banned";
-      case 0x8C: return "bad authentication method";
-      default: break;
+      case 0x84:
+        return "unsupported protocol version";
+      case 0x85:
+        return "client identifier not valid";
+      case 0x86:
+        return "bad user name or password";
+      case 0x87:
+        return "not authorized";
+      case 0x88:
+        return "server unavailable";
+      case 0x8A:
+        return "banned";
+      case 0x8C:
+        return "bad authentication method";
+      default:
+        break;
     }
   }
   return "code " + std::to_string(code);
@@ -57,14 +71,22 @@ std::string connack_reason(std::uint8_t code, MqttVersion v) {
 // A refused PUBLISH's reason as an outcome code (static text).
 std::string_view puback_code(std::uint8_t reason) {
   switch (reason) {
-    case 0x80: return "0x80";
-    case 0x83: return "0x83";
-    case 0x87: return "0x87";
-    case 0x90: return "0x90";
-    case 0x91: return "0x91";
-    case 0x97: return "0x97";
-    case 0x99: return "0x99";
-    default: return "refused";
+    case 0x80:
+      return "0x80";
+    case 0x83:
+      return "0x83";
+    case 0x87:
+      return "0x87";
+    case 0x90:
+      return "0x90";
+    case 0x91:
+      return "0x91";
+    case 0x97:
+      return "0x97";
+    case 0x99:
+      return "0x99";
+    default:
+      return "refused";
   }
 }
 
@@ -245,8 +267,9 @@ void MqttDevicePool::start_session(std::uint32_t i, const std::shared_ptr<Link>&
   c.state = State::AwaitConnack;
   c.since = Steady::now();
   const std::string id = mqtt_client_id(target_.client_id, c.patient, c.device);
-  append_connect(c.out_pending, MqttConnectOptions{id, keepalive_s_, target_.clean_session, target_.version, 3600,
-                                                   target_.username, target_.password});
+  append_connect(c.out_pending,
+                 MqttConnectOptions{id, keepalive_s_, target_.clean_session, target_.version, 3600,
+                                    target_.username, target_.password});
   flush(i);
   read(i, link);
 }
@@ -367,7 +390,8 @@ bool MqttDevicePool::on_packet(std::uint32_t i, const MqttPacket& p) {
         complete(std::move(m), Outcome::Rejected, puback_code(a->reason),
                  std::string("the broker refused the message: reason ") + code, a->reason == 0x97);
       } else {
-        complete(std::move(m), Outcome::Acknowledged, p.type == MqttType::Pubcomp ? "pubcomp" : "puback");
+        complete(std::move(m), Outcome::Acknowledged,
+                 p.type == MqttType::Pubcomp ? "pubcomp" : "puback");
       }
       drain_queue(i);
       return true;
@@ -467,7 +491,8 @@ void MqttDevicePool::complete(OutboundPtr m, Outcome o, std::string_view code, s
                               bool retryable) {
   --in_flight_;
   if (o == Outcome::Failed && detail.empty()) detail = last_error_;
-  done_(std::move(m), Completion{o, 0, Steady::now(), "mqtt_json", code, std::move(detail), retryable, {}});
+  done_(std::move(m),
+        Completion{o, 0, Steady::now(), "mqtt_json", code, std::move(detail), retryable, {}});
 }
 
 void MqttDevicePool::lost(std::uint32_t i) {

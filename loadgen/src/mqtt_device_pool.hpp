@@ -109,8 +109,8 @@ class MqttDevicePool {
   // `code`: static text (the report's outcome codes); a Failed message without a detail gets
   // the last connection error.
   // `retryable`: a device would try it again (connection lost, time-out, quota exceeded).
-  void complete(OutboundPtr m, reports::Outcome o, std::string_view code = {}, std::string detail = {},
-                bool retryable = false);
+  void complete(OutboundPtr m, reports::Outcome o, std::string_view code = {},
+                std::string detail = {}, bool retryable = false);
   void schedule(std::uint32_t i, Steady::time_point at);
   void arm_wake();
   void arm_deadline();

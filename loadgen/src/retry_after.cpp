@@ -4,8 +4,8 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <vector>
 #include <chrono>
+#include <vector>
 
 namespace iomtsim::loadgen::detail {
 namespace {
@@ -74,7 +74,8 @@ std::optional<std::int64_t> http_date(std::string_view s) {
     auto m = month(w[2]);
     auto y = number(w[3]);
     auto t = clock_time(w[4]);
-    if (d && m && y && t && w[1].size() == 2 && w[3].size() == 4) return unix_seconds(*y, *m, *d, *t);
+    if (d && m && y && t && w[1].size() == 2 && w[3].size() == 4)
+      return unix_seconds(*y, *m, *d, *t);
     return std::nullopt;
   }
   // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT" (two-digit years: RFC 9110 says to take the

@@ -15,8 +15,7 @@ namespace iomtsim::loadgen::detail {
 
 inline constexpr std::chrono::seconds kMaxRetryAfter{3600};
 
-std::optional<std::chrono::nanoseconds> parse_retry_after(std::string_view value,
-                                                          std::int64_t now_unix_s,
-                                                          std::chrono::seconds cap = kMaxRetryAfter);
+std::optional<std::chrono::nanoseconds> parse_retry_after(
+    std::string_view value, std::int64_t now_unix_s, std::chrono::seconds cap = kMaxRetryAfter);
 
 }  // namespace iomtsim::loadgen::detail

@@ -6,8 +6,8 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <optional>
 #include <deque>
+#include <optional>
 #include <unordered_map>
 
 #include "iomtsim/payloads/hl7.hpp"
@@ -26,13 +26,18 @@ using reports::Outcome;
 class StreamTransport final : public Transport {
  public:
   StreamTransport(asio::io_context& io, StreamTarget target, CompletionFn done)
-      : io_(io), target_(std::move(target)), done_(std::move(done)), socket_(io), retry_(io),
+      : io_(io),
+        target_(std::move(target)),
+        done_(std::move(done)),
+        socket_(io),
+        retry_(io),
         deadline_(io) {
     hl7_.epoch_unix_ms = target_.epoch_unix_ms;
     protocol_ = target_.kind == StreamKind::Mllp ? "hl7v2" : "protobuf";
     if (target_.tls) {
       try {
-        tls_ctx_.emplace(make_client_tls(target_.tls_settings, target_.kind == StreamKind::Mllp ? "MLLP" : "protobuf"));
+        tls_ctx_.emplace(make_client_tls(target_.tls_settings,
+                                         target_.kind == StreamKind::Mllp ? "MLLP" : "protobuf"));
       } catch (const TlsSetupError& e) {
         throw std::runtime_error(e.what());
       }
@@ -80,7 +85,8 @@ class StreamTransport final : public Transport {
                 std::optional<bool> retryable = {}) {
     --in_flight_;
     const bool again = retryable.value_or(o == Outcome::TimedOut || o == Outcome::Failed);
-    done_(std::move(m), Completion{o, 0, Steady::now(), protocol_, code, std::move(detail), again, {}});
+    done_(std::move(m),
+          Completion{o, 0, Steady::now(), protocol_, code, std::move(detail), again, {}});
   }
 
   // The socket under TLS or not.
@@ -114,7 +120,8 @@ class StreamTransport final : public Transport {
       tls_->async_handshake(ssl::stream_base::client, [this, gen](error_code e) {
         if (closed_ || gen != generation_) return;
         if (e) {
-          last_error_ = "TLS handshake with " + where() + " failed: " + handshake_failure(tls_->native_handle(), e.message());
+          last_error_ = "TLS handshake with " + where() +
+                        " failed: " + handshake_failure(tls_->native_handle(), e.message());
           return connect_failed();
         }
         connected();
@@ -169,7 +176,8 @@ class StreamTransport final : public Transport {
   void connection_lost() {
     ++generation_;
     close();
-    for (auto& [k, m] : waiting_) complete(std::move(m), Outcome::Failed, {}, "connection to " + where() + " lost");
+    for (auto& [k, m] : waiting_)
+      complete(std::move(m), Outcome::Failed, {}, "connection to " + where() + " lost");
     waiting_.clear();
     order_.clear();
     ++reconnects_;
@@ -178,7 +186,8 @@ class StreamTransport final : public Transport {
 
   std::string key_of(const Outbound& m) const {
     if (!m.msg->ack_key.empty()) return m.msg->ack_key;
-    return target_.kind == StreamKind::Mllp ? payloads::hl7_control_id(m.id()) : std::to_string(m.id());
+    return target_.kind == StreamKind::Mllp ? payloads::hl7_control_id(m.id())
+                                            : std::to_string(m.id());
   }
 
   void write_one(OutboundPtr m) {
@@ -247,7 +256,8 @@ class StreamTransport final : public Transport {
       // AR/CR: the receiver could not take it now, a sender tries again; AE/CE: the message
       // itself is wrong, sending it again as it is would fail again.
       again = payloads::ack_retryable(ack.value.code);
-      if (o != Outcome::Acknowledged) reason = ack.value.reason.empty() ? "no reason given" : ack.value.reason;
+      if (o != Outcome::Acknowledged)
+        reason = ack.value.reason.empty() ? "no reason given" : ack.value.reason;
     } else {
       auto ack = payloads::decode_batch_ack(frame);
       if (!ack.ok()) return;
@@ -255,7 +265,9 @@ class StreamTransport final : public Transport {
       o = ack.value.rejected == 0 ? Outcome::Acknowledged : Outcome::Rejected;
       code = o == Outcome::Acknowledged ? "ok" : "nack";
       if (o != Outcome::Acknowledged)
-        reason = ack.value.reason.empty() ? std::to_string(ack.value.rejected) + " readings rejected" : ack.value.reason;
+        reason = ack.value.reason.empty()
+                     ? std::to_string(ack.value.rejected) + " readings rejected"
+                     : ack.value.reason;
     }
     auto it = waiting_.find(key);
     if (it == waiting_.end()) return;  // already timed out

@@ -19,8 +19,8 @@
 #include "iomtsim/physiology/reading.hpp"
 #include "iomtsim/physiology/time.hpp"
 #include "iomtsim/reports/delivery.hpp"
-#include "tls_failure.hpp"
 #include "iomtsim/sim/device_side/message.hpp"
+#include "tls_failure.hpp"
 
 namespace iomtsim::loadgen::detail {
 
@@ -39,7 +39,7 @@ struct Outbound {
   // retry in the report (the engine counts it). Not done when the device side retries
   // (HttpTarget::resend_stale).
   bool retried = false;
-  std::string answer;            // the answer's body (AssetQuery)
+  std::string answer;  // the answer's body (AssetQuery)
 
   explicit Outbound(sim::device_side::MessagePtr m = std::make_unique<sim::device_side::Message>())
       : msg(std::move(m)) {}

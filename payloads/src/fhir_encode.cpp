@@ -3,9 +3,9 @@
 #include <array>
 
 #include "civil_time.hpp"
-#include "iomtsim/physiology/random.hpp"
 #include "iomtsim/payloads/codes.hpp"
 #include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/physiology/random.hpp"
 #include "text_writer.hpp"
 
 namespace iomtsim::payloads {
@@ -73,7 +73,8 @@ void append_if_none_exist(std::string& out, std::uint64_t run, std::uint64_t rea
   append_delivery_key(out, run, reading_id);
 }
 
-void append_observation(std::string& out, const physiology::Reading& r, const FhirOptions& options) {
+void append_observation(std::string& out, const physiology::Reading& r,
+                        const FhirOptions& options) {
   const VitalCodes& c = codes(r.vital);
   out.append(R"({"resourceType":"Observation",)");
   if (options.write == FhirWrite::Put) {
@@ -89,7 +90,8 @@ void append_observation(std::string& out, const physiology::Reading& r, const Fh
     out.append(R"(","value":")");
     append_delivery_key(out, options.delivery_run, r.id);
   }
-  out.append(R"("}],"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs","display":"Vital Signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":")");
+  out.append(
+      R"("}],"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs","display":"Vital Signs"}]}],"code":{"coding":[{"system":"http://loinc.org","code":")");
   out.append(c.loinc);
   out.append(R"(","display":")");
   out.append(c.loinc_display);  // table text: no characters that need escaping
@@ -167,8 +169,10 @@ std::string reading_uuid(std::uint64_t reading_id) {
   static constexpr char kHex[] = "0123456789abcdef";
   const std::uint64_t hi = physiology::splitmix64(reading_id ^ 0x696F6D7473696D00ull);
   std::array<std::uint8_t, 16> b{};
-  for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(hi >> (56 - 8 * i));
-  for (int i = 0; i < 8; ++i) b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(reading_id >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i)
+    b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(hi >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i)
+    b[static_cast<std::size_t>(8 + i)] = static_cast<std::uint8_t>(reading_id >> (56 - 8 * i));
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   // Variant 10xx lives in byte 8, the reading id's top byte (24-bit patient's high bits).
   // Move that byte into byte 7 (random half) so the id stays recoverable from the UUID.
@@ -217,7 +221,8 @@ std::string encode_transaction_bundle(std::span<const physiology::Reading> readi
 }
 
 std::string operation_outcome(std::string_view diagnostics) {
-  std::string out = R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":)";
+  std::string out =
+      R"({"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid","diagnostics":)";
   detail::append_json_string(out, diagnostics);
   out.append("}]}");
   return out;

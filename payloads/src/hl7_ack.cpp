@@ -220,7 +220,8 @@ Decoded<Hl7Ack> decode_ack(std::string_view message) {
     }
   }
   if (!saw_msa) res.error = "missing MSA segment";
-  if (res.value.reason.empty() && res.value.code != AckCode::Accept) res.value.reason = std::move(msa_text);
+  if (res.value.reason.empty() && res.value.code != AckCode::Accept)
+    res.value.reason = std::move(msa_text);
   return res;
 }
 

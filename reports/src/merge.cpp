@@ -79,7 +79,8 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     out.alerts.insert(out.alerts.end(), s.alerts.begin(), s.alerts.end());
     out.traces.insert(out.traces.end(), s.traces.begin(), s.traces.end());
     out.outages.insert(out.outages.end(), s.outages.begin(), s.outages.end());
-    out.patient_spans.insert(out.patient_spans.end(), s.patient_spans.begin(), s.patient_spans.end());
+    out.patient_spans.insert(out.patient_spans.end(), s.patient_spans.begin(),
+                             s.patient_spans.end());
     out.timeline_patients.insert(out.timeline_patients.end(), s.timeline_patients.begin(),
                                  s.timeline_patients.end());
     try {

@@ -19,9 +19,8 @@ std::string outcome_codes_section(const Report& r) {
     b += ". The answers below count every attempt.</p>\n";
   }
   if (o.empty()) return html::section("answers", "Target answers", b);
-  b +=
-      "<table><tr><th class=\"l\">protocol</th><th class=\"l\">answer</th><th>messages</th>"
-      "<th>readings</th></tr>\n";
+  b += "<table><tr><th class=\"l\">protocol</th><th class=\"l\">answer</th><th>messages</th>"
+       "<th>readings</th></tr>\n";
   for (const auto& c : o.codes)
     b += "<tr>" + cell(c.protocol, true) + cell(c.code, true) + cell(std::to_string(c.messages)) +
          cell(std::to_string(c.readings)) + "</tr>\n";

@@ -168,7 +168,8 @@ std::string to_json(const Report& r) {
         r.matching.artifact_tolerance[static_cast<std::size_t>(v)];
   Json spans = Json::array();
   for (const auto& p : r.patient_spans)
-    spans.push_back(Json{{"patient", p.patient}, {"first_ns", ns(p.first)}, {"last_ns", ns(p.last)}});
+    spans.push_back(
+        Json{{"patient", p.patient}, {"first_ns", ns(p.first)}, {"last_ns", ns(p.last)}});
   j["patient_spans"] = std::move(spans);
   j["matching"] = Json{{"early_limit_ns", r.matching.early_limit.count()},
                        {"late_limit_ns", r.matching.late_limit.count()},
@@ -181,14 +182,11 @@ std::string to_json(const Report& r) {
   for (const auto& [k, s] : r.accuracy.by_rule) acc["by_rule"][k] = jc::accuracy_stats(s);
   j["accuracy"] = std::move(acc);
   const auto& su = r.sepsis_utility;
-  j["sepsis_utility"] = Json{{"patients", su.patients},
-                             {"septic_patients", su.septic_patients},
-                             {"patient_hours", su.patient_hours},
-                             {"positive_hours", su.positive_hours},
-                             {"observed", su.utility.observed},
-                             {"best", su.utility.best},
-                             {"inaction", su.utility.inaction},
-                             {"normalized", num(su.utility.normalized)}};
+  j["sepsis_utility"] =
+      Json{{"patients", su.patients},           {"septic_patients", su.septic_patients},
+           {"patient_hours", su.patient_hours}, {"positive_hours", su.positive_hours},
+           {"observed", su.utility.observed},   {"best", su.utility.best},
+           {"inaction", su.utility.inaction},   {"normalized", num(su.utility.normalized)}};
   Json thresholds = Json::array();
   for (const auto& t : r.thresholds)
     thresholds.push_back(Json{{"text", t.threshold.text},
@@ -212,9 +210,16 @@ std::string to_json(const Report& r) {
   if (!r.outcome_codes.empty()) {
     Json codes = Json::array(), errors = Json::array();
     for (const auto& c : r.outcome_codes.codes)
-      codes.push_back(Json{{"protocol", c.protocol}, {"code", c.code}, {"messages", c.messages}, {"readings", c.readings}});
+      codes.push_back(Json{{"protocol", c.protocol},
+                           {"code", c.code},
+                           {"messages", c.messages},
+                           {"readings", c.readings}});
     for (const auto& e : r.outcome_codes.errors)
-      errors.push_back(Json{{"protocol", e.protocol}, {"code", e.code}, {"kind", e.kind}, {"text", e.text}, {"count", e.count}});
+      errors.push_back(Json{{"protocol", e.protocol},
+                            {"code", e.code},
+                            {"kind", e.kind},
+                            {"text", e.text},
+                            {"count", e.count}});
     j["outcome_codes"] = Json{{"codes", std::move(codes)}, {"errors", std::move(errors)}};
   }
   if (!r.chart.empty()) j["chart"] = chart_json(r.chart);
@@ -337,8 +342,11 @@ Report from_json(std::string_view text) {
       r.matching.artifact_tolerance[static_cast<std::size_t>(vital_from(k))] = v.get<double>();
     for (const auto& t : j.at("thresholds")) {
       ThresholdResult tr;
-      tr.threshold = Threshold{t.at("text").get<std::string>(), t.at("metric").get<std::string>(),
-                               op_from(t.at("op").get<std::string>()), t.at("value").get<double>(), {}};
+      tr.threshold = Threshold{t.at("text").get<std::string>(),
+                               t.at("metric").get<std::string>(),
+                               op_from(t.at("op").get<std::string>()),
+                               t.at("value").get<double>(),
+                               {}};
       tr.measured = num(t.at("measured"));
       tr.passed = t.at("passed").get<bool>();
       tr.message = t.at("message").get<std::string>();
@@ -355,11 +363,13 @@ Report from_json(std::string_view text) {
     // Optional: older reports have no "outcome_codes".
     if (j.contains("outcome_codes")) {
       for (const auto& c : j.at("outcome_codes").at("codes"))
-        r.outcome_codes.add_code(c.at("protocol").get<std::string>(), c.at("code").get<std::string>(),
-                                 c.at("messages").get<std::uint64_t>(), c.at("readings").get<std::uint64_t>());
+        r.outcome_codes.add_code(
+            c.at("protocol").get<std::string>(), c.at("code").get<std::string>(),
+            c.at("messages").get<std::uint64_t>(), c.at("readings").get<std::uint64_t>());
       for (const auto& e : j.at("outcome_codes").at("errors"))
-        r.outcome_codes.add_error(e.at("protocol").get<std::string>(), e.at("code").get<std::string>(),
-                                  e.at("kind").get<std::string>(), e.at("text").get<std::string>(),
+        r.outcome_codes.add_error(e.at("protocol").get<std::string>(),
+                                  e.at("code").get<std::string>(), e.at("kind").get<std::string>(),
+                                  e.at("text").get<std::string>(),
                                   e.at("count").get<std::uint64_t>());
     }
     // Optional: runs that read nothing back (and older reports) have no "chart".

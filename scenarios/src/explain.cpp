@@ -26,19 +26,26 @@ std::string num(double v, int decimals = 1) {
 
 std::string format_name(PayloadFormat f) {
   switch (f) {
-    case PayloadFormat::FhirR4: return "FHIR R4";
-    case PayloadFormat::Hl7v2: return "HL7 v2 ORU^R01";
-    case PayloadFormat::MqttJson: return "MQTT JSON";
-    case PayloadFormat::Protobuf: return "protobuf";
+    case PayloadFormat::FhirR4:
+      return "FHIR R4";
+    case PayloadFormat::Hl7v2:
+      return "HL7 v2 ORU^R01";
+    case PayloadFormat::MqttJson:
+      return "MQTT JSON";
+    case PayloadFormat::Protobuf:
+      return "protobuf";
   }
   return "?";
 }
 
 std::string time_mode(const TimeSpec& t) {
   switch (t.mode) {
-    case TimeMode::RealTime: return "real time (one scenario second per wall second)";
-    case TimeMode::Accelerated: return "accelerated x" + num(t.speed) + " on the wall clock";
-    case TimeMode::Simulated: return "simulated time (SimGrid), as fast as the machine allows";
+    case TimeMode::RealTime:
+      return "real time (one scenario second per wall second)";
+    case TimeMode::Accelerated:
+      return "accelerated x" + num(t.speed) + " on the wall clock";
+    case TimeMode::Simulated:
+      return "simulated time (SimGrid), as fast as the machine allows";
   }
   return "?";
 }
@@ -67,8 +74,8 @@ std::string profile_words(const NetworkProfile& p) {
     o << "; random outages about every " << describe_duration(to_seconds(*p.mtbf))
       << ", lasting about " << describe_duration(to_seconds(*p.mttr));
   }
-  o << "; reconnects back off from " << describe_duration(to_seconds(p.reconnect_initial))
-    << " to " << describe_duration(to_seconds(p.reconnect_max));
+  o << "; reconnects back off from " << describe_duration(to_seconds(p.reconnect_initial)) << " to "
+    << describe_duration(to_seconds(p.reconnect_max));
   if (p.buffer_readings > 0) {
     o << "; devices keep up to " << p.buffer_readings << " readings while offline";
   } else {
@@ -94,7 +101,8 @@ std::string describe_time_distribution(const Distribution& d) {
   using K = Distribution::Kind;
   auto clamp = [&](double v) { return v < d.min ? d.min : (v > d.max ? d.max : v); };
   switch (d.kind) {
-    case K::Constant: return "at " + describe_duration(d.a);
+    case K::Constant:
+      return "at " + describe_duration(d.a);
     case K::Uniform:
       return "between " + describe_duration(clamp(d.a)) + " and " + describe_duration(clamp(d.b));
     case K::Normal:
@@ -143,7 +151,8 @@ std::string explain(const Scenario& s) {
 
   o << "Patients: " << s.patient_count() << "\n";
   std::map<std::string, std::uint64_t> by_arch;
-  for (const auto& c : s.cohorts) by_arch[std::string(name(c.physiology.archetype))] += c.physiology.count;
+  for (const auto& c : s.cohorts)
+    by_arch[std::string(name(c.physiology.archetype))] += c.physiology.count;
   for (const auto& [a, n] : by_arch) o << "  " << n << " " << a << "\n";
   for (const auto& c : s.cohorts) {
     const auto& p = c.physiology;
@@ -165,8 +174,8 @@ std::string explain(const Scenario& s) {
       o << "  " << name(cond.kind) << " in cohort '" << c.physiology.name << "': about "
         << num(expected, 1) << " of " << c.physiology.count << " patients ("
         << num(cond.probability * 100, 1) << " %), onset "
-        << describe_time_distribution(cond.onset_s) << ", severity "
-        << num(cond.severity.mean(), 2) << " on average";
+        << describe_time_distribution(cond.onset_s) << ", severity " << num(cond.severity.mean(), 2)
+        << " on average";
       if (cond.onset_s.min > to_seconds(s.metadata.duration))
         o << " (after the end of the run: none will be seen)";
       o << "\n";
@@ -175,7 +184,8 @@ std::string explain(const Scenario& s) {
           << (i.delay_s.kind == Distribution::Kind::Constant
                   ? describe_duration(i.delay_s.a)
                   : describe_time_distribution(i.delay_s))
-          << (i.anchor == InterventionSpec::Anchor::ConditionOnset ? " after onset" : " from the start")
+          << (i.anchor == InterventionSpec::Anchor::ConditionOnset ? " after onset"
+                                                                   : " from the start")
           << " for " << num(i.probability * 100, 0) << " % of them\n";
       }
     }
@@ -191,14 +201,15 @@ std::string explain(const Scenario& s) {
       slot.first += c.physiology.count;
       slot.second += c.physiology.count * readings_per_hour(d.model);
       used_profiles.insert(d.network_profile);
-      o << "  " << c.physiology.count << " x " << device_type_info(d.model.type).description
-        << " '" << d.model.name << "'";
+      o << "  " << c.physiology.count << " x " << device_type_info(d.model.type).description << " '"
+        << d.model.name << "'";
       if (d.model.measures.empty()) {
         o << " (no vitals)";
       } else {
         o << " measuring";
         for (const auto& m : d.model.measures)
-          o << " " << name(m.vital) << " every " << describe_duration(to_seconds(m.interval)) << ",";
+          o << " " << name(m.vital) << " every " << describe_duration(to_seconds(m.interval))
+            << ",";
       }
       if (d.model.waveform) {
         o << " with a " << (d.model.waveform->kind == WaveformKind::EcgLeadII ? "ECG" : "PPG")
@@ -213,9 +224,9 @@ std::string explain(const Scenario& s) {
     const auto& m = ops.model;
     o << "  operations of '" << c.physiology.name << "':";
     if (m.pumps.per_patient)
-      o << " " << c.physiology.count * m.pumps.per_patient << " infusion pumps (" << format_name(ops.pumps.format)
-        << " over " << ops.pumps.network_profile << ", about " << num(m.pumps.alarms_per_day, 1)
-        << " alarms per pump-day),";
+      o << " " << c.physiology.count * m.pumps.per_patient << " infusion pumps ("
+        << format_name(ops.pumps.format) << " over " << ops.pumps.network_profile << ", about "
+        << num(m.pumps.alarms_per_day, 1) << " alarms per pump-day),";
     if (m.assets.count)
       o << " " << m.assets.count << " RTLS-tagged assets (a fix every "
         << describe_duration(to_seconds(m.assets.fix_interval)) << ", asked for every "
@@ -223,7 +234,8 @@ std::string explain(const Scenario& s) {
     if (m.imaging.procedures_per_day > 0)
       o << " point-of-care imaging (" << num(m.imaging.procedures_per_day, 1)
         << " procedures per patient-day, ultrasound results of about "
-        << num(m.imaging.ultrasound_bytes.mean() / 1024.0, 0) << " KiB, over " << ops.imaging.network_profile << "),";
+        << num(m.imaging.ultrasound_bytes.mean() / 1024.0, 0) << " KiB, over "
+        << ops.imaging.network_profile << "),";
     o << "\n";
     if (m.pumps.per_patient) used_profiles.insert(ops.pumps.network_profile);
     if (m.assets.count) used_profiles.insert(ops.assets.network_profile);
@@ -241,7 +253,8 @@ std::string explain(const Scenario& s) {
   o << "\nNetwork:\n";
   for (const auto& n : used_profiles) {
     auto it = s.network_profiles.find(n);
-    if (it != s.network_profiles.end()) o << "  " << n << " - " << profile_words(it->second) << "\n";
+    if (it != s.network_profiles.end())
+      o << "  " << n << " - " << profile_words(it->second) << "\n";
   }
 
   o << "\nTarget: ";
@@ -260,7 +273,8 @@ std::string explain(const Scenario& s) {
     ep("MLLP", s.target.mllp);
     ep("protobuf", s.target.protobuf);
     o << "\n";
-    if (s.target.provision.enabled()) o << "  " << provision_words(s.target.provision, s.metadata.name) << "\n";
+    if (s.target.provision.enabled())
+      o << "  " << provision_words(s.target.provision, s.metadata.name) << "\n";
   }
   o << "  alerts heard from: " << alert_capture_words(s.target) << "\n";
   o << "  delivery: " << retry_words(s.target.retry) << "\n";

@@ -67,7 +67,8 @@ std::string connection_words(const Endpoint& e) {
       parts.push_back("Observations written by conditional create (retries store no duplicate)");
       break;
     case FhirWrite::Put:
-      parts.push_back("Observations written by PUT with an id of ours (retries store no duplicate)");
+      parts.push_back(
+          "Observations written by PUT with an id of ours (retries store no duplicate)");
       break;
     case FhirWrite::Post:
       break;

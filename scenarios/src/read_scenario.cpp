@@ -220,23 +220,31 @@ TargetSpec read_target(const Node& n, Reader& r) {
   if (const Node* v = n.get("provision")) {
     t.provision = read_provision(*v, r);
     if (t.embedded)
-      r.error(v->pos, "'provision' sets up resources on an external FHIR server; the embedded target needs none");
+      r.error(v->pos,
+              "'provision' sets up resources on an external FHIR server; the embedded target needs "
+              "none");
     else if (!t.http)
       r.error(v->pos, "'provision' needs the FHIR server: an 'http' endpoint");
   }
   if (const Node* v = n.get("alerts")) {
     const auto& a = t.alerts;
     if (a.fhir_poll && !t.embedded && !t.http)
-      r.error(v->get("fhir_poll")->pos, "fhir_poll searches the FHIR server: the target needs an 'http' endpoint");
+      r.error(v->get("fhir_poll")->pos,
+              "fhir_poll searches the FHIR server: the target needs an 'http' endpoint");
     if (a.fhir_subscription && !t.embedded && !t.http)
-      r.error(v->get("fhir_subscription")->pos, "fhir_subscription needs the FHIR server: an 'http' endpoint");
+      r.error(v->get("fhir_subscription")->pos,
+              "fhir_subscription needs the FHIR server: an 'http' endpoint");
     if (a.fhir_subscription && t.embedded)
-      r.error(v->get("fhir_subscription")->pos, "the embedded target offers no Subscriptions; it serves its Flags to fhir_poll");
+      r.error(v->get("fhir_subscription")->pos,
+              "the embedded target offers no Subscriptions; it serves its Flags to fhir_poll");
     // Anyone who can reach the webhook could otherwise feed the run alerts.
     if (a.webhook && a.webhook_secret.empty() && !t.embedded)
-      r.error(v->pos, "the alert webhook needs a shared secret: webhook_secret_env or webhook_secret_file");
+      r.error(v->pos,
+              "the alert webhook needs a shared secret: webhook_secret_env or webhook_secret_file");
     if (!t.alert_mqtt_topic.empty() && !t.mqtt && !t.embedded)
-      r.error(v->get("mqtt_topic")->pos, "alerts.mqtt_topic subscribes on the target's broker: the target needs an 'mqtt' endpoint");
+      r.error(v->get("mqtt_topic")->pos,
+              "alerts.mqtt_topic subscribes on the target's broker: the target needs an 'mqtt' "
+              "endpoint");
   }
   if (const Node* v = n.get("request_timeout")) {
     if (auto x = r.duration(*v, 0.001, 3600, "request_timeout")) t.request_timeout = *x;

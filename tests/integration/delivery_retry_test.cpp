@@ -66,7 +66,8 @@ void expect_no_duplicate_and_all_acknowledged(const ResetRun& r) {
   EXPECT_EQ(r.stats["duplicates"], 0) << r.stats.dump();
   EXPECT_EQ(r.stats["observations_stored"].get<std::uint64_t>(), d.generated) << r.stats.dump();
   std::string said;  // what the server answered, for a failure's message
-  for (const auto& c : r.result.report.outcome_codes.codes) said += c.code + " x" + std::to_string(c.messages) + "; ";
+  for (const auto& c : r.result.report.outcome_codes.codes)
+    said += c.code + " x" + std::to_string(c.messages) + "; ";
   for (const auto& e : r.result.report.outcome_codes.errors) said += e.code + ": " + e.text + "; ";
   EXPECT_EQ(d[Outcome::Acknowledged], d.generated) << said;
   EXPECT_GT(a.retries, 0u);
@@ -77,7 +78,8 @@ void expect_no_duplicate_and_all_acknowledged(const ResetRun& r) {
 }
 
 TEST(DeliveryRetries, ConditionalCreateStoresNoDuplicateAfterResets) {
-  expect_no_duplicate_and_all_acknowledged(run_with_resets(scenarios::FhirWrite::ConditionalCreate, 6));
+  expect_no_duplicate_and_all_acknowledged(
+      run_with_resets(scenarios::FhirWrite::ConditionalCreate, 6));
 }
 
 TEST(DeliveryRetries, PutWithOurIdStoresNoDuplicateAfterResets) {
@@ -107,7 +109,8 @@ class MllpAnswerer {
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof a;
-    if (::bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_, 8) != 0 ||
+    if (::bind(listen_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listen_, 8) != 0 ||
         ::getsockname(listen_, reinterpret_cast<sockaddr*>(&a), &len) != 0)
       return;
     port_ = ntohs(a.sin_port);
@@ -178,7 +181,8 @@ class MllpAnswerer {
 };
 
 scenarios::Scenario mllp_ward(std::uint16_t port) {
-  auto s = ward_scenario({.healthy = 2, .format = scenarios::PayloadFormat::Hl7v2, .name = "mllp-ward"});
+  auto s =
+      ward_scenario({.healthy = 2, .format = scenarios::PayloadFormat::Hl7v2, .name = "mllp-ward"});
   s.time.mode = scenarios::TimeMode::Accelerated;
   s.time.speed = 600;
   s.metadata.duration = std::chrono::minutes(3);

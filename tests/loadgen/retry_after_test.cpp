@@ -21,7 +21,8 @@ TEST(RetryAfter, DeltaSeconds) {
 TEST(RetryAfter, HttpDateInEachFormIsTheWaitFromNow) {
   const auto now = kExampleUnix - 30;
   EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), std::chrono::nanoseconds(30s));
-  EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now), std::chrono::nanoseconds(30s));
+  EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            std::chrono::nanoseconds(30s));
   EXPECT_EQ(parse_retry_after("Sun Nov  6 08:49:37 1994", now), std::chrono::nanoseconds(30s));
 }
 
@@ -39,9 +40,9 @@ TEST(RetryAfter, CappedSoAServerCannotParkADeviceForADay) {
 }
 
 TEST(RetryAfter, GarbageIsNoValue) {
-  for (const char* v : {"", "soon", "-5", "1.5", "Sun, 32 Nov 1994 08:49:37 GMT",
-                        "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
-                        "Sun, 06 Nov 1994 08:49:37 CET", "06 Nov 1994"})
+  for (const char* v :
+       {"", "soon", "-5", "1.5", "Sun, 32 Nov 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 CET", "06 Nov 1994"})
     EXPECT_FALSE(parse_retry_after(v, 0).has_value()) << v;
 }
 

@@ -28,7 +28,8 @@ TEST(RunStream, MllpEveryReadingAcknowledged) {
   const auto s = tiny_scenarios::tiny(2, 1, scenarios::PayloadFormat::Hl7v2, /*batch=*/3);
   const auto r = run(s, quiet());
   const auto& d = r.report.delivery;
-  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u, 6);  // phase offsets: one sample more or less per vital
+  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u,
+              6);  // phase offsets: one sample more or less per vital
   EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
   EXPECT_TRUE(d.balanced());
   EXPECT_GT(r.alerts_received, 0u);
@@ -38,7 +39,8 @@ TEST(RunStream, ProtobufBatchesAcknowledged) {
   const auto s = tiny_scenarios::tiny(3, 0, scenarios::PayloadFormat::Protobuf, /*batch=*/5);
   const auto r = run(s, quiet());
   const auto& d = r.report.delivery;
-  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u, 6);  // phase offsets: one sample more or less per vital
+  EXPECT_NEAR(static_cast<double>(d.generated), 3u * 3u * 40u,
+              6);  // phase offsets: one sample more or less per vital
   EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
   EXPECT_GE(r.messages_sent, d.generated / 5);
   EXPECT_LE(r.messages_sent, d.generated / 5 + 3);

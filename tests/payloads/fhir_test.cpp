@@ -72,7 +72,8 @@ TEST(Fhir, IdempotentWritesCarryTheDeliveryKey) {
   EXPECT_EQ(b["entry"][0]["request"]["ifNoneExist"], "identifier=urn:iomtsim:delivery|" + key);
   b = nlohmann::json::parse(encode_transaction_bundle(batch, put));
   EXPECT_EQ(b["entry"][1]["request"]["method"], "PUT");
-  EXPECT_EQ(b["entry"][1]["request"]["url"], "Observation/" + delivery_key(put.delivery_run, r2.id));
+  EXPECT_EQ(b["entry"][1]["request"]["url"],
+            "Observation/" + delivery_key(put.delivery_run, r2.id));
   EXPECT_EQ(b["entry"][1]["resource"]["id"], delivery_key(put.delivery_run, r2.id));
   auto bundle_back = decode_bundle(encode_transaction_bundle(batch, put), put);
   ASSERT_TRUE(bundle_back.ok()) << bundle_back.error;
@@ -94,7 +95,8 @@ TEST(Fhir, EveryVitalRoundTrips) {
 }
 
 TEST(Fhir, ConsciousnessIsACodedValue) {
-  const auto j = nlohmann::json::parse(encode_observation(make(1, 0, 1, Vital::Consciousness, 3, 0), kOpts));
+  const auto j =
+      nlohmann::json::parse(encode_observation(make(1, 0, 1, Vital::Consciousness, 3, 0), kOpts));
   EXPECT_EQ(j["code"]["coding"][0]["code"], "80288-4");
   EXPECT_EQ(j["valueCodeableConcept"]["coding"][0]["code"], "P");
   EXPECT_FALSE(j.contains("valueQuantity"));
@@ -109,7 +111,8 @@ TEST(Fhir, TimeTruncatesToMilliseconds) {
   // Before the epoch (clock drift can put a device slightly behind) still works.
   r.device_time = physiology::SimTime{std::chrono::milliseconds(-1500)};
   EXPECT_EQ(format_fhir_instant(r.device_time, kEpochMs), "2024-04-30T23:59:58.500Z");
-  EXPECT_EQ(decode_observation(encode_observation(r, kOpts), kOpts).readings.at(0).device_time, r.device_time);
+  EXPECT_EQ(decode_observation(encode_observation(r, kOpts), kOpts).readings.at(0).device_time,
+            r.device_time);
 }
 
 TEST(Fhir, InstantParsing) {
@@ -117,9 +120,9 @@ TEST(Fhir, InstantParsing) {
   EXPECT_EQ(parse_fhir_instant("2024-05-01T02:00:00.5+02:00", kEpochMs),
             physiology::SimTime{std::chrono::milliseconds(500)});
   EXPECT_EQ(parse_fhir_instant("2024-04-30T19:00:00-05:00", kEpochMs), physiology::SimTime{});
-  for (const char* bad : {"2024-05-01", "2024-05-01T00:00:00", "2024-13-01T00:00:00Z",
-                          "2024-02-30T00:00:00Z", "2024-05-01T00:00:00.Z", "yesterday",
-                          "2024-05-01T00:00:00Zjunk"}) {
+  for (const char* bad :
+       {"2024-05-01", "2024-05-01T00:00:00", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z",
+        "2024-05-01T00:00:00.Z", "yesterday", "2024-05-01T00:00:00Zjunk"}) {
     EXPECT_FALSE(parse_fhir_instant(bad, kEpochMs).has_value()) << bad;
   }
 }
@@ -145,7 +148,8 @@ TEST(Fhir, BundleRoundTripsWithDeterministicUuids) {
   const auto res = decode_bundle(bundle, kOpts);
   ASSERT_TRUE(res.ok()) << res.error;
   ASSERT_EQ(res.readings.size(), readings.size());
-  for (std::size_t i = 0; i < readings.size(); ++i) EXPECT_EQ(res.readings[i], testing::wire_view(readings[i]));
+  for (std::size_t i = 0; i < readings.size(); ++i)
+    EXPECT_EQ(res.readings[i], testing::wire_view(readings[i]));
   EXPECT_TRUE(decode_fhir(bundle, kOpts).ok());
   EXPECT_TRUE(decode_bundle(encode_transaction_bundle({}, kOpts), kOpts).readings.empty());
 }
@@ -153,7 +157,8 @@ TEST(Fhir, BundleRoundTripsWithDeterministicUuids) {
 TEST(Fhir, UuidIsInjectiveOnIds) {
   std::set<std::string> seen;
   for (std::uint32_t p : {0u, 1u, 255u, 256u, 0xFFFFFFu}) {
-    for (std::uint32_t seq : {0u, 1u, 0xFFFFFFFFu}) seen.insert(reading_uuid(physiology::make_reading_id(p, 1, seq)));
+    for (std::uint32_t seq : {0u, 1u, 0xFFFFFFFFu})
+      seen.insert(reading_uuid(physiology::make_reading_id(p, 1, seq)));
   }
   EXPECT_EQ(seen.size(), 15u);
 }
@@ -180,7 +185,8 @@ TEST(Fhir, AcceptsOtherSendersConventions) {
 }
 
 TEST(Fhir, GlucoseInMmolPerLitreIsConverted) {
-  const std::string obs = R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"15074-8"}]},
+  const std::string obs =
+      R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"15074-8"}]},
     "subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-05-01T00:00:00Z",
     "valueQuantity":{"value":3.0,"system":"http://unitsofmeasure.org","code":"mmol/L"}})";
   const auto res = decode_observation(obs, kOpts);
@@ -218,15 +224,19 @@ TEST(Fhir, RejectsMalformedInputWithReason) {
       {"bad time", obs_with("2024-05-01T00:00:00.000Z", "2024-05-01"), "not a full date-time"},
       {"no value", obs_with("valueQuantity", "valueString"), "missing value"},
       {"string value", obs_with("\"value\":120.0", "\"value\":\"120\""), "not a number"},
-      {"unit mismatch", obs_with("\"code\":\"mm[Hg]\"", "\"code\":\"kPa\""), "unit 'kPa' does not match"},
-      {"bad id", obs_with(std::to_string(physiology::make_reading_id(1, 2, 3)), "abc"), "not a decimal id"},
-      {"entered in error", obs_with("\"final\"", "\"entered-in-error\""), "carries no usable value"},
+      {"unit mismatch", obs_with("\"code\":\"mm[Hg]\"", "\"code\":\"kPa\""),
+       "unit 'kPa' does not match"},
+      {"bad id", obs_with(std::to_string(physiology::make_reading_id(1, 2, 3)), "abc"),
+       "not a decimal id"},
+      {"entered in error", obs_with("\"final\"", "\"entered-in-error\""),
+       "carries no usable value"},
   };
   for (const auto& c : cases) {
     const auto res = decode_observation(c.json, kOpts);
     EXPECT_FALSE(res.ok()) << c.what;
     EXPECT_TRUE(res.readings.empty()) << c.what;
-    EXPECT_NE(res.error.find(c.reason), std::string::npos) << c.what << ": got '" << res.error << "'";
+    EXPECT_NE(res.error.find(c.reason), std::string::npos)
+        << c.what << ": got '" << res.error << "'";
   }
 }
 
@@ -239,8 +249,9 @@ TEST(Fhir, BundleIsAllOrNothing) {
   EXPECT_FALSE(res.ok());
   EXPECT_TRUE(res.readings.empty());
   EXPECT_NE(res.error.find("entry 2: unknown LOINC"), std::string::npos) << res.error;
-  EXPECT_NE(decode_bundle(encode_observation(readings[0], kOpts), kOpts).error.find("expected 'Bundle'"),
-            std::string::npos);
+  EXPECT_NE(
+      decode_bundle(encode_observation(readings[0], kOpts), kOpts).error.find("expected 'Bundle'"),
+      std::string::npos);
 }
 
 TEST(Fhir, OperationOutcomeEscapes) {

@@ -31,7 +31,8 @@ TEST(Hl7, OruShapeFollowsPcd01) {
   const auto seg = segments(msg);
   ASSERT_EQ(seg.size(), 4u + 1u + readings.size());
   EXPECT_TRUE(seg[0].starts_with("MSH|^~\\&|"));
-  EXPECT_NE(seg[0].find("|ORU^R01^ORU_R01|" + hl7_control_id(readings[0].id) + "|P|2.6|"), std::string::npos);
+  EXPECT_NE(seg[0].find("|ORU^R01^ORU_R01|" + hl7_control_id(readings[0].id) + "|P|2.6|"),
+            std::string::npos);
   EXPECT_TRUE(seg[0].ends_with("|IHE_PCD_001^IHE PCD^1.3.6.1.4.1.19376.1.6.1.1.1^ISO"));
   EXPECT_TRUE(seg[1].starts_with("PID|||p12^"));
   EXPECT_EQ(seg[2], "PV1||I");
@@ -130,11 +131,13 @@ TEST(Hl7, RejectsMalformedInputWithReason) {
       {"no control id", replace(good, "|" + hl7_control_id(one[0].id) + "|P|", "||P|"), "MSH-10"},
       {"missing pid", replace(good, "PID|||p5^^^IOMTSIM^PI||Patient^p5\r", ""), "missing PID"},
       {"bad pid", replace(good, "PID|||p5", "PID|||nobody"), "PID-3"},
-      {"unknown mdc", replace(good, "151562^MDC_RESP_RATE", "999999^MDC_MYSTERY"), "unknown MDC code '999999'"},
+      {"unknown mdc", replace(good, "151562^MDC_RESP_RATE", "999999^MDC_MYSTERY"),
+       "unknown MDC code '999999'"},
       {"unknown loinc", replace(good, "151562^MDC_RESP_RATE^MDC", "0000-0^X^LN"), "unknown LOINC"},
       {"non numeric", replace(good, "|14.0|", "|fourteen|"), "not numeric"},
       {"wrong value type", replace(good, "|NM|", "|ST|"), "is not NM"},
-      {"unit mismatch", replace(good, "264928^MDC_DIM_RESP_PER_MIN", "266016^MDC_DIM_MMHG"), "does not match"},
+      {"unit mismatch", replace(good, "264928^MDC_DIM_RESP_PER_MIN", "266016^MDC_DIM_MMHG"),
+       "does not match"},
       {"bad time", replace(good, "20240501000100.0000+0000|||", "2024050|||"), "OBX-14"},
       {"bad reading id", replace(good, "|" + std::to_string(one[0].id), "|x1"), "OBX-21"},
   };
@@ -142,14 +145,16 @@ TEST(Hl7, RejectsMalformedInputWithReason) {
     const auto res = decode_oru_r01(c.msg, kOpts);
     EXPECT_FALSE(res.ok()) << c.what;
     EXPECT_TRUE(res.readings.empty()) << c.what;
-    EXPECT_NE(res.error.find(c.reason), std::string::npos) << c.what << ": got '" << res.error << "'";
+    EXPECT_NE(res.error.find(c.reason), std::string::npos)
+        << c.what << ": got '" << res.error << "'";
   }
 }
 
 TEST(Hl7, AckRoundTrips) {
-  for (const Hl7Ack& ack : {Hl7Ack{AckCode::Accept, "IOMT0000000C00000001", "", false},
-                            Hl7Ack{AckCode::Error, "X1", "unknown MDC code '9' | field ^ 3 & more \\", false},
-                            Hl7Ack{AckCode::Reject, "X2", "queue full", false}}) {
+  for (const Hl7Ack& ack :
+       {Hl7Ack{AckCode::Accept, "IOMT0000000C00000001", "", false},
+        Hl7Ack{AckCode::Error, "X1", "unknown MDC code '9' | field ^ 3 & more \\", false},
+        Hl7Ack{AckCode::Reject, "X2", "queue full", false}}) {
     const std::string msg = encode_ack(ack, kOpts);
     EXPECT_TRUE(msg.starts_with("MSH|^~\\&|"));
     EXPECT_NE(msg.find("\rMSA|" + std::string(ack_code_text(ack.code)) + "|"), std::string::npos);
@@ -162,9 +167,12 @@ TEST(Hl7, AckRoundTrips) {
 
 TEST(Hl7, AckParserRejects) {
   EXPECT_NE(decode_ack("hello").error.find("MSH"), std::string::npos);
-  EXPECT_NE(decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\r").error.find("missing MSA"), std::string::npos);
-  EXPECT_NE(decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|ZZ|1\r").error.find("MSA-1"), std::string::npos);
-  EXPECT_NE(decode_ack("MSH|^~\\&|A|B|C|D|20240101||ORU^R01|1|P|2.6\rMSA|AA|1\r").error.find("expected ACK"),
+  EXPECT_NE(decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\r").error.find("missing MSA"),
+            std::string::npos);
+  EXPECT_NE(decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|ZZ|1\r").error.find("MSA-1"),
+            std::string::npos);
+  EXPECT_NE(decode_ack("MSH|^~\\&|A|B|C|D|20240101||ORU^R01|1|P|2.6\rMSA|AA|1\r")
+                .error.find("expected ACK"),
             std::string::npos);
 }
 
@@ -213,10 +221,12 @@ TEST(Hl7, AckCodesAndWhichASenderRetries) {
     bool enhanced;
     bool retry;
   };
-  for (const Case& c : {Case{"AA", AckCode::Accept, false, false}, Case{"AE", AckCode::Error, false, false},
-                        Case{"AR", AckCode::Reject, false, true}, Case{"CA", AckCode::Accept, true, false},
-                        Case{"CE", AckCode::Error, true, false}, Case{"CR", AckCode::Reject, true, true}}) {
-    const std::string msg = std::string("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|") + c.msa + "|X7\r";
+  for (const Case& c :
+       {Case{"AA", AckCode::Accept, false, false}, Case{"AE", AckCode::Error, false, false},
+        Case{"AR", AckCode::Reject, false, true}, Case{"CA", AckCode::Accept, true, false},
+        Case{"CE", AckCode::Error, true, false}, Case{"CR", AckCode::Reject, true, true}}) {
+    const std::string msg =
+        std::string("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|") + c.msa + "|X7\r";
     const auto back = decode_ack(msg);
     ASSERT_TRUE(back.ok()) << back.error;
     EXPECT_EQ(back.value.code, c.code) << c.msa;
@@ -228,10 +238,12 @@ TEST(Hl7, AckCodesAndWhichASenderRetries) {
 
 TEST(Hl7, AckReasonFromErrElseMsa3) {
   const auto with_err = decode_ack(
-      "MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AE|X1|see ERR\rERR|||207^x^HL70357|E||||OBX-5 \\T\\ unit wrong\r");
+      "MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AE|X1|see ERR\rERR|||207^x^HL70357|E||||OBX-5 "
+      "\\T\\ unit wrong\r");
   ASSERT_TRUE(with_err.ok());
   EXPECT_EQ(with_err.value.reason, "OBX-5 & unit wrong");
-  const auto msa_only = decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AR|X2|engine paused\r");
+  const auto msa_only =
+      decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AR|X2|engine paused\r");
   ASSERT_TRUE(msa_only.ok());
   EXPECT_EQ(msa_only.value.reason, "engine paused");
   const auto accepted = decode_ack("MSH|^~\\&|A|B|C|D|20240101||ACK|1|P|2.6\rMSA|AA|X3|fine\r");

@@ -138,8 +138,9 @@ TEST(ConnectionKeys, RetriesAndIdempotentFhirWrites) {
       << text;
   EXPECT_NE(text.find("Observations written by conditional create"), std::string::npos) << text;
 
-  auto put = load("target:\n  http: {host: h, port: 8080, fhir_write: put}\n  mqtt: {host: h, port: 1883}\n"
-                  "  mllp: {host: h, port: 2575}\n");
+  auto put = load(
+      "target:\n  http: {host: h, port: 8080, fhir_write: put}\n  mqtt: {host: h, port: 1883}\n"
+      "  mllp: {host: h, port: 2575}\n");
   ASSERT_TRUE(put.ok());
   EXPECT_EQ(put.scenario->target.http->fhir_write, FhirWrite::Put);
   EXPECT_EQ(put.scenario->target.retry, RetrySpec{});  // one attempt unless asked
@@ -149,7 +150,8 @@ TEST(ConnectionKeys, RetriesAndIdempotentFhirWrites) {
 TEST(ConnectionKeys, SchemaListsTheNewObjects) {
   const auto schema = nlohmann::json::parse(json_schema());
   const auto& defs = schema["$defs"];
-  for (const char* o : {"auth", "fhir_poll", "provision", "retry"}) EXPECT_TRUE(defs.contains(o)) << o;
+  for (const char* o : {"auth", "fhir_poll", "provision", "retry"})
+    EXPECT_TRUE(defs.contains(o)) << o;
   EXPECT_EQ(defs["endpoint"]["properties"]["fhir_write"]["enum"],
             nlohmann::json::array({"post", "conditional_create", "put"}));
   for (const char* k : {"attempts", "backoff", "max_backoff", "jitter"})

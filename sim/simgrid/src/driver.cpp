@@ -262,10 +262,9 @@ bool Driver::admit_message(MessagePtr& m, std::uint32_t server, SimTime arrival,
   for (std::size_t i = 0; i < m->readings.size(); ++i)
     admissions_.push_back(pool_.admit(server, arrival));
   const auto first = admissions_.front().result;
-  const bool refused_whole =
-      first != Admission::Result::Accepted &&
-      std::all_of(admissions_.begin(), admissions_.end(),
-                  [first](const Admission& a) { return a.result == first; });
+  const bool refused_whole = first != Admission::Result::Accepted &&
+                             std::all_of(admissions_.begin(), admissions_.end(),
+                                         [first](const Admission& a) { return a.result == first; });
   if (refused_whole) {
     Result res;
     res.sent = m->left_device;

@@ -35,7 +35,8 @@ Duration RetryPolicy::backoff(std::uint32_t attempt, std::uint64_t wire_id) cons
       physiology::splitmix64(seed ^ 0x9E3779B97F4A7C15ull ^ wire_id) ^ attempt);
   const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // [0, 1)
   const double factor = 1.0 + jitter * (2.0 * u - 1.0);
-  return std::max(Duration{1}, Duration{static_cast<std::int64_t>(static_cast<double>(d.count()) * factor)});
+  return std::max(Duration{1},
+                  Duration{static_cast<std::int64_t>(static_cast<double>(d.count()) * factor)});
 }
 
 RetryPolicy retry_policy(const scenarios::Scenario& s) {

@@ -53,7 +53,7 @@ DecodeResult decode_oru_r01(std::string_view message, const Hl7Options& options 
 // AA/CA: accepted. AE/CE: an error in the message itself; a sender does not send it again
 // as it is (final). AR/CR: rejected for a reason that is not the message (the receiver is
 // unavailable, overloaded, not processing): a sender may send it again later.
-enum class AckCode : std::uint8_t { Accept, Error, Reject };  // AA, AE, AR
+enum class AckCode : std::uint8_t { Accept, Error, Reject };       // AA, AE, AR
 std::string_view ack_code_text(AckCode c, bool enhanced = false);  // "AA" .. or "CA" ..
 // Whether a sender retries a message answered with this code (AR/CR only).
 constexpr bool ack_retryable(AckCode c) { return c == AckCode::Reject; }

@@ -35,7 +35,7 @@ struct DeviceSpec {
   physiology::DeviceModelSpec model;
   PayloadFormat format = PayloadFormat::FhirR4;
   std::string network_profile = "hospital_wifi";
-  std::string gateway;  // non-empty: shares one uplink with the cohort devices naming it
+  std::string gateway;      // non-empty: shares one uplink with the cohort devices naming it
   std::uint32_t batch = 1;  // readings per message (FHIR transaction Bundle, proto batch)
   bool operator==(const DeviceSpec&) const = default;
 };
@@ -85,17 +85,18 @@ struct Endpoint {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   bool tls = false;
-  Connection connection{};  // TLS details, headers, authentication (connection.hpp)
+  Connection connection{};                 // TLS details, headers, authentication (connection.hpp)
   FhirWrite fhir_write = FhirWrite::Post;  // http only: how Observations are written (delivery.hpp)
   bool operator==(const Endpoint&) const = default;
 };
 
 struct TargetSpec {
-  bool embedded = true;  // start the reference target in-process on loopback ports
-  std::optional<Endpoint> http;       // FHIR base at http(s)://host:port + fhir_base_path
+  bool embedded = true;          // start the reference target in-process on loopback ports
+  std::optional<Endpoint> http;  // FHIR base at http(s)://host:port + fhir_base_path
   std::string fhir_base_path = "/fhir";
-  std::string http_ca_file;  // http.tls (https): PEM CA to verify the FHIR server; empty: system trust
-  std::optional<Endpoint> mqtt;       // broker
+  std::string
+      http_ca_file;  // http.tls (https): PEM CA to verify the FHIR server; empty: system trust
+  std::optional<Endpoint> mqtt;  // broker
   std::string mqtt_topic = "iomtsim/{patient}/{device}";
   int mqtt_qos = 1;
   // One MQTT connection per device (per gateway for devices behind one): its client id,
@@ -117,7 +118,7 @@ struct TargetSpec {
   // Reading the record back (read_back.hpp); nullopt: not read back, no `chart` section.
   std::optional<ReadBackSpec> read_back;
   Duration request_timeout = std::chrono::seconds(10);
-  RetrySpec retry;  // how devices retry what the target may take later (delivery.hpp)
+  RetrySpec retry;          // how devices retry what the target may take later (delivery.hpp)
   std::string config_file;  // embedded target: its YAML config, if any
   bool operator==(const TargetSpec&) const = default;
 };
@@ -167,16 +168,16 @@ struct CapacitySpec {
   std::optional<std::uint32_t> devices_per_ap;
   std::optional<std::uint32_t> aps_per_ward;
   CapacityLink ap_link;
-  CapacityLink core;         // core switch
-  CapacityLink wan;          // core switch to the data centre
-  CapacityLink server_link;  // load balancer to each ingest server
+  CapacityLink core;                     // core switch
+  CapacityLink wan;                      // core switch to the data centre
+  CapacityLink server_link;              // load balancer to each ingest server
   std::optional<Duration> lb_detection;  // a failed server still gets traffic this long
   // Ingest servers.
   std::optional<std::uint32_t> servers;
   std::optional<std::uint32_t> workers_per_server;
-  std::optional<Duration> service_time;           // per reading, on one worker
-  std::optional<std::uint32_t> queue_capacity;    // readings waiting per server
-  std::optional<Duration> alert_delivery;         // target emits an alert -> received
+  std::optional<Duration> service_time;         // per reading, on one worker
+  std::optional<std::uint32_t> queue_capacity;  // readings waiting per server
+  std::optional<Duration> alert_delivery;       // target emits an alert -> received
   // Fidelity: per reading, aggregated per access point and interval, or automatic by scale.
   std::optional<CapacityFidelity> fidelity;
   std::optional<std::uint64_t> aggregate_above_devices;
