@@ -144,9 +144,9 @@ struct Engine::Impl {
     res.retryable = r.retryable;
     // The target's Retry-After is wall time; the device waits in scenario time.
     if (r.retry_after)
-      res.retry_after = std::chrono::duration_cast<physiology::Duration>(
-          std::chrono::duration<double, std::nano>(static_cast<double>(r.retry_after->count()) *
-                                                   cfg.clock->speed()));
+      res.retry_after =
+          std::chrono::duration_cast<physiology::Duration>(std::chrono::duration<double, std::nano>(
+              static_cast<double>(r.retry_after->count()) * cfg.clock->speed()));
     side.finish(std::move(m->msg), res);
   }
 

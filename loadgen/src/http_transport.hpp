@@ -63,7 +63,8 @@ struct HttpTarget {
   bool tls = false;                          // https://
   TlsClientSettings tls_settings;            // CA (empty: system trust), verify, client cert
   std::shared_ptr<const Credentials> credentials{};  // headers and Authorization; nullptr: none
-  std::shared_ptr<const payloads::ReferenceMap> refs{};  // provisioned ids; nullptr: p<N>, p<N>-d<M>
+  std::shared_ptr<const payloads::ReferenceMap>
+      refs{};                      // provisioned ids; nullptr: p<N>, p<N>-d<M>
   double device_time_scale = 1.0;  // effective times: payloads::FhirOptions (wall-clock stamps)
   payloads::FhirWrite write = payloads::FhirWrite::Post;
   std::uint64_t delivery_run = 0;  // FhirOptions::delivery_run
@@ -75,7 +76,7 @@ struct TransportError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io, const HttpTarget& target,
-                                               CompletionFn done);
+std::unique_ptr<Transport> make_http_transport(boost::asio::io_context& io,
+                                               const HttpTarget& target, CompletionFn done);
 
 }  // namespace iomtsim::loadgen::detail

@@ -47,9 +47,10 @@ bool sends_mqtt(const scenarios::Scenario& s) {
 }
 
 ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions& o) {
-  ts::TargetConfig cfg = o.embedded_target         ? *o.embedded_target
-                         : s.target.config_file.empty() ? ts::loopback_ephemeral_config()
-                                                        : ts::load_target_config(s.target.config_file);
+  ts::TargetConfig cfg = o.embedded_target ? *o.embedded_target
+                         : s.target.config_file.empty()
+                             ? ts::loopback_ephemeral_config()
+                             : ts::load_target_config(s.target.config_file);
   for (auto* l : {&cfg.mllp, &cfg.proto}) {
     l->host = "127.0.0.1";
     l->port = 0;
@@ -89,16 +90,23 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   Endpoints e;
   const auto timeout = s.target.request_timeout;
   auto http = [&](std::string host, std::uint16_t port, std::string base, bool tls = false) {
-    e.http = detail::HttpTarget{std::move(host), port, std::move(base), timeout, connections,
-                                ramp_interval, epoch, tls, detail::http_tls(s.target)};
+    e.http = detail::HttpTarget{std::move(host), port,        std::move(base),
+                                timeout,         connections, ramp_interval,
+                                epoch,           tls,         detail::http_tls(s.target)};
     e.http->credentials = access.fhir_credentials;
     e.http->device_time_scale = device_time_scale;
     if (access.provisioned) e.http->refs = access.provisioned->refs;
     if (s.target.http && !server) {
       switch (s.target.http->fhir_write) {
-        case scenarios::FhirWrite::Post: e.http->write = payloads::FhirWrite::Post; break;
-        case scenarios::FhirWrite::ConditionalCreate: e.http->write = payloads::FhirWrite::ConditionalCreate; break;
-        case scenarios::FhirWrite::Put: e.http->write = payloads::FhirWrite::Put; break;
+        case scenarios::FhirWrite::Post:
+          e.http->write = payloads::FhirWrite::Post;
+          break;
+        case scenarios::FhirWrite::ConditionalCreate:
+          e.http->write = payloads::FhirWrite::ConditionalCreate;
+          break;
+        case scenarios::FhirWrite::Put:
+          e.http->write = payloads::FhirWrite::Put;
+          break;
       }
     }
     // The run's part of the delivery key: its start, unique to the run on a server.
@@ -146,9 +154,11 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   if (s.target.http)
     http(s.target.http->host, s.target.http->port, s.target.fhir_base_path, s.target.http->tls);
   if (s.target.mllp)
-    e.mllp = stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port, &*s.target.mllp);
+    e.mllp =
+        stream(detail::StreamKind::Mllp, s.target.mllp->host, s.target.mllp->port, &*s.target.mllp);
   if (s.target.protobuf)
-    e.proto = stream(detail::StreamKind::Proto, s.target.protobuf->host, s.target.protobuf->port, &*s.target.protobuf);
+    e.proto = stream(detail::StreamKind::Proto, s.target.protobuf->host, s.target.protobuf->port,
+                     &*s.target.protobuf);
   return e;
 }
 
@@ -172,16 +182,17 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   std::unique_ptr<sim::RunFrame> frame_ptr;
   try {
     frame_ptr = std::make_unique<sim::RunFrame>(
-        input, sim::FrameOptions{.mode = run_mode_name(speed),
-                                 .shard = options.shard,
-                                 .duration = options.duration,
-                                 .patients = options.patients,
-                                 .extra_expectations = options.extra_expectations,
-                                 .utility_rules = options.utility_rules,
-                                 .trigger_lookback = options.trigger_lookback > 0
-                                                         ? options.trigger_lookback
-                                                         : detail::trigger_lookback_for(input, speed),
-                                 .stop = options.stop});
+        input,
+        sim::FrameOptions{.mode = run_mode_name(speed),
+                          .shard = options.shard,
+                          .duration = options.duration,
+                          .patients = options.patients,
+                          .extra_expectations = options.extra_expectations,
+                          .utility_rules = options.utility_rules,
+                          .trigger_lookback = options.trigger_lookback > 0
+                                                  ? options.trigger_lookback
+                                                  : detail::trigger_lookback_for(input, speed),
+                          .stop = options.stop});
   } catch (const sim::FrameError& e) {
     throw RunError(e.what());
   }
@@ -203,11 +214,13 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     scenario.target.mqtt = scenarios::Endpoint{"127.0.0.1", broker->port(), false};
   }
 
-  const unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   reports::Recorder& recorder = frame.recorder();
 
   const auto epoch_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch()).count();
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   AcceleratedClock clock(Steady::now(), speed);  // reset below, once the engines are built
 
   // --record: parts written while the run goes on (recording_part.hpp), so a killed run
@@ -261,8 +274,9 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   if (options.on_alert_listeners) {
     const auto url = capture.webhook_url();
     const auto colon = url.rfind(':');
-    options.on_alert_listeners(url.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1))),
-                               capture.pcd04_port());
+    options.on_alert_listeners(
+        url.empty() ? 0 : static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1))),
+        capture.pcd04_port());
   }
 
   std::unique_ptr<ts::TargetServer> server;
@@ -279,7 +293,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
           << (why.empty() ? "" : ": " + why) << '\n';
     }
     if (server->ports().http)
-      embedded_fhir = detail::Url{false, "127.0.0.1", server->ports().http, server->config().http.fhir_base_path};
+      embedded_fhir = detail::Url{false, "127.0.0.1", server->ports().http,
+                                  server->config().http.fhir_base_path};
   }
   try {
     capture.start_readers(epoch_unix_ms * 1'000'000, log, embedded_fhir);
@@ -297,7 +312,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   MqttRamp mqtt_ramp;
   mqtt_ramp.sources = options.mqtt_source_addresses;
   if (options.connect_rate_per_s > 0.0)
-    mqtt_ramp.interval = std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * threads / options.connect_rate_per_s));
+    mqtt_ramp.interval = std::chrono::nanoseconds(
+        static_cast<std::int64_t>(1e9 * threads / options.connect_rate_per_s));
   else if (scenario.time.ramp_up.count() > 0)
     mqtt_ramp.span = std::chrono::nanoseconds(
         static_cast<std::int64_t>(static_cast<double>(scenario.time.ramp_up.count()) / speed));
@@ -345,7 +361,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (unsigned i = 0; i < threads; ++i) {
     detail::EngineConfig ec;
     ec.scenario = &scenario;
-    ec.part = sim::ShardSpec{options.shard.index + i * options.shard.count, options.shard.count * threads};
+    ec.part = sim::ShardSpec{options.shard.index + i * options.shard.count,
+                             options.shard.count * threads};
     if (options.source) ec.source = &options.source;
     if (!options.record.empty()) {
       ec.record_part = detail::recording_part_path(options.record, i);
@@ -455,7 +472,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 0 : 300));
   // The chart read-back settles beside the last alert polling rounds (the target still up).
   if (chart) chart->finish();
-  capture.finish(Steady::now() + (stopped ? std::chrono::seconds(2) : std::chrono::seconds(15)), log);
+  capture.finish(Steady::now() + (stopped ? std::chrono::seconds(2) : std::chrono::seconds(15)),
+                 log);
   if (chart) {
     if (stopped) chart->stop();  // an interrupted run does not wait for the record to settle
     chart->join();
@@ -483,7 +501,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     result.delivery.retries += t.sections.delivery.retries;
     result.delivery.retries_exhausted += t.sections.delivery.retries_exhausted;
     sections.push_back(t.sections);
-    sections.back().outcome_codes = t.outcome_codes;  // the transports heard them, not the device side
+    sections.back().outcome_codes =
+        t.outcome_codes;  // the transports heard them, not the device side
   }
   if (chart) {
     sim::device_side::Sections read_back;
@@ -500,15 +519,16 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
 
   if (!options.record.empty()) {
     for (auto& e : engines)
-      if (!e->record_ok()) throw RunError("writing the recording parts of " + options.record.string() + " failed");
+      if (!e->record_ok())
+        throw RunError("writing the recording parts of " + options.record.string() + " failed");
     if (alert_part && !alert_part->close())
       throw RunError("writing " + alert_part->path().string() + " failed");
     try {
       const auto n =
           detail::merge_recording_parts(record_parts, record_header, result.report.episodes,
                                         result.report.alerts, options.record);
-      log << "recording: " << options.record.string() << " (" << n.readings << " readings, " << n.episodes
-          << " episodes, " << n.alerts << " alerts)\n";
+      log << "recording: " << options.record.string() << " (" << n.readings << " readings, "
+          << n.episodes << " episodes, " << n.alerts << " alerts)\n";
     } catch (const std::exception& e) {
       throw RunError(e.what());
     }
@@ -531,16 +551,20 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     if (c.unmapped || c.refused || c.unreadable || c.duplicates)
       log << "alerts heard " << c.heard << ": " << c.duplicates << " heard twice, " << c.unmapped
           << " naming no patient of the fleet"
-          << (capture_stats.first_unmapped.empty() ? "" : " (first: " + capture_stats.first_unmapped + ")") << ", "
-          << c.unreadable << " unreadable, " << c.refused << " webhook requests refused (no shared secret)\n";
+          << (capture_stats.first_unmapped.empty()
+                  ? ""
+                  : " (first: " + capture_stats.first_unmapped + ")")
+          << ", " << c.unreadable << " unreadable, " << c.refused
+          << " webhook requests refused (no shared secret)\n";
     if (c.other_shards)
       log << "alerts about other shards' patients (not scored here): " << c.other_shards << '\n';
-    if (!capture_stats.first_error.empty()) log << "alert polling: " << capture_stats.first_error << '\n';
+    if (!capture_stats.first_error.empty())
+      log << "alert polling: " << capture_stats.first_error << '\n';
     if (const auto auth = result.report.outcome_codes.auth_failures())
       for (const auto& e : result.report.outcome_codes.errors)
         if (e.kind == "auth") {
-          log << "AUTHENTICATION FAILED: " << auth << " messages refused (" << e.protocol << " " << e.code
-              << "): " << e.text << '\n';
+          log << "AUTHENTICATION FAILED: " << auth << " messages refused (" << e.protocol << " "
+              << e.code << "): " << e.text << '\n';
           break;
         }
   }

@@ -103,6 +103,15 @@ TEST(DeliveryRetries, PlainPostRetriesStoreDuplicates) {
 class MllpAnswerer {
  public:
   using Answer = std::function<payloads::Hl7Ack(const std::string& control_id, int seen)>;
+  static payloads::Hl7Ack ack(payloads::AckCode code, const std::string& id, const std::string& why,
+                              bool enhanced) {
+    payloads::Hl7Ack a;
+    a.code = code;
+    a.control_id = id;
+    a.reason = why;
+    a.enhanced = enhanced;
+    return a;
+  }
   explicit MllpAnswerer(Answer answer) : answer_(std::move(answer)) {
     listen_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
@@ -196,7 +205,7 @@ scenarios::Scenario mllp_ward(std::uint16_t port) {
 
 TEST(DeliveryRetries, MllpAeIsFinalAndItsErrorTextIsKept) {
   MllpAnswerer engine([](const std::string& id, int) {
-    return payloads::Hl7Ack{payloads::AckCode::Error, id, "OBX-6 unit not accepted here", false};
+    return MllpAnswerer::ack(payloads::AckCode::Error, id, "OBX-6 unit not accepted here", false);
   });
   ASSERT_NE(engine.port(), 0);
   std::ostringstream log;
@@ -216,9 +225,9 @@ TEST(DeliveryRetries, MllpAeIsFinalAndItsErrorTextIsKept) {
 TEST(DeliveryRetries, MllpArAndCrAreResentUntilAccepted) {
   // Busy on the first try (AR) and the second (CR, enhanced mode), then CA.
   MllpAnswerer engine([](const std::string& id, int seen) {
-    if (seen == 1) return payloads::Hl7Ack{payloads::AckCode::Reject, id, "engine paused", false};
-    if (seen == 2) return payloads::Hl7Ack{payloads::AckCode::Reject, id, "queue full", true};
-    return payloads::Hl7Ack{payloads::AckCode::Accept, id, "", true};
+    if (seen == 1) return MllpAnswerer::ack(payloads::AckCode::Reject, id, "engine paused", false);
+    if (seen == 2) return MllpAnswerer::ack(payloads::AckCode::Reject, id, "queue full", true);
+    return MllpAnswerer::ack(payloads::AckCode::Accept, id, "", true);
   });
   ASSERT_NE(engine.port(), 0);
   std::ostringstream log;

@@ -19,15 +19,9 @@ std::string mutate(std::string s, physiology::Rng& rng) {
   for (int e = 0; e < edits && !s.empty(); ++e) {
     const auto pos = static_cast<std::size_t>(rng.below(s.size()));
     switch (rng.below(3)) {
-      case 0:
-        s[pos] = static_cast<char>(rng.below(256));
-        break;  // flip a byte
-      case 1:
-        s.erase(pos, 1 + rng.below(8));
-        break;  // delete a run
-      default:
-        s.resize(pos);
-        break;  // truncate
+      case 0: s[pos] = static_cast<char>(rng.below(256)); break;   // flip a byte
+      case 1: s.erase(pos, 1 + rng.below(8)); break;                // delete a run
+      default: s.resize(pos); break;                                // truncate
     }
   }
   return s;
@@ -37,14 +31,10 @@ TEST(GarbageInput, MutatedMessagesNeverThrow) {
   const auto readings = testing::one_of_each();
   const FhirOptions fo{testing::kEpochMs};
   const std::vector<std::string> seeds = {
-      encode_transaction_bundle(readings, fo),
-      encode_observation(readings[7], fo),
-      encode_oru_r01(readings, Hl7Options{testing::kEpochMs}),
-      encode_mqtt_batch(readings),
-      encode_batch(3, readings),
-      encode_ack(Hl7Ack{AckCode::Error, "X", "why", false}),
-      encode_alert_json(
-          physiology::Alert{"a", 1, "news2", 5, physiology::AlertSeverity::Medium, {}, 9, {}})};
+      encode_transaction_bundle(readings, fo), encode_observation(readings[7], fo),
+      encode_oru_r01(readings, Hl7Options{testing::kEpochMs}), encode_mqtt_batch(readings),
+      encode_batch(3, readings), encode_ack(Hl7Ack{AckCode::Error, "X", "why"}),
+      encode_alert_json(physiology::Alert{"a", 1, "news2", 5, physiology::AlertSeverity::Medium, {}, 9, {}})};
   physiology::Rng rng(physiology::stream_seed(1, physiology::StreamKind::Target, 99));
   std::size_t rejected = 0, accepted = 0;
   for (int round = 0; round < 300; ++round) {

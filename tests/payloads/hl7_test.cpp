@@ -152,9 +152,9 @@ TEST(Hl7, RejectsMalformedInputWithReason) {
 
 TEST(Hl7, AckRoundTrips) {
   for (const Hl7Ack& ack :
-       {Hl7Ack{AckCode::Accept, "IOMT0000000C00000001", "", false},
-        Hl7Ack{AckCode::Error, "X1", "unknown MDC code '9' | field ^ 3 & more \\", false},
-        Hl7Ack{AckCode::Reject, "X2", "queue full", false}}) {
+       {Hl7Ack{AckCode::Accept, "IOMT0000000C00000001", ""},
+        Hl7Ack{AckCode::Error, "X1", "unknown MDC code '9' | field ^ 3 & more \\"},
+        Hl7Ack{AckCode::Reject, "X2", "queue full"}}) {
     const std::string msg = encode_ack(ack, kOpts);
     EXPECT_TRUE(msg.starts_with("MSH|^~\\&|"));
     EXPECT_NE(msg.find("\rMSA|" + std::string(ack_code_text(ack.code)) + "|"), std::string::npos);
@@ -250,10 +250,17 @@ TEST(Hl7, AckReasonFromErrElseMsa3) {
   ASSERT_TRUE(accepted.ok());
   EXPECT_EQ(accepted.value.reason, "");
   // Enhanced mode round trip.
-  const Hl7Ack cr{AckCode::Reject, "X4", "busy", true};
+  Hl7Ack cr;
+  cr.code = AckCode::Reject;
+  cr.control_id = "X4";
+  cr.reason = "busy";
+  cr.enhanced = true;
   const auto back = decode_ack(encode_ack(cr));
   ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back.value, cr);
+  EXPECT_EQ(back.value.code, AckCode::Reject);
+  EXPECT_TRUE(back.value.enhanced);
+  EXPECT_EQ(back.value.control_id, "X4");
+  EXPECT_EQ(back.value.reason, "busy");
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 #include <unordered_map>
 #include <variant>
 
+#include "iomtsim/payloads/wire_size.hpp"
 #include "iomtsim/physiology/random.hpp"
 #include "iomtsim/sim/device_side/timed_queue.hpp"
 #include "iomtsim/sim/fleet_network.hpp"
 #include "iomtsim/sim/waveform_body.hpp"
-#include "iomtsim/payloads/wire_size.hpp"
 #include "ops_devices.hpp"
 
 namespace iomtsim::sim::device_side {

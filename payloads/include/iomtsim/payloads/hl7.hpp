@@ -73,7 +73,7 @@ struct Hl7Ack {
   std::optional<std::int64_t> time_unix_ns;  // MSH-7; nullopt: the options' epoch
   std::string trigger = "R01";               // MSH-9 is ACK^<trigger>^ACK
   std::string error_code;  // ERR-3 (HL7 table 0357); empty: hl7_error_code(reason)
-  bool enhanced = false;  // MSA-1 was CA/CE/CR (enhanced mode)
+  bool enhanced = false;   // MSA-1 was CA/CE/CR (enhanced mode)
   bool operator==(const Hl7Ack&) const = default;
 };
 
