@@ -39,6 +39,13 @@ function(iomtsim_add_test)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  # One label per test binary: gtest_discover_tests passes PROPERTIES through two layers
+  # of CMake lists, and a second label arrived as a stray property name, so a test
+  # labelled "integration slow" kept only `integration` and `-LE slow` still ran it.
+  list(LENGTH ARG_LABELS label_count)
+  if(NOT label_count EQUAL 1)
+    message(FATAL_ERROR "iomtsim_add_test(${ARG_NAME}): give exactly one of LABELS unit, integration or slow")
+  endif()
   add_executable(${ARG_NAME} ${ARG_SOURCES})
   target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_include_directories(${ARG_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
