@@ -138,14 +138,7 @@ std::string tick_label(double v, double step) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   if (decimals > 0) return buf;
   // Whole numbers with thousands separators: "400,000" reads at a glance, "4e+05" does not.
-  std::string digits = buf, out;
-  const bool negative = digits.front() == '-';
-  if (negative) digits.erase(0, 1);
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return negative ? "-" + out : out;
+  return xml::grouped(buf);
 }
 
 std::vector<std::pair<double, std::string>> linear_ticks(double lo, double hi, int n) {

@@ -47,17 +47,26 @@ inline std::string num(double v, int digits = 4) {
 // A figure for people (tables, summaries; not attributes): like num(), but a value too
 // large for `digits` significant digits is written whole with thousands separators
 // ("434,700"), never in exponent form ("4.347e+05").
+// A whole number printed with "%.0f" ("-434700"), with thousands separators ("-434,700").
+inline std::string grouped(std::string_view whole) {
+  std::string out;
+  if (!whole.empty() && whole.front() == '-') {
+    out += '-';
+    whole.remove_prefix(1);
+  }
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += ',';
+    out += whole[i];
+  }
+  return out;
+}
+
 inline std::string shown(double v, int digits = 4) {
   if (v != v) return "n/a";
   if (std::abs(v) < std::pow(10.0, digits) || !std::isfinite(v)) return num(v, digits);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.0f", std::abs(v));
-  std::string digits_text = buf, out = v < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits_text.size(); ++i) {
-    if (i > 0 && (digits_text.size() - i) % 3 == 0) out += ',';
-    out += digits_text[i];
-  }
-  return out;
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return grouped(buf);
 }
 
 }  // namespace iomtsim::reports::xml
