@@ -265,8 +265,8 @@ Decoded<PumpBundle> decode_pump_bundle(std::string_view text, std::int64_t epoch
   auto* pump = std::get_if<ops::PumpEvent>(&event.value);
   if (!pump) return fail("pump Bundle: the Observation is not a pump event");
   if (metric) {
-    if (auto why = check_device_metric(*metric, pump->pump, d.value); !why.empty())
-      return fail(std::move(why));
+    if (auto bad = check_device_metric(*metric, pump->pump, d.value); !bad.empty())
+      return fail(std::move(bad));
   }
   d.value.event = std::move(*pump);
   return d;

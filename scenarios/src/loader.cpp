@@ -120,13 +120,6 @@ bool yaml_name(const fs::path& p) {
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
 }
 
-std::size_t count_nodes(const Node& n) {
-  std::size_t total = 1 + n.text.size() / 64;  // as parse_yaml charges a scalar
-  for (const auto& item : n.items) total += count_nodes(item);
-  for (const auto& e : n.entries) total += 1 + count_nodes(e.value);
-  return total;
-}
-
 void merge(Node& base, Node&& over) {
   if (base.is_map() && over.is_map()) {
     for (auto& e : over.entries) {
