@@ -212,7 +212,7 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
   const double activated = x_.insulin_pending_u * k.insulin_act;
   x_.insulin_pending_u -= activated;
   x_.insulin_active_u = x_.insulin_active_u * k.insulin_clear + activated;
-  const double hour = hour_of_day(t_s);
+  const double hour = hour_of_day(t_s + clock_offset_s_);
   double meal = 0.0;
   for (double meal_h : {8.0, 13.0, 19.0}) {
     const double since = hour - meal_h;

@@ -63,6 +63,7 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
                            PatientInfo& info)
     : index_(index),
       duration_s_(to_seconds(duration)),
+      clock_offset_s_(static_cast<double>(cohort.start_second_of_day % 86400)),
       rng_(stream_seed(seed, StreamKind::Patient, index)) {
   info.index = index;
   baseline_ = make_baseline(cohort.archetype, cohort.demographics, rng_, info);
@@ -84,7 +85,10 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
   for (std::size_t i = 0; i < cohort.conditions.size(); ++i) {
     const ConditionSpec& cs = cohort.conditions[i];
     Rng crng(stream_seed(seed, StreamKind::Condition, index, i));
-    if (!crng.bernoulli(cs.probability)) continue;
+    const bool exact = cs.count.has_value() || !cs.patients.empty();
+    if (exact ? !condition_selects(cohort, i, cohort_local_index(cohort, index), seed)
+              : !crng.bernoulli(cs.probability))
+      continue;
     ConditionInstance c;
     c.kind = cs.kind;
     c.course = cs.course;
@@ -151,7 +155,7 @@ double PatientModel::value_noise_glucose(double t_s) {
 
 VitalSigns PatientModel::slow_vitals(double t) {
   const Baseline& b = baseline_;
-  const double hour = hour_of_day(t);
+  const double hour = hour_of_day(t + clock_offset_s_);
   // Circadian: peak about 15:30, trough about 03:30 (temperature lowest at 2-4 am).
   const double circ = fast_sin(kTwoPi * (hour - 15.5) / 24.0 + 0.5 * std::numbers::pi);  // cos
   const bool night = hour >= 23.0 || hour < 7.0;

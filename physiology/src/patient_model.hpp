@@ -148,6 +148,7 @@ class PatientModel {
   PatientIndex index_;
   bool finished_ = false;  // here, in index_'s padding
   double duration_s_;
+  double clock_offset_s_ = 0.0;  // seconds after local midnight at scenario time 0
   Baseline baseline_;
   Latent x_;
   SepsisResponse sepsis_response_;

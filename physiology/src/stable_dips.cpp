@@ -34,7 +34,7 @@ double PatientModel::dip_max_rate_per_s(std::size_t i) const {
 void PatientModel::advance_dips(double t_s) {
   // Thinning: candidates at the maximum (night) rate, accepted in proportion to the
   // rate at their time.
-  const double hour = hour_of_day(t_s);
+  const double hour = hour_of_day(t_s + clock_offset_s_);
   const bool night = hour >= 23.0 || hour < 7.0;
   for (std::size_t i = 0; i < 4; ++i) {
     DipProcess& d = dips_[i];

@@ -81,6 +81,7 @@ Report merge_reports(std::span<const Report> shards, bool allow_mixed_runs) {
     out.outages.insert(out.outages.end(), s.outages.begin(), s.outages.end());
     out.patient_spans.insert(out.patient_spans.end(), s.patient_spans.begin(),
                              s.patient_spans.end());
+    out.beds.insert(out.beds.end(), s.beds.begin(), s.beds.end());
     out.timeline_patients.insert(out.timeline_patients.end(), s.timeline_patients.begin(),
                                  s.timeline_patients.end());
     try {

@@ -26,7 +26,9 @@ std::string timeline_section(const Report& r, std::optional<physiology::PatientI
       by_vital[t.reading.vital].push_back(&t);
       profiles.insert(t.profile);
     }
-  std::string b = "<p>Patient " + std::to_string(pid) + ": " + std::to_string(by_vital.size()) +
+  const std::string_view bed = r.bed_of(pid);
+  std::string b = "<p>Patient " + std::to_string(pid) +
+                  (bed.empty() ? std::string() : " (bed " + xml::escape(std::string(bed)) + ")") + ": " + std::to_string(by_vital.size()) +
                   " vitals traced. Shaded: episodes (orange) and network outages (red); dashed: "
                   "alerts received.</p>\n";
   std::vector<svg::Band> bands;

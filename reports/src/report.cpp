@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "iomtsim/reports/report.hpp"
 
 #include <fstream>
@@ -22,6 +23,12 @@ std::uint64_t observed_patient_seconds(std::span<const PatientSpan> spans) {
   std::int64_t ns = 0;
   for (const auto& [p, fl] : stay) ns += (fl.second - fl.first).count();
   return static_cast<std::uint64_t>(ns / 1'000'000'000);
+}
+
+std::string_view Report::bed_of(physiology::PatientIndex patient) const {
+  auto it = std::lower_bound(beds.begin(), beds.end(), patient,
+                             [](const PatientBed& b, physiology::PatientIndex p) { return b.patient < p; });
+  return it != beds.end() && it->patient == patient ? std::string_view(it->bed) : std::string_view{};
 }
 
 void Report::rescore() {

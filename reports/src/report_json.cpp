@@ -112,8 +112,13 @@ std::string to_json(const Report& r) {
                            {"ingest_latency", jc::histogram(b.ingest_latency)}});
   j["time_buckets"] = std::move(buckets);
   Json episodes = Json::array();
+  // A labelled patient's episodes and alerts name its bed too: what a clinician reads.
+  auto with_bed = [&r](Json j, physiology::PatientIndex p) {
+    if (auto bed = r.bed_of(p); !bed.empty()) j["bed"] = std::string(bed);
+    return j;
+  };
   for (const auto& e : r.episodes)
-    episodes.push_back(Json{
+    episodes.push_back(with_bed(Json{
         {"id", e.id},
         {"patient", e.patient},
         {"condition", physiology::name(e.condition)},
@@ -121,7 +126,8 @@ std::string to_json(const Report& r) {
         {"onset_ns", ns(e.onset)},
         {"end_ns", ns(e.end)},
         {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)},
-        {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}});
+        {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}},
+        e.patient));
   j["episodes"] = std::move(episodes);
   Json alerts = Json::array();
   for (const auto& a : r.alerts) {
@@ -132,7 +138,7 @@ std::string to_json(const Report& r) {
                        {"value", a.trigger_value},
                        {"true_value", a.trigger_true_value},
                        {"flags", a.trigger_flags}});
-    alerts.push_back(Json{{"alert_id", a.alert.alert_id},
+    alerts.push_back(with_bed(Json{{"alert_id", a.alert.alert_id},
                           {"patient", a.alert.patient},
                           {"rule", a.alert.rule},
                           {"score", a.alert.score},
@@ -140,7 +146,8 @@ std::string to_json(const Report& r) {
                           {"trigger_time_ns", ns(a.alert.trigger_time)},
                           {"trigger_reading_id", a.alert.trigger_reading_id},
                           {"received_time_ns", ns(a.alert.received_time)},
-                          {"trigger", std::move(trig)}});
+                          {"trigger", std::move(trig)}},
+                              a.alert.patient));
   }
   j["alerts"] = std::move(alerts);
   j["timeline_patients"] = r.timeline_patients;
@@ -171,6 +178,9 @@ std::string to_json(const Report& r) {
     spans.push_back(
         Json{{"patient", p.patient}, {"first_ns", ns(p.first)}, {"last_ns", ns(p.last)}});
   j["patient_spans"] = std::move(spans);
+  Json beds = Json::array();
+  for (const auto& b : r.beds) beds.push_back(Json{{"patient", b.patient}, {"bed", b.bed}});
+  j["beds"] = std::move(beds);
   j["matching"] = Json{{"early_limit_ns", r.matching.early_limit.count()},
                        {"late_limit_ns", r.matching.late_limit.count()},
                        {"utility_rules", r.matching.utility_rules},
@@ -329,6 +339,10 @@ Report from_json(std::string_view text) {
       r.outages.push_back(Outage{o.at("profile").get<std::string>(), at_ns(o.at("start_ns")),
                                  at_ns(o.at("end_ns"))});
     // patient_spans and utility_rules came after schema 1's first reports: optional.
+    if (j.contains("beds"))  // came with bed labels: optional on read
+      for (const auto& b : j.at("beds"))
+        r.beds.push_back(PatientBed{b.at("patient").get<physiology::PatientIndex>(),
+                                    b.at("bed").get<std::string>()});
     if (j.contains("patient_spans"))
       for (const auto& p : j.at("patient_spans"))
         r.patient_spans.push_back(PatientSpan{p.at("patient").get<physiology::PatientIndex>(),

@@ -40,6 +40,11 @@ void sort_report(Report& r) {
     }
   }
   r.patient_spans = std::move(spans);
+  std::sort(r.beds.begin(), r.beds.end(),
+            [](const auto& a, const auto& b) { return a.patient < b.patient; });
+  r.beds.erase(std::unique(r.beds.begin(), r.beds.end(),
+                           [](const auto& a, const auto& b) { return a.patient == b.patient; }),
+               r.beds.end());
   std::sort(r.timeline_patients.begin(), r.timeline_patients.end());
   r.timeline_patients.erase(std::unique(r.timeline_patients.begin(), r.timeline_patients.end()),
                             r.timeline_patients.end());

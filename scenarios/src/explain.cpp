@@ -1,11 +1,14 @@
 #include "iomtsim/scenarios/explain.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "iomtsim/scenarios/clock_time.hpp"
 #include "iomtsim/scenarios/defaults.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
 
@@ -84,6 +87,36 @@ std::string profile_words(const NetworkProfile& p) {
   return o.str();
 }
 
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " and " : ", ";
+    out += words[i];
+  }
+  return out;
+}
+
+// "beds 1-24" for consecutive numbers, else the labels (the first few of a long list).
+std::string beds_words(const std::vector<std::string>& beds) {
+  bool consecutive = true;
+  for (std::size_t i = 0; i < beds.size() && consecutive; ++i) {
+    consecutive = i == 0 || (beds[i] == std::to_string(std::atoll(beds[i - 1].c_str()) + 1) &&
+                             beds[i - 1] == std::to_string(std::atoll(beds[i - 1].c_str())));
+  }
+  if (beds.size() > 1 && consecutive) return "beds " + beds.front() + "-" + beds.back();
+  if (beds.size() <= 12) return (beds.size() == 1 ? "bed " : "beds ") + join_words(beds);
+  return "beds " + join_words({beds[0], beds[1], beds[2]}) + " … " + beds.back() + " (" +
+         std::to_string(beds.size()) + ")";
+}
+
+// The clock times of a fixed or uniform onset: " (2026-03-02 23:00 to 2026-03-03 05:00)".
+std::string clock_words(const Distribution& d, std::int64_t start) {
+  auto at = [&](double s) { return format_local(start + static_cast<std::int64_t>(s)); };
+  if (d.kind == Distribution::Kind::Constant) return " (" + at(d.a) + ")";
+  if (d.kind == Distribution::Kind::Uniform) return " (" + at(d.a) + " to " + at(d.b) + ")";
+  return "";
+}
+
 }  // namespace
 
 std::string describe_duration(double s) {
@@ -147,7 +180,11 @@ std::string explain(const Scenario& s) {
   o << "\n";
   if (!s.metadata.description.empty()) o << "  " << s.metadata.description << "\n";
   o << "  Covers " << describe_duration(to_seconds(s.metadata.duration)) << " of patient time, "
-    << time_mode(s.time) << "; seed " << s.metadata.seed << ".\n\n";
+    << time_mode(s.time) << "; seed " << s.metadata.seed << ".\n";
+  o << "  Starts " << format_local(s.metadata.start_local_s) << " (local time), ends "
+    << format_local(s.metadata.start_local_s +
+                    static_cast<std::int64_t>(to_seconds(s.metadata.duration)))
+    << ".\n\n";
 
   o << "Patients: " << s.patient_count() << "\n";
   std::map<std::string, std::uint64_t> by_arch;
@@ -162,6 +199,7 @@ std::string explain(const Scenario& s) {
       << num(p.demographics.female_fraction * 100, 0) << " % women, "
       << num(p.demographics.comorbidity_rate * 100, 0) << " % with a significant comorbidity";
     if (!c.ward.empty()) o << ", ward " << c.ward;
+    if (!p.beds.empty()) o << ", " << beds_words(p.beds);
     o << "\n";
   }
 
@@ -170,11 +208,25 @@ std::string explain(const Scenario& s) {
   for (const auto& c : s.cohorts) {
     for (const auto& cond : c.physiology.conditions) {
       any = true;
-      const double expected = c.physiology.count * cond.probability;
-      o << "  " << name(cond.kind) << " in cohort '" << c.physiology.name << "': about "
-        << num(expected, 1) << " of " << c.physiology.count << " patients ("
-        << num(cond.probability * 100, 1) << " %), onset "
-        << describe_time_distribution(cond.onset_s) << ", severity " << num(cond.severity.mean(), 2)
+      o << "  " << name(cond.kind) << " in cohort '" << c.physiology.name << "': ";
+      if (!cond.patients.empty()) {
+        std::vector<std::string> named;
+        for (auto local : cond.patients)
+          named.push_back(local < c.physiology.beds.size() ? c.physiology.beds[local]
+                                                           : std::to_string(local));
+        o << "exactly " << cond.patients.size() << " of " << c.physiology.count << " patients ("
+          << (named.size() == 1 ? "bed " : "beds ") << join_words(named) << ")";
+      } else if (cond.count) {
+        o << "exactly " << std::min(*cond.count, c.physiology.count) << " of "
+          << c.physiology.count << " patients (chosen from the seed)";
+      } else {
+        const double expected = c.physiology.count * cond.probability;
+        o << "about " << num(expected, 1) << " of " << c.physiology.count << " patients ("
+          << num(cond.probability * 100, 1) << " %)";
+      }
+      o << ", onset "
+        << describe_time_distribution(cond.onset_s)
+        << clock_words(cond.onset_s, s.metadata.start_local_s) << ", severity " << num(cond.severity.mean(), 2)
         << " on average";
       if (cond.onset_s.min > to_seconds(s.metadata.duration))
         o << " (after the end of the run: none will be seen)";

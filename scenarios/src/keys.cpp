@@ -34,11 +34,16 @@ constexpr KeyDef kMetadata[] = {
     {"authors", T::StringList, false, "", "who wrote it"},
     {"seed", T::Integer, false, "", "random seed (0 .. 2^63-1); same seed, same readings"},
     {"duration", T::Quantity, true, "duration", "scenario time covered, e.g. '6h'"},
+    {"start", T::String, false, "",
+     "local date and time of the scenario's start, e.g. '2026-03-02 07:00' (default "
+     "2026-01-05 00:00)"},
 };
 constexpr KeyDef kCohort[] = {
     {"name", T::String, true, "", "cohort name, unique in the scenario"},
     {"count", T::Integer, true, "", "number of patients (1 .. 10,000,000)"},
     {"archetype", T::Enum, true, "archetype", "kind of patient"},
+    {"beds", T::Labels, false, "",
+     "bed labels, one per patient: a range such as '1-24' or a list of labels"},
     {"ward", T::String, false, "", "devices of one ward share an access point"},
     {"demographics", T::Object, false, "demographics", "age, sex and comorbidity mix"},
     {"baseline", T::Baselines, false, "",
@@ -94,9 +99,14 @@ constexpr KeyDef kDemographics[] = {
 };
 constexpr KeyDef kCondition[] = {
     {"kind", T::Enum, true, "condition", "the condition"},
-    {"probability", T::Fraction, true, "", "fraction of patients who develop it"},
-    {"onset", T::Distribution, true, "duration",
-     "time from scenario start, fixed or a distribution"},
+    {"probability", T::Fraction, false, "",
+     "fraction of patients who develop it (give probability, count or beds)"},
+    {"count", T::Integer, false, "",
+     "exactly this many patients of the cohort develop it, chosen from the seed"},
+    {"beds", T::Labels, false, "", "the patients in these beds develop it, e.g. [7]"},
+    {"onset", T::Onset, true, "duration",
+     "time from scenario start (fixed or a distribution), a window of the clock "
+     "{between: ['23:00', '05:00']}, or {day: 2, at: '14:00'}"},
     {"severity", T::Distribution, false, "number", "0 (mild) .. 1 (most severe)"},
     {"course", T::Enum, false, "course", "progressive, self_limiting or sudden"},
     {"duration", T::Distribution, false, "duration", "how long a self-limiting episode lasts"},

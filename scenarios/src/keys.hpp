@@ -21,6 +21,8 @@ enum class ValueType : unsigned char {
   ObjectList,    // list of `ref`
   ObjectMap,     // name -> `ref`
   StringList,    // a string or a list of strings
+  Onset,         // a distribution of durations, {between: [clock, clock]} or {day, at}
+  Labels,        // bed labels: a label or range ("1-24"), or a list of them (numbers or strings)
   Endpoint,      // "host:port" or {host, port, tls}
   Measures,      // list of vital names, or vital -> interval
   ExpectationList,

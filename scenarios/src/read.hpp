@@ -13,8 +13,21 @@ Scenario read_scenario(const Node& root, Reader& r);
 std::map<std::string, NetworkProfile> read_profiles(const Node* profiles, Reader& r);
 
 // One entry of `cohorts:`. `profiles` lets device `network:` names be checked.
-std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
+std::optional<Cohort> read_cohort(const Node& n, std::size_t index, const Metadata& meta,
                                   const std::map<std::string, NetworkProfile>& profiles, Reader& r);
+
+// A condition's `onset:` (read_onset.cpp): a distribution of times from the start, or a
+// time of day, {between: ["23:00", "05:00"]} (uniform over the first such window that
+// begins at or after `meta`'s start) or {day: 2, at: "14:00"} (day 1 is the start's day);
+// seconds from the start.
+std::optional<physiology::Distribution> read_onset(const Node& n, const Metadata& meta, Reader& r);
+
+// A cohort's `beds:` (read_beds.cpp): "1-24" or a list of labels (each a label or a
+// numeric range), exactly one per patient; empty (reported) when unusable.
+std::vector<std::string> read_bed_labels(const Node& n, std::uint32_t patients, Reader& r);
+// A condition's `beds:`: the patients (indices within the cohort) the labels name.
+std::vector<std::uint32_t> read_condition_beds(const Node& n, const std::vector<std::string>& beds,
+                                               Reader& r);
 
 // Warnings about one cohort's conditions (read_warnings.cpp): an onset after the end of
 // the scenario, a condition that will reach no patient. `n` is the cohort's node.

@@ -133,7 +133,48 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
   return s;
 }
 
-std::optional<ConditionSpec> read_condition(const Node& n, Reader& r) {
+// Who gets the condition: `probability`, `count` or `beds`, exactly one of them.
+void read_who(const Node& n, const CohortSpec& cohort, ConditionSpec& c, Reader& r) {
+  const Node* p = n.get("probability");
+  const Node* k = n.get("count");
+  const Node* b = n.get("beds");
+  const int given = (p != nullptr) + (k != nullptr) + (b != nullptr);
+  if (given == 0) {
+    r.error(n.pos,
+            "missing required key in condition: 'probability' (a fraction of the patients), "
+            "'count' (exactly N of them) or 'beds' (the patients in these beds)");
+    return;
+  }
+  if (given > 1) {
+    // Reported where the second one is written: the first stands, the second is the slip.
+    const Node* later = nullptr;
+    for (const Node* x : {p, k, b}) {
+      if (x == nullptr) continue;
+      if (later == nullptr || x->pos.line > later->pos.line ||
+          (x->pos.line == later->pos.line && x->pos.column > later->pos.column))
+        later = x;
+    }
+    r.error(later->pos,
+            "give one of 'probability', 'count' or 'beds' for a condition, not several");
+    return;
+  }
+  if (p != nullptr) {
+    if (auto v = r.quantity(*p, Q::Fraction, 0, 1, "probability")) c.probability = *v;
+  } else if (k != nullptr) {
+    if (auto v = r.integer(*k, 0, kMaxPatients, "count")) {
+      if (*v > cohort.count)
+        r.error(k->pos, "count " + std::to_string(*v) + " is more than the cohort's " +
+                            std::to_string(cohort.count) + " patients");
+      else
+        c.count = static_cast<std::uint32_t>(*v);
+    }
+  } else {
+    c.patients = read_condition_beds(*b, cohort.beds, r);
+  }
+}
+
+std::optional<ConditionSpec> read_condition(const Node& n, const CohortSpec& cohort,
+                                            const Metadata& meta, Reader& r) {
   if (!r.object(n, "condition", "condition")) return std::nullopt;
   ConditionSpec c;
   if (const Node* k = n.get("kind")) {
@@ -142,11 +183,9 @@ std::optional<ConditionSpec> read_condition(const Node& n, Reader& r) {
   const ConditionDefaults& def = condition_defaults(c.kind);
   c.course = def.course;
   c.duration_s = def.duration_s;
-  if (const Node* p = n.get("probability")) {
-    if (auto v = r.quantity(*p, Q::Fraction, 0, 1, "probability")) c.probability = *v;
-  }
+  read_who(n, cohort, c, r);
   if (const Node* o = n.get("onset")) {
-    if (auto d = r.distribution(*o, Q::TimeSpan, 0, kMaxScenarioSeconds, "onset")) c.onset_s = *d;
+    if (auto d = read_onset(*o, meta, r)) c.onset_s = *d;
   }
   if (const Node* s = n.get("severity")) {
     if (auto d = r.distribution(*s, Q::Number, 0, 1, "severity")) c.severity = *d;
@@ -332,7 +371,7 @@ std::optional<DeviceSpec> read_device(const Node& n, const ArchetypeDefaults& ar
 
 }  // namespace
 
-std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
+std::optional<Cohort> read_cohort(const Node& n, std::size_t index, const Metadata& meta,
                                   const std::map<std::string, NetworkProfile>& profiles,
                                   Reader& r) {
   if (!r.object(n, "cohort", "cohorts." + std::to_string(index))) return std::nullopt;
@@ -345,6 +384,7 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
   if (const Node* v = n.get("count")) {
     if (auto x = r.integer(*v, 1, kMaxPatients, "count")) p.count = static_cast<std::uint32_t>(*x);
   }
+  if (const Node* v = n.get("beds")) p.beds = read_bed_labels(*v, p.count, r);
   if (const Node* v = n.get("archetype")) {
     if (auto x = r.choice(*v, "archetype", "archetype")) p.archetype = static_cast<Archetype>(*x);
   }
@@ -392,7 +432,7 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index,
   if (const Node* v = n.get("conditions")) {
     if (r.sequence(*v, "conditions", "conditions")) {
       for (const auto& item : v->items) {
-        if (auto cond = read_condition(item, r)) p.conditions.push_back(*cond);
+        if (auto cond = read_condition(item, p, meta, r)) p.conditions.push_back(*cond);
       }
     }
   }

@@ -1,6 +1,7 @@
 #include <charconv>
 #include <set>
 
+#include "iomtsim/scenarios/clock_time.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
 #include "read.hpp"
 
@@ -35,6 +36,15 @@ Metadata read_metadata(const Node& n, Reader& r) {
   }
   if (const Node* v = n.get("duration")) {
     if (auto x = r.duration(*v, 1, kMaxScenarioSeconds, "duration")) m.duration = *x;
+  }
+  if (const Node* v = n.get("start")) {
+    if (auto x = r.str(*v, "start")) {
+      if (auto t = parse_local_datetime(*x))
+        m.start_local_s = *t;
+      else
+        r.error(v->pos, "expected a local date and time for 'start' such as '2026-03-02 07:00', "
+                        "found '" + *x + "'");
+    }
   }
   return m;
 }
@@ -298,13 +308,16 @@ Scenario read_scenario(const Node& root, Reader& r) {
       std::set<std::string> names;
       std::uint64_t total = 0;
       for (std::size_t i = 0; i < v->items.size(); ++i) {
-        auto c = read_cohort(v->items[i], i, s.network_profiles, r);
+        auto c = read_cohort(v->items[i], i, s.metadata, s.network_profiles, r);
         if (!c) continue;
         warn_cohort(v->items[i], *c, s.metadata, r);
         if (!names.insert(c->physiology.name).second) {
           const Node* at = v->items[i].get("name");
           r.error(at ? at->pos : v->items[i].pos, "two cohorts named '" + c->physiology.name + "'");
         }
+        c->physiology.first_index = static_cast<std::uint32_t>(total);
+        c->physiology.start_second_of_day =
+            static_cast<std::uint32_t>(second_of_day(s.metadata.start_local_s));
         total += c->physiology.count;
         if (total > kMaxPatients) {
           r.error(v->items[i].pos, "more than " + std::to_string(kMaxPatients) +

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "iomtsim/scenarios/clock_time.hpp"
 #include "read.hpp"
 
 namespace iomtsim::scenarios::detail {
@@ -55,22 +56,36 @@ std::string patients(double n) {
 }
 
 void warn_condition(const Node& n, const physiology::ConditionSpec& c, std::uint32_t count,
-                    double end_s, Reader& r) {
+                    double end_s, std::int64_t start_local_s, Reader& r) {
   const std::string kind(name(c.kind));
   if (const Node* onset = n.get("onset")) {
     const auto [lo, hi] = support(c.onset_s);
-    const std::string end = format_duration(end_s);
+    // An onset written on the clock is answered on the clock too.
+    const bool on_clock = onset->is_map() && (onset->get("between") != nullptr ||
+                                              onset->get("at") != nullptr);
+    auto clock = [&](double s) {
+      return on_clock ? " (" + format_local(start_local_s + static_cast<std::int64_t>(s)) + ")"
+                      : std::string();
+    };
+    const std::string end =
+        format_duration(end_s) +
+        (on_clock ? ", " + format_local(start_local_s + static_cast<std::int64_t>(end_s)) : "");
     if (lo >= end_s) {
-      r.warning(onset->pos, "onset " + format_duration(lo) +
+      r.warning(onset->pos, "onset " + format_duration(lo) + clock(lo) +
                                 " is at or after the end of the scenario (" + end +
                                 "): no patient will have " + kind);
     } else if (c.onset_s.kind == Distribution::Kind::Uniform && hi > end_s) {
-      r.warning(onset->pos, "onset runs to " + format_duration(hi) +
+      r.warning(onset->pos, "onset runs to " + format_duration(hi) + clock(hi) +
                                 ", past the end of the scenario (" + end + "): about " +
                                 percent((hi - end_s) / (hi - lo)) + " of the episodes of " + kind +
                                 " would start after it and are not run");
     }
   }
+  if (const Node* k = n.get("count"); k != nullptr && c.count) {
+    if (*c.count == 0) r.warning(k->pos, "count 0: " + kind + " will reach no patient");
+    return;
+  }
+  if (!c.patients.empty() || n.get("beds") != nullptr) return;
   const Node* p = n.get("probability");
   const Pos& at = p != nullptr ? p->pos : n.pos;
   const double expected = c.probability * count;
@@ -94,7 +109,8 @@ void warn_cohort(const Node& n, const Cohort& c, const Metadata& meta, Reader& r
   if (list->items.size() != conditions.size()) return;
   const double end_s = std::chrono::duration<double>(meta.duration).count();
   for (std::size_t i = 0; i < conditions.size(); ++i)
-    warn_condition(list->items[i], conditions[i], c.physiology.count, end_s, r);
+    warn_condition(list->items[i], conditions[i], c.physiology.count, end_s, meta.start_local_s,
+                   r);
 }
 
 }  // namespace iomtsim::scenarios::detail

@@ -67,7 +67,9 @@ std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& sc
     }
     reports::PatientPreview p;
     p.patient = pick.global;
-    p.label = "patient " + std::to_string(pick.global) + " (" + cohort.name + ", " +
+    const std::string_view bed = physiology::bed_label(cohort, pick.global);
+    p.label = (bed.empty() ? std::string() : "bed " + std::string(bed) + ": ") + "patient " +
+              std::to_string(pick.global) + " (" + cohort.name + ", " +
               std::string(physiology::name(cohort.archetype)) + ", " +
               std::to_string(static_cast<int>(gen.info().age_years)) + " y)";
 

@@ -65,6 +65,13 @@ reports::Report RunFrame::finish(std::vector<device_side::Sections> sections) {
   reports::attach_pump_alerts(r);  // rescores
   r.thresholds = reports::evaluate_thresholds(r, thresholds_);
   r.interrupted = interruption_;
+  // Bed labels of the patients this report covers (every shard lists them all; merge
+  // keeps one of each), so that episodes and alerts can name the bed.
+  for (const auto& c : scenario_.cohorts) {
+    const auto& p = c.physiology;
+    for (std::size_t k = 0; k < p.beds.size(); ++k)
+      r.beds.push_back({static_cast<physiology::PatientIndex>(p.first_index + k), p.beds[k]});
+  }
   return r;
 }
 

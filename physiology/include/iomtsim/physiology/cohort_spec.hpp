@@ -82,9 +82,17 @@ enum class Course : std::uint8_t {
   Sudden,       // abrupt onset over minutes (hemorrhage, opioid depression)
 };
 
+// Who gets a condition: each patient with `probability` (the default), exactly `count`
+// patients of the cohort, or the patients in `beds`. Count and beds take precedence.
 struct ConditionSpec {
   ConditionKind kind = ConditionKind::Sepsis;
   double probability = 1.0;                          // per patient, 0..1
+  // Exactly this many patients of the cohort (capped at its size), chosen by a permutation
+  // seeded from (scenario seed, cohort, condition index): the same seed, the same patients.
+  std::optional<std::uint32_t> count;
+  // These patients, as indices within the cohort (0-based; the loader turns bed labels
+  // into them). Non-empty: count and probability are not used.
+  std::vector<std::uint32_t> patients;
   Distribution onset_s = Distribution::uniform(0.0, 86400.0);  // seconds from scenario start
   Distribution severity = Distribution::uniform(0.3, 0.8);     // 0..1
   Course course = Course::Progressive;
@@ -175,6 +183,15 @@ struct BaselineSpec {
 struct CohortSpec {
   std::string name;
   std::uint32_t count = 1;
+  // Global index of the cohort's first patient (cohorts are numbered in file order; the
+  // loader sets it). Patient k of the scenario is patient k - first_index of its cohort.
+  std::uint32_t first_index = 0;
+  // Bed labels by patient within the cohort ("7", "B12"); empty: the cohort's patients
+  // are not labelled. When set, there is one per patient.
+  std::vector<std::string> beds;
+  // Local time of day at scenario time 0, in seconds after midnight (the scenario's
+  // `metadata.start`; the loader sets it): circadian rhythms and meals follow the clock.
+  std::uint32_t start_second_of_day = 0;
   Archetype archetype = Archetype::HealthyAdult;
   Demographics demographics;
   std::vector<ConditionSpec> conditions;
@@ -183,5 +200,20 @@ struct CohortSpec {
   std::vector<BaselineSpec> baselines;  // empty: the archetype's own resting values
   bool operator==(const CohortSpec&) const = default;
 };
+
+// The patient's index within `cohort` from its global index (modulo the count when a
+// tool resized the cohort after loading, so the answer is always a valid index).
+std::uint32_t cohort_local_index(const CohortSpec& cohort, std::uint32_t global_index);
+
+// The bed label of a patient (global index), or "" when the cohort labels none.
+std::string_view bed_label(const CohortSpec& cohort, std::uint32_t global_index);
+
+// Whether a `count` or `patients` condition (ConditionSpec) reaches the patient at
+// `local` within the cohort; `condition_index` is the condition's place in the cohort's
+// list. Deterministic in (seed, cohort.first_index, condition_index): exactly
+// min(count, cohort.count) patients are chosen, whatever order they are generated in.
+// Not for probability conditions (a per-patient draw).
+bool condition_selects(const CohortSpec& cohort, std::size_t condition_index,
+                       std::uint32_t local, std::uint64_t seed);
 
 }  // namespace iomtsim::physiology

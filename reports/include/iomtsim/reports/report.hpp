@@ -101,6 +101,13 @@ struct Outage {
   bool operator==(const Outage&) const = default;
 };
 
+// A patient's bed label, from the scenario's `beds:` (only labelled patients are listed).
+struct PatientBed {
+  physiology::PatientIndex patient = 0;
+  std::string bed;
+  bool operator==(const PatientBed&) const = default;
+};
+
 struct Report {
   int schema_version = kSchemaVersion;
   RunInfo run;
@@ -118,6 +125,10 @@ struct Report {
   // Per patient, the true times of its first and last reading (the observed stay), sorted
   // by patient; shards' spans of one patient merge by min/max.
   std::vector<PatientSpan> patient_spans;
+  // Bed labels of the scenario's labelled patients, sorted by patient (shards' lists
+  // merge by union). bed_of() gives "" for an unlabelled patient.
+  std::vector<PatientBed> beds;
+  std::string_view bed_of(physiology::PatientIndex patient) const;
   MatchOptions matching;
   std::vector<ThresholdResult> thresholds;  // evaluated by the caller, see thresholds.hpp
   // Set when the run was stopped before its end (merge: the earliest of the parts).

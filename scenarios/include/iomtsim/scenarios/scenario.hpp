@@ -196,6 +196,9 @@ struct Metadata {
   std::vector<std::string> authors;
   std::uint64_t seed = 1;
   Duration duration = std::chrono::hours(1);
+  // `start`: the local date and time of scenario time 0, as local seconds since
+  // 1970-01-01 00:00 (clock_time.hpp; default kDefaultStart, a midnight).
+  std::int64_t start_local_s = 1767571200;
   bool operator==(const Metadata&) const = default;
 };
 
