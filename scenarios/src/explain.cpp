@@ -11,6 +11,7 @@
 #include "iomtsim/scenarios/clock_time.hpp"
 #include "iomtsim/scenarios/defaults.hpp"
 #include "iomtsim/scenarios/expectation.hpp"
+#include "iomtsim/scenarios/severity.hpp"
 
 namespace iomtsim::scenarios {
 namespace {
@@ -226,8 +227,11 @@ std::string explain(const Scenario& s) {
       }
       o << ", onset "
         << describe_time_distribution(cond.onset_s)
-        << clock_words(cond.onset_s, s.metadata.start_local_s) << ", severity " << num(cond.severity.mean(), 2)
-        << " on average";
+        << clock_words(cond.onset_s, s.metadata.start_local_s) << ", severity ";
+      if (auto w = severity_word_of(cond.kind, cond.severity))
+        o << name(*w) << " (" << severity_level(cond.kind, *w).criteria << ")";
+      else
+        o << num(cond.severity.mean(), 2) << " on average";
       if (cond.onset_s.min > to_seconds(s.metadata.duration))
         o << " (after the end of the run: none will be seen)";
       o << "\n";

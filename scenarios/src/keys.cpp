@@ -107,7 +107,9 @@ constexpr KeyDef kCondition[] = {
     {"onset", T::Onset, true, "duration",
      "time from scenario start (fixed or a distribution), a window of the clock "
      "{between: ['23:00', '05:00']}, or {day: 2, at: '14:00'}"},
-    {"severity", T::Distribution, false, "number", "0 (mild) .. 1 (most severe)"},
+    {"severity", T::Severity, false, "number",
+     "mild, moderate or severe (defined per condition by the criteria reached), or a number "
+     "0 .. 1"},
     {"course", T::Enum, false, "course", "progressive, self_limiting or sudden"},
     {"duration", T::Distribution, false, "duration", "how long a self-limiting episode lasts"},
     {"interventions", T::ObjectList, false, "intervention", "treatment, timed 'after' onset"},
@@ -441,6 +443,7 @@ std::vector<std::string_view> enum_values(std::string_view set) {
     return out;
   }
   if (set == "format") return {"fhir_r4", "hl7v2", "mqtt_json", "protobuf"};
+  if (set == "severity") return {"mild", "moderate", "severe"};  // SeverityWord order
   if (set == "course") return {"progressive", "self_limiting", "sudden"};
   if (set == "time_mode") return {"real_time", "accelerated", "simulated"};
   if (set == "waveform_kind") return {"ecg_lead_ii", "ppg"};

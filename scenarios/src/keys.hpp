@@ -22,6 +22,7 @@ enum class ValueType : unsigned char {
   ObjectMap,     // name -> `ref`
   StringList,    // a string or a list of strings
   Onset,         // a distribution of durations, {between: [clock, clock]} or {day, at}
+  Severity,      // mild | moderate | severe, or a number distribution 0..1
   Labels,        // bed labels: a label or range ("1-24"), or a list of them (numbers or strings)
   Endpoint,      // "host:port" or {host, port, tls}
   Measures,      // list of vital names, or vital -> interval

@@ -2,6 +2,7 @@
 #include <set>
 
 #include "iomtsim/scenarios/defaults.hpp"
+#include "iomtsim/scenarios/severity.hpp"
 #include "read.hpp"
 
 namespace iomtsim::scenarios::detail {
@@ -188,7 +189,20 @@ std::optional<ConditionSpec> read_condition(const Node& n, const CohortSpec& coh
     if (auto d = read_onset(*o, meta, r)) c.onset_s = *d;
   }
   if (const Node* s = n.get("severity")) {
-    if (auto d = r.distribution(*s, Q::Number, 0, 1, "severity")) c.severity = *d;
+    // A word (mild, moderate, severe, or a synonym to correct) or a number 0..1.
+    const bool word = s->is_scalar() && !s->text.empty() &&
+                      ((s->text[0] >= 'a' && s->text[0] <= 'z') ||
+                       (s->text[0] >= 'A' && s->text[0] <= 'Z'));
+    if (word) {
+      if (auto i = r.choice(*s, "severity", "severity")) {
+        const SeverityLevel& l = severity_level(c.kind, static_cast<SeverityWord>(*i));
+        c.severity = Distribution::uniform(l.lo, l.hi);
+        if (l.duration_hi_s > 0)  // a `duration` in the file, read below, still wins
+          c.duration_s = Distribution::uniform(l.duration_lo_s, l.duration_hi_s);
+      }
+    } else if (auto d = r.distribution(*s, Q::Number, 0, 1, "severity")) {
+      c.severity = *d;
+    }
   }
   if (const Node* s = n.get("course")) {
     if (auto i = r.choice(*s, "course", "course")) c.course = static_cast<Course>(*i);

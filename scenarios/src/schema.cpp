@@ -50,6 +50,9 @@ json type_of(const detail::KeyDef& k) {
                            {"additionalProperties", false}};
       return {{"oneOf", json::array({ref("distribution"), between, day_at})}};
     }
+    case ValueType::Severity:
+      return {{"oneOf", json::array({{{"enum", strings(detail::enum_values("severity"))}},
+                                     ref("number_distribution")})}};
     case ValueType::Labels: {
       const json label = {{"type", json::array({"string", "integer"})}};
       return {{"oneOf", json::array({label, {{"type", "array"}, {"items", label}}})}};
