@@ -50,8 +50,8 @@ std::string_view bed_label(const CohortSpec& cohort, std::uint32_t global_index)
   return local < cohort.beds.size() ? std::string_view(cohort.beds[local]) : std::string_view{};
 }
 
-bool condition_selects(const CohortSpec& cohort, std::size_t condition_index,
-                       std::uint32_t local, std::uint64_t seed) {
+bool condition_selects(const CohortSpec& cohort, std::size_t condition_index, std::uint32_t local,
+                       std::uint64_t seed) {
   const ConditionSpec& c = cohort.conditions.at(condition_index);
   if (!c.patients.empty())
     return std::find(c.patients.begin(), c.patients.end(), local) != c.patients.end();

@@ -77,8 +77,9 @@ std::vector<std::string> read_bed_labels(const Node& n, std::uint32_t patients, 
       }
     }
   } else {
-    r.error(n.pos, "expected a bed range such as '1-24' or a list of bed labels for 'beds', found " +
-                       std::string(kind_name(n)));
+    r.error(n.pos,
+            "expected a bed range such as '1-24' or a list of bed labels for 'beds', found " +
+                std::string(kind_name(n)));
     return {};
   }
   if (!ok) return {};

@@ -44,8 +44,8 @@ constexpr SeverityLevel kLevels[kKinds][kSeverityWordCount] = {
     // (54 mg/dL)). Level 1 is split at 3.5 mmol/L (63 mg/dL).
     // Glucose falls toward the nadir with a 30 min time constant (12 min when sudden), so
     // the words also give the drive 2.5-3.5 h when the file sets no duration.
-    {{0.0, 0.08, "level 1, shallow: nadir 3.5-3.9 mmol/L (63-70 mg/dL), not below 3.0",
-      9000.0, 12600.0},
+    {{0.0, 0.08, "level 1, shallow: nadir 3.5-3.9 mmol/L (63-70 mg/dL), not below 3.0", 9000.0,
+      12600.0},
      {0.2, 0.3, "level 1: nadir 3.1-3.4 mmol/L (56-60 mg/dL), not below 3.0", 9000.0, 12600.0},
      {0.65, 1.0, "level 2: below 3.0 mmol/L (54 mg/dL)", 9000.0, 12600.0}},
     // Atrial fibrillation: ventricular rate.

@@ -36,7 +36,8 @@ Json simulate(const std::string& file) {
 
 std::map<std::string, std::vector<Json>> episodes_by_condition(const Json& report) {
   std::map<std::string, std::vector<Json>> out;
-  for (const auto& e : report.at("episodes")) out[e.at("condition").get<std::string>()].push_back(e);
+  for (const auto& e : report.at("episodes"))
+    out[e.at("condition").get<std::string>()].push_back(e);
   return out;
 }
 

@@ -13,7 +13,8 @@ using namespace iomtsim::physiology::testing;
 namespace {
 
 // The cohort-local indices of the patients the condition reaches, from their episodes.
-std::set<std::uint32_t> with_episode(const CohortSpec& c, std::uint64_t seed, bool reverse = false) {
+std::set<std::uint32_t> with_episode(const CohortSpec& c, std::uint64_t seed,
+                                     bool reverse = false) {
   std::set<std::uint32_t> out;
   for (std::uint32_t k = 0; k < c.count; ++k) {
     const std::uint32_t local = reverse ? c.count - 1 - k : k;

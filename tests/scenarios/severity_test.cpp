@@ -57,7 +57,8 @@ std::vector<Worst> run(std::string_view archetype, std::string_view kind, std::s
 
 TEST(Severity, SevereOpioidDepressionReachesRr8AndSpo2Below90OnAir) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    for (const Worst& w : run("post_operative_adult", "opioid_respiratory_depression", "severe", seed)) {
+    for (const Worst& w :
+         run("post_operative_adult", "opioid_respiratory_depression", "severe", seed)) {
       EXPECT_FALSE(w.on_oxygen);
       EXPECT_LE(w.rr, 8.0) << "seed " << seed;
       EXPECT_LT(w.spo2, 90.0) << "seed " << seed;
@@ -67,7 +68,8 @@ TEST(Severity, SevereOpioidDepressionReachesRr8AndSpo2Below90OnAir) {
 
 TEST(Severity, MildOpioidDepressionNeverReachesTheSevereCriteria) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    for (const Worst& w : run("post_operative_adult", "opioid_respiratory_depression", "mild", seed)) {
+    for (const Worst& w :
+         run("post_operative_adult", "opioid_respiratory_depression", "mild", seed)) {
       EXPECT_GT(w.rr, 8.0) << "seed " << seed;
       EXPECT_FALSE(w.severe_together) << "seed " << seed;
     }
@@ -80,7 +82,8 @@ TEST(Severity, ModerateOpioidDepressionSitsBetween) {
   std::vector<double> lowest;
   int severe = 0;
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    for (const Worst& w : run("post_operative_adult", "opioid_respiratory_depression", "moderate", seed)) {
+    for (const Worst& w :
+         run("post_operative_adult", "opioid_respiratory_depression", "moderate", seed)) {
       lowest.push_back(w.rr);
       severe += w.severe_together;
     }
@@ -120,7 +123,8 @@ cohorts:
                        "s.yaml", {});
   ASSERT_TRUE(r.ok());
   const auto& c = r.scenario->cohorts[0].physiology.conditions;
-  const SeverityLevel& l = severity_level(ConditionKind::OpioidRespiratoryDepression, SeverityWord::Severe);
+  const SeverityLevel& l =
+      severity_level(ConditionKind::OpioidRespiratoryDepression, SeverityWord::Severe);
   EXPECT_EQ(c[0].severity, Distribution::uniform(l.lo, l.hi));
   EXPECT_EQ(severity_word_of(c[0].kind, c[0].severity), SeverityWord::Severe);
   EXPECT_EQ(c[1].severity, Distribution::constant(0.4));
