@@ -59,8 +59,8 @@ double default_drive_s(ConditionKind k, Course course) {
 
 }  // namespace
 
-PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::uint64_t seed, Duration duration,
-                           PatientInfo& info)
+PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::uint64_t seed,
+                           Duration duration, PatientInfo& info)
     : index_(index),
       duration_s_(to_seconds(duration)),
       clock_offset_s_(static_cast<double>(cohort.start_second_of_day % 86400)),

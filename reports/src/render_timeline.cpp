@@ -28,7 +28,8 @@ std::string timeline_section(const Report& r, std::optional<physiology::PatientI
     }
   const std::string_view bed = r.bed_of(pid);
   std::string b = "<p>Patient " + std::to_string(pid) +
-                  (bed.empty() ? std::string() : " (bed " + xml::escape(std::string(bed)) + ")") + ": " + std::to_string(by_vital.size()) +
+                  (bed.empty() ? std::string() : " (bed " + xml::escape(std::string(bed)) + ")") +
+                  ": " + std::to_string(by_vital.size()) +
                   " vitals traced. Shaded: episodes (orange) and network outages (red); dashed: "
                   "alerts received.</p>\n";
   std::vector<svg::Band> bands;

@@ -1,6 +1,6 @@
-#include <algorithm>
 #include "iomtsim/reports/report.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -26,9 +26,11 @@ std::uint64_t observed_patient_seconds(std::span<const PatientSpan> spans) {
 }
 
 std::string_view Report::bed_of(physiology::PatientIndex patient) const {
-  auto it = std::lower_bound(beds.begin(), beds.end(), patient,
-                             [](const PatientBed& b, physiology::PatientIndex p) { return b.patient < p; });
-  return it != beds.end() && it->patient == patient ? std::string_view(it->bed) : std::string_view{};
+  auto it = std::lower_bound(
+      beds.begin(), beds.end(), patient,
+      [](const PatientBed& b, physiology::PatientIndex p) { return b.patient < p; });
+  return it != beds.end() && it->patient == patient ? std::string_view(it->bed)
+                                                    : std::string_view{};
 }
 
 void Report::rescore() {

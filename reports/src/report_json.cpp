@@ -118,15 +118,15 @@ std::string to_json(const Report& r) {
     return j;
   };
   for (const auto& e : r.episodes)
-    episodes.push_back(with_bed(Json{
-        {"id", e.id},
-        {"patient", e.patient},
-        {"condition", physiology::name(e.condition)},
-        {"severity", e.severity},
-        {"onset_ns", ns(e.onset)},
-        {"end_ns", ns(e.end)},
-        {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)},
-        {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}},
+    episodes.push_back(with_bed(
+        Json{{"id", e.id},
+             {"patient", e.patient},
+             {"condition", physiology::name(e.condition)},
+             {"severity", e.severity},
+             {"onset_ns", ns(e.onset)},
+             {"end_ns", ns(e.end)},
+             {"criteria_met_ns", e.criteria_met ? Json(ns(*e.criteria_met)) : Json(nullptr)},
+             {"prodrome_start_ns", e.prodrome_start ? Json(ns(*e.prodrome_start)) : Json(nullptr)}},
         e.patient));
   j["episodes"] = std::move(episodes);
   Json alerts = Json::array();
@@ -138,16 +138,17 @@ std::string to_json(const Report& r) {
                        {"value", a.trigger_value},
                        {"true_value", a.trigger_true_value},
                        {"flags", a.trigger_flags}});
-    alerts.push_back(with_bed(Json{{"alert_id", a.alert.alert_id},
-                          {"patient", a.alert.patient},
-                          {"rule", a.alert.rule},
-                          {"score", a.alert.score},
-                          {"severity", kSeverity[static_cast<std::size_t>(a.alert.severity)]},
-                          {"trigger_time_ns", ns(a.alert.trigger_time)},
-                          {"trigger_reading_id", a.alert.trigger_reading_id},
-                          {"received_time_ns", ns(a.alert.received_time)},
-                          {"trigger", std::move(trig)}},
-                              a.alert.patient));
+    alerts.push_back(
+        with_bed(Json{{"alert_id", a.alert.alert_id},
+                      {"patient", a.alert.patient},
+                      {"rule", a.alert.rule},
+                      {"score", a.alert.score},
+                      {"severity", kSeverity[static_cast<std::size_t>(a.alert.severity)]},
+                      {"trigger_time_ns", ns(a.alert.trigger_time)},
+                      {"trigger_reading_id", a.alert.trigger_reading_id},
+                      {"received_time_ns", ns(a.alert.received_time)},
+                      {"trigger", std::move(trig)}},
+                 a.alert.patient));
   }
   j["alerts"] = std::move(alerts);
   j["timeline_patients"] = r.timeline_patients;

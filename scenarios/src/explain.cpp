@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -218,15 +218,14 @@ std::string explain(const Scenario& s) {
         o << "exactly " << cond.patients.size() << " of " << c.physiology.count << " patients ("
           << (named.size() == 1 ? "bed " : "beds ") << join_words(named) << ")";
       } else if (cond.count) {
-        o << "exactly " << std::min(*cond.count, c.physiology.count) << " of "
-          << c.physiology.count << " patients (chosen from the seed)";
+        o << "exactly " << std::min(*cond.count, c.physiology.count) << " of " << c.physiology.count
+          << " patients (chosen from the seed)";
       } else {
         const double expected = c.physiology.count * cond.probability;
         o << "about " << num(expected, 1) << " of " << c.physiology.count << " patients ("
           << num(cond.probability * 100, 1) << " %)";
       }
-      o << ", onset "
-        << describe_time_distribution(cond.onset_s)
+      o << ", onset " << describe_time_distribution(cond.onset_s)
         << clock_words(cond.onset_s, s.metadata.start_local_s) << ", severity ";
       if (auto w = severity_word_of(cond.kind, cond.severity))
         o << name(*w) << " (" << severity_level(cond.kind, *w).criteria << ")";

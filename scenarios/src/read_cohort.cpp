@@ -190,9 +190,9 @@ std::optional<ConditionSpec> read_condition(const Node& n, const CohortSpec& coh
   }
   if (const Node* s = n.get("severity")) {
     // A word (mild, moderate, severe, or a synonym to correct) or a number 0..1.
-    const bool word = s->is_scalar() && !s->text.empty() &&
-                      ((s->text[0] >= 'a' && s->text[0] <= 'z') ||
-                       (s->text[0] >= 'A' && s->text[0] <= 'Z'));
+    const bool word =
+        s->is_scalar() && !s->text.empty() &&
+        ((s->text[0] >= 'a' && s->text[0] <= 'z') || (s->text[0] >= 'A' && s->text[0] <= 'Z'));
     if (word) {
       if (auto i = r.choice(*s, "severity", "severity")) {
         const SeverityLevel& l = severity_level(c.kind, static_cast<SeverityWord>(*i));

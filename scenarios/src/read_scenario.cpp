@@ -42,8 +42,10 @@ Metadata read_metadata(const Node& n, Reader& r) {
       if (auto t = parse_local_datetime(*x))
         m.start_local_s = *t;
       else
-        r.error(v->pos, "expected a local date and time for 'start' such as '2026-03-02 07:00', "
-                        "found '" + *x + "'");
+        r.error(v->pos,
+                "expected a local date and time for 'start' such as '2026-03-02 07:00', "
+                "found '" +
+                    *x + "'");
     }
   }
   return m;

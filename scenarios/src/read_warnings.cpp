@@ -61,8 +61,8 @@ void warn_condition(const Node& n, const physiology::ConditionSpec& c, std::uint
   if (const Node* onset = n.get("onset")) {
     const auto [lo, hi] = support(c.onset_s);
     // An onset written on the clock is answered on the clock too.
-    const bool on_clock = onset->is_map() && (onset->get("between") != nullptr ||
-                                              onset->get("at") != nullptr);
+    const bool on_clock =
+        onset->is_map() && (onset->get("between") != nullptr || onset->get("at") != nullptr);
     auto clock = [&](double s) {
       return on_clock ? " (" + format_local(start_local_s + static_cast<std::int64_t>(s)) + ")"
                       : std::string();
@@ -109,8 +109,7 @@ void warn_cohort(const Node& n, const Cohort& c, const Metadata& meta, Reader& r
   if (list->items.size() != conditions.size()) return;
   const double end_s = std::chrono::duration<double>(meta.duration).count();
   for (std::size_t i = 0; i < conditions.size(); ++i)
-    warn_condition(list->items[i], conditions[i], c.physiology.count, end_s, meta.start_local_s,
-                   r);
+    warn_condition(list->items[i], conditions[i], c.physiology.count, end_s, meta.start_local_s, r);
 }
 
 }  // namespace iomtsim::scenarios::detail

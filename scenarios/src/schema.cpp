@@ -38,16 +38,17 @@ json type_of(const detail::KeyDef& k) {
                                      {{"type", "array"}, {"items", {{"type", "string"}}}}})}};
     case ValueType::Onset: {
       const json clock = {{"type", "string"}, {"pattern", "^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"}};
-      const json between = {{"type", "object"},
-                            {"properties",
-                             {{"between",
-                               {{"type", "array"}, {"items", clock}, {"minItems", 2}, {"maxItems", 2}}}}},
-                            {"required", json::array({"between"})},
-                            {"additionalProperties", false}};
-      const json day_at = {{"type", "object"},
-                           {"properties", {{"day", {{"type", "integer"}, {"minimum", 1}}}, {"at", clock}}},
-                           {"required", json::array({"at"})},
-                           {"additionalProperties", false}};
+      const json between = {
+          {"type", "object"},
+          {"properties",
+           {{"between", {{"type", "array"}, {"items", clock}, {"minItems", 2}, {"maxItems", 2}}}}},
+          {"required", json::array({"between"})},
+          {"additionalProperties", false}};
+      const json day_at = {
+          {"type", "object"},
+          {"properties", {{"day", {{"type", "integer"}, {"minimum", 1}}}, {"at", clock}}},
+          {"required", json::array({"at"})},
+          {"additionalProperties", false}};
       return {{"oneOf", json::array({ref("distribution"), between, day_at})}};
     }
     case ValueType::Severity:
