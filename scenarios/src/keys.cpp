@@ -85,6 +85,8 @@ constexpr KeyDef kImaging[] = {
      "ultrasound results per procedure (default 3)"},
     {"ultrasound_size", T::Distribution, false, "bytes",
      "size of one ultrasound result, e.g. {lognormal: {median: 600 KiB, sigma: 0.8}}"},
+    {"xray_fraction", T::Fraction, false, "",
+     "share of procedures that are a bedside X-ray, one CR film (default 0)"},
     {"network", T::String, false, "", "network profile name"},
 };
 constexpr KeyDef kDemographics[] = {
