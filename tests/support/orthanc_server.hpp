@@ -71,7 +71,19 @@ class OrthancServer {
       return;
     }
     dir_ = tmpl;
-    for (int attempt = 0; attempt < 3 && !ok(); ++attempt) start(start_timeout);
+    for (int attempt = 0; attempt < 3 && !ok(); ++attempt) {
+      http_port_ = free_loopback_port();
+      dicom_port_ = free_loopback_port();
+      start(start_timeout);
+    }
+  }
+
+  // Starts it again after stop(), on the same ports and storage (a PACS back from an
+  // outage). False when it did not come back (error() says why).
+  bool restart(std::chrono::seconds start_timeout = std::chrono::seconds(60)) {
+    stop();
+    start(start_timeout);
+    return ok();
   }
 
   ~OrthancServer() {
@@ -126,8 +138,6 @@ class OrthancServer {
 
  private:
   void start(std::chrono::seconds timeout) {
-    http_port_ = free_loopback_port();
-    dicom_port_ = free_loopback_port();
     if (http_port_ == 0 || dicom_port_ == 0 || http_port_ == dicom_port_) {
       error_ = "no free port";
       return;
