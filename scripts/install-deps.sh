@@ -15,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang wrk
   python3-hl7 socat
+  libdcmtk-dev dcmtk orthanc orthanc-dicomweb dicom3tools
 )
 
 missing=()

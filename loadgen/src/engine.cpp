@@ -19,7 +19,8 @@ namespace ds = sim::device_side;
 using physiology::SimTime;
 using reports::Outcome;
 
-constexpr std::size_t kFormats = 4;  // transports by scenarios::PayloadFormat
+constexpr std::size_t kFormats = 4;         // transports by scenarios::PayloadFormat
+constexpr std::size_t kImaging = kFormats;  // then the imaging target's (DICOMweb)
 
 }  // namespace
 
@@ -31,6 +32,7 @@ struct Engine::Impl {
     if (cfg.mllp) transports[1] = make_stream_transport(io, *cfg.mllp, done);
     if (cfg.proto) transports[3] = make_stream_transport(io, *cfg.proto, done);
     if (cfg.mqtt) transports[2] = make_mqtt_transport(io, *cfg.mqtt, side.devices(), done);
+    if (cfg.imaging) transports[kImaging] = make_http_transport(io, *cfg.imaging, done);
   }
 
   ds::DeviceSideConfig side_config(const EngineConfig& c) {
@@ -108,7 +110,7 @@ struct Engine::Impl {
     auto o = std::make_unique<Outbound>(std::move(m));
     o->due = cfg.clock->to_wall(o->msg->departs);
     counters.messages_sent.fetch_add(1, std::memory_order_relaxed);
-    auto& t = transports.at(static_cast<std::size_t>(o->msg->format));
+    auto& t = transports.at(o->msg->dicomweb ? kImaging : static_cast<std::size_t>(o->msg->format));
     if (!t) {
       const auto now = Steady::now();
       o->written = now;
@@ -211,7 +213,7 @@ struct Engine::Impl {
   std::unique_ptr<RecordingPartWriter> record;  // --record: this thread's part; before side
   bool record_ok = true;
   ds::DeviceSide side;
-  std::array<std::unique_ptr<Transport>, kFormats> transports;
+  std::array<std::unique_ptr<Transport>, kFormats + 1> transports;
   std::vector<ds::MessagePtr> departed;
   std::uint64_t resends = 0;
   bool stopping = false;

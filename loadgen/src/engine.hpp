@@ -55,6 +55,7 @@ struct EngineConfig {
   std::optional<StreamTarget> mllp;
   std::optional<StreamTarget> proto;
   std::optional<MqttTarget> mqtt;
+  std::optional<HttpTarget> imaging;  // the PACS's DICOMweb base (STOW-RS); nullopt: none
   std::int64_t epoch_unix_ms = 0;  // wall time of scenario time zero, for pre-encoded bodies
   std::chrono::nanoseconds drain_timeout = std::chrono::seconds(5);  // wall
   // The chart read-back (outlives the engine), told of each acknowledged FHIR message;

@@ -125,9 +125,14 @@ class HttpTransport final : public Transport {
   void complete(OutboundPtr m, Outcome o, unsigned status, std::string detail = {},
                 bool retryable = false, std::optional<std::chrono::nanoseconds> retry_after = {}) {
     --in_flight_;
-    done_(std::move(m),
-          Completion{
-              o, status, Steady::now(), "fhir_r4", {}, std::move(detail), retryable, retry_after});
+    done_(std::move(m), Completion{o,
+                                   status,
+                                   Steady::now(),
+                                   target_.protocol,
+                                   {},
+                                   std::move(detail),
+                                   retryable,
+                                   retry_after});
   }
 
   // What a device retries: the server is busy or broken, not refusing the content.
@@ -293,9 +298,16 @@ class HttpTransport final : public Transport {
     }
     r += " HTTP/1.1\r\nHost: ";
     r += host_header_;
-    r += msg.http_get
-             ? "\r\nAccept: application/json\r\n"
-             : "\r\nContent-Type: application/fhir+json\r\nAccept: application/fhir+json\r\n";
+    if (msg.http_get) {
+      r += "\r\nAccept: application/json\r\n";
+    } else {
+      // Readings are FHIR whatever the target; pre-encoded bodies are the target's kind.
+      r += "\r\nContent-Type: ";
+      r += pre_encoded ? target_.content_type : "application/fhir+json";
+      r += "\r\nAccept: ";
+      r += pre_encoded ? target_.accept : "application/fhir+json";
+      r += "\r\n";
+    }
     if (!pre_encoded && single && fhir_.write == payloads::FhirWrite::ConditionalCreate) {
       r += "If-None-Exist: ";
       payloads::append_if_none_exist(r, fhir_.delivery_run, msg.readings.front().id);

@@ -69,6 +69,11 @@ struct HttpTarget {
   payloads::FhirWrite write = payloads::FhirWrite::Post;
   std::uint64_t delivery_run = 0;  // FhirOptions::delivery_run
   bool resend_stale = true;
+  // What pre-encoded bodies are and what is asked back; the FHIR server's by default. The
+  // imaging target (DICOMweb STOW-RS) sets multipart/related and application/dicom+json.
+  std::string content_type = "application/fhir+json";
+  std::string accept = "application/fhir+json";
+  const char* protocol = "fhir_r4";  // Completion::protocol: the report's outcome codes
 };
 
 // A transport that cannot be set up from its target (a CA file that does not load).

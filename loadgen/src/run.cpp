@@ -17,6 +17,7 @@
 #include "connect/secrets.hpp"
 #include "engine.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
+#include "iomtsim/payloads/dicom_stow.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
 #include "iomtsim/reports/recorder.hpp"
 #include "progress.hpp"
@@ -74,6 +75,7 @@ struct Endpoints {
   std::optional<detail::HttpTarget> http;
   std::optional<detail::StreamTarget> mllp, proto;
   std::optional<detail::MqttTarget> mqtt;
+  std::optional<detail::HttpTarget> imaging;
 };
 
 // How MQTT device connections open: per engine thread, every `interval` (--connect-rate),
@@ -143,6 +145,16 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     m.ramp_up = mqtt_ramp.span;
     m.source_addresses = mqtt_ramp.sources;
     e.mqtt = m;
+  }
+  if (s.target.imaging) {  // a PACS, for the embedded target as for any other
+    const auto& im = *s.target.imaging;
+    detail::HttpTarget h{im.host,     im.port,       im.base_path, timeout,
+                         connections, ramp_interval, epoch,        im.tls};
+    h.content_type = payloads::stow_content_type();
+    h.accept = "application/dicom+json";
+    h.protocol = "dicomweb";
+    h.resend_stale = s.target.retry.attempts <= 1;
+    e.imaging = std::move(h);
   }
   if (server) {
     const auto p = server->ports();
@@ -375,6 +387,7 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.mllp = eps.mllp;
     ec.proto = eps.proto;
     ec.mqtt = eps.mqtt;
+    ec.imaging = eps.imaging;
     ec.epoch_unix_ms = epoch_unix_ms;
     ec.drain_timeout = options.drain_timeout;
     ec.chart = chart.get();

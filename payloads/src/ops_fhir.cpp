@@ -105,9 +105,12 @@ std::string_view pump_operational_status(ops::PumpEventKind k) {
   switch (k) {
     case ops::PumpEventKind::Paused:
     case ops::PumpEventKind::Occlusion:
-    case ops::PumpEventKind::AirInLine: return "standby";
-    case ops::PumpEventKind::EndOfInfusion: return "off";
-    default: return "on";
+    case ops::PumpEventKind::AirInLine:
+      return "standby";
+    case ops::PumpEventKind::EndOfInfusion:
+      return "off";
+    default:
+      return "on";
   }
 }
 
@@ -119,11 +122,13 @@ std::string encode_pump_bundle(const ops::PumpEvent& e, std::int64_t epoch_unix_
   out += kPumpSystem;
   out += R"(","value":")";
   append_uint(out, e.id);
-  out += R"("},"type":"transaction","entry":[{"resource":{"resourceType":"DeviceMetric","id":"pump-)";
+  out +=
+      R"("},"type":"transaction","entry":[{"resource":{"resourceType":"DeviceMetric","id":"pump-)";
   append_uint(out, e.pump);
   out += R"(-rate","type":{"coding":[{"system":")";
   out += kMdc;
-  out += R"(","code":"157784","display":"MDC_FLOW_FLUID_PUMP"}]},"unit":{"coding":[{"system":"http://unitsofmeasure.org","code":"mL/h"}]},"source":{"reference":"Device/pump-)";
+  out +=
+      R"(","code":"157784","display":"MDC_FLOW_FLUID_PUMP"}]},"unit":{"coding":[{"system":"http://unitsofmeasure.org","code":"mL/h"}]},"source":{"reference":"Device/pump-)";
   append_uint(out, e.pump);
   out += R"("},"operationalStatus":")";
   out += pump_operational_status(e.kind);
@@ -170,7 +175,9 @@ std::string encode_diagnostic_report(const ops::ImagingResult& r, std::int64_t e
   head(out, "DiagnosticReport", kImagingSystem, r.id);
   out +=
       R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0074","code":")";
-  out += us ? "RAD" : (r.modality == ops::Modality::Ecg12Lead ? "EC" : "LAB");
+  out += us || r.modality == ops::Modality::Xray
+             ? "RAD"
+             : (r.modality == ops::Modality::Ecg12Lead ? "EC" : "LAB");
   out +=
       R"("}]}],"code":{"coding":[{"system":"http://dicom.nema.org/resources/ontology/DCM","code":")";
   out += ops::name(r.modality);
@@ -223,8 +230,7 @@ std::string encode_asset_location(const AssetLocation& a, std::int64_t epoch_uni
 Decoded<AssetLocation> decode_asset_location(std::string_view text, std::int64_t epoch_unix_ms) {
   Decoded<AssetLocation> d;
   nlohmann::json j;
-  if (!detail::parse_json_bounded(text, {.max_depth = 8, .max_values = 1024}, j, d.error))
-    return d;
+  if (!detail::parse_json_bounded(text, {.max_depth = 8, .max_values = 1024}, j, d.error)) return d;
   if (!j.is_object()) {
     d.error = "invalid JSON";
     return d;

@@ -4,9 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fhir_decode_common.hpp"
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
-#include "fhir_decode_common.hpp"
 #include "json_read.hpp"
 #include "ops_fhir_codes.hpp"
 
@@ -114,6 +114,8 @@ Decoded<OpsResource> decode_ops_resource(const json& j, std::int64_t epoch_unix_
       r.modality = ops::Modality::BloodGas;
     else if (m == "ECG")
       r.modality = ops::Modality::Ecg12Lead;
+    else if (m == "CR")
+      r.modality = ops::Modality::Xray;
     else
       return fail("DiagnosticReport: unknown modality code");
     const json* forms = detail::member(j, "presentedForm");

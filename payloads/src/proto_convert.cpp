@@ -227,7 +227,7 @@ std::string from_wire(const wire::LocationFix& w, physiology::ops::LocationFix& 
 }
 
 std::string from_wire(const wire::ImagingResult& w, physiology::ops::ImagingResult& r) {
-  if (w.modality() > static_cast<std::uint32_t>(physiology::ops::Modality::Ecg12Lead))
+  if (w.modality() > static_cast<std::uint32_t>(physiology::ops::Modality::Xray))
     return "imaging result: unknown modality";
   r.id = w.id();
   r.patient = w.patient();

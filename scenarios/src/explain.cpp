@@ -331,6 +331,9 @@ std::string explain(const Scenario& s) {
     if (s.target.provision.enabled())
       o << "  " << provision_words(s.target.provision, s.metadata.name) << "\n";
   }
+  if (const auto& im = s.target.imaging)
+    o << "  imaging studies: DICOM by STOW-RS to " << (im->tls ? "https://" : "http://")
+      << im->host << ":" << im->port << im->base_path << "/studies\n";
   o << "  alerts heard from: " << alert_capture_words(s.target) << "\n";
   o << "  delivery: " << retry_words(s.target.retry) << "\n";
   if (s.target.read_back) {

@@ -90,6 +90,8 @@ constexpr KeyDef kImaging[] = {
      "ultrasound results per procedure (default 3)"},
     {"ultrasound_size", T::Distribution, false, "bytes",
      "size of one ultrasound result, e.g. {lognormal: {median: 600 KiB, sigma: 0.8}}"},
+    {"xray_fraction", T::Fraction, false, "",
+     "share of procedures that are a bedside X-ray, one CR film (default 0)"},
     {"network", T::String, false, "", "network profile name"},
 };
 constexpr KeyDef kDemographics[] = {
@@ -203,6 +205,8 @@ constexpr KeyDef kTarget[] = {
     {"mqtt_ca_file", T::String, false, "", "PEM CA to verify the broker (mqtt tls)"},
     {"mllp", T::Endpoint, false, "", "HL7 v2 MLLP listener"},
     {"protobuf", T::Endpoint, false, "", "protobuf ingest"},
+    {"imaging", T::Object, false, "imaging_target",
+     "where imaging studies go as DICOM: {dicomweb: http://host:port/dicom-web}"},
     {"alerts", T::Object, false, "alerts", "where alerts come back"},
     {"provision", T::Object, false, "provision",
      "FHIR Patients and Devices set up before readings flow (conditional create), or existing "
@@ -213,6 +217,10 @@ constexpr KeyDef kTarget[] = {
     {"retry", T::Object, false, "retry",
      "how devices retry HTTP 429/5xx, resets, time-outs and HL7 AR (default: no retries)"},
     {"config_file", T::String, false, "", "embedded target's YAML config"},
+};
+constexpr KeyDef kImagingTarget[] = {
+    {"dicomweb", T::String, true, "",
+     "DICOMweb base URL of the PACS; studies are stored by STOW-RS to <url>/studies"},
 };
 constexpr KeyDef kEndpoint[] = {
     {"host", T::String, true, "", "host name or address"},
@@ -393,6 +401,7 @@ constexpr ObjectDef kObjects[] = {
     {"time", "how scenario time relates to wall time", kTime},
     {"target", "the system under test", kTarget},
     {"endpoint", "host, port and how to connect", kEndpoint},
+    {"imaging_target", "the PACS imaging studies go to", kImagingTarget},
     {"auth", "HTTP authentication; secrets come from environment variables or files", kAuth},
     {"retry", "how a device retries what the target may take later", kRetry},
     {"alerts", "where alerts come back", kAlerts},

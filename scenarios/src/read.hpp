@@ -45,6 +45,7 @@ CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r);
 void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Reader& r);
 ProvisionSpec read_provision(const Node& n, Reader& r);
 RetrySpec read_retry(const Node& n, Reader& r);  // `target.retry`
+std::optional<ImagingTarget> read_imaging_target(const Node& n, Reader& r);  // `target.imaging`
 void read_alert_capture(const Node& n, TargetSpec& t, Reader& r);
 
 // Range limits shared by the readers, in canonical units.

@@ -248,6 +248,39 @@ void read_connection(const Node& n, std::string_view endpoint, Endpoint& e, Read
   }
 }
 
+std::optional<ImagingTarget> read_imaging_target(const Node& n, Reader& r) {
+  if (!r.object(n, "imaging_target", "target.imaging")) return std::nullopt;
+  const Node* v = n.get("dicomweb");
+  if (v == nullptr) return std::nullopt;  // a required key: object() reported it
+  auto url = r.str(*v, "dicomweb");
+  if (!url) return std::nullopt;
+  auto bad = [&] {
+    r.error(v->pos,
+            "dicomweb: expected http://host[:port][/path] or https://…, found '" + *url + "'");
+    return std::nullopt;
+  };
+  if (!http_url(*url)) return bad();
+  ImagingTarget t;
+  t.tls = url->starts_with("https://");
+  std::string_view rest = std::string_view(*url).substr(t.tls ? 8 : 7);
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  t.base_path = slash == std::string_view::npos ? "" : std::string(rest.substr(slash));
+  while (!t.base_path.empty() && t.base_path.back() == '/') t.base_path.pop_back();
+  int port = t.tls ? 443 : 80;
+  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    const char* first = authority.data() + colon + 1;
+    const char* last = authority.data() + authority.size();
+    auto [ptr, ec] = std::from_chars(first, last, port);
+    if (ec != std::errc() || ptr != last || port < 1 || port > 65535) return bad();
+    authority = authority.substr(0, colon);
+  }
+  if (authority.empty()) return bad();
+  t.host = std::string(authority);
+  t.port = static_cast<std::uint16_t>(port);
+  return t;
+}
+
 RetrySpec read_retry(const Node& n, Reader& r) {
   RetrySpec s;
   if (!r.object(n, "retry", "retry")) return s;

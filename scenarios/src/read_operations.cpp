@@ -96,6 +96,8 @@ void read_imaging(const Node& n, Operations& o,
   if (const Node* v = n.get("results_per_procedure"))
     if (auto x = r.integer(*v, 1, 100, "results_per_procedure"))
       i.results_per_procedure = static_cast<std::uint32_t>(*x);
+  if (const Node* v = n.get("xray_fraction"))
+    if (auto x = r.quantity(*v, Q::Fraction, 0, 1, "xray_fraction")) i.xray_fraction = *x;
   if (const Node* v = n.get("ultrasound_size"))
     if (auto x = r.distribution(*v, Q::Bytes, 1024, 64.0 * 1024 * 1024, "ultrasound_size"))
       i.ultrasound_bytes = *x;

@@ -222,6 +222,7 @@ TargetSpec read_target(const Node& n, Reader& r) {
         r.error(v->pos, "mqtt_version: expected 3.1.1 or 5, found '" + *x + "'");
     }
   }
+  if (const Node* v = n.get("imaging")) t.imaging = read_imaging_target(*v, r);
   if (const Node* v = n.get("alerts")) read_alert_capture(*v, t, r);
   if (const Node* v = n.get("read_back")) {
     t.read_back = read_read_back(*v, r);

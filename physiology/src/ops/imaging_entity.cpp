@@ -29,8 +29,9 @@ ImagingEntity::ImagingEntity(const ImagingSpec& spec, PatientIndex patient, std:
 
 void ImagingEntity::plan_procedure() {
   const double u = rng_.uniform();
-  const Modality m =
+  Modality m =
       u < 0.6 ? Modality::Ultrasound : (u < 0.85 ? Modality::BloodGas : Modality::Ecg12Lead);
+  if (spec_.xray_fraction > 0.0 && rng_.uniform() < spec_.xray_fraction) m = Modality::Xray;
   const std::uint32_t n =
       m == Modality::Ultrasound ? std::max<std::uint32_t>(1, spec_.results_per_procedure) : 1;
   SimTime t = next_procedure_ + from_seconds(rng_.uniform(30.0, 120.0));
@@ -50,6 +51,9 @@ void ImagingEntity::plan_procedure() {
         break;
       case Modality::Ecg12Lead:
         bytes = rng_.uniform(60.0, 200.0) * 1024;
+        break;
+      case Modality::Xray:
+        bytes = rng_.uniform(5.5, 8.0) * 1024 * 1024;
         break;
     }
     r.bytes = static_cast<std::uint64_t>(bytes);

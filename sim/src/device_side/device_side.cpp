@@ -362,10 +362,15 @@ struct DeviceSide::Impl {
     m->readings.clear();
     m->samples = 0;
     m->ops.reset();
-    m->body.clear();
+    // A DICOM study's body is MiBs: pooled messages must not keep such buffers alive.
+    if (m->body.capacity() > (1u << 20))
+      std::string().swap(m->body);
+    else
+      m->body.clear();
     m->http_path.clear();
     m->http_get = false;
     m->ack_key.clear();
+    m->dicomweb = false;
     m->slot = kNoSlot;
     m->attempt = 1;
     free.push_back(std::move(m));

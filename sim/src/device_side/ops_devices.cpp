@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "iomtsim/payloads/dicom_instance.hpp"
+#include "iomtsim/payloads/dicom_stow.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/sim/ops_fleet.hpp"
 
@@ -119,8 +121,16 @@ OpsDevices::Generated OpsDevices::generate(SimTime t, MessagePtr m) {
     kind = ops::OpsKind::Imaging;
     const auto& c = cohort_of_patient(r.patient);
     profile = &c.spec->imaging.network_profile;
-    m->body = payloads::encode_diagnostic_report(r, epoch_unix_ms_);
-    m->http_path = "DiagnosticReport";
+    if (scenario_.target.imaging && payloads::dicom_kind(r.modality)) {
+      // To the PACS as DICOM (STOW-RS); a blood gas stays a lab report.
+      m->body = payloads::encode_stow_body(
+          payloads::encode_dicom_instance(r, scenario_.metadata.seed, epoch_unix_ms_));
+      m->http_path = payloads::kStowPath;
+      m->dicomweb = true;
+    } else {
+      m->body = payloads::encode_diagnostic_report(r, epoch_unix_ms_);
+      m->http_path = "DiagnosticReport";
+    }
     imaging_index_[r.id] = report_.imaging.size();
     report_.imaging.push_back({r.id, r.patient, r.bytes, r.acquired_time, t, false, {}});
     // The result loads its link (and the engine's medium) until it reaches the target.

@@ -90,6 +90,17 @@ struct Endpoint {
   bool operator==(const Endpoint&) const = default;
 };
 
+// Where point-of-care imaging studies go (`target.imaging`): a PACS's DICOMweb base URL,
+// e.g. {dicomweb: http://127.0.0.1:8042/dicom-web}. Studies are stored by STOW-RS (POST
+// <base>/studies); without it imaging results stay FHIR DiagnosticReports with inline media.
+struct ImagingTarget {
+  bool tls = false;  // https://
+  std::string host;
+  std::uint16_t port = 0;
+  std::string base_path;  // "/dicom-web"; no trailing '/'
+  bool operator==(const ImagingTarget&) const = default;
+};
+
 struct TargetSpec {
   bool embedded = true;          // start the reference target in-process on loopback ports
   std::optional<Endpoint> http;  // FHIR base at http(s)://host:port + fhir_base_path
@@ -109,6 +120,7 @@ struct TargetSpec {
   std::string mqtt_ca_file;        // mqtt.tls: PEM CA to verify the broker; empty: system trust
   std::optional<Endpoint> mllp;
   std::optional<Endpoint> protobuf;
+  std::optional<ImagingTarget> imaging;  // DICOMweb PACS for imaging studies
   // Alerts coming back: a webhook we listen on, an MQTT topic we subscribe to, and the
   // standard forms of alert_capture.hpp.
   std::optional<std::uint16_t> alert_webhook_port;

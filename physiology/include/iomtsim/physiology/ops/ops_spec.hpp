@@ -39,6 +39,9 @@ struct ImagingSpec {
   // Size of one ultrasound result's media, bytes (blood gas / ECG results are small).
   Distribution ultrasound_bytes =
       Distribution::make(Distribution::Kind::LogNormal, 600.0 * 1024, 0.8);
+  // Share of procedures that are a bedside X-ray (one computed-radiography film of 5.5 to
+  // 8 MiB). 0 draws nothing more, so scenarios without X-ray keep their streams.
+  double xray_fraction = 0.0;
   bool operator==(const ImagingSpec&) const = default;
 };
 

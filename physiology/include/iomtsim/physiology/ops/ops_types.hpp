@@ -116,9 +116,10 @@ struct LocationSegment {
 
 // ---- point-of-care imaging and diagnostics --------------------------------------------
 
-enum class Modality : std::uint8_t { Ultrasound, BloodGas, Ecg12Lead };
+// Xray (a bedside film) comes last so the numbering of the others stays as recorded.
+enum class Modality : std::uint8_t { Ultrasound, BloodGas, Ecg12Lead, Xray };
 constexpr std::string_view name(Modality m) {
-  constexpr std::string_view names[] = {"US", "BG", "ECG"};  // DICOM-style modality codes
+  constexpr std::string_view names[] = {"US", "BG", "ECG", "CR"};  // DICOM-style modality codes
   return names[static_cast<std::size_t>(m)];
 }
 

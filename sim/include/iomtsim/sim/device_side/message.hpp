@@ -62,6 +62,9 @@ struct Message {
   std::string http_path;
   bool http_get = false;
   std::string ack_key;
+  // Ops: `body` is a DICOMweb STOW-RS request (payloads/dicom_stow.hpp) for the scenario's
+  // imaging target, `http_path` relative to its DICOMweb base.
+  bool dicomweb = false;
   std::size_t payload_bytes = 0;  // on the emulated network (bandwidth models)
 
   SimTime intended{};         // when the device's schedule said to send (latency counts from here)
