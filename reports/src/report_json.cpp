@@ -113,9 +113,9 @@ std::string to_json(const Report& r) {
   j["time_buckets"] = std::move(buckets);
   Json episodes = Json::array();
   // A labelled patient's episodes and alerts name its bed too: what a clinician reads.
-  auto with_bed = [&r](Json j, physiology::PatientIndex p) {
-    if (auto bed = r.bed_of(p); !bed.empty()) j["bed"] = std::string(bed);
-    return j;
+  auto with_bed = [&r](Json entry, physiology::PatientIndex p) {
+    if (auto bed = r.bed_of(p); !bed.empty()) entry["bed"] = std::string(bed);
+    return entry;
   };
   for (const auto& e : r.episodes)
     episodes.push_back(with_bed(
