@@ -16,7 +16,7 @@ int cmd_preview(const std::vector<std::string>& args) {
   po::options_description visible("options");
   visible.add_options()
       ("patients,n", po::value<std::uint32_t>()->default_value(4),
-       "patients to show (taken in turn from each cohort)")
+       "patients to show (those with episodes first, then in turn from each cohort)")
       ("step-minutes", po::value<std::uint32_t>()->default_value(5),
        "sampling of the true vitals, minutes")
       ("out,o", po::value<std::string>()->default_value("preview.html"), "HTML file to write")

@@ -148,8 +148,10 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
   }
   if (s.target.imaging) {  // a PACS, for the embedded target as for any other
     const auto& im = *s.target.imaging;
-    detail::HttpTarget h{im.host,     im.port,       im.base_path, timeout,
-                         connections, ramp_interval, epoch,        im.tls};
+    // https to a PACS verifies against the system trust store: target.imaging has no CA,
+    // client certificate or credentials keys yet.
+    detail::HttpTarget h{im.host,       im.port, im.base_path, timeout, connections,
+                         ramp_interval, epoch,   im.tls,       {}};
     h.content_type = payloads::stow_content_type();
     h.accept = "application/dicom+json";
     h.protocol = "dicomweb";

@@ -10,31 +10,43 @@ namespace iomtsim::physiology {
 double VitalSigns::value(Vital v) const {
   switch (v) {
     case Vital::HeartRate:
-    case Vital::PulseRate: return heart_rate_bpm;
-    case Vital::RespRate: return resp_rate_per_min;
-    case Vital::SpO2: return spo2_pct;
-    case Vital::SystolicBP: return systolic_mmhg;
-    case Vital::DiastolicBP: return diastolic_mmhg;
-    case Vital::MeanBP: return mean_mmhg;
-    case Vital::Temperature: return temperature_c;
-    case Vital::Glucose: return glucose_mg_dl;
-    case Vital::Weight: return weight_kg;
-    case Vital::Consciousness: return static_cast<double>(consciousness);
+    case Vital::PulseRate:
+      return heart_rate_bpm;
+    case Vital::RespRate:
+      return resp_rate_per_min;
+    case Vital::SpO2:
+      return spo2_pct;
+    case Vital::SystolicBP:
+      return systolic_mmhg;
+    case Vital::DiastolicBP:
+      return diastolic_mmhg;
+    case Vital::MeanBP:
+      return mean_mmhg;
+    case Vital::Temperature:
+      return temperature_c;
+    case Vital::Glucose:
+      return glucose_mg_dl;
+    case Vital::Weight:
+      return weight_kg;
+    case Vital::Consciousness:
+      return static_cast<double>(consciousness);
   }
   return 0.0;
 }
 
-PatientGenerator::PatientGenerator(const CohortSpec& cohort, PatientIndex global_index, std::uint64_t seed,
-                                   Duration duration)
+PatientGenerator::PatientGenerator(const CohortSpec& cohort, PatientIndex global_index,
+                                   std::uint64_t seed, Duration duration)
     : duration_(duration) {
   if (duration.count() < 0) throw std::invalid_argument("PatientGenerator: negative duration");
-  if (cohort.devices.size() > 256) throw std::invalid_argument("PatientGenerator: more than 256 devices per patient");
-  if (global_index > 0xFFFFFFu) throw std::invalid_argument("PatientGenerator: patient index above 2^24 - 1");
+  if (cohort.devices.size() > 256)
+    throw std::invalid_argument("PatientGenerator: more than 256 devices per patient");
+  if (global_index > 0xFFFFFFu)
+    throw std::invalid_argument("PatientGenerator: patient index above 2^24 - 1");
   model_ = std::make_unique<detail::PatientModel>(cohort, global_index, seed, duration, info_);
   devices_.reserve(cohort.devices.size());
   for (std::size_t i = 0; i < cohort.devices.size(); ++i)
-    devices_.push_back(std::make_unique<detail::DeviceModel>(cohort.devices[i], static_cast<DeviceIndex>(i),
-                                                             global_index, seed));
+    devices_.push_back(std::make_unique<detail::DeviceModel>(
+        cohort.devices[i], static_cast<DeviceIndex>(i), global_index, seed));
   refresh_next();
 }
 
@@ -45,8 +57,7 @@ PatientGenerator& PatientGenerator::operator=(PatientGenerator&&) noexcept = def
 // Forced inline (here and on the per-value helpers of DeviceModel and PatientModel):
 // the numerics path is a chain of small calls, and their prologues and register saves
 // were ~10 % of the instructions per value. Each is used only in its own .cpp.
-[[gnu::always_inline]] inline
-void PatientGenerator::refresh_next() {
+[[gnu::always_inline]] inline void PatientGenerator::refresh_next() {
   pending_.reset();
   const SimTime end{duration_};
   for (;;) {
@@ -88,8 +99,15 @@ void PatientGenerator::finish() { model_->finish(); }
 
 const std::vector<Episode>& PatientGenerator::episodes() const { return model_->episodes(); }
 
+std::vector<PlannedIntervention> PatientGenerator::interventions() const {
+  std::vector<PlannedIntervention> out;
+  for (const auto& i : model_->interventions()) out.push_back({i.kind, at_seconds(i.at_s), i.dose});
+  return out;
+}
+
 std::size_t PatientGenerator::memory_bytes() const {
-  std::size_t n = sizeof(*this) + model_->memory_bytes() + devices_.capacity() * sizeof(devices_[0]);
+  std::size_t n =
+      sizeof(*this) + model_->memory_bytes() + devices_.capacity() * sizeof(devices_[0]);
   for (const auto& d : devices_) n += d->memory_bytes();
   return n;
 }

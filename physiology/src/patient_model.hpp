@@ -123,6 +123,7 @@ class PatientModel {
   // Advances the grid to the scenario end and closes open episodes there.
   void finish();
   const std::vector<Episode>& episodes() const { return episodes_; }
+  const std::vector<InterventionEvent>& interventions() const { return interventions_; }
   const Baseline& baseline() const { return baseline_; }
   std::size_t memory_bytes() const;
 

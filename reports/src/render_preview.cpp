@@ -19,6 +19,15 @@ svg::Series series(const std::string& label, const std::string& color, svg::Seri
   return s;
 }
 
+// Units as a clinician writes them on a chart, not as UCUM codes ("mm[Hg]", "Cel").
+std::string shown_unit(physiology::Vital v) {
+  const std::string_view ucum = physiology::ucum_unit(v);
+  if (ucum == "mm[Hg]") return "mmHg";
+  if (ucum == "Cel") return "\u00B0C";
+  if (ucum == "{ACVPU}") return "ACVPU";
+  return std::string(ucum);
+}
+
 std::string patient_section(const PatientPreview& p) {
   std::vector<svg::Band> bands;
   for (const auto& e : p.episodes)
@@ -41,8 +50,7 @@ std::string patient_section(const PatientPreview& p) {
   for (const auto& v : p.vitals) {
     svg::Plot plot =
         svg::make_plot(std::string(physiology::name(v.vital)), "scenario time (h)",
-                       std::string(physiology::name(v.vital)) + " (" +
-                           std::string(physiology::ucum_unit(v.vital)) + ")",
+                       std::string(physiology::name(v.vital)) + " (" + shown_unit(v.vital) + ")",
                        {series("true", "#2ca02c", svg::Series::Style::Line, v.true_values),
                         series("measured", "#1f77b4", svg::Series::Style::Points, v.measured)});
     plot.bands = bands;

@@ -1,5 +1,7 @@
 #include "iomtsim/sim/preview.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <variant>
@@ -18,7 +20,9 @@ struct Pick {
   physiology::PatientIndex global;
 };
 
-std::vector<Pick> pick_patients(const scenarios::Scenario& s, std::uint32_t wanted) {
+// Every patient, taken in turn from each cohort (patient 0 of each, then patient 1, …),
+// stopping after `limit`.
+std::vector<Pick> round_robin(const scenarios::Scenario& s, std::size_t limit) {
   std::vector<physiology::PatientIndex> first;  // global index of each cohort's patient 0
   physiology::PatientIndex next = 0;
   for (const auto& c : s.cohorts) {
@@ -26,9 +30,9 @@ std::vector<Pick> pick_patients(const scenarios::Scenario& s, std::uint32_t want
     next += c.physiology.count;
   }
   std::vector<Pick> picks;
-  for (std::uint32_t round = 0; picks.size() < wanted; ++round) {
+  for (std::uint32_t round = 0; picks.size() < limit; ++round) {
     bool any = false;
-    for (std::size_t c = 0; c < s.cohorts.size() && picks.size() < wanted; ++c) {
+    for (std::size_t c = 0; c < s.cohorts.size() && picks.size() < limit; ++c) {
       if (round < s.cohorts[c].physiology.count) {
         picks.push_back({c, first[c] + round});
         any = true;
@@ -37,6 +41,58 @@ std::vector<Pick> pick_patients(const scenarios::Scenario& s, std::uint32_t want
     if (!any) break;
   }
   return picks;
+}
+
+// A clinician previews a scenario to see its episodes, so patients who have one come
+// first, then the others in turn from each cohort. Knowing who has one means running each
+// candidate's ground truth to the end, so only the first kScanLimit patients are searched.
+constexpr std::size_t kScanLimit = 500;
+
+std::vector<Pick> pick_patients(const scenarios::Scenario& s, std::uint32_t wanted) {
+  const auto candidates = round_robin(s, std::max<std::size_t>(wanted, kScanLimit));
+  std::vector<Pick> with, without;
+  for (const Pick& pick : candidates) {
+    if (with.size() >= wanted) break;
+    physiology::PatientGenerator gen(s.cohorts[pick.cohort].physiology, pick.global,
+                                     s.metadata.seed, s.metadata.duration);
+    gen.finish();
+    (gen.episodes().empty() ? without : with).push_back(pick);
+  }
+  for (const Pick& pick : without) {
+    if (with.size() >= wanted) break;
+    with.push_back(pick);
+  }
+  return with;
+}
+
+// The unit of InterventionSpec::dose for each kind (as the scenario loader reads it).
+std::string_view dose_unit(physiology::InterventionKind k) {
+  using K = physiology::InterventionKind;
+  switch (k) {
+    case K::Fluids:
+      return "L";
+    case K::Oxygen:
+      return "L/min";
+    case K::Insulin:
+      return "units";
+    case K::Antibiotics:
+    case K::Glucose:
+      return "g";
+    case K::Naloxone:
+    case K::Diuretic:
+    case K::RateControl:
+      return "mg";
+  }
+  return "";
+}
+
+// NEWS2 is drawn only for a patient whose devices measure one of its vital signs (a CGM
+// alone says nothing about it).
+bool measures_news2_vital(const std::map<Vital, reports::VitalSeries>& series) {
+  for (Vital v : {Vital::RespRate, Vital::SpO2, Vital::SystolicBP, Vital::HeartRate,
+                  Vital::PulseRate, Vital::Temperature})
+    if (series.count(v)) return true;
+  return false;
 }
 
 int true_news2(const physiology::VitalSigns& v) {
@@ -73,6 +129,15 @@ std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& sc
               std::string(physiology::name(cohort.archetype)) + ", " +
               std::to_string(static_cast<int>(gen.info().age_years)) + " y)";
 
+    const bool news2 = measures_news2_vital(series);
+    for (const auto& i : gen.interventions()) {
+      if (i.at >= SimTime{scenario.metadata.duration}) continue;
+      char dose[32];
+      std::snprintf(dose, sizeof dose, " %g ", i.dose);
+      p.interventions.push_back(
+          {i.at, std::string(physiology::name(i.kind)) + dose + std::string(dose_unit(i.kind))});
+    }
+
     SimTime sample_at{};
     const SimTime end{scenario.metadata.duration};
     auto sample_true_until = [&](SimTime limit) {
@@ -81,7 +146,7 @@ std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& sc
       for (; sample_at <= limit && sample_at < end; sample_at += options.true_step) {
         const auto v = gen.true_vitals(sample_at);
         for (auto& [vital, s] : series) s.true_values.push_back({sample_at, v.value(vital)});
-        p.news2.push_back({sample_at, static_cast<double>(true_news2(v))});
+        if (news2) p.news2.push_back({sample_at, static_cast<double>(true_news2(v))});
       }
     };
     while (!gen.done()) {

@@ -110,7 +110,9 @@ TEST(ChartReadBack, DroppedDuplicatedAndAlteredAfterTheAcknowledgementEachInItsB
     altered += n;
     EXPECT_EQ(c.mismatches[i].count, n) << name << "\n" << chart_text(c);
     EXPECT_GT(n, 0u) << name;
-    if (n) EXPECT_FALSE(c.mismatches[i].examples.empty()) << name;
+    if (n) {
+      EXPECT_FALSE(c.mismatches[i].examples.empty()) << name;
+    }
   }
   EXPECT_EQ(c.mismatched, altered) << chart_text(c);
   EXPECT_EQ(c.charted + c.missing, c.tracked);

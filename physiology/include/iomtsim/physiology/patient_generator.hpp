@@ -61,6 +61,14 @@ struct VitalSigns {
   bool operator==(const VitalSigns&) const = default;
 };
 
+// An intervention the scenario gives this patient (decided when the generator is built:
+// fixed times, or times after a condition's onset), for previews and explanations.
+struct PlannedIntervention {
+  InterventionKind kind = InterventionKind::Fluids;
+  SimTime at{};
+  double dose = 1.0;  // as InterventionSpec::dose
+};
+
 struct PatientInfo {
   PatientIndex index = 0;  // global index in the scenario
   Archetype archetype = Archetype::HealthyAdult;
@@ -97,6 +105,7 @@ class PatientGenerator {
   VitalSigns true_vitals(SimTime t);  // t must not go backwards relative to generated outputs
   void finish();                      // advance the ground truth to the scenario end
   const std::vector<Episode>& episodes() const;  // ground truth so far; final after finish()
+  std::vector<PlannedIntervention> interventions() const;  // in time order
 
   Duration duration() const { return duration_; }
   std::size_t device_count() const { return devices_.size(); }
