@@ -32,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/child_process.hpp"
 #include "support/http_get.hpp"
 
 extern char** environ;
@@ -112,20 +113,7 @@ class OrthancServer {
   }
 
   void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      bool gone = false;
-      for (int i = 0; i < 200 && !gone; ++i) {  // up to 10 s
-        gone = ::waitpid(pid_, &status, WNOHANG) == pid_;
-        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      if (!gone) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-      }
-      pid_ = -1;
-    }
+    stop_child(pid_, std::chrono::milliseconds(10000));
     ready_ = false;
   }
 
