@@ -39,6 +39,19 @@ struct Noise {
   }
 };
 
+// The Image Pixel module of a greyscale, unsigned image (ultrasound and X-ray alike).
+void put_grey_pixels(DcmItem& item, std::uint32_t rows, std::uint32_t cols,
+                     std::uint32_t bits_allocated, std::uint32_t bits_stored) {
+  put_u16(item, DCM_SamplesPerPixel, 1);
+  put(item, DCM_PhotometricInterpretation, "MONOCHROME2");
+  put_u16(item, DCM_Rows, rows);
+  put_u16(item, DCM_Columns, cols);
+  put_u16(item, DCM_BitsAllocated, bits_allocated);
+  put_u16(item, DCM_BitsStored, bits_stored);
+  put_u16(item, DCM_HighBit, bits_stored - 1);
+  put_u16(item, DCM_PixelRepresentation, 0);
+}
+
 void put_code(DcmItem& item, const char* value, const char* scheme, const char* meaning) {
   put(item, DCM_CodeValue, value);
   put(item, DCM_CodingSchemeDesignator, scheme);
@@ -67,14 +80,7 @@ void put_ultrasound_cine(DcmDataset& ds, std::uint64_t bytes, std::uint64_t seed
   put(ds, DCM_PatientOrientation, "");
   put(ds, DCM_Laterality, "");  // 2C: an abdominal scan has none
   put(ds, DCM_LossyImageCompression, "00");
-  put_u16(ds, DCM_SamplesPerPixel, 1);
-  put(ds, DCM_PhotometricInterpretation, "MONOCHROME2");
-  put_u16(ds, DCM_Rows, rows);
-  put_u16(ds, DCM_Columns, cols);
-  put_u16(ds, DCM_BitsAllocated, 8);
-  put_u16(ds, DCM_BitsStored, 8);
-  put_u16(ds, DCM_HighBit, 7);
-  put_u16(ds, DCM_PixelRepresentation, 0);
+  put_grey_pixels(ds, rows, cols, 8, 8);
   put(ds, DCM_NumberOfFrames, std::to_string(frames));
   check(ds.putAndInsertTagKey(DCM_FrameIncrementPointer, DCM_FrameTime));
   put(ds, DCM_FrameTime, "40");  // ms: 25 frames/s
@@ -126,14 +132,7 @@ void put_xray(DcmDataset& ds, std::uint64_t bytes, std::uint64_t seed) {
   put(ds, DCM_ViewPosition, "AP");
   put(ds, DCM_PatientOrientation, "L\\F");
   put(ds, DCM_ImagerPixelSpacing, "0.2\\0.2");
-  put_u16(ds, DCM_SamplesPerPixel, 1);
-  put(ds, DCM_PhotometricInterpretation, "MONOCHROME2");
-  put_u16(ds, DCM_Rows, rows);
-  put_u16(ds, DCM_Columns, cols);
-  put_u16(ds, DCM_BitsAllocated, 16);
-  put_u16(ds, DCM_BitsStored, 12);
-  put_u16(ds, DCM_HighBit, 11);
-  put_u16(ds, DCM_PixelRepresentation, 0);
+  put_grey_pixels(ds, rows, cols, 16, 12);
   put(ds, DCM_WindowCenter, "2048");
   put(ds, DCM_WindowWidth, "4096");
 
