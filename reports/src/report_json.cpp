@@ -25,6 +25,12 @@ Json num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 double num(const Json& j) {
   return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
 }
+// A threshold's measured value may be +infinity (a latency percentile among readings the
+// target rejected or never answered: thresholds.cpp): written "unmet", read back as such.
+Json measured_json(double v) { return std::isinf(v) && v > 0 ? Json("unmet") : num(v); }
+double measured_of(const Json& j) {
+  return j.is_string() ? std::numeric_limits<double>::infinity() : num(j);
+}
 
 constexpr std::string_view kSeverity[] = {"info", "low", "medium", "high"};
 
@@ -204,7 +210,7 @@ std::string to_json(const Report& r) {
                               {"metric", t.threshold.metric},
                               {"op", scenarios::op_text(t.threshold.op)},
                               {"value", t.threshold.value},
-                              {"measured", num(t.measured)},
+                              {"measured", measured_json(t.measured)},
                               {"passed", t.passed},
                               {"message", t.message}});
   j["thresholds"] = std::move(thresholds);

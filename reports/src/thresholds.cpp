@@ -17,21 +17,36 @@ namespace {
 namespace sc = scenarios;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double latency_stat(const Histogram& h, sc::LatencyStat stat) {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A latency statistic over the readings that were answered in time (`h`) and `unmet`
+// readings that never were (rejected or timed out): those count as longer than any
+// answered one, so an overloaded pipeline that sheds load cannot pass a percentile
+// threshold on the readings it kept. A percentile that falls among the unmet readings is
+// +infinity ("unmet"); so is the maximum when any reading is unmet. Mean, min and count
+// stay over the answered readings (their meaning as report.json shows them).
+double latency_stat(const Histogram& h, sc::LatencyStat stat, std::uint64_t unmet = 0) {
   const auto s = [&](std::int64_t ns) { return h.empty() ? kNaN : static_cast<double>(ns) * 1e-9; };
+  const auto pct = [&](double p) {
+    if (unmet == 0) return s(h.value_at_percentile(p));
+    const double answered = static_cast<double>(h.count());
+    const double wanted = p / 100.0 * (answered + static_cast<double>(unmet));
+    if (wanted > answered) return kInf;
+    return s(h.value_at_percentile(100.0 * wanted / answered));
+  };
   switch (stat) {
     case sc::LatencyStat::P50:
-      return s(h.value_at_percentile(50));
+      return pct(50);
     case sc::LatencyStat::P90:
-      return s(h.value_at_percentile(90));
+      return pct(90);
     case sc::LatencyStat::P95:
-      return s(h.value_at_percentile(95));
+      return pct(95);
     case sc::LatencyStat::P99:
-      return s(h.value_at_percentile(99));
+      return pct(99);
     case sc::LatencyStat::P999:
-      return s(h.value_at_percentile(99.9));
+      return pct(99.9);
     case sc::LatencyStat::Max:
-      return s(h.max());
+      return unmet > 0 ? kInf : s(h.max());
     case sc::LatencyStat::Min:
       return s(h.min());
     case sc::LatencyStat::Mean:
@@ -42,13 +57,15 @@ double latency_stat(const Histogram& h, sc::LatencyStat stat) {
   return kNaN;
 }
 
+std::uint64_t unmet(const DeliveryCounts& d) { return d[Outcome::Rejected] + d[Outcome::TimedOut]; }
+
 double value_of(const Report& r, const sc::LatencyMetric& m) {
   const auto& s = r.ops.scores;
   switch (m.series) {
     case sc::LatencySeries::Ingest:
-      return latency_stat(r.ingest_latency, m.stat);
+      return latency_stat(r.ingest_latency, m.stat, unmet(r.delivery));
     case sc::LatencySeries::IngestRaw:
-      return latency_stat(r.ingest_latency_raw, m.stat);
+      return latency_stat(r.ingest_latency_raw, m.stat, unmet(r.delivery));
     case sc::LatencySeries::Alert:
       return latency_stat(r.alert_latency, m.stat);
     case sc::LatencySeries::IngestOfProtocol:
@@ -56,9 +73,13 @@ double value_of(const Report& r, const sc::LatencyMetric& m) {
       // Names are open-ended: a protocol that carried nothing has no data (NaN).
       const bool protocol = m.series == sc::LatencySeries::IngestOfProtocol;
       Histogram h(r.ingest_latency.config());
+      DeliveryCounts d;
       for (const auto& c : r.channels)
-        if ((protocol ? c.protocol : c.profile) == m.scope) h.merge(c.ingest_latency);
-      return latency_stat(h, m.stat);
+        if ((protocol ? c.protocol : c.profile) == m.scope) {
+          h.merge(c.ingest_latency);
+          d += c.delivery;
+        }
+      return latency_stat(h, m.stat, unmet(d));
     }
     case sc::LatencySeries::PumpAlarm:
       return latency_stat(s.pump_alarm_latency, m.stat);
@@ -322,7 +343,10 @@ double metric_value(const Report& report, const std::string& metric) {
 }
 
 std::string format_metric_value(const scenarios::Metric& metric, double value) {
-  return std::isnan(value) ? std::string("no data") : with_unit(metric, value);
+  if (std::isnan(value)) return "no data";
+  // A latency percentile among readings the target rejected or never answered in time.
+  if (std::isinf(value) && value > 0) return "unmet (readings rejected or timed out)";
+  return with_unit(metric, value);
 }
 
 std::vector<ThresholdResult> evaluate_thresholds(const Report& report,

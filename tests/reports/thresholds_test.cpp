@@ -12,8 +12,26 @@
 using namespace iomtsim::reports;
 using namespace iomtsim::test;
 
+namespace {
+// The fixture with its rejected and timed-out readings moved to "lost on the network":
+// latency percentiles then read the acknowledged readings alone (the unmet ones are
+// tested on their own below).
+void move_unmet(DeliveryCounts& d) {
+  for (Outcome o : {Outcome::Rejected, Outcome::TimedOut}) {
+    d.add(Outcome::LostNetwork, d[o]);
+    d.by_outcome[static_cast<std::size_t>(o)] = 0;
+  }
+}
+Report answered_fixture() {
+  Report r = fixture_report();
+  move_unmet(r.delivery);
+  for (auto& c : r.channels) move_unmet(c.delivery);
+  return r;
+}
+}  // namespace
+
 TEST(Thresholds, MetricsReadTheReportInCanonicalUnits) {
-  const Report r = fixture_report();
+  const Report r = answered_fixture();
   EXPECT_DOUBLE_EQ(metric_value(r, "ingest_latency.p99"),
                    static_cast<double>(r.ingest_latency.value_at_percentile(99)) * 1e-9);
   EXPECT_DOUBLE_EQ(metric_value(r, "delivery.acknowledged_fraction"),
@@ -65,7 +83,7 @@ TEST(Thresholds, UnknownMetricErrorListsKnownNames) {
 }
 
 TEST(Thresholds, EvaluationPassesFailsAndTreatsNoDataAsFailure) {
-  const Report r = fixture_report();
+  const Report r = answered_fixture();
   const double p99 = metric_value(r, "ingest_latency.p99");
   const auto res = evaluate_thresholds(
       r, {{"a", "ingest_latency.p99", CompareOp::Less, p99 * 1.01, {}},
@@ -149,4 +167,50 @@ TEST(Validity, MostlyUnsentRunsAreInvalidAndPrintNoScore) {
   r.delivery.add(Outcome::Rejected, 200);
   r.delivery.add(Outcome::LostNetwork, 500);
   EXPECT_FALSE(iomtsim::reports::delivery_invalid_reason(r).has_value());
+}
+
+// Readings the target rejected or never answered in time are unmet, not left out: an
+// overloaded run that shed 63 % of its readings and answered the rest in about 1 s fails
+// `ingest_latency.p99 < 2s`.
+TEST(Thresholds, RejectedAndTimedOutReadingsCountAgainstLatencyPercentiles) {
+  Report r;
+  r.ingest_latency = Histogram(r.ingest_latency.config());
+  for (int i = 1; i <= 1000; ++i)
+    r.ingest_latency.record(std::int64_t{1'000'000} * i);  // 1..1000 ms
+  r.delivery.generated = 1000;
+  r.delivery.add(Outcome::Acknowledged, 1000);
+  const double p99_all_answered = metric_value(r, "ingest_latency.p99");
+  EXPECT_NEAR(p99_all_answered, 0.99, 0.01);
+
+  // 10 timed out out of 1010: p99 is the 999.9th reading, still among the answered.
+  r.delivery.generated += 10;
+  r.delivery.add(Outcome::TimedOut, 10);
+  EXPECT_NEAR(metric_value(r, "ingest_latency.p99"), 1.0, 0.01);
+  EXPECT_NEAR(metric_value(r, "ingest_latency.p50"), 0.505, 0.01);
+  EXPECT_TRUE(std::isinf(metric_value(r, "ingest_latency.max")));
+  // Mean and count stay over the acknowledged readings.
+  EXPECT_DOUBLE_EQ(metric_value(r, "ingest_latency.count"), 1000.0);
+
+  // Shedding load: 1,700 rejected of 2,710 (63 %): p50 and p99 fall among the unmet.
+  r.delivery.generated += 1700;
+  r.delivery.add(Outcome::Rejected, 1700);
+  EXPECT_TRUE(std::isinf(metric_value(r, "ingest_latency.p99")));
+  EXPECT_TRUE(std::isinf(metric_value(r, "ingest_latency.p50")));
+
+  const Threshold t{"ingest_latency.p99 < 2s",
+                    "ingest_latency.p99",
+                    iomtsim::scenarios::CompareOp::Less,
+                    2.0,
+                    {}};
+  const auto results = evaluate_thresholds(r, {t});
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_NE(results[0].message.find("unmet"), std::string::npos) << results[0].message;
+  // Network loss is not the target's doing: it leaves the percentiles alone.
+  Report lossy;
+  lossy.ingest_latency = r.ingest_latency;
+  lossy.delivery.generated = 1100;
+  lossy.delivery.add(Outcome::Acknowledged, 1000);
+  lossy.delivery.add(Outcome::LostNetwork, 100);
+  EXPECT_DOUBLE_EQ(metric_value(lossy, "ingest_latency.p99"), p99_all_answered);
 }
