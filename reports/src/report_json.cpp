@@ -244,6 +244,17 @@ std::string to_json(const Report& r) {
     j["delivery_attempts"] = Json{{"attempts", r.delivery_attempts.attempts},
                                   {"retries", r.delivery_attempts.retries},
                                   {"retries_exhausted", r.delivery_attempts.retries_exhausted}};
+  if (!r.capacity.empty()) {
+    Json res = Json::array();
+    for (const auto& u : r.capacity.resources)
+      res.push_back(Json{{"name", u.name},
+                         {"kind", u.kind},
+                         {"utilisation", num(u.utilisation)},
+                         {"wait_mean_s", u.wait_mean_s ? num(*u.wait_mean_s) : Json(nullptr)},
+                         {"wait_p99_s", u.wait_p99_s ? num(*u.wait_p99_s) : Json(nullptr)},
+                         {"queue_max", u.queue_max}});
+    j["capacity"] = Json{{"resources", std::move(res)}, {"bottleneck", r.capacity.bottleneck}};
+  }
   if (!r.waveforms.empty()) {
     const auto& w = r.waveforms;
     j["waveforms"] = Json{{"delivery", json_convert::delivery(w.delivery)},
@@ -368,7 +379,7 @@ Report from_json(std::string_view text) {
                                op_from(t.at("op").get<std::string>()),
                                t.at("value").get<double>(),
                                {}};
-      tr.measured = num(t.at("measured"));
+      tr.measured = measured_of(t.at("measured"));
       tr.passed = t.at("passed").get<bool>();
       tr.message = t.at("message").get<std::string>();
       r.thresholds.push_back(std::move(tr));
@@ -401,6 +412,21 @@ Report from_json(std::string_view text) {
       r.delivery_attempts.attempts = a.at("attempts").get<std::uint64_t>();
       r.delivery_attempts.retries = a.at("retries").get<std::uint64_t>();
       r.delivery_attempts.retries_exhausted = a.at("retries_exhausted").get<std::uint64_t>();
+    }
+    // Optional: real runs (and older reports) have no "capacity".
+    if (j.contains("capacity")) {
+      const Json& c = j.at("capacity");
+      for (const auto& u : c.at("resources")) {
+        ResourceUse x;
+        x.name = u.at("name").get<std::string>();
+        x.kind = u.at("kind").get<std::string>();
+        x.utilisation = num(u.at("utilisation"));
+        if (!u.at("wait_mean_s").is_null()) x.wait_mean_s = num(u.at("wait_mean_s"));
+        if (!u.at("wait_p99_s").is_null()) x.wait_p99_s = num(u.at("wait_p99_s"));
+        x.queue_max = u.at("queue_max").get<std::uint64_t>();
+        r.capacity.resources.push_back(std::move(x));
+      }
+      r.capacity.bottleneck = c.at("bottleneck").get<std::string>();
     }
     // Optional: runs without waveform devices (and older reports) have no "waveforms".
     if (j.contains("waveforms")) {

@@ -104,6 +104,12 @@ std::string explain_capacity(const CapacitySpec& c) {
   }
   if (c.drain)
     o << "  answers are awaited for " << time_words(*c.drain) << " after the scenario ends\n";
+  o << (c.synchronised_start
+            ? "  devices start together (synchronised: a power cut, a shift change)\n"
+            : "  devices start at phases drawn from the seed over their message period\n");
+  if (c.warm_up)
+    o << "  the first " << time_words(*c.warm_up)
+      << " after the ramp-up are simulated but not scored (warm-up)\n";
   return o.str();
 }
 

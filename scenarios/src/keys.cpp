@@ -347,6 +347,10 @@ constexpr KeyDef kCapacity[] = {
      "SimGrid XML platform file instead of the built one (hosts ap0.., server0..)"},
     {"drain", T::Quantity, false, "duration",
      "simulated time after the end for answers to arrive (default 30s)"},
+    {"start", T::Enum, false, "capacity_start",
+     "random (default: devices start at phases drawn from the seed) or synchronised"},
+    {"warm_up", T::Quantity, false, "duration",
+     "after ramp_up, simulated but not scored (default 0)"},
 };
 constexpr KeyDef kAccessPoints[] = {
     {"devices_per_ap", T::Integer, false, "", "devices per access point (default 40)"},
@@ -365,7 +369,7 @@ constexpr KeyDef kLoadBalancer[] = {
 constexpr KeyDef kServers[] = {
     {"count", T::Integer, false, "", "ingest servers (default 6)"},
     {"workers", T::Integer, false, "", "workers per server (default 4)"},
-    {"service_time", T::Quantity, false, "duration",
+    {"service_time", T::Distribution, false, "duration",
      "per reading on one worker, e.g. '250 us' (default; `iomtsim calibrate` measures it)"},
     {"queue", T::Integer, false, "",
      "readings waiting per server before it rejects (default 2000)"},
@@ -458,6 +462,7 @@ std::vector<std::string_view> enum_values(std::string_view set) {
   if (set == "waveform_kind") return {"ecg_lead_ii", "ppg"};
   if (set == "charting") return names_of<Charting, kChartingCount>();
   if (set == "fidelity") return {"auto", "per_reading", "aggregated"};  // CapacityFidelity order
+  if (set == "capacity_start") return {"random", "synchronised"};
   // AuthKind order without None; ClientAuthMethod; JwtAlgorithm without FromKey; ProvisionPatients.
   if (set == "auth_kind") return {"bearer", "client_credentials", "smart_backend"};
   if (set == "client_auth") return {"basic", "post"};

@@ -1,5 +1,6 @@
 // `capacity:`: what a simulated-time run models behind the devices' access hop.
 #include <charconv>
+#include <cmath>
 #include <string>
 
 #include "read.hpp"
@@ -124,7 +125,19 @@ CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r) {
     if (r.object(*s, "servers", "servers")) {
       c.servers = count(s->get("count"), 1, kMaxServers, "servers.count", r);
       c.workers_per_server = count(s->get("workers"), 1, kMaxWorkers, "servers.workers", r);
-      c.service_time = opt_duration(s->get("service_time"), 1e-9, 60, "servers.service_time", r);
+      if (const Node* t = s->get("service_time")) {
+        if (t->is_scalar()) {
+          c.service_time = r.duration(*t, 1e-9, 60, "servers.service_time");
+        } else if (auto d = r.distribution(*t, Q::TimeSpan, 0, 60, "servers.service_time")) {
+          if (!(d->mean() > 0) || !std::isfinite(d->mean())) {
+            r.error(t->pos, "servers.service_time: the distribution's mean must be positive");
+          } else {
+            d->min = std::max(d->min, 0.0);  // a normal draw below zero takes no time
+            c.service_distribution = *d;
+            c.service_time = physiology::from_seconds(d->mean());
+          }
+        }
+      }
       c.queue_capacity = count(s->get("queue"), 0, 100'000'000, "servers.queue", r);
       if (const Node* l = s->get("link")) c.server_link = read_link(*l, "capacity_link", "servers.link", r);
     }
@@ -163,6 +176,17 @@ CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r) {
   }
   c.aggregate_interval = opt_duration(n.get("aggregate_interval"), 0.001, 3600, "aggregate_interval", r);
   c.drain = opt_duration(n.get("drain"), 0, 86400, "drain", r);
+  if (const Node* v = n.get("start")) {
+    if (auto i = r.choice(*v, "capacity_start", "start")) c.synchronised_start = *i == 1;
+  }
+  if (const Node* v = n.get("warm_up")) {
+    if (auto d = r.duration(*v, 0, kMaxScenarioSeconds, "warm_up")) {
+      c.warm_up = *d;
+      if (*d >= meta.duration)
+        r.error(v->pos,
+                "warm_up covers the whole run (metadata.duration): nothing would be scored");
+    }
+  }
   if (const Node* v = n.get("failures")) read_failures(*v, c, meta, r);
   return c;
 }

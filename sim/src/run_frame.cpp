@@ -32,6 +32,7 @@ RunFrame::RunFrame(const scenarios::Scenario& input, FrameOptions options)
     info_.shards = {std::to_string(options_.shard.index) + "/" +
                     std::to_string(options_.shard.count)};
   info_.end = end();
+  info_.start = std::min(options_.score_from, info_.end);
   info_.patient_count = options_.patients.value_or(options_.shard.patients_in(total));
   recorder_->set_run_info(info_);
   for (const auto& [name, profile] : scenario_.network_profiles)

@@ -192,3 +192,41 @@ TEST(Capacity, SchemaDescribesTheSection) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 22: the start of the devices, the warm-up and a service-time distribution.
+TEST(Capacity, StartWarmUpAndServiceDistribution) {
+  const auto r = load_string(kHead + R"(capacity:
+  servers: {count: 2, workers: 4, service_time: {exponential: 8 ms}}
+  start: synchronised
+  warm_up: 5 min
+)",
+                             "cap.yaml");
+  ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : format_diagnostic(r.diagnostics[0]));
+  const auto& c = *r.scenario->capacity;
+  EXPECT_TRUE(c.synchronised_start);
+  EXPECT_EQ(c.warm_up, std::chrono::minutes(5));
+  ASSERT_TRUE(c.service_distribution.has_value());
+  EXPECT_EQ(c.service_distribution->kind, iomtsim::physiology::Distribution::Kind::Exponential);
+  EXPECT_DOUBLE_EQ(c.service_distribution->a, 0.008);
+  EXPECT_EQ(c.service_time, std::chrono::milliseconds(8));
+  const std::string text = explain(*r.scenario);
+  EXPECT_NE(text.find("devices start together"), std::string::npos) << text;
+  EXPECT_NE(text.find("warm-up"), std::string::npos) << text;
+
+  const auto plain = load_string(kHead + "capacity: {servers: {service_time: 2 ms}}\n", "cap.yaml");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain.scenario->capacity->synchronised_start);
+  EXPECT_FALSE(plain.scenario->capacity->service_distribution.has_value());
+  EXPECT_FALSE(plain.scenario->capacity->warm_up.has_value());
+
+  const auto bad = load_string(kHead + "capacity: {start: together, warm_up: 7h}\n", "cap.yaml");
+  EXPECT_FALSE(bad.ok());
+  const auto m = messages(bad);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_NE(m[0].find("together"), std::string::npos) << m[0];
+  EXPECT_NE(m[1].find("warm_up covers the whole run"), std::string::npos) << m[1];
+}
+
+}  // namespace

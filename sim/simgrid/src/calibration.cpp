@@ -110,6 +110,7 @@ scenarios::Scenario calibration_scenario(std::uint32_t patients, Duration every,
 
 void apply_to(const Calibration& c, CapacityModel& m) {
   m.service_time = c.service_time;
+  m.service_distribution.reset();  // the calibration measured a mean, applied as fixed
   m.workers_per_server = c.workers;
 }
 

@@ -53,9 +53,10 @@ void apply_capacity_setting(CapacityModel& m, std::string_view key, std::string_
     m.servers = count<std::uint32_t>(key, v);
   else if (key == "workers")
     m.workers_per_server = count<std::uint32_t>(key, v);
-  else if (key == "service-time")
+  else if (key == "service-time") {
     m.service_time = parse_duration(v);
-  else if (key == "queue")
+    m.service_distribution.reset();  // a fixed time from the command line
+  } else if (key == "queue")
     m.queue_capacity = count<std::uint32_t>(key, v);
   else if (key == "lb-detection")
     m.lb_detection = parse_duration(v);

@@ -153,6 +153,8 @@ void Driver::start_comm(std::vector<MessagePtr> msgs, std::uint32_t ap, SimTime 
   f.server = server;
   f.start = t;
   for (const auto& m : msgs) f.bytes += m->payload_bytes;
+  if (t >= cfg_.measure_from && t < cfg_.end)
+    for (sg4::Link* l : route.links) link_bytes_[l] += static_cast<double>(f.bytes);
   f.msgs = std::move(msgs);
   comms_.push_back(sg4::Comm::sendto_async(platform_.ap(ap), platform_.server(server), f.bytes));
   flights_.push_back(std::move(f));
@@ -342,6 +344,21 @@ void Driver::finish() {
   stats_.readings = side_.counts().readings;
   stats_.waveform_blocks = side_.counts().waveform_blocks;
   stats_.simulated_s = sg4::Engine::get_clock();
+}
+
+std::vector<reports::ResourceUse> Driver::link_uses() const {
+  std::vector<reports::ResourceUse> out;
+  const double window_s = physiology::to_seconds(cfg_.end - cfg_.measure_from);
+  for (const auto& [link, bytes] : link_bytes_) {
+    reports::ResourceUse u;
+    u.name = link->get_name();
+    u.kind = "link";
+    const double bytes_per_s = link->get_bandwidth();  // SimGrid's unit: bytes per second
+    u.utilisation = bytes_per_s > 0 && window_s > 0 ? bytes / (bytes_per_s * window_s) : 0.0;
+    out.push_back(std::move(u));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
 }
 
 }  // namespace iomtsim::sim::simgrid::detail

@@ -45,6 +45,8 @@ struct DriverConfig {
   // as a real device's request would; otherwise its readings end one by one. Aggregated
   // fidelity serves readings apart from their messages and never retries.
   bool retries = false;
+  // Communications started in [measure_from, end) count towards the links' utilisation.
+  SimTime measure_from{};
 };
 
 class Driver {
@@ -54,6 +56,9 @@ class Driver {
   // The actor body. Throws on broken invariants (the caller catches inside the actor).
   void run();
   SimulateStats& stats() { return stats_; }
+  // After run(): each link's utilisation over [measure_from, end) (bytes carried x 8 over
+  // bandwidth x window), by name; links no measured communication crossed are left out.
+  std::vector<reports::ResourceUse> link_uses() const;
   // After run(): the sections the device side filled.
   device_side::Sections& sections() { return sections_; }
 
@@ -145,6 +150,7 @@ class Driver {
   std::vector<std::vector<MessagePtr>> free_lists_;
   std::vector<Admission> admissions_;  // admit_message's, reused
   std::uint64_t seq_ = 0;
+  std::unordered_map<sg4::Link*, double> link_bytes_;  // measured window
   SimulateStats stats_;
   device_side::Sections sections_;
 };

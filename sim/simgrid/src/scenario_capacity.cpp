@@ -35,6 +35,7 @@ void apply_scenario_capacity(const scenarios::Scenario& s, CapacityModel& m) {
   set(c.servers, m.servers);
   set(c.workers_per_server, m.workers_per_server);
   set(c.service_time, m.service_time);
+  if (c.service_time) m.service_distribution = c.service_distribution;
   set(c.queue_capacity, m.queue_capacity);
   set(c.lb_detection, m.lb_detection);
   // The two ways of sizing access points exclude each other: the one the file gives wins.

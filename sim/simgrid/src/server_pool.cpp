@@ -4,12 +4,14 @@
 
 namespace iomtsim::sim::simgrid::detail {
 
-ServerPool::ServerPool(const CapacityModel& m)
+ServerPool::ServerPool(const CapacityModel& m, std::uint64_t seed)
     : servers_(m.servers),
       workers_(m.workers_per_server),
       service_(m.service_time),
       queue_capacity_(m.queue_capacity),
-      detection_(m.lb_detection) {
+      detection_(m.lb_detection),
+      distribution_(m.service_distribution),
+      rng_(physiology::splitmix64(seed ^ 0x5E41CE71D15C0A5Dull)) {
   for (const auto& f : m.failures)
     if (f.kind == ScheduledFailure::Kind::Server && f.server < servers_.size())
       servers_[f.server].failures.push_back(f);
@@ -73,7 +75,10 @@ Admission ServerPool::admit(std::uint32_t s, SimTime arrival) {
     ++rejected_;
     return {Admission::Result::Rejected, s, arrival};
   }
-  const SimTime done = start + service_;
+  const Duration service =
+      distribution_ ? std::max(Duration{1}, physiology::from_seconds(distribution_->sample(rng_)))
+                    : service_;
+  const SimTime done = start + service;
   // A failure starting before this reading is done takes it down with the server.
   for (std::size_t i = sv.next_failure; i < sv.failures.size(); ++i)
     if (sv.failures[i].at <= done) {
@@ -83,7 +88,28 @@ Admission ServerPool::admit(std::uint32_t s, SimTime arrival) {
   sv.free_at.pop();
   sv.free_at.push(done);
   if (start > arrival) sv.waiting.push(start);
+  if (arrival >= measure_from_ && arrival < measure_to_) {
+    busy_ns_ += static_cast<double>(service.count());
+    const std::int64_t waited = (start - arrival).count();
+    wait_.record(waited);
+    wait_sum_ns_ += static_cast<double>(waited);
+    queue_max_ = std::max<std::uint64_t>(queue_max_, sv.waiting.size());
+  }
   return {Admission::Result::Accepted, s, done};
+}
+
+reports::ResourceUse ServerPool::stage_use(std::string name) const {
+  reports::ResourceUse u;
+  u.name = std::move(name);
+  u.kind = "stage";
+  const double window_ns = static_cast<double>((measure_to_ - measure_from_).count());
+  const double capacity_ns = window_ns * static_cast<double>(servers_.size()) * workers_;
+  u.utilisation = capacity_ns > 0 ? busy_ns_ / capacity_ns : 0.0;
+  const auto n = wait_.count();
+  u.wait_mean_s = n > 0 ? wait_sum_ns_ / static_cast<double>(n) * 1e-9 : 0.0;
+  u.wait_p99_s = n > 0 ? static_cast<double>(wait_.value_at_percentile(99)) * 1e-9 : 0.0;
+  u.queue_max = queue_max_;
+  return u;
 }
 
 }  // namespace iomtsim::sim::simgrid::detail

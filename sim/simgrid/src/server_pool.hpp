@@ -17,6 +17,8 @@
 #include <queue>
 #include <vector>
 
+#include "iomtsim/reports/capacity_report.hpp"
+#include "iomtsim/reports/histogram.hpp"
 #include "iomtsim/sim/simgrid/capacity_model.hpp"
 
 namespace iomtsim::sim::simgrid::detail {
@@ -30,7 +32,18 @@ struct Admission {
 
 class ServerPool {
  public:
-  explicit ServerPool(const CapacityModel& m);
+  // `seed`: the stream of service times when the model draws them from a distribution.
+  explicit ServerPool(const CapacityModel& m, std::uint64_t seed = 1);
+
+  // Readings arriving in [from, to) are measured for utilisation and waiting (the scored
+  // window); default: all of them.
+  void measure(SimTime from, SimTime to) {
+    measure_from_ = from;
+    measure_to_ = to;
+  }
+  // The tier as one stage over the measured window: utilisation = busy worker time /
+  // (servers x workers x window), waits of the accepted readings, the longest queue.
+  reports::ResourceUse stage_use(std::string name) const;
 
   // The server the balancer sends a message to at `t` (round robin over those it believes up).
   std::uint32_t pick(SimTime t);
@@ -61,6 +74,14 @@ class ServerPool {
   std::uint32_t next_ = 0;
   std::uint64_t rejected_ = 0;
   std::uint64_t failed_ = 0;
+  std::optional<physiology::Distribution> distribution_;  // seconds
+  physiology::Rng rng_;
+  SimTime measure_from_{};
+  SimTime measure_to_ = SimTime::max();
+  double busy_ns_ = 0;       // service time of the measured accepted readings
+  reports::Histogram wait_;  // ns, measured accepted readings
+  double wait_sum_ns_ = 0;
+  std::uint64_t queue_max_ = 0;
 };
 
 }  // namespace iomtsim::sim::simgrid::detail

@@ -11,6 +11,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "iomtsim/reports/thresholds.hpp"
 #include "iomtsim/sim/simgrid/capacity_model.hpp"
 
 extern char** environ;
@@ -136,13 +137,18 @@ SweepPoint point_from_report(const reports::Report& r, double x, std::string val
   const double span = r.duration_s();
   p.throughput_per_s =
       span > 0 ? static_cast<double>(r.delivery[reports::Outcome::Acknowledged]) / span : 0.0;
+  p.bottleneck = r.capacity.bottleneck;
+  for (const auto& u : r.capacity.resources)
+    if (u.name == p.bottleneck) p.bottleneck_utilisation = u.utilisation;
   p.meets = true;
   for (const auto& t : r.thresholds)
     if (!t.passed) {
       p.meets = false;
       p.failed.push_back(t.message);
     }
-  if (r.thresholds.empty()) p.meets = p.ingest_p99_s < 2.0;
+  // Rejected and timed-out readings count as unmet (reports/thresholds.hpp), as they do
+  // for a scenario's own ingest_latency thresholds.
+  if (r.thresholds.empty()) p.meets = reports::metric_value(r, "ingest_latency.p99") < 2.0;
   return p;
 }
 
@@ -251,7 +257,9 @@ class PointRunner {
     if (o_.log && p.ok)
       *o_.log << "sweep: " << o_.axis.key << " " << p.value << (p.refined ? " (refining)" : "")
               << ": p99 ingest " << p.ingest_p99_s << " s, delivered " << p.delivered_fraction * 100
-              << " %" << (p.meets ? "" : " (thresholds fail)") << '\n';
+              << " %, " << p.bottleneck << " at "
+              << std::round(p.bottleneck_utilisation * 1000) / 10 << " %"
+              << (p.meets ? "" : " (thresholds fail)") << '\n';
     result_.points.push_back(std::move(p));
     return true;
   }

@@ -93,6 +93,8 @@ std::string sweep_to_json(const SweepResult& r) {
                    {"delivered_fraction", p.delivered_fraction},
                    {"alert_sensitivity", p.alert_sensitivity},
                    {"throughput_per_s", p.throughput_per_s},
+                   {"bottleneck", p.bottleneck},
+                   {"bottleneck_utilisation", p.bottleneck_utilisation},
                    {"meets", p.meets},
                    {"failed", p.failed},
                    {"dir", p.dir},

@@ -86,8 +86,9 @@ struct DeviceSide::Impl {
     if (exhausted || stopped) return SimTime::max();
     if (source->done() || source->next_time() > cfg.end) {
       exhausted = true;
-      for (std::size_t i = 0; i < slots.size(); ++i)  // partial batches go out now
-        if (!slots[i].batch.empty()) submit(i, slots[i].batch.back().true_time);
+      if (cfg.send_partial_batches_at_end)
+        for (std::size_t i = 0; i < slots.size(); ++i)  // partial batches go out now
+          if (!slots[i].batch.empty()) submit(i, slots[i].batch.back().true_time);
       return SimTime::max();
     }
     return source->next_time();
@@ -108,11 +109,16 @@ struct DeviceSide::Impl {
     if (t == SimTime::max() || t > until) return false;
     if (source_next() == t) {
       auto o = source->next();
-      if (cfg.tap) cfg.tap(o);
-      if (auto* r = std::get_if<physiology::Reading>(&o))
+      if (auto* r = std::get_if<physiology::Reading>(&o)) {
+        if (switched_off(r->patient, r->device, r->true_time)) return true;
+        if (cfg.tap) cfg.tap(o);
         generated(*r);
-      else
-        generated(std::get<physiology::WaveformBlock>(o));
+      } else {
+        const auto& b = std::get<physiology::WaveformBlock>(o);
+        if (switched_off(b.patient, b.device, b.true_time)) return true;
+        if (cfg.tap) cfg.tap(o);
+        generated(b);
+      }
     } else if (ops_next() == t) {
       auto g = ops->generate(t, take());
       ++counts.ops_messages;
@@ -148,10 +154,18 @@ struct DeviceSide::Impl {
   }
 
   // ---- devices, batching, the network path ---------------------------------------------
+  // A device not yet switched on (DeviceSideConfig::start_of_slot) measures nothing.
+  bool switched_off(physiology::PatientIndex p, physiology::DeviceIndex d, SimTime t) const {
+    if (cfg.start_of_slot.empty()) return false;
+    const std::size_t slot = source->device_slot(p, d);
+    return slot < cfg.start_of_slot.size() && t < cfg.start_of_slot[slot];
+  }
+  bool scored(SimTime measured) const { return measured >= cfg.score_from; }
+
   void generated(const physiology::Reading& r) {
     const std::size_t slot = source->device_slot(r.patient, r.device);
     Slot& s = slots[slot];
-    shard.on_generated(r, s.channel);
+    if (scored(r.true_time)) shard.on_generated(r, s.channel);
     ++counts.readings;
     if (cfg.hooks.generated) cfg.hooks.generated(1);
     s.batch.push_back(r);
@@ -187,9 +201,11 @@ struct DeviceSide::Impl {
     if (format == PayloadFormat::FhirR4) m->http_path = "Observation";
     m->samples = static_cast<std::uint32_t>(b.samples.size());
     m->payload_bytes = m->body.size();
-    ++waveforms.delivery.generated;
-    waveforms.samples_generated += m->samples;
-    waveforms.bytes_offered += m->body.size();
+    if (scored(b.true_time)) {
+      ++waveforms.delivery.generated;
+      waveforms.samples_generated += m->samples;
+      waveforms.bytes_offered += m->body.size();
+    }
     ++counts.waveform_blocks;
     send(std::move(m), net.path(slot), TimedEvent::Kind::Drain, slot);
   }
@@ -282,6 +298,7 @@ struct DeviceSide::Impl {
   }
 
   void reading_outcome(const physiology::Reading& rd, SimTime intended, const Result& r) {
+    if (!scored(rd.true_time)) return;
     shard.on_outcome(rd.id, r.outcome, intended, r.sent, r.at, r.sent_wall_ns);
     if (ops && r.outcome == Outcome::Acknowledged) {  // vital signs during or outside imaging
       const Slot& s = slots[source->device_slot(rd.patient, rd.device)];
@@ -303,6 +320,7 @@ struct DeviceSide::Impl {
         final_hook(r, m.readings.size(), m.intended);
         return;
       case MessageKind::Waveform:
+        if (!scored(m.intended)) return;  // a block's intended send is its first sample
         waveforms.delivery.add(r.outcome);
         if (r.outcome == Outcome::Acknowledged) {
           waveforms.latency.record(std::max<std::int64_t>(1, (r.at - m.intended).count()));

@@ -63,3 +63,70 @@ TEST(ServerPool, FailureFailsQueueAndArrivalsAndBalancerSkipsAfterDetection) {
   EXPECT_EQ(p.admit(1, SimTime{150s}).done, SimTime{151s});
   EXPECT_EQ(p.failed(), 2u);
 }
+
+// Issue 22, utilisation and waiting against queueing theory. Poisson arrivals (seeded)
+// into one server with c workers; service fixed (M/D/c) or exponential (M/M/c).
+namespace {
+
+double erlang_c_wait_s(double lambda, double service_s, unsigned c) {
+  const double a = lambda * service_s, rho = a / c;
+  double sum = 0, term = 1;  // a^k / k!
+  for (unsigned k = 0; k < c; ++k) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  const double top = term / (1 - rho);  // a^c / c! / (1 - rho)
+  const double p_wait = top / (sum + top);
+  return p_wait / (c / service_s - lambda);
+}
+
+iomtsim::reports::ResourceUse run_poisson(CapacityModel m, double lambda, std::uint64_t n) {
+  m.queue_capacity = 100'000'000;
+  ServerPool p(m, 7);
+  const SimTime end{iomtsim::physiology::from_seconds(static_cast<double>(n) / lambda)};
+  p.measure(SimTime{}, end);
+  iomtsim::physiology::Rng rng(2026);
+  double t = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    t += rng.exponential(1.0 / lambda);
+    const SimTime at{iomtsim::physiology::from_seconds(t)};
+    if (at >= end) break;
+    EXPECT_EQ(p.admit(0, at).result, R::Accepted);
+  }
+  return p.stage_use("servers");
+}
+
+}  // namespace
+
+TEST(ServerPool, MMcUtilisationAndWaitMatchErlangC) {
+  // c = 4 workers, S = 8 ms exponential, lambda = 400/s: rho = 0.8.
+  CapacityModel m = one_server(4, 0);
+  m.service_time = 8ms;
+  m.service_distribution = iomtsim::physiology::Distribution::make(
+      iomtsim::physiology::Distribution::Kind::Exponential, 0.008);
+  const double lambda = 400;
+  const auto u = run_poisson(m, lambda, 800'000);
+  EXPECT_EQ(u.kind, "stage");
+  EXPECT_NEAR(u.utilisation, lambda * 0.008 / 4, 0.01);
+  const double wq = erlang_c_wait_s(lambda, 0.008, 4);  // 7.47 ms
+  ASSERT_TRUE(u.wait_mean_s.has_value());
+  EXPECT_NEAR(*u.wait_mean_s, wq, 0.04 * wq) << "Erlang C " << wq;
+  EXPECT_GT(u.queue_max, 10u);
+}
+
+TEST(ServerPool, MD1WaitMatchesPollaczekKhinchine) {
+  // One worker, fixed 2 ms, lambda = 350/s: rho = 0.7, Wq = rho S / (2 (1 - rho)).
+  CapacityModel m = one_server(1, 0);
+  m.service_time = 2ms;
+  const double lambda = 350, rho = lambda * 0.002;
+  const auto u = run_poisson(m, lambda, 600'000);
+  EXPECT_NEAR(u.utilisation, rho, 0.01);
+  const double wq = rho * 0.002 / (2 * (1 - rho));  // 2.33 ms
+  EXPECT_NEAR(*u.wait_mean_s, wq, 0.04 * wq);
+  // And M/M/1 with the same mean waits twice as long (Erlang C with c = 1).
+  m.service_distribution = iomtsim::physiology::Distribution::make(
+      iomtsim::physiology::Distribution::Kind::Exponential, 0.002);
+  const auto e = run_poisson(m, lambda, 600'000);
+  EXPECT_NEAR(*e.wait_mean_s, erlang_c_wait_s(lambda, 0.002, 1),
+              0.05 * erlang_c_wait_s(lambda, 0.002, 1));
+}

@@ -248,3 +248,37 @@ TEST(SimgridOnce, SecondSimulationInOneProcessThrows) {
   (void)simulate(s, o);
   EXPECT_THROW((void)simulate(s, o), SimulateError);
 }
+
+// Issue 22: report.json's capacity section. 200 monitors x 3 vitals every 15 s = 40
+// readings (740-byte FHIR messages) a second; one server, one worker, 10 ms each:
+// utilisation lambda S / c = 0.4. A 300 kbit/s WAN carries 40 x 740 x 8 = 237 kbit/s: it
+// is the bottleneck, near 79 %, and the summary names it.
+TEST(SimgridCapacity, UtilisationOfServersAndLinksNamesTheBottleneck) {
+  auto cap = idle_capacity();
+  cap.workers_per_server = 1;
+  cap.service_time = 10ms;
+  cap.wan_bandwidth_bps = 300e3;
+  const auto s = ward(200, 15s, 0.002);
+  const auto r = simulate(s, quiet(cap));
+  const auto& c = r.report.capacity;
+  ASSERT_FALSE(c.empty());
+  const double lambda = static_cast<double>(r.report.delivery.generated) / r.report.duration_s();
+  const reports::ResourceUse* servers = nullptr;
+  const reports::ResourceUse* wan = nullptr;
+  for (const auto& u : c.resources) {
+    if (u.name == "servers") servers = &u;
+    if (u.name == "wan") wan = &u;
+  }
+  ASSERT_NE(servers, nullptr);
+  ASSERT_NE(wan, nullptr);
+  EXPECT_EQ(servers->kind, "stage");
+  EXPECT_NEAR(servers->utilisation, lambda * 0.010 / 1, 0.02 * lambda * 0.010);
+  EXPECT_EQ(wan->kind, "link");
+  EXPECT_FALSE(wan->wait_mean_s.has_value());
+  EXPECT_GT(wan->utilisation, servers->utilisation);
+  EXPECT_LT(wan->utilisation, 1.0);
+  EXPECT_EQ(c.bottleneck, "wan");
+  // Round trip through report.json.
+  const auto back = reports::from_json(reports::to_json(r.report));
+  EXPECT_EQ(back.capacity, c);
+}

@@ -21,6 +21,7 @@
 
 #include "iomtsim/physiology/episode.hpp"
 #include "iomtsim/physiology/reading.hpp"
+#include "iomtsim/reports/capacity_report.hpp"
 #include "iomtsim/reports/chart.hpp"
 #include "iomtsim/reports/delivery.hpp"
 #include "iomtsim/reports/histogram.hpp"
@@ -147,6 +148,9 @@ struct Report {
   ChartReport chart;
   // How often messages went on the wire, retries included (delivery.hpp); merges by adding.
   AttemptCounts delivery_attempts;
+  // Simulated-time runs: each resource's utilisation and waiting (capacity_report.hpp);
+  // empty in real runs. A merge keeps the first part's.
+  CapacityReport capacity;
 
   // Derived by rescore().
   Histogram alert_latency;  // trigger's intended send -> alert received, ns (known triggers)

@@ -187,7 +187,10 @@ struct CapacitySpec {
   // Ingest servers.
   std::optional<std::uint32_t> servers;
   std::optional<std::uint32_t> workers_per_server;
-  std::optional<Duration> service_time;         // per reading, on one worker
+  std::optional<Duration> service_time;  // per reading, on one worker (a distribution's mean)
+  // `service_time: {exponential: 8 ms}` and the other distributions, in seconds; unset:
+  // service_time is fixed.
+  std::optional<physiology::Distribution> service_distribution;
   std::optional<std::uint32_t> queue_capacity;  // readings waiting per server
   std::optional<Duration> alert_delivery;       // target emits an alert -> received
   // Fidelity: per reading, aggregated per access point and interval, or automatic by scale.
@@ -199,6 +202,10 @@ struct CapacitySpec {
   // paths are relative to the scenario file named on the command line).
   std::string platform_file;
   std::optional<Duration> drain;  // simulated time after the end for answers to arrive
+  // `start: synchronised`: every device switched on at zero (a power cut, a shift change);
+  // otherwise each at a phase drawn from the seed over its message period.
+  bool synchronised_start = false;
+  std::optional<Duration> warm_up;  // after time.ramp_up: simulated, not scored
   bool operator==(const CapacitySpec&) const = default;
 };
 

@@ -71,6 +71,9 @@ struct FrameOptions {
   std::vector<std::string> utility_rules;                  // MatchOptions::utility_rules
   std::size_t trigger_lookback = 0;                        // 0: the recorder's default
   StopControl stop;
+  // Scoring starts here (RunInfo::start: per-second and per-day figures count from it);
+  // the engine keeps what was measured before it out of the recorder (a warm-up).
+  physiology::SimTime score_from{};
 };
 
 class RunFrame {

@@ -96,6 +96,19 @@ struct DeviceSideConfig {
   std::vector<std::int64_t> medium_of_slot;
   std::function<std::int64_t(const physiology::ops::OpsOutput&)> medium_of_ops;
   Hooks hooks;
+  // When each device is switched on, by slot (empty: every device at scenario zero): its
+  // readings and waveform blocks measured before then are not generated (not counted, not
+  // carried, no tap). simulate sets it from the seed (phases) and time.ramp_up.
+  std::vector<SimTime> start_of_slot;
+  // Readings and waveform blocks measured before this instant load the pipeline like any
+  // other but are not scored: the recorder never sees them (ramp-up and warm-up).
+  SimTime score_from{};
+  // At the source's end, send each device's partial batch at once (true: what a device
+  // told to stop would do). simulate sets false: a device still filling a batch when the
+  // run ends keeps it (in flight at the end), instead of the whole fleet flushing in the
+  // same instant, a burst no real fleet sends that overflowed the queues of runs below
+  // saturation.
+  bool send_partial_batches_at_end = true;
 };
 
 // Departures (attempts), retries included; the report's delivery_attempts.

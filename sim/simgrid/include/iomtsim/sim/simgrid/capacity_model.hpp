@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "iomtsim/physiology/random.hpp"
 #include "iomtsim/physiology/time.hpp"
 
 namespace iomtsim::sim::simgrid {
@@ -66,6 +67,10 @@ struct CapacityModel {
   std::uint32_t servers = 6;
   std::uint32_t workers_per_server = 4;
   Duration service_time = 250us;        // per reading, on one worker (calibrate measures it)
+  // Service time drawn per reading from this distribution (seconds; its mean is
+  // service_time) instead of fixed: `service_time: {exponential: 8 ms}` makes the servers
+  // M/M/c-like queues. Unset: fixed (M/D/c-like). Setting service_time alone resets it.
+  std::optional<physiology::Distribution> service_distribution;
   std::uint32_t queue_capacity = 2000;  // readings waiting per server; more are rejected
   Duration lb_detection = 5s;           // a failed server still gets traffic for this long
 

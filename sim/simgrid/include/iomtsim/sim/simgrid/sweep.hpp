@@ -61,6 +61,8 @@ struct SweepPoint {
   double delivered_fraction = 0;  // acknowledged / generated
   double alert_sensitivity = 0;
   double throughput_per_s = 0;      // acknowledged per scenario second
+  std::string bottleneck;           // the most utilised resource (report capacity section)
+  double bottleneck_utilisation = 0;
   bool meets = false;               // every threshold passed
   std::vector<std::string> failed;  // messages of failed thresholds
   std::string dir;                  // its folder under the output folder ("point-3")
