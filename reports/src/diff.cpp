@@ -12,6 +12,7 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::string fmt(double v) {
+  if (std::isinf(v)) return v > 0 ? "unmet" : "-unmet";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
@@ -35,8 +36,17 @@ std::vector<MetricDiff> diff_reports(const Report& baseline, const Report& candi
     d.change = d.candidate - d.baseline;
     d.relative_change =
         (std::isfinite(d.baseline) && d.baseline != 0.0) ? d.change / std::abs(d.baseline) : kNaN;
+    // A latency percentile that fell among readings never answered is +infinity
+    // ("unmet", see thresholds.cpp): met -> unmet is a regression, the reverse an
+    // improvement, unmet in both no change.
+    const bool base_unmet = std::isinf(d.baseline), cand_unmet = std::isinf(d.candidate);
     if (std::isfinite(d.baseline) && std::isnan(d.candidate)) {
       d.regression = true;  // a figure that had data has none now
+    } else if (base_unmet != cand_unmet && !std::isnan(d.baseline) && !std::isnan(d.candidate)) {
+      const bool went_up = d.candidate > d.baseline;  // comparisons with infinity hold
+      const bool worse = d.higher_is_better ? !went_up : went_up;
+      d.regression = worse;
+      d.improvement = !worse;
     } else if (std::isfinite(d.change)) {
       const double noise =
           std::max(options.absolute_tolerance, options.relative_tolerance * std::abs(d.baseline));

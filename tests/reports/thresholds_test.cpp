@@ -109,7 +109,7 @@ TEST(Diff, IdenticalReportsHaveNoRegressions) {
 }
 
 TEST(Diff, SlowerAndLessSensitiveCandidateRegresses) {
-  const Report base = fixture_report();
+  const Report base = answered_fixture();  // its p99 is met, so doubling it shows
   Report cand = base;
   // Every latency doubled: p99 and friends regress by about 100 %.
   Histogram slower(cand.ingest_latency.config());
@@ -139,6 +139,29 @@ TEST(Diff, SlowerAndLessSensitiveCandidateRegresses) {
   }
   const std::string text = format_diff(d);
   EXPECT_NE(text.find("REGRESSION ingest_latency.p99"), std::string::npos);
+}
+
+TEST(Diff, APercentileThatBecomesUnmetRegressesAndTheReverseImproves) {
+  const Report met = answered_fixture();
+  Report shed = met;
+  // The candidate sheds 5 % of its readings: p99 now falls among the unanswered ones.
+  const std::uint64_t n = shed.delivery[Outcome::Acknowledged] / 20;
+  shed.delivery.add(Outcome::Rejected, n);
+  shed.delivery.by_outcome[static_cast<std::size_t>(Outcome::Acknowledged)] -= n;
+  auto p99 = [](const std::vector<MetricDiff>& d) {
+    return *std::find_if(d.begin(), d.end(),
+                         [](const MetricDiff& x) { return x.metric == "ingest_latency.p99"; });
+  };
+  const auto worse = p99(diff_reports(met, shed));
+  EXPECT_TRUE(std::isinf(worse.candidate));
+  EXPECT_TRUE(worse.regression);
+  EXPECT_FALSE(worse.improvement);
+  const auto better = p99(diff_reports(shed, met));
+  EXPECT_TRUE(better.improvement);
+  EXPECT_FALSE(better.regression);
+  const auto same = p99(diff_reports(shed, shed));
+  EXPECT_FALSE(same.regression || same.improvement);
+  EXPECT_NE(format_diff({worse}).find("-> unmet"), std::string::npos) << format_diff({worse});
 }
 
 // A run whose readings mostly never reached the target is invalid; the summary then

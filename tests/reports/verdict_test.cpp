@@ -28,8 +28,10 @@ struct Case {
 
 std::vector<Case> cases() {
   const Report base = fixture_report();
+  // The fixture rejects a few percent of its readings, so its p99 is unmet (thresholds.cpp)
+  // and a threshold that holds is written on the median.
   const Threshold holds{
-      "ingest_latency.p99 < 1000s", "ingest_latency.p99", CompareOp::Less, 1000.0, {}};
+      "ingest_latency.p50 < 1000s", "ingest_latency.p50", CompareOp::Less, 1000.0, {}};
   const Threshold fails{
       "ingest_latency.p99 < 1ns", "ingest_latency.p99", CompareOp::Less, 1e-9, {}};
   std::vector<Case> out;

@@ -65,7 +65,9 @@ void start_engine(std::unique_ptr<::simgrid::s4u::Engine>& engine, const std::st
 // that a sweep reads as a knee (issue 22: 4,000 devices against 12,700 by arithmetic).
 // So, unless the scenario asks for a synchronised start, each such device starts at a
 // phase drawn from the seed, uniform over its period (at most an hour); on top of that
-// time.ramp_up switches the devices on evenly over the ramp, in slot order.
+// time.ramp_up switches the devices on evenly over the ramp, in slot order. A waveform
+// device streams a block every block length from its first second, so it has no phase
+// to spread (and its blocks are counted from the start of the scenario).
 std::vector<SimTime> device_starts(const std::vector<FleetDevice>& devices,
                                    const scenarios::Scenario& s, bool synchronised) {
   const Duration ramp = s.time.ramp_up;
@@ -88,7 +90,7 @@ std::vector<SimTime> device_starts(const std::vector<FleetDevice>& devices,
     const double batch = std::max<std::uint32_t>(1, devices[i].spec->batch);
     const double period_ns = std::max(min_ns, rate_per_s > 0 ? batch / rate_per_s * 1e9 : 0.0);
     const double spread_ns = min_ns >= 3600e9 ? min_ns : std::min(min_ns, 60e9);
-    if (!synchronised && period_ns > spread_ns) {
+    if (!synchronised && !model.waveform && period_ns > spread_ns) {
       const std::uint64_t h = physiology::splitmix64(
           physiology::splitmix64(s.metadata.seed ^ 0xC3A5C85C97CB3127ull) ^ i);
       const double u = static_cast<double>(h >> 11) * 0x1.0p-53;  // [0, 1)
@@ -169,9 +171,9 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   dc.retries = frame.scenario().target.retry.attempts > 1;
   dc.measure_from = score_from;
   detail::Platform platform(*engine, capacity, ap_count);
-  detail::ServerPool pool(capacity, scenario.metadata.seed);
-  pool.measure(score_from, frame.end());
-  detail::Driver driver(side, access, frame.recorder(), platform, pool, std::move(dc));
+  detail::Pipeline pipeline(capacity, scenario.metadata.seed);
+  pipeline.measure(score_from, frame.end());
+  detail::Driver driver(side, access, frame.recorder(), platform, pipeline, std::move(dc));
 
   std::string failure;
   ::simgrid::s4u::Actor::create("driver", platform.server(0), [&] {
@@ -192,7 +194,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   result.report = frame.finish({std::move(driver.sections())});
   {
     auto& cap = result.report.capacity;
-    cap.resources.push_back(pool.stage_use("servers"));
+    for (auto& u : pipeline.uses()) cap.resources.push_back(std::move(u));
     for (auto& u : driver.link_uses()) cap.resources.push_back(std::move(u));
     const auto top = std::max_element(
         cap.resources.begin(), cap.resources.end(),
