@@ -31,6 +31,24 @@ std::string esc(const std::string& s) {
   return o;
 }
 
+// A figure for the tables: a point without the data (no episode to detect, no alert to
+// time) says "n/a" rather than "nan", and a percentile that falls among readings never
+// answered says "unmet" (reports/src/thresholds.cpp).
+struct Cell {
+  double v;
+  int precision;
+};
+std::ostream& operator<<(std::ostream& o, Cell c) {
+  if (std::isnan(c.v)) return o << "n/a";
+  if (std::isinf(c.v)) return o << "unmet";  // a percentile among unanswered readings
+  const auto flags = o.flags();
+  const auto prec = o.precision();
+  o << std::fixed << std::setprecision(c.precision) << c.v;
+  o.flags(flags);
+  o.precision(prec);
+  return o;
+}
+
 std::string pct(double fraction) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(1) << fraction * 100 << " %";
@@ -145,9 +163,10 @@ std::string render_sweep_html(const SweepResult& r) {
     << "</th><th>generated</th><th>p50 ingest s</th><th>p99 ingest s</th><th>p99 alert s</th>"
        "<th>acknowledged</th><th>sensitivity</th><th>meets</th></tr>\n";
   for (const auto& p : r.points)
-    s << "<tr><td>" << esc(p.value) << "</td><td>" << p.generated << "</td><td>" << p.ingest_p50_s
-      << "</td><td>" << p.ingest_p99_s << "</td><td>" << p.alert_p99_s << "</td><td>"
-      << p.delivered_fraction << "</td><td>" << p.alert_sensitivity << "</td><td>"
+    s << "<tr><td>" << esc(p.value) << "</td><td>" << p.generated << "</td><td>"
+      << Cell{p.ingest_p50_s, 4} << "</td><td>" << Cell{p.ingest_p99_s, 4} << "</td><td>"
+      << Cell{p.alert_p99_s, 4} << "</td><td>" << Cell{p.delivered_fraction, 4} << "</td><td>"
+      << Cell{p.alert_sensitivity, 3} << "</td><td>"
       << (!p.ok     ? "no report"
           : p.meets ? "yes"
                     : "no")
@@ -174,10 +193,15 @@ void print_sweep(const SweepResult& r, std::ostream& out) {
       << "  meets\n";
   for (std::size_t i = 0; i < r.points.size(); ++i) {
     const auto& p = r.points[i];
-    out << std::left << std::setw(14) << p.value << std::right << std::fixed << std::setprecision(4)
-        << std::setw(12) << p.ingest_p50_s << std::setw(12) << p.ingest_p99_s << std::setw(12)
-        << p.alert_p99_s << std::setw(10) << std::setprecision(4) << p.delivered_fraction
-        << std::setw(12) << p.alert_sensitivity << "  "
+    // setw applies to the next insertion; a Cell is formatted whole first so it pads.
+    const auto w = [](int width, Cell c) {
+      std::ostringstream o;
+      o << c;
+      return std::string(std::max(0, width - static_cast<int>(o.str().size())), ' ') + o.str();
+    };
+    out << std::left << std::setw(14) << p.value << std::right << w(12, {p.ingest_p50_s, 4})
+        << w(12, {p.ingest_p99_s, 4}) << w(12, {p.alert_p99_s, 4})
+        << w(10, {p.delivered_fraction, 4}) << w(12, {p.alert_sensitivity, 4}) << "  "
         << (!p.ok     ? "no report"
             : p.meets ? "yes"
                       : "no")

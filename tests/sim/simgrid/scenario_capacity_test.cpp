@@ -2,6 +2,9 @@
 // settings applied after it; and the sweep's axis and knee rules. No SimGrid run.
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <sstream>
+
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
 #include "iomtsim/sim/simgrid/scenario_capacity.hpp"
 #include "iomtsim/sim/simgrid/sweep.hpp"
@@ -116,3 +119,27 @@ TEST(SweepKnee, ResourceAxisIsTheFewestThatPassFromTheTop) {
 }
 
 }  // namespace
+
+// A point without episodes has no sensitivity, one without alerts no alert latency: the
+// tables say so instead of printing "nan".
+TEST(SweepTables, FiguresWithoutDataSayNotApplicable) {
+  SweepResult r;
+  r.axis = parse_sweep_axis("devices", "100..200", 2);
+  SweepPoint p = point(true);
+  p.value = "100";
+  p.ingest_p50_s = 0.012;
+  p.ingest_p99_s = 0.25;
+  p.alert_p99_s = std::numeric_limits<double>::quiet_NaN();
+  p.delivered_fraction = 1.0;
+  p.alert_sensitivity = std::numeric_limits<double>::quiet_NaN();
+  r.points = {p};
+  std::ostringstream console;
+  print_sweep(r, console);
+  const std::string html = render_sweep_html(r);
+  for (const std::string& text : {console.str(), html}) {
+    EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+    EXPECT_NE(text.find("n/a"), std::string::npos) << text;
+    EXPECT_NE(text.find("0.2500"), std::string::npos) << text;
+  }
+}
+
