@@ -17,6 +17,7 @@
 #include "iomtsim/loadgen/run.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
 #include "pipeline_support.hpp"
+#include "support/free_port.hpp"
 #include "support/test_certs.hpp"
 
 extern char** environ;
@@ -47,18 +48,6 @@ struct ClientCert {
                  .exit_code == 0;
   }
 };
-
-std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 // socat terminating TLS (with a client certificate required when `cafile` is given) in
 // front of a plain TCP port. Stopped with its process at the end of the scope.

@@ -13,13 +13,10 @@
 //
 // Orthanc cannot be told to pick its own port, so a free one is found by binding port 0
 // and closing it; if Orthanc then fails to bind it (another test took it), start again.
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +30,7 @@
 #include <vector>
 
 #include "support/child_process.hpp"
+#include "support/free_port.hpp"
 #include "support/http_get.hpp"
 
 extern char** environ;
@@ -41,22 +39,6 @@ namespace iomtsim::testing {
 
 inline constexpr const char* kOrthancDicomWebPlugin =
     "/usr/share/orthanc/plugins/libOrthancDicomWeb.so";
-
-// A port the kernel considered free a moment ago (0 when none could be had).
-inline std::uint16_t free_loopback_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return 0;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  std::uint16_t port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
 
 class OrthancServer {
  public:

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/free_port.hpp"
+
 namespace iomtsim::testing {
 
 TcpClient::TcpClient(std::uint16_t port, const char* host) {
@@ -157,18 +159,7 @@ std::optional<HttpResponse> HttpClient::request(const std::string& method, const
   return res;
 }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = 0;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+std::uint16_t free_port() { return testing::free_loopback_port(); }
 
 double prometheus_value(const std::string& text, const std::string& series) {
   std::istringstream in(text);
