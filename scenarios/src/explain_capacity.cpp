@@ -61,6 +61,22 @@ std::string explain_capacity(const CapacitySpec& c) {
   o << "\n";
   o << "  core switch: " << (link_words(c.core).empty() ? kDefault : link_words(c.core)) << "\n";
   o << "  WAN link: " << (link_words(c.wan).empty() ? kDefault : link_words(c.wan)) << "\n";
+  if (!c.stages.empty()) {
+    o << "  the pipeline, in " << c.stages.size() << (c.stages.size() == 1 ? " stage" : " stages")
+      << "; a reading is answered when it leaves the last:\n";
+    for (std::size_t k = 0; k < c.stages.size(); ++k) {
+      const auto& st = c.stages[k];
+      o << "    " << k + 1 << ". " << st.name << ": " << st.count
+        << (st.count == 1 ? " instance" : " instances") << " of " << st.workers
+        << (st.workers == 1 ? " worker" : " workers") << ", "
+        << (st.service_distribution ? "on average " : "") << time_words(st.service_time)
+        << " of work per reading";
+      if (st.queue_capacity) o << ", rejecting when " << *st.queue_capacity << " are waiting";
+      if (const auto l = link_words(st.link); !l.empty())
+        o << (k == 0 ? "; behind the load balancer on a link of " : "; reached after ") << l;
+      o << "\n";
+    }
+  } else {
   o << "  ingest servers: "
     << (c.servers ? std::to_string(*c.servers) : std::string("the default number of"))
     << " behind a load balancer";
@@ -70,6 +86,7 @@ std::string explain_capacity(const CapacitySpec& c) {
     o << ", rejecting readings when " << *c.queue_capacity << " are already waiting";
   if (const auto l = link_words(c.server_link); !l.empty()) o << "; each on a link of " << l;
   o << "\n";
+  }
   if (c.lb_detection)
     o << "  a failed server still gets traffic for " << time_words(*c.lb_detection) << "\n";
   if (c.alert_delivery)

@@ -333,6 +333,8 @@ constexpr KeyDef kCapacity[] = {
      "the WAN link to the data centre (default 1 Gbps, 5 ms)"},
     {"load_balancer", T::Object, false, "load_balancer", "in front of the ingest servers"},
     {"servers", T::Object, false, "servers", "the ingest tier"},
+    {"stages", T::ObjectList, false, "capacity_stage",
+     "the pipeline as ordered stages instead of servers (the first is the ingest tier)"},
     {"alert_delivery", T::Quantity, false, "duration",
      "target emits an alert -> webhook receives it (default 20 ms)"},
     {"fidelity", T::Enum, false, "fidelity",
@@ -376,8 +378,20 @@ constexpr KeyDef kServers[] = {
     {"link", T::Object, false, "capacity_link",
      "load balancer to each server (default 10 Gbps, 0.1 ms)"},
 };
+constexpr KeyDef kCapacityStage[] = {
+    {"name", T::String, true, "", "how the report and --stage NAME.FIELD=VALUE name it"},
+    {"count", T::Integer, false, "", "instances, taken round robin (default 1)"},
+    {"workers", T::Integer, false, "", "workers per instance (default 1)"},
+    {"service_time", T::Distribution, true, "duration",
+     "per reading on one worker: '5 ms' or a distribution such as {exponential: 5 ms}"},
+    {"queue", T::Integer, false, "",
+     "readings waiting per instance before it rejects (default 2000)"},
+    {"link", T::Object, false, "capacity_link",
+     "from the previous stage: latency (the first stage: the load balancer's link)"},
+};
 constexpr KeyDef kCapacityFailure[] = {
-    {"server", T::Integer, false, "", "index of the server that fails (from 0)"},
+    {"server", T::Integer, false, "",
+     "index of the server (with stages: of the first stage) that fails (from 0)"},
     {"link", T::String, false, "",
      "link that fails: wan, core, ap<k>, server<j> or a link of the XML platform"},
     {"at", T::Quantity, true, "duration", "when, from the scenario start"},
@@ -417,6 +431,7 @@ constexpr ObjectDef kObjects[] = {
     {"capacity_link", "a link: bandwidth and latency", kCapacityLink},
     {"load_balancer", "the load balancer", kLoadBalancer},
     {"servers", "the ingest servers", kServers},
+    {"capacity_stage", "a stage of the pipeline: a broker, a processor, a database", kCapacityStage},
     {"capacity_failure", "a scheduled failure: give server or link", kCapacityFailure},
 };
 

@@ -1,4 +1,6 @@
 // `capacity:`: what a simulated-time run models behind the devices' access hop.
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -54,6 +56,77 @@ bool built_link_name(const std::string& name, std::optional<std::uint32_t> serve
     return prefix == "ap" || !servers || k < *servers;
   }
   return false;
+}
+
+// `service_time: 2 ms` (fixed) or a distribution (`{exponential: 8 ms}`) whose mean is
+// then the service time.
+void read_service_time(const Node& t, const std::string& what, std::optional<Duration>& time,
+                       std::optional<physiology::Distribution>& distribution, Reader& r) {
+  if (t.is_scalar()) {
+    time = r.duration(t, 1e-9, 60, what);
+  } else if (auto d = r.distribution(t, Q::TimeSpan, 0, 60, what)) {
+    if (!(d->mean() > 0) || !std::isfinite(d->mean())) {
+      r.error(t.pos, what + ": the distribution's mean must be positive");
+    } else {
+      d->min = std::max(d->min, 0.0);  // a normal draw below zero takes no time
+      distribution = *d;
+      time = physiology::from_seconds(d->mean());
+    }
+  }
+}
+
+// `stages:`, the pipeline in order. Names are how the report and `--stage` address them.
+void read_stages(const Node& n, CapacitySpec& c, Reader& r) {
+  if (!r.sequence(n, "stages", "stages such as {name: database, workers: 8, service_time: 5 ms}"))
+    return;
+  if (n.items.empty()) r.error(n.pos, "stages: give at least one stage");
+  for (const auto& item : n.items) {
+    if (!r.object(item, "capacity_stage", "stage")) continue;
+    CapacityStage st;
+    bool ok = true;
+    if (const Node* v = item.get("name")) {
+      if (auto name = r.str(*v, "stage name")) {
+        st.name = *name;
+        const bool word = !st.name.empty() &&
+                          std::all_of(st.name.begin(), st.name.end(), [](unsigned char ch) {
+                            return std::isalnum(ch) || ch == '_' || ch == '-';
+                          });
+        if (!word) {
+          r.error(v->pos, "stage name '" + st.name +
+                              "': use letters, digits, '_' and '-' (it is how --stage names it)");
+          ok = false;
+        }
+        for (const auto& other : c.stages)
+          if (other.name == st.name) {
+            r.error(v->pos, "stage '" + st.name + "' is named twice");
+            ok = false;
+          }
+      } else {
+        ok = false;
+      }
+    } else {
+      ok = false;  // reported as a missing required key
+    }
+    const std::string what = "stage '" + st.name + "'";
+    if (auto k = count(item.get("count"), 1, kMaxServers, what + ".count", r)) st.count = *k;
+    if (auto k = count(item.get("workers"), 1, kMaxWorkers, what + ".workers", r)) st.workers = *k;
+    std::optional<Duration> time;
+    if (const Node* t = item.get("service_time"))
+      read_service_time(*t, what + ".service_time", time, st.service_distribution, r);
+    if (time)
+      st.service_time = *time;
+    else
+      ok = false;  // missing (reported by the key check) or wrong (reported above)
+    st.queue_capacity = count(item.get("queue"), 0, 100'000'000, what + ".queue", r);
+    if (const Node* l = item.get("link")) {
+      st.link = read_link(*l, "capacity_link", what + ".link", r);
+      if (st.link.bandwidth_bps && !c.stages.empty())
+        r.error(l->get("bandwidth")->pos,
+                what + ".link: only the first stage's link has a bandwidth (the load balancer's "
+                       "link); later stages are reached after their latency");
+    }
+    if (ok) c.stages.push_back(std::move(st));
+  }
 }
 
 void read_failures(const Node& n, CapacitySpec& c, const Metadata& meta, Reader& r) {
@@ -125,22 +198,18 @@ CapacitySpec read_capacity(const Node& n, const Metadata& meta, Reader& r) {
     if (r.object(*s, "servers", "servers")) {
       c.servers = count(s->get("count"), 1, kMaxServers, "servers.count", r);
       c.workers_per_server = count(s->get("workers"), 1, kMaxWorkers, "servers.workers", r);
-      if (const Node* t = s->get("service_time")) {
-        if (t->is_scalar()) {
-          c.service_time = r.duration(*t, 1e-9, 60, "servers.service_time");
-        } else if (auto d = r.distribution(*t, Q::TimeSpan, 0, 60, "servers.service_time")) {
-          if (!(d->mean() > 0) || !std::isfinite(d->mean())) {
-            r.error(t->pos, "servers.service_time: the distribution's mean must be positive");
-          } else {
-            d->min = std::max(d->min, 0.0);  // a normal draw below zero takes no time
-            c.service_distribution = *d;
-            c.service_time = physiology::from_seconds(d->mean());
-          }
-        }
-      }
+      if (const Node* t = s->get("service_time"))
+        read_service_time(*t, "servers.service_time", c.service_time, c.service_distribution, r);
       c.queue_capacity = count(s->get("queue"), 0, 100'000'000, "servers.queue", r);
       if (const Node* l = s->get("link")) c.server_link = read_link(*l, "capacity_link", "servers.link", r);
     }
+  }
+  if (const Node* v = n.get("stages")) {
+    if (n.get("servers") != nullptr)
+      r.error(v->pos, "give either 'servers' (one tier) or 'stages' (a pipeline), not both: "
+                      "the first stage is the ingest tier");
+    read_stages(*v, c, r);
+    if (!c.stages.empty()) c.servers = c.stages.front().count;  // failures name its instances
   }
   if (const Node* v = n.get("platform")) {
     if (auto s = r.str(*v, "platform")) {

@@ -2,6 +2,7 @@
 // `explain` in words, the schema, and --set reaching into it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "iomtsim/scenarios/explain.hpp"
@@ -227,6 +228,75 @@ TEST(Capacity, StartWarmUpAndServiceDistribution) {
   ASSERT_EQ(m.size(), 2u);
   EXPECT_NE(m[0].find("together"), std::string::npos) << m[0];
   EXPECT_NE(m[1].find("warm_up covers the whole run"), std::string::npos) << m[1];
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 22: the pipeline as stages.
+TEST(Capacity, StagesDescribeThePipelineInOrder) {
+  const auto r = load_string(kHead + R"(capacity:
+  stages:
+    - {name: api, count: 2, workers: 4, service_time: 2 ms, queue: 500}
+    - {name: broker, service_time: 100 us, link: {latency: 1 ms}}
+    - {name: processor, count: 2, workers: 2, service_time: {exponential: 1 ms}}
+    - {name: database, workers: 8, service_time: 5 ms}
+  failures:
+    - {server: 1, at: 1h, for: 5 min}
+)",
+                             "cap.yaml");
+  ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : format_diagnostic(r.diagnostics[0]));
+  const auto& c = *r.scenario->capacity;
+  ASSERT_EQ(c.stages.size(), 4u);
+  EXPECT_EQ(c.stages[0].name, "api");
+  EXPECT_EQ(c.stages[0].count, 2u);
+  EXPECT_EQ(c.stages[0].queue_capacity, 500u);
+  EXPECT_EQ(c.stages[1].count, 1u);  // defaults: one instance of one worker
+  EXPECT_EQ(c.stages[1].workers, 1u);
+  EXPECT_EQ(c.stages[1].link.latency, 1ms);
+  ASSERT_TRUE(c.stages[2].service_distribution.has_value());
+  EXPECT_EQ(c.stages[2].service_time, 1ms);
+  EXPECT_EQ(c.stages[3].service_time, 5ms);
+  EXPECT_EQ(c.servers, 2u);  // the first stage's instances, which failures name
+  const std::string text = explain(*r.scenario);
+  EXPECT_NE(text.find("4 stages"), std::string::npos) << text;
+  EXPECT_NE(text.find("4. database: 1 instance of 8 workers"), std::string::npos) << text;
+}
+
+TEST(Capacity, StageMistakesAreNamedWhereTheyAre) {
+  const auto both = load_string(kHead + R"(capacity:
+  servers: {count: 2}
+  stages:
+    - {name: api, service_time: 2 ms}
+)",
+                                "cap.yaml");
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(messages(both)[0].find("either 'servers'"), std::string::npos) << messages(both)[0];
+  EXPECT_EQ(both.diagnostics[0].where.line, 7);  // at the stages
+
+  const auto bad = load_string(kHead + R"(capacity:
+  stages:
+    - {name: api, service_time: 2 ms}
+    - {name: api, service_time: 1 ms}
+    - {name: "data base", service_time: 1 ms}
+    - {name: db, workers: 0, service_time: 1 ms}
+    - {name: cache}
+    - {name: queue, service_time: 1 ms, link: {bandwidth: 1 Gbps}}
+)",
+                               "cap.yaml");
+  ASSERT_FALSE(bad.ok());
+  const auto m = messages(bad);
+  const auto has = [&](const std::string& what) {
+    return std::any_of(m.begin(), m.end(),
+                       [&](const std::string& x) { return x.find(what) != std::string::npos; });
+  };
+  EXPECT_TRUE(has("stage 'api' is named twice"));
+  EXPECT_TRUE(has("stage name 'data base'"));
+  EXPECT_TRUE(has("workers"));
+  EXPECT_TRUE(has("service_time"));  // required
+  EXPECT_TRUE(has("only the first stage's link has a bandwidth"));
+  EXPECT_EQ(m.size(), 5u) << ::testing::PrintToString(m);
 }
 
 }  // namespace

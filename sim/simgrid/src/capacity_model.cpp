@@ -125,6 +125,13 @@ void CapacityModel::validate() const {
                      lb_detection, drain})
     need(d.count() >= 0, "latencies and delays must not be negative");
   need(aggregate_interval.count() > 0, "aggregate interval must be positive");
+  for (const auto& st : downstream) {
+    const std::string at = "stage '" + st.name + "': ";
+    if (st.count == 0) throw CapacityError(at + "count must be at least 1");
+    if (st.workers == 0) throw CapacityError(at + "workers must be at least 1");
+    if (st.service_time.count() <= 0) throw CapacityError(at + "service time must be positive");
+    if (st.link_latency.count() < 0) throw CapacityError(at + "latency must not be negative");
+  }
   for (const auto& f : failures)
     if (f.kind == ScheduledFailure::Kind::Server && f.server >= servers)
       throw CapacityError("--fail names server " + std::to_string(f.server) + " but there are " +

@@ -1,5 +1,6 @@
 #include "iomtsim/sim/simgrid/capacity_settings.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <string>
@@ -32,6 +33,10 @@ constexpr std::array kSettings = {
     CapacitySetting{"fail", "schedule a failure: server:N@TIME[+LENGTH] or link:NAME@TIME[+LENGTH]",
                     true},
     CapacitySetting{"drain", "simulated time after the end for answers to arrive (30s)"},
+    CapacitySetting{"stage",
+                    "a stage of capacity.stages: NAME.FIELD=VALUE, FIELD one of count, workers, "
+                    "service-time, queue, latency (database.workers=8)",
+                    true},
 };
 
 template <typename T>
@@ -42,6 +47,48 @@ T count(std::string_view key, std::string_view v) {
     throw CapacityError(std::string(key) + ": expected a whole number, found '" + std::string(v) +
                         "'");
   return out;
+}
+
+// `--stage database.workers=8`: the first stage is the ingest tier (servers, workers,
+// service time, queue, the load balancer's link); the others are CapacityModel::downstream.
+void apply_stage_setting(CapacityModel& m, std::string_view text) {
+  const auto dot = text.find('.');
+  const auto eq = text.find('=');
+  if (dot == std::string_view::npos || eq == std::string_view::npos || eq < dot)
+    throw CapacityError("--stage: expected NAME.FIELD=VALUE, found '" + std::string(text) + "'");
+  const std::string_view name = text.substr(0, dot);
+  const std::string_view field = text.substr(dot + 1, eq - dot - 1);
+  const std::string_view v = text.substr(eq + 1);
+  const std::string key = "--stage " + std::string(name) + "." + std::string(field);
+  if (name == m.front_stage) {
+    if (field == "count") return void(m.servers = count<std::uint32_t>(key, v));
+    if (field == "workers") return void(m.workers_per_server = count<std::uint32_t>(key, v));
+    if (field == "service-time") {
+      m.service_time = parse_duration(v);
+      return m.service_distribution.reset();
+    }
+    if (field == "queue") return void(m.queue_capacity = count<std::uint32_t>(key, v));
+    if (field == "latency") return void(m.server_link_latency = parse_duration(v));
+  } else {
+    auto it = std::find_if(m.downstream.begin(), m.downstream.end(),
+                           [&](const CapacityModel::Stage& s) { return s.name == name; });
+    if (it == m.downstream.end()) {
+      std::string known = m.front_stage;
+      for (const auto& s : m.downstream) known += ", " + s.name;
+      throw CapacityError("--stage: no stage named '" + std::string(name) + "' (the stages are " +
+                          known + ")");
+    }
+    if (field == "count") return void(it->count = count<std::uint32_t>(key, v));
+    if (field == "workers") return void(it->workers = count<std::uint32_t>(key, v));
+    if (field == "service-time") {
+      it->service_time = parse_duration(v);
+      return it->service_distribution.reset();
+    }
+    if (field == "queue") return void(it->queue_capacity = count<std::uint32_t>(key, v));
+    if (field == "latency") return void(it->link_latency = parse_duration(v));
+  }
+  throw CapacityError("--stage: unknown field '" + std::string(field) +
+                      "' (count, workers, service-time, queue or latency)");
 }
 
 }  // namespace
@@ -95,6 +142,8 @@ void apply_capacity_setting(CapacityModel& m, std::string_view key, std::string_
     m.failures.push_back(parse_failure(v));
   else if (key == "drain")
     m.drain = parse_duration(v);
+  else if (key == "stage")
+    apply_stage_setting(m, v);
   else
     throw CapacityError("unknown capacity setting '" + std::string(key) + "'");
 }

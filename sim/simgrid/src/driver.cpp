@@ -9,12 +9,13 @@ using device_side::Result;
 using reports::Outcome;
 
 Driver::Driver(device_side::DeviceSide& side, const OpsAccess& access, reports::Recorder& recorder,
-               Platform& platform, ServerPool& pool, DriverConfig cfg)
+               Platform& platform, Pipeline& pipeline, DriverConfig cfg)
     : side_(side),
       access_(access),
       alerts_shard_(recorder.make_shard()),
       platform_(platform),
-      pool_(pool),
+      pipeline_(pipeline),
+      pool_(pipeline.front()),
       cfg_(std::move(cfg)) {
   aggregated_ = cfg_.capacity->fidelity == Fidelity::Aggregated;
   ap_batch_.resize(platform_.access_points());
@@ -223,6 +224,9 @@ void Driver::completed(std::size_t index, SimTime t) {
   }
   recycle_list(std::move(f.msgs));
   if (aggregated_) admit_ready(watermark());
+  // No reading can reach the front stage before these instants any more, so none can
+  // reach a later stage before them either.
+  advance_stages(aggregated_ ? watermark() : t);
 }
 
 SimTime Driver::watermark() const {
@@ -296,6 +300,30 @@ void Driver::admit(const physiology::Reading& r, SimTime intended, SimTime sent,
 
 void Driver::answer(const physiology::Reading& r, SimTime intended, SimTime sent,
                     const Admission& a, Duration back) {
+  if (a.result != Admission::Result::Accepted || pipeline_.single_stage())
+    return answered(r, intended, sent, a, back);
+  std::uint64_t slot = in_pipeline_.size();
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    in_pipeline_[slot] = {r, intended, sent, back};
+  } else {
+    in_pipeline_.push_back({r, intended, sent, back});
+  }
+  pipeline_.forward(slot, a.done);
+}
+
+void Driver::advance_stages(SimTime upto) {
+  if (pipeline_.idle()) return;
+  pipeline_.advance(upto, [this](std::uint64_t slot, const Admission& a) {
+    const InPipeline& p = in_pipeline_[slot];
+    answered(p.reading, p.intended, p.sent, a, p.back);
+    free_slots_.push_back(slot);
+  });
+}
+
+void Driver::answered(const physiology::Reading& r, SimTime intended, SimTime sent,
+                      const Admission& a, Duration back) {
   Result res;
   res.sent = sent;
   switch (a.result) {
@@ -331,6 +359,7 @@ void Driver::answer(const physiology::Reading& r, SimTime intended, SimTime sent
 // Whatever has no answer when the run stops is in flight, as in a real run.
 void Driver::finish() {
   admit_ready(SimTime::max());  // arrived before the end: answered, as in a real drain
+  advance_stages(SimTime::max());
   for (auto& f : flights_) fail_all(f.msgs, Outcome::InFlight, SimTime{});
   for (auto& c : comms_) c->cancel();
   comms_.clear();

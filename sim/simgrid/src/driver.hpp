@@ -32,6 +32,7 @@
 #include "iomtsim/sim/simgrid/simulate.hpp"
 #include "ops_access.hpp"
 #include "platform.hpp"
+#include "pipeline.hpp"
 #include "server_pool.hpp"
 
 namespace iomtsim::sim::simgrid::detail {
@@ -52,7 +53,7 @@ struct DriverConfig {
 class Driver {
  public:
   Driver(device_side::DeviceSide& side, const OpsAccess& access, reports::Recorder& recorder,
-         Platform& platform, ServerPool& pool, DriverConfig cfg);
+         Platform& platform, Pipeline& pipeline, DriverConfig cfg);
   // The actor body. Throws on broken invariants (the caller catches inside the actor).
   void run();
   SimulateStats& stats() { return stats_; }
@@ -91,8 +92,14 @@ class Driver {
   // A reading reaching its server at `arrival`: queue, answer, rules, alerts.
   void admit(const physiology::Reading& r, SimTime intended, SimTime sent, std::uint32_t server,
              SimTime arrival, Duration back);
+  // `a` is the front stage's admission; an accepted reading goes on through the later
+  // stages (if any) before it is answered.
   void answer(const physiology::Reading& r, SimTime intended, SimTime sent, const Admission& a,
               Duration back);
+  void answered(const physiology::Reading& r, SimTime intended, SimTime sent, const Admission& a,
+                Duration back);
+  // Later stages: readings whose next arrival is at or before `upto` move on (pipeline.hpp).
+  void advance_stages(SimTime upto);
   // Retries on, per-message fidelity: serves a readings message; false when the target
   // refused or lost all of it (then it went back to the device side whole, retryable).
   bool admit_message(MessagePtr& m, std::uint32_t server, SimTime arrival, Duration back);
@@ -115,8 +122,17 @@ class Driver {
   const OpsAccess& access_;
   reports::RecorderShard& alerts_shard_;  // the rules' alerts
   Platform& platform_;
-  ServerPool& pool_;
+  Pipeline& pipeline_;
+  ServerPool& pool_;  // the front stage
   DriverConfig cfg_;
+  // A reading between the front stage and the answer, by Pipeline token (slot index).
+  struct InPipeline {
+    physiology::Reading reading;
+    SimTime intended{}, sent{};
+    Duration back{};
+  };
+  std::vector<InPipeline> in_pipeline_;
+  std::vector<std::uint64_t> free_slots_;
   rules::RulesEngine rules_;
   bool aggregated_ = false;
   std::vector<MessagePtr> departed_;

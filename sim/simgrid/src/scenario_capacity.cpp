@@ -27,6 +27,31 @@ Fidelity fidelity_of(scenarios::CapacityFidelity f) {
   return Fidelity::Auto;
 }
 
+// The first stage is the ingest tier the load balancer reaches; the others follow it.
+void apply_stages(const std::vector<scenarios::CapacityStage>& stages, CapacityModel& m) {
+  const auto& front = stages.front();
+  m.front_stage = front.name;
+  m.servers = front.count;
+  m.workers_per_server = front.workers;
+  m.service_time = front.service_time;
+  m.service_distribution = front.service_distribution;
+  set(front.queue_capacity, m.queue_capacity);
+  set_link(front.link, m.server_link_bandwidth_bps, m.server_link_latency);
+  m.downstream.clear();
+  for (std::size_t k = 1; k < stages.size(); ++k) {
+    const auto& s = stages[k];
+    CapacityModel::Stage st;
+    st.name = s.name;
+    st.count = s.count;
+    st.workers = s.workers;
+    st.service_time = s.service_time;
+    st.service_distribution = s.service_distribution;
+    set(s.queue_capacity, st.queue_capacity);
+    set(s.link.latency, st.link_latency);
+    m.downstream.push_back(std::move(st));
+  }
+}
+
 }  // namespace
 
 void apply_scenario_capacity(const scenarios::Scenario& s, CapacityModel& m) {
@@ -37,6 +62,7 @@ void apply_scenario_capacity(const scenarios::Scenario& s, CapacityModel& m) {
   set(c.service_time, m.service_time);
   if (c.service_time) m.service_distribution = c.service_distribution;
   set(c.queue_capacity, m.queue_capacity);
+  if (!c.stages.empty()) apply_stages(c.stages, m);
   set(c.lb_detection, m.lb_detection);
   // The two ways of sizing access points exclude each other: the one the file gives wins.
   if (c.devices_per_ap) {
@@ -47,7 +73,7 @@ void apply_scenario_capacity(const scenarios::Scenario& s, CapacityModel& m) {
   set_link(c.ap_link, m.ap_bandwidth_bps, m.ap_latency);
   set_link(c.core, m.core_bandwidth_bps, m.core_latency);
   set_link(c.wan, m.wan_bandwidth_bps, m.wan_latency);
-  set_link(c.server_link, m.server_link_bandwidth_bps, m.server_link_latency);
+  if (c.stages.empty()) set_link(c.server_link, m.server_link_bandwidth_bps, m.server_link_latency);
   set(c.alert_delivery, m.alert_delivery);
   if (c.fidelity) m.fidelity = fidelity_of(*c.fidelity);
   set(c.aggregate_above_devices, m.aggregate_above_devices);

@@ -143,3 +143,47 @@ TEST(SweepTables, FiguresWithoutDataSayNotApplicable) {
   }
 }
 
+// `--stage NAME.FIELD=VALUE` addresses a stage by name: the first is the ingest tier.
+TEST(ScenarioCapacity, StageSettingsAddressStagesByName) {
+  scenarios::Scenario s;
+  scenarios::CapacitySpec c;
+  scenarios::CapacityStage api;
+  api.name = "api";
+  api.count = 2;
+  api.workers = 4;
+  api.service_time = 2ms;
+  scenarios::CapacityStage db;
+  db.name = "database";
+  db.workers = 2;
+  db.service_time = 5ms;
+  db.link.latency = 1ms;
+  c.stages = {api, db};
+  c.servers = 2;
+  s.capacity = c;
+  auto m = capacity_from(s);
+  EXPECT_EQ(m.front_stage, "api");
+  EXPECT_EQ(m.servers, 2u);
+  EXPECT_EQ(m.workers_per_server, 4u);
+  EXPECT_EQ(m.service_time, 2ms);
+  ASSERT_EQ(m.downstream.size(), 1u);
+  EXPECT_EQ(m.downstream[0].name, "database");
+  EXPECT_EQ(m.downstream[0].link_latency, 1ms);
+  apply_capacity_setting(m, "stage", "database.workers=8");
+  apply_capacity_setting(m, "stage", "database.service-time=3ms");
+  apply_capacity_setting(m, "stage", "api.count=5");
+  EXPECT_EQ(m.downstream[0].workers, 8u);
+  EXPECT_EQ(m.downstream[0].service_time, 3ms);
+  EXPECT_EQ(m.servers, 5u);
+  EXPECT_NO_THROW(m.validate());
+  try {
+    apply_capacity_setting(m, "stage", "cache.workers=2");
+    FAIL() << "an unknown stage was accepted";
+  } catch (const CapacityError& e) {
+    EXPECT_NE(std::string(e.what()).find("the stages are api, database"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(apply_capacity_setting(m, "stage", "database.speed=2"), CapacityError);
+  EXPECT_THROW(apply_capacity_setting(m, "stage", "database=2"), CapacityError);
+  m.downstream[0].workers = 0;
+  EXPECT_THROW(m.validate(), CapacityError);
+}

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "pipeline.hpp"
 #include "server_pool.hpp"
 
 using namespace iomtsim::sim::simgrid;
@@ -129,4 +130,63 @@ TEST(ServerPool, MD1WaitMatchesPollaczekKhinchine) {
   const auto e = run_poisson(m, lambda, 600'000);
   EXPECT_NEAR(*e.wait_mean_s, erlang_c_wait_s(lambda, 0.002, 1),
               0.05 * erlang_c_wait_s(lambda, 0.002, 1));
+}
+
+// Stages in tandem (pipeline.hpp). By Burke's theorem an M/M/1 stage's departures are
+// Poisson at the arrival rate, so the second stage of an M/M/1 -> M/M/1 tandem waits as
+// an M/M/1 of its own: lambda = 300/s, S1 = 2 ms (rho 0.6), S2 = 2.5 ms (rho 0.75),
+// Wq2 = rho2 S2 / (1 - rho2) = 7.5 ms. Every accepted reading leaves the last stage once,
+// no earlier than it entered.
+TEST(Pipeline, TandemOfMM1StagesWaitsAsJacksonSays) {
+  namespace ph = iomtsim::physiology;
+  CapacityModel m = one_server(1, 100'000'000);
+  m.service_time = 2ms;
+  m.service_distribution = ph::Distribution::make(ph::Distribution::Kind::Exponential, 0.002);
+  m.front_stage = "first";
+  CapacityModel::Stage second;
+  second.name = "second";
+  second.service_time = 2500us;
+  second.service_distribution =
+      ph::Distribution::make(ph::Distribution::Kind::Exponential, 0.0025);
+  second.queue_capacity = 100'000'000;
+  second.link_latency = 1ms;
+  m.downstream = {second};
+  Pipeline p(m, 11);
+  const double lambda = 300;
+  const std::uint64_t n = 600'000;
+  const SimTime end{ph::from_seconds(static_cast<double>(n) / lambda)};
+  p.measure(SimTime{}, end);
+  ph::Rng rng(2027);
+  std::vector<SimTime> entered;
+  std::uint64_t left = 0;
+  bool in_order = true;
+  const auto done = [&](std::uint64_t token, const Admission& a) {
+    EXPECT_EQ(a.result, R::Accepted);
+    in_order = in_order && a.done >= entered[token] + 1ms;
+    ++left;
+  };
+  double t = 0;
+  for (;;) {
+    t += rng.exponential(1.0 / lambda);
+    const SimTime at{ph::from_seconds(t)};
+    if (at >= end) break;
+    const auto a = p.front().admit(p.front().pick(at), at);
+    ASSERT_EQ(a.result, R::Accepted);
+    entered.push_back(at);
+    p.forward(entered.size() - 1, a.done);
+    p.advance(at, done);
+  }
+  p.advance(SimTime::max(), done);
+  EXPECT_TRUE(p.idle());
+  EXPECT_EQ(left, entered.size());
+  EXPECT_TRUE(in_order);
+  const auto uses = p.uses();
+  ASSERT_EQ(uses.size(), 2u);
+  EXPECT_EQ(uses[0].name, "first");
+  EXPECT_EQ(uses[1].name, "second");
+  EXPECT_NEAR(uses[0].utilisation, 0.6, 0.01);
+  EXPECT_NEAR(uses[1].utilisation, 0.75, 0.015);
+  EXPECT_NEAR(*uses[0].wait_mean_s, erlang_c_wait_s(lambda, 0.002, 1),
+              0.05 * erlang_c_wait_s(lambda, 0.002, 1));
+  EXPECT_NEAR(*uses[1].wait_mean_s, 0.0075, 0.06 * 0.0075);
 }

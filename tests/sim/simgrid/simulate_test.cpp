@@ -3,6 +3,8 @@
 // (gtest_discover_tests), so each may call simulate() once.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "iomtsim/sim/simgrid/simulate.hpp"
 #include "sg_scenario.hpp"
 
@@ -281,4 +283,60 @@ TEST(SimgridCapacity, UtilisationOfServersAndLinksNamesTheBottleneck) {
   // Round trip through report.json.
   const auto back = reports::from_json(reports::to_json(r.report));
   EXPECT_EQ(back.capacity, c);
+}
+
+// Issue 22: a pipeline of stages. 200 monitors x 3 vitals every 15 s = 40 readings a
+// second through api (1 worker, 2 ms: 8 %), broker (1 worker, 1 ms after 1 ms: 4 %) and
+// database (1 worker, 20 ms: 80 %). The database is the bottleneck, each stage's
+// utilisation is lambda S / c, and every reading is answered only after all three.
+TEST(SimgridStages, AThreeStagePipelineNamesItsBottleneck) {
+  auto cap = idle_capacity();
+  cap.workers_per_server = 1;
+  cap.service_time = 2ms;
+  cap.front_stage = "api";
+  CapacityModel::Stage broker;
+  broker.name = "broker";
+  broker.service_time = 1ms;
+  broker.link_latency = 1ms;
+  CapacityModel::Stage database;
+  database.name = "database";
+  database.service_time = 20ms;
+  database.queue_capacity = 100'000;
+  cap.downstream = {broker, database};
+  const auto r = simulate(ward(200, 15s, 0.002), quiet(cap));
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  EXPECT_EQ(d[Outcome::Acknowledged], d.generated);
+  const double lambda = static_cast<double>(d.generated) / r.report.duration_s();
+  std::map<std::string, double> use;
+  for (const auto& u : r.report.capacity.resources)
+    if (u.kind == "stage") use[u.name] = u.utilisation;
+  ASSERT_EQ(use.size(), 3u);
+  EXPECT_NEAR(use["api"], lambda * 0.002, 0.03 * lambda * 0.002);
+  EXPECT_NEAR(use["broker"], lambda * 0.001, 0.03 * lambda * 0.001);
+  EXPECT_NEAR(use["database"], lambda * 0.020, 0.03 * lambda * 0.020);
+  EXPECT_EQ(r.report.capacity.bottleneck, "database");
+  // 2 ms device path + 2 + 1 + 1 + 20 ms of stages, at the least.
+  EXPECT_GE(r.report.ingest_latency.min(), std::chrono::nanoseconds(26ms).count());
+}
+
+// A later stage that cannot keep up (database: 1 worker x 50 ms against 40 readings a
+// second, 10 waiting at most) refuses readings as a full queue does: 503, and each
+// reading still ends in exactly one bucket.
+TEST(SimgridStages, AnOverflowingLaterStageRejectsAndEveryReadingEndsOnce) {
+  auto cap = idle_capacity();
+  CapacityModel::Stage database;
+  database.name = "database";
+  database.service_time = 50ms;
+  database.queue_capacity = 10;
+  cap.downstream = {database};
+  const auto r = simulate(ward(200, 15s, 0.002), quiet(cap));
+  const auto& d = r.report.delivery;
+  EXPECT_TRUE(d.balanced());
+  // The database serves 20 a second of the 40 offered: about half is refused.
+  EXPECT_NEAR(static_cast<double>(d[Outcome::Rejected]) / static_cast<double>(d.generated), 0.5,
+              0.05);
+  EXPECT_EQ(d[Outcome::Rejected], r.stats.queue_rejections);
+  EXPECT_EQ(d[Outcome::Acknowledged] + d[Outcome::Rejected], d.generated);
+  EXPECT_EQ(r.report.capacity.bottleneck, "database");
 }

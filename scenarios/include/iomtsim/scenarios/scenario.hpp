@@ -174,6 +174,18 @@ struct CapacityFailure {
   bool operator==(const CapacityFailure&) const = default;
 };
 
+// One stage of `capacity.stages`: a broker, a stream processor, a database.
+struct CapacityStage {
+  std::string name;
+  std::uint32_t count = 1;    // instances
+  std::uint32_t workers = 1;  // per instance
+  Duration service_time{};    // per reading on one worker (a distribution's mean)
+  std::optional<physiology::Distribution> service_distribution;
+  std::optional<std::uint32_t> queue_capacity;  // readings waiting per instance
+  CapacityLink link;                            // from the previous stage (the first: LB to it)
+  bool operator==(const CapacityStage&) const = default;
+};
+
 struct CapacitySpec {
   // Access points: the devices of each ward spread over ceil(devices / devices_per_ap)
   // access points, or `aps_per_ward` of them; each with its own link to the core switch.
@@ -206,6 +218,9 @@ struct CapacitySpec {
   // otherwise each at a phase drawn from the seed over its message period.
   bool synchronised_start = false;
   std::optional<Duration> warm_up;  // after time.ramp_up: simulated, not scored
+  // `stages:` instead of `servers:`: the pipeline as an ordered list; the first stage is
+  // what the load balancer reaches (and what `failures: {server: k}` names).
+  std::vector<CapacityStage> stages;
   bool operator==(const CapacitySpec&) const = default;
 };
 

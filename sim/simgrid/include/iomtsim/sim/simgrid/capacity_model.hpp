@@ -74,6 +74,23 @@ struct CapacityModel {
   std::uint32_t queue_capacity = 2000;  // readings waiting per server; more are rejected
   Duration lb_detection = 5s;           // a failed server still gets traffic for this long
 
+  // The pipeline behind the ingest tier (capacity.stages): the ingest tier above is its
+  // first stage, named `front_stage`; each later stage takes the readings the one before
+  // accepted, after `link_latency`, and the device is answered when a reading leaves the
+  // last one (src/pipeline.hpp). Empty: the ingest tier answers (one stage).
+  struct Stage {
+    std::string name;
+    std::uint32_t count = 1;    // instances, taken round robin
+    std::uint32_t workers = 1;  // per instance
+    Duration service_time = 1ms;
+    std::optional<physiology::Distribution> service_distribution;  // as for the ingest tier
+    std::uint32_t queue_capacity = 2000;  // readings waiting per instance
+    Duration link_latency{0};             // from the previous stage
+    bool operator==(const Stage&) const = default;
+  };
+  std::string front_stage = "servers";
+  std::vector<Stage> downstream;
+
   // Network behind the devices' access hop.
   std::uint32_t devices_per_ap = 40;  // access points per ward = ceil(devices / this)
   std::uint32_t aps_per_ward = 0;     // > 0: this many per ward instead
