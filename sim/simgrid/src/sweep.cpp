@@ -130,6 +130,7 @@ SweepPoint point_from_report(const reports::Report& r, double x, std::string val
   };
   p.ingest_p50_s = s(r.ingest_latency, 50);
   p.ingest_p99_s = s(r.ingest_latency, 99);
+  p.ingest_p99_unmet = std::isinf(reports::metric_value(r, "ingest_latency.p99"));
   p.alert_p50_s = s(r.alert_latency, 50);
   p.alert_p99_s = s(r.alert_latency, 99);
   p.delivered_fraction = r.delivery.fraction(reports::Outcome::Acknowledged);

@@ -121,7 +121,7 @@ TEST(SweepKnee, ResourceAxisIsTheFewestThatPassFromTheTop) {
 }  // namespace
 
 // A point without episodes has no sensitivity, one without alerts no alert latency: the
-// tables say so instead of printing "nan".
+// tables say so instead of printing "nan"; a point that shed load says its p99 is unmet.
 TEST(SweepTables, FiguresWithoutDataSayNotApplicable) {
   SweepResult r;
   r.axis = parse_sweep_axis("devices", "100..200", 2);
@@ -132,7 +132,11 @@ TEST(SweepTables, FiguresWithoutDataSayNotApplicable) {
   p.alert_p99_s = std::numeric_limits<double>::quiet_NaN();
   p.delivered_fraction = 1.0;
   p.alert_sensitivity = std::numeric_limits<double>::quiet_NaN();
-  r.points = {p};
+  SweepPoint shed = p;  // refused more than 1 %: the p99 thresholds read is unmet
+  shed.value = "200";
+  shed.x = 200;
+  shed.ingest_p99_unmet = true;
+  r.points = {p, shed};
   std::ostringstream console;
   print_sweep(r, console);
   const std::string html = render_sweep_html(r);
@@ -140,6 +144,7 @@ TEST(SweepTables, FiguresWithoutDataSayNotApplicable) {
     EXPECT_EQ(text.find("nan"), std::string::npos) << text;
     EXPECT_NE(text.find("n/a"), std::string::npos) << text;
     EXPECT_NE(text.find("0.2500"), std::string::npos) << text;
+    EXPECT_NE(text.find("unmet"), std::string::npos) << text;
   }
 }
 
