@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <variant>
+
+#include "iomtsim/reports/thresholds.hpp"
 
 namespace iomtsim::reports {
 
@@ -17,6 +20,29 @@ std::string fmt(double v) {
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
+// Besides the headline figures, every section either report has: operations (pumps,
+// assets, imaging), the chart read-back, waveforms, capacity. A figure of the catalogue
+// with a good direction joins when either report measured it (finite and not zero); of a
+// latency series, its p50 and p99. The ingest, alert and delivery families are the
+// headline's own, so only their headline figures appear.
+bool section_figure(const scenarios::Metric& m) {
+  if (m.headline || m.better == scenarios::Better::Neither) return false;
+  if (std::holds_alternative<scenarios::DeliveryMetric>(m.selector) ||
+      std::holds_alternative<scenarios::AlertMetric>(m.selector))
+    return false;
+  if (const auto* l = std::get_if<scenarios::LatencyMetric>(&m.selector)) {
+    using S = scenarios::LatencySeries;
+    if (l->series == S::Ingest || l->series == S::IngestRaw || l->series == S::Alert ||
+        l->series == S::IngestOfProtocol || l->series == S::IngestOfProfile)
+      return false;
+    return l->stat == scenarios::LatencyStat::P50 || l->stat == scenarios::LatencyStat::P99;
+  }
+  const auto* sc = std::get_if<scenarios::ScalarMetric>(&m.selector);
+  return sc != nullptr && sc->what != scenarios::Scalar::ThroughputReadings;
+}
+
+bool measured(double v) { return !std::isnan(v) && v != 0.0; }
+
 }  // namespace
 
 std::vector<MetricDiff> diff_reports(const Report& baseline, const Report& candidate,
@@ -26,8 +52,13 @@ std::vector<MetricDiff> diff_reports(const Report& baseline, const Report& candi
   for (const auto* r : {&baseline, &candidate})
     for (const auto& [c, s] : r->accuracy.by_condition) condition_set.insert(c);
   const std::vector<std::string> conditions(condition_set.begin(), condition_set.end());
+  std::vector<scenarios::Metric> figures = scenarios::headline_metrics(conditions);
+  for (const auto& m : scenarios::known_metrics())
+    if (section_figure(m) &&
+        (measured(metric_value(baseline, m)) || measured(metric_value(candidate, m))))
+      figures.push_back(m);
   std::vector<MetricDiff> out;
-  for (const auto& h : scenarios::headline_metrics(conditions)) {
+  for (const auto& h : figures) {
     MetricDiff d;
     d.metric = h.name;
     d.higher_is_better = h.better == scenarios::Better::Higher;

@@ -96,6 +96,11 @@ double value_of(const Report& r, const sc::LatencyMetric& m) {
     case sc::LatencySeries::TimeToChart:
       if (r.chart.empty()) return kNaN;  // no read-back: no data, even for count
       return latency_stat(r.chart.time_to_chart, m.stat);
+    case sc::LatencySeries::Waveform:
+      if (r.waveforms.empty()) return kNaN;
+      return latency_stat(r.waveforms.latency, m.stat,
+                          r.waveforms.delivery[Outcome::Rejected] +
+                              r.waveforms.delivery[Outcome::TimedOut]);
   }
   return kNaN;
 }
@@ -267,6 +272,13 @@ double value_of(const Report& r, const sc::ScalarMetric& m) {
     case sc::Scalar::ChartMismatchedSubject:
     case sc::Scalar::ChartMismatchedEffectiveTime:
       return chart_value(r.chart, m.what);
+    case sc::Scalar::WaveformAcknowledgedFraction:
+      return r.waveforms.delivery.generated ? r.waveforms.delivery.fraction(Outcome::Acknowledged)
+                                            : kNaN;
+    case sc::Scalar::CapacityBottleneckUtilisation:
+      for (const auto& u : r.capacity.resources)
+        if (u.name == r.capacity.bottleneck) return u.utilisation;
+      return kNaN;  // a real run models no resources
   }
   return kNaN;
 }

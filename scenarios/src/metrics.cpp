@@ -48,6 +48,8 @@ constexpr LatencyFamily kLatencyFamilies[] = {
      "vital signs sent otherwise", ""},
     {"chart.time_to_chart", LatencySeries::TimeToChart,
      "device measurement to first searchable in the target's record", ""},
+    {"waveforms.latency", LatencySeries::Waveform,
+     "a waveform block's intended send to acknowledgement", ""},
 };
 
 struct AlertStatInfo {
@@ -170,6 +172,10 @@ constexpr ScalarInfo kScalars[] = {
      false, "readings found about another patient"},
     {"chart.mismatched.effective_time", Scalar::ChartMismatchedEffectiveTime, Q::Number, "",
      Better::Lower, false, "readings found with another effective time"},
+    {"waveforms.acknowledged_fraction", Scalar::WaveformAcknowledgedFraction, Q::Fraction, "",
+     Better::Higher, false, "waveform blocks acknowledged, of those generated"},
+    {"capacity.bottleneck_utilisation", Scalar::CapacityBottleneckUtilisation, Q::Fraction, "",
+     Better::Lower, false, "utilisation of the most utilised stage or link (simulated runs)"},
 };
 
 Metric latency_metric(std::string name, LatencySeries series, const StatName& st,

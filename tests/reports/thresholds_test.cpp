@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "iomtsim/reports/diff.hpp"
 #include "iomtsim/reports/summary_text.hpp"
@@ -162,6 +163,55 @@ TEST(Diff, APercentileThatBecomesUnmetRegressesAndTheReverseImproves) {
   const auto same = p99(diff_reports(shed, shed));
   EXPECT_FALSE(same.regression || same.improvement);
   EXPECT_NE(format_diff({worse}).find("-> unmet"), std::string::npos) << format_diff({worse});
+}
+
+// Issue 22: report diff covers every section a report has, not only the headline: the
+// operations' imaging, the waveforms and the capacity model's bottleneck.
+TEST(Diff, EverySectionEitherReportHasIsCompared) {
+  Report base = answered_fixture();
+  auto names = [](const std::vector<MetricDiff>& d) {
+    std::set<std::string> out;
+    for (const auto& x : d) out.insert(x.metric);
+    return out;
+  };
+  // Sections neither report has add nothing.
+  const auto plain = names(diff_reports(base, base));
+  EXPECT_FALSE(plain.count("imaging.result_latency.p99"));
+  EXPECT_FALSE(plain.count("waveforms.acknowledged_fraction"));
+  EXPECT_FALSE(plain.count("capacity.bottleneck_utilisation"));
+
+  Histogram imaging(base.ingest_latency.config());
+  for (int i = 1; i <= 100; ++i) imaging.record(std::int64_t{i} * 10'000'000);  // 10 ms .. 1 s
+  base.ops.scores.imaging_results = 100;
+  base.ops.scores.imaging_acked = 100;
+  base.ops.scores.imaging_latency = imaging;
+  base.waveforms.delivery.generated = 100;
+  base.waveforms.delivery.add(Outcome::Acknowledged, 100);
+  base.capacity.resources = {{"api", "stage", 0.4, 0.001, 0.01, 3},
+                             {"wan", "link", 0.2, std::nullopt, std::nullopt, 0}};
+  base.capacity.bottleneck = "api";
+
+  Report cand = base;
+  Histogram slower(imaging.config());
+  for (int i = 1; i <= 100; ++i) slower.record(std::int64_t{i} * 30'000'000);  // three times
+  cand.ops.scores.imaging_latency = slower;
+  cand.waveforms.delivery = {};
+  cand.waveforms.delivery.generated = 100;
+  cand.waveforms.delivery.add(Outcome::Acknowledged, 80);
+  cand.waveforms.delivery.add(Outcome::LostNetwork, 20);
+  cand.capacity.resources[0].utilisation = 0.9;
+
+  const auto d = diff_reports(base, cand);
+  const auto all = names(d);
+  for (const char* m : {"imaging.result_latency.p50", "imaging.result_latency.p99",
+                        "waveforms.acknowledged_fraction", "capacity.bottleneck_utilisation"})
+    EXPECT_TRUE(all.count(m)) << m;
+  EXPECT_FALSE(all.count("imaging.result_latency.p90"));  // a section's p50 and p99 only
+  const auto regs = names(regressions(d));
+  for (const char* m : {"imaging.result_latency.p99", "waveforms.acknowledged_fraction",
+                        "capacity.bottleneck_utilisation"})
+    EXPECT_TRUE(regs.count(m)) << m << "\n" << format_diff(d);
+  EXPECT_TRUE(regressions(diff_reports(base, base)).empty());
 }
 
 // A run whose readings mostly never reached the target is invalid; the summary then

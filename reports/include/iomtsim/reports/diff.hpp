@@ -1,6 +1,8 @@
 #pragma once
 // Comparing two reports (a baseline and a candidate): for the metric catalogue's headline
-// figures (scenarios::headline_metrics), the change and whether it is a regression, i.e.
+// figures (scenarios::headline_metrics) and the figures of every other section either
+// report has (operations, chart, waveforms, capacity), the change and whether it is a
+// regression, i.e.
 // worse by more than the tolerance in the metric's bad direction (Metric::better: latency
 // up, sensitivity down, …).
 #include <string>

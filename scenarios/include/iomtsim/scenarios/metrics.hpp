@@ -26,6 +26,8 @@
 //   chart . charted | missing | duplicated | mismatched
 //       | mismatched.value|unit|code|subject|effective_time,  chart.time_to_chart . STAT
 //       (the read-back of the target's record, reports/chart.hpp; no data without one)
+//   waveforms . acknowledged_fraction,  waveforms.latency . STAT
+//   capacity . bottleneck_utilisation   (simulated runs: the most utilised stage or link)
 //
 //   auto m = resolve_metric("alerts.sepsis.sensitivity");   // kind Fraction, better Higher
 //   std::get<AlertMetric>(m->selector).name == "sepsis"
@@ -56,6 +58,7 @@ enum class LatencySeries : std::uint8_t {
   VitalsDuringImaging,
   VitalsOutsideImaging,
   TimeToChart,  // chart.time_to_chart: measurement -> searchable in the target's record
+  Waveform,     // waveforms.latency: a waveform block's intended send -> acknowledgement
 };
 enum class LatencyStat : std::uint8_t { P50, P90, P95, P99, P999, Max, Mean, Min, Count };
 enum class AlertScope : std::uint8_t { All, Condition, Rule };
@@ -108,6 +111,8 @@ enum class Scalar : std::uint8_t {
   ChartMismatchedCode,
   ChartMismatchedSubject,
   ChartMismatchedEffectiveTime,
+  WaveformAcknowledgedFraction,
+  CapacityBottleneckUtilisation,
 };
 
 struct LatencyMetric {
