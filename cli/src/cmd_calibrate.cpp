@@ -5,6 +5,7 @@
 // FHIR endpoint, with its TLS, authentication and provisioning), so a capacity planner
 // calibrates the model against the system they plan for. The arithmetic is
 // sim::simgrid::derive_calibration.
+#include <ctime>
 #include <iostream>
 #include <sstream>
 
@@ -92,6 +93,15 @@ int cmd_calibrate(const std::vector<std::string>& args) {
     const double span_s = seconds + static_cast<double>(heavy.report.ingest_latency.max()) * 1e-9;
     auto c = sg::derive_calibration(light.report, heavy.report, span_s, 1);
     c.note = what + ", FHIR R4, one reading per request, loadgen 1 thread x 4 connections";
+    c.target = what;
+    {
+      const std::time_t now = std::time(nullptr);
+      std::tm utc{};
+      gmtime_r(&now, &utc);
+      char stamp[32];
+      std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+      c.measured_at = stamp;  // simulate names it with each figure it sets
+    }
     sg::write_calibration(c, vm["out"].as<std::string>());
     std::cout << "service time per reading: " << static_cast<double>(c.service_time.count()) * 1e-3
               << " us (" << c.ceiling_per_s << " readings/s ceiling)\n"

@@ -81,8 +81,26 @@ int cmd_simulate(const std::vector<std::string>& args) {
   sg::SimulateOptions options;
   try {
     sg::apply_scenario_capacity(*scenario, options.capacity);
-    if (vm.count("calibration"))
-      sg::apply_to(sg::read_calibration(vm["calibration"].as<std::string>()), options.capacity);
+    if (vm.count("calibration")) {
+      const std::string file = vm["calibration"].as<std::string>();
+      const auto cal = sg::read_calibration(file);
+      const auto before = options.capacity;
+      sg::apply_to(cal, options.capacity, sg::source_text(cal, file));
+      // A calibration that replaces what the scenario says is said, not silent.
+      const std::string& f = before.front_stage;
+      auto from_scenario = [&](const std::string& figure) {
+        const auto it = before.sources.find(figure);
+        return it != before.sources.end() && it->second == "scenario";
+      };
+      if (from_scenario(f + ".service_time") && before.service_time != cal.service_time)
+        std::cerr << "simulate: " << sg::source_text(cal, file) << " replaces the scenario's "
+                  << f << ".service_time (" << before.service_time.count() / 1000 << " us) with "
+                  << cal.service_time.count() / 1000 << " us\n";
+      if (from_scenario(f + ".workers") && before.workers_per_server != cal.workers)
+        std::cerr << "simulate: " << sg::source_text(cal, file) << " replaces the scenario's "
+                  << f << ".workers (" << before.workers_per_server << ") with " << cal.workers
+                  << "\n";
+    }
     for (const auto& s : sg::capacity_settings()) {
       const std::string key(s.key);
       if (!vm.count(key)) continue;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "chart_section.hpp"
+#include "capacity_section.hpp"
 #include "html_page.hpp"
 #include "iomtsim/reports/verdict.hpp"
 #include "ops_section.hpp"
@@ -291,6 +292,7 @@ std::string render_html(const Report& report, const HtmlOptions& options) {
   o += outcome_codes_section(report);
   o += chart_section(report);
   o += ops_section(report);
+  o += capacity_section(report);
   o += timeline_section(report, options.timeline_patient);
   o += html::page_end();
   return o;

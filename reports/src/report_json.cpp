@@ -253,7 +253,12 @@ std::string to_json(const Report& r) {
                          {"wait_mean_s", u.wait_mean_s ? num(*u.wait_mean_s) : Json(nullptr)},
                          {"wait_p99_s", u.wait_p99_s ? num(*u.wait_p99_s) : Json(nullptr)},
                          {"queue_max", u.queue_max}});
-    j["capacity"] = Json{{"resources", std::move(res)}, {"bottleneck", r.capacity.bottleneck}};
+    Json model = Json::array();
+    for (const auto& f : r.capacity.model)
+      model.push_back(Json{{"figure", f.name}, {"value", f.value}, {"source", f.source}});
+    j["capacity"] = Json{{"resources", std::move(res)},
+                         {"bottleneck", r.capacity.bottleneck},
+                         {"model", std::move(model)}};
   }
   if (!r.waveforms.empty()) {
     const auto& w = r.waveforms;
@@ -427,6 +432,11 @@ Report from_json(std::string_view text) {
         r.capacity.resources.push_back(std::move(x));
       }
       r.capacity.bottleneck = c.at("bottleneck").get<std::string>();
+      if (c.contains("model"))  // reports before provenance lack it
+        for (const auto& f : c.at("model"))
+          r.capacity.model.push_back({f.at("figure").get<std::string>(),
+                                      f.at("value").get<std::string>(),
+                                      f.at("source").get<std::string>()});
     }
     // Optional: runs without waveform devices (and older reports) have no "waveforms".
     if (j.contains("waveforms")) {

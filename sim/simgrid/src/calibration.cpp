@@ -31,7 +31,9 @@ std::string to_json(const Calibration& c) {
                       {"ceiling_per_s", c.ceiling_per_s},
                       {"light_p50_raw_ns", c.light_p50_raw.count()},
                       {"light_p99_raw_ns", c.light_p99_raw.count()},
-                      {"note", c.note}};
+                      {"note", c.note},
+                      {"target", c.target},
+                      {"measured_at", c.measured_at}};
   return j.dump(2) + "\n";
 }
 
@@ -47,6 +49,8 @@ Calibration calibration_from_json(const std::string& text) {
     c.light_p50_raw = Duration{j.value("light_p50_raw_ns", std::int64_t{0})};
     c.light_p99_raw = Duration{j.value("light_p99_raw_ns", std::int64_t{0})};
     c.note = j.value("note", std::string{});
+    c.target = j.value("target", std::string{});
+    c.measured_at = j.value("measured_at", std::string{});
     if (c.service_time.count() <= 0 || c.workers == 0 || c.loopback_one_way.count() < 0)
       throw CalibrationError("calibration: service time and workers must be positive");
     return c;
@@ -108,10 +112,19 @@ scenarios::Scenario calibration_scenario(std::uint32_t patients, Duration every,
   return s;
 }
 
-void apply_to(const Calibration& c, CapacityModel& m) {
+void apply_to(const Calibration& c, CapacityModel& m, const std::string& source) {
   m.service_time = c.service_time;
   m.service_distribution.reset();  // the calibration measured a mean, applied as fixed
   m.workers_per_server = c.workers;
+  m.sources[m.front_stage + ".service_time"] = source;
+  m.sources[m.front_stage + ".workers"] = source;
+}
+
+std::string source_text(const Calibration& c, const std::filesystem::path& file) {
+  std::string s = "calibration " + file.string();
+  std::string about = c.target;
+  if (!c.measured_at.empty()) about += (about.empty() ? "" : ", ") + c.measured_at;
+  return about.empty() ? s : s + " (" + about + ")";
 }
 
 CapacityModel loopback_capacity(const Calibration& c) {

@@ -60,6 +60,10 @@ void apply_stage_setting(CapacityModel& m, std::string_view text) {
   const std::string_view field = text.substr(dot + 1, eq - dot - 1);
   const std::string_view v = text.substr(eq + 1);
   const std::string key = "--stage " + std::string(name) + "." + std::string(field);
+  // The figure's name in report.json's capacity.model.
+  const std::string figure =
+      std::string(name) + "." + (field == "service-time" ? "service_time" : std::string(field));
+  m.sources[figure] = "command line";
   if (name == m.front_stage) {
     if (field == "count") return void(m.servers = count<std::uint32_t>(key, v));
     if (field == "workers") return void(m.workers_per_server = count<std::uint32_t>(key, v));
@@ -91,11 +95,44 @@ void apply_stage_setting(CapacityModel& m, std::string_view text) {
                       "' (count, workers, service-time, queue or latency)");
 }
 
+// The figure a command-line setting sets, by its name in report.json's capacity.model
+// ("" for a setting that names its own: --stage).
+std::string figure_of(const CapacityModel& m, std::string_view key) {
+  static const std::pair<std::string_view, std::string_view> kFixed[] = {
+      {"lb-detection", "load_balancer.failover_after"},
+      {"devices-per-ap", "access_points.devices_per_ap"},
+      {"aps-per-ward", "access_points.per_ward"},
+      {"ap-bandwidth", "access_points.bandwidth"},
+      {"ap-latency", "access_points.latency"},
+      {"core-bandwidth", "core.bandwidth"},
+      {"core-latency", "core.latency"},
+      {"wan-bandwidth", "wan.bandwidth"},
+      {"wan-latency", "wan.latency"},
+      {"server-bandwidth", "server_link.bandwidth"},
+      {"server-latency", "server_link.latency"},
+      {"alert-delivery", "alert_delivery"},
+      {"aggregate-above", "aggregate_above"},
+      {"aggregate-interval", "aggregate_interval"},
+      {"platform", "platform"},
+      {"fail", "failures"},
+      {"drain", "drain"},
+  };
+  if (key == "servers") return m.front_stage + ".count";
+  if (key == "workers") return m.front_stage + ".workers";
+  if (key == "service-time") return m.front_stage + ".service_time";
+  if (key == "queue") return m.front_stage + ".queue";
+  for (const auto& [k, f] : kFixed)
+    if (k == key) return std::string(f);
+  return {};
+}
+
 }  // namespace
 
 std::span<const CapacitySetting> capacity_settings() { return kSettings; }
 
 void apply_capacity_setting(CapacityModel& m, std::string_view key, std::string_view v) {
+  if (const std::string figure = figure_of(m, key); !figure.empty())
+    m.sources[figure] = "command line";
   if (key == "servers")
     m.servers = count<std::uint32_t>(key, v);
   else if (key == "workers")

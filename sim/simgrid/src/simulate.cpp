@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "driver.hpp"
+#include "model_figures.hpp"
 #include "iomtsim/physiology/random.hpp"
 #include "iomtsim/sim/device_side/device_side.hpp"
 #include "iomtsim/sim/run_frame.hpp"
@@ -195,6 +196,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   {
     auto& cap = result.report.capacity;
     for (auto& u : pipeline.uses()) cap.resources.push_back(std::move(u));
+    cap.model = detail::model_figures(capacity);
     for (auto& u : driver.link_uses()) cap.resources.push_back(std::move(u));
     const auto top = std::max_element(
         cap.resources.begin(), cap.resources.end(),

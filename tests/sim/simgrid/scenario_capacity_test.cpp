@@ -179,6 +179,13 @@ TEST(ScenarioCapacity, StageSettingsAddressStagesByName) {
   EXPECT_EQ(m.downstream[0].workers, 8u);
   EXPECT_EQ(m.downstream[0].service_time, 3ms);
   EXPECT_EQ(m.servers, 5u);
+  // Where each figure came from (report.json's capacity.model).
+  EXPECT_EQ(m.sources.at("api.workers"), "scenario");
+  EXPECT_EQ(m.sources.at("database.latency"), "scenario");
+  EXPECT_EQ(m.sources.at("database.workers"), "command line");
+  EXPECT_EQ(m.sources.at("database.service_time"), "command line");
+  EXPECT_EQ(m.sources.at("api.count"), "command line");
+  EXPECT_FALSE(m.sources.count("database.queue"));  // the default
   EXPECT_NO_THROW(m.validate());
   try {
     apply_capacity_setting(m, "stage", "cache.workers=2");

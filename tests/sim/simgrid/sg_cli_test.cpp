@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -129,6 +130,43 @@ TEST_F(SgCli, CommandLineOverridesTheFile) {
   ASSERT_FALSE(failed.is_null());
   EXPECT_GT(outcome(failed, "failed"), 0u);
   EXPECT_EQ(outcome(opt, "failed"), 0u);
+}
+
+// Issue 22 item 5: every figure of the model says where it came from (the scenario, the
+// command line, a calibration file with its target and date, or the default), and a
+// calibration that replaces a figure the scenario gave says so on the console.
+TEST_F(SgCli, ReportSaysWhereEachCapacityFigureCameFrom) {
+  const auto cal = dir_ / "cal.json";
+  {
+    std::ofstream o(cal);
+    o << R"({"schema": 1, "service_time_ns": 3000000, "workers": 2, "loopback_one_way_ns": 50000,
+             "ceiling_per_s": 600, "target": "http://pipeline.example:8080/fhir",
+             "measured_at": "2026-12-01T10:00:00Z"})";
+  }
+  CliRun r;
+  const json rep = simulate("capacity_section.yaml",
+                            "--calibration " + q(cal.string()) + " --wan-latency 7ms", "prov", &r);
+  ASSERT_FALSE(rep.is_null()) << r.out;
+  EXPECT_TRUE(contains(r.out, "replaces the scenario's servers.service_time (50000 us) with 3000 us"))
+      << r.out;
+  std::map<std::string, std::pair<std::string, std::string>> model;
+  for (const auto& f : rep["capacity"]["model"])
+    model[f["figure"].get<std::string>()] = {f["value"].get<std::string>(),
+                                             f["source"].get<std::string>()};
+  EXPECT_EQ(model["servers.count"], (std::pair<std::string, std::string>{"4", "scenario"}));
+  EXPECT_EQ(model["servers.service_time"].first, "3 ms");
+  EXPECT_EQ(model["servers.service_time"].second,
+            "calibration " + cal.string() +
+                " (http://pipeline.example:8080/fhir, 2026-12-01T10:00:00Z)");
+  EXPECT_EQ(model["servers.workers"].first, "2");
+  EXPECT_EQ(model["wan.latency"], (std::pair<std::string, std::string>{"7 ms", "command line"}));
+  EXPECT_EQ(model["core.bandwidth"], (std::pair<std::string, std::string>{"10 Gbps", "scenario"}));
+  EXPECT_EQ(model["alert_delivery"], (std::pair<std::string, std::string>{"20 ms", "default"}));
+  // And report.html shows the section with them.
+  std::ifstream html(dir_ / "prov" / "report.html");
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(contains(page, "Capacity (simulated)"));
+  EXPECT_TRUE(contains(page, "pipeline.example"));
 }
 
 TEST_F(SgCli, XmlPlatformRouteLatencyComesOutAsWritten) {

@@ -22,8 +22,17 @@ struct ResourceUse {
   bool operator==(const ResourceUse&) const = default;
 };
 
+// One figure of the capacity model the run used, and where it came from.
+struct CapacityFigure {
+  std::string name;    // "servers.workers", "database.service_time", "wan.bandwidth", …
+  std::string value;   // with its unit: "4", "250 us", "1 Gbps"
+  std::string source;  // "default", "scenario", "command line", "calibration FILE (…)"
+  bool operator==(const CapacityFigure&) const = default;
+};
+
 struct CapacityReport {
   std::vector<ResourceUse> resources;  // stages in pipeline order, then links by name
+  std::vector<CapacityFigure> model;   // the model's figures, each with its source
   // The most utilised resource (its name), empty when there are none.
   std::string bottleneck;
   bool empty() const { return resources.empty(); }

@@ -38,7 +38,9 @@ struct Calibration {
   double ceiling_per_s = 0.0;
   Duration light_p50_raw{};
   Duration light_p99_raw{};
-  std::string note;  // free text: machine, target config
+  std::string note;         // free text: machine, target config
+  std::string target;       // what was measured: "the embedded reference target", a URL
+  std::string measured_at;  // UTC, "2026-12-08T03:10:00Z" ("" in files written before)
   bool operator==(const Calibration&) const = default;
 };
 
@@ -58,8 +60,10 @@ Calibration read_calibration(const std::filesystem::path& file);
 // (or run at speed 1) for `duration`. Offered rate = patients / every.
 scenarios::Scenario calibration_scenario(std::uint32_t patients, Duration every, Duration duration);
 
-// Sets the servers' service time and workers.
-void apply_to(const Calibration& c, CapacityModel& m);
+// Sets the first stage's service time and workers, noting `source` as where they came
+// from (CapacityModel::sources); source_text() says which file, target and date.
+void apply_to(const Calibration& c, CapacityModel& m, const std::string& source = "calibration");
+std::string source_text(const Calibration& c, const std::filesystem::path& file);
 // One server, the loopback path (its one-way latency on the access-point link, nothing
 // else), unlimited bandwidth and queue: the set-up calibrate measured.
 CapacityModel loopback_capacity(const Calibration& c);

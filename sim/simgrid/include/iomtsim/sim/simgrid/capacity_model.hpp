@@ -18,6 +18,7 @@
 //   CapacityModel m;  m.servers = 6;  m.wan_bandwidth_bps = 1e9;
 //   m.failures.push_back(parse_failure("server:1@3h"));
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -90,6 +91,11 @@ struct CapacityModel {
   };
   std::string front_stage = "servers";
   std::vector<Stage> downstream;
+
+  // Where each figure came from, by its name in report.json's capacity.model
+  // ("servers.workers", "database.service_time", "wan.bandwidth", …): "scenario", "command
+  // line", "calibration FILE (…)". A figure with no entry is the simulator's default.
+  std::map<std::string, std::string> sources;
 
   // Network behind the devices' access hop.
   std::uint32_t devices_per_ap = 40;  // access points per ward = ceil(devices / this)
