@@ -221,12 +221,13 @@ TEST(MedplumValidation, WhatIomtsimSendsIsValidFhirR4ToMedplum) {
     EXPECT_TRUE(found.contains(k)) << "no longer found, remove from the list: " << k;
 }
 
-// Medplum validates what is created: the transaction is taken whole, both resources are
+// Medplum validates what is created (server.js --validate: validateResource on every write,
+// as Medplum's own server does): the transaction is taken whole, both resources are
 // then found by the searches a chart would make (the study by its StudyInstanceUID, the
 // report by its identifier and through the study it references), and PUT again (a retry)
 // stores nothing twice.
 TEST(MedplumValidation, ImagingStudyAndDiagnosticReportAreCreatedAndSearchable) {
-  testing::MedplumServer fhir({"--quiet"});
+  testing::MedplumServer fhir({"--quiet", "--validate"});
   ASSERT_TRUE(fhir.ok()) << fhir.error();
   const auto r = stored_result(ops::Modality::Ultrasound);
   const auto study = chart_study(r);
@@ -260,13 +261,14 @@ TEST(MedplumValidation, ImagingStudyAndDiagnosticReportAreCreatedAndSearchable) 
   EXPECT_EQ(reports["entry"][0]["resource"]["imagingStudy"][0]["reference"],
             "ImagingStudy/" + is["id"].get<std::string>());
   EXPECT_FALSE(reports["entry"][0]["resource"].contains("presentedForm"));  // no media inlined
-  // A report whose ImagingStudy breaks the rules is refused on create: Medplum validates.
+  // A Bundle whose ImagingStudy breaks the rules is refused, for that reason.
   auto broken = json::parse(body);
-  broken["entry"][0]["resource"]["status"] = "stored";  // not in the ImagingStudy status codes
+  broken["entry"][0]["resource"]["numberOfInstances"] = "three";  // an unsignedInt
   const auto refused =
       fhir.request("POST", "/fhir", broken.dump(), "Content-Type: application/fhir+json\r\n");
   ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->status / 100, 4) << refused->body;
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_NE(refused->body.find("numberOfInstances"), std::string::npos) << refused->body;
 }
 
 }  // namespace

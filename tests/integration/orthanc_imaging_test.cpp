@@ -229,13 +229,13 @@ TEST(OrthancImaging, AcknowledgedButRefusedStudiesAreNotRetrievable) {
 
 // End to end with two servers written by others: the studies into Orthanc, then from each
 // modality the ImagingStudy and DiagnosticReport of every stored result into Medplum (which
-// validates what it creates). Every study counted stored is in Orthanc; every stored
-// result's DiagnosticReport and its ImagingStudy are searchable in Medplum; the report
-// shows result to PACS and result to chart, with their thresholds.
+// validates every resource written: server.js --validate). Every study counted stored is in
+// Orthanc; every stored result's DiagnosticReport and its ImagingStudy are searchable in Medplum;
+// the report shows result to PACS and result to chart, with their thresholds.
 TEST(OrthancImaging, StoredStudiesReachThePacsAndTheChartInMedplum) {
   testing::OrthancServer pacs;
   ASSERT_TRUE(pacs.ok()) << pacs.error();
-  testing::MedplumServer fhir({"--quiet"});
+  testing::MedplumServer fhir({"--quiet", "--validate"});
   ASSERT_TRUE(fhir.ok()) << fhir.error();
   auto scenario = emergency_imaging(pacs.http_port());
   scenario.target.embedded = false;
