@@ -30,3 +30,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 else
   echo "install-test-deps: $dir is up to date"
 fi
+# The definitions subset again when the list of resource types in definitions.js changed.
+cut_stamp="$dir/node_modules/.iomtsim-definitions.sha256"
+want_cut="$(sha256sum "$dir/definitions.js" | cut -d' ' -f1)"
+if [ ! -f "$cut_stamp" ] || [ "$(cat "$cut_stamp")" != "$want_cut" ]; then
+  (cd "$dir" && node definitions.js --cut)
+  echo "$want_cut" > "$cut_stamp"
+fi

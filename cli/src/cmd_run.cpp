@@ -167,7 +167,7 @@ int cmd_run(const std::vector<std::string>& args) {
   o.stop = signals.control();
   try {
     const auto result = loadgen::run(*loaded.scenario, o);
-    std::cerr << reports::alert_summary(result.report);
+    std::cerr << reports::alert_summary(result.report) << reports::imaging_summary(result.report);
     return result.exit_code;  // the one verdict's (reports/verdict.hpp)
   } catch (const std::exception& e) {  // the run could not be made: not a verdict (1)
     std::cerr << "iomtsim run: " << e.what() << '\n';

@@ -8,6 +8,9 @@
 
 #include "answer_codes.hpp"
 #include "chart/chart_reader.hpp"
+#include "imaging/pacs_reader.hpp"
+#include "imaging/report_reader.hpp"
+#include "iomtsim/payloads/dicom_instance.hpp"
 #include "iomtsim/payloads/proto_codec.hpp"
 #include "recording_part.hpp"
 
@@ -131,6 +134,15 @@ struct Engine::Impl {
     if (cfg.chart && r.outcome == Outcome::Acknowledged &&
         m->msg->format == scenarios::PayloadFormat::FhirR4 && !m->readings().empty())
       cfg.chart->acknowledged(m->readings());
+    if (cfg.pacs && r.outcome == Outcome::Acknowledged && m->msg->dicomweb && m->msg->ops)
+      if (const auto* img = std::get_if<physiology::ops::ImagingResult>(&*m->msg->ops))
+        cfg.pacs->acknowledged(
+            img->id, payloads::dicom_identity(*img, cfg.scenario->metadata.seed).study_uid,
+            img->acquired_time);
+    if (cfg.reports && r.outcome == Outcome::Acknowledged &&
+        m->msg->kind == ds::MessageKind::ImagingReport && m->msg->ops)
+      if (const auto* img = std::get_if<physiology::ops::ImagingResult>(&*m->msg->ops))
+        cfg.reports->acknowledged(img->id, img->acquired_time);
     const auto written = m->written == Steady::time_point{} ? r.at : m->written;
     totals.send_lateness.record(std::max<std::int64_t>(
         1000, std::chrono::duration_cast<std::chrono::nanoseconds>(written - m->due).count()));

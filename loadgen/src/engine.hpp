@@ -39,6 +39,8 @@
 namespace iomtsim::loadgen::detail {
 
 class ChartReader;
+class PacsReader;
+class ReportReader;
 
 struct EngineConfig {
   const scenarios::Scenario* scenario = nullptr;  // outlives the engine
@@ -61,6 +63,12 @@ struct EngineConfig {
   // The chart read-back (outlives the engine), told of each acknowledged FHIR message;
   // nullptr: no read-back.
   ChartReader* chart = nullptr;
+  // The PACS confirmation (outlives the engine), told of each study STOW-RS acknowledged;
+  // nullptr without an imaging target.
+  PacsReader* pacs = nullptr;
+  // Result to chart (outlives the engine), told of each imaging report the FHIR target
+  // acknowledged; nullptr when not measured.
+  ReportReader* reports = nullptr;
 };
 
 struct EngineCounters {

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "connect/secrets.hpp"
+#include "iomtsim/payloads/dicom_stow.hpp"
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/fhir_alerts.hpp"
 #include "retry_after.hpp"
@@ -363,8 +364,17 @@ class HttpTransport final : public Transport {
         after = parse_retry_after(std::string_view(v.data(), v.size()), now_s);
       }
     }
-    complete(std::move(c.current), ok ? Outcome::Acknowledged : Outcome::Rejected, status,
-             ok ? std::string() : refusal_reason(res), again, after);
+    std::string why = ok ? std::string() : refusal_reason(res);
+    bool stored = ok;
+    if (target_.stow_answers) {
+      // A PACS may answer 200 or 202 and still list the instance as not stored.
+      if (const auto a = payloads::read_stow_answer(res.body()); a && a->failed > 0) {
+        stored = false;
+        why = redact(a->reason);
+      }
+    }
+    complete(std::move(c.current), stored ? Outcome::Acknowledged : Outcome::Rejected, status,
+             std::move(why), again, after);
     if (keep) {
       c.state = Conn::State::Idle;
     } else {

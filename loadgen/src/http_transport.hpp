@@ -74,6 +74,9 @@ struct HttpTarget {
   std::string content_type = "application/fhir+json";
   std::string accept = "application/fhir+json";
   const char* protocol = "fhir_r4";  // Completion::protocol: the report's outcome codes
+  // STOW-RS: a 2xx whose FailedSOPSequence lists the instance is a refusal, not a store
+  // (payloads::read_stow_answer), and a refusal's reason is read from it.
+  bool stow_answers = false;
 };
 
 // A transport that cannot be set up from its target (a CA file that does not load).

@@ -16,6 +16,8 @@
 #include "chart/chart_reader.hpp"
 #include "connect/secrets.hpp"
 #include "engine.hpp"
+#include "imaging/pacs_reader.hpp"
+#include "imaging/report_reader.hpp"
 #include "iomtsim/loadgen/accelerated_clock.hpp"
 #include "iomtsim/payloads/dicom_stow.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
@@ -155,6 +157,7 @@ Endpoints endpoints(const scenarios::Scenario& s, const ts::TargetServer* server
     h.content_type = payloads::stow_content_type();
     h.accept = "application/dicom+json";
     h.protocol = "dicomweb";
+    h.stow_answers = true;
     h.resend_stale = s.target.retry.attempts <= 1;
     e.imaging = std::move(h);
   }
@@ -338,6 +341,14 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   const auto eps = endpoints(scenario, server.get(), epoch_unix_ms, ramp_interval,
                              options.connections, mqtt_ramp, access, device_time_scale);
 
+  // Scenario instant -> wall instant (Unix ns), through the steady clock the engines run on.
+  auto unix_ns_of = [&clock](physiology::SimTime t) {
+    const auto unix_now = std::chrono::system_clock::now();
+    const auto steady_now = Steady::now();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(unix_now.time_since_epoch() +
+                                                                (clock.to_wall(t) - steady_now))
+        .count();
+  };
   // The chart read-back (chart/chart_reader.hpp): the FHIR server the readings went to.
   std::unique_ptr<detail::ChartReader> chart;
   if (scenario.target.read_back) {
@@ -354,20 +365,44 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     cs.shard = options.shard;
     cs.epoch_unix_ms = epoch_unix_ms;
     cs.device_time_scale = device_time_scale;
-    // Scenario instant -> wall instant (Unix ns), through the steady clock the engines run on.
-    cs.unix_ns_of = [&clock](physiology::SimTime t) {
-      const auto unix_now = std::chrono::system_clock::now();
-      const auto steady_now = Steady::now();
-      return std::chrono::duration_cast<std::chrono::nanoseconds>(unix_now.time_since_epoch() +
-                                                                  (clock.to_wall(t) - steady_now))
-          .count();
-    };
+    cs.unix_ns_of = unix_ns_of;
     try {
       chart = std::make_unique<detail::ChartReader>(std::move(cs));
     } catch (const std::exception& e) {  // TLS files of the FHIR endpoint
       throw RunError(detail::redact(e.what()));
     }
     chart->start(epoch_unix_ms * 1'000'000);
+  }
+
+  // Result to PACS (imaging/pacs_reader.hpp): QIDO-RS on the PACS the studies went to.
+  std::unique_ptr<detail::PacsReader> pacs;
+  if (const auto& im = scenario.target.imaging) {
+    detail::PacsReaderSetup ps;
+    ps.dicomweb = detail::Url{im->tls, im->host, im->port, im->base_path};
+    ps.unix_ns_of = unix_ns_of;
+    try {
+      pacs = std::make_unique<detail::PacsReader>(std::move(ps));
+    } catch (const std::exception& e) {  // TLS settings of the PACS
+      throw RunError(detail::redact(e.what()));
+    }
+    pacs->start();
+  }
+  // Result to chart (imaging/report_reader.hpp): the stored studies' DiagnosticReports
+  // searched in the FHIR target they went to. The reference target takes them but has no
+  // DiagnosticReport search: measured against an external FHIR server only.
+  std::unique_ptr<detail::ReportReader> reports;
+  if (scenario.target.imaging && !embedded_fhir && access.fhir) {
+    detail::ReportReaderSetup rs;
+    rs.fhir = *access.fhir;
+    rs.tls = access.fhir_tls;
+    rs.creds = access.fhir_credentials;
+    rs.unix_ns_of = unix_ns_of;
+    try {
+      reports = std::make_unique<detail::ReportReader>(std::move(rs));
+    } catch (const std::exception& e) {  // TLS files of the FHIR endpoint
+      throw RunError(detail::redact(e.what()));
+    }
+    reports->start();
   }
 
   std::vector<std::unique_ptr<detail::Engine>> engines;
@@ -393,6 +428,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     ec.epoch_unix_ms = epoch_unix_ms;
     ec.drain_timeout = options.drain_timeout;
     ec.chart = chart.get();
+    ec.pacs = pacs.get();
+    ec.reports = reports.get();
     try {
       engines.push_back(std::make_unique<detail::Engine>(ec));
     } catch (const detail::TransportError& e) {  // e.g. an https CA file that does not load
@@ -470,6 +507,8 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   for (const auto& f : failures) {
     if (!f) continue;
     if (chart) chart->stop();
+    if (pacs) pacs->stop();
+    if (reports) reports->stop();
     if (server) server->stop();
     capture.stop();
     try {
@@ -487,11 +526,21 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
   std::this_thread::sleep_for(std::chrono::milliseconds(stopped ? 0 : 300));
   // The chart read-back settles beside the last alert polling rounds (the target still up).
   if (chart) chart->finish();
+  if (pacs) pacs->finish();
+  if (reports) reports->finish();
   capture.finish(Steady::now() + (stopped ? std::chrono::seconds(2) : std::chrono::seconds(15)),
                  log);
   if (chart) {
     if (stopped) chart->stop();  // an interrupted run does not wait for the record to settle
     chart->join();
+  }
+  if (pacs) {
+    if (stopped) pacs->stop();
+    pacs->join();
+  }
+  if (reports) {
+    if (stopped) reports->stop();
+    reports->join();
   }
   if (server) server->stop();
   capture.stop();
@@ -518,6 +567,26 @@ RunResult run(const scenarios::Scenario& input, const RunOptions& options) {
     sections.push_back(t.sections);
     sections.back().outcome_codes =
         t.outcome_codes;  // the transports heard them, not the device side
+  }
+  if (pacs) {  // result to PACS onto the imaging records (each is in one engine's section)
+    const auto found = pacs->found();
+    for (auto& sec : sections)
+      for (auto& rec : sec.ops.imaging)
+        if (auto it = found.find(rec.id); it != found.end()) rec.to_pacs_ns = it->second;
+    if (const auto e = pacs->first_error(); !e.empty()) log << "PACS confirmation: " << e << '\n';
+    if (const auto n = pacs->unconfirmed())
+      log << "PACS confirmation: " << n << " acknowledged imaging result" << (n == 1 ? "" : "s")
+          << " not found by QIDO-RS\n";
+  }
+  if (reports) {  // result to chart likewise
+    const auto found = reports->found();
+    for (auto& sec : sections)
+      for (auto& rec : sec.ops.imaging)
+        if (auto it = found.find(rec.id); it != found.end()) rec.to_chart_ns = it->second;
+    if (const auto e = reports->first_error(); !e.empty()) log << "result to chart: " << e << '\n';
+    if (const auto n = reports->unconfirmed())
+      log << "result to chart: " << n << " acknowledged imaging report" << (n == 1 ? "" : "s")
+          << " not found by FHIR search\n";
   }
   if (chart) {
     sim::device_side::Sections read_back;

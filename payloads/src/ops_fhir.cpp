@@ -206,6 +206,7 @@ std::string encode_diagnostic_report(const ops::ImagingResult& r, std::int64_t e
 bool looks_like_ops_fhir(std::string_view j) {
   const auto head_text = j.substr(0, 200);
   return head_text.find("DiagnosticReport") != std::string_view::npos ||
+         head_text.find("ImagingStudy") != std::string_view::npos ||
          head_text.find(kPumpSystem) != std::string_view::npos ||
          head_text.find(kRtlsSystem) != std::string_view::npos;
 }

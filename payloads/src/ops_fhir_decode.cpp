@@ -6,6 +6,7 @@
 
 #include "fhir_decode_common.hpp"
 #include "iomtsim/payloads/fhir.hpp"
+#include "iomtsim/payloads/imaging_chart.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "json_read.hpp"
 #include "ops_fhir_codes.hpp"
@@ -119,6 +120,11 @@ Decoded<OpsResource> decode_ops_resource(const json& j, std::int64_t epoch_unix_
     else
       return fail("DiagnosticReport: unknown modality code");
     const json* forms = detail::member(j, "presentedForm");
+    if (!forms && detail::member(j, "imagingStudy")) {  // the media is in the PACS
+      r.device_time = *when;
+      d.value = r;
+      return d;
+    }
     if (!forms || !forms->is_array() || forms->empty())
       return fail("DiagnosticReport: no presentedForm");
     const json& form = (*forms)[0];
@@ -271,6 +277,59 @@ Decoded<PumpBundle> decode_pump_bundle(std::string_view text, std::int64_t epoch
       return fail(std::move(bad));
   }
   d.value.event = std::move(*pump);
+  return d;
+}
+
+bool looks_like_imaging_chart_bundle(std::string_view text) {
+  const auto head = text.substr(0, 200);
+  return head.find("\"Bundle\"") != std::string_view::npos &&
+         head.find("\"ImagingStudy\"") != std::string_view::npos;
+}
+
+Decoded<ImagingChartBundle> decode_imaging_chart_bundle(std::string_view text,
+                                                        std::int64_t epoch_unix_ms) {
+  Decoded<ImagingChartBundle> d;
+  auto fail = [&](std::string why) {
+    d.error = std::move(why);
+    return d;
+  };
+  json j;
+  std::string why;
+  if (!detail::parse_json_bounded(text, kOpsBounds, j, why)) return fail(std::move(why));
+  if (!j.is_object() || detail::string_member(j, "resourceType") != "Bundle")
+    return fail("not a Bundle");
+  if (detail::string_member(j, "type") != "transaction")
+    return fail("Bundle.type must be transaction");
+  const json* entries = detail::member(j, "entry");
+  if (!entries || !entries->is_array()) return fail("Bundle: missing entry array");
+  const json* study = nullptr;
+  const json* report = nullptr;
+  for (const auto& e : *entries) {
+    const json* r = detail::member(e, "resource");
+    if (!r || !r->is_object()) return fail("Bundle entry without a resource");
+    const auto type = detail::string_member(*r, "resourceType");
+    if (type != "ImagingStudy" && type != "DiagnosticReport")
+      return fail("imaging Bundle: unexpected " + type.value_or("resource"));
+    const json*& slot = type == "ImagingStudy" ? study : report;
+    if (slot) return fail("imaging Bundle: more than one " + *type);
+    slot = r;
+  }
+  if (!study || !report)
+    return fail("imaging Bundle: wants one ImagingStudy and one DiagnosticReport");
+  const auto study_id = detail::string_member(*study, "id");
+  if (!study_id || study_id->empty()) return fail("ImagingStudy: missing id");
+  const json* refs = detail::member(*report, "imagingStudy");
+  const auto ref = refs && refs->is_array() && !refs->empty()
+                       ? detail::string_member((*refs)[0], "reference")
+                       : std::nullopt;
+  if (ref != "ImagingStudy/" + *study_id)
+    return fail("DiagnosticReport.imagingStudy does not reference the Bundle's ImagingStudy");
+  auto r = decode_ops_resource(*report, epoch_unix_ms);
+  if (!r.ok()) return fail(std::move(r.error));
+  auto* result = std::get_if<ops::ImagingResult>(&r.value);
+  if (!result) return fail("imaging Bundle: not an imaging result");
+  d.value.result = *result;
+  d.value.study_id = *study_id;
   return d;
 }
 

@@ -110,7 +110,9 @@ inline HttpResponse bundle_response(const IngestResult& r, unsigned version) {
   std::uint64_t server_number = r.first_server_number;
   for (std::size_t i = 0; i < r.reading_ids.size(); ++i) {
     if (i) body += ',';
-    body += R"({"response":{"status":"201 Created","location":"Observation/)";
+    body += R"({"response":{"status":"201 Created","location":")";
+    body += r.resource_type;
+    body += '/';
     body += logical_id(r.reading_ids[i], r.reading_ids[i] == 0 ? server_number++ : 0);
     body += R"(/_history/1"}})";
   }

@@ -2,6 +2,7 @@
 
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/hl7.hpp"
+#include "iomtsim/payloads/imaging_chart.hpp"
 #include "iomtsim/payloads/json_limits.hpp"
 #include "iomtsim/payloads/mqtt_json.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
@@ -230,6 +231,13 @@ IngestResult Ingest::handle_ops(Protocol protocol, PayloadKind kind, std::string
     if (!d.ok()) return refuse(std::move(d.error));
     result.message_id = "PUMP" + std::to_string(d.value.id);
     resource = std::move(d.value);
+  } else if (kind == PayloadKind::FhirBundle && payloads::looks_like_imaging_chart_bundle(bytes)) {
+    // A stored study's ImagingStudy and the result's DiagnosticReport referencing it.
+    auto d = payloads::decode_imaging_chart_bundle(bytes, epoch_unix_ms_);
+    if (!d.ok()) return refuse(std::move(d.error));
+    result.other_entries.emplace_back("200 OK", "ImagingStudy/" + d.value.study_id);
+    result.resource_type = "DiagnosticReport";
+    resource = std::move(d.value.result);
   } else if (kind == PayloadKind::FhirBundle) {  // a pump event with its DeviceMetric
     auto d = payloads::decode_pump_bundle(bytes, epoch_unix_ms_);
     if (!d.ok()) return refuse(std::move(d.error));

@@ -36,13 +36,17 @@ Json ops_report(const OpsReport& o) {
                            {"response_time_ns", q.response_time.count()}});
   Json imaging = Json::array();
   for (const auto& i : o.imaging)
-    imaging.push_back(Json{{"id", i.id},
-                           {"patient", i.patient},
-                           {"bytes", i.bytes},
-                           {"acquired_ns", ns(i.acquired)},
-                           {"intended_send_ns", ns(i.intended_send)},
-                           {"acked", i.acked},
-                           {"acked_ns", ns(i.acked_time)}});
+    imaging.push_back(Json{
+        {"id", i.id},
+        {"patient", i.patient},
+        {"bytes", i.bytes},
+        {"acquired_ns", ns(i.acquired)},
+        {"intended_send_ns", ns(i.intended_send)},
+        {"acked", i.acked},
+        {"acked_ns", ns(i.acked_time)},
+        {"to_pacs_ns", i.to_pacs_ns},
+        {"to_chart_ns", i.to_chart_ns},
+    });
   const auto& s = o.scores;
   Json scores{
       {"pump_alarms", Json{{"count", s.pump_alarms},
@@ -61,11 +65,16 @@ Json ops_report(const OpsReport& o) {
             {"bytes_acknowledged", s.imaging_bytes_acked},
             {"throughput_mib_s", number_or_null(s.imaging_throughput_mib_s)},
             {"result_latency", latency_summary(s.imaging_latency)},
+            {"retrievable", s.imaging_retrievable},
+            {"result_to_pacs", latency_summary(s.imaging_result_to_pacs)},
+            {"charted", s.imaging_charted},
+            {"result_to_chart", latency_summary(s.imaging_result_to_chart)},
             {"vitals_latency_during", latency_summary(o.vitals_latency_during_imaging)},
             {"vitals_latency_outside", latency_summary(o.vitals_latency_outside_imaging)}}}};
   const Json delivery_json{{"pump_events", delivery(o.delivery.pump_events)},
                            {"location_fixes", delivery(o.delivery.location_fixes)},
                            {"imaging_results", delivery(o.delivery.imaging_results)},
+                           {"imaging_reports", delivery(o.delivery.imaging_reports)},
                            {"balanced", o.delivery.balanced()}};
   return Json{{"scores", std::move(scores)},
               {"delivery", delivery_json},
@@ -98,11 +107,19 @@ OpsReport ops_report(const Json& j) {
                                q.at("answered").get<bool>(), q.at("zone").get<std::string>(),
                                at_ns(q.at("fix_time_ns")),
                                Duration{q.at("response_time_ns").get<std::int64_t>()}});
-  for (const auto& i : j.at("imaging"))
-    o.imaging.push_back({i.at("id").get<std::uint64_t>(), i.at("patient").get<std::uint32_t>(),
-                         i.at("bytes").get<std::uint64_t>(), at_ns(i.at("acquired_ns")),
-                         at_ns(i.at("intended_send_ns")), i.at("acked").get<bool>(),
-                         at_ns(i.at("acked_ns"))});
+  for (const auto& i : j.at("imaging")) {
+    ImagingRecord r{i.at("id").get<std::uint64_t>(),
+                    i.at("patient").get<std::uint32_t>(),
+                    i.at("bytes").get<std::uint64_t>(),
+                    at_ns(i.at("acquired_ns")),
+                    at_ns(i.at("intended_send_ns")),
+                    i.at("acked").get<bool>(),
+                    at_ns(i.at("acked_ns"))};
+    // Absent from reports written before the PACS and chart confirmations.
+    r.to_pacs_ns = i.value("to_pacs_ns", std::int64_t{-1});
+    r.to_chart_ns = i.value("to_chart_ns", std::int64_t{-1});
+    o.imaging.push_back(r);
+  }
   o.vitals_latency_during_imaging = histogram(j.at("vitals_latency_during_imaging"));
   o.vitals_latency_outside_imaging = histogram(j.at("vitals_latency_outside_imaging"));
   if (j.contains("delivery")) {  // absent from reports written before it was added
@@ -110,6 +127,8 @@ OpsReport ops_report(const Json& j) {
     o.delivery.pump_events = delivery(d.at("pump_events"));
     o.delivery.location_fixes = delivery(d.at("location_fixes"));
     o.delivery.imaging_results = delivery(d.at("imaging_results"));
+    if (d.contains("imaging_reports"))  // absent from reports written before it was added
+      o.delivery.imaging_reports = delivery(d.at("imaging_reports"));
   }
   return o;
 }

@@ -40,7 +40,10 @@ bool OpsScores::operator==(const OpsScores& o) const {
          imaging_results == o.imaging_results && imaging_acked == o.imaging_acked &&
          imaging_bytes_acked == o.imaging_bytes_acked &&
          same(imaging_throughput_mib_s, o.imaging_throughput_mib_s) &&
-         imaging_latency == o.imaging_latency;
+         imaging_latency == o.imaging_latency && imaging_retrievable == o.imaging_retrievable &&
+         imaging_charted == o.imaging_charted &&
+         imaging_result_to_pacs == o.imaging_result_to_pacs &&
+         imaging_result_to_chart == o.imaging_result_to_chart;
 }
 
 void OpsReport::sort() {
@@ -122,6 +125,14 @@ OpsScores score_ops(const OpsReport& r) {
   std::vector<std::pair<SimTime, SimTime>> spans;
   for (const auto& i : r.imaging) {
     ++s.imaging_results;
+    if (i.to_pacs_ns >= 0) {
+      ++s.imaging_retrievable;
+      s.imaging_result_to_pacs.record(i.to_pacs_ns);
+    }
+    if (i.to_chart_ns >= 0) {
+      ++s.imaging_charted;
+      s.imaging_result_to_chart.record(i.to_chart_ns);
+    }
     if (!i.acked) continue;
     ++s.imaging_acked;
     s.imaging_bytes_acked += i.bytes;

@@ -56,4 +56,21 @@ std::string alert_summary(const Report& r) {
   return o;
 }
 
+std::string imaging_summary(const Report& r) {
+  const auto& s = r.ops.scores;
+  if (s.imaging_results == 0) return {};
+  auto percentiles = [](const Histogram& h) {
+    if (h.empty()) return std::string();
+    auto sec = [&](double p) {
+      return fixed(static_cast<double>(h.value_at_percentile(p)) * 1e-9, 1);
+    };
+    return " (p50 " + sec(50) + " s, p95 " + sec(95) + " s)";
+  };
+  return "imaging: " + std::to_string(s.imaging_results) + " results, " +
+         std::to_string(s.imaging_acked) + " acknowledged; " +
+         std::to_string(s.imaging_retrievable) + " retrievable from the PACS" +
+         percentiles(s.imaging_result_to_pacs) + "; " + std::to_string(s.imaging_charted) +
+         " charted" + percentiles(s.imaging_result_to_chart) + "\n";
+}
+
 }  // namespace iomtsim::reports

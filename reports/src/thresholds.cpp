@@ -89,6 +89,10 @@ double value_of(const Report& r, const sc::LatencyMetric& m) {
       return latency_stat(s.asset_locate_time, m.stat);
     case sc::LatencySeries::ImagingResult:
       return latency_stat(s.imaging_latency, m.stat);
+    case sc::LatencySeries::ImagingToPacs:
+      return latency_stat(s.imaging_result_to_pacs, m.stat);
+    case sc::LatencySeries::ImagingToChart:
+      return latency_stat(s.imaging_result_to_chart, m.stat);
     case sc::LatencySeries::VitalsDuringImaging:
       return latency_stat(r.ops.vitals_latency_during_imaging, m.stat);
     case sc::LatencySeries::VitalsOutsideImaging:
@@ -262,6 +266,10 @@ double value_of(const Report& r, const sc::ScalarMetric& m) {
       return d(s.imaging_results);
     case sc::Scalar::ImagingAcknowledged:
       return d(s.imaging_acked);
+    case sc::Scalar::ImagingRetrievable:
+      return d(s.imaging_retrievable);
+    case sc::Scalar::ImagingCharted:
+      return d(s.imaging_charted);
     case sc::Scalar::ChartCharted:
     case sc::Scalar::ChartMissing:
     case sc::Scalar::ChartDuplicated:

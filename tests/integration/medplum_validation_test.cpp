@@ -19,6 +19,7 @@
 #include "alerts/alert_capture.hpp"
 #include "iomtsim/payloads/fhir.hpp"
 #include "iomtsim/payloads/fhir_alerts.hpp"
+#include "iomtsim/payloads/imaging_chart.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/payloads/waveform.hpp"
 #include "provision/provision.hpp"
@@ -40,6 +41,27 @@ struct Labelled {
   std::string label;
   json resource;
 };
+
+// An imaging result the PACS stored, the third of its study.
+ops::ImagingResult stored_result(ops::Modality m) {
+  ops::ImagingResult r;
+  r.id = ops::make_ops_id(ops::OpsKind::Imaging, 3, 7);
+  r.patient = 3;
+  r.modality = m;
+  r.procedure = 2;
+  r.bytes = 2 << 20;
+  r.device_time = physiology::SimTime{std::chrono::minutes(6)};
+  return r;
+}
+
+payloads::ImagingChartStudy chart_study(const ops::ImagingResult& r) {
+  payloads::ImagingChartStudy s;
+  s.identity = payloads::dicom_identity(r, 20261207);
+  s.instance_uids = {payloads::hashed_uid(1, "sop", 1), payloads::hashed_uid(1, "sop", 2),
+                     s.identity.sop_uid};
+  s.dicomweb_base = "http://127.0.0.1:8042/dicom-web";
+  return s;
+}
 
 std::vector<Labelled> what_iomtsim_sends() {
   std::vector<Labelled> out;
@@ -117,6 +139,20 @@ std::vector<Labelled> what_iomtsim_sends() {
         payloads::encode_diagnostic_report(r, kEpochMs));
   }
 
+  // A result stored in a PACS, to the chart: ImagingStudy and DiagnosticReport in a
+  // transaction Bundle (each entry checked on its own too).
+  for (auto m : {ops::Modality::Ultrasound, ops::Modality::Xray, ops::Modality::Ecg12Lead}) {
+    const auto r = stored_result(m);
+    const auto bundle =
+        json::parse(payloads::encode_imaging_chart_bundle(r, chart_study(r), kEpochMs));
+    const std::string label =
+        "imaging chart (modality " + std::to_string(static_cast<int>(m)) + ")";
+    out.push_back({label + " Bundle", bundle});
+    for (const auto& e : bundle["entry"])
+      out.push_back(
+          {label + " " + e["resource"]["resourceType"].get<std::string>(), e["resource"]});
+  }
+
   scenarios::ProvisionSpec spec;
   scenarios::DeviceSpec device;
   device.model.name = "bedside_monitor";
@@ -183,6 +219,56 @@ TEST(MedplumValidation, WhatIomtsimSendsIsValidFhirR4ToMedplum) {
   for (const auto& f : found) EXPECT_TRUE(kKnownIssues.contains(f)) << "Medplum: " << f;
   for (const auto& k : kKnownIssues)
     EXPECT_TRUE(found.contains(k)) << "no longer found, remove from the list: " << k;
+}
+
+// Medplum validates what is created (server.js --validate: validateResource on every write,
+// as Medplum's own server does): the transaction is taken whole, both resources are
+// then found by the searches a chart would make (the study by its StudyInstanceUID, the
+// report by its identifier and through the study it references), and PUT again (a retry)
+// stores nothing twice.
+TEST(MedplumValidation, ImagingStudyAndDiagnosticReportAreCreatedAndSearchable) {
+  testing::MedplumServer fhir({"--quiet", "--validate"});
+  ASSERT_TRUE(fhir.ok()) << fhir.error();
+  const auto r = stored_result(ops::Modality::Ultrasound);
+  const auto study = chart_study(r);
+  const auto body = payloads::encode_imaging_chart_bundle(r, study, kEpochMs);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const auto res = fhir.request("POST", "/fhir", body, "Content-Type: application/fhir+json\r\n");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+    const auto answer = json::parse(res->body);
+    ASSERT_EQ(answer["type"], "transaction-response");
+    ASSERT_EQ(answer["entry"].size(), 2u);
+    for (const auto& e : answer["entry"])
+      EXPECT_TRUE(e["response"]["status"].get<std::string>().starts_with("20")) << e.dump();
+  }
+  auto search = [&](const std::string& query) {
+    const auto res = fhir.request("GET", "/fhir/" + query, {}, "Accept: application/fhir+json\r\n");
+    EXPECT_TRUE(res && res->status == 200) << query;
+    return res ? json::parse(res->body, nullptr, false) : json();
+  };
+  const auto studies =
+      search("ImagingStudy?identifier=urn:dicom:uid%7Curn:oid:" + study.identity.study_uid);
+  ASSERT_EQ(studies["entry"].size(), 1u) << studies.dump();
+  const auto& is = studies["entry"][0]["resource"];
+  EXPECT_EQ(is["numberOfInstances"], 3);
+  EXPECT_EQ(is["series"][0]["uid"], study.identity.series_uid);
+  EXPECT_EQ(is["series"][0]["instance"].size(), 3u);
+  EXPECT_EQ(is["contained"][0]["address"], study.dicomweb_base);
+  const auto reports =
+      search("DiagnosticReport?identifier=urn:iomtsim:imaging-result%7C" + std::to_string(r.id));
+  ASSERT_EQ(reports["entry"].size(), 1u) << reports.dump();
+  EXPECT_EQ(reports["entry"][0]["resource"]["imagingStudy"][0]["reference"],
+            "ImagingStudy/" + is["id"].get<std::string>());
+  EXPECT_FALSE(reports["entry"][0]["resource"].contains("presentedForm"));  // no media inlined
+  // A Bundle whose ImagingStudy breaks the rules is refused, for that reason.
+  auto broken = json::parse(body);
+  broken["entry"][0]["resource"]["numberOfInstances"] = "three";  // an unsignedInt
+  const auto refused =
+      fhir.request("POST", "/fhir", broken.dump(), "Content-Type: application/fhir+json\r\n");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_NE(refused->body.find("numberOfInstances"), std::string::npos) << refused->body;
 }
 
 }  // namespace

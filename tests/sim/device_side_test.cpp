@@ -5,11 +5,11 @@
 // retry hook, and loud failures for a carrier that breaks the contract.
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include <map>
 #include <optional>
+#include <set>
 
+#include "iomtsim/payloads/imaging_chart.hpp"
 #include "iomtsim/reports/pump_alerts.hpp"
 #include "iomtsim/sim/device_side/device_side.hpp"
 #include "iomtsim/sim/device_side/timed_queue.hpp"
@@ -317,6 +317,58 @@ TEST(DeviceSide, OperationsDevicesAndAssetQueries) {
   EXPECT_EQ(static_cast<std::uint64_t>(ops.vitals_latency_during_imaging.count() +
                                        ops.vitals_latency_outside_imaging.count()),
             rec.merge().delivery[Outcome::Acknowledged]);
+}
+
+// A result the PACS stored goes on to the chart: one ImagingStudy + DiagnosticReport
+// transaction per acknowledged DICOM result, from the same device, to the FHIR base; none
+// for a result the PACS refused. Each is a message in its own bucket (imaging_reports).
+TEST(DeviceSide, StoredImagingResultsAreReportedToTheChart) {
+  auto s = ward(3);
+  s.metadata.duration = 10min;
+  s.target.imaging = scenarios::ImagingTarget{false, "127.0.0.1", 8042, "/dicom-web"};
+  auto& o = s.cohorts[0].operations;
+  o.model.imaging.procedures_per_day = 600;
+  o.model.imaging.results_per_procedure = 3;
+  o.model.imaging.ultrasound_bytes = physiology::Distribution::constant(64.0 * 1024);
+  o.imaging = {scenarios::PayloadFormat::FhirR4, "lan"};
+  reports::Recorder rec;
+  DeviceSide side(config(s, rec));
+  FakeCarrier carrier;
+  std::set<std::uint64_t> stored, refused, reported;
+  std::size_t report_holds_study = 0;
+  carrier.decide = [&](const Message& m, SimTime at) {
+    Result r;
+    r.outcome = Outcome::Acknowledged;
+    r.at = at;
+    if (m.kind == MessageKind::Ops && m.dicomweb) {
+      // The PACS refuses every third result.
+      const bool refuse = m.wire_id % 3 == 0;
+      if (refuse) r.outcome = Outcome::Rejected;
+      (refuse ? refused : stored).insert(m.wire_id);
+    }
+    if (m.kind == MessageKind::ImagingReport) {
+      EXPECT_FALSE(m.dicomweb);
+      EXPECT_TRUE(m.http_path.empty());  // the FHIR base: a transaction
+      EXPECT_EQ(m.format, scenarios::PayloadFormat::FhirR4);
+      EXPECT_EQ(m.payload_bytes, m.body.size());
+      const auto d = payloads::decode_imaging_chart_bundle(m.body, 0);
+      EXPECT_TRUE(d.ok()) << d.error;
+      EXPECT_EQ(d.value.result.id, m.wire_id);
+      EXPECT_TRUE(reported.insert(m.wire_id).second) << "reported twice: " << m.wire_id;
+      report_holds_study += m.body.find("dicom-web") != std::string::npos;
+    }
+    return r;
+  };
+  const auto sections = carrier.run(side);
+  const auto& d = sections.ops.delivery;
+  ASSERT_GT(stored.size(), 5u);
+  ASSERT_GT(refused.size(), 0u);
+  EXPECT_EQ(reported, stored);
+  EXPECT_EQ(report_holds_study, stored.size());
+  EXPECT_EQ(d.imaging_reports.generated, stored.size());
+  EXPECT_EQ(d.imaging_reports[Outcome::Acknowledged], stored.size());
+  EXPECT_EQ(d.imaging_results[Outcome::Rejected], refused.size());
+  EXPECT_TRUE(d.balanced());
 }
 
 TEST(DeviceSide, RetryableFailuresAreRetriedWithTheSameKeyUntilThePolicyGivesUp) {

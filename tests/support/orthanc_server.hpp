@@ -42,7 +42,11 @@ inline constexpr const char* kOrthancDicomWebPlugin =
 
 class OrthancServer {
  public:
-  explicit OrthancServer(std::chrono::seconds start_timeout = std::chrono::seconds(60)) {
+  // `lua_script`: Lua for Orthanc to load (LuaScripts), e.g. a ReceivedInstanceFilter that
+  // refuses some instances; empty: none.
+  explicit OrthancServer(std::chrono::seconds start_timeout = std::chrono::seconds(60),
+                         std::string lua_script = {})
+      : lua_script_(std::move(lua_script)) {
     if (!std::filesystem::exists(kOrthancDicomWebPlugin)) {
       error_ = std::string("the DICOMweb plugin is not at ") + kOrthancDicomWebPlugin +
                " (scripts/install-deps.sh installs orthanc-dicomweb)";
@@ -128,6 +132,11 @@ class OrthancServer {
         {"Plugins", {kOrthancDicomWebPlugin}},
         {"DicomWeb", {{"Enable", true}, {"Root", "/dicom-web/"}}},
     };
+    if (!lua_script_.empty()) {
+      const std::string lua = dir_ + "/script.lua";
+      std::ofstream(lua, std::ios::trunc) << lua_script_;
+      cfg["LuaScripts"] = {lua};
+    }
     const std::string config = dir_ + "/orthanc.json";
     {
       std::ofstream out(config, std::ios::trunc);
@@ -171,6 +180,7 @@ class OrthancServer {
     stop();
   }
 
+  std::string lua_script_;
   std::string dir_;
   pid_t pid_ = -1;
   std::uint16_t http_port_ = 0, dicom_port_ = 0;

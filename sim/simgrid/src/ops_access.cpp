@@ -53,6 +53,7 @@ std::uint32_t OpsAccess::of_message(const device_side::Message& m) const {
     case device_side::MessageKind::Waveform:
       return ap_of_slot_.at(m.slot);
     case device_side::MessageKind::Ops:
+    case device_side::MessageKind::ImagingReport:
       return of_event(*m.ops);
     case device_side::MessageKind::AssetQuery:
       return of_asset(static_cast<std::uint32_t>(m.wire_id));

@@ -280,6 +280,12 @@ struct DeviceSide::Impl {
       ++stats.retries_exhausted;
     }
     account(*m, r);
+    // A result the PACS stored goes on to the chart, from the modality, by its own path.
+    if (ops && r.outcome == Outcome::Acknowledged && !stopped)
+      if (const auto path_id = ops->to_chart(*m, r.at)) {
+        send(std::move(m), ops->path(*path_id), TimedEvent::Kind::OpsDrain, *path_id);
+        return;
+      }
     recycle(std::move(m));
   }
 
@@ -328,6 +334,7 @@ struct DeviceSide::Impl {
         }
         return;
       case MessageKind::Ops:
+      case MessageKind::ImagingReport:
       case MessageKind::AssetQuery:
         if (!ops) broken("an operations message without operations devices");
         ops->account(m, r);

@@ -4,6 +4,7 @@
 
 #include "iomtsim/payloads/dicom_instance.hpp"
 #include "iomtsim/payloads/dicom_stow.hpp"
+#include "iomtsim/payloads/imaging_chart.hpp"
 #include "iomtsim/payloads/ops_payloads.hpp"
 #include "iomtsim/sim/ops_fleet.hpp"
 
@@ -30,6 +31,9 @@ OpsDevices::OpsDevices(const scenarios::Scenario& s, ops::OpsFleet fleet, ShardS
       fleet_(std::move(fleet)),
       links_(links),
       medium_(std::move(medium)) {
+  if (const auto& im = s.target.imaging)
+    dicomweb_base_ = std::string(im->tls ? "https://" : "http://") + im->host + ":" +
+                     std::to_string(im->port) + im->base_path;
   const auto numbered = sim::ops_cohorts(s);
   for (std::size_t i = 0; i < s.cohorts.size(); ++i) {
     const auto& o = s.cohorts[i].operations;
@@ -189,6 +193,10 @@ void OpsDevices::account(const Message& m, const Result& r) {
     report_.asset_queries.push_back(std::move(q));
     return;
   }
+  if (m.kind == MessageKind::ImagingReport) {
+    report_.delivery.imaging_reports.add(r.outcome);
+    return;
+  }
   const auto kind = ops::ops_id_kind(m.wire_id);
   counts_of(kind).add(r.outcome);
   if (kind == ops::OpsKind::Pump) {
@@ -204,6 +212,27 @@ void OpsDevices::account(const Message& m, const Result& r) {
     }
     close_busy(m.wire_id, r.outcome == Outcome::InFlight ? SimTime::max() : r.at);
   }
+}
+
+std::optional<std::uint64_t> OpsDevices::to_chart(Message& m, SimTime at) {
+  if (m.kind != MessageKind::Ops || !m.dicomweb || !m.ops) return std::nullopt;
+  const auto* r = std::get_if<ops::ImagingResult>(&*m.ops);
+  if (!r) return std::nullopt;
+  auto id = payloads::dicom_identity(*r, scenario_.metadata.seed);
+  auto& stored = stored_instances_[id.study_uid];
+  stored.push_back(id.sop_uid);
+  payloads::ImagingChartStudy study{std::move(id), stored, dicomweb_base_};
+  // Move-assigned: the STOW-RS body's MiBs go now.
+  m.body = payloads::encode_imaging_chart_bundle(*r, study, epoch_unix_ms_);
+  m.kind = MessageKind::ImagingReport;
+  m.http_path.clear();  // the FHIR base: a transaction
+  m.dicomweb = false;
+  m.format = PayloadFormat::FhirR4;
+  m.intended = m.left_device = m.departs = at;
+  m.attempt = 1;
+  m.payload_bytes = m.body.size();
+  ++report_.delivery.imaging_reports.generated;
+  return sim::ops_path_id(*m.ops);
 }
 
 void OpsDevices::alarm_alerted(std::uint64_t event_id, SimTime received) {

@@ -60,6 +60,11 @@ class OpsDevices {
 
   // Final outcomes. `at` is the answer (or failure) instant.
   void account(const Message& m, const Result& r);
+  // After the PACS acknowledged result message `m` (STOW-RS): the modality sends the chart
+  // the stored study, so `m` becomes the ImagingStudy + DiagnosticReport transaction for
+  // the FHIR base (MessageKind::ImagingReport), leaving at `at` by the result's network
+  // path, whose id is returned. nullopt (and `m` untouched) for any other message.
+  std::optional<std::uint64_t> to_chart(Message& m, SimTime at);
   void reached_target(const Message& m, SimTime at);
   void alarm_alerted(std::uint64_t event_id, SimTime received);
 
@@ -109,6 +114,10 @@ class OpsDevices {
   std::unordered_map<std::uint64_t, std::size_t> imaging_index_;  // event id -> report_.imaging
   std::unordered_map<std::uint64_t, std::size_t> alarm_index_;    // event id -> pump_alarms
   std::unordered_map<std::string, std::int64_t> link_keys_;
+  // Per study, the SOP Instance UIDs the PACS acknowledged, in order (the ImagingStudy's
+  // instances).
+  std::unordered_map<std::string, std::vector<std::string>> stored_instances_;
+  std::string dicomweb_base_;  // the imaging target's URL, the ImagingStudy's Endpoint
   std::unordered_map<std::uint64_t, std::vector<Busy>> busy_;  // busy_key -> intervals
   std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> imaging_where_;
 };

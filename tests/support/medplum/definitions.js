@@ -14,7 +14,7 @@ const RESOURCE_TYPES = [
   'Patient', 'Device', 'DeviceMetric', 'Observation', 'DiagnosticReport', 'Media', 'Binary',
   'ImagingStudy', 'Flag', 'DetectedIssue', 'RiskAssessment', 'Communication',
   'CommunicationRequest', 'Subscription', 'Encounter', 'Location', 'Practitioner', 'Organization',
-  'Provenance', 'AuditEvent',
+  'Provenance', 'AuditEvent', 'Endpoint',
 ];
 const SUBSET = path.join(__dirname, 'node_modules', '.iomtsim-definitions.json');
 

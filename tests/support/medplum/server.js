@@ -18,6 +18,10 @@
 //                            endpoint's URL, exp within 5 minutes, jti never seen before
 //   --token-lifetime S       expires_in of issued tokens (default 300); expired tokens get 401
 //   --check-references       refuse (400) an Observation whose subject Patient does not exist
+//   --validate               check every resource created or updated (each entry of a batch
+//                            or transaction too) with Medplum's validateResource, as Medplum's
+//                            own server does on write (the in-memory repository does not):
+//                            refuse (400) with its OperationOutcome
 //   --reset-after-store F    for a fraction F of requests that stored Observations, destroy the
 //                            connection after storing instead of answering (seeded: --seed N)
 //   --analytics SPEC         raise an alert resource when an Observation crosses a threshold:
@@ -40,7 +44,8 @@
 //   stats: chart_faults {dropped, duplicated, altered: {value, unit, code, subject, effective_time}}
 // GET /_stats (never authenticated) answers counters as JSON: requests by route, observations
 // stored, duplicates (an Observation stored again with an urn:iomtsim:reading identifier already
-// stored), alerts raised, resets, tokens issued, auth failures, refused references, notifications.
+// stored), alerts raised, resets, tokens issued, auth failures, refused references, notifications,
+// resources refused by --validate (invalid).
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -55,6 +60,7 @@ function parseArgs(argv) {
     port: 0, base: '/fhir', tokens: [], clientId: null, clientSecret: null, smartClientId: null,
     jwks: null, publicKey: null, tokenLifetime: 300, checkReferences: false, resetAfterStore: 0,
     seed: 1, analytics: [], analyticsResource: 'Flag', subscriptions: false, quiet: false,
+    validate: false,
   };
   for (let i = 2; i < argv.length; ++i) {
     const a = argv[i];
@@ -73,6 +79,7 @@ function parseArgs(argv) {
       case '--public-key': o.publicKey = crypto.createPublicKey(fs.readFileSync(next(), 'utf8')); break;
       case '--token-lifetime': o.tokenLifetime = Number(next()); break;
       case '--check-references': o.checkReferences = true; break;
+      case '--validate': o.validate = true; break;
       case '--reset-after-store': o.resetAfterStore = Number(next()); break;
       case '--seed': o.seed = Number(next()); break;
       case '--analytics': o.analytics = parseRules(next()); break;
@@ -170,7 +177,7 @@ const repo = new MemoryRepository();
 const stats = {
   requests: 0, by_route: {}, observations_stored: 0, duplicates: 0, alerts_raised: 0, resets: 0,
   tokens_issued: 0, auth_failures: 0, refused_references: 0, notifications: 0,
-  notification_failures: 0,
+  notification_failures: 0, invalid: 0,
 };
 const issued = new Map();  // access token -> expiry (ms since epoch)
 const seenJti = new Set();
@@ -446,6 +453,18 @@ async function fhir(req, res, rest, search, body) {
     if (why) {
       stats.refused_references++;
       return send(res, 400, outcome('processing', why));
+    }
+  }
+  if (opts.validate && (method === 'POST' || method === 'PUT') && body && typeof body === 'object') {
+    const written = body.resourceType === 'Bundle'
+      ? (body.entry || []).map((e) => e && e.resource).filter(Boolean) : [body];
+    for (const r of written) {
+      try {
+        core.validateResource(r);
+      } catch (err) {
+        stats.invalid++;
+        return send(res, 400, err.outcome || outcome('invalid', String(err.message)));
+      }
     }
   }
   const query = {};

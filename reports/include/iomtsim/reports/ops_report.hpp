@@ -19,12 +19,21 @@
 //        was last known correct: the answered fix's time when this answer is correct,
 //        else the time of this asset's last correct query (else the start of its track).
 //      locate_time = request -> answer, of answered queries.
-//  - Imaging: latency = acknowledged - acquired; throughput_mib_s = MiB acknowledged /
+//  - Imaging: latency = acknowledged - acquired (result_latency: the PACS's STOW-RS answer,
+//    or the FHIR target's for results sent as FHIR); throughput_mib_s = MiB acknowledged /
 //    the time results were moving (the union of their [intended send, acknowledged]
 //    intervals: idle hours between procedures do not dilute it). The effect of large payloads on
 //    vital signs sharing a link is shown by two ingest-latency histograms the engine
 //    fills: readings whose link was carrying an imaging result when they were sent, and
 //    the others.
+//    result_to_pacs = the study found by QIDO-RS holding the result (loadgen's PACS
+//    confirmation polls `studies?StudyInstanceUID=` after the STOW-RS acknowledgement) -
+//    acquisition: a wall-clock duration (as chart.time_to_chart), measured by the real-time
+//    engine only; a result never found has none and does not count as `retrievable`.
+//    Once the PACS acknowledged a result, its modality sends the chart an ImagingStudy and
+//    a DiagnosticReport referencing the stored study (an imaging report message, counted
+//    in delivery.imaging_reports); result_to_chart = that DiagnosticReport found by FHIR
+//    search (DiagnosticReport?identifier=) - acquisition, wall clock likewise; `charted`.
 //  - Delivery: every operations message (pump event, location fix, imaging result) ends
 //    in exactly one reports::Outcome bucket, as readings do; OpsDelivery keeps the counts
 //    per kind so the balance can be checked. Asset queries are not messages of a device
@@ -78,6 +87,10 @@ struct ImagingRecord {
   SimTime intended_send{};
   bool acked = false;
   SimTime acked_time{};
+  // Wall ns from acquisition to retrievable by QIDO-RS / to its DiagnosticReport searchable
+  // in the FHIR target; -1: not found (or nobody looked).
+  std::int64_t to_pacs_ns = -1;
+  std::int64_t to_chart_ns = -1;
   bool operator==(const ImagingRecord&) const = default;
 };
 
@@ -86,13 +99,16 @@ struct OpsDelivery {
   DeliveryCounts pump_events;
   DeliveryCounts location_fixes;
   DeliveryCounts imaging_results;
+  DeliveryCounts imaging_reports;  // ImagingStudy + DiagnosticReport of stored studies
   bool balanced() const {
-    return pump_events.balanced() && location_fixes.balanced() && imaging_results.balanced();
+    return pump_events.balanced() && location_fixes.balanced() && imaging_results.balanced() &&
+           imaging_reports.balanced();
   }
   OpsDelivery& operator+=(const OpsDelivery& o) {
     pump_events += o.pump_events;
     location_fixes += o.location_fixes;
     imaging_results += o.imaging_results;
+    imaging_reports += o.imaging_reports;
     return *this;
   }
   bool operator==(const OpsDelivery&) const = default;
@@ -114,6 +130,10 @@ struct OpsScores {
   std::uint64_t imaging_bytes_acked = 0;
   double imaging_throughput_mib_s = 0.0;  // NaN without acknowledged results
   Histogram imaging_latency;
+  std::uint64_t imaging_retrievable = 0;  // results with to_pacs_ns
+  std::uint64_t imaging_charted = 0;      // results with to_chart_ns
+  Histogram imaging_result_to_pacs;       // ns, wall
+  Histogram imaging_result_to_chart;      // ns, wall
   bool operator==(const OpsScores&) const;
 };
 
@@ -129,8 +149,7 @@ struct OpsReport {
 
   bool empty() const {
     return pump_alarms.empty() && asset_tracks.empty() && asset_queries.empty() &&
-           imaging.empty() && vitals_latency_during_imaging.empty() &&
-           delivery == OpsDelivery{};
+           imaging.empty() && vitals_latency_during_imaging.empty() && delivery == OpsDelivery{};
   }
   void sort();                         // puts the lists in the documented order
   void rescore();                      // scores from the raw data

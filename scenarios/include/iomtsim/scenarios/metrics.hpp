@@ -21,8 +21,9 @@
 //   pump_alarms . delivery_fraction | count | delivered,  pump_alarms.latency . STAT
 //   assets . correct_fraction | queries | correct | unanswered,
 //       assets.staleness . STAT, assets.locate_time . STAT
-//   imaging . throughput_mib_s | count | acknowledged,
-//       imaging.result_latency|vitals_latency_during|vitals_latency_outside . STAT
+//   imaging . throughput_mib_s | count | acknowledged | retrievable | charted,
+//       imaging.result_latency|result_to_pacs|result_to_chart|vitals_latency_during
+//       |vitals_latency_outside . STAT
 //   chart . charted | missing | duplicated | mismatched
 //       | mismatched.value|unit|code|subject|effective_time,  chart.time_to_chart . STAT
 //       (the read-back of the target's record, reports/chart.hpp; no data without one)
@@ -55,6 +56,8 @@ enum class LatencySeries : std::uint8_t {
   AssetStaleness,    // assets.staleness
   AssetLocateTime,   // assets.locate_time
   ImagingResult,     // imaging.result_latency
+  ImagingToPacs,     // imaging.result_to_pacs: acquisition -> retrievable by QIDO-RS
+  ImagingToChart,    // imaging.result_to_chart: acquisition -> DiagnosticReport searchable
   VitalsDuringImaging,
   VitalsOutsideImaging,
   TimeToChart,  // chart.time_to_chart: measurement -> searchable in the target's record
@@ -102,6 +105,8 @@ enum class Scalar : std::uint8_t {
   ImagingThroughput,
   ImagingCount,
   ImagingAcknowledged,
+  ImagingRetrievable,
+  ImagingCharted,
   ChartCharted,
   ChartMissing,
   ChartDuplicated,

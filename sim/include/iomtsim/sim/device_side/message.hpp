@@ -39,6 +39,9 @@ enum class MessageKind : std::uint8_t {
   Waveform,    // `body`: one waveform block, encoded in `format` (sim::encode_waveform_body)
   Ops,         // `body`: one operations message (`ops` holds the event it encodes)
   AssetQuery,  // GET `http_path`: where is asset `wire_id`? (no device, no network path)
+  // `body`: the FHIR transaction (payloads/imaging_chart.hpp) a modality sends the chart
+  // once the PACS stored its result (`ops` holds the result, `wire_id` its id)
+  ImagingReport,
 };
 
 inline constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
