@@ -10,6 +10,7 @@
 #include "driver.hpp"
 #include "iomtsim/physiology/random.hpp"
 #include "iomtsim/sim/device_side/device_side.hpp"
+#include "iomtsim/sim/news2_scales.hpp"
 #include "iomtsim/sim/run_frame.hpp"
 
 namespace iomtsim::sim::simgrid {
@@ -170,6 +171,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   dc.frame = &frame;
   dc.retries = frame.scenario().target.retry.attempts > 1;
   dc.measure_from = score_from;
+  apply_spo2_targets(scenario, dc.rules);
   detail::Platform platform(*engine, capacity, ap_count);
   detail::Pipeline pipeline(capacity, scenario.metadata.seed);
   pipeline.measure(score_from, frame.end());
