@@ -4,6 +4,8 @@
 // without the key score 3 and raise the single-parameter alert.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "iomtsim/physiology/patient_generator.hpp"
 #include "iomtsim/rules/rules_engine.hpp"
 #include "iomtsim/sim/news2_scales.hpp"
@@ -28,33 +30,48 @@ scenarios::Scenario low_saturation_ward(bool target) {
   return s;
 }
 
+// Both rule sets on the same readings (the key changes no vital): per patient, the NEWS2
+// alerts each raises and, after every reading, the difference of their NEWS2 totals.
 struct Scored {
-  std::vector<int> news2;           // per patient: the engine's NEWS2 total at the end
-  std::vector<std::size_t> alerts;  // per patient: NEWS2 alerts (news2, news2_single_3)
+  std::vector<std::size_t> alerts_with, alerts_without;  // news2 and news2_single_3 alerts
+  std::vector<std::size_t> instants, three_less, more;   // more: the target scored higher
 };
 
-Scored score(const scenarios::Scenario& s) {
-  rules::RuleSet rules = rules::RuleSet::defaults();
-  sim::apply_spo2_targets(s, rules);
-  rules::RulesEngine engine(rules);
+Scored score(const scenarios::Scenario& with_target, const scenarios::Scenario& without) {
+  auto rules_of = [](const scenarios::Scenario& s) {
+    rules::RuleSet r = rules::RuleSet::defaults();
+    sim::apply_spo2_targets(s, r);
+    return r;
+  };
+  rules::RulesEngine a(rules_of(with_target)), b(rules_of(without));
+  auto news2_alerts = [](const std::vector<physiology::Alert>& v) {
+    return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [](const auto& x) {
+      return x.rule == "news2" || x.rule == "news2_single_3";
+    }));
+  };
   Scored out;
-  for (const auto& c : s.cohorts) {
+  for (const auto& c : with_target.cohorts) {
     for (std::uint32_t k = 0; k < c.physiology.count; ++k) {
       const auto index = c.physiology.first_index + k;
-      physiology::PatientGenerator g(c.physiology, index, s.metadata.seed, s.metadata.duration);
-      std::size_t alerts = 0;
-      physiology::SimTime last{};
+      physiology::PatientGenerator g(c.physiology, index, with_target.metadata.seed,
+                                     with_target.metadata.duration);
+      std::size_t alerts_a = 0, alerts_b = 0, n = 0, three = 0, more = 0;
       while (!g.done()) {
         const auto o = g.next();
         const auto& r = std::get<physiology::Reading>(o);
-        for (const auto& a : engine.ingest(r))
-          if (a.rule == "news2" || a.rule == "news2_single_3") ++alerts;
-        last = r.device_time;
+        alerts_a += news2_alerts(a.ingest(r));
+        alerts_b += news2_alerts(b.ingest(r));
+        const int ta = a.news2_for(index, r.device_time).total;
+        const int tb = b.news2_for(index, r.device_time).total;
+        ++n;
+        if (tb - ta == 3) ++three;
+        if (ta > tb) ++more;
       }
-      const auto result = engine.news2_for(index, last);
-      EXPECT_EQ(result.parameters_present, 3) << "HR, RR and SpO2";
-      out.news2.push_back(result.total);
-      out.alerts.push_back(alerts);
+      out.alerts_with.push_back(alerts_a);
+      out.alerts_without.push_back(alerts_b);
+      out.instants.push_back(n);
+      out.three_less.push_back(three);
+      out.more.push_back(more);
     }
   }
   return out;
@@ -76,20 +93,21 @@ TEST(News2Scales, CohortsWithTheTargetAreTheirIndexRanges) {
 }
 
 TEST(News2Scales, TargetPatientsAt89PercentScoreNothingForSpo2AndDoNotAlert) {
-  const Scored with = score(low_saturation_ward(true));
-  const Scored without = score(low_saturation_ward(false));
-  ASSERT_EQ(with.alerts.size(), 8u);
+  const Scored s = score(low_saturation_ward(true), low_saturation_ward(false));
+  ASSERT_EQ(s.instants.size(), 8u);
   for (std::size_t p = 0; p < 8; ++p) {
-    // Scale 1 scores 89-91 % as 3; the rest of the score (a breathing or heart rate at
-    // the edge of its band) is the same patient's in both runs.
-    EXPECT_GE(without.news2[p], 3) << "patient " << p;
-    EXPECT_GT(without.alerts[p], 0u) << "patient " << p;
+    EXPECT_GT(s.alerts_without[p], 0u) << "patient " << p << ": Scale 1 scores 89 % as 3";
+    EXPECT_EQ(s.more[p], 0u) << "patient " << p << ": Scale 2 never scores more here";
     if (p < 4) {  // the first cohort has no target in either scenario
-      EXPECT_EQ(with.news2[p], without.news2[p]) << "patient " << p;
-      EXPECT_EQ(with.alerts[p], without.alerts[p]) << "patient " << p;
+      EXPECT_EQ(s.three_less[p], 0u) << "patient " << p;
+      EXPECT_EQ(s.alerts_with[p], s.alerts_without[p]) << "patient " << p;
     } else {
-      EXPECT_EQ(with.news2[p], without.news2[p] - 3) << "patient " << p << ": no SpO2 points";
-      EXPECT_EQ(with.alerts[p], 0u) << "patient " << p << " has a 88-92 % target";
+      // SpO2 at 88-91 % scores 3 on Scale 1 and nothing on Scale 2. The scenario runs from
+      // midnight, when a stable patient's saturation dips most often, and with device
+      // noise the aggregated value is below 88 % (Scale 2: 1-2 points) for a while in some
+      // patients: at least a third of the time the whole difference is SpO2's 3 points.
+      EXPECT_GE(s.three_less[p], s.instants[p] / 3) << "patient " << p;
+      EXPECT_EQ(s.alerts_with[p], 0u) << "patient " << p << " has a 88-92 % target";
     }
   }
 }
