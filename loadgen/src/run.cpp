@@ -22,6 +22,7 @@
 #include "iomtsim/payloads/dicom_stow.hpp"
 #include "iomtsim/reference_target/target_server.hpp"
 #include "iomtsim/reports/recorder.hpp"
+#include "iomtsim/sim/news2_scales.hpp"
 #include "progress.hpp"
 #include "recording_merge.hpp"
 #include "recording_part.hpp"
@@ -54,6 +55,7 @@ ts::TargetConfig embedded_config(const scenarios::Scenario& s, const RunOptions&
                          : s.target.config_file.empty()
                              ? ts::loopback_ephemeral_config()
                              : ts::load_target_config(s.target.config_file);
+  sim::apply_spo2_targets(s, cfg.rules);  // cohorts with `spo2_target: 88-92 %`: Scale 2
   for (auto* l : {&cfg.mllp, &cfg.proto}) {
     l->host = "127.0.0.1";
     l->port = 0;

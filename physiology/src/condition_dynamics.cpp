@@ -75,6 +75,32 @@ void PatientModel::apply_intervention(const InterventionEvent& e, double t_s) {
       x_.diuretic_given = true;
       break;
     case InterventionKind::RateControl: x_.rate_control_given = true; break;
+    case InterventionKind::Glucagon:
+      // Hepatic glycogen to glucose: about 3 mmol/L (54 mg/dL) for a 1 mg dose, arriving
+      // over 10-15 min; a larger dose adds little (the glycogen is the limit). It holds for
+      // about an hour; the cause is not treated, so a hypoglycaemia whose drive goes on
+      // comes back after it (why guidance says to give carbohydrate once the patient can
+      // swallow: write a glucose intervention for that).
+      x_.glucagon_pending_mg_dl += 54.0 * std::min(1.0, std::max(0.0, e.dose));
+      x_.glucagon_until_s = t_s + kHour;
+      break;
+    case InterventionKind::Bronchodilator:
+      // Nebulised salbutamol: 2.5 mg relieves about 60 % of what 5 mg does; lasts ~4.5 h.
+      x_.bronchodilator_strength =
+          std::max(x_.bronchodilator_strength, std::clamp(0.2 + 0.16 * e.dose, 0.0, 1.0));
+      x_.bronchodilator_until_s = t_s + 4.5 * kHour;
+      break;
+    case InterventionKind::Corticosteroid:
+      // Prednisolone 30-40 mg a day: one dose acts for about a day.
+      x_.steroid_strength = std::max(x_.steroid_strength, std::clamp(e.dose / 40.0, 0.0, 1.0));
+      x_.steroid_until_s = t_s + 24.0 * kHour;
+      break;
+    case InterventionKind::Niv:
+      // Inspiratory pressure 20 cmH2O: full support; 10 cmH2O about a third. Applied for the
+      // first 24 h, as much of it as the patient tolerates (BTS/ICS 2016), then weaned.
+      x_.niv_strength = std::clamp((e.dose - 5.0) / 15.0, 0.3, 1.0);
+      x_.niv_until_s = t_s + 24.0 * kHour;
+      break;
   }
 }
 
@@ -221,10 +247,34 @@ void PatientModel::integrate_conditions(double t_s, double dt) {
   const double wander = 0.5 * value_noise_glucose(t_s);
   double target = baseline_.glucose_mg_dl * (1.0 + baseline_.glucose_swing * (meal + wander)) -
                   40.0 * x_.insulin_active_u;
+  // Corticosteroids raise glucose (steroid-induced hyperglycaemia), up to ~20 % here.
+  target *= 1.0 + 0.2 * x_.steroid;
   target = std::max(35.0, std::min(target, hypo_target));
   const double gtau = hypo_target < HUGE_VAL ? hypo_tau : 25.0 * kMin;
-  x_.glucose_mg_dl += (target - x_.glucose_mg_dl) * dt / gtau + 4.0 * absorbed;
+  // Glucagon's rise arrives with a 5 min time constant (86 % by 10 min, 95 % by 15).
+  const double glucagon = x_.glucagon_pending_mg_dl * std::min(1.0, dt / (5.0 * kMin));
+  x_.glucagon_pending_mg_dl -= glucagon;
+  // While glucagon acts, hepatic output holds the level against the pull of the drives.
+  const double relax = t_s < x_.glucagon_until_s ? 0.0 : (target - x_.glucose_mg_dl) * dt / gtau;
+  x_.glucose_mg_dl += relax + 4.0 * absorbed + glucagon;
   x_.glucose_mg_dl = std::clamp(x_.glucose_mg_dl, 20.0, 600.0);
+
+  // Treatments with a time course of their own (docs/clinical.md, "Interventions"):
+  // salbutamol acts within minutes (5 min time constant) and wears off over ~30 min once
+  // its 4-6 h are past; a corticosteroid builds up over hours (6 h) and fades over 12 h;
+  // NIV takes effect over ~15 min while applied and stops within minutes when removed.
+  auto follow = [dt](double& level, double goal, double tau_s) {
+    level += (goal - level) * std::min(1.0, dt / tau_s);
+  };
+  const bool bd_on = t_s < x_.bronchodilator_until_s;
+  follow(x_.bronchodilator, bd_on ? x_.bronchodilator_strength : 0.0,
+         bd_on ? 5.0 * kMin : 30.0 * kMin);
+  if (!bd_on) x_.bronchodilator_strength = 0.0;
+  const bool st_on = t_s < x_.steroid_until_s;
+  follow(x_.steroid, st_on ? x_.steroid_strength : 0.0, st_on ? 6.0 * kHour : 12.0 * kHour);
+  if (!st_on) x_.steroid_strength = 0.0;
+  follow(x_.niv, t_s < x_.niv_until_s ? x_.niv_strength : 0.0,
+         t_s < x_.niv_until_s ? 15.0 * kMin : 5.0 * kMin);
 
   // Atrial fibrillation: the ventricular rate jumps within minutes; rate control
   // takes away ~70 % of the excess over ~20 min (applied in slow_vitals).

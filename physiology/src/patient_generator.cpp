@@ -101,7 +101,9 @@ const std::vector<Episode>& PatientGenerator::episodes() const { return model_->
 
 std::vector<PlannedIntervention> PatientGenerator::interventions() const {
   std::vector<PlannedIntervention> out;
-  for (const auto& i : model_->interventions()) out.push_back({i.kind, at_seconds(i.at_s), i.dose});
+  for (const auto& i : model_->interventions())
+    out.push_back({i.kind, at_seconds(i.at_s), i.dose, i.triggered,
+                   i.triggered ? at_seconds(i.criteria_met_s) : SimTime{}});
   return out;
 }
 

@@ -67,6 +67,21 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
       rng_(stream_seed(seed, StreamKind::Patient, index)) {
   info.index = index;
   baseline_ = make_baseline(cohort.archetype, cohort.demographics, rng_, info);
+  // A prescribed target decides the scale of the ground truth's NEWS2 (no draw: the
+  // patient's stream is unchanged).
+  if (cohort.spo2_target) baseline_.spo2_scale2 = spo2_scale2(cohort);
+  auto watch = [this](const InterventionSpec& is, double from_s, double delay_s) {
+    WatchedTrigger w;
+    w.kind = is.kind;
+    w.vital = is.when->vital;
+    w.op = is.when->op;
+    w.threshold = is.when->threshold;
+    w.for_s = std::max(0.0, is.when->for_s);
+    w.delay_s = delay_s;
+    w.dose = is.dose;
+    w.watch_from_s = from_s;
+    triggers_.push_back(w);
+  };
   // Scenario overrides of resting values, each from its own stream so adding one never
   // shifts the patient's other draws.
   for (std::size_t i = 0; i < cohort.baselines.size(); ++i) {
@@ -109,7 +124,11 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
         continue;
       }
       const double anchor = is.anchor == InterventionSpec::Anchor::ConditionOnset ? c.onset_s : 0.0;
-      interventions_.push_back({is.kind, anchor + std::max(0.0, is.delay_s.sample(crng)), is.dose});
+      const double delay = std::max(0.0, is.delay_s.sample(crng));
+      if (is.when)
+        watch(is, anchor, delay);
+      else
+        interventions_.push_back({is.kind, anchor + delay, is.dose});
     }
     if (c.kind == ConditionKind::Sepsis) {
       // Labelled sepsis in real ICU data moves the vitals much less than the textbook
@@ -133,7 +152,11 @@ PatientModel::PatientModel(const CohortSpec& cohort, PatientIndex index, std::ui
     const InterventionSpec& is = cohort.interventions[j];
     Rng irng(stream_seed(seed, StreamKind::Condition, index, 0x10000 + j));
     if (!irng.bernoulli(is.probability)) continue;
-    interventions_.push_back({is.kind, std::max(0.0, is.delay_s.sample(irng)), is.dose});
+    const double delay = std::max(0.0, is.delay_s.sample(irng));
+    if (is.when)
+      watch(is, 0.0, delay);
+    else
+      interventions_.push_back({is.kind, delay, is.dose});
   }
   std::stable_sort(interventions_.begin(), interventions_.end(),
                    [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
@@ -167,7 +190,11 @@ VitalSigns PatientModel::slow_vitals(double t) {
   const double deficit = std::max(0.0, x_.blood_loss + x_.leak - x_.restored);
   const double dep = std::clamp(x_.opioid * (1.0 - x_.naloxone), 0.0, 1.0);
   const double cong = x_.congestion_kg / 3.0;
-  const double copd = copd_activity(t);
+  // Bronchodilator and corticosteroid relieve an exacerbation's airflow limitation (up to
+  // 70 % together); NIV supports ventilation while applied (docs/clinical.md).
+  const double relief = std::min(0.7, 0.4 * x_.bronchodilator + 0.3 * x_.steroid);
+  const double copd = copd_activity(t) * (1.0 - relief);
+  const double niv = x_.niv;
   const double hypo_hr = x_.glucose_mg_dl < 60.0 ? std::min(15.0, 0.5 * (60.0 - x_.glucose_mg_dl)) : 0.0;
   const double fluid_relief = 0.25 * std::min(2.0, x_.fluids_given_l);
 
@@ -181,26 +208,30 @@ VitalSigns PatientModel::slow_vitals(double t) {
   v.heart_rate_bpm = b.heart_rate_bpm + 4.0 * circ + 4.0 * w20[0] + 2.0 * w3[0] +
                      sr.heart_rate * (10.0 * inf + 8.0 * std::max(0.0, fever)) +
                      interp(deficit, kDeficit, kHemoHr) + 10.0 * cong + 30.0 * copd - 6.0 * dep +
-                     hypo_hr + dips_[2].value(t);
+                     hypo_hr + dips_[2].value(t) +
+                     8.0 * x_.bronchodilator;  // salbutamol: tachycardia
   if (x_.af_level > 0.0) {
     const double excess = std::max(0.0, x_.af_rate_bpm - v.heart_rate_bpm) * (1.0 - 0.7 * x_.rate_control);
     v.heart_rate_bpm += excess * x_.af_level;
   }
-  v.resp_rate_per_min =
-      b.resp_rate_per_min * (1.0 - dep) +
-      (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] + 20.0 * sr.resp_rate * inf +
-       interp(deficit, kDeficit, kHemoRr) + 6.0 * cong + 8.0 * copd + dips_[1].value(t)) *
-          (1.0 - dep);
+  v.resp_rate_per_min = b.resp_rate_per_min * (1.0 - dep) +
+                        (0.8 * circ + 1.2 * w20[1] + 0.8 * w3[1] + 20.0 * sr.resp_rate * inf +
+                         interp(deficit, kDeficit, kHemoRr) + 6.0 * cong +
+                         8.0 * copd * (1.0 - 0.5 * niv) + dips_[1].value(t)) *
+                            (1.0 - dep);
   v.resp_rate_per_min = std::clamp(v.resp_rate_per_min, 2.0, 60.0);
 
   // SpO2 on air, then the oxygen effect. Hypoventilation desaturates once minute
   // ventilation falls below ~75 % of the patient's normal.
   const double vent = v.resp_rate_per_min / b.resp_rate_per_min;
   double spo2_air = b.spo2_pct + 0.3 * circ + 0.7 * w20[2] - 3.0 * inf - 4.0 * cong -
-                    7.0 * copd - (night ? 3.0 * copd : 0.0) - 35.0 * std::max(0.0, 0.75 - vent) -
+                    7.0 * copd * (1.0 - 0.5 * niv) -
+                    (night ? 3.0 * copd * (1.0 - 0.5 * niv) : 0.0) -
+                    35.0 * std::max(0.0, 0.75 - vent) * (1.0 - 0.7 * niv) -
                     (deficit > 0.35 ? 8.0 * (deficit - 0.35) / 0.15 : 0.0) - dips_[0].value(t);
   spo2_air = std::min(spo2_air, 100.0);
-  v.on_oxygen = x_.oxygen_lpm > 0.0;
+  // NEWS2 scores ventilatory support (NIV) as oxygen.
+  v.on_oxygen = x_.oxygen_lpm > 0.0 || t < x_.niv_until_s;
   v.spo2_pct = std::clamp(100.0 - (100.0 - spo2_air) / (1.0 + 0.35 * x_.oxygen_lpm), 50.0, 100.0);
 
   const double vaso = 40.0 * sr.pressure * inf * (1.0 - fluid_relief);
@@ -250,6 +281,41 @@ void PatientModel::step() {
   ring_af_[slot] = x_.af;
   newest_ = k;
   if (t <= duration_s_) update_episodes(t, v);
+  if (!triggers_.empty() && t < duration_s_) check_triggers(t, v);
+}
+
+void PatientModel::check_triggers(double t, const VitalSigns& v) {
+  for (std::size_t i = 0; i < triggers_.size();) {
+    WatchedTrigger& w = triggers_[i];
+    if (t < w.watch_from_s) {
+      ++i;
+      continue;
+    }
+    // The true value at t: at a grid point the interpolation is the grid value itself.
+    const double value = component(w.vital, v, v, 0.0, t);
+    InterventionTrigger crit;
+    crit.op = w.op;
+    crit.threshold = w.threshold;
+    if (!crit.holds(value)) {
+      w.met_since_s = -1.0;
+      ++i;
+      continue;
+    }
+    if (w.met_since_s < 0.0) w.met_since_s = t;
+    if (t - w.met_since_s + 1e-9 < w.for_s) {
+      ++i;
+      continue;
+    }
+    // Given `delay_s` after the persistence was confirmed, applied by step() at the first
+    // grid point at or after that instant, like any timed intervention.
+    InterventionEvent e{w.kind, t + w.delay_s, w.dose, true, w.met_since_s};
+    auto pos =
+        std::upper_bound(interventions_.begin() + static_cast<std::ptrdiff_t>(next_intervention_),
+                         interventions_.end(), e.at_s,
+                         [](double at, const InterventionEvent& x) { return at < x.at_s; });
+    interventions_.insert(pos, e);
+    triggers_.erase(triggers_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
 }
 
 // Out of line: one step per 30 s of queries, so the per-value callers stay small.
@@ -363,7 +429,8 @@ void PatientModel::finish() {
 
 std::size_t PatientModel::memory_bytes() const {
   return sizeof(*this) + conditions_.capacity() * sizeof(ConditionInstance) +
-         interventions_.capacity() * sizeof(InterventionEvent) + episodes_.capacity() * sizeof(Episode);
+         interventions_.capacity() * sizeof(InterventionEvent) +
+         triggers_.capacity() * sizeof(WatchedTrigger) + episodes_.capacity() * sizeof(Episode);
 }
 
 }  // namespace iomtsim::physiology::detail

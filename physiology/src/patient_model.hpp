@@ -37,6 +37,22 @@ struct InterventionEvent {
   InterventionKind kind = InterventionKind::Fluids;
   double at_s = 0.0;
   double dose = 1.0;
+  bool triggered = false;
+  double criteria_met_s = 0.0;  // triggered: when its criterion began to hold
+};
+
+// A `when` intervention waiting for its criterion (InterventionTrigger), checked on every
+// grid step from `watch_from_s` on; removed from the watch once it has fired.
+struct WatchedTrigger {
+  InterventionKind kind = InterventionKind::Fluids;
+  Vital vital = Vital::RespRate;
+  InterventionTrigger::Op op = InterventionTrigger::Op::Less;
+  double threshold = 0.0;
+  double for_s = 0.0;
+  double delay_s = 0.0;  // response delay after the persistence is met
+  double dose = 1.0;
+  double watch_from_s = 0.0;
+  double met_since_s = -1.0;  // -1: not holding
 };
 
 struct ConditionInstance {
@@ -99,6 +115,13 @@ struct Latent {
   double af_rate_bpm = 0.0;   // untreated ventricular rate in AF
   double rate_control = 0.0;  // 0..1
   double oxygen_lpm = 0.0;
+  double glucagon_pending_mg_dl = 0.0;  // glucose rise still to come from glucagon
+  double glucagon_until_s = -1.0;       // glucagon's hepatic output holds the level until then
+  // Bronchodilator (salbutamol): effect level 0..1 toward its dose's strength until it
+  // wears off; corticosteroid the same, slower; NIV while applied (docs/clinical.md).
+  double bronchodilator = 0.0, bronchodilator_strength = 0.0, bronchodilator_until_s = -1.0;
+  double steroid = 0.0, steroid_strength = 0.0, steroid_until_s = -1.0;
+  double niv = 0.0, niv_strength = 0.0, niv_until_s = -1.0;
   double antibiotics_at_s = -1.0;  // -1: none given
   bool rate_control_given = false;
   bool diuretic_given = false;
@@ -138,6 +161,9 @@ class PatientModel {
   double component(Vital vital, const VitalSigns& a, const VitalSigns& b, double u, double ts);
   void step();  // integrates from grid point newest_ to newest_ + 1
   void apply_intervention(const InterventionEvent& e, double t_s);
+  // Checks the watched triggers on the true vitals at grid time t_s (slow grid value `v`
+  // plus the fast variability at t_s, as vitals_at(t_s) gives them).
+  void check_triggers(double t_s, const VitalSigns& v);
   void integrate_conditions(double t_s, double dt);
   VitalSigns slow_vitals(double t_s);
   void update_episodes(double t_s, const VitalSigns& v);
@@ -155,6 +181,7 @@ class PatientModel {
   SepsisResponse sepsis_response_;
   std::vector<ConditionInstance> conditions_;
   std::vector<InterventionEvent> interventions_;  // sorted by time
+  std::vector<WatchedTrigger> triggers_;          // `when` interventions not yet given
   std::size_t next_intervention_ = 0;
   std::vector<Episode> episodes_;
   std::array<DipProcess, 4> dips_{};  // spo2, rr, hr, sbp

@@ -218,6 +218,13 @@ struct RulesEngine::Impl {
     }
   }
 
+  // The configured scale: Scale 2 inside a scale2_patients range, else the default.
+  SpO2Scale scale_of(physiology::PatientIndex p) const {
+    for (const auto& r : rules.news2.scale2_patients)
+      if (p >= r.first && p < r.end) return SpO2Scale::Scale2;
+    return rules.news2.default_scale;
+  }
+
   Patient& patient(physiology::PatientIndex p) {
     auto it = patients.find(p);
     if (it != patients.end()) {
@@ -231,7 +238,7 @@ struct RulesEngine::Impl {
     }
     Patient fresh_patient;
     auto s = scales.find(p);
-    fresh_patient.scale = s != scales.end() ? s->second : rules.news2.default_scale;
+    fresh_patient.scale = s != scales.end() ? s->second : scale_of(p);
     fresh_patient.conditions.resize(condition_count);
     fresh_patient.suppress.resize(rules.rules.size() + 3);
     fresh_patient.histories.resize(history_count);

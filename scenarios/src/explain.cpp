@@ -173,6 +173,28 @@ double readings_per_hour(const DeviceModelSpec& d) {
   return n * (1.0 - d.missing_fraction.value_or(0.0));
 }
 
+// "naloxone 0.4 mg 20 min after onset", "naloxone 0.4 mg when resp_rate < 8 for 2 min
+// (the patient's true vitals, watched from onset), 3 min after the criterion has held".
+static std::string intervention_words(const InterventionSpec& i) {
+  std::ostringstream o;
+  char dose[32];
+  std::snprintf(dose, sizeof dose, "%g", i.dose);
+  o << name(i.kind) << " " << dose << " " << dose_info(i.kind).unit;
+  const std::string delay = i.delay_s.kind == Distribution::Kind::Constant
+                                ? describe_duration(i.delay_s.a)
+                                : describe_time_distribution(i.delay_s);
+  if (i.when) {
+    o << " when " << i.when->text << " (the patient's true vitals, watched from "
+      << (i.anchor == InterventionSpec::Anchor::ConditionOnset ? "onset" : "the start") << "), "
+      << delay << " after the criterion has held; once";
+  } else {
+    o << " " << delay
+      << (i.anchor == InterventionSpec::Anchor::ConditionOnset ? " after onset"
+                                                               : " from the start");
+  }
+  return o.str();
+}
+
 std::string explain(const Scenario& s) {
   std::ostringstream o;
   const double hours = to_seconds(s.metadata.duration) / 3600.0;
@@ -201,7 +223,14 @@ std::string explain(const Scenario& s) {
       << num(p.demographics.comorbidity_rate * 100, 0) << " % with a significant comorbidity";
     if (!c.ward.empty()) o << ", ward " << c.ward;
     if (!p.beds.empty()) o << ", " << beds_words(p.beds);
+    if (p.spo2_target)
+      o << ", SpO2 target " << num(p.spo2_target->low_pct, 0) << "-"
+        << num(p.spo2_target->high_pct, 0) << " % (NEWS2 SpO2 "
+        << (spo2_scale2(p) ? "Scale 2: hypercapnic respiratory failure" : "Scale 1") << ")";
     o << "\n";
+    for (const auto& i : p.interventions)
+      o << "    " << intervention_words(i) << " for " << num(i.probability * 100, 0)
+        << " % of them\n";
   }
 
   o << "\nExpected episodes (patients x probability):\n";
@@ -234,15 +263,9 @@ std::string explain(const Scenario& s) {
       if (cond.onset_s.min > to_seconds(s.metadata.duration))
         o << " (after the end of the run: none will be seen)";
       o << "\n";
-      for (const auto& i : cond.interventions) {
-        o << "    then " << name(i.kind) << " "
-          << (i.delay_s.kind == Distribution::Kind::Constant
-                  ? describe_duration(i.delay_s.a)
-                  : describe_time_distribution(i.delay_s))
-          << (i.anchor == InterventionSpec::Anchor::ConditionOnset ? " after onset"
-                                                                   : " from the start")
-          << " for " << num(i.probability * 100, 0) << " % of them\n";
-      }
+      for (const auto& i : cond.interventions)
+        o << "    then " << intervention_words(i) << " for " << num(i.probability * 100, 0)
+          << " % of them\n";
     }
   }
   if (!any) o << "  none: a stable cohort (alerts are all false alarms)\n";

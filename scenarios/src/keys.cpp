@@ -44,6 +44,9 @@ constexpr KeyDef kCohort[] = {
     {"archetype", T::Enum, true, "archetype", "kind of patient"},
     {"beds", T::Labels, false, "",
      "bed labels, one per patient: a range such as '1-24' or a list of labels"},
+    {"spo2_target", T::Range, false, "",
+     "prescribed SpO2 target range: '88-92 %' (hypercapnic respiratory failure: NEWS2 SpO2 "
+     "Scale 2) or '94-98 %' (Scale 1); also {low: 88 %, high: 92 %}"},
     {"ward", T::String, false, "", "devices of one ward share an access point"},
     {"demographics", T::Object, false, "demographics", "age, sex and comorbidity mix"},
     {"baseline", T::Baselines, false, "",
@@ -118,12 +121,19 @@ constexpr KeyDef kCondition[] = {
 };
 constexpr KeyDef kIntervention[] = {
     {"kind", T::Enum, true, "intervention", "what is given"},
-    {"after", T::Distribution, false, "duration", "delay after the condition's onset"},
+    {"after", T::Distribution, false, "duration",
+     "delay after the condition's onset; with 'when', the response delay after the trigger "
+     "(default 5 min)"},
     {"at", T::Distribution, false, "duration", "time from the scenario start"},
+    {"when", T::String, false, "",
+     "in response to the patient's true vitals: '<vital> <, <=, > or >= value> [for "
+     "<duration>]', e.g. 'resp_rate < 8 for 2 min'; given once, 'after' the criterion has "
+     "held that long"},
     {"probability", T::Fraction, false, "", "fraction of patients who receive it (default 1)"},
     {"dose", T::Quantity, false, "dose",
      "fluids L/mL, oxygen L/min, naloxone mg, insulin U, glucose g, antibiotics g, diuretic mg, "
-     "rate_control mg"},
+     "rate_control mg, glucagon mg, bronchodilator mg (salbutamol), corticosteroid mg "
+     "(prednisolone), non_invasive_ventilation cmH2O (inspiratory pressure)"},
 };
 constexpr KeyDef kDevice[] = {
     {"type", T::Enum, true, "device_type", "kind of device"},
@@ -404,7 +414,7 @@ constexpr ObjectDef kObjects[] = {
     {"cohort", "a group of similar patients", kCohort},
     {"demographics", "who the patients are", kDemographics},
     {"condition", "something that may happen to a patient", kCondition},
-    {"intervention", "a treatment at a time", kIntervention},
+    {"intervention", "a treatment at a time or in response to the patient", kIntervention},
     {"device", "a device on each patient of the cohort", kDevice},
     {"operations", "hospital operations devices of a cohort", kOperations},
     {"pumps", "connected infusion pumps", kPumps},

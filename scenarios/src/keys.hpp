@@ -27,10 +27,11 @@ enum class ValueType : unsigned char {
   Endpoint,      // "host:port" or {host, port, tls}
   Measures,      // list of vital names, or vital -> interval
   ExpectationList,
-  Baselines,     // vital -> distribution
-  Headers,       // name -> string, or name -> {env: VAR} / {file: PATH}
-  StringMap,     // name -> string
-  Toggle,        // true/false, or the object `ref` (its presence means true)
+  Baselines,  // vital -> distribution
+  Headers,    // name -> string, or name -> {env: VAR} / {file: PATH}
+  StringMap,  // name -> string
+  Toggle,     // true/false, or the object `ref` (its presence means true)
+  Range,      // "88-92 %", or {low, high}
 };
 
 struct KeyDef {

@@ -29,6 +29,23 @@ std::vector<std::string> read_bed_labels(const Node& n, std::uint32_t patients, 
 std::vector<std::uint32_t> read_condition_beds(const Node& n, const std::vector<std::string>& beds,
                                                Reader& r);
 
+// How a vital is written in a file (read_care.cpp): its quantity kind, and the factor from
+// that kind's canonical unit to the vital's (SpO2 is read as a fraction, kept in %).
+struct VitalUnit {
+  QuantityKind kind;
+  double scale;
+};
+VitalUnit vital_unit(physiology::Vital v);
+
+// A cohort's `spo2_target` (read_care.cpp): "88-92 %", "88-92%" or {low: 88 %, high: 92 %};
+// only the two ranges NEWS2 scores against (88-92 %, 94-98 %) are accepted.
+std::optional<physiology::Spo2Target> read_spo2_target(const Node& n, Reader& r);
+
+// An intervention's `when`: "resp_rate < 8 for 2 min" (a vital, <, <=, > or >=, a value in
+// the author's units, a bare number in the vital's chart unit except glucose, and an
+// optional persistence).
+std::optional<physiology::InterventionTrigger> read_trigger(const Node& n, Reader& r);
+
 // Warnings about one cohort's conditions (read_warnings.cpp): an onset after the end of
 // the scenario, a condition that will reach no patient. `n` is the cohort's node.
 void warn_cohort(const Node& n, const Cohort& c, const Metadata& meta, Reader& r);

@@ -11,36 +11,6 @@ namespace {
 using namespace physiology;
 using Q = QuantityKind;
 
-// How a vital is written in a file: its quantity kind, and the factor from that kind's
-// canonical unit to the vital's (SpO2 is read as a fraction, kept in %).
-struct VitalUnit {
-  Q kind;
-  double scale;
-};
-VitalUnit vital_unit(Vital v) {
-  switch (v) {
-    case Vital::HeartRate:
-    case Vital::PulseRate:
-    case Vital::RespRate:
-      return {Q::PerMinute, 1};
-    case Vital::SpO2:
-      return {Q::Fraction, 100};
-    case Vital::SystolicBP:
-    case Vital::DiastolicBP:
-    case Vital::MeanBP:
-      return {Q::Pressure, 1};
-    case Vital::Temperature:
-      return {Q::Temperature, 1};
-    case Vital::Glucose:
-      return {Q::Glucose, 1};
-    case Vital::Weight:
-      return {Q::Mass, 1};
-    case Vital::Consciousness:
-      return {Q::Number, 1};
-  }
-  return {Q::Number, 1};
-}
-
 void scale(Distribution& d, double f) {
   if (f == 1) return;
   d.a *= f;
@@ -50,33 +20,20 @@ void scale(Distribution& d, double f) {
   d.max *= f;
 }
 
-// Dose unit per intervention kind and the factor from the kind's canonical unit to the
-// dose unit of InterventionSpec (litres, L/min, mg, units, grams).
+// The quantity a dose is written as, for the unit of the one dose table
+// (physiology::dose_info), and the factor from that quantity's canonical unit to it.
 struct DoseUnit {
   Q kind;
   double scale;
-  double max;  // in the canonical unit of `kind`
 };
 DoseUnit dose_unit(InterventionKind k) {
-  switch (k) {
-    case InterventionKind::Fluids:
-      return {Q::Volume, 1, 10};
-    case InterventionKind::Oxygen:
-      return {Q::FlowRate, 1, 60};
-    case InterventionKind::Naloxone:
-      return {Q::DrugMass, 1, 10};
-    case InterventionKind::Antibiotics:
-      return {Q::DrugMass, 1e-3, 5000};
-    case InterventionKind::Insulin:
-      return {Q::InsulinUnits, 1, 100};
-    case InterventionKind::Glucose:
-      return {Q::DrugMass, 1e-3, 100000};
-    case InterventionKind::Diuretic:
-      return {Q::DrugMass, 1, 1000};
-    case InterventionKind::RateControl:
-      return {Q::DrugMass, 1, 1000};
-  }
-  return {Q::Number, 1, 1};
+  const std::string_view u = dose_info(k).unit;
+  if (u == "L") return {Q::Volume, 1};
+  if (u == "L/min") return {Q::FlowRate, 1};
+  if (u == "g") return {Q::DrugMass, 1e-3};
+  if (u == "units") return {Q::InsulinUnits, 1};
+  if (u == "cmH2O") return {Q::Pressure, 1 / 0.735559};  // canonical mmHg
+  return {Q::DrugMass, 1};                               // mg
 }
 
 std::optional<InterventionSpec> read_intervention(const Node& n, bool in_condition, Reader& r) {
@@ -94,7 +51,28 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
   }
   const Node* at = n.get("at");
   const Node* after = n.get("after");
-  if (at != nullptr && after != nullptr) {
+  const Node* when = n.get("when");
+  if (!in_condition) s.anchor = InterventionSpec::Anchor::ScenarioStart;
+  if (when != nullptr) {
+    // Care in response to the patient: `after` is the response delay, counted from the
+    // moment the trigger's criterion has held for its persistence.
+    if (auto t = read_trigger(*when, r))
+      s.when = *t;
+    else
+      ok = false;
+    s.delay_s = Distribution::constant(kDefaultResponseDelayS);
+    if (at != nullptr) {
+      r.error(at->pos,
+              "give either 'when' (in response to the patient) or 'at' (a fixed time), "
+              "not both");
+      ok = false;
+    } else if (after != nullptr) {
+      if (auto d = r.distribution(*after, Q::TimeSpan, 0, 86400.0, "after"))
+        s.delay_s = *d;
+      else
+        ok = false;
+    }
+  } else if (at != nullptr && after != nullptr) {
     r.error(after->pos,
             "give either 'at' (from the scenario start) or 'after' (from the onset), not both");
     ok = false;
@@ -106,7 +84,8 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
       ok = false;
   } else if (after != nullptr) {
     if (!in_condition) {
-      r.error(after->pos, "'after' needs a condition to follow; a cohort's interventions use 'at'");
+      r.error(after->pos,
+              "'after' needs a condition to follow or a 'when'; a cohort's interventions use 'at'");
       ok = false;
     } else if (auto d = r.distribution(*after, Q::TimeSpan, 0, kMaxScenarioSeconds, "after")) {
       s.delay_s = *d;
@@ -114,7 +93,7 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
       ok = false;
     }
   } else if (!in_condition) {
-    r.error(n.pos, "missing required key 'at' in intervention");
+    r.error(n.pos, "missing required key 'at' (or 'when') in intervention");
     ok = false;
   }
   if (const Node* p = n.get("probability")) {
@@ -123,9 +102,11 @@ std::optional<InterventionSpec> read_intervention(const Node& n, bool in_conditi
     else
       ok = false;
   }
+  if (kind_known) s.dose = dose_info(s.kind).default_dose;
   if (const Node* d = n.get("dose"); d != nullptr && kind_known) {
     const DoseUnit u = dose_unit(s.kind);
-    if (auto v = r.quantity(*d, u.kind, 0, u.max, "dose of " + std::string(name(s.kind))))
+    if (auto v = r.quantity(*d, u.kind, 0, dose_info(s.kind).max / u.scale,
+                            "dose of " + std::string(name(s.kind))))
       s.dose = *v * u.scale;
     else
       ok = false;
@@ -399,6 +380,7 @@ std::optional<Cohort> read_cohort(const Node& n, std::size_t index, const Metada
     if (auto x = r.integer(*v, 1, kMaxPatients, "count")) p.count = static_cast<std::uint32_t>(*x);
   }
   if (const Node* v = n.get("beds")) p.beds = read_bed_labels(*v, p.count, r);
+  if (const Node* v = n.get("spo2_target")) p.spo2_target = read_spo2_target(*v, r);
   if (const Node* v = n.get("archetype")) {
     if (auto x = r.choice(*v, "archetype", "archetype")) p.archetype = static_cast<Archetype>(*x);
   }

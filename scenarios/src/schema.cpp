@@ -86,6 +86,17 @@ json type_of(const detail::KeyDef& k) {
       return {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}};
     case ValueType::Toggle:
       return {{"oneOf", json::array({{{"type", "boolean"}}, ref(k.ref)})}};
+    case ValueType::Range: {
+      const json bound = {
+          {"oneOf", json::array({{{"type", "number"}},
+                                 {{"type", "string"}, {"pattern", "^[0-9.]+\\s*%?$"}}})}};
+      return {{"oneOf", json::array({{{"type", "string"},
+                                      {"pattern", "^\\s*[0-9.]+\\s*-\\s*[0-9.]+\\s*%?\\s*$"}},
+                                     {{"type", "object"},
+                                      {"properties", {{"low", bound}, {"high", bound}}},
+                                      {"required", json::array({"low", "high"})},
+                                      {"additionalProperties", false}}})}};
+    }
     case ValueType::Baselines:
       return {{"type", "object"},
               {"propertyNames", {{"enum", strings(detail::enum_values("vital"))}}},

@@ -65,27 +65,6 @@ std::vector<Pick> pick_patients(const scenarios::Scenario& s, std::uint32_t want
   return with;
 }
 
-// The unit of InterventionSpec::dose for each kind (as the scenario loader reads it).
-std::string_view dose_unit(physiology::InterventionKind k) {
-  using K = physiology::InterventionKind;
-  switch (k) {
-    case K::Fluids:
-      return "L";
-    case K::Oxygen:
-      return "L/min";
-    case K::Insulin:
-      return "units";
-    case K::Antibiotics:
-    case K::Glucose:
-      return "g";
-    case K::Naloxone:
-    case K::Diuretic:
-    case K::RateControl:
-      return "mg";
-  }
-  return "";
-}
-
 // NEWS2 is drawn only for a patient whose devices measure one of its vital signs (a CGM
 // alone says nothing about it).
 bool measures_news2_vital(const std::map<Vital, reports::VitalSeries>& series) {
@@ -95,8 +74,9 @@ bool measures_news2_vital(const std::map<Vital, reports::VitalSeries>& series) {
   return false;
 }
 
-int true_news2(const physiology::VitalSigns& v) {
+int true_news2(const physiology::VitalSigns& v, bool scale2) {
   rules::News2Inputs in;
+  in.scale = scale2 ? rules::SpO2Scale::Scale2 : rules::SpO2Scale::Scale1;
   in.resp_rate_per_min = v.resp_rate_per_min;
   in.spo2_pct = v.spo2_pct;
   in.on_oxygen = v.on_oxygen;
@@ -129,14 +109,16 @@ std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& sc
               std::string(physiology::name(cohort.archetype)) + ", " +
               std::to_string(static_cast<int>(gen.info().age_years)) + " y)";
 
-    const bool news2 = measures_news2_vital(series);
-    for (const auto& i : gen.interventions()) {
-      if (i.at >= SimTime{scenario.metadata.duration}) continue;
-      char dose[32];
-      std::snprintf(dose, sizeof dose, " %g ", i.dose);
-      p.interventions.push_back(
-          {i.at, std::string(physiology::name(i.kind)) + dose + std::string(dose_unit(i.kind))});
+    if (cohort.spo2_target) {
+      char target[80];
+      std::snprintf(target, sizeof target, ", SpO2 target %g-%g %%%s", cohort.spo2_target->low_pct,
+                    cohort.spo2_target->high_pct,
+                    physiology::spo2_scale2(cohort) ? " (NEWS2 Scale 2)" : "");
+      p.label += target;
     }
+
+    const bool news2 = measures_news2_vital(series);
+    const bool scale2 = physiology::spo2_scale2(cohort);
 
     SimTime sample_at{};
     const SimTime end{scenario.metadata.duration};
@@ -146,7 +128,7 @@ std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& sc
       for (; sample_at <= limit && sample_at < end; sample_at += options.true_step) {
         const auto v = gen.true_vitals(sample_at);
         for (auto& [vital, s] : series) s.true_values.push_back({sample_at, v.value(vital)});
-        if (news2) p.news2.push_back({sample_at, static_cast<double>(true_news2(v))});
+        if (news2) p.news2.push_back({sample_at, static_cast<double>(true_news2(v, scale2))});
       }
     };
     while (!gen.done()) {
@@ -158,7 +140,18 @@ std::vector<reports::PatientPreview> build_preview(const scenarios::Scenario& sc
       }
     }
     sample_true_until(end);
+    // After the trajectory: interventions given in response to the patient are known only
+    // once it has reached the instant their criterion was met.
     gen.finish();
+    for (const auto& i : gen.interventions()) {
+      if (i.at >= end) continue;
+      char dose[32];
+      std::snprintf(dose, sizeof dose, " %g ", i.dose);
+      std::string text = std::string(physiology::name(i.kind)) + dose +
+                         std::string(physiology::dose_info(i.kind).unit);
+      if (i.triggered) text += " (triggered)";
+      p.interventions.push_back({i.at, std::move(text)});
+    }
     p.episodes = gen.episodes();
     for (auto& [vital, s] : series) p.vitals.push_back(std::move(s));
     out.push_back(std::move(p));

@@ -77,3 +77,19 @@ TEST(ClinicianLibrary, DiabetesClinicHasFiveNocturnalHypoglycaemias) {
     EXPECT_FALSE(e.at("criteria_met_ns").is_null()) << "severe: glucose below 54 mg/dL";
   }
 }
+
+TEST(ClinicianLibrary, CopdAtHomeHasTwoExacerbationsFromHour26) {
+  const Json report = simulate("copd_at_home.yaml");
+  ASSERT_TRUE(report.contains("episodes"));
+  auto by = episodes_by_condition(report);
+  ASSERT_EQ(by.size(), 1u) << "only the exacerbations asked for";
+  ASSERT_EQ(by["copd_exacerbation"].size(), 2u);  // exactly 2 of 10, asked with count: 2
+  for (const auto& e : by["copd_exacerbation"]) {
+    // {day: 2, at: "10:00"} with the clock starting at 08:00 on day 1: hour 26 exactly,
+    // its prodrome 7 days before (before the scenario's start).
+    EXPECT_EQ(e.at("onset_ns").get<std::int64_t>(), 26 * kHourNs);
+    EXPECT_EQ(e.at("prodrome_start_ns").get<std::int64_t>(), (26 - 7 * 24) * kHourNs);
+    EXPECT_LT(e.at("patient").get<int>(), 10);
+  }
+  EXPECT_NE(by["copd_exacerbation"][0].at("patient"), by["copd_exacerbation"][1].at("patient"));
+}

@@ -57,5 +57,53 @@ TEST(Preview, NoNews2PanelForPatientsWearingOnlyACgm) {
   }
 }
 
+TEST(Preview, TargetRangeIsNamedAndScoredAndTriggeredCareIsDrawn) {
+  // Patients resting at 89 % with a 88-92 % target: the label names the target and the
+  // true NEWS2 gives SpO2 nothing (Scale 2). The opioid patient's naloxone is given when
+  // its breathing has stayed below 8 /min for 2 min, and is drawn as triggered.
+  auto r = scenarios::load_string(R"(metadata: {name: p, duration: 6h}
+cohorts:
+  - name: copd
+    count: 1
+    archetype: healthy_adult
+    spo2_target: 88-92 %
+    baseline: {spo2: 89 %, resp_rate: 15 /min, heart_rate: 70 bpm, systolic_bp: 125 mmHg}
+    devices: [{type: bedside_monitor, measures: [heart_rate, resp_rate, spo2], every: 5 min}]
+  - name: ward
+    count: 1
+    archetype: post_operative_adult
+    conditions:
+      - kind: opioid_respiratory_depression
+        count: 1
+        onset: 2h
+        severity: severe
+        interventions:
+          - {kind: naloxone, dose: 0.4 mg, when: "resp_rate < 8 for 2 min", after: 3 min}
+)",
+                                  "p.yaml", {});
+  ASSERT_TRUE(r.scenario.has_value());
+  PreviewOptions o;
+  o.patients = 2;
+  const auto patients = build_preview(*r.scenario, o);
+  ASSERT_EQ(patients.size(), 2u);
+  for (const auto& p : patients) {
+    if (p.patient == 0) {
+      EXPECT_NE(p.label.find("SpO2 target 88-92 % (NEWS2 Scale 2)"), std::string::npos) << p.label;
+      ASSERT_FALSE(p.news2.empty());
+      // Most of the time 89 % scores nothing on Scale 2 (Scale 1 would give 3 throughout;
+      // a night-time dip or a surge may score for a while).
+      std::vector<double> v;
+      for (const auto& x : p.news2) v.push_back(x.value);
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+      EXPECT_LE(v[v.size() / 2], 1.0) << "median NEWS2 of the target patient";
+
+    } else {
+      ASSERT_EQ(p.interventions.size(), 1u) << p.label;
+      EXPECT_EQ(p.interventions[0].label, "naloxone 0.4 mg (triggered)");
+      EXPECT_GT(p.interventions[0].t, physiology::SimTime{std::chrono::hours(2)});
+    }
+  }
+}
+
 }  // namespace
 }  // namespace iomtsim::sim

@@ -16,7 +16,8 @@ Driver::Driver(device_side::DeviceSide& side, const OpsAccess& access, reports::
       platform_(platform),
       pipeline_(pipeline),
       pool_(pipeline.front()),
-      cfg_(std::move(cfg)) {
+      cfg_(std::move(cfg)),
+      rules_(cfg_.rules) {
   aggregated_ = cfg_.capacity->fidelity == Fidelity::Aggregated;
   ap_batch_.resize(platform_.access_points());
   for (const auto& f : cfg_.capacity->failures)

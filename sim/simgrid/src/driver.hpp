@@ -39,6 +39,9 @@ namespace iomtsim::sim::simgrid::detail {
 
 struct DriverConfig {
   const CapacityModel* capacity = nullptr;  // fidelity resolved
+  // The modelled target's rules: the defaults with the scenario's SpO2 targets
+  // (sim::apply_spo2_targets), as the embedded target of a real-time run has them.
+  rules::RuleSet rules = rules::RuleSet::defaults();
   SimTime end{};                            // scenario end
   RunFrame* frame = nullptr;                // stop requests (check_stop); may be null
   // The device side retries (target.retry attempts > 1): a message whose every reading the

@@ -11,6 +11,7 @@
 #include "model_figures.hpp"
 #include "iomtsim/physiology/random.hpp"
 #include "iomtsim/sim/device_side/device_side.hpp"
+#include "iomtsim/sim/news2_scales.hpp"
 #include "iomtsim/sim/run_frame.hpp"
 
 namespace iomtsim::sim::simgrid {
@@ -171,6 +172,7 @@ SimulateResult simulate(const scenarios::Scenario& input, const SimulateOptions&
   dc.frame = &frame;
   dc.retries = frame.scenario().target.retry.attempts > 1;
   dc.measure_from = score_from;
+  apply_spo2_targets(scenario, dc.rules);
   detail::Platform platform(*engine, capacity, ap_count);
   detail::Pipeline pipeline(capacity, scenario.metadata.seed);
   pipeline.measure(score_from, frame.end());

@@ -49,11 +49,26 @@ struct Demographics {
   bool operator==(const Demographics&) const = default;
 };
 
-enum class InterventionKind : std::uint8_t { Fluids, Oxygen, Naloxone, Antibiotics, Insulin, Glucose, Diuretic, RateControl };
-inline constexpr std::size_t kInterventionCount = 8;
+enum class InterventionKind : std::uint8_t {
+  Fluids,
+  Oxygen,
+  Naloxone,
+  Antibiotics,
+  Insulin,
+  Glucose,
+  Diuretic,
+  RateControl,
+  Glucagon,
+  Bronchodilator,
+  Corticosteroid,
+  Niv,  // non-invasive ventilation
+};
+inline constexpr std::size_t kInterventionCount = 12;
 constexpr std::string_view name(InterventionKind k) {
-  constexpr std::string_view names[] = {"fluids",  "oxygen",  "naloxone", "antibiotics",
-                                        "insulin", "glucose", "diuretic", "rate_control"};
+  constexpr std::string_view names[] = {
+      "fluids",   "oxygen",         "naloxone",       "antibiotics",
+      "insulin",  "glucose",        "diuretic",       "rate_control",
+      "glucagon", "bronchodilator", "corticosteroid", "non_invasive_ventilation"};
   return names[static_cast<std::size_t>(k)];
 }
 constexpr std::optional<InterventionKind> intervention_from_name(std::string_view s) {
@@ -64,14 +79,63 @@ constexpr std::optional<InterventionKind> intervention_from_name(std::string_vie
   return std::nullopt;
 }
 
+// The one table of doses (the scenario loader, explain and the preview all read it): the
+// unit InterventionSpec::dose is in, the dose a file that gives none gets, and the
+// largest the loader accepts. What each dose does is in docs/clinical.md
+// ("Interventions"); intervention_dose.cpp cites the sources of the ranges.
+struct DoseInfo {
+  std::string_view unit;      // "L", "L/min", "mg", "g", "units", "cmH2O"
+  double default_dose = 1.0;  // in `unit`
+  double typical_lo = 0.0;    // usual adult range, in `unit` (for the guide and explain)
+  double typical_hi = 0.0;
+  double max = 1.0;       // the loader refuses more, in `unit`
+  std::string_view what;  // "naloxone IV/IM", for explanations
+};
+const DoseInfo& dose_info(InterventionKind k);
+
+// Care in response to the patient: the intervention is given `InterventionSpec::delay_s`
+// (the response delay) after the patient's true vitals have met `vital op threshold` on
+// every 30 s step of the physiology for `for_s` seconds. Evaluated inside the patient
+// model on the true (noise-free, device-independent) vitals, so it is the same in every
+// engine and shard; it fires at most once per patient.
+struct InterventionTrigger {
+  enum class Op : std::uint8_t { Less, LessEqual, Greater, GreaterEqual };
+  Vital vital = Vital::RespRate;
+  Op op = Op::Less;
+  double threshold = 0.0;  // in the vital's canonical unit (vital.hpp)
+  double for_s = 0.0;      // persistence; 0: the first step that meets it
+  std::string text;        // as the author wrote it, for explanations
+  bool holds(double value) const {
+    switch (op) {
+      case Op::Less:
+        return value < threshold;
+      case Op::LessEqual:
+        return value <= threshold;
+      case Op::Greater:
+        return value > threshold;
+      case Op::GreaterEqual:
+        return value >= threshold;
+    }
+    return false;
+  }
+  bool operator==(const InterventionTrigger&) const = default;
+};
+
+// The response delay of a triggered intervention when the file gives no `after`.
+inline constexpr double kDefaultResponseDelayS = 5.0 * 60.0;
+
 // An intervention, timed either from the start of the scenario or after the onset of the
-// condition it belongs to (the usual clinical case: "fluids 1 h after sepsis onset").
+// condition it belongs to (the usual clinical case: "fluids 1 h after sepsis onset"), or
+// triggered by the patient's vitals (`when`): then `delay_s` counts from the moment the
+// trigger's criterion has held for its persistence, and the trigger watches from the
+// anchor on (the scenario start, or the condition's onset).
 struct InterventionSpec {
   InterventionKind kind = InterventionKind::Fluids;
   enum class Anchor : std::uint8_t { ScenarioStart, ConditionOnset } anchor = Anchor::ConditionOnset;
   Distribution delay_s = Distribution::constant(3600.0);  // seconds after the anchor
   double probability = 1.0;  // fraction of patients (with the condition) who receive it
-  double dose = 1.0;  // kind-specific: litres of fluid, L/min O2, mg naloxone, units insulin, g glucose
+  double dose = 1.0;         // in dose_info(kind).unit
+  std::optional<InterventionTrigger> when;
   bool operator==(const InterventionSpec&) const = default;
 };
 
@@ -180,6 +244,13 @@ struct BaselineSpec {
   bool operator==(const BaselineSpec&) const = default;
 };
 
+// A prescribed oxygen-saturation target range, in %.
+struct Spo2Target {
+  double low_pct = 94.0;
+  double high_pct = 98.0;
+  bool operator==(const Spo2Target&) const = default;
+};
+
 struct CohortSpec {
   std::string name;
   std::uint32_t count = 1;
@@ -198,8 +269,16 @@ struct CohortSpec {
   std::vector<InterventionSpec> interventions;  // anchored to scenario start, for everyone
   std::vector<DeviceModelSpec> devices;
   std::vector<BaselineSpec> baselines;  // empty: the archetype's own resting values
+  // The prescribed SpO2 target range (`spo2_target`), if the scenario gives one: 88-92 %
+  // for patients at risk of hypercapnic respiratory failure, whose NEWS2 SpO2 is then
+  // scored on Scale 2, or the usual 94-98 % (Scale 1). Unset: Scale 2 for the copd
+  // archetype's ground truth (as before), Scale 1 for everyone else and for the target.
+  std::optional<Spo2Target> spo2_target;
   bool operator==(const CohortSpec&) const = default;
 };
+
+// Whether NEWS2 scores this cohort's SpO2 on Scale 2 (its target range is 88-92 %).
+bool spo2_scale2(const CohortSpec& cohort);
 
 // The patient's index within `cohort` from its global index (modulo the count when a
 // tool resized the cohort after loading, so the answer is always a valid index).

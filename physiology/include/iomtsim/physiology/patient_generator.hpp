@@ -61,12 +61,16 @@ struct VitalSigns {
   bool operator==(const VitalSigns&) const = default;
 };
 
-// An intervention the scenario gives this patient (decided when the generator is built:
-// fixed times, or times after a condition's onset), for previews and explanations.
+// An intervention the scenario gives this patient, for previews and explanations: at
+// fixed times or after a condition's onset (known when the generator is built), or in
+// response to the patient (`triggered`: known once the trajectory has reached the instant
+// its criterion was met; call finish() first to see them all).
 struct PlannedIntervention {
   InterventionKind kind = InterventionKind::Fluids;
   SimTime at{};
-  double dose = 1.0;  // as InterventionSpec::dose
+  double dose = 1.0;  // as InterventionSpec::dose, in dose_info(kind).unit
+  bool triggered = false;
+  SimTime criteria_met{};  // triggered: when the criterion began to hold (at = this + for + after)
 };
 
 struct PatientInfo {

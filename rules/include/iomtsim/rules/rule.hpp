@@ -95,6 +95,16 @@ struct News2RuleConfig {
   int min_parameters = 3;  // score only with at least this many measured parameters
   physiology::Duration freshness = std::chrono::minutes(15);
   SpO2Scale default_scale = SpO2Scale::Scale1;
+  // Patients scored on Scale 2 whatever default_scale says, as half-open ranges of
+  // patient indices [first, end): the cohorts with a prescribed 88-92 % target
+  // (`spo2_target`; sim::news2_scales builds them from a scenario for both engines).
+  // RulesEngine::set_spo2_scale overrides both for one patient.
+  struct PatientRange {
+    physiology::PatientIndex first = 0;
+    physiology::PatientIndex end = 0;
+    bool operator==(const PatientRange&) const = default;
+  };
+  std::vector<PatientRange> scale2_patients;
   physiology::Duration aggregation = std::chrono::minutes(5);  // 0: the latest reading
   physiology::Duration persistence = std::chrono::minutes(3);
   physiology::Duration single_three_persistence = std::chrono::minutes(15);
