@@ -70,8 +70,9 @@ void PatientModel::apply_intervention(const InterventionEvent& e, double t_s) {
         if (c.kind == ConditionKind::Hypoglycemia) c.drive_end_s = std::min(c.drive_end_s, t_s);
       break;
     case InterventionKind::Diuretic:
-      // dose = standard doses (1 = 40 mg IV furosemide, about 1 kg net loss over 6 h).
-      x_.diuretic_pending_kg += std::max(0.0, e.dose);
+      // dose in mg of IV furosemide (the dose table's unit): 40 mg gives about 1 kg net
+      // loss over 6 h.
+      x_.diuretic_pending_kg += std::max(0.0, e.dose) / 40.0;
       x_.diuretic_given = true;
       break;
     case InterventionKind::RateControl: x_.rate_control_given = true; break;

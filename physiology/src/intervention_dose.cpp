@@ -3,8 +3,11 @@
 // up to `max`, several times the usual dose, so that an overdose can still be written on
 // purpose but a unit slip (400 mg of naloxone) is refused.
 //
-// Fluids, oxygen, naloxone, antibiotics, insulin, glucose, diuretic and rate control keep
-// the default of 1 they always had, so files written without a dose keep their meaning.
+// Fluids, oxygen, naloxone, antibiotics, insulin, glucose and rate control keep the
+// default of 1 they always had, so files written without a dose keep their meaning. The
+// diuretic's default is the 40 mg its effect is scaled to (condition_dynamics.cpp): a file
+// without a dose gets the same effect as before, and one that writes "40 mg" now gets one
+// such dose, not forty.
 #include <array>
 
 #include "iomtsim/physiology/cohort_spec.hpp"
@@ -19,7 +22,7 @@ constexpr std::array<DoseInfo, kInterventionCount> kDoses = {{
     {"g", 1.0, 1.0, 2.0, 5.0, "IV antibiotics"},
     {"units", 1.0, 2.0, 10.0, 100.0, "rapid-acting insulin"},
     {"g", 1.0, 15.0, 20.0, 100.0, "glucose (oral or IV)"},
-    {"mg", 1.0, 40.0, 80.0, 1000.0, "furosemide IV"},
+    {"mg", 40.0, 40.0, 80.0, 1000.0, "furosemide IV"},
     {"mg", 1.0, 2.5, 10.0, 1000.0, "rate control (e.g. metoprolol IV)"},
     {"mg", 1.0, 0.5, 1.0, 2.0, "glucagon IM/SC"},
     {"mg", 2.5, 2.5, 5.0, 20.0, "nebulised salbutamol"},
