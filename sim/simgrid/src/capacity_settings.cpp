@@ -60,19 +60,13 @@ void apply_stage_setting(CapacityModel& m, std::string_view text) {
   const std::string_view field = text.substr(dot + 1, eq - dot - 1);
   const std::string_view v = text.substr(eq + 1);
   const std::string key = "--stage " + std::string(name) + "." + std::string(field);
-  // The figure's name in report.json's capacity.model.
-  const std::string figure =
-      std::string(name) + "." + (field == "service-time" ? "service_time" : std::string(field));
-  m.sources[figure] = "command line";
   if (name == m.front_stage) {
-    if (field == "count") return void(m.servers = count<std::uint32_t>(key, v));
-    if (field == "workers") return void(m.workers_per_server = count<std::uint32_t>(key, v));
-    if (field == "service-time") {
-      m.service_time = parse_duration(v);
-      return m.service_distribution.reset();
-    }
-    if (field == "queue") return void(m.queue_capacity = count<std::uint32_t>(key, v));
-    if (field == "latency") return void(m.server_link_latency = parse_duration(v));
+    // The first stage is the ingest tier: its fields are the tier's own settings.
+    static const std::pair<std::string_view, std::string_view> kTier[] = {
+        {"count", "servers"},  {"workers", "workers"},          {"service-time", "service-time"},
+        {"queue", "queue"},    {"latency", "server-latency"}};
+    for (const auto& [f, setting] : kTier)
+      if (f == field) return apply_capacity_setting(m, setting, v);
   } else {
     auto it = std::find_if(m.downstream.begin(), m.downstream.end(),
                            [&](const CapacityModel::Stage& s) { return s.name == name; });
@@ -82,6 +76,9 @@ void apply_stage_setting(CapacityModel& m, std::string_view text) {
       throw CapacityError("--stage: no stage named '" + std::string(name) + "' (the stages are " +
                           known + ")");
     }
+    // The figure's name in report.json's capacity.model.
+    m.sources[std::string(name) + "." +
+              (field == "service-time" ? "service_time" : std::string(field))] = "command line";
     if (field == "count") return void(it->count = count<std::uint32_t>(key, v));
     if (field == "workers") return void(it->workers = count<std::uint32_t>(key, v));
     if (field == "service-time") {

@@ -1,33 +1,21 @@
 #include "model_figures.hpp"
 
-#include <cstdio>
 #include <string>
+
+#include "iomtsim/scenarios/units.hpp"
 
 namespace iomtsim::sim::simgrid::detail {
 namespace {
 
-std::string fmt(double v, const char* unit) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.4g %s", v, unit);
-  return buf;
-}
-
-// "250 us", "8 ms", "5 s": the largest unit that keeps the figure at or above 1.
+// The scenario language's own spelling of a duration ("250 us" reads "0.25 ms") and a
+// bandwidth in the largest unit that keeps it at or above 1.
 std::string duration_text(Duration d) {
-  const double ns = static_cast<double>(d.count());
-  if (ns == 0) return "0 s";
-  if (ns >= 60e9 && d.count() % 60'000'000'000 == 0) return fmt(ns / 60e9, "min");
-  if (ns >= 1e9) return fmt(ns / 1e9, "s");
-  if (ns >= 1e6) return fmt(ns / 1e6, "ms");
-  if (ns >= 1e3) return fmt(ns / 1e3, "us");
-  return fmt(ns, "ns");
+  return scenarios::format_duration(physiology::to_seconds(d));
 }
 
 std::string bandwidth_text(double bps) {
-  if (bps >= 1e9) return fmt(bps / 1e9, "Gbps");
-  if (bps >= 1e6) return fmt(bps / 1e6, "Mbps");
-  if (bps >= 1e3) return fmt(bps / 1e3, "kbps");
-  return fmt(bps, "bps");
+  const char* unit = bps >= 1e9 ? "Gbps" : bps >= 1e6 ? "Mbps" : bps >= 1e3 ? "kbps" : "bps";
+  return scenarios::format_in_unit(bps, scenarios::QuantityKind::Bandwidth, unit);
 }
 
 std::string service_text(Duration mean, const std::optional<physiology::Distribution>& d) {
